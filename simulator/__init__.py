@@ -1,0 +1,1 @@
+"""Shard-key simulator (see docs/simulator.md)."""
