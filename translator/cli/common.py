@@ -69,3 +69,28 @@ def handle_domain_errors(func: Callable) -> Callable:
             raise SystemExit(EXIT_OK)
 
     return wrapper
+
+
+def source_options(func: Callable) -> Callable:
+    """SOURCE... plus --dialect, --schema, --types and --infer-relationships, the same on every command."""
+    decorators = [
+        click.argument("sources", nargs=-1, required=True, metavar="SOURCE..."),
+        click.option("--dialect", "-d", default=None, help="SQL dialect of DDL sources (postgres, mysql, tsql, oracle, sqlite, ...); guessed from the folder name or content when omitted."),
+        click.option("--schema", "namespaces", multiple=True, help="Database URL sources: schema (namespace) to read; repeatable. Default: the connection's search path / database."),
+        click.option("--types", "type_overrides", type=click.Path(dir_okay=False), default=None, help="TOML file whose rules override mappings/types.toml."),
+        click.option("--infer-relationships", is_flag=True, default=False, help="Propose relationships from names and types where no foreign key exists (flagged inferred)."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def load_schema_from_options(sources: tuple[str, ...], dialect: str | None, namespaces: tuple[str, ...],
+                             type_overrides: str | None, infer_relationships: bool):
+    """Call `translator.sources.load_schema` with the options `source_options` added."""
+    from translator.sources import load_schema
+
+    return load_schema(
+        sources, dialect=dialect, namespaces=namespaces, type_overrides=type_overrides,
+        infer_relationships=infer_relationships,
+    )

@@ -1,9 +1,61 @@
-"""`polyschema inspect` (placeholder until its issue lands)."""
+"""`polyschema inspect SOURCE...`: the canonical model of a schema, with every diagnostic."""
+
+from __future__ import annotations
 
 import click
 
+from translator.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageProblem,
+    emit_json,
+    format_option,
+    handle_domain_errors,
+    load_schema_from_options,
+    source_options,
+)
+
 
 @click.command(name="inspect")
-def command() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("'inspect' is not implemented yet")
+@source_options
+@format_option()
+@click.option("--stats", is_flag=True, help="Database URL sources: also gather statistics (row counts, sizes, fan-out, key frequencies).")
+@click.option("--exact", is_flag=True, help="With --stats: exact row counts (COUNT(*)) instead of catalog estimates.")
+@click.option("--write-stats", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="With --stats: write the statistics as a workload file's `statistics` section to this YAML file.")
+@handle_domain_errors
+def command(sources, dialect, namespaces, type_overrides, infer_relationships, output_format, stats, exact,
+            write_stats) -> None:
+    """Read SOURCE (DDL files, a folder, '-', or a database URL) into the canonical model and report it."""
+    from translator.sources import is_database_url
+
+    if (exact or write_stats) and not stats:
+        raise UsageProblem("--exact and --write-stats need --stats")
+    if stats and not (len(sources) == 1 and is_database_url(sources[0])):
+        raise UsageProblem("--stats needs a database URL as SOURCE (DDL files carry no statistics)")
+
+    schema = load_schema_from_options(sources, dialect, namespaces, type_overrides, infer_relationships)
+    statistics = None
+    if stats:
+        from translator.introspect import gather_statistics
+        from translator.workload import statistics_to_dict
+
+        statistics = gather_statistics(sources[0], schema, namespaces=namespaces, exact=exact)
+        if write_stats:
+            import yaml
+
+            with open(write_stats, "w", encoding="utf-8") as handle:
+                yaml.safe_dump({"version": 1, "statistics": statistics_to_dict(statistics)}, handle, sort_keys=False)
+
+    if output_format == "json":
+        payload = schema.to_dict()
+        if statistics is not None:
+            from translator.workload import statistics_to_dict
+
+            payload["statistics"] = statistics_to_dict(statistics)
+        emit_json(payload)
+    else:
+        from translator.render import render_schema_human
+
+        click.echo(render_schema_human(schema, statistics))
+    raise SystemExit(EXIT_FINDINGS if schema.partial else EXIT_OK)
