@@ -10,13 +10,12 @@ Defaults (used when the workload file or `--stats` gives nothing, always marked 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from translator.errors import MappingError
+from translator.mapdata import load_mapping
 from translator.ir import Attribute, Cardinality, Entity, Relationship, Schema
 from translator.types import CanonicalType, TypeKind
 from translator.workload.model import AttributeStats, EntityStats, RelationshipStats, Statistics
@@ -29,10 +28,7 @@ DEFAULT_FANOUT = RelationshipStats(avg=10.0, p99=100.0, max=1000.0, assumed=True
 
 @cache
 def _sizes() -> dict[str, Any]:
-    try:
-        data = tomllib.loads(resources.files("mappings").joinpath("sizes.toml").read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise MappingError(f"mappings/sizes.toml: {exc}") from None
+    data = load_mapping("sizes.toml")
     missing = {k.value for k in TypeKind} - {"string", "binary", "array"} - set(data.get("fixed", {}))
     if missing:
         raise MappingError(f"mappings/sizes.toml: [fixed] lacks sizes for {sorted(missing)}")
