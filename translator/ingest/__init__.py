@@ -1,0 +1,96 @@
+"""DDL -> canonical IR: client-script splitting, statement parsing with recovery, IR building, inference.
+
+`ingest_sources` reads files, folders and stdin; `ingest_text` reads one string. Both return a
+`translator.ir.Schema` whose diagnostics say what was skipped, recovered or lost (`schema.partial`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from translator.diagnostics import DiagnosticSink
+from translator.errors import SourceError
+from translator.ingest.build import SchemaBuilder
+from translator.ingest.files import SourceText, read_sources
+from translator.ingest.resolve import freeze
+from translator.ingest.script import guess_dialect, split_script
+from translator.ingest.statements import read_statements
+from translator.ir import Schema
+from translator.typemap import TypeMapper
+
+__all__ = ["ingest_sources", "ingest_text", "ingest_source_texts"]
+
+
+def _check_dialect(dialect: str | None) -> str | None:
+    from translator.sources import check_dialect
+
+    return check_dialect(dialect)
+
+
+def ingest_source_texts(
+    texts: Sequence[SourceText],
+    *,
+    dialect: str | None = None,
+    type_overrides: str | Path | None = None,
+    infer_relationships: bool = False,
+    mapper: TypeMapper | None = None,
+) -> Schema:
+    """The IR of already-read sources; each file keeps its own guessed dialect when `dialect` is None."""
+    dialect = _check_dialect(dialect)
+    mapper = mapper or TypeMapper.load(type_overrides)
+    sink = DiagnosticSink()
+    builder = SchemaBuilder(mapper, dialect, sink)
+    dialects = []
+    for source in texts:
+        file_dialect = dialect
+        if file_dialect is None:
+            file_dialect, reason = guess_dialect(source.text, source.folder)
+            sink.info("guessed-dialect", f"dialect {file_dialect or 'generic'} guessed {reason}; pass --dialect to choose",
+                      file=source.name)
+        dialects.append(file_dialect)
+        split = split_script(source.text, file_dialect)
+        for kind, (count, line) in sorted(split.removed.items()):
+            sink.info("client-command", f"{count} client-tool line(s) '{kind}' handled as the {file_dialect or 'generic'} client would "
+                      "(not SQL)", file=source.name, line=line, subject=kind)
+        before = len(builder.tables)
+        statements = read_statements(split.chunks, file_dialect, source.name, sink)
+        if not statements:
+            raise SourceError(f"{source.name}: no DDL found (no CREATE TABLE, ALTER TABLE, CREATE INDEX or CREATE TYPE); "
+                              "pass a schema file")
+        builder.file, builder.dialect = source.name, file_dialect
+        for statement in statements:
+            builder.add(statement)
+        if len(builder.tables) == before and not any(s.kind == "table" for s in statements):
+            sink.warning("no-tables", "no CREATE TABLE in this file", file=source.name)
+    entities, relationships = freeze(builder, sink)
+    if infer_relationships:
+        from translator.ingest.infer import infer_relationships as infer
+
+        relationships = relationships + infer(entities, relationships, sink)
+    chosen = dialect or (dialects[0] if len(set(dialects)) == 1 else None)
+    return Schema(entities, relationships, tuple(sink.items), chosen, tuple(s.name for s in texts))
+
+
+def ingest_sources(
+    sources: Sequence[str],
+    *,
+    dialect: str | None = None,
+    type_overrides: str | Path | None = None,
+    infer_relationships: bool = False,
+) -> Schema:
+    """The IR of DDL files, folders of .sql files (sorted) and `-` (stdin); raises `SourceError` on unreadable input."""
+    mapper = TypeMapper.load(type_overrides)
+    return ingest_source_texts(read_sources(sources), dialect=dialect, infer_relationships=infer_relationships,
+                               mapper=mapper)
+
+
+def ingest_text(text: str, dialect: str | None, name: str = "<string>", *, infer_relationships: bool = False,
+                type_overrides: str | Path | None = None) -> Schema:
+    """The IR of one DDL string (for library users and tests)."""
+    if not isinstance(text, str):
+        raise SourceError(f"ingest_text(text=...) needs a str, got {type(text).__name__}; decode bytes first")
+    if not text.strip():
+        raise SourceError(f"{name}: text is empty; pass DDL (CREATE TABLE ...)")
+    return ingest_source_texts([SourceText(name, text.lstrip("\ufeff").replace("\r\n", "\n"), None)], dialect=dialect,
+                               type_overrides=type_overrides, infer_relationships=infer_relationships)

@@ -1,0 +1,376 @@
+"""sqlglot ASTs -> table drafts: columns, keys, indexes, checks, comments, enums, foreign keys.
+
+One handler per statement kind (`HANDLERS`), one per column constraint and table element class
+(`_COLUMN_CONSTRAINTS`, `_TABLE_ELEMENTS`); `resolve.py` turns the drafts into the IR.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from sqlglot import exp
+
+from translator.diagnostics import DiagnosticSink, excerpt
+from translator.ingest.model import ColumnDraft, ForeignKeyDraft, TableDraft, fold
+from translator.ingest.recovery import UNNAMED
+from translator.ingest.statements import Statement
+from translator.typemap import TypeMapper
+from translator.types import CanonicalType, TypeKind
+
+__all__ = ["SchemaBuilder"]
+
+_ACTION = re.compile(r"ON\s+(DELETE|UPDATE)\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT|RESTRICT|NO\s+ACTION)", re.I)
+
+
+def _name(node: exp.Expr | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, exp.Identifier):
+        return node.this
+    if isinstance(node, (exp.Column, exp.Ordered)):
+        return _name(node.this)
+    if isinstance(node, str):
+        return node
+    return node.name or None
+
+
+def _table_ref(node: exp.Expr) -> tuple[str | None, str]:
+    """(namespace, name) of a Table node; a catalog (db.schema.table) keeps only the schema as namespace."""
+    table = node.this if isinstance(node, exp.Schema) else node
+    return (table.args.get("db").name if table.args.get("db") else None), table.name
+
+
+def _column_names(nodes: list) -> tuple[str, ...]:
+    out = []
+    for node in nodes or ():
+        if isinstance(node, exp.Ordered) and not isinstance(node.this, (exp.Column, exp.Identifier)):
+            out.append(node.this.sql())
+        elif isinstance(node, (exp.Identifier, exp.Column, exp.Ordered)):
+            out.append(_name(node))
+        elif isinstance(node, exp.Schema):
+            out.extend(_column_names(node.expressions))
+    return tuple(n for n in out if n)
+
+
+def _actions(options: list) -> tuple[str | None, str | None]:
+    found = {m.group(1).upper(): " ".join(m.group(2).lower().split()) for m in _ACTION.finditer(" ".join(map(str, options or ())))}
+    return found.get("DELETE"), found.get("UPDATE")
+
+
+class SchemaBuilder:
+    """Accumulates drafts from statements of one or more files, in order."""
+
+    def __init__(self, mapper: TypeMapper, dialect: str | None, sink: DiagnosticSink) -> None:
+        self.mapper = mapper
+        self.dialect = dialect
+        self.sink = sink
+        self.tables: list[TableDraft] = []
+        self.foreign_keys: list[ForeignKeyDraft] = []
+        self.enums: dict[str, tuple[str, ...]] = {}
+        self.file = "<string>"
+
+    # ------------------------------------------------------------------ lookup
+    def find_table(self, ref: tuple[str | None, str]) -> TableDraft | None:
+        namespace, name = ref
+        exact = [t for t in self.tables if fold(t.name) == fold(name) and fold(t.namespace or "") == fold(namespace or "")]
+        if exact:
+            return exact[-1]
+        by_name = [t for t in self.tables if fold(t.name) == fold(name)]
+        return by_name[0] if len(by_name) == 1 else None
+
+    def where(self, statement: Statement) -> dict:
+        return {"file": self.file, "line": statement.line, "excerpt": excerpt(statement.text)}
+
+    def add(self, statement: Statement) -> None:
+        HANDLERS[statement.kind](self, statement)
+
+    # ------------------------------------------------------------------ CREATE TABLE
+    def create_table(self, statement: Statement) -> None:
+        create = statement.expression
+        if not isinstance(create, exp.Create) or create.kind not in ("TABLE", None):
+            self.sink.warning("unexpected-statement", "statement looked like CREATE TABLE but is not one", **self.where(statement))
+            return
+        schema = create.this
+        namespace, name = _table_ref(schema)
+        table = TableDraft(name, namespace, self.file, statement.line)
+        if self.find_table((namespace, name)) is not None:
+            self.sink.warning("duplicate-table", f"table {table.key} defined again; the later definition wins",
+                              **self.where(statement))
+            self.tables.remove(self.find_table((namespace, name)))
+        self.tables.append(table)
+        for element in (schema.expressions if isinstance(schema, exp.Schema) else ()):
+            if isinstance(element, exp.ColumnDef):
+                self.column(table, element, statement)
+            else:
+                self.table_element(table, element, statement, None)
+        for prop in (create.args.get("properties").expressions if create.args.get("properties") else ()):
+            if isinstance(prop, exp.PartitionedByProperty):
+                table.partition_by = prop.this.sql(dialect=self.dialect)
+            elif isinstance(prop, exp.SchemaCommentProperty):
+                table.comment = prop.this.name
+            elif isinstance(prop, exp.PartitionedOfProperty):
+                table.partition_of = _table_ref(prop.this)
+        if create.args.get("expression") is not None and not table.columns:
+            self.sink.warning("create-table-as", f"CREATE TABLE {table.key} AS SELECT: columns come from a query and are not known",
+                              lost="the column list", **self.where(statement))
+
+    def column(self, table: TableDraft, node: exp.ColumnDef, statement: Statement) -> None:
+        name = node.name
+        datatype = node.args.get("kind")
+        column = ColumnDraft(name, CanonicalType(TypeKind.OTHER, name="untyped"))
+        if datatype is None:
+            self.sink.info("untyped-column", f"column {table.key}.{name} has no declared type; kept as 'other'", **self.where(statement))
+        else:
+            self.set_type(column, datatype, table, statement)
+        table.columns.append(column)
+        for constraint in node.args.get("constraints") or ():
+            kind = constraint.args.get("kind")
+            handler = _COLUMN_CONSTRAINTS.get(type(kind))
+            if handler is not None:
+                handler(self, table, column, kind, statement, _name(constraint.this))
+
+    def set_type(self, column: ColumnDraft, datatype: exp.DataType, table: TableDraft, statement: Statement) -> None:
+        if datatype.this is exp.DataType.Type.USERDEFINED:
+            type_name = str(datatype.args.get("kind") or "")
+            values = self.enums.get(fold(type_name.split(".")[-1].strip('"')))
+            if values is not None:
+                column.type = CanonicalType(TypeKind.ENUM, values=values, name=type_name, source=type_name)
+                return
+        mapped = self.mapper.map_full(datatype, self.dialect)
+        column.type, column.identity = mapped.type, column.identity or mapped.identity
+        if mapped.warning:
+            self.sink.warning("unknown-type", f"column {table.key}.{column.name}: {mapped.warning}",
+                              subject=f"{table.key}.{column.name}", **self.where(statement))
+
+    # ------------------------------------------------------------------ table-level elements
+    def table_element(self, table: TableDraft, node: exp.Expr, statement: Statement, name: str | None) -> None:
+        handler = _TABLE_ELEMENTS.get(type(node))
+        if handler is not None:
+            handler(self, table, node, statement, name)
+        elif not isinstance(node, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint)):
+            self.sink.info("ignored-clause", f"{type(node).__name__} on {table.key} has no place in the schema model",
+                           **self.where(statement))
+
+    def constraint(self, table: TableDraft, node: exp.Constraint, statement: Statement, _: str | None) -> None:
+        name = _name(node.this)
+        name = None if name == UNNAMED else name
+        parts = node.expressions
+        clustered = [p for p in parts if isinstance(p, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint))]
+        for part in parts:
+            if clustered and isinstance(part, (exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint)) and not part.this:
+                # T-SQL `PRIMARY KEY CLUSTERED (a, b)`: sqlglot hangs the columns on the CLUSTERED node.
+                columns = _column_names(clustered[0].this if isinstance(clustered[0].this, list) else [clustered[0].this])
+                self.key(table, columns, isinstance(part, exp.PrimaryKeyColumnConstraint), statement)
+            else:
+                self.table_element(table, part, statement, name)
+
+    def key(self, table: TableDraft, columns: tuple[str, ...], primary: bool, statement: Statement) -> None:
+        if not columns:
+            return
+        if primary:
+            if table.primary_key and tuple(map(fold, table.primary_key)) != tuple(map(fold, columns)):
+                self.sink.warning("second-primary-key", f"{table.key} gets a second primary key; the later one wins",
+                                  **self.where(statement))
+            table.primary_key = columns
+        elif tuple(map(fold, columns)) not in {tuple(map(fold, k)) for k in table.unique_keys}:
+            table.unique_keys.append(columns)
+
+    def primary_key(self, table, node, statement, _name_):
+        self.key(table, _column_names(node.expressions), True, statement)
+
+    def unique(self, table, node, statement, _name_):
+        self.key(table, _column_names([node.this] if node.this else node.expressions), False, statement)
+
+    def pk_constraint(self, table, node, statement, _name_):
+        self.key(table, _column_names(node.expressions), True, statement)
+
+    def foreign_key(self, table, node: exp.ForeignKey, statement, name):
+        reference = node.args.get("reference")
+        if reference is None:
+            return
+        self.reference(table, _column_names(node.expressions), reference, statement, name)
+
+    def reference(self, table, columns, reference: exp.Reference, statement, name):
+        target = reference.this
+        target_columns = _column_names(target.expressions) if isinstance(target, exp.Schema) else ()
+        on_delete, on_update = _actions(reference.args.get("options"))
+        self.foreign_keys.append(ForeignKeyDraft(
+            None if name == UNNAMED else name, table, columns, _table_ref(target), target_columns or None,
+            on_delete, on_update, self.file, statement.line))
+
+    def check(self, table, node, statement, name):
+        table.checks.append((None if name == UNNAMED else name, node.this.sql(dialect=self.dialect)))
+
+    def inline_index(self, table, node: exp.IndexColumnConstraint, statement, _name_):
+        kind = (node.args.get("kind") or "").upper()
+        table.indexes.append((_name(node.this), _column_names(node.expressions), kind == "UNIQUE", None, kind or None))
+
+    # ------------------------------------------------------------------ other statements
+    def alter_table(self, statement: Statement) -> None:
+        alter = statement.expression
+        table = self.find_table(_table_ref(alter.this)) if isinstance(alter, exp.Alter) else None
+        if table is None:
+            self.sink.warning("unknown-table", "ALTER TABLE names a table not created in the input", lost="this ALTER TABLE",
+                              **self.where(statement))
+            return
+        for action in alter.args.get("actions") or ():
+            if isinstance(action, exp.AddConstraint):
+                for part in action.expressions:
+                    self.table_element(table, part, statement, None)
+            elif isinstance(action, exp.ColumnDef):
+                self.column(table, action, statement)
+            elif isinstance(action, exp.AlterColumn):
+                self.alter_column(table, action, statement)
+            elif isinstance(action, (exp.Constraint, exp.ForeignKey, exp.PrimaryKey)):
+                self.table_element(table, action, statement, None)
+            else:
+                self.sink.info("ignored-alter", f"ALTER TABLE {table.key} action {type(action).__name__} does not change the schema model",
+                               **self.where(statement))
+
+    def alter_column(self, table: TableDraft, action: exp.AlterColumn, statement: Statement) -> None:
+        column = table.column(action.name)
+        if column is None:
+            self.sink.warning("unknown-column", f"ALTER COLUMN names {table.key}.{action.name}, which does not exist",
+                              **self.where(statement))
+            return
+        if action.args.get("default") is not None:
+            column.default = action.args["default"].sql(dialect=self.dialect)
+            column.identity = column.identity or "nextval(" in column.default.lower()
+        if action.args.get("dtype") is not None:
+            self.set_type(column, action.args["dtype"], table, statement)
+        if action.args.get("allow_null") is not None:
+            column.nullable = bool(action.args["allow_null"])
+
+    def create_index(self, statement: Statement) -> None:
+        create = statement.expression
+        index = create.this
+        if not isinstance(index, exp.Index):
+            return
+        table = self.find_table(_table_ref(index.args["table"])) if index.args.get("table") else None
+        if table is None:
+            self.sink.warning("unknown-table", "CREATE INDEX on a table not created in the input", lost="this index",
+                              **self.where(statement))
+            return
+        params = index.args.get("params")
+        columns = _column_names(params.args.get("columns") if params else ())
+        where = params.args.get("where") if params else None
+        using = params.args.get("using") if params else None
+        predicate = where.this.sql(dialect=self.dialect) if where is not None else None
+        table.indexes.append((_name(index.this), columns, bool(create.args.get("unique")), predicate,
+                              using.name.lower() if using is not None else None))
+
+    def create_type(self, statement: Statement) -> None:
+        create = statement.expression
+        datatype = create.args.get("expression")
+        if isinstance(datatype, exp.DataType) and datatype.this is exp.DataType.Type.ENUM:
+            values = tuple(e.name for e in datatype.expressions)
+            self.enums[fold(create.this.name)] = values
+            for table in self.tables:  # a type created after tables that use it (rare, but legal in dumps)
+                for column in table.columns:
+                    if column.type.kind is TypeKind.OTHER and fold(str(column.type.name).split(".")[-1].strip('"')) == fold(create.this.name):
+                        column.type = CanonicalType(TypeKind.ENUM, values=values, name=create.this.name, source=column.type.source)
+        else:
+            self.sink.info("skipped-statement", "skipped CREATE TYPE that is not an enum (composite or range types are not modelled)",
+                           subject="type", **self.where(statement))
+
+    def comment(self, statement: Statement) -> None:
+        node = statement.expression
+        text = node.expression.name if node.expression is not None else None
+        kind = (node.args.get("kind") or "").upper()
+        target = node.this
+        if kind == "TABLE":
+            table = self.find_table(_table_ref(target))
+            if table is not None:
+                table.comment = text
+                return
+        elif kind == "COLUMN" and isinstance(target, exp.Column):
+            table = self.find_table((target.args.get("db").name if target.args.get("db") else None, target.table))
+            column = table.column(target.name) if table is not None else None
+            if column is not None:
+                column.comment = text
+                return
+        else:
+            self.sink.info("skipped-statement", f"skipped COMMENT ON {kind}: not part of the schema model", subject="comment",
+                           **self.where(statement))
+            return
+        self.sink.warning("unknown-table", f"COMMENT ON {kind} names something not created in the input", lost="this comment",
+                          **self.where(statement))
+
+
+def _not_null(builder, table, column, kind, statement, name):
+    column.nullable = bool(kind.args.get("allow_null"))
+
+
+def _default(builder, table, column, kind, statement, name):
+    column.default = kind.this.sql(dialect=builder.dialect) if kind.this is not None else None
+    column.identity = column.identity or "nextval(" in (column.default or "").lower()
+
+
+def _identity(builder, table, column, kind, statement, name):
+    if kind.args.get("expression") is not None:
+        column.generated = kind.args["expression"].sql(dialect=builder.dialect)
+    else:
+        column.identity = True
+
+
+def _computed(builder, table, column, kind, statement, name):
+    column.generated = kind.this.sql(dialect=builder.dialect)
+
+
+def _auto_increment(builder, table, column, kind, statement, name):
+    column.identity = True
+
+
+def _comment(builder, table, column, kind, statement, name):
+    column.comment = kind.this.name
+
+
+def _column_pk(builder, table, column, kind, statement, name):
+    builder.key(table, (column.name,), True, statement)
+    column.nullable = False
+
+
+def _column_unique(builder, table, column, kind, statement, name):
+    builder.key(table, (column.name,), False, statement)
+
+
+def _column_reference(builder, table, column, kind, statement, name):
+    builder.reference(table, (column.name,), kind, statement, name)
+
+
+def _column_check(builder, table, column, kind, statement, name):
+    table.checks.append((name, kind.this.sql(dialect=builder.dialect)))
+
+
+_COLUMN_CONSTRAINTS: dict[type, Callable] = {
+    exp.NotNullColumnConstraint: _not_null,
+    exp.DefaultColumnConstraint: _default,
+    exp.GeneratedAsIdentityColumnConstraint: _identity,
+    exp.ComputedColumnConstraint: _computed,
+    exp.AutoIncrementColumnConstraint: _auto_increment,
+    exp.CommentColumnConstraint: _comment,
+    exp.PrimaryKeyColumnConstraint: _column_pk,
+    exp.UniqueColumnConstraint: _column_unique,
+    exp.Reference: _column_reference,
+    exp.CheckColumnConstraint: _column_check,
+}
+
+_TABLE_ELEMENTS: dict[type, Callable] = {
+    exp.Constraint: SchemaBuilder.constraint,
+    exp.PrimaryKey: SchemaBuilder.primary_key,
+    exp.PrimaryKeyColumnConstraint: SchemaBuilder.pk_constraint,
+    exp.UniqueColumnConstraint: SchemaBuilder.unique,
+    exp.ForeignKey: SchemaBuilder.foreign_key,
+    exp.CheckColumnConstraint: SchemaBuilder.check,
+    exp.Check: SchemaBuilder.check,
+    exp.IndexColumnConstraint: SchemaBuilder.inline_index,
+}
+
+HANDLERS: dict[str, Callable[[SchemaBuilder, Statement], None]] = {
+    "table": SchemaBuilder.create_table,
+    "alter": SchemaBuilder.alter_table,
+    "index": SchemaBuilder.create_index,
+    "type": SchemaBuilder.create_type,
+    "comment": SchemaBuilder.comment,
+}

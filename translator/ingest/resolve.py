@@ -1,0 +1,123 @@
+"""Drafts -> IR: resolve foreign-key targets (case-insensitively, across `public.x` vs `x`), fill in
+referenced primary keys, derive cardinality and optionality, freeze everything into `translator.ir`."""
+
+from __future__ import annotations
+
+from translator.diagnostics import DiagnosticSink
+from translator.ingest.build import SchemaBuilder
+from translator.ingest.model import ForeignKeyDraft, TableDraft, fold
+from translator.ir import (
+    Attribute,
+    CheckConstraint,
+    Entity,
+    Index,
+    ReferentialAction,
+    Relationship,
+    derive_cardinality,
+)
+
+__all__ = ["freeze"]
+
+
+def _spelling(table: TableDraft, names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The table's own spelling of `names`, or None if one is not a column of it."""
+    out = []
+    for name in names:
+        column = table.column(name)
+        if column is None:
+            return None
+        out.append(column.name)
+    return tuple(out)
+
+
+def _inherit_partitions(builder: SchemaBuilder, sink: DiagnosticSink) -> None:
+    """`CREATE TABLE p1 PARTITION OF p`: a partition has its parent's columns and keys."""
+    for table in builder.tables:
+        if table.partition_of is None or table.columns:
+            continue
+        parent = builder.find_table(table.partition_of)
+        if parent is None:
+            sink.warning("unknown-table", f"{table.key} is a partition of {'.'.join(p for p in table.partition_of if p)}, "
+                         "which is not in the input", file=table.file, line=table.line, lost="its columns")
+            continue
+        table.columns = [type(c)(**{f: getattr(c, f) for f in c.__slots__}) for c in parent.columns]
+        table.primary_key = table.primary_key or parent.primary_key
+
+
+def _entity(table: TableDraft) -> Entity:
+    primary = {fold(c) for c in table.primary_key}
+    attributes = tuple(
+        Attribute(c.name, c.type, nullable=c.nullable and fold(c.name) not in primary, default=c.default,
+                  identity=c.identity, generated=c.generated, comment=c.comment)
+        for c in table.columns
+    )
+    def spelled(names: tuple[str, ...]) -> tuple[str, ...]:
+        return _spelling(table, names) or names
+
+    return Entity(
+        name=table.name,
+        namespace=table.namespace,
+        attributes=attributes,
+        primary_key=spelled(table.primary_key),
+        unique_keys=tuple(spelled(k) for k in table.unique_keys),
+        indexes=tuple(Index(n, spelled(cols), unique, predicate, method) for n, cols, unique, predicate, method in table.indexes),
+        checks=tuple(CheckConstraint(n, text) for n, text in table.checks),
+        comment=table.comment,
+        partition_by=table.partition_by,
+    )
+
+
+def _relationship(builder: SchemaBuilder, fk: ForeignKeyDraft, entities: dict[int, Entity],
+                  sink: DiagnosticSink) -> Relationship | None:
+    where = {"file": fk.file, "line": fk.line, "subject": fk.table.key}
+    target = builder.find_table(fk.target)
+    label = ".".join(p for p in fk.target if p)
+    if target is None:
+        sink.warning("unresolved-reference", f"foreign key of {fk.table.key} references {label}, which is not in the input",
+                     lost="this relationship", **where)
+        return None
+    target_columns = fk.target_columns or target.primary_key
+    if not target_columns:
+        sink.warning("unresolved-reference", f"foreign key of {fk.table.key} references {target.key} without columns, "
+                     "and that table has no primary key", lost="this relationship", **where)
+        return None
+    from_columns = _spelling(fk.table, fk.columns)
+    to_columns = _spelling(target, tuple(target_columns))
+    if from_columns is None or to_columns is None or len(from_columns) != len(to_columns):
+        sink.warning("unresolved-reference", f"foreign key {fk.table.key}({', '.join(fk.columns)}) -> "
+                     f"{target.key}({', '.join(target_columns)}) names columns that do not exist or do not pair up",
+                     lost="this relationship", **where)
+        return None
+    child = entities[id(fk.table)]
+    optional = any(child.attribute(c).nullable for c in from_columns)
+    name = fk.name or f"fk_{fk.table.name}_{'_'.join(from_columns)}"
+    return Relationship(
+        name=name,
+        from_entity=child.key,
+        from_attributes=from_columns,
+        to_entity=entities[id(target)].key,
+        to_attributes=to_columns,
+        cardinality=derive_cardinality(child, from_columns),
+        optional=optional,
+        on_delete=ReferentialAction(fk.on_delete) if fk.on_delete else None,
+        on_update=ReferentialAction(fk.on_update) if fk.on_update else None,
+    )
+
+
+def freeze(builder: SchemaBuilder, sink: DiagnosticSink) -> tuple[tuple[Entity, ...], tuple[Relationship, ...]]:
+    """The entities and relationships the drafts describe; unresolved references become warnings."""
+    _inherit_partitions(builder, sink)
+    entities = {id(t): _entity(t) for t in builder.tables}
+    relationships: list[Relationship] = []
+    seen: set[tuple] = set()
+    for fk in builder.foreign_keys:
+        relationship = _relationship(builder, fk, entities, sink)
+        if relationship is None:
+            continue
+        identity = (relationship.from_entity, tuple(map(fold, relationship.from_attributes)),
+                    relationship.to_entity, tuple(map(fold, relationship.to_attributes)))
+        if identity in seen:
+            continue
+        seen.add(identity)
+        relationships.append(relationship)
+    return tuple(entities.values()), tuple(relationships)

@@ -1,0 +1,276 @@
+"""Client-script handling: cut a DDL file the way the vendor's client tool would before sqlglot sees it.
+
+sqlglot parses SQL with `;` as its only separator, but install scripts are written for sqlcmd, SQL*Plus,
+psql or the mysql client. Each splitter here turns a file into `Chunk`s (pieces of SQL with the line they
+start on in the original file) and a count of the client commands it removed, so diagnostics still name
+the right line and nothing disappears without a trace. Splitters are registered per dialect.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+__all__ = ["Chunk", "ScriptSplit", "split_script", "guess_dialect", "SPLITTERS"]
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """SQL text starting at `line` (1-based) of the original file.
+
+    `block` chunks are one client-side unit (a PL/SQL block ended by `/`, a MySQL `DELIMITER` body)
+    that must not be split at `;`.
+    """
+
+    text: str
+    line: int
+    block: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptSplit:
+    chunks: tuple[Chunk, ...]
+    #: client command kind -> (count, first line), e.g. {"PROMPT": (12, 30)}
+    removed: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+class _Removed:
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.first: dict[str, int] = {}
+
+    def add(self, kind: str, line: int) -> None:
+        self.counts[kind] += 1
+        self.first.setdefault(kind, line)
+
+    def as_dict(self) -> dict[str, tuple[int, int]]:
+        return {k: (n, self.first[k]) for k, n in self.counts.items()}
+
+
+# MySQL executes the body of /*!NNNNN ... */ on servers at least that version: keep it, as MySQL would.
+_CONDITIONAL = re.compile(r"/\*!(\d{5,6})?(.*?)\*/", re.S)
+
+
+def strip_conditional_comments(text: str) -> str:
+    """Replace `/*!40101 X */` by `X`, padding with spaces so offsets and line numbers are unchanged."""
+    if "/*!" not in text:
+        return text
+
+    def keep(match: re.Match[str]) -> str:
+        head = 3 + len(match.group(1) or "")
+        return " " * head + match.group(2) + "  "
+
+    return _CONDITIONAL.sub(keep, text)
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def _join(lines: list[str]) -> str:
+    return "\n".join(lines)
+
+
+class _Comments:
+    """Tracks whether a line starts inside a /* */ comment, so comment text is never taken for a command."""
+
+    def __init__(self) -> None:
+        self.inside = False
+
+    def starts_inside(self, line: str) -> bool:
+        before = self.inside
+        position = 0
+        while True:
+            if self.inside:
+                end = line.find("*/", position)
+                if end < 0:
+                    break
+                self.inside, position = False, end + 2
+            else:
+                start = line.find("/*", position)
+                dash = line.find("--", position)
+                if start < 0 or (0 <= dash < start):
+                    break
+                self.inside, position = True, start + 2
+        return before
+
+
+def _code_of(line: str) -> str:
+    return line.split("--", 1)[0].strip()
+
+
+# ---------------------------------------------------------------- T-SQL (sqlcmd)
+_GO = re.compile(r"^\s*GO(\s+\d+)?\s*;?\s*(--.*)?$", re.I)
+_SQLCMD = re.compile(r"^\s*:(setvar|r|on\s+error|connect|out|error|exit|quit|listvar|reset|serverlist|perftrace|help)\b", re.I)
+
+
+def split_tsql(text: str) -> ScriptSplit:
+    removed, chunks, current, start = _Removed(), [], [], 1
+    comments = _Comments()
+    for number, line in enumerate(_lines(text), start=1):
+        in_comment = comments.starts_inside(line)
+        if not in_comment and _GO.match(line):
+            chunks.append(Chunk(_join(current), start))
+            current, start = [], number + 1
+            removed.add("GO", number)
+            continue
+        if not in_comment and _SQLCMD.match(line):
+            removed.add(":" + _SQLCMD.match(line).group(1).lower(), number)
+            line = ""
+        current.append(line)
+    chunks.append(Chunk(_join(current), start))
+    return ScriptSplit(tuple(c for c in chunks if c.text.strip()), removed.as_dict())
+
+
+# ---------------------------------------------------------------- Oracle (SQL*Plus)
+_SQLPLUS = re.compile(
+    r"^\s*(rem|remark|prompt|pro|set|connect|conn|disconnect|spool|whenever|define|def|undefine|exit|quit|"
+    r"show|pause|accept|column|col|ttitle|btitle|break|compute|clear|host|desc|describe|@@?|start|exec|execute|"
+    r"variable|var|print|timing|store|alter\s+session\s+set\s+current_schema)(\s|$|(?<=@)\S)",
+    re.I,
+)
+_PLSQL_START = re.compile(
+    r"^\s*(create\s+(or\s+replace\s+)?((editionable|noneditionable)\s+)?(procedure|function|trigger|package|"
+    r"type\s+body|type\s+\S+\s+(as|is)\s+object)\b|declare\b|begin\b)",
+    re.I,
+)
+
+
+def split_oracle(text: str) -> ScriptSplit:
+    removed, chunks, current, start = _Removed(), [], [], 1
+    comments = _Comments()
+    in_statement = in_plsql = False
+    for number, line in enumerate(_lines(text), start=1):
+        in_comment = comments.starts_inside(line)
+        stripped = line.strip()
+        if not in_comment and stripped == "/":
+            chunks.append(Chunk(_join(current), start, block=in_plsql))
+            current, start, in_statement, in_plsql = [], number + 1, False, False
+            removed.add("/", number)
+            continue
+        if not in_comment and not in_statement and not in_plsql:
+            match = _SQLPLUS.match(line)
+            if match:
+                removed.add(match.group(1).split()[0].upper(), number)
+                current.append("")
+                continue
+            if _PLSQL_START.match(line):
+                # A PL/SQL unit runs to the next `/` line; its inner `;` end nothing.
+                if any(part.strip() for part in current):
+                    chunks.append(Chunk(_join(current), start))
+                current, start, in_plsql = [], number, True
+        current.append(line)
+        code = _code_of(line)
+        if not in_comment and code:
+            in_statement = not code.endswith(";")
+    chunks.append(Chunk(_join(current), start, block=in_plsql))
+    return ScriptSplit(tuple(c for c in chunks if c.text.strip()), removed.as_dict())
+
+
+# ---------------------------------------------------------------- PostgreSQL (psql)
+_COPY_STDIN = re.compile(r"^\s*COPY\b.*\bFROM\s+stdin\b.*;\s*$", re.I)
+
+
+def split_postgres(text: str) -> ScriptSplit:
+    removed, out = _Removed(), []
+    comments = _Comments()
+    in_copy = False
+    for number, line in enumerate(_lines(text), start=1):
+        in_comment = comments.starts_inside(line)
+        if in_copy:
+            in_copy = line.strip() != "\\."
+            removed.add("COPY data", number)
+            out.append("")
+            continue
+        if not in_comment and line.lstrip().startswith("\\"):
+            removed.add("\\" + line.lstrip()[1:].split(" ", 1)[0].strip(), number)
+            out.append("")
+            continue
+        if not in_comment and _COPY_STDIN.match(line):
+            in_copy = True
+        out.append(line)
+    return ScriptSplit((Chunk(_join(out), 1),), removed.as_dict())
+
+
+# ---------------------------------------------------------------- MySQL (mysql client)
+_DELIMITER = re.compile(r"^\s*DELIMITER\s+(\S+)\s*$", re.I)
+_SOURCE = re.compile(r"^\s*(source|\\\.)\s+\S+", re.I)
+
+
+def split_mysql(text: str) -> ScriptSplit:
+    text = strip_conditional_comments(text)
+    removed, chunks, current, start = _Removed(), [], [], 1
+    comments = _Comments()
+    delimiter = ";"
+    for number, line in enumerate(_lines(text), start=1):
+        in_comment = comments.starts_inside(line)
+        match = None if in_comment else _DELIMITER.match(line)
+        if match:
+            if any(part.strip() for part in current):
+                chunks.append(Chunk(_join(current), start, block=delimiter != ";"))
+            current, start = [], number + 1
+            delimiter = match.group(1)
+            removed.add("DELIMITER", number)
+            continue
+        if not in_comment and _SOURCE.match(line):
+            removed.add("source", number)
+            current.append("")
+            continue
+        if delimiter != ";" and not in_comment and line.rstrip().endswith(delimiter):
+            # One client-side statement (a procedure or trigger body) ends here.
+            current.append(line.rstrip()[: -len(delimiter)])
+            chunks.append(Chunk(_join(current), start, block=True))
+            current, start = [], number + 1
+            continue
+        current.append(line)
+    chunks.append(Chunk(_join(current), start, block=delimiter != ";"))
+    return ScriptSplit(tuple(c for c in chunks if c.text.strip()), removed.as_dict())
+
+
+def split_plain(text: str) -> ScriptSplit:
+    return ScriptSplit((Chunk(text, 1),), {})
+
+
+#: dialect -> splitter; dialects not listed get the plain splitter (the text as one chunk).
+SPLITTERS: dict[str, Callable[[str], ScriptSplit]] = {
+    "tsql": split_tsql,
+    "oracle": split_oracle,
+    "postgres": split_postgres,
+    "mysql": split_mysql,
+    "sqlite": split_postgres,  # the sqlite3 shell's dot-commands are not SQL either; same line rule as psql
+}
+
+
+def split_script(text: str, dialect: str | None) -> ScriptSplit:
+    """Cut `text` into chunks the way `dialect`'s client would (BOM already removed by the reader)."""
+    return SPLITTERS.get(dialect or "", split_plain)(text)
+
+
+# ---------------------------------------------------------------- dialect guessing
+#: folder names that name a dialect (`corpus/postgres/x.sql`)
+FOLDER_DIALECTS = {
+    "postgres": "postgres", "postgresql": "postgres", "pg": "postgres", "psql": "postgres",
+    "mysql": "mysql", "mariadb": "mysql", "tsql": "tsql", "mssql": "tsql", "sqlserver": "tsql",
+    "oracle": "oracle", "plsql": "oracle", "sqlite": "sqlite", "sqlite3": "sqlite",
+}
+
+#: (dialect, pattern, reason): first match wins, most specific client syntax first.
+CONTENT_HINTS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("tsql", re.compile(r"^\s*GO\s*$|^\s*:setvar\b|\bNVARCHAR\s*\(\s*MAX\s*\)|\bIDENTITY\s*\(\s*\d", re.I | re.M), "GO lines / sqlcmd / IDENTITY(n,m)"),
+    ("oracle", re.compile(r"^\s*(rem|prompt)\b|\bVARCHAR2\b|\bNUMBER\s*\(|^\s*/\s*$", re.I | re.M), "rem/PROMPT lines, VARCHAR2, NUMBER( or / lines"),
+    ("mysql", re.compile(r"`\w+`|\bENGINE\s*=|^\s*DELIMITER\b|\bAUTO_INCREMENT\b", re.I | re.M), "backticks, ENGINE=, DELIMITER or AUTO_INCREMENT"),
+    ("postgres", re.compile(r"::\w|\b(BIG)?SERIAL\b|\bAS\s+ENUM\b|^\s*\\\w|\bOWNER\s+TO\b|\bnextval\s*\(", re.I | re.M), "::casts, SERIAL, CREATE TYPE AS ENUM, psql \\ commands"),
+    ("sqlite", re.compile(r"\bAUTOINCREMENT\b|\bWITHOUT\s+ROWID\b|\bPRAGMA\b", re.I), "AUTOINCREMENT, WITHOUT ROWID or PRAGMA"),
+)
+
+
+def guess_dialect(text: str, folder: str | None) -> tuple[str | None, str]:
+    """(dialect or None for sqlglot's generic dialect, the reason) for a file with no --dialect."""
+    if folder and folder.lower() in FOLDER_DIALECTS:
+        return FOLDER_DIALECTS[folder.lower()], f"from the folder name {folder!r}"
+    for dialect, pattern, reason in CONTENT_HINTS:
+        if pattern.search(text):
+            return dialect, f"from the content ({reason})"
+    return None, "no dialect hint found; using sqlglot's generic dialect"

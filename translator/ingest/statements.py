@@ -1,0 +1,234 @@
+"""Statements of one file: tokenize each chunk once, cut at `;`, parse only the DDL we use, recover the rest.
+
+Every statement is classified from its first keywords. Statements the IR does not need (functions, views,
+grants, data, session settings) are never parsed: they get an info diagnostic. DDL that sqlglot refuses,
+or turns into an opaque `exp.Command`, is retried without the clauses that break it (`recovery.RULES`),
+then column by column; what still fails is an error diagnostic, so a table is never lost silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ErrorLevel, ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
+
+from translator.diagnostics import DiagnosticSink, excerpt
+from translator.ingest.recovery import apply_rules
+from translator.ingest.script import Chunk
+
+__all__ = ["Statement", "read_statements", "classify"]
+
+#: (kind, pattern on the first keywords): kinds the IR is built from. Everything else is skipped.
+DDL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("table", re.compile(r"^CREATE (OR REPLACE )?((GLOBAL|LOCAL) )?((TEMP|TEMPORARY|UNLOGGED) )?TABLE\b")),
+    ("alter", re.compile(r"^ALTER TABLE\b")),
+    ("index", re.compile(r"^CREATE (UNIQUE )?((CLUSTERED|NONCLUSTERED|BITMAP|FULLTEXT|SPATIAL) )?INDEX\b")),
+    ("type", re.compile(r"^CREATE TYPE\b")),
+    ("comment", re.compile(r"^COMMENT ON\b")),
+)
+#: routines whose whole T-SQL batch is their body (so `;` inside must not split it)
+ROUTINE = re.compile(r"^(CREATE|ALTER|CREATE OR ALTER) (PROCEDURE|PROC|FUNCTION|TRIGGER|VIEW)\b")
+#: the names used in "skipped" diagnostics, first match wins
+SKIP_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("routine", re.compile(r"^(CREATE|ALTER)( OR (REPLACE|ALTER))?( (DEFINER|EDITIONABLE)\S*)? (PROCEDURE|PROC|FUNCTION|TRIGGER|PACKAGE|AGGREGATE|EVENT)\b")),
+    ("view", re.compile(r"^CREATE( OR REPLACE)?( (MATERIALIZED|RECURSIVE|FORCE))? VIEW\b")),
+    ("sequence", re.compile(r"^(CREATE|ALTER|DROP) SEQUENCE\b")),
+    ("grant", re.compile(r"^(GRANT|REVOKE)\b")),
+    ("data", re.compile(r"^(INSERT|UPDATE|DELETE|MERGE|COPY|TRUNCATE|REPLACE|LOAD|BULK)\b")),
+    ("drop", re.compile(r"^DROP\b")),
+    ("session", re.compile(r"^(SET|USE|BEGIN|COMMIT|ROLLBACK|START|SELECT|EXEC|EXECUTE|PRINT|DECLARE|IF|CONNECT|PRAGMA|LOCK|UNLOCK|FLUSH|ANALYZE|VACUUM|CALL)\b")),
+)
+DDL_KIND_NAMES = frozenset(kind for kind, _ in DDL_KINDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One DDL statement the IR is built from."""
+
+    kind: str
+    expression: exp.Expr
+    line: int
+    text: str
+
+
+def classify(head: str) -> str:
+    """The kind of a statement from its first keywords (upper case, single-spaced)."""
+    for kind, pattern in DDL_KINDS:
+        if pattern.match(head):
+            return kind
+    for label, pattern in SKIP_LABELS:
+        if pattern.match(head):
+            return label
+    return "other"
+
+
+class _QuietCommandFallback(logging.Filter):
+    """sqlglot logs a warning per Command fallback; ingest reports those itself as diagnostics."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Falling back to parsing as a 'Command'" not in record.getMessage()
+
+
+@contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    logger = logging.getLogger("sqlglot")
+    quiet = _QuietCommandFallback()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
+def _head(tokens: list[Token]) -> str:
+    words = []
+    for token in tokens[:8]:
+        if token.token_type in (TokenType.L_PAREN, TokenType.STRING):
+            break
+        words.append(token.text.upper())
+    return " ".join(words)
+
+
+def _split_tokens(tokens: list[Token]) -> Iterator[list[Token]]:
+    current: list[Token] = []
+    for token in tokens:
+        if token.token_type is TokenType.SEMICOLON:
+            if current:
+                yield current
+            current = []
+        else:
+            current.append(token)
+    if current:
+        yield current
+
+
+class _Reader:
+    def __init__(self, dialect: str | None, file: str, sink: DiagnosticSink) -> None:
+        self.dialect = dialect
+        self.dialect_obj = Dialect.get_or_raise(dialect)
+        self.parser = self.dialect_obj.parser(error_level=ErrorLevel.IMMEDIATE)
+        self.file = file
+        self.sink = sink
+
+    def where(self, line: int, text: str) -> dict:
+        return {"file": self.file, "line": line, "excerpt": excerpt(text)}
+
+    def tokenize(self, text: str) -> list[Token] | None:
+        try:
+            return self.dialect_obj.tokenize(text)
+        except TokenError:
+            return None
+
+    def parse_tokens(self, tokens: list[Token], text: str) -> exp.Expr | None:
+        try:
+            parsed = self.parser.parse(tokens, text)
+        except (ParseError, TokenError, ValueError, TypeError, AttributeError):
+            return None
+        expressions = [e for e in parsed if e is not None]
+        return expressions[0] if len(expressions) == 1 else None
+
+    def parse_text(self, text: str) -> exp.Expr | None:
+        tokens = self.tokenize(text)
+        return None if tokens is None else self.parse_tokens(tokens, text)
+
+    # ------------------------------------------------------------------ chunks
+    def read_chunk(self, chunk: Chunk) -> Iterator[Statement]:
+        tokens = self.tokenize(chunk.text)
+        if tokens is None:
+            yield from self.read_untokenizable(chunk)
+            return
+        if not tokens:
+            return
+        head = _head(tokens)
+        if chunk.block or (self.dialect == "tsql" and ROUTINE.match(head)):
+            kind = classify(head)
+            if kind not in DDL_KIND_NAMES:
+                self.skip(kind, head, chunk.line + tokens[0].line - 1, chunk.text)
+                return
+        for piece in _split_tokens(tokens):
+            yield from self.read_statement(piece, chunk)
+
+    def read_untokenizable(self, chunk: Chunk) -> Iterator[Statement]:
+        """A chunk the tokenizer refuses (an unclosed quote, say): cut at `;` line ends and try each piece."""
+        line = chunk.line
+        for piece in re.split(r"(?<=;)[ \t]*\n", chunk.text):
+            tokens = self.tokenize(piece)
+            if tokens is None:
+                kind = classify(" ".join(piece.split()[:8]).upper())
+                report = self.sink.error if kind == "table" else self.sink.warning
+                report("untokenizable", f"could not tokenize this {kind} statement as {self.dialect or 'generic'} SQL",
+                       lost="the whole statement", **self.where(line + _leading_blank_lines(piece), piece))
+            elif tokens:
+                for statement_tokens in _split_tokens(tokens):
+                    yield from self.read_statement(statement_tokens, Chunk(piece, line))
+            line += piece.count("\n") + 1
+
+    def skip(self, kind: str, head: str, line: int, text: str) -> None:
+        label = " ".join(head.split()[:3])
+        self.sink.info("skipped-statement", f"skipped {kind} statement ({label}): not part of the schema model",
+                       subject=kind, **self.where(line, text))
+
+    # ------------------------------------------------------------------ statements
+    def read_statement(self, tokens: list[Token], chunk: Chunk) -> Iterator[Statement]:
+        head = _head(tokens)
+        kind = classify(head)
+        line = chunk.line + tokens[0].line - 1
+        text = chunk.text[tokens[0].start : tokens[-1].end + 1]
+        if kind not in DDL_KIND_NAMES:
+            self.skip(kind, head, line, text)
+            return
+        expression = self.parse_tokens(tokens, chunk.text)
+        if _understood(expression):
+            yield Statement(kind, expression, line, text)
+            return
+        recovered = self.recover(kind, text, line)
+        if recovered is not None:
+            yield recovered
+
+    def recover(self, kind: str, text: str, line: int) -> Statement | None:
+        rewritten, fired = apply_rules(text)
+        if fired:
+            expression = self.parse_text(rewritten)
+            if _understood(expression):
+                lost = [rule.lost for rule in fired if rule.lost]
+                if lost:
+                    self.sink.warning("recovered-statement", f"{kind} statement read after dropping: {'; '.join(lost)}",
+                                      lost="; ".join(lost), **self.where(line, text))
+                return Statement(kind, expression, line, text)
+        if kind == "table":
+            from translator.ingest.salvage import salvage_create_table
+
+            salvaged = salvage_create_table(self, rewritten, line, text)
+            if salvaged is not None:
+                return Statement(kind, salvaged, line, text)
+        report = self.sink.error if kind == "table" else self.sink.warning
+        what = {"table": "the whole table", "alter": "this ALTER TABLE (its keys or constraints)",
+                "index": "this index", "type": "this type", "comment": "this comment"}[kind]
+        report("unparsed-statement", f"sqlglot could not read this {kind} statement as {self.dialect or 'generic'} SQL",
+               lost=what, **self.where(line, text))
+        return None
+
+
+def _understood(expression: exp.Expr | None) -> bool:
+    return expression is not None and not isinstance(expression, exp.Command)
+
+
+def _leading_blank_lines(text: str) -> int:
+    return len(text) - len(text.lstrip("\n")) if text.strip() else 0
+
+
+def read_statements(chunks: tuple[Chunk, ...], dialect: str | None, file: str, sink: DiagnosticSink) -> list[Statement]:
+    """The DDL statements of `chunks`, in file order; every other statement leaves a diagnostic in `sink`."""
+    reader = _Reader(dialect, file, sink)
+    out: list[Statement] = []
+    with _quiet_sqlglot():
+        for chunk in chunks:
+            out.extend(reader.read_chunk(chunk))
+    return out
