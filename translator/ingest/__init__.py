@@ -54,7 +54,7 @@ def ingest_source_texts(
             sink.info("client-command", f"{count} client-tool line(s) '{kind}' handled as the {file_dialect or 'generic'} client would "
                       "(not SQL)", file=source.name, line=line, subject=kind)
         before = len(builder.tables)
-        statements = read_statements(split.chunks, file_dialect, source.name, sink)
+        statements = read_statements(split.chunks, file_dialect, source.name, sink, builder.views)
         if not statements:
             raise SourceError(f"{source.name}: no DDL found (no CREATE TABLE, ALTER TABLE, CREATE INDEX or CREATE TYPE); "
                               "pass a schema file")

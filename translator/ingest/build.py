@@ -68,6 +68,10 @@ class SchemaBuilder:
         self.tables: list[TableDraft] = []
         self.foreign_keys: list[ForeignKeyDraft] = []
         self.enums: dict[str, tuple[str, ...]] = {}
+        #: alias types (T-SQL `CREATE TYPE x FROM nvarchar(50)`, PostgreSQL domains): name -> base type
+        self.aliases: dict[str, exp.DataType] = {}
+        #: views seen (and skipped): an index or comment on one is not a loss
+        self.views: set[str] = set()
         self.file = "<string>"
 
     # ------------------------------------------------------------------ lookup
@@ -102,6 +106,8 @@ class SchemaBuilder:
         for element in (schema.expressions if isinstance(schema, exp.Schema) else ()):
             if isinstance(element, exp.ColumnDef):
                 self.column(table, element, statement)
+            elif isinstance(element, exp.Identifier):  # SQLite allows a bare column name with no type
+                self.column(table, exp.ColumnDef(this=element), statement)
             else:
                 self.table_element(table, element, statement, None)
         for prop in (create.args.get("properties").expressions if create.args.get("properties") else ()):
@@ -133,9 +139,14 @@ class SchemaBuilder:
     def set_type(self, column: ColumnDraft, datatype: exp.DataType, table: TableDraft, statement: Statement) -> None:
         if datatype.this is exp.DataType.Type.USERDEFINED:
             type_name = str(datatype.args.get("kind") or "")
-            values = self.enums.get(fold(type_name.split(".")[-1].strip('"')))
+            bare = fold(type_name.split(".")[-1].strip('"[]`'))
+            values = self.enums.get(bare)
             if values is not None:
                 column.type = CanonicalType(TypeKind.ENUM, values=values, name=type_name, source=type_name)
+                return
+            if bare in self.aliases:
+                mapped = self.mapper.map_full(self.aliases[bare], self.dialect)
+                column.type, column.identity = mapped.type.with_source(type_name), column.identity or mapped.identity
                 return
         mapped = self.mapper.map_full(datatype, self.dialect)
         column.type, column.identity = mapped.type, column.identity or mapped.identity
@@ -209,12 +220,23 @@ class SchemaBuilder:
     # ------------------------------------------------------------------ other statements
     def alter_table(self, statement: Statement) -> None:
         alter = statement.expression
-        table = self.find_table(_table_ref(alter.this)) if isinstance(alter, exp.Alter) else None
+        actions = list(alter.args.get("actions") or ()) if isinstance(alter, exp.Alter) else []
+        # Oracle's `ADD ( CONSTRAINT ..., CONSTRAINT ... )` arrives as one Schema holding the elements.
+        actions = [part for action in actions for part in (action.expressions if isinstance(action, exp.Schema) else [action])]
+        relevant = [a for a in actions if isinstance(a, _ALTER_ACTIONS)]
+        if not relevant:
+            self.sink.info("ignored-alter", "ALTER TABLE does not change the schema model (no ADD or ALTER COLUMN)",
+                           **self.where(statement))
+            return
+        table = self.find_table(_table_ref(alter.this))
+        if table is None and alter.args.get("exists"):
+            self.sink.info("ignored-alter", "ALTER TABLE IF EXISTS on a table not created in the input", **self.where(statement))
+            return
         if table is None:
             self.sink.warning("unknown-table", "ALTER TABLE names a table not created in the input", lost="this ALTER TABLE",
                               **self.where(statement))
             return
-        for action in alter.args.get("actions") or ():
+        for action in actions:
             if isinstance(action, exp.AddConstraint):
                 for part in action.expressions:
                     self.table_element(table, part, statement, None)
@@ -222,7 +244,7 @@ class SchemaBuilder:
                 self.column(table, action, statement)
             elif isinstance(action, exp.AlterColumn):
                 self.alter_column(table, action, statement)
-            elif isinstance(action, (exp.Constraint, exp.ForeignKey, exp.PrimaryKey)):
+            elif isinstance(action, _ALTER_ACTIONS):
                 self.table_element(table, action, statement, None)
             else:
                 self.sink.info("ignored-alter", f"ALTER TABLE {table.key} action {type(action).__name__} does not change the schema model",
@@ -249,8 +271,11 @@ class SchemaBuilder:
             return
         table = self.find_table(_table_ref(index.args["table"])) if index.args.get("table") else None
         if table is None:
-            self.sink.warning("unknown-table", "CREATE INDEX on a table not created in the input", lost="this index",
-                              **self.where(statement))
+            if fold(index.args["table"].name) in self.views:
+                self.sink.info("skipped-statement", "skipped CREATE INDEX on a view", subject="index", **self.where(statement))
+            else:
+                self.sink.warning("unknown-table", "CREATE INDEX on a table not created in the input", lost="this index",
+                                  **self.where(statement))
             return
         params = index.args.get("params")
         columns = _column_names(params.args.get("columns") if params else ())
@@ -270,8 +295,10 @@ class SchemaBuilder:
                 for column in table.columns:
                     if column.type.kind is TypeKind.OTHER and fold(str(column.type.name).split(".")[-1].strip('"')) == fold(create.this.name):
                         column.type = CanonicalType(TypeKind.ENUM, values=values, name=create.this.name, source=column.type.source)
+        elif isinstance(datatype, exp.DataType):
+            self.aliases[fold(create.this.name)] = datatype
         else:
-            self.sink.info("skipped-statement", "skipped CREATE TYPE that is not an enum (composite or range types are not modelled)",
+            self.sink.info("skipped-statement", "skipped CREATE TYPE that is not an enum or alias (composite or range types are not modelled)",
                            subject="type", **self.where(statement))
 
     def comment(self, statement: Statement) -> None:
@@ -294,8 +321,8 @@ class SchemaBuilder:
             self.sink.info("skipped-statement", f"skipped COMMENT ON {kind}: not part of the schema model", subject="comment",
                            **self.where(statement))
             return
-        self.sink.warning("unknown-table", f"COMMENT ON {kind} names something not created in the input", lost="this comment",
-                          **self.where(statement))
+        self.sink.info("skipped-statement", f"skipped COMMENT ON {kind} for something not modelled (a view, or not created here)",
+                       subject="comment", **self.where(statement))
 
 
 def _not_null(builder, table, column, kind, statement, name):
@@ -355,6 +382,9 @@ _COLUMN_CONSTRAINTS: dict[type, Callable] = {
     exp.Reference: _column_reference,
     exp.CheckColumnConstraint: _column_check,
 }
+
+_ALTER_ACTIONS = (exp.AddConstraint, exp.ColumnDef, exp.AlterColumn, exp.Constraint, exp.ForeignKey, exp.PrimaryKey,
+                  exp.UniqueColumnConstraint, exp.CheckColumnConstraint, exp.Check, exp.PrimaryKeyColumnConstraint)
 
 _TABLE_ELEMENTS: dict[type, Callable] = {
     exp.Constraint: SchemaBuilder.constraint,

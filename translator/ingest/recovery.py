@@ -70,6 +70,10 @@ RULES: tuple[RecoveryRule, ...] = (
     RecoveryRule("ADD CHECK", "", _sub(r"\bADD\s+CHECK\b", f"ADD CONSTRAINT {UNNAMED} CHECK")),
     RecoveryRule("ADD FOREIGN KEY name", "",
                  _sub(r"\bADD\s+FOREIGN\s+KEY\s+(\w+)\s*\(", r"ADD CONSTRAINT \1 FOREIGN KEY (")),
+    RecoveryRule("NULLS NOT DISTINCT", "NULLS NOT DISTINCT (nulls compare equal in this unique index)",
+                 _sub(r"\bNULLS\s+NOT\s+DISTINCT\b")),
+    RecoveryRule("named DEFAULT", "the name of a DEFAULT constraint",
+                 _sub(r"\bCONSTRAINT\s+(\[[^\]]+\]|\"[^\"]+\"|\w+)\s+(?=DEFAULT\b)", " ")),
     RecoveryRule("CLUSTERED", "the CLUSTERED/NONCLUSTERED marker", _sub(r"\b(NON)?CLUSTERED\b")),
     RecoveryRule("NOT FOR REPLICATION", "NOT FOR REPLICATION", _sub(r"\bNOT\s+FOR\s+REPLICATION\b")),
 )

@@ -81,9 +81,7 @@ def salvage_create_table(reader: _Reader, text: str, line: int, original: str) -
             if parsed is not None and isinstance(parsed, exp.ColumnDef):
                 type_text = " ".join(column["type"].split())
                 parsed.set("kind", exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=type_text))
-                kept.append(parsed)
-                reader.sink.warning("unknown-type", f"column {column['name']} has a type sqlglot cannot read ({type_text}); kept as 'other'",
-                                    lost=f"the meaning of type {type_text}", **where)
+                kept.append(parsed)  # the type mapper reports the unknown type when the column is built
                 continue
         reader.sink.error("unparsed-element", "could not read this part of a CREATE TABLE", lost="this column or constraint", **where)
     if not kept:

@@ -29,9 +29,9 @@ __all__ = ["Statement", "read_statements", "classify"]
 DDL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("table", re.compile(r"^CREATE (OR REPLACE )?((GLOBAL|LOCAL) )?((TEMP|TEMPORARY|UNLOGGED) )?TABLE\b")),
     ("alter", re.compile(r"^ALTER TABLE\b")),
-    ("index", re.compile(r"^CREATE (UNIQUE )?((CLUSTERED|NONCLUSTERED|BITMAP|FULLTEXT|SPATIAL) )?INDEX\b")),
-    ("type", re.compile(r"^CREATE TYPE\b")),
-    ("comment", re.compile(r"^COMMENT ON\b")),
+    ("index", re.compile(r"^CREATE (UNIQUE )?((CLUSTERED|NONCLUSTERED|BITMAP) )?INDEX\b")),
+    ("type", re.compile(r"^CREATE (TYPE|DOMAIN)\b")),
+    ("comment", re.compile(r"^COMMENT ON (TABLE|COLUMN)\b")),
 )
 #: routines whose whole T-SQL batch is their body (so `;` inside must not split it)
 ROUTINE = re.compile(r"^(CREATE|ALTER|CREATE OR ALTER) (PROCEDURE|PROC|FUNCTION|TRIGGER|VIEW)\b")
@@ -41,6 +41,8 @@ SKIP_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("view", re.compile(r"^CREATE( OR REPLACE)?( (MATERIALIZED|RECURSIVE|FORCE))? VIEW\b")),
     ("sequence", re.compile(r"^(CREATE|ALTER|DROP) SEQUENCE\b")),
     ("grant", re.compile(r"^(GRANT|REVOKE)\b")),
+    ("special index", re.compile(r"^CREATE (FULLTEXT|SPATIAL|XML|PRIMARY XML|COLUMNSTORE|NONCLUSTERED COLUMNSTORE) ")),
+    ("comment on another object", re.compile(r"^COMMENT ON\b")),
     ("data", re.compile(r"^(INSERT|UPDATE|DELETE|MERGE|COPY|TRUNCATE|REPLACE|LOAD|BULK)\b")),
     ("drop", re.compile(r"^DROP\b")),
     ("session", re.compile(r"^(SET|USE|BEGIN|COMMIT|ROLLBACK|START|SELECT|EXEC|EXECUTE|PRINT|DECLARE|IF|CONNECT|PRAGMA|LOCK|UNLOCK|FLUSH|ANALYZE|VACUUM|CALL)\b")),
@@ -96,17 +98,41 @@ def _head(tokens: list[Token]) -> str:
     return " ".join(words)
 
 
-def _split_tokens(tokens: list[Token]) -> Iterator[list[Token]]:
+#: statement starts that end the previous statement in dialects where `;` is optional (T-SQL batches)
+_STARTERS = {"CREATE", "ALTER", "DROP"}
+_STARTER_OBJECTS = {"TABLE", "INDEX", "UNIQUE", "CLUSTERED", "NONCLUSTERED", "VIEW", "PROCEDURE", "PROC", "FUNCTION",
+                    "TRIGGER", "TYPE", "SCHEMA", "SYNONYM", "FULLTEXT", "STATISTICS", "DEFAULT", "RULE"}
+
+
+def _split_tokens(tokens: list[Token], optional_semicolons: bool = False) -> Iterator[list[Token]]:
     current: list[Token] = []
-    for token in tokens:
-        if token.token_type is TokenType.SEMICOLON:
+    depth = 0
+    for position, token in enumerate(tokens):
+        kind = token.token_type
+        if kind is TokenType.SEMICOLON:
             if current:
                 yield current
+            current, depth = [], 0
+            continue
+        if (optional_semicolons and current and depth == 0 and token.text.upper() in _STARTERS
+                and position + 1 < len(tokens) and tokens[position + 1].text.upper() in _STARTER_OBJECTS
+                and current[-1].text.upper() != "OR"):
+            yield current
             current = []
-        else:
-            current.append(token)
+        depth += (kind is TokenType.L_PAREN) - (kind is TokenType.R_PAREN)
+        current.append(token)
     if current:
         yield current
+
+
+#: dialects whose statements need no `;` inside a batch
+OPTIONAL_SEMICOLONS = frozenset({"tsql"})
+#: ALTER TABLE text that may change what the IR holds; any other ALTER (OWNER TO, NOCHECK, ATTACH ...) is noise
+_ALTER_MATTERS = re.compile(r"\b(ADD|ALTER\s+COLUMN|MODIFY|CHANGE|RENAME)\b", re.I)
+#: `CREATE TYPE x FROM base` (T-SQL alias type) and `CREATE DOMAIN x AS base` (PostgreSQL)
+_ALIAS_TYPE = re.compile(
+    r"^\s*CREATE\s+(?:TYPE|DOMAIN)\s+(?P<name>[\w.\[\]\"`]+)\s+(?:FROM|AS)\s+(?P<base>.+?)"
+    r"(\s+(NOT\s+NULL|NULL|CONSTRAINT|CHECK|DEFAULT|COLLATE)\b.*)?$", re.I | re.S)
 
 
 class _Reader:
@@ -116,6 +142,8 @@ class _Reader:
         self.parser = self.dialect_obj.parser(error_level=ErrorLevel.IMMEDIATE)
         self.file = file
         self.sink = sink
+        #: names of views skipped so far, so an index or comment on one is not reported as lost
+        self.views: set[str] = set()
 
     def where(self, line: int, text: str) -> dict:
         return {"file": self.file, "line": line, "excerpt": excerpt(text)}
@@ -152,7 +180,7 @@ class _Reader:
             if kind not in DDL_KIND_NAMES:
                 self.skip(kind, head, chunk.line + tokens[0].line - 1, chunk.text)
                 return
-        for piece in _split_tokens(tokens):
+        for piece in _split_tokens(tokens, self.dialect in OPTIONAL_SEMICOLONS):
             yield from self.read_statement(piece, chunk)
 
     def read_untokenizable(self, chunk: Chunk) -> Iterator[Statement]:
@@ -171,6 +199,10 @@ class _Reader:
             line += piece.count("\n") + 1
 
     def skip(self, kind: str, head: str, line: int, text: str) -> None:
+        if kind == "view":
+            match = re.search(r"\bVIEW\s+(IF\s+NOT\s+EXISTS\s+)?([\w.\[\]\"`$]+)", text, re.I)
+            if match:
+                self.views.add(match.group(2).split(".")[-1].strip('[]"`').casefold())
         label = " ".join(head.split()[:3])
         self.sink.info("skipped-statement", f"skipped {kind} statement ({label}): not part of the schema model",
                        subject=kind, **self.where(line, text))
@@ -193,6 +225,17 @@ class _Reader:
             yield recovered
 
     def recover(self, kind: str, text: str, line: int) -> Statement | None:
+        if kind == "alter" and not _ALTER_MATTERS.search(text):
+            self.skip("alter", " ".join(text.split()[:3]).upper(), line, text)
+            return None
+        if kind == "type" and (alias := _ALIAS_TYPE.match(text)) is not None:
+            try:
+                base = exp.DataType.build(alias["base"].strip(), dialect=self.dialect, udt=True)
+            except (ParseError, TokenError, ValueError):
+                base = None
+            if base is not None:
+                name = alias["name"].split(".")[-1].strip('[]"`')
+                return Statement(kind, exp.Create(this=exp.to_table(name), kind="TYPE", expression=base), line, text)
         rewritten, fired = apply_rules(text)
         if fired:
             expression = self.parse_text(rewritten)
@@ -224,9 +267,15 @@ def _leading_blank_lines(text: str) -> int:
     return len(text) - len(text.lstrip("\n")) if text.strip() else 0
 
 
-def read_statements(chunks: tuple[Chunk, ...], dialect: str | None, file: str, sink: DiagnosticSink) -> list[Statement]:
-    """The DDL statements of `chunks`, in file order; every other statement leaves a diagnostic in `sink`."""
+def read_statements(chunks: tuple[Chunk, ...], dialect: str | None, file: str, sink: DiagnosticSink,
+                    views: set[str] | None = None) -> list[Statement]:
+    """The DDL statements of `chunks`, in file order; every other statement leaves a diagnostic in `sink`.
+
+    Names of skipped views are added to `views` when given.
+    """
     reader = _Reader(dialect, file, sink)
+    if views is not None:
+        reader.views = views
     out: list[Statement] = []
     with _quiet_sqlglot():
         for chunk in chunks:
