@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -15,6 +16,8 @@ import yaml
 
 from translator.errors import WorkloadError
 from translator.ir import Attribute, Entity, Schema
+
+_EXPONENT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$")
 
 __all__ = ["Problem", "InvalidWorkload", "Problems", "read_yaml", "suggest"]
 
@@ -119,15 +122,11 @@ class Problems:
         return out
 
     def number(self, value: Any, path: str, *, positive: bool = False, integer: bool = False) -> float | None:
+        if isinstance(value, str) and _EXPONENT.match(value.strip()) and not integer:
+            # PyYAML follows YAML 1.1, which reads 5.0e7 (no sign in the exponent) as text: take it as the number it is.
+            value = float(value)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            hint = ""
-            if isinstance(value, str):
-                try:
-                    float(value)
-                    hint = "; YAML reads exponents without a dot as text: write e.g. 5.0e7, not 5e7"
-                except ValueError:
-                    pass
-            self.add(path, f"expected a number, got {_kind(value)} {_show(value)}{hint}")
+            self.add(path, f"expected a number, got {_kind(value)} {_show(value)}")
             return None
         if integer and not isinstance(value, int):
             self.add(path, f"expected a whole number, got {value!r}")
