@@ -49,17 +49,29 @@ class _Removed:
         return {k: (n, self.first[k]) for k, n in self.counts.items()}
 
 
-# MySQL executes the body of /*!NNNNN ... */ on servers at least that version: keep it, as MySQL would.
+# MySQL executes the body of /*!NNNNN ... */ on servers at least that version. MariaDB (whose catalog made the
+# corpus truth) executes them too, except bodies marked for MySQL 5.7 and later (50700..99999), which it treats
+# as plain comments. We follow MariaDB and report every such body we leave out.
 _CONDITIONAL = re.compile(r"/\*!(\d{5,6})?(.*?)\*/", re.S)
+#: highest version tag whose body is kept (MariaDB's rule); higher tags are skipped with a diagnostic
+CONDITIONAL_MAX_VERSION = 50699
 
 
-def strip_conditional_comments(text: str) -> str:
-    """Replace `/*!40101 X */` by `X`, padding with spaces so offsets and line numbers are unchanged."""
+def strip_conditional_comments(text: str, skipped: list[int] | None = None) -> str:
+    """Replace `/*!40101 X */` by `X`, padding with spaces so offsets and line numbers are unchanged.
+
+    Bodies tagged above `CONDITIONAL_MAX_VERSION` are blanked out; their line numbers go to `skipped`.
+    """
     if "/*!" not in text:
         return text
 
     def keep(match: re.Match[str]) -> str:
-        head = 3 + len(match.group(1) or "")
+        version = match.group(1)
+        if version and len(version) == 5 and int(version) > CONDITIONAL_MAX_VERSION:
+            if skipped is not None:
+                skipped.append(text.count("\n", 0, match.start()) + 1)
+            return "".join(ch if ch == "\n" else " " for ch in match.group(0))
+        head = 3 + len(version or "")
         return " " * head + match.group(2) + "  "
 
     return _CONDITIONAL.sub(keep, text)
@@ -200,8 +212,11 @@ _SOURCE = re.compile(r"^\s*(source|\\\.)\s+\S+", re.I)
 
 
 def split_mysql(text: str) -> ScriptSplit:
-    text = strip_conditional_comments(text)
+    skipped: list[int] = []
+    text = strip_conditional_comments(text, skipped)
     removed, chunks, current, start = _Removed(), [], [], 1
+    for line in skipped:
+        removed.add("/*!5xxxx MySQL 5.7+ conditional comment (skipped, as MariaDB does)", line)
     comments = _Comments()
     delimiter = ";"
     for number, line in enumerate(_lines(text), start=1):
