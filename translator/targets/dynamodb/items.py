@@ -1,0 +1,318 @@
+"""Rows <-> DynamoDB items, and the order-preserving encodings used inside composite key strings.
+
+Items are in boto3's Python form (`Decimal` numbers, `str`, `bytes`, `bool`, `list`), ready for
+`boto3.dynamodb.types.TypeSerializer`. A NULL column is left out of the item, so GSIs keyed on it are
+sparse. Key strings put each value in an encoding whose string order equals the value order:
+integers zero-padded to 20 digits (negatives as `-` plus the 10^20 complement, so they sort first and
+in order), decimals the same at their declared scale, timestamps ISO-8601 in UTC with microseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import struct
+import uuid
+from typing import Any, Iterable, Mapping
+
+from translator.errors import PolyschemaError
+from translator.ir import Entity, Schema
+from translator.targets.dynamodb.mapping import rules
+from translator.targets.dynamodb.model import DynamoDesign, EntityMapping, KeyTemplate
+from translator.types import CanonicalType, TypeKind
+
+__all__ = [
+    "ItemError",
+    "key_type",
+    "encode_key_value",
+    "decode_key_value",
+    "to_attribute_value",
+    "from_attribute_value",
+    "normalize_value",
+    "normalize_row",
+    "render_key",
+    "parse_key",
+    "row_to_item",
+    "rows_to_items",
+    "items_to_rows",
+]
+
+_MASK64 = (1 << 64) - 1
+_SIGN64 = 1 << 63
+
+
+class ItemError(PolyschemaError):
+    """A value cannot become (part of) a DynamoDB item: out of range, or not of its column's type."""
+
+
+def key_type(schema: Schema, entity: Entity, column: str, _depth: int = 0) -> CanonicalType:
+    """The type whose encoding a key part uses: a foreign-key column borrows its parent column's type,
+    so a child's copy of the parent key renders to the same string as the parent's own key."""
+    if _depth < 8:
+        for rel in schema.relationships_from(entity.key):
+            if column in rel.from_attributes and not rel.is_self_reference:
+                parent = schema.entity(rel.to_entity)
+                target = rel.to_attributes[rel.from_attributes.index(column)]
+                if parent.find_attribute(target) is not None:
+                    return key_type(schema, parent, target, _depth + 1)
+    return entity.attribute(column).type
+
+
+def _scale(type_: CanonicalType) -> tuple[int, int]:
+    r = rules()
+    scale = type_.scale if type_.scale is not None else r.decimal_scale
+    precision = max(type_.precision or r.decimal_precision, scale + 1)
+    return precision, scale
+
+
+def _iso(type_: CanonicalType, value: Any) -> str:
+    if type_.kind is TypeKind.DATE:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if not isinstance(value, dt.date):
+            value = dt.date.fromisoformat(str(value))
+        return value.isoformat()
+    if type_.kind is TypeKind.TIME:
+        if not isinstance(value, dt.time):
+            value = dt.time.fromisoformat(str(value))
+        return value.strftime("%H:%M:%S.%f")
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(str(value))
+    if value.tzinfo is not None:
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def _from_iso(type_: CanonicalType, text: str) -> Any:
+    if type_.kind is TypeKind.DATE:
+        return dt.date.fromisoformat(text)
+    if type_.kind is TypeKind.TIME:
+        return dt.time.fromisoformat(text)
+    return dt.datetime.fromisoformat(text)
+
+
+def encode_key_value(type_: CanonicalType, value: Any) -> str:
+    """`value` as a key-string component whose string order is the value order."""
+    encoding = rules().key_encodings.get(type_.kind)
+    if encoding is None:
+        raise ItemError(f"a {type_} value cannot be part of a key (no order-preserving encoding in mappings/dynamodb.toml)")
+    if encoding == "int":
+        width = rules().integer_width
+        number = int(value)
+        if abs(number) >= 10 ** width:
+            raise ItemError(f"integer {number} has more than {width} digits; it cannot be a key component")
+        return f"{number:0{width}d}" if number >= 0 else "-" + f"{10 ** width + number:0{width}d}"
+    if encoding == "decimal":
+        precision, scale = _scale(type_)
+        exact = decimal.Decimal(value)
+        scaled = exact.scaleb(scale)
+        if scaled != scaled.to_integral_value():
+            raise ItemError(f"decimal {value} has more than {scale} fractional digits; it cannot be encoded at scale {scale}")
+        number = int(scaled)
+        if abs(number) >= 10 ** precision:
+            raise ItemError(f"decimal {value} exceeds precision {precision}")
+        digits = f"{number:0{precision}d}" if number >= 0 else f"{10 ** precision + number:0{precision}d}"
+        text = digits[: precision - scale] + ("." + digits[precision - scale:] if scale else "")
+        return text if number >= 0 else "-" + text
+    if encoding == "float":
+        bits = struct.unpack(">Q", struct.pack(">d", float(value)))[0]
+        bits = (~bits & _MASK64) if bits & _SIGN64 else bits | _SIGN64
+        return f"{bits:016x}"
+    if encoding == "iso":
+        return _iso(type_, value)
+    if encoding == "bool":
+        return "1" if value else "0"
+    if encoding == "hex":
+        return bytes(value).hex()
+    text = str(value)
+    return text.replace("%", "%25").replace(rules().naming["separator"], "%23")
+
+
+def decode_key_value(type_: CanonicalType, text: str) -> Any:
+    """Inverse of `encode_key_value`."""
+    encoding = rules().key_encodings.get(type_.kind)
+    if encoding == "int":
+        width = rules().integer_width
+        return int(text[1:]) - 10 ** width if text.startswith("-") else int(text)
+    if encoding == "decimal":
+        precision, scale = _scale(type_)
+        negative = text.startswith("-")
+        number = int(text.lstrip("-").replace(".", ""))
+        if negative:
+            number -= 10 ** precision
+        return decimal.Decimal(number).scaleb(-scale)
+    if encoding == "float":
+        bits = int(text, 16)
+        bits = bits & ~_SIGN64 if bits & _SIGN64 else ~bits & _MASK64
+        return struct.unpack(">d", struct.pack(">Q", bits))[0]
+    if encoding == "iso":
+        return _from_iso(type_, text)
+    if encoding == "bool":
+        return text == "1"
+    if encoding == "hex":
+        return bytes.fromhex(text)
+    value = text.replace("%23", rules().naming["separator"]).replace("%25", "%")
+    return uuid.UUID(value) if type_.kind is TypeKind.UUID else value
+
+
+def normalize_value(type_: CanonicalType, value: Any) -> Any:
+    """The canonical Python value of a column (drivers and files differ: str UUIDs, JSON text, ...)."""
+    if value is None:
+        return None
+    kind = type_.kind
+    if kind is TypeKind.INTEGER:
+        return int(value)
+    if kind is TypeKind.DECIMAL:
+        return decimal.Decimal(str(value)) if isinstance(value, float) else decimal.Decimal(value)
+    if kind is TypeKind.FLOAT:
+        return float(value)
+    if kind is TypeKind.BOOLEAN:
+        return bool(value)
+    if kind is TypeKind.UUID:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    if kind in (TypeKind.DATE, TypeKind.TIME, TypeKind.TIMESTAMP):
+        return _from_iso(type_, _iso(type_, value))
+    if kind is TypeKind.BINARY:
+        return bytes(value)
+    if kind is TypeKind.JSON:
+        return json.loads(value) if isinstance(value, (str, bytes)) else value
+    if kind is TypeKind.ARRAY:
+        assert type_.element is not None
+        return [normalize_value(type_.element, v) for v in value]
+    return str(value) if not isinstance(value, str) else value
+
+
+def to_attribute_value(type_: CanonicalType, value: Any) -> Any:
+    """A column value as the boto3 Python value of its DynamoDB attribute (None stays None: omitted)."""
+    if value is None:
+        return None
+    kind = type_.kind
+    target = rules().attribute_types[kind]
+    if kind is TypeKind.ARRAY:
+        assert type_.element is not None
+        return [to_attribute_value(type_.element, v) for v in value]
+    if kind is TypeKind.JSON:
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    if kind in (TypeKind.DATE, TypeKind.TIME, TypeKind.TIMESTAMP):
+        return _iso(type_, value)
+    if target == "N":
+        number = decimal.Decimal(repr(float(value))) if kind is TypeKind.FLOAT else decimal.Decimal(value)
+        if number != 0 and not decimal.Decimal("1E-130") <= abs(number) < decimal.Decimal("1E126"):
+            raise ItemError(f"number {value!r} is outside DynamoDB's range 1E-130..9.99E+125")
+        if len(number.as_tuple().digits) > 38:
+            raise ItemError(f"number {value!r} has more than the 38 significant digits DynamoDB keeps")
+        return number
+    if target == "BOOL":
+        return bool(value)
+    if target == "B":
+        return bytes(value)
+    return str(value)
+
+
+def from_attribute_value(type_: CanonicalType, value: Any) -> Any:
+    """Inverse of `to_attribute_value`: the column's canonical Python value."""
+    if value is None:
+        return None
+    kind = type_.kind
+    if kind is TypeKind.ARRAY:
+        assert type_.element is not None
+        return [from_attribute_value(type_.element, v) for v in value]
+    if kind is TypeKind.INTEGER:
+        return int(value)
+    if kind is TypeKind.FLOAT:
+        return float(value)
+    if kind is TypeKind.DECIMAL:
+        return decimal.Decimal(value)
+    if kind is TypeKind.BINARY:
+        return bytes(value.value if hasattr(value, "value") else value)
+    return normalize_value(type_, value)
+
+
+def normalize_row(entity: Entity, row: Mapping[str, Any]) -> dict[str, Any]:
+    return {a.name: normalize_value(a.type, row.get(a.name)) for a in entity.attributes}
+
+
+def render_key(schema: Schema, entity: Entity, template: KeyTemplate, row: Mapping[str, Any]) -> str | None:
+    """The key string for `row`; None when a part is NULL (the item then stays out of a sparse GSI)."""
+    values = [row.get(part) for part in template.parts]
+    if any(v is None for v in values):
+        return None
+    separator = rules().naming["separator"]
+    encoded = [encode_key_value(key_type(schema, entity, part), v) for part, v in zip(template.parts, values)]
+    return separator.join((template.prefix, *encoded))
+
+
+def parse_key(schema: Schema, entity: Entity, template: KeyTemplate, text: str) -> dict[str, Any] | None:
+    """The column values a key string encodes, or None when it does not match the template."""
+    separator = rules().naming["separator"]
+    pieces = text.split(separator)
+    if pieces[0] != template.prefix or len(pieces) != len(template.parts) + 1:
+        return None
+    try:
+        return {part: decode_key_value(key_type(schema, entity, part), piece)
+                for part, piece in zip(template.parts, pieces[1:])}
+    except (ValueError, decimal.InvalidOperation, struct.error):
+        return None
+
+
+def _epoch_seconds(value: Any) -> int:
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return int(moment.timestamp())
+    if isinstance(value, dt.date):
+        return int(dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc).timestamp())
+    return int(value)
+
+
+def row_to_item(schema: Schema, design: DynamoDesign, mapping: EntityMapping, row: Mapping[str, Any]) -> dict[str, Any]:
+    entity = schema.entity(mapping.entity)
+    table = design.table(mapping.table)
+    item: dict[str, Any] = {table.entity_type_attribute: mapping.type_value}
+    for path in mapping.paths:
+        for template in (path.partition, path.sort):
+            value = render_key(schema, entity, template, row)
+            if value is None and path.index is None:
+                raise ItemError(f"{entity.key}: a row has NULL in key column(s) {list(template.parts)}; "
+                                "its item cannot be stored")
+            if value is not None:
+                item[template.attribute] = value
+    for attribute in mapping.attributes:
+        value = to_attribute_value(entity.attribute(attribute.column).type, row.get(attribute.column))
+        if value is not None:
+            item[attribute.attribute] = value
+    if mapping.ttl_column and table.ttl and row.get(mapping.ttl_column) is not None:
+        item[table.ttl] = _epoch_seconds(row[mapping.ttl_column])
+    return item
+
+
+def rows_to_items(schema: Schema, design: DynamoDesign,
+                  rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Items per table name, from rows per entity key (entities absent from the design are skipped)."""
+    out: dict[str, list[dict[str, Any]]] = {t.name: [] for t in design.tables}
+    by_entity = {m.entity: m for m in design.entities}
+    for entity_key, entity_rows in rows.items():
+        mapping = by_entity.get(schema.entity(entity_key).key)
+        if mapping is None:
+            continue
+        out[mapping.table].extend(row_to_item(schema, design, mapping, row) for row in entity_rows)
+    return out
+
+
+def items_to_rows(schema: Schema, design: DynamoDesign, items: Iterable[Mapping[str, Any]],
+                  table: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Rows per entity key from items (of one table, or of any when `table` is None)."""
+    by_type = {(m.table, m.type_value): m for m in design.entities}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        candidates = [m for (t, value), m in by_type.items() if (table is None or t == table)
+                      and item.get(design.table(t).entity_type_attribute) == value]
+        if not candidates:
+            raise ItemError(f"item {dict(list(item.items())[:3])} has no known entity type")
+        mapping = candidates[0]
+        entity = schema.entity(mapping.entity)
+        out.setdefault(entity.key, []).append(
+            {a.column: from_attribute_value(entity.attribute(a.column).type, item.get(a.attribute))
+             for a in mapping.attributes})
+    return out
+

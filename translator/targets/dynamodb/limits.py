@@ -1,0 +1,165 @@
+"""Limits and heat: item size against 400 KB, per-partition throughput against 3,000 RCU / 1,000 WCU with a
+write-sharding proposal for hot keys, and item-collection size against the 10 GB that binds with an LSI.
+
+Units (DynamoDB's definitions): 1 RCU = one strongly consistent read per second of up to 4 KB (a Query
+is charged on the summed size of the items it returns); 1 WCU = one write per second of up to 1 KB; an
+item that is also written to a GSI costs the GSI's WCU again.
+The share of requests that hit the hottest partition key is taken from the workload statistics:
+`most_common` frequencies of a partition attribute if given, else the largest parent's share of the
+children (`max` children / rows), else 1 / distinct values; every number says whether it was assumed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from translator.diagnostics import DiagnosticSink
+from translator.ir import Entity, Schema
+from translator.targets.dynamodb.mapping import DynamoRules
+from translator.targets.dynamodb.model import EntityMapping, KeyPath, LimitFinding, PatternPlan
+from translator.types import TypeKind
+from translator.workload.model import Workload
+from translator.workload.stats import StatsView
+
+__all__ = ["item_bytes", "hot_share", "check_limits"]
+
+_KEY_PART_BYTES = 21  # an encoded integer / ISO timestamp is ~20-27 characters; strings are shorter on average
+
+
+def item_bytes(entity: Entity, mapping: EntityMapping, stats: StatsView, rules: DynamoRules) -> tuple[float, float | None, bool]:
+    """(average, declared maximum or None if unbounded, assumed) size of one item in bytes."""
+    given = stats.entity(entity)
+    names = sum(len(a.attribute.encode("utf-8")) for a in mapping.attributes)
+    keys = sum(len(t.attribute) + len(t.prefix) + _KEY_PART_BYTES * len(t.parts)
+               for p in mapping.paths for t in (p.partition, p.sort))
+    overhead = names + keys + rules.limits["item_overhead_bytes"]
+    maximum: float | None = overhead
+    for attribute in entity.attributes:
+        type_ = attribute.type
+        if type_.kind in (TypeKind.STRING, TypeKind.BINARY, TypeKind.JSON, TypeKind.ARRAY, TypeKind.OTHER):
+            if type_.length is None or type_.kind in (TypeKind.JSON, TypeKind.ARRAY, TypeKind.OTHER):
+                maximum = None
+                break
+            maximum += type_.length * (4 if type_.kind is TypeKind.STRING else 1)  # UTF-8: up to 4 bytes a character
+        else:
+            maximum += 40  # numbers take at most 21 bytes, ISO strings 27
+    return (given.avg_row_bytes or 0.0) + overhead, maximum, given.assumed
+
+
+def hot_share(schema: Schema, stats: StatsView, entity: Entity, path: KeyPath) -> tuple[float, bool, str]:
+    """(share of the entity's requests that hit its hottest partition key, assumed, how it was derived)."""
+    parts = path.partition.parts
+    for column in parts:
+        attr = stats.attribute(entity.key, column)
+        if attr.most_common:
+            return max(f for _, f in attr.most_common), attr.assumed, f"most_common of {column}"
+    rows = stats.entity(entity)
+    for rel in schema.relationships_from(entity.key):
+        if set(rel.from_attributes) == set(parts):
+            fan = stats.fanout(rel)
+            biggest = fan.max or fan.p99 or fan.avg
+            return min(1.0, biggest / max(rows.rows, 1.0)), fan.assumed or rows.assumed, f"max children per {rel.to_entity}"
+    if entity.is_unique(parts):
+        return 1.0 / max(rows.rows, 1.0), rows.assumed, "unique key"
+    distinct = max((stats.attribute(entity.key, c).distinct or 0.0) for c in parts) if parts else 0.0
+    if distinct:
+        return 1.0 / distinct, any(stats.attribute(entity.key, c).assumed for c in parts), "1 / distinct values"
+    values = [len(entity.attribute(c).enum_values) for c in parts if entity.attribute(c).enum_values]
+    if values:
+        return 1.0 / max(1, math.prod(values)), True, "enum values (uniform)"
+    return min(1.0, 10.0 / max(rows.rows, 1.0)), True, "assumed 10 rows per key"
+
+
+def _items_per_call(schema: Schema, stats: StatsView, entity: Entity, plan: PatternPlan, path: KeyPath | None) -> float:
+    if plan.operation in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):
+        return 1.0
+    count = 1.0
+    if path is not None and not entity.is_unique(path.partition.parts):
+        rel = next((r for r in schema.relationships_from(entity.key) if set(r.from_attributes) == set(path.partition.parts)), None)
+        count = stats.fanout(rel).avg if rel else 10.0
+    for child_key in plan.returns[1:]:
+        child = schema.find_entity(child_key)
+        rel = next((r for r in schema.relationships_from(child.key) if r.to_entity == entity.key), None) if child else None
+        count += stats.fanout(rel).avg if rel else 10.0
+    return min(count, plan.limit) if plan.limit else count
+
+
+def check_limits(schema: Schema, workload: Workload, stats: StatsView, mappings: list[EntityMapping],
+                 plans: list[PatternPlan], rules: DynamoRules, sink: DiagnosticSink) -> list[LimitFinding]:
+    findings: list[LimitFinding] = []
+    sizes: dict[str, float] = {}
+    limit = rules.limits
+    for mapping in mappings:
+        entity = schema.entity(mapping.entity)
+        avg, maximum, assumed = item_bytes(entity, mapping, stats, rules)
+        sizes[entity.key] = avg
+        ok = avg <= limit["item_bytes"] and (maximum is None or maximum <= limit["item_bytes"])
+        findings.append(LimitFinding("item-size", entity.key, avg, limit["item_bytes"], ok,
+                                     None if ok else "move large columns to S3 and keep a pointer, or split the item",
+                                     (("avg_bytes", round(avg)), ("max_bytes", maximum)), assumed))
+        if avg > limit["item_bytes"]:
+            sink.error("dynamodb-item-too-large", f"{entity.key}: average item ~{avg:.0f} bytes exceeds 400 KB", subject=entity.key)
+        elif maximum is not None and maximum > limit["item_bytes"]:
+            sink.warning("dynamodb-item-may-exceed", f"{entity.key}: declared column sizes allow items up to {maximum:.0f} bytes (> 400 KB)", subject=entity.key)
+    by_key = {m.entity: m for m in mappings}
+    load: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: {"rcu": 0.0, "wcu": 0.0})
+    assumed_any: dict[tuple[str, str, str], bool] = defaultdict(bool)
+    for plan in plans:
+        mapping = by_key.get(plan.entity)
+        if plan.flagged or mapping is None:
+            continue
+        entity = schema.entity(plan.entity)
+        path = mapping.path_on(plan.index) or mapping.base
+        share, assumed, _how = hot_share(schema, stats, entity, path)
+        if plan.kind == "read":
+            rcu = math.ceil(_items_per_call(schema, stats, entity, plan, path) * sizes[entity.key] / limit["rcu_bytes"])
+            key = (mapping.table, path.index or "table", path.partition.prefix)
+            load[key]["rcu"] += plan_rate(workload, plan) * share * max(rcu, 1)
+            assumed_any[key] |= assumed or plan.assumed
+            continue
+        wcu = max(1, math.ceil(sizes[entity.key] / limit["wcu_bytes"]))
+        for written in mapping.paths:  # the table write plus one write per GSI the item is in
+            w_share, w_assumed, _ = hot_share(schema, stats, entity, written)
+            key = (mapping.table, written.index or "table", written.partition.prefix)
+            load[key]["wcu"] += plan_rate(workload, plan) * w_share * wcu
+            assumed_any[key] |= w_assumed or plan.assumed
+    for (table, index, prefix), units in sorted(load.items()):
+        for unit, cap in (("rcu", limit["partition_rcu"]), ("wcu", limit["partition_wcu"])):
+            value = units[unit]
+            if not value:
+                continue
+            ok = value <= cap
+            proposal = None
+            if not ok:
+                shards = math.ceil(value / (0.8 * cap))
+                proposal = (f"write-shard {prefix}#...: append a suffix 0..{shards - 1} to the partition key (random for "
+                            f"write-heavy keys, or calculated as hash(sort key) mod {shards} so a GetItem still finds its "
+                            f"item); a Query over the logical partition then fans out to {shards} Queries "
+                            f"({shards}x the request count)")
+                sink.warning("dynamodb-hot-partition", f"{table}/{index} partition {prefix}#...: ~{value:.0f} {unit.upper()}/s "
+                             f"on the hottest key exceeds {cap}; {proposal}", subject=f"{table}/{index}/{prefix}")
+            findings.append(LimitFinding(f"partition-{unit}", f"{table}/{index}/{prefix}", value, cap, ok, proposal,
+                                         (), assumed_any[(table, index, prefix)]))
+    for mapping in mappings:
+        children = [m for m in mappings if m.table == mapping.table and m.entity != mapping.entity
+                    and m.base.partition.prefix == mapping.tag]
+        if not children:
+            continue
+        total = sizes[mapping.entity]
+        for child in children:
+            rel = next((r for r in schema.relationships_from(child.entity) if r.to_entity == mapping.entity), None)
+            fan = stats.fanout(rel) if rel else None
+            total += (fan.max or fan.p99 or fan.avg if fan else 1.0) * sizes[child.entity]
+        cap = limit["item_collection_bytes_with_lsi"]
+        findings.append(LimitFinding("item-collection-size", mapping.entity, total, cap, total <= cap,
+                                     None if total <= cap else "keep LSIs off this table (GSIs have no collection limit)",
+                                     (("lsi", "none"),), stats.entity(mapping.entity).assumed))
+    return findings
+
+
+def plan_rate(workload: Workload, plan: PatternPlan) -> float:
+    try:
+        return workload.pattern(plan.id).rate
+    except KeyError:
+        return 0.0

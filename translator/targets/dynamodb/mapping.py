@@ -1,0 +1,101 @@
+"""`mappings/dynamodb.toml`, loaded once and checked: every canonical kind must have an attribute type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from translator.errors import MappingError
+from translator.mapdata import load_mapping
+from translator.types import TypeKind
+
+__all__ = ["DynamoRules", "rules", "ATTRIBUTE_TYPES", "KEY_ENCODINGS"]
+
+ATTRIBUTE_TYPES = frozenset({"S", "N", "B", "BOOL", "L", "M"})
+KEY_ENCODINGS = frozenset({"int", "decimal", "float", "text", "bool", "iso", "hex"})
+_FILE = "dynamodb.toml"
+
+
+@dataclass(frozen=True)
+class DynamoRules:
+    """The checked contents of mappings/dynamodb.toml."""
+
+    attribute_types: dict[TypeKind, str]
+    key_encodings: dict[TypeKind, str]
+    integer_width: int
+    decimal_scale: int
+    decimal_precision: int
+    naming: dict[str, Any]
+    limits: dict[str, int]
+    ttl_name_patterns: tuple[re.Pattern[str], ...]
+    ttl_kinds: frozenset[TypeKind]
+    reserved_words: frozenset[str]
+
+    def is_reserved(self, name: str) -> bool:
+        return name.upper() in self.reserved_words
+
+    def needs_placeholder(self, name: str) -> bool:
+        """True when `name` cannot appear bare in an expression (reserved word or special characters)."""
+        return self.is_reserved(name) or not re.fullmatch(self.naming["expression_name_pattern"], name)
+
+    def gsi_names(self, n: int) -> tuple[str, str, str]:
+        """(index name, partition attribute, sort attribute) of GSI number `n` (1-based)."""
+        return (self.naming["gsi_name"].format(n=n), self.naming["gsi_partition"].format(n=n),
+                self.naming["gsi_sort"].format(n=n))
+
+
+def _kind(value: str, where: str) -> TypeKind:
+    try:
+        return TypeKind(value)
+    except ValueError:
+        raise MappingError(f"mappings/{_FILE}: [{where}] names unknown canonical kind {value!r}; "
+                           f"use one of {sorted(k.value for k in TypeKind)}") from None
+
+
+@cache
+def rules() -> DynamoRules:
+    """Load and check the rules; a malformed file is a one-line `MappingError`."""
+    data = load_mapping(_FILE)
+    try:
+        raw_types = data["attribute_types"]
+        raw_enc = data["key_encodings"]
+        defaults = data["key_encoding_defaults"]
+        naming = data["naming"]
+        limits = data["limits"]
+        ttl = data["ttl"]
+        words = data["reserved"]["words"]
+    except KeyError as exc:
+        raise MappingError(f"mappings/{_FILE}: missing table or key {exc}; see docs/dynamodb.md") from None
+    attribute_types = {_kind(k, "attribute_types"): v for k, v in raw_types.items()}
+    missing = set(TypeKind) - set(attribute_types)
+    if missing:
+        raise MappingError(f"mappings/{_FILE}: [attribute_types] lacks {sorted(map(str, missing))}")
+    bad = {k: v for k, v in attribute_types.items() if v not in ATTRIBUTE_TYPES}
+    if bad:
+        raise MappingError(f"mappings/{_FILE}: [attribute_types] has unknown DynamoDB types {bad}; "
+                           f"use {sorted(ATTRIBUTE_TYPES)}")
+    key_encodings = {_kind(k, "key_encodings"): v for k, v in raw_enc.items()}
+    bad = {k: v for k, v in key_encodings.items() if v not in KEY_ENCODINGS}
+    if bad:
+        raise MappingError(f"mappings/{_FILE}: [key_encodings] has unknown encodings {bad}; use {sorted(KEY_ENCODINGS)}")
+    for key in ("partition_key", "sort_key", "gsi_partition", "gsi_sort", "gsi_name", "entity_type_attribute",
+                "ttl_attribute", "separator", "default_table_name", "table_name_pattern", "expression_name_pattern"):
+        if not isinstance(naming.get(key), str) or not naming[key]:
+            raise MappingError(f"mappings/{_FILE}: [naming] {key} must be a non-empty string")
+    for key in ("gsi_partition", "gsi_sort", "gsi_name"):
+        if "{n}" not in naming[key]:
+            raise MappingError(f"mappings/{_FILE}: [naming] {key}={naming[key]!r} must contain {{n}}")
+    return DynamoRules(
+        attribute_types=attribute_types,
+        key_encodings=key_encodings,
+        integer_width=int(defaults["integer_width"]),
+        decimal_scale=int(defaults["decimal_scale"]),
+        decimal_precision=int(defaults["decimal_precision"]),
+        naming=dict(naming),
+        limits={k: int(v) for k, v in limits.items()},
+        ttl_name_patterns=tuple(re.compile(p, re.IGNORECASE) for p in ttl["name_patterns"]),
+        ttl_kinds=frozenset(_kind(k, "ttl") for k in ttl["kinds"]),
+        reserved_words=frozenset(w.upper() for w in words),
+    )

@@ -1,0 +1,259 @@
+"""Design records of the DynamoDB target (frozen), and their stable JSON form (`to_dict`, fixed key order)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from translator.diagnostics import Diagnostic
+
+__all__ = [
+    "KeyTemplate",
+    "KeyPath",
+    "AttributeMapping",
+    "EntityMapping",
+    "GsiSpec",
+    "TableSpec",
+    "ValueBinding",
+    "PatternPlan",
+    "Decision",
+    "LimitFinding",
+    "DynamoDesign",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyTemplate:
+    """A key attribute's value as `prefix#<part>#<part>`; parts are column names, encoded to sort."""
+
+    attribute: str
+    prefix: str
+    parts: tuple[str, ...] = ()
+
+    def text(self, separator: str = "#") -> str:
+        return separator.join((self.prefix, *(f"<{p}>" for p in self.parts)))
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPath:
+    """One way to reach an entity's items: the table's key (index None) or a GSI's key."""
+
+    entity: str
+    index: str | None
+    partition: KeyTemplate
+    sort: KeyTemplate
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeMapping:
+    column: str
+    attribute: str
+    type: str  # DynamoDB attribute type
+    renamed_because: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMapping:
+    entity: str
+    table: str
+    type_value: str
+    tag: str
+    paths: tuple[KeyPath, ...]
+    attributes: tuple[AttributeMapping, ...]
+    placement: str
+    ttl_column: str | None = None
+
+    @property
+    def base(self) -> KeyPath:
+        return self.paths[0]
+
+    def path_on(self, index: str | None) -> KeyPath | None:
+        return next((p for p in self.paths if p.index == index), None)
+
+    def attribute_of(self, column: str) -> str:
+        return next(a.attribute for a in self.attributes if a.column == column)
+
+    def to_dict(self) -> dict[str, Any]:
+        keys: dict[str, str] = {}
+        for path in self.paths:
+            keys[path.partition.attribute] = path.partition.text()
+            keys[path.sort.attribute] = path.sort.text()
+        return {
+            "name": self.entity,
+            "table": self.table,
+            "type_value": self.type_value,
+            "placement": self.placement,
+            "keys": keys,
+            "attributes": {a.column: {"attribute": a.attribute, "type": a.type} for a in self.attributes},
+            "ttl_from": self.ttl_column,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class GsiSpec:
+    name: str
+    partition_key: str
+    sort_key: str
+    projection: str = "ALL"
+    entities: tuple[str, ...] = ()
+    sparse: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "partition_key": {"name": self.partition_key, "type": "S"},
+            "sort_key": {"name": self.sort_key, "type": "S"},
+            "projection": self.projection,
+            "entities": list(self.entities),
+            "sparse": self.sparse,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    name: str
+    partition_key: str
+    sort_key: str
+    gsis: tuple[GsiSpec, ...]
+    entity_type_attribute: str
+    ttl: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "partition_key": {"name": self.partition_key, "type": "S"},
+            "sort_key": {"name": self.sort_key, "type": "S"},
+            "gsis": [g.to_dict() for g in self.gsis],
+            "ttl": self.ttl,
+            "entity_type_attribute": self.entity_type_attribute,
+            "billing_mode": "PAY_PER_REQUEST",
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ValueBinding:
+    """An expression value built from the pattern's parameters: prefix, encoded parts, then suffix.
+
+    `parts` are (column, role) with role `eq` (the equality value), `low`/`high` (the range bounds).
+    """
+
+    placeholder: str
+    prefix: str
+    parts: tuple[tuple[str, str], ...] = ()
+    suffix: str = ""
+    trailing_separator: bool = False
+
+    def text(self, separator: str = "#") -> str:
+        shown = [self.prefix, *(f"<{c}>" if role == "eq" else f"<{c}.{role}>" for c, role in self.parts)]
+        return separator.join(shown) + (separator if self.trailing_separator else "") + self.suffix
+
+
+@dataclass(frozen=True, slots=True)
+class PatternPlan:
+    id: str
+    entity: str
+    kind: str
+    table: str | None
+    index: str | None
+    operation: str
+    key_condition: str | None
+    filter: str | None
+    values: tuple[ValueBinding, ...]
+    names: tuple[tuple[str, str], ...] = ()
+    scan_forward: bool = True
+    limit: int | None = None
+    returns: tuple[str, ...] = ()
+    flagged: bool = False
+    reason: str = ""
+    rule: str = ""
+    assumed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "entity": self.entity,
+            "kind": self.kind,
+            "table": self.table,
+            "index": self.index,
+            "operation": self.operation,
+            "key_condition": self.key_condition,
+            "filter": self.filter,
+            "values": {v.placeholder: v.text() for v in self.values},
+            "names": dict(self.names),
+            "scan_index_forward": self.scan_forward,
+            "limit": self.limit,
+            "returns": list(self.returns),
+            "flagged": self.flagged,
+            "reason": self.reason,
+            "rule": self.rule,
+            "assumed": self.assumed,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Why the design is what it is: the rule applied, its reason, the numbers used, and assumptions."""
+
+    subject: str
+    rule: str
+    reason: str
+    numbers: tuple[tuple[str, float | int | str | None], ...] = ()
+    assumed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "rule": self.rule, "reason": self.reason,
+                "numbers": dict(self.numbers), "assumed": self.assumed}
+
+
+@dataclass(frozen=True, slots=True)
+class LimitFinding:
+    """One limit check: what was measured against which limit, and a proposal when it does not fit."""
+
+    check: str
+    subject: str
+    value: float
+    limit: float
+    ok: bool
+    proposal: str | None = None
+    numbers: tuple[tuple[str, float | int | str | None], ...] = ()
+    assumed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"check": self.check, "subject": self.subject, "value": round(self.value, 3), "limit": self.limit,
+                "ok": self.ok, "proposal": self.proposal, "numbers": dict(self.numbers), "assumed": self.assumed}
+
+
+@dataclass(frozen=True)
+class DynamoDesign:
+    mode: str
+    tables: tuple[TableSpec, ...]
+    entities: tuple[EntityMapping, ...]
+    access_patterns: tuple[PatternPlan, ...]
+    limits: tuple[LimitFinding, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def entity(self, key: str) -> EntityMapping:
+        return next(e for e in self.entities if e.entity == key)
+
+    def table(self, name: str) -> TableSpec:
+        return next(t for t in self.tables if t.name == name)
+
+    @property
+    def assumed(self) -> bool:
+        return any(p.assumed for p in self.access_patterns) or any(d.assumed for d in self.decisions)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": "polyschema.dynamodb/1",
+            "target": "dynamodb",
+            "mode": self.mode,
+            "tables": [t.to_dict() for t in self.tables],
+            "entities": [e.to_dict() for e in self.entities],
+            "access_patterns": [p.to_dict() for p in self.access_patterns],
+            "limits": [f.to_dict() for f in self.limits],
+            "decisions": [d.to_dict() for d in self.decisions],
+            "assumed": self.assumed,
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+        }
