@@ -1,0 +1,256 @@
+"""The shape of every collection's documents: which entity lives where, under which field names.
+
+A `Layout` is built from the decisions (`decide.Plan`) and is what rows <-> documents, the validators,
+the indexes and the size estimates all walk, so they can never disagree about a field's path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from translator.diagnostics import DiagnosticSink
+from translator.ir import Cardinality, Entity, Relationship, Schema
+from translator.targets.mongodb.decide import Plan
+from translator.targets.mongodb.mapping import MongoMapping, TypeRule
+from translator.types import CanonicalType
+
+__all__ = ["FieldMap", "Link", "IdArray", "Copy", "Node", "Layout", "build_layout"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMap:
+    attribute: str
+    field: str
+    type: CanonicalType
+    nullable: bool
+    rule: TypeRule
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An embedded child entity (`shape` array or object) at `field`."""
+
+    field: str
+    shape: str
+    rel: Relationship
+    node: "Node"
+
+
+@dataclass(frozen=True, slots=True)
+class IdArray:
+    """A derived array of keys of `source` rows whose `match_source` equal this node's `match_own`.
+
+    `restores` marks the one array per absorbed junction from which the junction's rows come back.
+    """
+
+    field: str
+    style: str  # "child-ids" | "two-way" | "one-way"
+    rel: Relationship
+    source: str
+    match_source: tuple[str, ...]
+    match_own: tuple[str, ...]
+    value_attributes: tuple[str, ...]
+    value_fields: tuple[str, ...]
+    value_types: tuple[FieldMap, ...]
+    to_collection: str
+    restores: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """Derived copies: `subset` (newest `limit` children, array) or `extended` (parent fields, object)."""
+
+    field: str
+    style: str
+    rel: Relationship
+    source: str
+    fields: tuple[FieldMap, ...]
+    limit: int | None = None
+    order: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    entity: str
+    path: str  # dotted path of this entity's (sub)documents from the collection root ("" at the root)
+    fields: tuple[FieldMap, ...]
+    implied: tuple[tuple[str, str], ...] = ()  # (child attribute, parent attribute): restored from the parent
+    links: tuple[Link, ...] = ()
+    id_arrays: tuple[IdArray, ...] = ()
+    copies: tuple[Copy, ...] = ()
+    parent: str | None = None
+
+    def field_of(self, attribute: str) -> str | None:
+        for fm in self.fields:
+            if fm.attribute == attribute:
+                return fm.field
+        return None
+
+
+@dataclass(frozen=True)
+class Layout:
+    schema: Schema
+    collections: tuple[tuple[str, Node], ...]
+    nodes: Mapping[str, tuple[str, Node]]  # entity key -> (collection, node) of its canonical home
+    uuid_representation: str
+    mapping: MongoMapping = field(repr=False)
+
+    def collection_of(self, entity: str) -> str:
+        return self.nodes[entity][0]
+
+    def path_of(self, entity: str, attribute: str) -> str:
+        """The dotted path, within its collection, where `entity.attribute` can be matched."""
+        collection, node = self.nodes[entity]
+        for child_attr, parent_attr in node.implied:
+            if child_attr == attribute and node.parent is not None:
+                return self.path_of(node.parent, parent_attr)
+        name = node.field_of(attribute)
+        if name is None:
+            raise KeyError(f"{entity}.{attribute} has no field in the layout")
+        return f"{node.path}.{name}" if node.path else name
+
+
+def _sanitize(name: str, mapping: MongoMapping) -> str:
+    repl = mapping.naming.get("field_replacement", "_")
+    out = name.replace(".", repl)
+    return repl + out[1:] if out.startswith("$") else out
+
+
+class _Names:
+    """Field names within one (sub)document: unique, legal, and `_id` kept for the key."""
+
+    def __init__(self, mapping: MongoMapping, reserved: Iterable[str] = ()) -> None:
+        self.mapping, self.taken = mapping, set(reserved)
+
+    def claim(self, *candidates: str) -> str:
+        for candidate in candidates:
+            name = _sanitize(candidate, self.mapping)
+            if name not in self.taken:
+                self.taken.add(name)
+                return name
+        base, n = _sanitize(candidates[-1], self.mapping), 2
+        while f"{base}_{n}" in self.taken:
+            n += 1
+        self.taken.add(f"{base}_{n}")
+        return f"{base}_{n}"
+
+
+def _collection_names(schema: Schema, roots: list[Entity], mapping: MongoMapping, sink: DiagnosticSink) -> dict[str, str]:
+    counts: dict[str, int] = {}
+    for e in roots:
+        counts[e.name.casefold()] = counts.get(e.name.casefold(), 0) + 1
+    out, used = {}, set()
+    bad_chars = mapping.naming.get("forbidden_collection_chars", [])
+    for e in roots:
+        name = e.name if counts[e.name.casefold()] == 1 else e.key.replace(".", "_")
+        clean = "".join("_" if ch in bad_chars else ch for ch in name)
+        if any(clean.startswith(p) for p in mapping.naming.get("reserved_collection_prefixes", [])):
+            clean = "_" + clean
+        while clean in used:
+            clean += "_"
+        if clean != name:
+            sink.info("mongodb-collection-renamed", f"collection for {e.key} is named {clean!r} ({name!r} is not allowed or taken)",
+                      subject=e.key)
+        used.add(clean)
+        out[e.key] = clean
+    return out
+
+
+def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_representation: str,
+                 sink: DiagnosticSink) -> Layout:
+    """Nodes for every collection: roots are entities neither embedded nor absorbed as a junction."""
+    absorbed = {jp.link.junction for jp in plan.junctions}
+    roots = [e for e in schema.entities if e.key not in plan.embeds and e.key not in absorbed]
+    coll_names = _collection_names(schema, roots, mapping, sink)
+    embedded_children: dict[str, list[Relationship]] = {}
+    for child, rel in plan.embeds.items():
+        embedded_children.setdefault(rel.to_entity, []).append(rel)
+
+    def home_collection(entity: str) -> str:
+        seen = set()
+        while entity in plan.embeds and entity not in seen:
+            seen.add(entity)
+            entity = plan.embeds[entity].to_entity
+        return coll_names.get(entity, entity)
+
+    def fieldmaps(entity: Entity, names: _Names, skip: set[str], id_field: bool) -> list[FieldMap]:
+        out = []
+        for attr in entity.attributes:
+            if attr.name in skip:
+                continue
+            rule = mapping.rule_for(attr.type, uuid_representation)
+            if id_field and entity.primary_key == (attr.name,):
+                out.append(FieldMap(attr.name, "_id", attr.type, attr.nullable, rule))
+            else:
+                out.append(FieldMap(attr.name, names.claim(attr.name if attr.name != "_id" else "_id_source"),
+                                    attr.type, attr.nullable, rule))
+        return out
+
+    nodes: dict[str, tuple[str, Node]] = {}
+
+    def build(entity: Entity, path: str, via: Relationship | None, collection: str) -> Node:
+        root = via is None
+        names = _Names(mapping, ["_id"])
+        implied = tuple(zip(via.from_attributes, via.to_attributes)) if via else ()
+        fields = fieldmaps(entity, names, {c for c, _ in implied}, id_field=root)
+        links = []
+        for rel in sorted(embedded_children.get(entity.key, []), key=lambda r: r.name):
+            child = schema.entity(rel.from_entity)
+            name = names.claim(child.name, f"{child.name}_{'_'.join(rel.from_attributes)}")
+            shape = "object" if rel.cardinality is Cardinality.ONE_TO_ONE else "array"
+            links.append(Link(name, shape, rel, build(child, f"{path}.{name}" if path else name, rel, collection)))
+        id_arrays = []
+        for rel in plan.child_ids:
+            if rel.to_entity == entity.key:
+                child = schema.entity(rel.from_entity)
+                name = names.claim(f"{child.name}_ids", f"{child.name}_{'_'.join(rel.from_attributes)}_ids")
+                id_arrays.append(_ids(name, "child-ids", rel, child.key, rel.from_attributes, rel.to_attributes,
+                                      child.primary_key, child, home_collection(child.key), False))
+        for jp in plan.junctions:
+            for side in ("left", "right"):
+                via_rel = getattr(jp.link, side)
+                other = jp.link.right if side == "left" else jp.link.left
+                if via_rel.to_entity != entity.key or side not in jp.holders:
+                    continue
+                other_entity = schema.entity(other.to_entity)
+                junction = schema.entity(jp.link.junction)
+                name = names.claim(f"{other_entity.name}_ids", f"{junction.name}_{'_'.join(other.from_attributes)}")
+                style = "two-way" if len(jp.holders) == 2 else "one-way"
+                restores = side == jp.holders[0]
+                id_arrays.append(_ids(name, style, via_rel, junction.key, via_rel.from_attributes, via_rel.to_attributes,
+                                      other.from_attributes, junction, home_collection(other_entity.key), restores,
+                                      value_names=other.to_attributes))
+        copies = []
+        for rel, limit, order, _pattern in plan.subsets:
+            if rel.to_entity == entity.key:
+                child = schema.entity(rel.from_entity)
+                name = names.claim(f"{child.name}_latest", f"{child.name}_{'_'.join(rel.from_attributes)}_latest")
+                copies.append(Copy(name, "subset", rel, child.key,
+                                   tuple(fieldmaps(child, _Names(mapping, ["_id"]), set(), id_field=False)), limit, order))
+        for rel, attrs in plan.extended:
+            if rel.from_entity == entity.key:
+                parent = schema.entity(rel.to_entity)
+                name = names.claim(parent.name, f"{parent.name}_{'_'.join(rel.from_attributes)}")
+                keep = set(attrs)
+                copies.append(Copy(name, "extended", rel, parent.key, tuple(
+                    fm for fm in fieldmaps(parent, _Names(mapping), set(), id_field=False) if fm.attribute in keep)))
+        node = Node(entity.key, path, tuple(fields), implied, tuple(links), tuple(id_arrays), tuple(copies),
+                    parent=via.to_entity if via else None)
+        nodes[entity.key] = (collection, node)
+        return node
+
+    def _ids(name, style, rel, source, match_source, match_own, value_attrs, source_entity, to_coll, restores,
+             value_names=None) -> IdArray:
+        types = tuple(FieldMap(a, a, source_entity.attribute(a).type, False,
+                               mapping.rule_for(source_entity.attribute(a).type, uuid_representation)) for a in value_attrs)
+        return IdArray(name, style, rel, source, tuple(match_source), tuple(match_own), tuple(value_attrs),
+                       tuple(_sanitize(n, mapping) for n in (value_names or value_attrs)), types, to_coll, restores)
+
+    collections = []
+    for entity in roots:
+        collections.append((coll_names[entity.key], build(entity, "", None, coll_names[entity.key])))
+    missing = [e.key for e in schema.entities if e.key not in nodes and e.key not in absorbed]
+    for key in missing:  # only reachable through an embedding cycle, which decide() breaks
+        sink.error("mongodb-unplaced-entity", f"{key} ended up in no collection (embedding cycle?)", subject=key)
+    return Layout(schema, tuple(collections), nodes, uuid_representation, mapping)

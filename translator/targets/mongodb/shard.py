@@ -1,0 +1,74 @@
+"""Shard key candidates per collection, each with the `polyschema simulate --store/--key` arguments.
+
+Grammar handed to the simulator: `--store mongodb-hashed --key "hashed(<field>)"` or
+`--store mongodb-range --key "<field>,<field>..."` (fields are document paths).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from translator.targets.mongodb.layout import Layout, Node
+from translator.targets.mongodb.model import ShardKeyCandidate
+from translator.workload.model import Workload
+from translator.workload.stats import StatsView
+
+__all__ = ["shard_candidates"]
+
+
+def _hashed(field: str, reason: str) -> ShardKeyCandidate:
+    return ShardKeyCandidate(((field, "hashed"),), "mongodb-hashed", f"hashed({field})", reason)
+
+
+def _ranged(fields: list[str], reason: str) -> ShardKeyCandidate:
+    return ShardKeyCandidate(tuple((f, 1) for f in fields), "mongodb-range", ",".join(fields), reason)
+
+
+def _skew(stats: StatsView, entity: str, attribute: str) -> str:
+    info = stats.attribute(entity, attribute)
+    parts = []
+    if info.distinct:
+        parts.append(f"{info.distinct:g} distinct values")
+    if info.most_common:
+        value, share = info.most_common[0]
+        parts.append(f"the most common ({value!r}) holds {share:.2%} of rows")
+    return f" ({'; '.join(parts)}{', assumed' if info.assumed else ''})" if parts else ""
+
+
+def shard_candidates(layout: Layout, collection: str, node: Node, workload: Workload, stats: StatsView) -> tuple[ShardKeyCandidate, ...]:
+    entity = layout.schema.entity(node.entity)
+    reads = [p for p in workload.access_patterns if p.is_read and layout.nodes.get(p.entity, ("",))[0] == collection]
+    total = sum(p.rate for p in reads) or 1.0
+    out: list[ShardKeyCandidate] = []
+    pk_paths = [layout.path_of(entity.key, a) for a in entity.primary_key]
+    if len(pk_paths) > 1:
+        lead, lead_attr = pk_paths[0], entity.primary_key[0]
+        share = sum(p.rate for p in reads if any(layout.path_of(r.entity, r.attribute) == lead
+                                                  for r in p.equality if r.entity in layout.nodes
+                                                  and layout.nodes[r.entity][0] == collection)) / total
+        out.append(_ranged(pk_paths, f"the primary key; its first field {lead} is in the equality of {share:.0%} of this "
+                                     f"collection's read rate, so those reads go to one shard{_skew(stats, entity.key, lead_attr)}; "
+                                     f"ranged keeps one {lead}'s documents together"))
+        out.append(_hashed(pk_paths[-1], f"spreads writes evenly over shards when {pk_paths[-1]} is unique-ish, but "
+                                         f"queries by {lead} alone are broadcast"))
+    elif pk_paths:
+        out.append(_hashed(pk_paths[0], "the primary key hashed: even spread of documents and inserts; lookups by key "
+                                        "are targeted, everything else is broadcast"))
+    else:
+        out.append(_hashed("_id", f"{entity.key} has no primary key: the server's ObjectId _id hashed spreads inserts"))
+    busiest = max(reads, key=lambda p: p.rate, default=None)
+    if busiest is not None and busiest.equality:
+        paths = []
+        for ref in busiest.equality:
+            if ref.entity in layout.nodes and layout.nodes[ref.entity][0] == collection:
+                path = layout.path_of(ref.entity, ref.attribute)
+                if "." not in path and path not in paths:
+                    paths.append(path)
+        tail = [p for p in (pk_paths or ["_id"]) if p not in paths]
+        fields = paths + tail[:1]
+        if paths and paths != pk_paths[: len(paths)] and all(c.key != ",".join(fields) for c in out):
+            first = busiest.equality[0]
+            out.append(_ranged(fields, f"targets the busiest read {busiest.id} ({busiest.rate:g}/s of {total:g}/s) at one "
+                                       f"shard; {tail[0] if tail else fields[-1]} is appended so chunks can split"
+                                       f"{_skew(stats, first.entity, first.attribute)}"))
+    return tuple(out)
