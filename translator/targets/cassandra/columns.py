@@ -1,0 +1,95 @@
+"""Columns of one table: the entity's attributes, denormalized parents, children (rows or a UDT list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from translator.diagnostics import DiagnosticSink
+from translator.ir import Attribute, Entity
+from translator.types import TypeKind
+from translator.workload.stats import StatsView, estimate_value_bytes
+from translator.targets.cassandra.mapping import cql_type
+from translator.targets.cassandra.model import ChildLayout, Column, Udt
+from translator.targets.cassandra.names import NameSpace, column_name
+from translator.targets.cassandra.tables import Spec, entity_key
+
+__all__ = ["TableColumns", "build_columns"]
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    columns: tuple[Column, ...]
+    by_source: dict[tuple[str, str], str]  # (entity key, attribute) -> column name
+    udts: tuple[Udt, ...]
+    children: tuple[ChildLayout, ...]
+    sizes: dict[str, tuple[float, float]]  # column -> (avg, max) bytes
+
+
+def _scale(stats: StatsView, entity: Entity) -> float:
+    """Given avg_row_bytes, scale the per-type estimates so the entity's columns add up to it."""
+    given = stats.entity(entity)
+    estimated = sum(estimate_value_bytes(a.type) for a in entity.attributes) or 1.0
+    return (given.avg_row_bytes or estimated) / estimated
+
+
+def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names: NameSpace,
+                  udt_cache: dict[str, Udt]) -> TableColumns:
+    """Columns of `spec`'s table; a child entity's UDT is made once (`udt_cache`) and shared by tables."""
+    entity = spec.entity
+    names = NameSpace()
+    columns: list[Column] = []
+    by_source: dict[tuple[str, str], str] = {}
+    sizes: dict[str, tuple[float, float]] = {}
+    key_refs = {(entity.key, a) for a in spec.partition} | {ref for ref, _ in spec.clustering}
+    subject = f"{entity.key} (patterns {', '.join(spec.serves)})"
+
+    def add(owner: Entity, attr: Attribute, wanted: str, scale: float) -> None:
+        in_key = (owner.key, attr.name) in key_refs
+        name = names.claim(column_name(wanted, sink, subject))
+        type_ = cql_type(attr.type, in_key=in_key, default=attr.default)
+        if in_key and type_ == "duration":
+            sink.warning("cassandra-duration-key", f"{owner.key}.{attr.name} is an interval (CQL duration), which "
+                         "cannot be part of a primary key; choose another key attribute", subject=subject)
+        if attr.type.kind in (TypeKind.JSON, TypeKind.SPATIAL, TypeKind.OTHER):
+            sink.info("cassandra-as-text", f"{owner.key}.{attr.name} ({attr.type}) is stored as text: Cassandra has no "
+                      "such type", subject=subject)
+        columns.append(Column(name, type_, f"{owner.key}.{attr.name}", owner.key, attr.name))
+        by_source[(owner.key, attr.name)] = name
+        size = estimate_value_bytes(attr.type) * scale
+        sizes[name] = (size, size)
+
+    scale = _scale(stats, entity)
+    for attr in entity.attributes:
+        add(entity, attr, attr.name, scale)
+    for parent, rel in spec.parents.values():
+        skip = set(rel.to_attributes)  # equal to the entity's foreign-key columns
+        for attr in parent.attributes:
+            if attr.name not in skip:
+                add(parent, attr, f"{parent.name}_{attr.name}", _scale(stats, parent))
+    children: list[ChildLayout] = []
+    if spec.row_child is not None:
+        child, rel = spec.row_child
+        taken = {c.name for c in columns}
+        for attr in child.attributes:
+            if attr.name not in rel.from_attributes:
+                wanted = attr.name if attr.name.lower() not in taken else f"{child.name}_{attr.name}"
+                add(child, attr, wanted, _scale(stats, child))
+        children.append(ChildLayout(child.key, rel.name, "rows", key=entity_key(child)))
+    udts: list[Udt] = []
+    for child, rel in spec.udt_children.values():
+        cache_key = f"{child.key}/{rel.name}"
+        if cache_key not in udt_cache:
+            udt_name = udt_names.claim(column_name(f"{child.name}_row".lower(), sink, subject))
+            fields = tuple(Column(column_name(a.name, sink, subject), cql_type(a.type, in_key=True, default=a.default),
+                                  f"{child.key}.{a.name}", child.key, a.name)
+                           for a in child.attributes if a.name not in rel.from_attributes)
+            udt_cache[cache_key] = Udt(udt_name, fields, child.key)
+        udts.append(udt_cache[cache_key])
+        udt_name = udt_cache[cache_key].name
+        name = names.claim(column_name(child.name.lower(), sink, subject))
+        columns.append(Column(name, f"frozen<list<{udt_name}>>", f"{child.key}[]", child.key, None))
+        fan = stats.fanout(rel)
+        row = sum(estimate_value_bytes(a.type) for a in child.attributes) * _scale(stats, child)
+        sizes[name] = (row * fan.avg, row * (fan.max or fan.p99 or fan.avg))
+        children.append(ChildLayout(child.key, rel.name, "udt-list", name, udt_name, entity_key(child)))
+    return TableColumns(tuple(columns), by_source, tuple(udts), tuple(children), sizes)

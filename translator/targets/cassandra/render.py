@@ -1,0 +1,58 @@
+"""Human form of a Cassandra design: each table with what it serves, its key, its size and why."""
+
+from __future__ import annotations
+
+from translator.targets.cassandra.model import CassandraDesign, PartitionEstimate
+
+__all__ = ["render_human"]
+
+
+def _size(est: PartitionEstimate | None) -> str:
+    if est is None:
+        return "n/a"
+    flag = f"  OVER {'/'.join(est.over_limits)} LIMIT" if est.over_limits else ""
+    assumed = f"  (assumed: {', '.join(est.assumed)})" if est.assumed else ""
+    return (f"rows avg {est.rows_avg:,.0f} / max {est.rows_max:,.0f}; cells max {est.cells_max:,.0f}; "
+            f"bytes avg {est.bytes_avg:,.0f} / max {est.bytes_max:,.0f}{flag}{assumed}")
+
+
+def render_human(design: CassandraDesign) -> str:
+    ks = design.keyspace
+    out = [f"Keyspace {ks.name} (NetworkTopologyStrategy: "
+           + ", ".join(f"{dc}={n}" for dc, n in ks.replication) + ")"]
+    if design.assumed:
+        out.append("Workload: assumed (default access patterns; pass --workload to use yours)")
+    for table in design.tables:
+        out.append("")
+        out.append(f"Table {table.name}  serves {', '.join(table.serves)}  (entity {table.entity})")
+        out.append(f"  partition key: {', '.join(table.partition_key)}")
+        if table.clustering:
+            out.append("  clustering:    " + ", ".join(f"{c.column} {c.order}" for c in table.clustering))
+        if table.static:
+            out.append(f"  static:        {', '.join(table.static)}")
+        for column in table.columns:
+            out.append(f"    {column.name:<28} {column.type:<24} <- {column.source}")
+        if table.unbucketed_estimate:
+            out.append(f"  unbucketed partition: {_size(table.unbucketed_estimate)}")
+        out.append(f"  partition:     {_size(table.estimate)}")
+        if table.bucketing:
+            b = table.bucketing
+            detail = b.unit or (f"{b.count} buckets" if b.count else "")
+            out.append(f"  bucketing:     {b.kind} {b.column} ({detail}); query: {b.query}")
+        for decision in table.decisions:
+            out.append(f"  [{decision.rule}] {decision.reason}")
+    out.append("")
+    out.append("Reads:")
+    for read in design.reads:
+        out.append(f"  {read.id}: {read.table} ({read.partitions} partition)  {read.query}")
+    if design.writes:
+        out.append("Writes:")
+        for write in design.writes:
+            flag = "  WRITE AMPLIFICATION" if write.amplified else ""
+            batch = "logged batch" if write.logged_batch else "no batch"
+            out.append(f"  {write.id} ({write.kind} {write.entity}): {', '.join(write.tables) or '-'}; {batch}{flag}")
+            out.append(f"      {write.reason}")
+    if design.diagnostics:
+        out.append("Diagnostics:")
+        out.extend(f"  {d}" for d in design.diagnostics)
+    return "\n".join(out) + "\n"

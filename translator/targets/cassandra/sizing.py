@@ -1,0 +1,163 @@
+"""Partition sizing (Chebotko et al. 2015) and bucketing of partitions that would grow too large.
+
+Rows per partition come from statistics: a unique key gives 1; a foreign key in the partition key gives
+the relationship's fan-out (avg, max); other attributes divide by their distinct count (worst case from
+their most common value's frequency). Cells: Nv = Nr (Nc - Npk - Ns) + Ns. Bytes: partition and static
+columns once, clustering and regular columns per row, plus 8 bytes of timestamp per cell.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from translator.ir import Schema
+from translator.workload.stats import StatsView
+from translator.targets.cassandra.mapping import rules
+from translator.targets.cassandra.model import Decision, PartitionEstimate
+
+__all__ = ["RowCount", "Layout", "partition_rows", "estimate", "over_limits", "hash_buckets", "time_bucket"]
+
+
+@dataclass(frozen=True, slots=True)
+class RowCount:
+    avg: float
+    max: float
+    assumed: tuple[str, ...]
+    numbers: tuple[tuple[str, float], ...]
+    rule: str
+
+    def scaled(self, factor: float, note: str) -> RowCount:
+        return RowCount(max(1.0, self.avg * factor), max(1.0, self.max * factor), self.assumed,
+                        (*self.numbers, (note, factor)), self.rule)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Column byte sizes by role: (avg, max) bytes of one value of each column."""
+
+    partition: tuple[tuple[float, float], ...]
+    clustering: tuple[tuple[float, float], ...]
+    static: tuple[tuple[float, float], ...]
+    regular: tuple[tuple[float, float], ...]
+
+
+def partition_rows(schema: Schema, stats: StatsView, entity_key: str, partition: tuple[str, ...],
+                   child_relationship=None) -> RowCount:
+    """Rows in one partition keyed by `partition` (attributes of `entity_key`), average and worst case."""
+    entity = schema.entity(entity_key)
+    base = stats.entity(entity)
+    assumed: list[str] = [f"{entity.key}.rows"] if base.assumed else []
+    numbers: list[tuple[str, float]] = [(f"{entity.key}.rows", base.rows)]
+    assumptions = rules().assumptions
+    if not partition:
+        avg = worst = base.rows
+        rule = "one bucket holds every row"
+    elif entity.is_unique(partition):
+        avg = worst = 1.0
+        rule = "partition key contains a unique key"
+    else:
+        avg, worst, covered, rule = base.rows, base.rows, set(), "independent attribute selectivities"
+        for rel in schema.relationships_from(entity.key):
+            if set(rel.from_attributes) <= set(partition):
+                fan = stats.fanout(rel)
+                fan_max = fan.max or fan.p99 or fan.avg * assumptions["skew"]
+                if fan.avg < avg:
+                    avg, worst, covered = fan.avg, fan_max, set(rel.from_attributes)
+                    rule = f"fan-out of {rel.name}"
+                    numbers += [(f"{rel.name}.avg", fan.avg), (f"{rel.name}.max", fan_max)]
+                    if fan.assumed:
+                        assumed.append(f"fanout {entity.key}.{','.join(rel.from_attributes)}")
+        for name in partition:
+            if name in covered:
+                continue
+            attr = stats.attribute(entity.key, name)
+            if attr.distinct:
+                frac_avg = 1.0 / attr.distinct
+                frac_max = max((f for _, f in attr.most_common), default=frac_avg)
+                if not attr.most_common:
+                    assumed.append(f"{entity.key}.{name} uniform")
+            else:
+                frac_avg = 1.0 / max(1.0, base.rows * assumptions["distinct_fraction"])
+                frac_max = frac_avg * assumptions["skew"]
+                assumed.append(f"{entity.key}.{name} distinct")
+            if attr.assumed and f"{entity.key}.{name} distinct" not in assumed:
+                assumed.append(f"{entity.key}.{name} distinct")
+            numbers += [(f"{name}.fraction_avg", frac_avg), (f"{name}.fraction_max", frac_max)]
+            avg, worst = avg * frac_avg, worst * frac_max
+            covered.add(name)
+    count = RowCount(max(1.0, avg), max(1.0, avg, worst), tuple(dict.fromkeys(assumed)), tuple(numbers), rule)
+    if child_relationship is not None:
+        fan = stats.fanout(child_relationship)
+        fan_max = fan.max or fan.p99 or fan.avg * assumptions["skew"]
+        count = RowCount(count.avg * max(1.0, fan.avg), count.max * max(1.0, fan_max),
+                         count.assumed + ((f"fanout {child_relationship.name}",) if fan.assumed else ()),
+                         count.numbers + ((f"{child_relationship.name}.avg", fan.avg), (f"{child_relationship.name}.max", fan_max)),
+                         count.rule + f" x children through {child_relationship.name}")
+    return count
+
+
+def _bytes(rows: float, layout: Layout, pick: int) -> tuple[float, float]:
+    once = sum(c[pick] for c in layout.partition) + sum(c[pick] for c in layout.static)
+    per_row = sum(c[pick] for c in layout.clustering) + sum(c[pick] for c in layout.regular)
+    cells = rows * len(layout.regular) + len(layout.static)  # Nv = Nr (Nc - Npk - Ns) + Ns
+    return cells, once + rows * per_row + 8.0 * cells
+
+
+def over_limits(rows: float, cells: float, size: float, headroom: float = 1.0) -> tuple[str, ...]:
+    t = rules().thresholds
+    out = []
+    if size > t["max_partition_bytes"] * headroom:
+        out.append("bytes")
+    if rows > t["max_partition_rows"] * headroom:
+        out.append("rows")
+    if cells > t["max_partition_cells"] * headroom:
+        out.append("cells")
+    return tuple(out)
+
+
+def estimate(count: RowCount, layout: Layout) -> PartitionEstimate:
+    cells_avg, bytes_avg = _bytes(count.avg, layout, 0)
+    cells_max, bytes_max = _bytes(count.max, layout, 1)
+    return PartitionEstimate(count.avg, count.max, cells_avg, cells_max, bytes_avg, bytes_max, count.assumed,
+                             over_limits(count.max, cells_max, bytes_max))
+
+
+def _ratio(est: PartitionEstimate) -> float:
+    t = rules().thresholds
+    return max(est.rows_max / t["max_partition_rows"], est.cells_max / t["max_partition_cells"],
+               est.bytes_max / t["max_partition_bytes"])
+
+
+def hash_buckets(count: RowCount, layout: Layout) -> tuple[int, RowCount, Decision]:
+    """Enough hash buckets that the worst partition stays under the limits with headroom."""
+    headroom = rules().thresholds["bucket_headroom"]
+    ratio = _ratio(estimate(count, layout))
+    buckets = max(2, math.ceil(ratio / headroom))
+    scaled = count.scaled(1.0 / buckets, "hash_bucket_share")
+    decision = Decision("SZ-hash-bucket", f"worst partition is {ratio:.2f}x the limit; {buckets} hash buckets bring it "
+                        f"under {headroom:g} of the limit (rows assumed spread evenly)",
+                        (("limit_ratio", ratio), ("buckets", float(buckets)), ("headroom", headroom)),
+                        (*count.assumed, "even hash spread"))
+    return buckets, scaled, decision
+
+
+def time_bucket(count: RowCount, layout: Layout, is_date: bool, history_days: float | None) -> tuple[str, RowCount, Decision]:
+    """The coarsest time bucket (from `[time_buckets]`) whose worst partition fits with headroom."""
+    r = rules()
+    headroom = r.thresholds["bucket_headroom"]
+    span = history_days or r.assumptions["history_days"]
+    assumed = (*count.assumed, *(() if history_days else ("history_days",)))
+    choices = [(name, days) for name, days in r.time_buckets if not (is_date and days < 1)]
+    chosen = choices[-1]
+    for name, days in choices:
+        trial = count.scaled(min(1.0, days / span), f"{name}_share")
+        est = estimate(trial, layout)
+        if not over_limits(est.rows_max, est.cells_max, est.bytes_max, headroom):
+            chosen = (name, days)
+            break
+    name, days = chosen
+    scaled = count.scaled(min(1.0, days / span), f"{name}_share")
+    decision = Decision("SZ-time-bucket", f"rows spread over {span:g} days of history; one partition per {name} "
+                        f"holds {days / span:.2%} of them", (("history_days", span), ("bucket_days", days)), assumed)
+    return name, scaled, decision
