@@ -1,0 +1,104 @@
+"""The human form of a schema: tables with their columns and keys, relationships, then diagnostics.
+
+Errors and warnings are listed one per line; info diagnostics are summarised by code (a pg_dump file has
+hundreds of skipped `SET` and `OWNER TO` statements, which nobody wants to read one by one; `--format json`
+has them all).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from translator.diagnostics import Severity
+from translator.ir import Entity, Schema
+
+__all__ = ["render_schema_human"]
+
+_MAX_LISTED = 60
+
+
+def _column_flags(entity: Entity, attribute: Any) -> str:
+    flags = []
+    if attribute.name in entity.primary_key:
+        flags.append("PK")
+    if not attribute.nullable:
+        flags.append("NOT NULL")
+    if attribute.identity:
+        flags.append("identity")
+    if attribute.generated:
+        flags.append(f"generated as {attribute.generated}")
+    if attribute.default is not None and not attribute.identity:
+        flags.append(f"default {attribute.default}")
+    return "  ".join(flags)
+
+
+def _entity_lines(schema: Schema, entity: Entity, statistics: Any) -> list[str]:
+    title = f"TABLE {entity.key}"
+    stats = getattr(statistics, "entities", {}).get(entity.key) if statistics is not None else None
+    if stats is not None:
+        assumed = " (assumed)" if stats.assumed else ""
+        size = f", ~{stats.avg_row_bytes:.0f} B/row" if stats.avg_row_bytes else ""
+        title += f"  [~{stats.rows:,.0f} rows{size}{assumed}]"
+    if entity.comment:
+        title += f"  -- {entity.comment}"
+    lines = [title]
+    width = max((len(a.name) for a in entity.attributes), default=0)
+    type_width = max((len(str(a.type)) for a in entity.attributes), default=0)
+    for attribute in entity.attributes:
+        lines.append(f"  {attribute.name:<{width}}  {str(attribute.type):<{type_width}}  {_column_flags(entity, attribute)}".rstrip())
+    if entity.primary_key:
+        lines.append(f"  primary key ({', '.join(entity.primary_key)})")
+    for key in entity.unique_keys:
+        lines.append(f"  unique ({', '.join(key)})")
+    for index in entity.indexes:
+        unique = "unique " if index.unique else ""
+        where = f" where {index.predicate}" if index.predicate else ""
+        lines.append(f"  {unique}index {index.name or ''} ({', '.join(index.columns)}){where}".replace("  (", " ("))
+    for check in entity.checks:
+        lines.append(f"  check {check.name + ' ' if check.name else ''}{check.expression}")
+    if entity.partition_by:
+        lines.append(f"  partition by {entity.partition_by}")
+    return lines
+
+
+def _relationship_line(relationship: Any) -> str:
+    optional = "optional" if relationship.optional else "mandatory"
+    actions = "".join(f", on {verb} {action}" for verb, action in
+                      (("delete", relationship.on_delete), ("update", relationship.on_update)) if action)
+    inferred = f"  [inferred: {relationship.rule}]" if relationship.inferred else ""
+    return (f"  {relationship.from_entity}({', '.join(relationship.from_attributes)}) -> "
+            f"{relationship.to_entity}({', '.join(relationship.to_attributes)})  "
+            f"{relationship.cardinality}, {optional}{actions}{inferred}")
+
+
+def render_schema_human(schema: Schema, statistics: Any = None) -> str:
+    """A readable summary of `schema`; `statistics` (a `translator.workload.model.Statistics`) adds row counts."""
+    counts = Counter(d.severity for d in schema.diagnostics)
+    sources = ", ".join(schema.sources) or "input"
+    header = (f"Schema from {sources}" + (f" (dialect {schema.dialect})" if schema.dialect else "") +
+              f": {len(schema.entities)} tables, {len(schema.relationships)} relationships; "
+              f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes")
+    lines = [header]
+    if schema.partial:
+        lines.append("PARTIAL: something could not be read; see the errors below.")
+    for entity in schema.entities:
+        lines.append("")
+        lines.extend(_entity_lines(schema, entity, statistics))
+    if schema.relationships:
+        lines += ["", "RELATIONSHIPS"] + [_relationship_line(r) for r in schema.relationships]
+    junctions = schema.many_to_many()
+    if junctions:
+        lines += ["", "MANY-TO-MANY"] + [f"  {m.left.to_entity} <-> {m.right.to_entity} via {m.junction}" for m in junctions]
+    problems = [d for d in schema.diagnostics if d.severity is not Severity.INFO]
+    if problems:
+        lines += ["", "DIAGNOSTICS"]
+        ordered = sorted(problems, key=lambda d: -d.severity.rank)
+        lines += [f"  {d}" + (f"\n      {d.excerpt}" if d.excerpt else "") for d in ordered[:_MAX_LISTED]]
+        if len(ordered) > _MAX_LISTED:
+            lines.append(f"  ... and {len(ordered) - _MAX_LISTED} more (use --format json for all)")
+    notes = Counter(d.code for d in schema.diagnostics if d.severity is Severity.INFO)
+    if notes:
+        lines += ["", "NOTES (info, summarised; --format json lists each)"]
+        lines += [f"  {count:5d} x {code}" for code, count in notes.most_common()]
+    return "\n".join(lines)
