@@ -64,8 +64,12 @@ def _name(prefix: str) -> str:
 
 
 @contextmanager
-def postgres_database(params: dict, sql: str | None = None, prefix: str = "polyschema_t") -> Iterator[str]:
-    """A fresh database loaded with `sql` through `psql`; yields its URL and drops it afterwards."""
+def postgres_database(params: dict, sql: str | None = None, prefix: str = "polyschema_t",
+                      strip: bool = True) -> Iterator[str]:
+    """A fresh database loaded with `sql` through `psql`; yields its URL and drops it afterwards.
+
+    `strip=False` keeps CREATE SCHEMA lines (a test that makes its own namespaces).
+    """
     import psycopg
 
     name = _name(prefix)
@@ -77,7 +81,7 @@ def postgres_database(params: dict, sql: str | None = None, prefix: str = "polys
             done = subprocess.run(
                 ["psql", "-h", params["host"], "-p", str(params["port"]), "-U", params["user"], "-d", name,
                  "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"],
-                input=strip_database_switches(sql), capture_output=True, text=True, timeout=120)
+                input=strip_database_switches(sql) if strip else sql, capture_output=True, text=True, timeout=120)
             assert done.returncode == 0, f"psql could not load the file: {done.stderr[-2000:]}"
         yield f"postgresql://{params['user']}@{params['host']}:{params['port']}/{name}"
     finally:

@@ -7,12 +7,18 @@ from typing import Any, Callable
 
 from translator.ir import Attribute, ReferentialAction, Schema
 
-__all__ = ["shape", "no_action_is_default"]
+__all__ = ["shape", "no_action_is_default", "innodb_default"]
 
 
 def no_action_is_default(action: ReferentialAction | None) -> ReferentialAction | None:
     """A catalog cannot tell `ON DELETE NO ACTION` written out from no clause at all: both are the default."""
     return None if action is ReferentialAction.NO_ACTION else action
+
+
+def innodb_default(action: ReferentialAction | None) -> ReferentialAction | None:
+    """MariaDB's catalog writes RESTRICT for a foreign key without ON DELETE/UPDATE; InnoDB checks RESTRICT
+    and NO ACTION alike (immediately), so all three spellings are the same rule."""
+    return None if action in (ReferentialAction.NO_ACTION, ReferentialAction.RESTRICT) else action
 
 
 def shape(schema: Schema, attribute: Callable[[str, Attribute], Any] | None = None,
