@@ -46,5 +46,18 @@ class DynamoDBTarget(Target):
     def render_workbench(self, design: DynamoDesign) -> str:
         return _render.render_workbench(design)
 
+    def verify(self, schema: Schema, workload: Workload, design: DynamoDesign, *, data_url: str | None = None,
+               endpoint_url: str | None = None, seed: int = 0, rows_per_entity: int = 12) -> Any:
+        """Run every pattern on an endpoint (a local moto server when `endpoint_url` is None) against rows
+        read from `data_url` or generated with `seed`; returns a `verify.VerifyReport`."""
+        from translator.sample_rows import read_rows, sample_rows
+        from translator.targets.dynamodb.verify import dynamodb_client, local_endpoint, verify_design
+
+        rows = read_rows(data_url, schema) if data_url else sample_rows(schema, rows_per_entity, seed=seed)
+        if endpoint_url:
+            return verify_design(schema, workload, design, rows, dynamodb_client(endpoint_url), endpoint=endpoint_url, seed=seed)
+        with local_endpoint() as url:
+            return verify_design(schema, workload, design, rows, dynamodb_client(url), endpoint=f"moto ({url})", seed=seed)
+
 
 TARGET = DynamoDBTarget()

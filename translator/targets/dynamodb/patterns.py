@@ -118,10 +118,12 @@ def _read_plan(pattern: AccessPattern, entity: Entity, table: str, match: Match,
                        assumed=pattern.assumed)
 
 
-def _flag(pattern: AccessPattern, entity_key: str, table: str | None, reason: str, sink: DiagnosticSink) -> PatternPlan:
-    sink.warning("dynamodb-unserved-pattern", f"access pattern {pattern.id} ({pattern.description or pattern.entity}) "
-                 f"needs a Scan or a filter: {reason}", subject=pattern.id)
-    return PatternPlan(pattern.id, entity_key, str(pattern.kind), table, None, "Scan", None, None, (), (),
+def _flag(pattern: AccessPattern, entity_key: str, table: str | None, reason: str, sink: DiagnosticSink,
+          operation: str = "Scan") -> PatternPlan:
+    # An error, not a warning: the design does not serve the workload, and `translate` must say so by its exit status.
+    sink.error("dynamodb-unserved-pattern", f"access pattern {pattern.id} ({pattern.description or pattern.entity}) "
+               f"cannot be one GetItem/Query ({operation}): {reason}", subject=pattern.id)
+    return PatternPlan(pattern.id, entity_key, str(pattern.kind), table, None, operation, None, None, (), (),
                        limit=pattern.limit, returns=(entity_key, *pattern.with_), flagged=True, reason=reason,
                        rule="flagged", assumed=pattern.assumed)
 
@@ -136,7 +138,8 @@ def _with_plan(schema: Schema, pattern: AccessPattern, entity: Entity, paths: di
     eq = {r.attribute for r in pattern.equality}
     if missing:
         return _flag(pattern, entity.key, tables[entity.key],
-                     f"{', '.join(missing)} is not in {entity.key}'s item collection, so it needs another request", sink)
+                     f"{', '.join(missing)} is not in {entity.key}'s item collection, so it needs another request", sink,
+                     "Query+Query")
     if base.index is not None or not set(base.partition.parts) <= eq or base.partition.parts != base.sort.parts:
         return _flag(pattern, entity.key, tables[entity.key],
                      f"the equality {sorted(eq)} does not name {entity.key}'s partition", sink)
