@@ -7,6 +7,7 @@ type text such as ``"character varying(20)"`` or ``"int(11) unsigned"`` (parsed 
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -111,6 +112,8 @@ class TypeMapper:
     @classmethod
     def load(cls, overrides: str | Path | None = None, *, base: str | Path = DEFAULT_MAPPING_FILE) -> TypeMapper:
         """Read `base` (mappings/types.toml) and merge the `overrides` file over it, rule by rule."""
+        if overrides is None and Path(base) == DEFAULT_MAPPING_FILE:
+            return _default_mapper()
         sections = _read_rules(Path(base))
         if overrides is not None:
             for section, rules in _read_rules(Path(overrides)).items():
@@ -192,3 +195,9 @@ class TypeMapper:
         sections = {name: dict(rules) for name, rules in self._sections.items()}
         sections.setdefault(section, {})[key] = replace(rule)
         return TypeMapper(sections)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_mapper() -> TypeMapper:
+    # The shipped rules are read and checked once per process; a TypeMapper is never mutated in place.
+    return TypeMapper(_read_rules(DEFAULT_MAPPING_FILE))
