@@ -25,43 +25,358 @@ _G = np.array(
 _M32 = np.uint64(0xFFFFFFFF)
 
 
-def _unrolled_compress_source() -> str:
-    """Source of the 64 MD5 steps written out with their constants.
+@njit(inline="always", cache=True)
+def _compress(block, state):
+    # The 64 steps written out with their constants: a loop over the K/S/G tables kept numba near
+    # 1.5 M blocks/s; unrolled, LLVM keeps the state in registers. Generated once from the tables above.
+    M = np.uint64(0xFFFFFFFF)
+    w0 = np.uint64(block[0]) | (np.uint64(block[1]) << np.uint64(8)) | (np.uint64(block[2]) << np.uint64(16)) | (np.uint64(block[3]) << np.uint64(24))
+    w1 = np.uint64(block[4]) | (np.uint64(block[5]) << np.uint64(8)) | (np.uint64(block[6]) << np.uint64(16)) | (np.uint64(block[7]) << np.uint64(24))
+    w2 = np.uint64(block[8]) | (np.uint64(block[9]) << np.uint64(8)) | (np.uint64(block[10]) << np.uint64(16)) | (np.uint64(block[11]) << np.uint64(24))
+    w3 = np.uint64(block[12]) | (np.uint64(block[13]) << np.uint64(8)) | (np.uint64(block[14]) << np.uint64(16)) | (np.uint64(block[15]) << np.uint64(24))
+    w4 = np.uint64(block[16]) | (np.uint64(block[17]) << np.uint64(8)) | (np.uint64(block[18]) << np.uint64(16)) | (np.uint64(block[19]) << np.uint64(24))
+    w5 = np.uint64(block[20]) | (np.uint64(block[21]) << np.uint64(8)) | (np.uint64(block[22]) << np.uint64(16)) | (np.uint64(block[23]) << np.uint64(24))
+    w6 = np.uint64(block[24]) | (np.uint64(block[25]) << np.uint64(8)) | (np.uint64(block[26]) << np.uint64(16)) | (np.uint64(block[27]) << np.uint64(24))
+    w7 = np.uint64(block[28]) | (np.uint64(block[29]) << np.uint64(8)) | (np.uint64(block[30]) << np.uint64(16)) | (np.uint64(block[31]) << np.uint64(24))
+    w8 = np.uint64(block[32]) | (np.uint64(block[33]) << np.uint64(8)) | (np.uint64(block[34]) << np.uint64(16)) | (np.uint64(block[35]) << np.uint64(24))
+    w9 = np.uint64(block[36]) | (np.uint64(block[37]) << np.uint64(8)) | (np.uint64(block[38]) << np.uint64(16)) | (np.uint64(block[39]) << np.uint64(24))
+    w10 = np.uint64(block[40]) | (np.uint64(block[41]) << np.uint64(8)) | (np.uint64(block[42]) << np.uint64(16)) | (np.uint64(block[43]) << np.uint64(24))
+    w11 = np.uint64(block[44]) | (np.uint64(block[45]) << np.uint64(8)) | (np.uint64(block[46]) << np.uint64(16)) | (np.uint64(block[47]) << np.uint64(24))
+    w12 = np.uint64(block[48]) | (np.uint64(block[49]) << np.uint64(8)) | (np.uint64(block[50]) << np.uint64(16)) | (np.uint64(block[51]) << np.uint64(24))
+    w13 = np.uint64(block[52]) | (np.uint64(block[53]) << np.uint64(8)) | (np.uint64(block[54]) << np.uint64(16)) | (np.uint64(block[55]) << np.uint64(24))
+    w14 = np.uint64(block[56]) | (np.uint64(block[57]) << np.uint64(8)) | (np.uint64(block[58]) << np.uint64(16)) | (np.uint64(block[59]) << np.uint64(24))
+    w15 = np.uint64(block[60]) | (np.uint64(block[61]) << np.uint64(8)) | (np.uint64(block[62]) << np.uint64(16)) | (np.uint64(block[63]) << np.uint64(24))
+    a = state[0]
+    b = state[1]
+    c = state[2]
+    d = state[3]
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(3614090360) + w0) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(7)) | (f >> np.uint64(25))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(3905402710) + w1) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(12)) | (f >> np.uint64(20))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(606105819) + w2) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(17)) | (f >> np.uint64(15))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(3250441966) + w3) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(22)) | (f >> np.uint64(10))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(4118548399) + w4) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(7)) | (f >> np.uint64(25))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(1200080426) + w5) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(12)) | (f >> np.uint64(20))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(2821735955) + w6) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(17)) | (f >> np.uint64(15))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(4249261313) + w7) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(22)) | (f >> np.uint64(10))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(1770035416) + w8) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(7)) | (f >> np.uint64(25))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(2336552879) + w9) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(12)) | (f >> np.uint64(20))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(4294925233) + w10) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(17)) | (f >> np.uint64(15))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(2304563134) + w11) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(22)) | (f >> np.uint64(10))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(1804603682) + w12) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(7)) | (f >> np.uint64(25))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(4254626195) + w13) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(12)) | (f >> np.uint64(20))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(2792965006) + w14) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(17)) | (f >> np.uint64(15))) & M)) & M
+    f = (((b & c) | ((~b & M) & d)) + a + np.uint64(1236535329) + w15) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(22)) | (f >> np.uint64(10))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(4129170786) + w1) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(5)) | (f >> np.uint64(27))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(3225465664) + w6) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(9)) | (f >> np.uint64(23))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(643717713) + w11) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(14)) | (f >> np.uint64(18))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(3921069994) + w0) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(20)) | (f >> np.uint64(12))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(3593408605) + w5) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(5)) | (f >> np.uint64(27))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(38016083) + w10) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(9)) | (f >> np.uint64(23))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(3634488961) + w15) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(14)) | (f >> np.uint64(18))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(3889429448) + w4) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(20)) | (f >> np.uint64(12))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(568446438) + w9) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(5)) | (f >> np.uint64(27))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(3275163606) + w14) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(9)) | (f >> np.uint64(23))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(4107603335) + w3) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(14)) | (f >> np.uint64(18))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(1163531501) + w8) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(20)) | (f >> np.uint64(12))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(2850285829) + w13) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(5)) | (f >> np.uint64(27))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(4243563512) + w2) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(9)) | (f >> np.uint64(23))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(1735328473) + w7) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(14)) | (f >> np.uint64(18))) & M)) & M
+    f = (((d & b) | ((~d & M) & c)) + a + np.uint64(2368359562) + w12) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(20)) | (f >> np.uint64(12))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(4294588738) + w5) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(4)) | (f >> np.uint64(28))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(2272392833) + w8) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(11)) | (f >> np.uint64(21))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(1839030562) + w11) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(16)) | (f >> np.uint64(16))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(4259657740) + w14) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(23)) | (f >> np.uint64(9))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(2763975236) + w1) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(4)) | (f >> np.uint64(28))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(1272893353) + w4) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(11)) | (f >> np.uint64(21))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(4139469664) + w7) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(16)) | (f >> np.uint64(16))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(3200236656) + w10) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(23)) | (f >> np.uint64(9))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(681279174) + w13) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(4)) | (f >> np.uint64(28))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(3936430074) + w0) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(11)) | (f >> np.uint64(21))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(3572445317) + w3) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(16)) | (f >> np.uint64(16))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(76029189) + w6) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(23)) | (f >> np.uint64(9))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(3654602809) + w9) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(4)) | (f >> np.uint64(28))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(3873151461) + w12) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(11)) | (f >> np.uint64(21))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(530742520) + w15) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(16)) | (f >> np.uint64(16))) & M)) & M
+    f = ((b ^ c ^ d) + a + np.uint64(3299628645) + w2) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(23)) | (f >> np.uint64(9))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(4096336452) + w0) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(6)) | (f >> np.uint64(26))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(1126891415) + w7) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(10)) | (f >> np.uint64(22))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(2878612391) + w14) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(15)) | (f >> np.uint64(17))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(4237533241) + w5) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(21)) | (f >> np.uint64(11))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(1700485571) + w12) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(6)) | (f >> np.uint64(26))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(2399980690) + w3) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(10)) | (f >> np.uint64(22))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(4293915773) + w10) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(15)) | (f >> np.uint64(17))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(2240044497) + w1) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(21)) | (f >> np.uint64(11))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(1873313359) + w8) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(6)) | (f >> np.uint64(26))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(4264355552) + w15) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(10)) | (f >> np.uint64(22))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(2734768916) + w6) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(15)) | (f >> np.uint64(17))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(1309151649) + w13) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(21)) | (f >> np.uint64(11))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(4149444226) + w4) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(6)) | (f >> np.uint64(26))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(3174756917) + w11) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(10)) | (f >> np.uint64(22))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(718787259) + w2) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(15)) | (f >> np.uint64(17))) & M)) & M
+    f = ((c ^ (b | (~d & M))) + a + np.uint64(3951481745) + w9) & M
+    a = d
+    d = c
+    c = b
+    b = (b + (((f << np.uint64(21)) | (f >> np.uint64(11))) & M)) & M
+    state[0] = (state[0] + a) & M
+    state[1] = (state[1] + b) & M
+    state[2] = (state[2] + c) & M
+    state[3] = (state[3] + d) & M
 
-    A loop indexing the K/S/G tables kept numba at ~1.5 M blocks/s; written out, LLVM keeps the
-    state in registers and folds the constants (several times faster).
-    """
-    funcs = [
-        "((b & c) | ((~b & M) & d))",
-        "((d & b) | ((~d & M) & c))",
-        "(b ^ c ^ d)",
-        "(c ^ (b | (~d & M)))",
-    ]
-    lines = ["def _compress(block, state):", "    M = np.uint64(0xFFFFFFFF)"]
-    for g in range(16):
-        lines.append(
-            f"    w{g} = np.uint64(block[{4 * g}]) | (np.uint64(block[{4 * g + 1}]) << np.uint64(8))"
-            f" | (np.uint64(block[{4 * g + 2}]) << np.uint64(16)) | (np.uint64(block[{4 * g + 3}]) << np.uint64(24))"
-        )
-    lines.append("    a = state[0]\n    b = state[1]\n    c = state[2]\n    d = state[3]")
-    for i in range(64):
-        f = funcs[i // 16]
-        sh = int(_S[i])
-        lines.append(f"    f = ({f} + a + np.uint64({int(_K[i])}) + w{int(_G[i])}) & M")
-        lines.append("    a = d\n    d = c\n    c = b")
-        lines.append(f"    b = (b + (((f << np.uint64({sh})) | (f >> np.uint64({32 - sh}))) & M)) & M")
-    for k, name in enumerate("abcd"):
-        lines.append(f"    state[{k}] = (state[{k}] + {name}) & M")
-    return "\n".join(lines) + "\n"
 
-
-_namespace: dict = {"np": np}
-exec(compile(_unrolled_compress_source(), "<md5-unrolled>", "exec"), _namespace)  # noqa: S102 - generated above
-# cache=False: numba cannot cache functions whose source is not in a file; callers inline it anyway.
-_compress = njit(inline="always")(_namespace["_compress"])
-
-
-@njit
+@njit(cache=True)
 def _md5_head(buf, start, length, block, state):
     state[0] = np.uint64(0x67452301)
     state[1] = np.uint64(0xEFCDAB89)
@@ -86,7 +401,7 @@ def _md5_head(buf, start, length, block, state):
     return np.int64(state[0] | (state[1] << np.uint64(32)))
 
 
-@njit(parallel=True)
+@njit(parallel=True, cache=True)
 def md5_head_varlen(flat, offsets):
     """First 8 MD5 digest bytes (little-endian int64) of each flat[offsets[i]:offsets[i+1]]."""
     n = offsets.shape[0] - 1
@@ -100,7 +415,7 @@ def md5_head_varlen(flat, offsets):
     return out
 
 
-@njit(parallel=True)
+@njit(parallel=True, cache=True)
 def md5_head_fixed(rows):
     """First 8 MD5 digest bytes (little-endian int64) of each row of a (n, width) uint8 array."""
     n, width = rows.shape

@@ -54,13 +54,22 @@ class RangeSharding:
         if self.inserts is None:
             self.inserts = np.zeros(self.n_shards, np.int64)
 
-    def insert(self, keys: np.ndarray) -> None:
-        """Route a batch of inserts (in insertion order), then split oversized chunks and balance."""
+    def insert(self, keys: np.ndarray, weights: np.ndarray | None = None) -> None:
+        """Route a batch of inserts (in insertion order), then split oversized chunks and balance.
+
+        `weights` (integer row counts per key) lets a caller insert each distinct key value once.
+        """
         chunk = np.searchsorted(self.bounds, keys, side="right") - 1
-        per_chunk = np.bincount(chunk, minlength=self.bounds.size)
-        self.top_chunk_inserts += int(per_chunk[-1])
-        self.inserts += np.bincount(np.asarray(self.shard)[chunk], minlength=self.n_shards)
-        pick = self.rng.integers(0, keys.size, min(keys.size, _SAMPLE * 64))
+        w = None if weights is None else np.asarray(weights, np.float64)
+        per_chunk = np.rint(np.bincount(chunk, weights=w, minlength=self.bounds.size)).astype(np.int64)
+        if w is None:
+            self.top_chunk_inserts += int(per_chunk[-1])
+            self.inserts += np.bincount(np.asarray(self.shard)[chunk], minlength=self.n_shards)
+        m = min(keys.size, _SAMPLE * 64)
+        if w is None:
+            pick = self.rng.integers(0, keys.size, m)
+        else:
+            pick = self.rng.choice(keys.size, m, p=w / w.sum()) if w.sum() > 0 else np.zeros(0, np.int64)
         picked_keys, picked_chunk = keys[pick], chunk[pick]
         for c in np.flatnonzero(per_chunk):
             new = picked_keys[picked_chunk == c]
@@ -68,13 +77,21 @@ class RangeSharding:
             self.counts[c] += int(per_chunk[c])
         self._split_all()
         self._balance()
+        if w is not None:
+            # Each distinct value stands for rows inserted over the whole run, interleaved with the
+            # others: they land where its range ends up, not all in the single initial range.
+            before = self.inserts.sum()
+            self.inserts = self.inserts + self.shard_rows()
+            self.top_chunk_inserts += int(self.counts[-1]) if before == 0 else 0
 
     def _merge(self, old: np.ndarray, old_n: int, new: np.ndarray, new_n: int) -> np.ndarray:
         both = np.concatenate([old, new])
         if both.size <= _SAMPLE:
             return np.sort(both)
         w = np.concatenate([np.full(old.size, old_n / max(old.size, 1)), np.full(new.size, new_n / max(new.size, 1))])
-        keep = self.rng.choice(both.size, _SAMPLE, replace=False, p=w / w.sum())
+        # Weighted sampling without replacement (Efraimidis-Spirakis): the S largest log(u) / w.
+        score = np.log(self.rng.random(both.size)) / np.maximum(w, 1e-300)
+        keep = np.argpartition(score, both.size - _SAMPLE)[-_SAMPLE:]
         return np.sort(both[keep])
 
     def _split_all(self) -> None:

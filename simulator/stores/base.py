@@ -1,0 +1,145 @@
+"""What every store model shares: its configuration, its outcome, and the registry stores join."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from simulator.data import Chunk, Dataset, KeySpec
+from simulator.errors import SimulatorError
+from simulator.metrics import Alarm
+
+__all__ = ["StoreConfig", "StoreOutcome", "KeyLoad", "StoreModel", "STORES", "register", "store_model"]
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Cluster shape and limits. Defaults follow each store's documented defaults."""
+
+    shards: int | None = None  # MongoDB shards; Citus shard_count; DynamoDB minimum partitions
+    nodes: int | None = None  # Cassandra nodes; Citus workers
+    vnodes: int = 16
+    rf: int = 3
+    allocation: str = "random"  # Cassandra: random | replication-aware
+    racks: int = 1
+    dcs: int = 1
+    range_size_mb: float = 128.0
+    row_bytes: int = 200
+    columns: int = 10
+    reads_per_second: float = 10_000.0
+    writes_per_second: float = 1_000.0
+    isolate: int = 0  # Citus: the N largest tenants get a shard of their own
+    burst_share: float = 0.0
+    burst_seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        for name in ("shards", "nodes"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise SimulatorError(f"--{name} {value}: must be at least 1, e.g. --{name} 4")
+        if self.vnodes < 1:
+            raise SimulatorError(f"--vnodes {self.vnodes}: must be at least 1, e.g. --vnodes 16")
+        if self.rf < 1:
+            raise SimulatorError(f"--rf {self.rf}: must be at least 1, e.g. --rf 3")
+        if self.range_size_mb <= 0:
+            raise SimulatorError(f"--range-size-mb {self.range_size_mb}: must be > 0, e.g. 128")
+        if self.row_bytes < 1:
+            raise SimulatorError(f"--row-bytes {self.row_bytes}: must be >= 1, e.g. 200")
+        if self.reads_per_second < 0 or self.writes_per_second < 0:
+            raise SimulatorError("--reads/--writes per second must be >= 0")
+        if self.isolate < 0:
+            raise SimulatorError(f"--isolate {self.isolate}: must be >= 0")
+
+
+@dataclass(frozen=True, eq=False)
+class KeyLoad:
+    """Load per key value: the largest value's rows, and the reads/writes per second of the busiest values."""
+
+    max_rows_per_value: int
+    value_reads: np.ndarray
+    value_writes: np.ndarray
+    value_counts: np.ndarray
+    burst_reads: float = 0.0
+    burst_seconds: float = 60.0
+
+
+@dataclass(frozen=True, eq=False)
+class StoreOutcome:
+    """Per-shard rows and ops (requests/s) after the run, plus the store's own alarms and details."""
+
+    unit: str
+    labels: tuple[str, ...]
+    rows: np.ndarray
+    ops: np.ndarray
+    alarms: tuple[Alarm, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class StoreModel:
+    """Base of the store models. Subclasses set `name`, `unit`, `order_sensitive` and implement
+    `route` (shard of each row of a chunk, accumulating their state) and `outcome`."""
+
+    name: ClassVar[str] = ""
+    unit: ClassVar[str] = "shard"
+    order_sensitive: ClassVar[bool] = False
+    #: Whether a key pattern is served by one shard only when it names the key's first field (ranges)
+    #: rather than all of the key's fields (hashes).
+    prefix_targeting: ClassVar[bool] = False
+
+    def __init__(self, config: StoreConfig, key: KeySpec, data: Dataset, rng: np.random.Generator) -> None:
+        self.config, self.key, self.data, self.rng = config, key, data, rng
+        self._reads = np.zeros(0)
+        self._writes = np.zeros(0)
+
+    @property
+    def n_slots(self) -> int:
+        """How many routing targets `route` returns ids for (shards, ranges, buckets)."""
+        raise NotImplementedError
+
+    def route(self, chunk: Chunk, weights: np.ndarray | None = None) -> np.ndarray:
+        """Slot id of each row (or distinct key value, with `weights` its row counts); updates state."""
+        raise NotImplementedError
+
+    def account(self, slots: np.ndarray, reads: np.ndarray, writes: np.ndarray) -> None:
+        """Add the rows' requests per second to the slots that serve them."""
+        n = max(self.n_slots, int(slots.max()) + 1 if slots.size else 0)
+        for name, w in (("_reads", reads), ("_writes", writes)):
+            acc = getattr(self, name)
+            if acc.size < n:
+                acc = np.concatenate([acc, np.zeros(n - acc.size)])
+            acc[:n] += np.bincount(slots, weights=w, minlength=n)[:n]
+            setattr(self, name, acc)
+
+    def slot_ops(self) -> tuple[np.ndarray, np.ndarray]:
+        n = self.n_slots
+        pad = lambda a: np.concatenate([a, np.zeros(max(0, n - a.size))])[:n]  # noqa: E731
+        return pad(self._reads), pad(self._writes)
+
+    def outcome(self, load: KeyLoad) -> StoreOutcome:
+        raise NotImplementedError
+
+    def slot_shards(self) -> np.ndarray:
+        """Shard index of each slot, valid after `outcome` (identity unless a store says otherwise)."""
+        return np.arange(self.n_slots)
+
+
+#: store name (as on the command line) -> model class
+STORES: dict[str, type[StoreModel]] = {}
+
+
+def register(cls: type[StoreModel]) -> type[StoreModel]:
+    STORES[cls.name] = cls
+    return cls
+
+
+def store_model(name: str) -> type[StoreModel]:
+    """The model class of a store name; a typo gets the closest name suggested."""
+    import difflib
+
+    if name not in STORES:
+        close = difflib.get_close_matches(name, list(STORES), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "use one of " + ", ".join(sorted(STORES))
+        raise SimulatorError(f"--store {name!r} is unknown; {hint}")
+    return STORES[name]

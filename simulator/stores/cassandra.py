@@ -1,0 +1,80 @@
+"""Cassandra: Murmur3Partitioner tokens on a vnode ring, replicas by SimpleStrategy or NTS."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.data import Chunk
+from simulator.encode import cassandra_tokens
+from simulator.metrics import Alarm
+from simulator.ring import nts_replicas, random_ring, replication_aware_ring, simple_replicas
+from simulator.stores.base import KeyLoad, StoreModel, StoreOutcome, register
+
+__all__ = ["CassandraModel", "PARTITION_LIMITS"]
+
+#: Cassandra's partition guard rails: bytes, rows, cells.
+PARTITION_LIMITS = {"bytes": 100 * 2**20, "rows": 100_000, "cells": 2_000_000_000}
+
+
+@register
+class CassandraModel(StoreModel):
+    name = "cassandra"
+    unit = "node"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        c = self.config
+        nodes = c.nodes or 6
+        if c.allocation == "replication-aware":
+            self.ring = replication_aware_ring(nodes, c.vnodes, c.rf, self.rng, c.racks, c.dcs)
+        else:
+            self.ring = random_ring(nodes, c.vnodes, self.rng, c.racks, c.dcs)
+        self.range_rows = np.zeros(self.ring.tokens.size, np.float64)
+
+    @property
+    def n_slots(self) -> int:
+        return len(self.ring.nodes)
+
+    def route(self, chunk: Chunk, weights: np.ndarray | None = None) -> np.ndarray:
+        ranges = self.ring.range_of(cassandra_tokens(self.key, self.data, chunk))
+        self.range_rows += np.bincount(ranges, weights=weights, minlength=self.range_rows.size)
+        return self.ring.owners[ranges]
+
+    def outcome(self, load: KeyLoad) -> StoreOutcome:
+        c = self.config
+        max_rows_per_value = load.max_rows_per_value
+        rows = np.bincount(self.ring.owners, weights=self.range_rows, minlength=self.n_slots)
+        reads, writes = self.slot_ops()
+        dcs = sorted({n.dc for n in self.ring.nodes})
+        replicas = nts_replicas(self.ring, {dc: c.rf for dc in dcs}) if c.dcs > 1 or c.racks > 1 else simple_replicas(self.ring, c.rf)
+        replica_rows = np.zeros(self.n_slots)
+        for r, reps in enumerate(replicas):
+            replica_rows[list(reps)] += self.range_rows[r]
+        alarms = []
+        part_bytes = max_rows_per_value * c.row_bytes
+        part_cells = max_rows_per_value * c.columns
+        for what, value in (("bytes", part_bytes), ("rows", max_rows_per_value), ("cells", part_cells)):
+            if value > PARTITION_LIMITS[what]:
+                alarms.append(
+                    Alarm(
+                        f"cassandra.partition_{what}",
+                        f"largest partition has {value:,} {what} (limit {PARTITION_LIMITS[what]:,}); "
+                        "add a bucketing column to the partition key",
+                        value=float(value),
+                    )
+                )
+        return StoreOutcome(
+            "node",
+            tuple(n.name for n in self.ring.nodes),
+            np.rint(rows).astype(np.int64),
+            reads + writes,
+            tuple(alarms),
+            {
+                "vnodes": c.vnodes,
+                "allocation": c.allocation,
+                "rf": c.rf,
+                "ownership": [round(float(x), 6) for x in self.ring.ownership()],
+                "replica_rows": [int(x) for x in np.rint(replica_rows)],
+                "largest_partition_rows": int(max_rows_per_value),
+            },
+        )

@@ -1,0 +1,95 @@
+"""Citus: hash-distributed tables, `shard_count` ranges over the int32 hash space, tenant isolation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.data import Chunk
+from simulator.encode import cassandra_tokens
+from simulator.metrics import Alarm
+from simulator.pghash import pg_hashint8
+from simulator.stores.base import KeyLoad, StoreModel, StoreOutcome, register
+
+__all__ = ["CitusModel"]
+
+
+@register
+class CitusModel(StoreModel):
+    """The distribution column is the key's first field; isolated tenants get a shard of their own."""
+
+    name = "citus"
+    unit = "worker"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.shard_count = self.config.shards or 32
+        self.workers = self.config.nodes or 4
+        self.column = self.key.fields[0]
+        spec = self.data.fields[self.column]
+        self.exact = len(spec.widths) == 1 and not spec.values
+        isolate = self.config.isolate if self.column == self.data.group else 0
+        counts = self.data.group_counts if isolate else np.zeros(0)
+        self.isolated = np.argsort(counts, kind="stable")[::-1][:isolate] if isolate else np.zeros(0, np.int64)
+        self.iso_slot = np.full(counts.size, -1, np.int64)
+        self.iso_slot[self.isolated] = self.shard_count + np.arange(self.isolated.size)
+        self.shard_rows = np.zeros(self.shard_count + self.isolated.size)
+
+    @property
+    def n_slots(self) -> int:
+        return self.shard_rows.size
+
+    def route(self, chunk: Chunk, weights: np.ndarray | None = None) -> np.ndarray:
+        col = chunk.columns[self.column][0]
+        if self.exact:
+            h = pg_hashint8(col).astype(np.int64)
+        else:  # uuid/text columns: PostgreSQL's hash for them is not modelled; a uniform hash stands in
+            h = cassandra_tokens(type(self.key)((self.column,), (False,)), self.data, chunk) >> np.int64(32)
+        # Citus gives shard i the hash range starting at INT32_MIN + i * (2**32 // shard_count).
+        slot = np.minimum((h + 2**31) // (2**32 // self.shard_count), self.shard_count - 1)
+        if self.isolated.size:
+            iso = self.iso_slot[col]
+            slot = np.where(iso >= 0, iso, slot)
+        self.shard_rows += np.bincount(slot, weights=weights, minlength=self.shard_rows.size)
+        return slot
+
+    def outcome(self, load: KeyLoad) -> StoreOutcome:
+        reads, writes = self.slot_ops()
+        placement = np.arange(self.shard_count) % self.workers
+        worker_rows = np.bincount(placement, weights=self.shard_rows[: self.shard_count], minlength=self.workers)
+        iso_place = []
+        for k in range(self.isolated.size):
+            # isolate_tenant_to_new_shard + moving the new shard to the least loaded worker.
+            w = int(np.argmin(worker_rows))
+            worker_rows[w] += self.shard_rows[self.shard_count + k]
+            iso_place.append(w)
+        placement = np.concatenate([placement, np.array(iso_place, np.int64)]).astype(np.int64)
+        self._placement = placement
+        ops = np.bincount(placement, weights=reads + writes, minlength=self.workers)
+        alarms = []
+        biggest = float(self.shard_rows.max() / max(1.0, self.shard_rows.sum()))
+        if self.shard_count > 1 and biggest > 2.0 / self.shard_count and self.isolated.size == 0:
+            alarms.append(
+                Alarm(
+                    "citus.hot_shard",
+                    f"one shard holds {biggest:.0%} of rows; isolate its tenant (--isolate N) "
+                    "or raise shard_count",
+                    value=biggest,
+                )
+            )
+        return StoreOutcome(
+            "worker",
+            tuple(f"worker{i}" for i in range(self.workers)),
+            np.rint(worker_rows).astype(np.int64),
+            ops,
+            tuple(alarms),
+            {
+                "shard_count": self.shard_count,
+                "distribution_column": self.column,
+                "hash": "PostgreSQL hashint8" if self.exact else "uniform stand-in (not PostgreSQL's)",
+                "isolated_tenants": [int(t) for t in self.isolated],
+                "shard_rows": [int(x) for x in np.rint(self.shard_rows)],
+            },
+        )
+
+    def slot_shards(self) -> np.ndarray:
+        return self._placement
