@@ -146,9 +146,10 @@ def place_entities(schema: Schema, workload: Workload, decisions: list[Decision]
                                           (("rate", -neg_rate),)))
             continue
         layout.members[rel.from_entity] = rel
-        if rule == "adjacency-list":
-            mm = next(m for m in schema.many_to_many() if m.junction == rel.from_entity)
-            layout.junctions[rel.from_entity] = mm.right
+        # A junction in either parent's partition is an adjacency list: the other parent gets the inverted GSI.
+        mm = next((m for m in schema.many_to_many() if m.junction == rel.from_entity), None)
+        if mm is not None:
+            layout.junctions[rel.from_entity] = mm.right if rel == mm.left else mm.left
         reason = {"item-collection-with": f"{pattern_id} reads {rel.from_entity} with {rel.to_entity}: one Query on the shared partition",
                   "item-collection-children": f"{pattern_id} reads {rel.from_entity} by its foreign key to {rel.to_entity}: one Query on the parent's partition",
                   "adjacency-list": f"{rel.from_entity} joins {rel.to_entity} (many-to-many); the other direction uses an inverted GSI"}[rule]

@@ -11,7 +11,7 @@ from translator.errors import MappingError
 from translator.mapdata import load_mapping
 from translator.types import TypeKind
 
-__all__ = ["DynamoRules", "rules", "ATTRIBUTE_TYPES", "KEY_ENCODINGS"]
+__all__ = ["DynamoRules", "rules", "check_rules", "ATTRIBUTE_TYPES", "KEY_ENCODINGS"]
 
 ATTRIBUTE_TYPES = frozenset({"S", "N", "B", "BOOL", "L", "M"})
 KEY_ENCODINGS = frozenset({"int", "decimal", "float", "text", "bool", "iso", "hex"})
@@ -56,8 +56,12 @@ def _kind(value: str, where: str) -> TypeKind:
 
 @cache
 def rules() -> DynamoRules:
-    """Load and check the rules; a malformed file is a one-line `MappingError`."""
-    data = load_mapping(_FILE)
+    """Load and check mappings/dynamodb.toml once per process."""
+    return check_rules(load_mapping(_FILE))
+
+
+def check_rules(data: dict[str, Any]) -> DynamoRules:
+    """Check parsed rules; anything malformed is a one-line `MappingError` naming the table and key."""
     try:
         raw_types = data["attribute_types"]
         raw_enc = data["key_encodings"]
