@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translator.introspect.sampling import relationship_key
@@ -22,6 +22,7 @@ from translator.workload import (
 counts = st.floats(min_value=0, max_value=1e12, allow_nan=False)
 
 
+@settings(max_examples=30)  # schemas() is costly to draw; 30 keeps the suite inside its time share
 @given(schemas())
 def test_default_workload_round_trips_through_yaml(schema: Schema):
     workload = default_workload(schema)
@@ -54,6 +55,7 @@ def schema_with_statistics(draw):
     return schema, Statistics(entities, relationships, attributes)
 
 
+@settings(max_examples=30)
 @given(schema_with_statistics())
 def test_statistics_round_trip_through_the_file_form(case):
     schema, stats = case
