@@ -1,0 +1,62 @@
+"""Ingest speed on the largest corpus file against a bare sqlglot parse of the same text, in one run.
+
+Baseline: `sqlglot.parse(text, read="postgres", error_level=IGNORE)` — what a user would do with sqlglot
+alone (and which loses statements silently). Measured: `translator.ingest.ingest_sources([file])`, the whole
+job (read, client split, tokenize, parse DDL, recover, build the IR, resolve relationships).
+Goal: ratio <= 1.5. Each side runs `--repeat` times; the best time of each is compared (least noisy).
+
+    .venv/bin/python benchmarks/bench_ingest.py [--file PATH] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlglot  # noqa: E402
+from sqlglot.errors import ErrorLevel  # noqa: E402
+
+from translator.ingest import ingest_sources  # noqa: E402
+
+DEFAULT_FILE = ROOT.parent / "shared" / "corpus" / "postgres" / "lago_saas.sql"
+
+
+def best_of(repeat: int, func) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if not args.file.is_file():
+        print(f"bench_ingest: {args.file} not found; pass --file", file=sys.stderr)
+        return 2
+    text = args.file.read_text(encoding="utf-8-sig")
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)  # the baseline logs one warning per Command fallback
+
+    baseline = best_of(args.repeat, lambda: sqlglot.parse(text, read="postgres", error_level=ErrorLevel.IGNORE))
+    schema = ingest_sources([str(args.file)])
+    ours = best_of(args.repeat, lambda: ingest_sources([str(args.file)]))
+    ratio = ours / baseline
+    print(f"file: {args.file} ({len(text):,} chars, {len(schema.entities)} tables, {len(schema.relationships)} relationships)")
+    print(f"baseline sqlglot.parse(read=postgres, IGNORE): {baseline:.3f} s (best of {args.repeat})")
+    print(f"polyschema ingest_sources:                     {ours:.3f} s (best of {args.repeat})")
+    print(f"ratio ingest/baseline: {ratio:.2f}x (goal <= 1.5x) -> {'OK' if ratio <= 1.5 else 'OVER GOAL'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
