@@ -147,17 +147,26 @@ def _monotonicity(key: KeySpec, data: Dataset, seed: np.random.SeedSequence) -> 
     return monotonicity(keys, np.arange(first.size))
 
 
-def _patterns(key: KeySpec, data: Dataset, prefix: bool) -> tuple[dict[str, Any], ...]:
-    """Equality lookups on each field and on the tenant plus each field; targeted = served by one shard."""
-    combos = [(f,) for f in data.fields]
-    if data.group:
-        combos += [(data.group, f) for f in data.fields if f != data.group]
-    out = []
-    for combo in combos:
-        needed = key.fields[:1] if prefix else key.fields
-        targeted = all(f in combo for f in needed)
-        out.append({"pattern": " and ".join(f"{f} = ?" for f in combo), "targeted": targeted})
-    return tuple(out)
+def _patterns(
+    key: KeySpec, data: Dataset, prefix: bool, given: Sequence[tuple[str, tuple[str, ...]]] | None
+) -> tuple[dict[str, Any], ...]:
+    """Which access patterns one shard serves: a range key needs its first field in the pattern's
+    equality fields, a hash key all of its fields; anything else is scatter-gather.
+
+    Without `given` patterns (name, equality fields), equality lookups on each field and on the
+    tenant plus each other field stand in.
+    """
+    if given is None:
+        combos = [(" and ".join(f"{f} = ?" for f in c), c) for c in [(f,) for f in data.fields]]
+        if data.group:
+            combos += [(f"{data.group} = ? and {f} = ?", (data.group, f)) for f in data.fields if f != data.group]
+    else:
+        combos = list(given)
+    needed = key.fields[:1] if prefix else key.fields
+    return tuple(
+        {"pattern": name, "equality": list(fields), "targeted": all(f in fields for f in needed)}
+        for name, fields in combos
+    )
 
 
 def simulate(
@@ -169,6 +178,7 @@ def simulate(
     traffic: Traffic = Traffic(),
     chunk_rows: int = 4_000_000,
     progress: Callable[[int], None] | None = None,
+    patterns: Sequence[tuple[str, tuple[str, ...]]] | None = None,
 ) -> list[CandidateResult]:
     """Simulate every candidate key on the same generated rows; results in the order of `keys`."""
     model_cls = store_model(store)
@@ -209,7 +219,7 @@ def simulate(
                 characteristics=chars,
                 alarms=out.alarms,
                 tenants_spread=spread,
-                access_patterns=_patterns(key, data, model.prefix_targeting),
+                access_patterns=_patterns(key, data, model.prefix_targeting, patterns),
                 details=out.details,
                 notes=tuple(data.notes) + tuple(encoding_notes(key, data)) + tuple(out.details.pop("notes", [])),
             )

@@ -1,9 +1,186 @@
-"""`polyschema simulate` (placeholder until its issue lands)."""
+"""`polyschema simulate`: try shard/partition key candidates on simulated data with each store's real rules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
+from translator.cli.common import EXIT_FINDINGS, EXIT_OK, UsageProblem, emit_json, format_option, handle_domain_errors
+
+__all__ = ["command"]
+
+_LONG_RUN_ROWS = 5_000_000
+
+
+def _fail_on_simulator_errors(func):
+    """The simulator never imports the translator; its SimulatorError becomes a one-line usage error here."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from simulator.errors import SimulatorError
+
+        try:
+            return func(*args, **kwargs)
+        except SimulatorError as exc:
+            raise UsageProblem(str(exc).splitlines()[0]) from None
+
+    return wrapper
+
+
+def _load_workload(path: str, entity: str | None):
+    import yaml
+
+    from simulator.workload import entity_spec
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageProblem(f"--workload {path}: cannot read it ({exc.__class__.__name__}: {exc})") from None
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else path
+        raise UsageProblem(f"--workload {where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    return entity_spec(doc, entity, source=path)
+
+
+def _hot_key(text: str | None):
+    from simulator.generators import HotKeyBurst
+
+    if not text:
+        return HotKeyBurst()
+    share, _, seconds = text.partition(":")
+    try:
+        return HotKeyBurst(float(share), float(seconds) if seconds else 60.0)
+    except ValueError:
+        raise UsageProblem(f"--hot-key {text!r}: give SHARE[:SECONDS], e.g. 0.2:60") from None
+
+
+def _human(results, ranked) -> None:
+    for r in results:
+        m, o = r.metrics, r.ops_metrics
+        click.echo(f"{r.store}  key {r.key}  ({r.rows:,} rows over {len(r.labels)} {r.unit}s)")
+        click.echo(
+            f"  rows: max/mean {m.max_over_mean:.2f}  cv {m.cv:.2f}  gini {m.gini:.2f}  "
+            f"skew {m.skew_factor:.2f}  top share {m.top_share:.1%}"
+        )
+        click.echo(f"  requests/s: max/mean {o.max_over_mean:.2f}  top share {o.top_share:.1%}")
+        kc = r.characteristics
+        mono = "monotonic" if kc.monotonic else "not monotonic"
+        click.echo(f"  key: {kc.distinct_values:,} distinct, largest value {kc.max_rows_per_value:,} rows, {mono} (r={kc.monotonicity_r:.2f})")
+        if r.tenants_spread is not None:
+            click.echo(f"  tenants on more than one {r.unit}: {r.tenants_spread:,}")
+        targeted = sum(p["targeted"] for p in r.access_patterns)
+        click.echo(f"  access patterns served by one {r.unit}: {targeted}/{len(r.access_patterns)}")
+        for a in r.alarms:
+            click.echo(f"  ALARM {a.code}: {a.message}")
+        for note in r.notes:
+            click.echo(f"  note: {note}")
+    if len(results) > 1:
+        click.echo("ranking (best first): " + "  ".join(f"{i + 1}. {r.key}" for i, r in enumerate(ranked)))
+
 
 @click.command(name="simulate")
-def command() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("'simulate' is not implemented yet")
+@click.option("--store", required=True, help="cassandra | mongodb-hashed | mongodb-range | dynamodb | citus")
+@click.option("--key", "keys", multiple=True, required=True, help="Comma-separated fields; hashed(f) hashes f. Repeat to compare.")
+@click.option("--tenants", type=int, default=1000, show_default=True, help="Number of tenants (synthetic rows).")
+@click.option("--rows", type=int, default=None, help="Rows to generate [default: 1,000,000, or the entity's rows].")
+@click.option("--skew", default="zipf:1.1", show_default=True, help="Tenant sizes: zipf:S, lognormal:SIGMA, pareto:A, uniform, whales:0.3,0.1")
+@click.option("--id-kind", default="serial", show_default=True, help="serial | uuid4 | objectid | uuid7")
+@click.option("--shards", type=int, default=None, help="MongoDB shards; Citus shard_count; DynamoDB minimum partitions.")
+@click.option("--nodes", type=int, default=None, help="Cassandra nodes; Citus workers.")
+@click.option("--vnodes", type=int, default=16, show_default=True, help="Cassandra num_tokens per node.")
+@click.option("--rf", type=int, default=3, show_default=True, help="Cassandra replication factor.")
+@click.option("--allocation", type=click.Choice(["random", "replication-aware"]), default="random", show_default=True)
+@click.option("--racks", type=int, default=1, show_default=True)
+@click.option("--dcs", type=int, default=1, show_default=True)
+@click.option("--range-size-mb", type=float, default=128.0, show_default=True, help="MongoDB range (chunk) size.")
+@click.option("--row-bytes", type=int, default=None, help="Average row size [default: 200, or the entity's].")
+@click.option("--reads-per-second", type=float, default=10_000.0, show_default=True)
+@click.option("--writes-per-second", type=float, default=1_000.0, show_default=True)
+@click.option("--read-skew", default=None, help="Reads over tenants (default: in proportion to size).")
+@click.option("--write-skew", default=None, help="Writes over tenants (default: in proportion to size).")
+@click.option("--hot-key", default=None, help="SHARE[:SECONDS]: a burst of that share of reads on one key.")
+@click.option("--isolate", type=int, default=0, show_default=True, help="Citus: isolate the N largest tenants.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workload", type=click.Path(dir_okay=False), default=None, help="Workload YAML: rows and statistics of an entity.")
+@click.option("--entity", default=None, help="Entity of the workload to simulate.")
+@click.option("--chunk-rows", type=int, default=4_000_000, show_default=True, help="Rows per streamed chunk (memory bound).")
+@format_option()
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, writable=True), default=None, help="Write a PNG.")
+@handle_domain_errors
+@_fail_on_simulator_errors
+def command(**opts: Any) -> None:
+    """Simulate shard/partition KEY candidates on a store and rank them side by side."""
+    import numpy as np
+
+    from simulator.data import dataset_from_statistics, parse_key, synthetic_dataset
+    from simulator.engine import Traffic, rank, simulate
+    from simulator.errors import SimulatorError
+    from simulator.generators import parse_skew
+    from simulator.stores import StoreConfig, store_model
+
+    store_model(opts["store"])  # a typo fails before any work
+    if opts["chunk_rows"] < 1:
+        raise SimulatorError(f"--chunk-rows {opts['chunk_rows']}: must be >= 1, e.g. 4000000")
+    rng = np.random.default_rng(opts["seed"])
+    patterns = None
+    if opts["workload"]:
+        spec = _load_workload(opts["workload"], opts["entity"])
+        rows = opts["rows"] or spec.rows
+        data = dataset_from_statistics(rows, spec.attributes, rng, row_bytes=opts["row_bytes"] or spec.row_bytes)
+        patterns = spec.patterns or None
+    else:
+        skew = parse_skew(opts["skew"], "--skew")
+        rows = 1_000_000 if opts["rows"] is None else opts["rows"]
+        data = synthetic_dataset(opts["tenants"], rows, skew, opts["id_kind"], rng, row_bytes=opts["row_bytes"] or 200)
+    keys = [parse_key(k, list(data.fields), "--key") for k in opts["keys"]]
+    burst = _hot_key(opts["hot_key"])
+    shards, nodes = opts["shards"], opts["nodes"]
+    # --shards and --nodes name the same thing for stores that have only one of them.
+    if opts["store"] == "cassandra" and nodes is None:
+        nodes = shards
+    if opts["store"].startswith("mongodb") and shards is None:
+        shards = nodes
+    config = StoreConfig(
+        shards=shards, nodes=nodes, vnodes=opts["vnodes"], rf=opts["rf"], allocation=opts["allocation"],
+        racks=opts["racks"], dcs=opts["dcs"], range_size_mb=opts["range_size_mb"], row_bytes=data.row_bytes,
+        reads_per_second=opts["reads_per_second"], writes_per_second=opts["writes_per_second"], isolate=opts["isolate"],
+        burst_share=burst.share, burst_seconds=burst.seconds,
+    )
+    traffic = Traffic(
+        opts["reads_per_second"], opts["writes_per_second"],
+        parse_skew(opts["read_skew"], "--read-skew") if opts["read_skew"] else None,
+        parse_skew(opts["write_skew"], "--write-skew") if opts["write_skew"] else None,
+        burst.share, burst.seconds,
+    )
+    total = data.rows * len(keys)
+    show_bar = sys.stderr.isatty() and data.rows >= _LONG_RUN_ROWS
+    if show_bar:
+        with click.progressbar(length=total, label="simulating", file=sys.stderr) as bar:
+            results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], bar.update, patterns)
+    else:
+        results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], None, patterns)
+    ranked = rank(results)
+    if opts["plot_path"]:
+        from simulator.plot import plot_results
+
+        plot_results(results, opts["plot_path"])
+    if opts["output_format"] == "json":
+        emit_json(
+            {
+                "store": opts["store"],
+                "seed": opts["seed"],
+                "candidates": [r.to_dict() for r in results],
+                "ranking": [r.key for r in ranked],
+            }
+        )
+    else:
+        _human(results, ranked)
+    # Findings: no candidate is free of alarms.
+    raise SystemExit(EXIT_FINDINGS if all(r.alarms for r in results) else EXIT_OK)

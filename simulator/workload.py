@@ -1,0 +1,96 @@
+"""The little the simulator reads from a workload document: one entity's rows, attribute statistics
+and access patterns. The document is a plain dict (the CLI parses the YAML); the full format and its
+validation belong to the translator."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.errors import SimulatorError
+
+__all__ = ["EntitySpec", "entity_spec"]
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """What to simulate for one entity."""
+
+    name: str
+    rows: int
+    row_bytes: int
+    attributes: dict[str, dict]
+    patterns: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _attribute_stats(stats: dict, entity: str) -> dict[str, dict]:
+    attrs = stats.get("attributes") or {}
+    out: dict[str, dict] = {}
+    for name, value in attrs.items():
+        # Both "entity.attr: {...}" and "entity: {attr: {...}}" spell the same thing.
+        if "." in str(name):
+            ent, _, attr = str(name).partition(".")
+            if ent == entity and isinstance(value, dict):
+                out[attr] = value
+        elif name == entity and isinstance(value, dict):
+            out.update({a: v for a, v in value.items() if isinstance(v, dict)})
+    return out
+
+
+def _most_common(raw: Any, where: str) -> list[tuple[Any, float]]:
+    pairs = []
+    for i, item in enumerate(raw or []):
+        if isinstance(item, dict):
+            value = item.get("value")
+            freq = item.get("frequency", item.get("freq", item.get("count")))
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            value, freq = item
+        else:
+            raise SimulatorError(f"{where}.most_common[{i}]: expected [value, frequency], got {item!r}")
+        if not isinstance(freq, (int, float)) or freq < 0:
+            raise SimulatorError(f"{where}.most_common[{i}]: frequency {freq!r} must be a number >= 0")
+        pairs.append((value, float(freq)))
+    return pairs
+
+
+def entity_spec(doc: dict, entity: str | None, source: str = "workload") -> EntitySpec:
+    """Rows, row size, attribute statistics and access patterns of `entity` (or the only candidate)."""
+    if not isinstance(doc, dict):
+        raise SimulatorError(f"{source}: expected a mapping at the top level")
+    stats = doc.get("statistics") or {}
+    entities = stats.get("entities") or {}
+    if not entities:
+        raise SimulatorError(f"{source}: statistics.entities is missing; give rows per entity there")
+    if entity is None:
+        with_stats = [e for e in entities if _attribute_stats(stats, e)]
+        if len(with_stats) != 1:
+            raise SimulatorError(
+                f"{source}: several entities could be simulated; choose one with --entity "
+                f"({', '.join(with_stats or list(entities))})"
+            )
+        entity = with_stats[0]
+    if entity not in entities:
+        close = difflib.get_close_matches(entity, list(entities), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(entities)
+        raise SimulatorError(f"--entity {entity!r} is not in {source} statistics.entities; {hint}")
+    ent = entities[entity] or {}
+    try:
+        rows = int(float(ent.get("rows", 0)))
+    except (TypeError, ValueError):
+        raise SimulatorError(f"{source}: statistics.entities.{entity}.rows must be a number") from None
+    if rows < 1:
+        raise SimulatorError(f"{source}: statistics.entities.{entity}.rows must be >= 1")
+    row_bytes = int(float(ent.get("avg_row_bytes", 200)))
+    attributes = {}
+    for attr, value in _attribute_stats(stats, entity).items():
+        where = f"{source}: statistics.attributes.{entity}.{attr}"
+        attributes[attr] = {"distinct": value.get("distinct"), "most_common": _most_common(value.get("most_common"), where)}
+    patterns = []
+    for i, ap in enumerate(doc.get("access_patterns") or []):
+        if isinstance(ap, dict) and ap.get("entity") == entity:
+            fields = tuple(ap.get("equality") or ())
+            for f in fields + tuple(ap.get("range") or ()):
+                attributes.setdefault(f, {})
+            patterns.append((str(ap.get("id", f"pattern{i}")), fields))
+    return EntitySpec(entity, rows, row_bytes, attributes, tuple(patterns))
