@@ -63,3 +63,16 @@ def test_sqlite_live_ir_equals_ddl_ir(tmp_path):
     live = introspect_schema(f"sqlite:///{path}")
     assert shape(live) == shape(ddl)
     assert len(live.entities) == 11
+
+
+def test_sqlite_inferred_relationships_match_ddl(tmp_path):
+    text = ("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY);\n"
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER);\n")
+    path = tmp_path / "infer.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(text)
+    conn.close()
+    live = introspect_schema(f"sqlite:///{path}", infer_relationships=True)
+    ddl = ingest_text(text, "sqlite", infer_relationships=True)
+    assert [(r.from_entity, r.to_entity, r.inferred) for r in live.relationships] == [("orders", "customers", True)]
+    assert shape(live) == shape(ddl)

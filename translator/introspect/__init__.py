@@ -62,14 +62,11 @@ def gather_statistics(url: str, schema: Schema, *, namespaces: Sequence[str] = (
 
 def _infer(schema: Schema) -> Schema:
     """Inferred relationships come from the ingest layer's rules, so DDL and live sources infer alike."""
-    try:
-        from translator.ingest import infer_relationships as infer  # type: ignore[attr-defined]
-    except ImportError:
-        from dataclasses import replace
+    from dataclasses import replace
 
-        from translator.diagnostics import Diagnostic, Severity
+    from translator.ingest.infer import infer_relationships as infer
 
-        note = Diagnostic(Severity.WARNING, "inference-unavailable",
-                          "--infer-relationships: this build has no relationship inference; only declared foreign keys are used")
-        return replace(schema, diagnostics=schema.diagnostics + (note,))
-    return infer(schema)
+    sink = DiagnosticSink()
+    inferred = infer(schema.entities, schema.relationships, sink)
+    return replace(schema, relationships=schema.relationships + tuple(inferred),
+                   diagnostics=schema.diagnostics + tuple(sink))
