@@ -120,10 +120,11 @@ class TypeMapper:
                 sections.setdefault(section, {}).update(rules)
         return cls(sections)
 
-    def rule_for(self, datatype: exp.DataType, dialect: str | None) -> TypeRule | None:
+    def rule_for(self, datatype: exp.DataType, dialect: str | None, source: str | None = None) -> TypeRule | None:
+        """The rule for `datatype`: dialect rule by full text, by UDT name, by type name; then [default]."""
         dialect_rules = self._sections.get(dialect or "", {})
         type_name = datatype.this.name if isinstance(datatype.this, exp.DataType.Type) else None
-        candidates = [datatype.sql(dialect=dialect).lower()]
+        candidates = [(source if source is not None else datatype.sql(dialect=dialect)).lower()]
         if type_name == "USERDEFINED" or type_name is None:
             udt = datatype.args.get("kind") or datatype.this
             candidates.append(str(udt).split(".")[-1].strip('"`[]').lower())
@@ -146,7 +147,7 @@ class TypeMapper:
             datatype = parsed
         else:
             source = datatype.sql(dialect=dialect)
-        rule = self.rule_for(datatype, dialect)
+        rule = self.rule_for(datatype, dialect, source)
         if rule is None:
             return self._unknown(source)
         canonical = self._apply(rule, datatype, dialect).with_source(source)
