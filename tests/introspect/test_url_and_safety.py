@@ -30,6 +30,7 @@ def test_parse_url_fills_from_environment():
     ("postgresql://u:pw@h:99999/db", "port is not a number"),
     ("sqlite://", "names no file"),
     ("localhost/db", "is not a URL"),
+    ("sqlite:///a.db?mode=rw", "take no \\?options"),
 ])
 def test_bad_urls_are_source_errors(url, message):
     with pytest.raises(SourceError, match=message) as info:

@@ -52,6 +52,9 @@ def connect(params: ConnectionParams) -> Iterator[Any]:
     """A cursor inside `START TRANSACTION READ ONLY`, with the server's statement time limit set."""
     import pymysql
 
+    if params.options:
+        raise SourceError(f"{params.masked()}: URL options {', '.join(k for k, _ in params.options)} are not supported "
+                          "for MySQL/MariaDB; remove the ?... part")
     try:
         conn = pymysql.connect(host=params.host, port=params.port, user=params.user, password=params.password or "",
                                database=params.database, connect_timeout=CONNECT_TIMEOUT_S, charset="utf8mb4")

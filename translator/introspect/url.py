@@ -98,7 +98,9 @@ def parse_url(url: str, environ: Mapping[str, str] | None = None) -> ConnectionP
         path = url.split("://", 1)[1]
         # sqlite:///relative.db and sqlite:////absolute.db, as SQLAlchemy writes them
         path = path[1:] if path.startswith("/") else path
-        path = unquote(path.split("?", 1)[0])
+        if "?" in path:
+            raise SourceError(f"database URL {url!r}: SQLite URLs take no ?options (the file is always opened read-only)")
+        path = unquote(path)
         if not path:
             raise SourceError(f"database URL {url!r} names no file; write sqlite:///path/to/file.db")
         return ConnectionParams(engine, scheme, path=path)
