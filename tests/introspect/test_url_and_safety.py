@@ -23,6 +23,9 @@ def test_parse_url_fills_from_environment():
     assert (mysql.engine, mysql.port, mysql.password) == ("mysql", 3306, "pw")
     assert parse_url("sqlite:///rel/a.db", {}).path == "rel/a.db"
     assert parse_url("sqlite:////abs/a.db", {}).path == "/abs/a.db"
+    for url in ("sqlite:///rel/a.db", "sqlite:////abs/a.db", "postgresql://u:pw@h:1/d", "mysql://u@h:2/d"):
+        params = parse_url(url, {})
+        assert parse_url(params.masked(), {}).where == params.where
 
 
 @pytest.mark.parametrize("url, message", [

@@ -8,6 +8,7 @@ the URL's database; SQLite: `main`) gets namespace None; a table in any other ch
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Iterable
 
 from translator.diagnostics import DiagnosticSink
@@ -23,7 +24,7 @@ from translator.ir import (
 from translator.typemap import TypeMapper
 from translator.types import CanonicalType
 
-__all__ = ["TableFacts", "ForeignKeyFacts", "map_type", "entity_namespace", "assemble_relationships", "action"]
+__all__ = ["TableFacts", "ForeignKeyFacts", "map_type", "entity_namespace", "assemble_relationships", "action", "plain_value"]
 
 _ACTIONS = {a.value: a for a in ReferentialAction}
 
@@ -117,8 +118,6 @@ def assemble_relationships(entities: dict[str, Entity], fks: Iterable[ForeignKey
 
 def plain_value(value: Any) -> Any:
     """A catalog or sampled value as YAML/JSON-safe data (statistics keep most common values)."""
-    from decimal import Decimal
-
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, Decimal):

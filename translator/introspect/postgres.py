@@ -15,7 +15,7 @@ from translator.introspect.build import (
     map_type,
 )
 from translator.introspect.url import ConnectionParams
-from translator.ir import CheckConstraint, Index, Schema
+from translator.ir import Attribute, CheckConstraint, Index, Schema
 from translator.typemap import TypeMapper
 from translator.types import CanonicalType, TypeKind
 from translator.workload.validate import suggest
@@ -138,9 +138,7 @@ def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: Typ
     return Schema(tuple(entities.values()), relationships, tuple(sink), DIALECT, (params.masked(),))
 
 
-def _attribute(row: tuple, enums: dict[int, list[str]], mapper: TypeMapper, sink: DiagnosticSink, subject: str):
-    from translator.ir import Attribute
-
+def _attribute(row: tuple, enums: dict[int, list[str]], mapper: TypeMapper, sink: DiagnosticSink, subject: str) -> Attribute:
     _, _, name, type_text, notnull, default, identity, generated, comment, typtype, typname, typoid, typelem, base = row
     if typtype == "e":
         canonical = CanonicalType(TypeKind.ENUM, values=tuple(enums.get(typoid, ())), name=typname, source=type_text)

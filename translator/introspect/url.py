@@ -58,7 +58,7 @@ class ConnectionParams:
     def masked(self) -> str:
         """The URL with the password replaced by `***` (the only form of a URL polyschema prints)."""
         if self.engine == "sqlite":
-            return f"{self.scheme}:///{self.path}" if not str(self.path).startswith("/") else f"{self.scheme}://{self.path}"
+            return f"{self.scheme}:///{self.path}"  # sqlite:///rel.db, sqlite:////abs.db
         auth = ""
         if self.user:
             auth = quote(self.user, safe="") + (":***" if self.password else "") + "@"
