@@ -36,7 +36,7 @@ __all__ = [
 
 # A codec named in mappings/mongodb.toml that does not exist must fail at import, not mid-migration.
 _MAPPING = load_mapping()
-check_codecs([r.codec for r in (*_MAPPING.types.values(), *_MAPPING.uuid_representations.values())])
+check_codecs([r.codec for r in (*_MAPPING.types.values(), *_MAPPING.uuid_representations.values(), _MAPPING.wide_decimal)])
 
 
 class MongoDBTarget(Target):

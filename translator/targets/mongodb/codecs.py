@@ -69,6 +69,7 @@ CODECS: dict[str, Codec] = {
     "int64": Codec(lambda v, t, c: Int64(v), lambda v, t, c: int(v)),
     "decimal128": Codec(lambda v, t, c: Decimal128(decimal.Decimal(v)),
                         lambda v, t, c: v.to_decimal() if isinstance(v, Decimal128) else decimal.Decimal(v)),
+    "decimal_string": Codec(lambda v, t, c: str(decimal.Decimal(v)), lambda v, t, c: decimal.Decimal(v)),
     "double": Codec(lambda v, t, c: float(v), lambda v, t, c: float(v)),
     "string": Codec(lambda v, t, c: str(v), lambda v, t, c: str(v)),
     "binary": Codec(lambda v, t, c: bytes(v), lambda v, t, c: bytes(v)),

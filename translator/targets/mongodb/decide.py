@@ -204,7 +204,9 @@ def _relationship(schema: Schema, facts: Facts, stats: StatsView, mapping: Mongo
                          f"also embeds a copy of its newest {latest.limit} (subset pattern)")
         return draft
     if together > 0 and not one and bound <= rules.bounded_max_children and child.primary_key:
-        draft.choice, draft.rule = "reference-with-child-ids", "child-ids-bounded-read-from-parent"
+        draft.choice = "reference-with-child-ids"
+        if draft.rule != "embed-too-large":  # the refusal is the decisive rule; keep it visible
+            draft.rule = "child-ids-bounded-read-from-parent"
         draft.reason += f"; {p} is read with its {c} and has at most {bound:g} of them, so {p} also holds an array of their ids"
         return draft
     with_parent, with_ids, _ = facts.child_with_parent(rel)

@@ -109,8 +109,9 @@ def _type_diagnostics(schema: Schema, mapping: MongoMapping, sink: DiagnosticSin
         sink.info("mongodb-date-milliseconds", f"BSON dates keep milliseconds (UTC): {len(fine)} timestamp column(s) lose "
                   f"finer digits, e.g. {', '.join(fine[:3])}")
     if wide:
-        sink.warning("mongodb-decimal-precision", f"Decimal128 keeps {mapping.limits['decimal128_digits']} digits; "
-                     f"wider columns may round: {', '.join(wide)}", lost="digits beyond 34")
+        sink.warning("mongodb-decimal-as-string", f"Decimal128 keeps {mapping.limits['decimal128_digits']} digits: "
+                     f"wider columns are stored as exact decimal text: {', '.join(wide)}",
+                     lost="numeric comparison and sorting of these fields on the server")
 
 
 def build_design(schema: Schema, workload: Workload, *, uuid_representation: str = "binData",

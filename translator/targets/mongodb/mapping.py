@@ -52,6 +52,7 @@ class MongoMapping:
     limits: Mapping[str, int]
     naming: Mapping[str, Any]
     rules: Rules
+    wide_decimal: TypeRule
 
     def rule_for(self, type_: CanonicalType, uuid_representation: str = "binData") -> TypeRule:
         """The storage rule of `type_`, narrowing integers that fit in 32 bits to BSON "int"."""
@@ -59,6 +60,8 @@ class MongoMapping:
             return self.uuid_representations[uuid_representation]
         if type_.kind is TypeKind.INTEGER and type_.bits is not None and type_.bits <= self.int32_max_bits:
             return TypeRule("int", "int32")
+        if type_.kind is TypeKind.DECIMAL and (type_.precision or 0) > self.limits["decimal128_digits"]:
+            return self.wide_decimal
         return self.types[type_.kind]
 
     @property
@@ -115,6 +118,8 @@ def parse_mapping(data: dict[str, Any]) -> MongoMapping:
         limits=MappingProxyType(dict(limits)),
         naming=MappingProxyType(dict(data.get("naming", {}))),
         rules=Rules(**{k: raw_rules[k] for k in _RULE_KEYS}),
+        wide_decimal=_type_rule("types.decimal (wide_*)", {"bson_type": raw_types["decimal"].get("wide_bson_type"),
+                                                           "codec": raw_types["decimal"].get("wide_codec")}),
     )
 
 
