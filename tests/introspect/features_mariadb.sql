@@ -12,6 +12,7 @@ CREATE TABLE notes (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   person_id INT UNSIGNED,
   body TEXT,
+  doc JSON,
   KEY notes_person (person_id),
   CONSTRAINT notes_person_fk FOREIGN KEY (person_id) REFERENCES people (id) ON DELETE CASCADE
 );

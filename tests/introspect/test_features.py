@@ -67,3 +67,6 @@ def test_mariadb_features():
     assert people.unique_keys == (("email",),)
     assert [c.expression for c in people.checks] == ["`height_cm` > 0"]
     assert live.relationships[0].on_delete is ReferentialAction.CASCADE
+    # MariaDB keeps JSON as LONGTEXT with a CHECK (json_valid(`doc`)); the reader gives back the JSON type.
+    notes = live.entity("notes")
+    assert notes.attribute("doc").type.kind is TypeKind.JSON and not notes.checks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, Iterator, Sequence
 
 from translator.diagnostics import DiagnosticSink
@@ -123,6 +124,8 @@ def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: Typ
                 facts.indexes.append(Index(index, tuple(columns), False, None, (method or "").lower() or None))
         fks = _foreign_keys(cur, where, tables)
         _checks(cur, where, tables, sink)
+        for facts in tables.values():
+            _json_columns(facts, mapper, sink)
     entities = {t.key: t.entity() for t in tables.values()}
     return Schema(tuple(entities.values()), assemble_relationships(entities, fks, sink), tuple(sink), DIALECT,
                   (params.masked(),))
@@ -173,3 +176,13 @@ def _checks(cur: Any, where: tuple, tables: dict[tuple[str, str], TableFacts], s
                 facts.checks.append(CheckConstraint(name, clause))
         return
     sink.info("checks-unavailable", "this server's information_schema has no CHECK_CONSTRAINTS; CHECK constraints not read")
+
+
+def _json_columns(facts: TableFacts, mapper: TypeMapper, sink: DiagnosticSink) -> None:
+    """MariaDB stores JSON as LONGTEXT plus a CHECK (json_valid(`col`)) named after the column: read it back as JSON."""
+    for check in list(facts.checks):
+        for i, attribute in enumerate(facts.attributes):
+            if check.name == attribute.name and check.expression.replace(" ", "") == f"json_valid({quote(attribute.name)})":
+                json_type, _ = map_type(mapper, "json", DIALECT, sink, f"{facts.key}.{attribute.name}")
+                facts.attributes[i] = replace(attribute, type=json_type.with_source(f"json ({attribute.type.source})"))
+                facts.checks.remove(check)

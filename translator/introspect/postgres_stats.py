@@ -19,7 +19,8 @@ __all__ = ["read_statistics"]
 _TABLE = """SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = %s AND c.relname = %s"""
 _PG_STATS = """SELECT attname, avg_width, n_distinct, most_common_vals::text::text[], most_common_freqs
-FROM pg_stats WHERE schemaname = %s AND tablename = %s"""
+FROM pg_stats WHERE schemaname = %s AND tablename = %s
+ORDER BY inherited"""  # a partitioned or inherited-into table: the rows covering its children come last and win
 
 
 def quote(*parts: str) -> str:
