@@ -118,8 +118,9 @@ def test_every_problem_reported_at_once_with_lines(ecommerce, tmp_path):
         load_workload(path, ecommerce)
     problems = info.value.problems
     assert [(p.path, p.line) for p in problems] == [
-        ("access_patterns[0].equality[0]", 5), ("access_patterns[0].rate", 6), ("access_patterns[1].entity", 8)]
-    assert str(info.value).startswith(f"{path}: 3 problems: access_patterns[0].equality[0] (line 5): unknown attribute")
+        ("access_patterns[0].equality[0]", 5), ("access_patterns[0].rate", 6), ("access_patterns[1].entity", 8),
+        ("access_patterns[1].id", 7)]
+    assert str(info.value).startswith(f"{path}: 4 problems: access_patterns[0].equality[0] (line 5): unknown attribute")
 
 
 def test_yaml_level_errors(ecommerce, tmp_path):

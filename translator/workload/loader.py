@@ -111,13 +111,16 @@ def _patterns(value: Any, schema: Schema, problems: Problems) -> tuple[AccessPat
     for i, item in enumerate(value):
         path = f"access_patterns[{i}]"
         pattern = _pattern(item, schema, problems, path)
-        if pattern is None:
+        # Checked on the raw id, so a duplicate is reported even when the pattern has other problems.
+        raw_id = item.get("id") if isinstance(item, dict) else None
+        pattern_id = str(raw_id).strip() if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else None
+        if pattern_id and pattern_id in first_seen:
+            problems.add(f"{path}.id", f"duplicate id {pattern_id!r} (first used by access_patterns[{first_seen[pattern_id]}])")
             continue
-        if pattern.id in first_seen:
-            problems.add(f"{path}.id", f"duplicate id {pattern.id!r} (first used by access_patterns[{first_seen[pattern.id]}])")
-            continue
-        first_seen[pattern.id] = i
-        out.append(pattern)
+        if pattern_id:
+            first_seen[pattern_id] = i
+        if pattern is not None:
+            out.append(pattern)
     return tuple(out)
 
 
