@@ -76,12 +76,15 @@ def _iso(type_: CanonicalType, value: Any) -> str:
     if type_.kind is TypeKind.TIME:
         if not isinstance(value, dt.time):
             value = dt.time.fromisoformat(str(value))
-        return value.strftime("%H:%M:%S.%f")
+        return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}"
     if not isinstance(value, dt.datetime):
         value = dt.datetime.fromisoformat(str(value))
+    zone = ""
     if value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%f")
+        value, zone = value.astimezone(dt.timezone.utc), "Z"
+    # Formatted by hand: strftime("%Y") does not zero-pad years before 1000, which would break the order.
+    return (f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:"
+            f"{value.second:02d}.{value.microsecond:06d}{zone}")
 
 
 def _from_iso(type_: CanonicalType, text: str) -> Any:
@@ -179,6 +182,8 @@ def normalize_value(type_: CanonicalType, value: Any) -> Any:
         return json.loads(value) if isinstance(value, (str, bytes)) else value
     if kind is TypeKind.ARRAY:
         assert type_.element is not None
+        if isinstance(value, str):  # drivers without array types (SQLite, MySQL) hand back JSON text
+            value = json.loads(value)
         return [normalize_value(type_.element, v) for v in value]
     return str(value) if not isinstance(value, str) else value
 

@@ -167,6 +167,8 @@ def sort_shape(entity: Entity, pattern: AccessPattern, fixed: list[str]) -> list
     eq = _eq(pattern)
     if not {c.casefold() for c in fixed} <= {c.casefold() for c in eq}:
         return None
+    if len({t.direction for t in pattern.order_by}) > 1:
+        return None  # a sort key reads forwards or backwards as a whole
     parts = [c for c in eq if c not in fixed]
     ordered = pattern.range.attribute if pattern.range else (pattern.order_by[0].attribute.attribute if pattern.order_by else None)
     if pattern.range and pattern.order_by and pattern.order_by[0].attribute.attribute != pattern.range.attribute:

@@ -8,6 +8,7 @@ suffix and deleted afterwards, so an existing endpoint's tables are never touche
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 import socket
 import sqlite3
@@ -108,6 +109,8 @@ def _sqlite_value(entity: Entity, column: str, value: Any) -> Any:
         return value
     if type_.kind is TypeKind.BINARY:
         return bytes(value)
+    if type_.kind in (TypeKind.JSON, TypeKind.ARRAY):
+        return json.dumps(value, default=str)
     return str(value)
 
 
