@@ -36,6 +36,7 @@ class JunctionPlan:
 
     link: ManyToMany
     holders: tuple[str, ...]
+    extras: tuple[str, ...] = ()  # junction attributes carried in the first holder's array elements
 
 
 @dataclass(frozen=True)
@@ -72,21 +73,18 @@ def _children_bound(fanout: Any) -> float:
     return float(next(v for v in (fanout.max, fanout.p99, fanout.avg) if v is not None))
 
 
-def _pure_junction(schema: Schema, link: ManyToMany) -> tuple[bool, str]:
+def _junction_extras(schema: Schema, link: ManyToMany) -> tuple[str, ...]:
     junction = schema.entity(link.junction)
     fk = {a.casefold() for a in (*link.left.from_attributes, *link.right.from_attributes)}
-    extra = [a.name for a in junction.attributes if a.name.casefold() not in fk]
-    if extra:
-        return False, f"the junction carries its own attributes ({', '.join(extra)}) that arrays of ids would lose"
-    if schema.relationships_to(junction.key):
-        return False, "other entities reference the junction's rows"
-    return True, ""
+    return tuple(a.name for a in junction.attributes if a.name.casefold() not in fk)
 
 
 def _junction(schema: Schema, facts: Facts, stats: StatsView, mapping: MongoMapping, link: ManyToMany,
               sink: DiagnosticSink) -> tuple[Decision, JunctionPlan | None]:
     bound = mapping.rules.bounded_max_children
-    pure, why_not = _pure_junction(schema, link)
+    extras = _junction_extras(schema, link)
+    pure = not schema.relationships_to(link.junction)
+    why_not = "" if pure else f"other entities reference the rows of {link.junction}, so it stays a collection"
     inputs: dict[str, Any] = {}
     assumed: list[str] = []
     holders = []
@@ -122,8 +120,12 @@ def _junction(schema: Schema, facts: Facts, stats: StatsView, mapping: MongoMapp
         choice, rule = "one-way-references", "many-to-many-read-one-way"
         reason = (f"only {holder} is read with the other side, with a bounded number of links: {holder} holds "
                   f"an array of ids; the junction {link.junction} becomes this array")
+    if extras:
+        holder = inputs[holders[0]]
+        reason += f"; its own attributes ({', '.join(extras)}) ride along in the elements of {holder}'s array"
+        inputs["carried_attributes"] = list(extras)
     return (Decision(link.junction, choice, rule, reason, tuple(inputs.items()), tuple(dict.fromkeys(assumed)),
-                     parent=None, child=link.junction), JunctionPlan(link, tuple(holders)))
+                     parent=None, child=link.junction), JunctionPlan(link, tuple(holders), extras))
 
 
 def _extended_fields(parent: Entity, rel: Relationship, schema: Schema, limit: int) -> tuple[str, ...]:

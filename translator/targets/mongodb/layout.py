@@ -55,6 +55,7 @@ class IdArray:
     value_types: tuple[FieldMap, ...]
     to_collection: str
     restores: bool = False
+    target: tuple[str, tuple[str, ...]] = ("", ())  # (entity, attributes) the first values point at
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +207,8 @@ def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_represe
                 child = schema.entity(rel.from_entity)
                 name = names.claim(f"{child.name}_ids", f"{child.name}_{'_'.join(rel.from_attributes)}_ids")
                 id_arrays.append(_ids(name, "child-ids", rel, child.key, rel.from_attributes, rel.to_attributes,
-                                      child.primary_key, child, home_collection(child.key), False))
+                                      child.primary_key, child, home_collection(child.key), False,
+                                      target=(child.key, child.primary_key)))
         for jp in plan.junctions:
             for side in ("left", "right"):
                 via_rel = getattr(jp.link, side)
@@ -218,9 +220,11 @@ def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_represe
                 name = names.claim(f"{other_entity.name}_ids", f"{junction.name}_{'_'.join(other.from_attributes)}")
                 style = "two-way" if len(jp.holders) == 2 else "one-way"
                 restores = side == jp.holders[0]
+                carried = jp.extras if restores else ()
                 id_arrays.append(_ids(name, style, via_rel, junction.key, via_rel.from_attributes, via_rel.to_attributes,
-                                      other.from_attributes, junction, home_collection(other_entity.key), restores,
-                                      value_names=other.to_attributes))
+                                      (*other.from_attributes, *carried), junction, home_collection(other_entity.key),
+                                      restores, value_names=(*other.to_attributes, *carried),
+                                      target=(other_entity.key, other.to_attributes)))
         copies = []
         for rel, limit, order, _pattern in plan.subsets:
             if rel.to_entity == entity.key:
@@ -241,11 +245,12 @@ def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_represe
         return node
 
     def _ids(name, style, rel, source, match_source, match_own, value_attrs, source_entity, to_coll, restores,
-             value_names=None) -> IdArray:
-        types = tuple(FieldMap(a, a, source_entity.attribute(a).type, False,
+             value_names=None, target=("", ())) -> IdArray:
+        types = tuple(FieldMap(a, a, source_entity.attribute(a).type, source_entity.attribute(a).nullable,
                                mapping.rule_for(source_entity.attribute(a).type, uuid_representation)) for a in value_attrs)
         return IdArray(name, style, rel, source, tuple(match_source), tuple(match_own), tuple(value_attrs),
-                       tuple(_sanitize(n, mapping) for n in (value_names or value_attrs)), types, to_coll, restores)
+                       tuple(_sanitize(n, mapping) for n in (value_names or value_attrs)), types, to_coll, restores,
+                       (target[0], tuple(target[1])))
 
     collections = []
     for entity in roots:

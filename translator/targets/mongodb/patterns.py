@@ -35,15 +35,27 @@ def _with(layout: Layout, plan: Plan, pattern: AccessPattern) -> tuple[list[str]
             continue
         rel = next((r for r in schema.relationships if {r.from_entity, r.to_entity} == {pattern.entity, other}), None)
         target = layout.nodes.get(other, (other,))[0]
-        if arrays:
-            lookups.append({"from": arrays[0].to_collection, "localField": arrays[0].field, "foreignField": "_id"
-                            if len(arrays[0].value_fields) == 1 else list(arrays[0].value_fields), "as": other})
+        if arrays and (len(arrays[0].value_fields) == 1 or rel is None):
+            arr = arrays[0]
+            prefix = f"{node.path}." if node.path else ""
+            local = prefix + (arr.field if len(arr.value_fields) == 1 else f"{arr.field}.{arr.value_fields[0]}")
+            target_entity, target_attrs = arr.target
+            foreign = layout.path_of(target_entity, target_attrs[0]) if target_entity in layout.nodes else target_attrs[0]
+            lookups.append({"from": arr.to_collection, "localField": local, "foreignField": foreign, "as": other})
         elif rel is not None and other in layout.nodes:
             child_side = rel.from_entity == other
             local = rel.to_attributes if child_side else rel.from_attributes
             foreign = rel.from_attributes if child_side else rel.to_attributes
-            lookups.append({"from": target, "localField": layout.path_of(pattern.entity, local[0]),
-                            "foreignField": layout.path_of(other, foreign[0]), "as": other})
+            if len(local) == 1:
+                lookups.append({"from": target, "localField": layout.path_of(pattern.entity, local[0]),
+                                "foreignField": layout.path_of(other, foreign[0]), "as": other})
+            else:  # a composite key: $lookup's localField/foreignField take one field, so match on all of them
+                names = [f"k{i}" for i in range(len(local))]
+                lookups.append({"from": target,
+                                "let": {n: "$" + layout.path_of(pattern.entity, a) for n, a in zip(names, local)},
+                                "pipeline": [{"$match": {"$expr": {"$and": [
+                                    {"$eq": ["$" + layout.path_of(other, f), "$$" + n]} for n, f in zip(names, foreign)]}}}],
+                                "as": other})
         else:
             lookups.append({"from": target, "note": f"no direct relationship between {pattern.entity} and {other}", "as": other})
     return embedded, lookups

@@ -57,7 +57,7 @@ def _id_array(arr: IdArray, layout: Layout) -> dict[str, Any]:
     if len(arr.value_types) == 1:
         items = _scalar_schema(arr.value_types[0], layout, nullable=False)
     else:
-        items = _object([(name, _scalar_schema(fm, layout, nullable=False), True)
+        items = _object([(name, _scalar_schema(fm, layout), not fm.nullable)
                          for name, fm in zip(arr.value_fields, arr.value_types)])
     return {"bsonType": "array", "items": items, "description": f"ids in {arr.to_collection} ({arr.style}, {arr.rel.name})"}
 
