@@ -124,8 +124,10 @@ def weights_from_most_common(
 def split_counts(counts: np.ndarray, chunk: int, rng: np.random.Generator):
     """Yield per-chunk count vectors that add up exactly to `counts`, each summing to <= `chunk`.
 
-    Drawing without replacement (multivariate hypergeometric) keeps every tenant's total exact, so
-    several keys simulated on the same seed see the very same data.
+    Every group keeps inserting at its own steady rate: a chunk takes each group's proportional
+    share (floor), and the rows left over go to groups drawn by their fractional parts. Totals stay
+    exact, so several keys simulated on the same seed see the very same data, at any scale
+    (numpy's multivariate hypergeometric stops at 10**9 rows).
     """
     remaining = np.asarray(counts, dtype=np.int64).copy()
     left = int(remaining.sum())
@@ -134,9 +136,20 @@ def split_counts(counts: np.ndarray, chunk: int, rng: np.random.Generator):
         if take == left:
             part = remaining.copy()
         else:
-            part = rng.multivariate_hypergeometric(remaining, take, method="marginals")
+            exact = remaining * (take / left)
+            part = np.minimum(np.floor(exact).astype(np.int64), remaining)
+            short = take - int(part.sum())
+            if short > 0:
+                frac = exact - part
+                room = np.flatnonzero((frac > 0) & (part < remaining))
+                pick = rng.choice(room, size=min(short, room.size), replace=False, p=frac[room] / frac[room].sum())
+                part[pick] += 1
+                short = take - int(part.sum())
+                if short > 0:  # rounding left a few rows: take them from groups with rows to spare
+                    spare = np.flatnonzero(part < remaining)[:short]
+                    part[spare] += 1
         remaining -= part
-        left -= take
+        left -= int(part.sum())
         yield part
 
 

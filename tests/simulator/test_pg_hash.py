@@ -1,0 +1,34 @@
+"""Citus distributes bigints by PostgreSQL's hashint8: checked against a live server."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.pghash import pg_hashint8
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture(scope="module")
+def pg():
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        conn = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        if os.environ.get("POLYSCHEMA_REQUIRE_LIVE") == "1":
+            pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is required (POLYSCHEMA_REQUIRE_LIVE=1): {exc}")
+        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 unreachable: {exc}")
+    yield conn
+    conn.close()
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=50))
+def test_hashint8_matches_postgres(pg, values):
+    rows = pg.execute("SELECT hashint8(v) FROM unnest(%s::bigint[]) AS v", (values,)).fetchall()
+    assert pg_hashint8(np.array(values, dtype=np.int64)).tolist() == [r[0] for r in rows]
