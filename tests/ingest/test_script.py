@@ -111,3 +111,11 @@ def test_noise_between_statements_changes_nothing_but_keeps_line_numbers(dialect
 def test_split_script_reports_chunk_lines():
     split = split_script("CREATE TABLE a (x int)\nGO\n\nCREATE TABLE b (x int)\nGO\n", "tsql")
     assert [(c.line, c.text.strip()) for c in split.chunks] == [(1, "CREATE TABLE a (x int)"), (3, "CREATE TABLE b (x int)")]
+
+
+def test_tsql_if_wrapped_create_table():
+    text = ("IF NOT EXISTS (SELECT * FROM sys.tables WHERE name = 'x')\nCREATE TABLE x (id int PRIMARY KEY)\nGO\n"
+            "IF OBJECT_ID('y') IS NULL\nBEGIN\n  CREATE TABLE y (id int PRIMARY KEY, x_id int REFERENCES x(id))\nEND\nGO\n")
+    schema = clean(text, "tsql")
+    assert tables(schema) == ["x", "y"]
+    assert schema.relationships[0].to_entity == "x"

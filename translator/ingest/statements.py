@@ -114,11 +114,19 @@ def _split_tokens(tokens: list[Token], optional_semicolons: bool = False) -> Ite
                 yield current
             current, depth = [], 0
             continue
-        if (optional_semicolons and current and depth == 0 and token.text.upper() in _STARTERS
-                and position + 1 < len(tokens) and tokens[position + 1].text.upper() in _STARTER_OBJECTS
-                and current[-1].text.upper() != "OR"):
-            yield current
-            current = []
+        if optional_semicolons and depth == 0:
+            word = token.text.upper()
+            following = tokens[position + 1].text.upper() if position + 1 < len(tokens) else ""
+            if word == "END" or (word == "BEGIN" and following in _STARTERS):
+                # `IF ... BEGIN CREATE TABLE ... END`: the block words wrap statements, they are not part of them.
+                if current:
+                    yield current
+                current = []
+                continue
+            if (current and word in _STARTERS and following in _STARTER_OBJECTS
+                    and current[-1].text.upper() != "OR"):
+                yield current
+                current = []
         depth += (kind is TokenType.L_PAREN) - (kind is TokenType.R_PAREN)
         current.append(token)
     if current:
