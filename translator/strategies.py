@@ -68,6 +68,7 @@ KEY_KINDS: frozenset[TypeKind] = frozenset({
 ROUND_TRIP_DIALECTS: tuple[str, ...] = ("postgres", "mysql", "sqlite", "tsql", "oracle")
 
 _MAX_NAME = 16
+_DEFAULT_NAME = 10
 _KEY_STRING_MAX = 64
 _TS_MIN, _TS_MAX = dt.datetime(1970, 1, 2), dt.datetime(2038, 1, 18)
 _KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
@@ -111,15 +112,27 @@ def reserved_words() -> frozenset[str]:
     return frozenset(words | {w.lower() for w in extra})
 
 
-def identifiers(max_size: int = 10) -> st.SearchStrategy[str]:
+def identifiers(max_size: int = _DEFAULT_NAME) -> st.SearchStrategy[str]:
     """Identifier-safe, non-reserved lowercase names of 1..`max_size` characters (see the module docstring)."""
     _check_count("max_size", max_size, 1, _MAX_NAME)
-    reserved = reserved_words()
+    return _identifiers(max_size)
+
+
+@cache
+def _identifiers(max_size: int) -> st.SearchStrategy[str]:
     head = st.sampled_from("abcdefghijklmnopqrstuvwxyz")
     tail = st.text("abcdefghijklmnopqrstuvwxyz0123456789_", max_size=max_size - 1)
-    # Collapsing and trimming underscores keeps `__` free for constraint names.
-    names = st.builds(lambda h, t: re.sub("_+", "_", h + t).rstrip("_"), head, tail)
-    return names.filter(lambda n: n not in reserved)
+    return st.builds(lambda h, t: _safe_name(h + t, max_size), head, tail)
+
+
+def _safe_name(raw: str, max_size: int) -> str:
+    """Repair instead of filtering: short names are often keywords ("as", "in"), and rejected draws are slow."""
+    name = re.sub("_+", "_", raw).rstrip("_")  # `__` stays free for constraint names
+    reserved = reserved_words()
+    if name not in reserved:
+        return name
+    stem = name[: max_size - 1]
+    return next(stem + c for c in "xyzqjkvw" if stem + c not in reserved)
 
 
 def _check_kinds(kinds: Iterable[str | TypeKind] | None) -> frozenset[TypeKind]:
@@ -146,7 +159,11 @@ def _check_kinds(kinds: Iterable[str | TypeKind] | None) -> frozenset[TypeKind]:
 
 def canonical_types(kinds: Iterable[str | TypeKind] | None = None, *, key: bool = False) -> st.SearchStrategy[CanonicalType]:
     """Canonical types of the given kinds; `key=True` keeps to types fit for primary/unique/foreign keys."""
-    allowed = _check_kinds(kinds)
+    return _types(_check_kinds(kinds), key)
+
+
+@cache
+def _types(allowed: frozenset[TypeKind], key: bool) -> st.SearchStrategy[CanonicalType]:
     if key:
         allowed = allowed & KEY_KINDS
     max_length = _KEY_STRING_MAX if key else 255
@@ -185,6 +202,13 @@ def values_for(type_: CanonicalType, *, key: bool = False) -> st.SearchStrategy[
 
     `key=True` draws strings from a collation-proof ASCII alphabet, as key columns need.
     """
+    if not isinstance(type_, CanonicalType):
+        raise ValueError(f"values_for: type_={type_!r} is invalid; pass a translator.types.CanonicalType")
+    return _values(type_.with_source(""), key)
+
+
+@cache  # building and validating strategies dominates generation time otherwise
+def _values(type_: CanonicalType, key: bool) -> st.SearchStrategy[Any]:
     kind = type_.kind
     if kind is TypeKind.INTEGER:
         bits = type_.bits or 64
@@ -193,7 +217,8 @@ def values_for(type_: CanonicalType, *, key: bool = False) -> st.SearchStrategy[
         precision = type_.precision or 38
         scale = type_.scale or 0
         bound = 10 ** precision - 1
-        return st.integers(-bound, bound).map(lambda unscaled: decimal.Decimal(unscaled).scaleb(-scale))
+        # From text, because Decimal arithmetic (scaleb, quantize) rounds to the context's 28 digits.
+        return st.integers(-bound, bound).map(lambda unscaled: decimal.Decimal(f"{unscaled}E-{scale}"))
     if kind is TypeKind.FLOAT:
         return st.floats(allow_nan=False, allow_infinity=False, width=32 if type_.bits == 32 else 64)
     if kind is TypeKind.STRING:
@@ -239,7 +264,7 @@ def schemas(min_entities: int = 1, max_entities: int = 6, *, relationships: bool
     `relationships`, entities reference earlier ones through foreign keys whose columns copy the
     parent's primary-key types (many-to-one, or one-to-one when the foreign key is also a unique key;
     cardinality comes from `derive_cardinality`), some entities are junctions (many-to-many: the
-    primary key is two required foreign keys), and with `self_references` an entity may reference
+    primary key is two required foreign keys; only with `composite_keys`), and with `self_references` an entity may reference
     itself through an optional foreign key. `kinds` restricts attribute types (see `SUPPORTED_KINDS`;
     at least one of `KEY_KINDS` is needed for keys).
     """
@@ -258,16 +283,20 @@ def schemas(min_entities: int = 1, max_entities: int = 6, *, relationships: bool
 def _schema_strategy(draw: Any, min_entities: int, max_entities: int, relationships: bool,
                      self_references: bool, composite_keys: bool, kinds: frozenset[TypeKind]) -> Schema:
     count = draw(st.integers(min_entities, max_entities))
-    names = draw(st.lists(identifiers(), min_size=count, max_size=count, unique=True))
-    key_types = canonical_types(kinds, key=True)
-    plain_types = canonical_types(kinds)
+    entity_names = draw(st.lists(_identifiers(_DEFAULT_NAME), min_size=count, max_size=count, unique=True))
+    names, reserved = _identifiers(_DEFAULT_NAME), reserved_words()
+    key_types, plain_types = _types(kinds, True), _types(kinds, False)
     entities: list[Entity] = []
     rels: list[Relationship] = []
-    for name in names:
+    for name in entity_names:
         used: set[str] = set()
 
         def fresh() -> str:
-            chosen = draw(identifiers().filter(lambda n: n not in used))
+            chosen = draw(names)
+            # Numbering a taken name keeps the draw count fixed, which keeps shrinking fast.
+            suffixes = (str(i) for i in range(1, len(used) + 2))
+            while chosen in used or chosen in reserved:
+                chosen = f"{chosen[:_DEFAULT_NAME - 2]}{next(suffixes)}"
             used.add(chosen)
             return chosen
 
@@ -284,7 +313,8 @@ def _schema_strategy(draw: Any, min_entities: int, max_entities: int, relationsh
         def pk_types_of(parent: Entity) -> list[CanonicalType]:
             return [parent.attribute(c).type for c in parent.primary_key]
 
-        junction = relationships and len(entities) >= 1 and draw(st.integers(0, 4)) == 0
+        # A junction's key is two foreign keys, so it is composite: only when composite keys are wanted.
+        junction = relationships and composite_keys and len(entities) >= 1 and draw(st.integers(0, 4)) == 0
         if junction:
             left, right = draw(st.lists(st.sampled_from(entities), min_size=2, max_size=2))
             primary_key = add_fk(left, pk_types_of(left), False, False) + add_fk(right, pk_types_of(right), False, False)
@@ -381,30 +411,53 @@ def _rows_strategy(draw: Any, schema: Schema, order: list[Entity], min_rows: int
     out: dict[str, list[dict[str, Any]]] = {}
     placed: set[str] = set()
     for entity in order:
-        rels = schema.relationships_from(entity.key)
-        fk_cols = {c for r in rels for c in r.from_attributes}
-        keys = [k for k in (entity.primary_key, *entity.unique_keys,
-                            *(i.columns for i in entity.indexes if i.unique and not i.predicate)) if k]
-        key_cols = {c for k in keys for c in k}
-        pk = set(entity.primary_key)
-        generators = {a.name: values_for(a.type, key=a.name in key_cols) for a in entity.attributes if a.name not in fk_cols}
-        seen: list[set[tuple[Any, ...]]] = [set() for _ in keys]
-        rows: list[dict[str, Any]] = []
-        for _ in range(draw(st.integers(min_rows, max_rows))):
-            for _attempt in range(_ATTEMPTS):
-                row = {name: (None if entity.attribute(name).nullable and name not in pk and draw(st.integers(0, 3)) == 0
-                              else draw(gen)) for name, gen in generators.items()}
-                if _link(draw, row, rels, entity, rows, out, placed) and all(
-                        key_of(row[c] for c in k) not in s for k, s in zip(keys, seen)):
-                    break
-            else:
-                continue  # the keys leave no room for another row
-            for k, s in zip(keys, seen):
-                s.add(key_of(row[c] for c in k))
-            rows.append({a.name: row[a.name] for a in entity.attributes})
-        out[entity.key] = rows
+        out[entity.key] = _table(draw, schema, entity, out, placed, draw(st.integers(min_rows, max_rows)))
         placed.add(entity.key)
     return out
+
+
+def _table(draw: Any, schema: Schema, entity: Entity, out: dict[str, list[dict[str, Any]]], placed: set[str],
+           count: int) -> list[dict[str, Any]]:
+    rels = schema.relationships_from(entity.key)
+    fk_cols = {c for r in rels for c in r.from_attributes}
+    keys = [k for k in (entity.primary_key, *entity.unique_keys,
+                        *(i.columns for i in entity.indexes if i.unique and not i.predicate)) if k]
+    key_cols = {c for k in keys for c in k}
+    pk = set(entity.primary_key)
+
+    def column(name: str) -> st.SearchStrategy[Any]:
+        value = values_for(entity.attribute(name).type, key=name in key_cols)
+        if entity.attribute(name).nullable and name not in pk:
+            return st.one_of(st.none(), value) if draw(st.booleans()) else value
+        return value
+
+    # Keys made of the entity's own columns are drawn as whole unique lists, which Hypothesis
+    # generates and shrinks far better than rejection; keys through foreign keys are checked per row.
+    predrawn: list[dict[str, Any]] = [{} for _ in range(count)]
+    checked: list[tuple[str, ...]] = []
+    for key in keys:
+        if set(key) & (fk_cols | set(predrawn[0] if predrawn else ())):
+            checked.append(key)
+            continue
+        tuples = draw(st.lists(st.tuples(*map(column, key)), min_size=count, max_size=count, unique_by=key_of))
+        for row, values in zip(predrawn, tuples):
+            row.update(zip(key, values))
+    free = {a.name: column(a.name) for a in entity.attributes
+            if a.name not in fk_cols and not (predrawn and a.name in predrawn[0])}
+    seen: list[set[tuple[Any, ...]]] = [set() for _ in checked]
+    rows: list[dict[str, Any]] = []
+    for start in predrawn:
+        for _attempt in range(_ATTEMPTS):
+            row = {**start, **{name: draw(gen) for name, gen in free.items()}}
+            if _link(draw, row, rels, entity, rows, out, placed) and all(
+                    key_of(row[c] for c in k) not in s for k, s in zip(checked, seen)):
+                break
+        else:
+            continue  # the foreign keys leave no room for another row
+        for k, s in zip(checked, seen):
+            s.add(key_of(row[c] for c in k))
+        rows.append({a.name: row[a.name] for a in entity.attributes})
+    return rows
 
 
 def _link(draw: Any, row: dict[str, Any], rels: tuple[Relationship, ...], entity: Entity,
@@ -472,8 +525,8 @@ def _pattern(draw: Any, schema: Schema) -> AccessPattern:
     order = draw(st.lists(st.sampled_from(rest), max_size=2, unique=True)) if rest else []
     if range_ is not None and order and order[0] != range_:
         order = [range_]  # a range scan can only come back ordered by the range attribute first
-    related = sorted({r.to_entity for r in schema.relationships_from(entity.key)}
-                     | {r.from_entity for r in schema.relationships_to(entity.key)} - {entity.key})
+    related = sorted(({r.to_entity for r in schema.relationships_from(entity.key)}
+                      | {r.from_entity for r in schema.relationships_to(entity.key)}) - {entity.key})
     with_ = draw(st.lists(st.sampled_from(related), max_size=2, unique=True)) if related else []
     return AccessPattern(
         id="q", entity=entity.key, kind=kind, with_=tuple(with_), equality=tuple(ref(n) for n in equality),
