@@ -45,14 +45,14 @@ def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names:
 
     def add(owner: Entity, attr: Attribute, wanted: str, scale: float) -> None:
         in_key = (owner.key, attr.name) in key_refs
-        name = names.claim(column_name(wanted, sink, subject))
+        name = names.claim(column_name(wanted, sink, f"{owner.key}.{attr.name}"))
         type_ = cql_type(attr.type, in_key=in_key, default=attr.default)
         if in_key and type_ == "duration":
             sink.warning("cassandra-duration-key", f"{owner.key}.{attr.name} is an interval (CQL duration), which "
-                         "cannot be part of a primary key; choose another key attribute", subject=subject)
+                         "cannot be part of a primary key; choose another key attribute", subject=f"{owner.key}.{attr.name}")
         if attr.type.kind in (TypeKind.JSON, TypeKind.SPATIAL, TypeKind.OTHER):
             sink.info("cassandra-as-text", f"{owner.key}.{attr.name} ({attr.type}) is stored as text: Cassandra has no "
-                      "such type", subject=subject)
+                      "such type", subject=f"{owner.key}.{attr.name}")
         columns.append(Column(name, type_, f"{owner.key}.{attr.name}", owner.key, attr.name))
         by_source[(owner.key, attr.name)] = name
         size = estimate_value_bytes(attr.type) * scale
@@ -80,7 +80,7 @@ def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names:
         cache_key = f"{child.key}/{rel.name}"
         if cache_key not in udt_cache:
             udt_name = udt_names.claim(column_name(f"{child.name}_row".lower(), sink, subject))
-            fields = tuple(Column(column_name(a.name, sink, subject), cql_type(a.type, in_key=True, default=a.default),
+            fields = tuple(Column(column_name(a.name, sink, f"{child.key}.{a.name}"), cql_type(a.type, in_key=True, default=a.default),
                                   f"{child.key}.{a.name}", child.key, a.name)
                            for a in child.attributes if a.name not in rel.from_attributes)
             udt_cache[cache_key] = Udt(udt_name, fields, child.key)

@@ -198,5 +198,7 @@ def design(schema: Schema, workload: Workload, *, keyspace: str | None = None,
             sink.info("cassandra-entity-unread", f"{entity.key} is read by no access pattern, so no table holds it; "
                       "add a read pattern to keep its data", subject=entity.key)
     writes = plan_writes(schema, workload, stats, tables, sink)
-    return CassandraDesign(ks, tuple(tables), tuple(udts.values()), tuple(plans), writes, tuple(sink.items),
+    # The same attribute lands in several tables: report each naming finding once.
+    diagnostics = tuple(dict.fromkeys(sink.items))
+    return CassandraDesign(ks, tuple(tables), tuple(udts.values()), tuple(plans), writes, diagnostics,
                            workload.assumed)

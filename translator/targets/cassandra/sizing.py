@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from translator.ir import Schema
+from translator.types import TypeKind
 from translator.workload.stats import StatsView
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import Decision, PartitionEstimate
@@ -72,16 +73,23 @@ def partition_rows(schema: Schema, stats: StatsView, entity_key: str, partition:
             if name in covered:
                 continue
             attr = stats.attribute(entity.key, name)
-            if attr.distinct:
-                frac_avg = 1.0 / attr.distinct
+            distinct, given = attr.distinct, not attr.assumed
+            kind = entity.attribute(name).type
+            if not distinct and kind.values:  # an enum can take only its declared values
+                distinct, given = float(len(kind.values)), True
+            elif not distinct and kind.kind is TypeKind.BOOLEAN:
+                distinct, given = 2.0, True
+            if distinct:
+                frac_avg = 1.0 / distinct
                 frac_max = max((f for _, f in attr.most_common), default=frac_avg)
                 if not attr.most_common:
                     assumed.append(f"{entity.key}.{name} uniform")
+                if not given:
+                    assumed.append(f"{entity.key}.{name} distinct")
             else:
-                frac_avg = 1.0 / max(1.0, base.rows * assumptions["distinct_fraction"])
-                frac_max = frac_avg * assumptions["skew"]
-                assumed.append(f"{entity.key}.{name} distinct")
-            if attr.assumed and f"{entity.key}.{name} distinct" not in assumed:
+                # No statistics: the attribute splits the rows left into distinct_fraction x that many values.
+                frac_avg = 1.0 / max(1.0, avg * assumptions["distinct_fraction"])
+                frac_max = min(1.0, frac_avg * assumptions["skew"])
                 assumed.append(f"{entity.key}.{name} distinct")
             numbers += [(f"{name}.fraction_avg", frac_avg), (f"{name}.fraction_max", frac_max)]
             avg, worst = avg * frac_avg, worst * frac_max

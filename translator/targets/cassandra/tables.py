@@ -138,7 +138,8 @@ def spec_for(shape: Shape, stats: StatsView, sink: DiagnosticSink) -> Spec:
         fan = stats.fanout(rel)
         worst = fan.max or fan.p99 or fan.avg
         numbers = (("children_max", float(worst)), ("udt_max_children", limit))
-        if single_row and row_child is None and worst > limit:
+        own_key = [a for a in entity_key(child) if a not in rel.from_attributes]
+        if single_row and row_child is None and worst > limit and own_key:
             row_child = (child, rel)
             decisions.append(Decision("MR-with-child", f"{child.key} as clustering rows: one {entity.key} per partition, "
                                       f"up to {worst:g} children", numbers, ("fanout",) if fan.assumed else ()))
@@ -171,7 +172,8 @@ def spec_for(shape: Shape, stats: StatsView, sink: DiagnosticSink) -> Spec:
                       "select at most one row; children are clustered by their key", subject=pattern.id)
         child, rel = row_child
         for name in entity_key(child):
-            add(child, name, "ASC")
+            if name not in rel.from_attributes:  # those equal the entity's key, fixed by the partition
+                add(child, name, "ASC")
     decisions.append(Decision("MR-key", "key attributes complete the clustering key so rows stay unique"))
     static: set[str] = set()
     if clustering:

@@ -16,6 +16,9 @@ def _rows_touched(table: Table, entity: str, kind: PatternKind, schema: Schema, 
     """Table rows one write of `entity` changes in `table`, and what the writer has to do there."""
     if table.entity == entity:
         extra = " (read the denormalized parents first)" if table.parents else ""
+        keys = [c.attribute for c in table.columns if c.entity == entity and c.name in table.primary_key]
+        if kind is PatternKind.UPDATE and keys:
+            extra += f"; if the update changes {', '.join(keys)} (key columns), delete the old row and insert the new one"
         if any(c.layout == "rows" for c in table.children) and kind is PatternKind.UPDATE:
             return 1.0, "update the static columns of its partition" + extra
         return 1.0, "write its row" + extra
