@@ -93,7 +93,8 @@ class SchemaBuilder:
     def create_table(self, statement: Statement) -> None:
         create = statement.expression
         if not isinstance(create, exp.Create) or create.kind not in ("TABLE", None):
-            self.sink.warning("unexpected-statement", "statement looked like CREATE TABLE but is not one", **self.where(statement))
+            self.sink.error("unexpected-statement", "statement looked like CREATE TABLE but sqlglot read something else",
+                            lost="the whole table", **self.where(statement))
             return
         schema = create.this
         namespace, name = _table_ref(schema)
@@ -119,6 +120,9 @@ class SchemaBuilder:
                 table.partition_of = _table_ref(prop.this)
         if create.args.get("expression") is not None and not table.columns:
             self.sink.warning("create-table-as", f"CREATE TABLE {table.key} AS SELECT: columns come from a query and are not known",
+                              lost="the column list", **self.where(statement))
+        elif not table.columns and table.partition_of is None:
+            self.sink.warning("no-columns", f"CREATE TABLE {table.key} declares no columns sqlglot could read (LIKE, INHERITS, ...)",
                               lost="the column list", **self.where(statement))
 
     def column(self, table: TableDraft, node: exp.ColumnDef, statement: Statement) -> None:

@@ -65,7 +65,10 @@ def salvage_create_table(reader: _Reader, text: str, line: int, original: str) -
     start, end = span
     prefix = text[: tokens[start].start]
     suffix = text[tokens[end].end + 1 :]
-    shell = reader.parse_text(f"{prefix}(polyschema_probe INT){suffix}") or reader.parse_text(f"{prefix}(polyschema_probe INT)")
+    shell = reader.parse_text(f"{prefix}(polyschema_probe INT){suffix}")
+    suffix_dropped = not isinstance(shell, exp.Create) and bool(suffix.strip())
+    if suffix_dropped:
+        shell = reader.parse_text(f"{prefix}(polyschema_probe INT)")
     if not isinstance(shell, exp.Create) or not isinstance(shell.this, exp.Schema):
         return None
     kept: list[exp.Expr] = []
@@ -87,8 +90,12 @@ def salvage_create_table(reader: _Reader, text: str, line: int, original: str) -
     if not kept:
         return None
     shell.this.set("expressions", kept)
-    reader.sink.warning("salvaged-table", "CREATE TABLE read one element at a time after sqlglot refused it whole",
-                        lost="table options sqlglot could not read", **reader.where(line, original))
+    where = reader.where(line, original)
+    if suffix_dropped:
+        reader.sink.warning("salvaged-table", "CREATE TABLE read one element at a time after sqlglot refused it whole",
+                            lost=f"table options after the column list: {' '.join(suffix.split())[:60]}", **where)
+    else:
+        reader.sink.info("salvaged-table", "CREATE TABLE read one element at a time after sqlglot refused it whole", **where)
     return shell
 
 
