@@ -35,8 +35,8 @@ ORDER BY c.oid"""
 _COLUMNS = """
 SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
        pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, col_description(a.attrelid, a.attnum),
-       t.typtype, t.typname, t.oid, t.typelem, format_type(t.typbasetype, t.typtypmod)
-FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+       t.typtype, t.typname, t.oid, t.typelem, format_type(t.typbasetype, t.typtypmod), tn.nspname
+FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_namespace tn ON tn.oid = t.typnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum"""
@@ -111,7 +111,7 @@ def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: Typ
         for row in conn.execute(_COLUMNS, (oids,)):
             relid, attnum, name = row[0], row[1], row[2]
             attnames[relid, attnum] = name
-            tables[relid].attributes.append(_attribute(row, enums, mapper, sink, f"{tables[relid].key}.{name}"))
+            tables[relid].attributes.append(_attribute(row, enums, default, mapper, sink, f"{tables[relid].key}.{name}"))
         fks: list[ForeignKeyFacts] = []
         for relid, conname, contype, conkey, frelid, fkey, deltype, updtype, definition in conn.execute(_CONSTRAINTS, (oids,)):
             table = tables[relid]
@@ -138,10 +138,13 @@ def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: Typ
     return Schema(tuple(entities.values()), relationships, tuple(sink), DIALECT, (params.masked(),))
 
 
-def _attribute(row: tuple, enums: dict[int, list[str]], mapper: TypeMapper, sink: DiagnosticSink, subject: str) -> Attribute:
-    _, _, name, type_text, notnull, default, identity, generated, comment, typtype, typname, typoid, typelem, base = row
+def _attribute(row: tuple, enums: dict[int, list[str]], default_namespace: str | None, mapper: TypeMapper,
+               sink: DiagnosticSink, subject: str) -> Attribute:
+    _, _, name, type_text, notnull, default, identity, generated, comment, typtype, typname, typoid, typelem, base, typnsp = row
     if typtype == "e":
-        canonical = CanonicalType(TypeKind.ENUM, values=tuple(enums.get(typoid, ())), name=typname, source=type_text)
+        # Named like the tables: bare in the namespace unqualified DDL writes to, qualified elsewhere.
+        enum_name = typname if typnsp == default_namespace else f"{typnsp}.{typname}"
+        canonical = CanonicalType(TypeKind.ENUM, values=tuple(enums.get(typoid, ())), name=enum_name, source=type_text)
         implied_identity = False
     elif typelem and typelem in enums:
         element = CanonicalType(TypeKind.ENUM, values=tuple(enums[typelem]), name=type_text.removesuffix("[]"))
