@@ -135,3 +135,19 @@ def _chinook() -> Any:
 
         _CACHE["chinook"] = load_schema([str(CORPUS / "postgres" / "chinook.sql")])
     return _CACHE["chinook"]
+
+
+@pytest.mark.parametrize("source, workload", CASES[:2], ids=["ecommerce", "saas"])
+def test_shard_key_candidates_parse_with_the_simulator_grammar(source: Path, workload: Any) -> None:
+    data = pytest.importorskip("simulator.data", reason="the simulator package is not importable")
+    from translator.sources import load_schema
+    from translator.workload import load_workload
+
+    schema = load_schema([str(source)])
+    design = TARGET.design(schema, load_workload(str(workload), schema))
+    for coll in design.collections:
+        fields = list(coll.validator["$jsonSchema"]["properties"])
+        for candidate in coll.shard_key_candidates:
+            spec = data.parse_key(candidate.key, fields)
+            assert list(spec.fields) == [k for k, _ in candidate.keys]
+            assert list(spec.hashed) == [v == "hashed" for _, v in candidate.keys]
