@@ -84,3 +84,23 @@ def test_cli_dry_run_prints_the_commands_and_connects_to_nothing() -> None:
 def test_cli_apply_to_a_target_without_apply_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["apply", "--to", "nosuchdb", "mongodb://x/", str(SAMPLES / "ecommerce.sql")])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_a_refused_command_is_a_one_line_apply_error_naming_the_step() -> None:
+    from pymongo.errors import CollectionInvalid
+
+    from translator.targets.mongodb.apply import ApplyError
+
+    class Refusing(Recorder):
+        def create_collection(self, name: str, **kwargs: Any) -> None:
+            if name == "task":
+                raise CollectionInvalid("collection task already exists")
+            super().create_collection(name, **kwargs)
+
+    _, _, design = design_for(PERSON_TASKS, PERSON_TASKS_WORKLOAD)
+    with pytest.raises(ApplyError, match="collection task already exists") as info:
+        TARGET.apply(design, "mongodb://user:secret@db.example:27017/", client=Refusing())
+    message = str(info.value)
+    assert "secret" not in message and "db.example:27017" in message and "\n" not in message
+    before = next(i for i, step in enumerate(TARGET.apply_commands(design)) if step["command"].get("create") == "task")
+    assert f"collection task with its $jsonSchema validator failed after {before} step(s)" in message

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from translator.errors import ConnectionProblem
+from translator.errors import ConnectionProblem, PolyschemaError
 from translator.targets.mongodb.model import MongoDesign
 
-__all__ = ["plan_commands", "apply_design"]
+__all__ = ["ApplyError", "plan_commands", "apply_design"]
+
+
+class ApplyError(PolyschemaError):
+    """The server refused a command (e.g. the collection already exists); names the step and the reason."""
 
 
 def plan_commands(design: MongoDesign) -> list[dict[str, Any]]:
@@ -48,7 +52,7 @@ def plan_commands(design: MongoDesign) -> list[dict[str, Any]]:
 def apply_design(design: MongoDesign, uri: str, *, client: Any = None) -> list[str]:
     """Send `plan_commands(design)` through pymongo; `client` replaces MongoClient(uri) (tests record calls)."""
     import pymongo
-    from pymongo.errors import PyMongoError
+    from pymongo.errors import ConnectionFailure, PyMongoError
 
     if not isinstance(uri, str) or not uri.startswith(("mongodb://", "mongodb+srv://")):
         raise ConnectionProblem(f"URI {uri!r} is not a MongoDB connection string; pass mongodb://host:port/")
@@ -73,8 +77,10 @@ def apply_design(design: MongoDesign, uri: str, *, client: Any = None) -> list[s
                 client.admin.command(command)
             log.append(step["description"])
     except PyMongoError as exc:
-        where = uri.split("@")[-1]
-        raise ConnectionProblem(f"MongoDB at {where}: {step['description']} failed: {str(exc).splitlines()[0][:200]}") from None
+        where = uri.split("@")[-1]  # never echo credentials
+        problem = ConnectionProblem if isinstance(exc, ConnectionFailure) else ApplyError
+        raise problem(f"MongoDB at {where}: {step['description']} failed after {len(log)} step(s): "
+                      f"{str(exc).splitlines()[0][:200]}") from None
     finally:
         if own:
             client.close()

@@ -79,8 +79,8 @@ def _junction_extras(schema: Schema, link: ManyToMany) -> tuple[str, ...]:
     return tuple(a.name for a in junction.attributes if a.name.casefold() not in fk)
 
 
-def _junction(schema: Schema, facts: Facts, stats: StatsView, mapping: MongoMapping, link: ManyToMany,
-              sink: DiagnosticSink) -> tuple[Decision, JunctionPlan | None]:
+def _junction(schema: Schema, facts: Facts, stats: StatsView, mapping: MongoMapping,
+              link: ManyToMany) -> tuple[Decision, JunctionPlan | None]:
     bound = mapping.rules.bounded_max_children
     extras = _junction_extras(schema, link)
     pure = not schema.relationships_to(link.junction)
@@ -272,7 +272,7 @@ def decide(schema: Schema, workload: Workload, stats: StatsView, mapping: MongoM
     junction_plans = []
     in_junction: set[Relationship] = set()
     for link in schema.many_to_many():
-        decision, plan = _junction(schema, facts, stats, mapping, link, sink)
+        decision, plan = _junction(schema, facts, stats, mapping, link)
         decisions.append(decision)
         if plan is not None:
             junction_plans.append(plan)

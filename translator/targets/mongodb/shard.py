@@ -6,8 +6,6 @@ Grammar handed to the simulator: `--store mongodb-hashed --key "hashed(<field>)"
 
 from __future__ import annotations
 
-from typing import Any
-
 from translator.targets.mongodb.layout import Layout, Node
 from translator.targets.mongodb.model import ShardKeyCandidate
 from translator.workload.model import Workload

@@ -13,7 +13,7 @@ import datetime as dt
 import decimal
 import uuid
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import bson
 
