@@ -1,7 +1,8 @@
 """Render a design as CQL: keyspace, UDTs, tables, and each read's query as a comment.
 
-A single-column partition key is written `PRIMARY KEY (pk, ck...)`, as Cassandra's own DESCRIBE
-prints it; a composite one `PRIMARY KEY ((pk1, pk2), ck...)`.
+Keys are written as Cassandra's own DESCRIBE prints them: a single-column partition key as
+`PRIMARY KEY (pk, ck...)`, a composite one as `PRIMARY KEY ((pk1, pk2), ck...)`, and a table whose
+whole key is one column as `col type PRIMARY KEY`.
 """
 
 from __future__ import annotations
@@ -27,16 +28,26 @@ def udt_cql(keyspace: str, udt: Udt) -> str:
     return f"CREATE TYPE IF NOT EXISTS {quote(keyspace)}.{quote(udt.name)} (\n{fields}\n);"
 
 
+def _ordered(table: Table) -> list:
+    """Key columns first, in key order, then static, then regular columns (as DESCRIBE prints them)."""
+    rank = {name: i for i, name in enumerate(table.primary_key)}
+    statics = set(table.static)
+    return sorted(table.columns, key=lambda c: (0, rank[c.name]) if c.name in rank else (1 if c.name in statics else 2, 0))
+
+
 def table_cql(keyspace: str, table: Table) -> str:
+    inline = len(table.partition_key) == 1 and not table.clustering  # `col type PRIMARY KEY`, as DESCRIBE writes it
     lines = []
-    for column in table.columns:
+    for column in _ordered(table):
         static = " STATIC" if column.name in table.static else ""
-        lines.append(f"    {quote(column.name)} {column.type}{static}")
-    partition = ", ".join(quote(c) for c in table.partition_key)
-    if len(table.partition_key) > 1:
-        partition = f"({partition})"
-    key = ", ".join([partition, *(quote(c.column) for c in table.clustering)])
-    lines.append(f"    PRIMARY KEY ({key})")
+        key = " PRIMARY KEY" if inline and column.name == table.partition_key[0] else ""
+        lines.append(f"    {quote(column.name)} {column.type}{static}{key}")
+    if not inline:
+        partition = ", ".join(quote(c) for c in table.partition_key)
+        if len(table.partition_key) > 1:
+            partition = f"({partition})"
+        key = ", ".join([partition, *(quote(c.column) for c in table.clustering)])
+        lines.append(f"    PRIMARY KEY ({key})")
     properties = []
     if table.clustering:
         properties.append("CLUSTERING ORDER BY (" + ", ".join(f"{quote(c.column)} {c.order}" for c in table.clustering) + ")")
