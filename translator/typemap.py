@@ -108,6 +108,9 @@ class TypeMapper:
     def __init__(self, sections: Mapping[str, Mapping[str, TypeRule]]) -> None:
         self._sections = {name: dict(rules) for name, rules in sections.items()}
         self._default = self._sections.get("default", {})
+        # sqlglot types hash and compare by structure, so one entry serves every column of the same type;
+        # rendering a type's text is the costly part of a lookup on large dumps.
+        self._cache: dict[tuple[str | None, exp.DataType | str], MappedType] = {}
 
     @classmethod
     def load(cls, overrides: str | Path | None = None, *, base: str | Path = DEFAULT_MAPPING_FILE) -> TypeMapper:
@@ -139,6 +142,14 @@ class TypeMapper:
         return mapped.type, mapped.warning
 
     def map_full(self, datatype: exp.DataType | str, dialect: str | None = None) -> MappedType:
+        """Like `map`, plus whether the type implies an identity column (serial types)."""
+        key = (dialect, datatype)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._map_uncached(datatype, dialect)
+        return cached
+
+    def _map_uncached(self, datatype: exp.DataType | str, dialect: str | None) -> MappedType:
         if isinstance(datatype, str):
             source = datatype.strip()
             parsed = self._parse_text(source, dialect)

@@ -72,16 +72,26 @@ class SchemaBuilder:
         self.aliases: dict[str, exp.DataType] = {}
         #: views seen (and skipped): an index or comment on one is not a loss
         self.views: set[str] = set()
+        self._by_name: dict[str, list[TableDraft]] = {}
         self.file = "<string>"
 
     # ------------------------------------------------------------------ lookup
     def find_table(self, ref: tuple[str | None, str]) -> TableDraft | None:
+        """Exact (namespace, name) case-insensitively; else the only table of that bare name (`public.x` = `x`)."""
         namespace, name = ref
-        exact = [t for t in self.tables if fold(t.name) == fold(name) and fold(t.namespace or "") == fold(namespace or "")]
+        by_name = self._by_name.get(fold(name), [])
+        exact = [t for t in by_name if fold(t.namespace or "") == fold(namespace or "")]
         if exact:
             return exact[-1]
-        by_name = [t for t in self.tables if fold(t.name) == fold(name)]
         return by_name[0] if len(by_name) == 1 else None
+
+    def _register(self, table: TableDraft) -> None:
+        self.tables.append(table)
+        self._by_name.setdefault(fold(table.name), []).append(table)
+
+    def _unregister(self, table: TableDraft) -> None:
+        self.tables.remove(table)
+        self._by_name[fold(table.name)].remove(table)
 
     def where(self, statement: Statement) -> dict:
         return {"file": self.file, "line": statement.line, "excerpt": excerpt(statement.text)}
@@ -99,11 +109,12 @@ class SchemaBuilder:
         schema = create.this
         namespace, name = _table_ref(schema)
         table = TableDraft(name, namespace, self.file, statement.line)
-        if self.find_table((namespace, name)) is not None:
+        previous = self.find_table((namespace, name))
+        if previous is not None and fold(previous.namespace or "") == fold(namespace or ""):
             self.sink.warning("duplicate-table", f"table {table.key} defined again; the later definition wins",
                               **self.where(statement))
-            self.tables.remove(self.find_table((namespace, name)))
-        self.tables.append(table)
+            self._unregister(previous)
+        self._register(table)
         for element in (schema.expressions if isinstance(schema, exp.Schema) else ()):
             if isinstance(element, exp.ColumnDef):
                 self.column(table, element, statement)
