@@ -97,12 +97,15 @@ def test_postgres_connection_is_read_only_with_timeout():
 
 @pytest.mark.live
 def test_mariadb_connection_is_read_only():
-    from translator.introspect.mysql import connect
+    from translator.introspect.mysql import STATEMENT_TIMEOUT_S, connect
 
     params = require_mariadb()
     from tests.live import mariadb_database
 
     with mariadb_database(params, "CREATE TABLE t (id INT PRIMARY KEY);") as url:
+        with connect(parse_url(url, {})) as cur:
+            cur.execute("SELECT @@max_statement_time")
+            assert float(cur.fetchone()[0]) == STATEMENT_TIMEOUT_S
         with pytest.raises(ConnectionProblem, match="READ ONLY"):
             with connect(parse_url(url, {})) as cur:
                 cur.execute("INSERT INTO t VALUES (1)")

@@ -139,11 +139,10 @@ def _pattern(item: Any, schema: Schema, problems: Problems, path: str) -> Access
         except ValueError:
             choices = [k.value for k in PatternKind]
             problems.add(f"{path}.kind", f"unknown kind {raw!r}{suggest(str(raw), choices) or '; choose one of: ' + ', '.join(choices)}")
-    description = ""
-    if data.get("description") is not None:
-        description = data["description"] if isinstance(data["description"], str) else ""
-        if not isinstance(data["description"], str):
-            problems.add(f"{path}.description", f"expected text, got {data['description']!r}")
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        problems.add(f"{path}.description", f"expected text, got {description!r}")
+        description = ""
     entity = None
     if "entity" in data:
         name = problems.text(data["entity"], f"{path}.entity")
