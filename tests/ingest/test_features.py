@@ -178,3 +178,16 @@ def test_skipped_statements_are_info_diagnostics():
     assert [d.subject for d in skipped] == ["view", "routine", "grant", "data", "sequence"]
     assert all(d.severity is Severity.INFO for d in skipped)
     assert [d.line for d in skipped] == [3, 4, 5, 6, 7]
+
+
+@pytest.mark.parametrize("dialect,column,written", [
+    ("postgres", "a character varying(20) NOT NULL", "character varying(20)"),
+    ("postgres", "a timestamp(3) with time zone DEFAULT now()", "timestamp(3) with time zone"),
+    ("postgres", "a integer[] CHECK (a IS NOT NULL)", "integer[]"),
+    ("mysql", "a int(11) unsigned NOT NULL AUTO_INCREMENT", "int(11) unsigned"),
+    ("mysql", "a varchar(20) CHARACTER SET utf8 DEFAULT NULL", "varchar(20)"),
+    ("tsql", "[a] [nvarchar](max) NULL", "[nvarchar](max)"),
+])
+def test_source_type_is_the_text_as_written(dialect, column, written):
+    [attribute] = ok(f"CREATE TABLE t ({column});", dialect).entity("t").attributes
+    assert attribute.source_type == written

@@ -89,7 +89,7 @@ def test_unreadable_create_table_is_an_error_and_marks_the_schema_partial():
 def test_tsql_alias_types_and_postgres_domains_resolve_to_their_base():
     tsql = ingest_text("CREATE TYPE [Name] FROM nvarchar(50) NULL\nGO\nCREATE TABLE t ([n] [Name] NOT NULL)\nGO\n", "tsql")
     n = tsql.entity("t").attribute("n")
-    assert (n.type.kind, n.type.length, n.type.source) == (TypeKind.STRING, 50, "Name")
+    assert (n.type.kind, n.type.length, n.type.source) == (TypeKind.STRING, 50, "[Name]")  # source: as written
     pg = ingest_text("CREATE DOMAIN year AS integer CONSTRAINT c CHECK (VALUE > 1900);\nCREATE TABLE f (y year);", "postgres")
     assert pg.entity("f").attribute("y").type.kind is TypeKind.INTEGER
 

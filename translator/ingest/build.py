@@ -53,6 +53,30 @@ def _column_names(nodes: list) -> tuple[str, ...]:
     return tuple(n for n in out if n)
 
 
+#: words that end a column's type and start its constraints
+_TYPE_ENDS = frozenset("""NOT NULL DEFAULT PRIMARY REFERENCES CONSTRAINT UNIQUE CHECK GENERATED IDENTITY AUTO_INCREMENT
+    AUTOINCREMENT COMMENT COLLATE AS ON CHARSET ROWGUIDCOL SPARSE FILESTREAM ENCODE KEY INVISIBLE VISIBLE STORAGE
+    COMPRESSION ENABLE DISABLE NULLS MASKED HIDDEN""".split())
+_TYPE_PIECE = re.compile(r"\s*(--|/\*|[(),]|\"[^\"]*\"|`[^`]*`|\[[^\]]*\]|'[^']*'|[^\s(),'\"`\[]+)")
+
+
+def _written_type(text: str, position: int) -> str | None:
+    """The type as written after a column name ending at `position`, or None when it cannot be cut out."""
+    pieces, depth = [], 0
+    while (match := _TYPE_PIECE.match(text, position)) is not None:
+        piece = match.group(1)
+        word = piece.upper()
+        if piece in ("--", "/*") or (depth == 0 and (piece in (",", ")") or word in _TYPE_ENDS)):
+            break
+        if word == "CHARACTER" and depth == 0 and re.match(r"\s+SET\b", text[match.end():], re.I):
+            break
+        depth += (piece == "(") - (piece == ")")
+        pieces.append(match.group(0))
+        position = match.end()
+    written = " ".join("".join(pieces).split())
+    return written or None
+
+
 def _actions(options: list) -> tuple[str | None, str | None]:
     found = {m.group(1).upper(): " ".join(m.group(2).lower().split()) for m in _ACTION.finditer(" ".join(map(str, options or ())))}
     return found.get("DELETE"), found.get("UPDATE")
@@ -144,12 +168,25 @@ class SchemaBuilder:
             self.sink.info("untyped-column", f"column {table.key}.{name} has no declared type; kept as 'other'", **self.where(statement))
         else:
             self.set_type(column, datatype, table, statement)
+            written = self.written_type(node, statement)
+            if written:
+                column.type = column.type.with_source(written)
         table.columns.append(column)
         for constraint in node.args.get("constraints") or ():
             kind = constraint.args.get("kind")
             handler = _COLUMN_CONSTRAINTS.get(type(kind))
             if handler is not None:
                 handler(self, table, column, kind, statement, _name(constraint.this))
+
+    @staticmethod
+    def written_type(node: exp.ColumnDef, statement: Statement) -> str | None:
+        end = node.this.meta.get("end") if isinstance(node.this, exp.Identifier) else None
+        if statement.parsed is None or end is None:
+            return None
+        position = end + 1 - statement.offset
+        if not 0 <= position <= len(statement.parsed):
+            return None
+        return _written_type(statement.parsed, position)
 
     def set_type(self, column: ColumnDraft, datatype: exp.DataType, table: TableDraft, statement: Statement) -> None:
         if datatype.this is exp.DataType.Type.USERDEFINED:

@@ -58,6 +58,10 @@ class Statement:
     expression: exp.Expr
     line: int
     text: str
+    #: the text sqlglot parsed and the offset of its first character in the positions sqlglot recorded
+    #: (identifier `meta`), so the builder can quote a column's type exactly as written; None when unknown
+    parsed: str | None = None
+    offset: int = 0
 
 
 def classify(head: str) -> str:
@@ -226,7 +230,7 @@ class _Reader:
             return
         expression = self.parse_tokens(tokens, chunk.text)
         if _understood(expression):
-            yield Statement(kind, expression, line, text)
+            yield Statement(kind, expression, line, text, text, tokens[0].start)
             return
         recovered = self.recover(kind, text, line)
         if recovered is not None:
@@ -252,7 +256,7 @@ class _Reader:
                 if lost:
                     self.sink.warning("recovered-statement", f"{kind} statement read after dropping: {'; '.join(lost)}",
                                       lost="; ".join(lost), **self.where(line, text))
-                return Statement(kind, expression, line, text)
+                return Statement(kind, expression, line, text, rewritten, 0)
         if kind == "table":
             from translator.ingest.salvage import salvage_create_table
 
