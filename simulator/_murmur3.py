@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["murmur3_fixed", "murmur3_varlen", "murmur3_columns", "murmur3_int64", "murmur3_int64_into"]
+__all__ = ["murmur3_fixed", "murmur3_varlen", "murmur3_columns", "murmur3_int64", "murmur3_int64_into", "ring_ranges"]
 
 _C1 = np.uint64(0x87C37B91114253D5)
 _C2 = np.uint64(0x4CF5AD432745937F)
@@ -48,6 +48,25 @@ def _signed_byte(b):
     return v
 
 
+@njit(inline="always", cache=True)
+def _load_le(buf, pos, count):
+    v = np.uint64(0)
+    for j in range(count):
+        v |= np.uint64(buf[pos + j]) << np.uint64(8 * j)
+    return v
+
+
+@njit(inline="always", cache=True)
+def _sign_fill(le):
+    # Java's (long) cast of each signed tail byte drags ones above every byte >= 0x80; XORed
+    # together those fills are a prefix parity of the bytes' top bits, spread over bytes by * 0xFF.
+    t = (le & np.uint64(0x8080808080808080)) << np.uint64(1)
+    t ^= t << np.uint64(8)
+    t ^= t << np.uint64(16)
+    t ^= t << np.uint64(32)
+    return le ^ (t * np.uint64(0xFF))
+
+
 @njit(cache=True)
 def _hash_span(buf, start, length):
     h1 = np.uint64(0)
@@ -55,11 +74,8 @@ def _hash_span(buf, start, length):
     nblocks = length // 16
     for blk in range(nblocks):
         base = start + blk * 16
-        k1 = np.uint64(0)
-        k2 = np.uint64(0)
-        for j in range(8):
-            k1 |= np.uint64(buf[base + j]) << np.uint64(8 * j)
-            k2 |= np.uint64(buf[base + 8 + j]) << np.uint64(8 * j)
+        k1 = _load_le(buf, base, 8)
+        k2 = _load_le(buf, base + 8, 8)
         k1 *= _C1
         k1 = _rotl(k1, 31)
         k1 *= _C2
@@ -76,18 +92,14 @@ def _hash_span(buf, start, length):
         h2 = h2 * _FIVE + _ADD2
     tail = start + nblocks * 16
     rem = length & 15
-    k1 = np.uint64(0)
-    k2 = np.uint64(0)
-    for j in range(rem - 1, 7, -1):
-        k2 ^= _signed_byte(buf[tail + j]) << np.uint64(8 * (j - 8))
     if rem > 8:
+        k2 = _sign_fill(_load_le(buf, tail + 8, rem - 8))
         k2 *= _C2
         k2 = _rotl(k2, 33)
         k2 *= _C1
         h2 ^= k2
-    for j in range(min(rem, 8) - 1, -1, -1):
-        k1 ^= _signed_byte(buf[tail + j]) << np.uint64(8 * j)
     if rem > 0:
+        k1 = _sign_fill(_load_le(buf, tail, min(rem, 8)))
         k1 *= _C1
         k1 = _rotl(k1, 31)
         k1 *= _C2
@@ -101,9 +113,7 @@ def _hash_span(buf, start, length):
     h1 += h2
     token = np.int64(h1)
     # Cassandra reserves Long.MIN_VALUE as the ring's minimum token.
-    if token == _MIN_LONG:
-        token = _MAX_LONG
-    return token
+    return token if token != _MIN_LONG else _MAX_LONG
 
 
 @njit(parallel=True, cache=True)
@@ -143,31 +153,34 @@ def murmur3_columns(cols, widths, component_of, composite):
     total = 0
     for k in range(ncomp):
         total += comp_len[k] + (3 if composite else 0)
+    # Lay the key out once: where each column's bytes go; the length prefixes and 0x00
+    # terminators of a composite key never change from row to row.
+    template = np.zeros(total, np.uint8)
+    pos_of = np.empty(m, np.int64)
+    pos = 0
+    prev = -1
+    for c in range(m):
+        comp = component_of[c]
+        if composite and comp != prev:
+            if prev >= 0:
+                pos += 1  # the previous component's 0x00 end byte
+            template[pos] = (comp_len[comp] >> 8) & 0xFF
+            template[pos + 1] = comp_len[comp] & 0xFF
+            pos += 2
+            prev = comp
+        pos_of[c] = pos
+        pos += widths[c]
     out = np.empty(n, np.int64)
-    # One scratch buffer per block of rows: allocating per row would dominate the hash itself.
     nblk = min(n, 256) if n > 0 else 0
     for b in prange(nblk):
-        buf = np.empty(total, np.uint8)
+        buf = template.copy()  # one scratch buffer per block of rows, not per row
         for i in range(b * n // nblk, (b + 1) * n // nblk):
-            pos = 0
-            prev = -1
             for c in range(m):
-                comp = component_of[c]
-                if composite and comp != prev:
-                    if prev >= 0:
-                        buf[pos] = 0
-                        pos += 1
-                    buf[pos] = (comp_len[comp] >> 8) & 0xFF
-                    buf[pos + 1] = comp_len[comp] & 0xFF
-                    pos += 2
-                    prev = comp
                 v = np.uint64(cols[c, i])
                 w = widths[c]
+                p0 = pos_of[c]
                 for j in range(w):
-                    buf[pos + j] = (v >> np.uint64(8 * (w - 1 - j))) & np.uint64(0xFF)
-                pos += w
-            if composite:
-                buf[pos] = 0
+                    buf[p0 + j] = (v >> np.uint64(8 * (w - 1 - j))) & np.uint64(0xFF)
             out[i] = _hash_span(buf, 0, total)
     return out
 
@@ -220,3 +233,23 @@ def murmur3_int64_into(values, width, out):
 def murmur3_int64(values: np.ndarray, width: int) -> np.ndarray:
     """Allocating wrapper of `murmur3_int64_into`."""
     return murmur3_int64_into(values, width, np.empty(values.shape[0], np.int64))
+
+
+@njit(parallel=True, cache=True)
+def ring_ranges(keys, ring, table, shift):
+    """Index of the first ring token >= each key token (wrapping to 0), like bisect_left.
+
+    `table[b]` is the first ring index whose token is >= the smallest token of bucket b (the top
+    bits of the token, offset to unsigned); from there a short forward scan finds the range.
+    """
+    n = keys.shape[0]
+    m = ring.shape[0]
+    out = np.empty(n, np.int64)
+    for i in prange(n):
+        k = keys[i]
+        b = (np.uint64(k) ^ np.uint64(0x8000000000000000)) >> np.uint64(shift)
+        j = table[b]
+        while j < m and ring[j] < k:
+            j += 1
+        out[i] = j if j < m else 0
+    return out

@@ -89,10 +89,7 @@ def mongodb_hashes(name: str, data: Dataset, chunk: Chunk) -> np.ndarray:
     if kind in ("uuid4", "uuid7", "objectid"):
         return md5_head_fixed(_message_rows(kind, cols))
     if kind == "time":
-        msg = np.zeros((cols[0].shape[0], 16), np.uint8)
-        msg[:, 4] = MONGODB_CANONICAL_TYPE["date"]
-        msg[:, 8:] = cols[0].astype("<i8").view(np.uint8).reshape(-1, 8)
-        return md5_head_fixed(msg)
+        return mongodb_hash_int64(cols[0], MONGODB_CANONICAL_TYPE["date"])
     return mongodb_hash_int64(cols[0])
 
 

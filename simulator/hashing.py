@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from simulator._md5 import md5_head_fixed, md5_head_varlen
+from simulator._md5 import md5_head_numbers, md5_head_varlen
 from simulator._murmur3 import murmur3_fixed, murmur3_int64, murmur3_varlen
 from simulator.errors import SimulatorError
 
@@ -180,17 +180,20 @@ def _mongodb_message(value: Any) -> bytes:
     )
 
 
-def mongodb_hash_int64(values: np.ndarray) -> np.ndarray:
-    """hash64 of integer values (BSON int/long), each distinct value hashed once."""
+def mongodb_hash_int64(values: np.ndarray, canonical_type: int = MONGODB_CANONICAL_TYPE["number"]) -> np.ndarray:
+    """hash64 of integer values (BSON int/long; or dates with canonical type 45), each distinct value once."""
     arr = np.ascontiguousarray(values, dtype=np.int64)
-    uniq, inverse = np.unique(arr, return_inverse=True)
-    if uniq.size * 2 > arr.size:  # mostly distinct: sorting buys nothing, hash directly
-        uniq, inverse = arr, None
-    msg = np.zeros((uniq.size, 16), dtype=np.uint8)
-    msg[:, 4] = MONGODB_CANONICAL_TYPE["number"]
-    msg[:, 8:] = uniq.astype("<i8").view(np.uint8).reshape(-1, 8)
-    hashed = md5_head_fixed(msg)
-    return hashed if inverse is None else hashed[inverse.reshape(-1)]
+    if arr.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    lo, hi = int(arr.min()), int(arr.max())
+    if hi - lo < 4 * arr.size and arr.size > 64:
+        # Small value range (tenant ids, codes): hash the range once, then look up; O(n), no sort.
+        present = np.bincount(arr - lo, minlength=hi - lo + 1) > 0
+        if present.sum() * 4 < arr.size:
+            table = np.zeros(hi - lo + 1, dtype=np.int64)
+            table[present] = md5_head_numbers(np.flatnonzero(present) + lo, canonical_type)
+            return table[arr - lo]
+    return md5_head_numbers(arr, canonical_type)
 
 
 def mongodb_hash(values: Iterable[Any] | np.ndarray) -> np.ndarray:

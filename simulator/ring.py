@@ -36,9 +36,17 @@ class Ring:
 
     def range_of(self, key_tokens: np.ndarray) -> np.ndarray:
         """Index of the ring token whose range (prev, t] holds each key token."""
-        idx = np.searchsorted(self.tokens, key_tokens, side="left")
-        idx[idx == self.tokens.size] = 0
-        return idx
+        from simulator._murmur3 import ring_ranges
+
+        if key_tokens.size < 4096:
+            idx = np.searchsorted(self.tokens, key_tokens, side="left")
+            idx[idx == self.tokens.size] = 0
+            return idx
+        # A bucket table over the token's top bits turns the binary search into a short scan.
+        bits = max(1, min(20, int(np.ceil(np.log2(self.tokens.size * 4)))))
+        starts = ((np.arange(1 << bits, dtype=np.uint64) << np.uint64(64 - bits)) ^ np.uint64(1 << 63)).view(np.int64)
+        table = np.searchsorted(self.tokens, starts, side="left").astype(np.int64)
+        return ring_ranges(np.ascontiguousarray(key_tokens, dtype=np.int64), self.tokens, table, 64 - bits)
 
     def range_widths(self) -> np.ndarray:
         """Fraction of the token space each ring range covers."""

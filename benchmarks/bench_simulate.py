@@ -1,0 +1,54 @@
+"""A full `simulate` of N rows (default 100 million) against the floor: np.bincount of N precomputed shard ids.
+
+The simulation generates every row (tenant from zipf:1.1 over 1,000 tenants, serial id), builds the
+composite Cassandra partition key (tenant_id, id) in place, hashes it with Murmur3, finds its vnode
+range, and accumulates rows, requests and tenant spread, streaming 4 M-row chunks. The floor only
+counts ids that already exist. Both are timed here, in the same run.
+Run: .venv/bin/python benchmarks/bench_simulate.py [ROWS] [STORE] [KEY]
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+
+import numpy as np
+
+from simulator.data import parse_key, synthetic_dataset
+from simulator.engine import simulate
+from simulator.generators import parse_skew
+from simulator.stores import StoreConfig
+
+
+def main(rows: int = 100_000_000, store: str = "cassandra", key: str = "tenant_id,id") -> None:
+    rng = np.random.default_rng(0)
+    data = synthetic_dataset(1000, rows, parse_skew("zipf:1.1"), "serial", rng)
+    config = StoreConfig(shards=16, nodes=16)
+    keys = [parse_key(key, list(data.fields))]
+    small = synthetic_dataset(1000, 10_000, parse_skew("zipf:1.1"), "serial", rng)
+    simulate(store, [parse_key(key, list(small.fields))], small, config, seed=1)  # load compiled kernels
+
+    t = time.perf_counter()
+    (res,) = simulate(store, keys, data, config, seed=1)
+    ours = time.perf_counter() - t
+    assert int(res.per_shard_rows.sum()) == rows
+
+    ids = rng.integers(0, 16, rows, dtype=np.int64)
+    t = time.perf_counter()
+    floor_counts = np.bincount(ids, minlength=16)
+    floor = time.perf_counter() - t
+    assert floor_counts.sum() == rows
+    del ids
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"rows: {rows:,}; store {store}; key {key}; {len(res.labels)} {res.unit}s")
+    print(f"floor     np.bincount of precomputed shard ids: {floor:8.2f} s  ({rows / floor / 1e6:7.1f} M rows/s)")
+    print(f"ours      simulate (generate + hash + route)  : {ours:8.2f} s  ({rows / ours / 1e6:7.1f} M rows/s)")
+    print(f"ratio     ours / floor                        : {ours / floor:8.1f}x slower")
+    print(f"peak RSS (includes the floor's {rows * 8 / 2**20:,.0f} MB id array): {peak_mb:,.0f} MB")
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    main(int(args[0]) if args else 100_000_000, *(args[1:3]))
