@@ -121,3 +121,14 @@ def test_mapping_with_unknown_canonical_kind_is_a_mapping_error() -> None:
     data["types"] = {k: v for k, v in data["types"].items() if k not in ("money", "uuid")}
     with pytest.raises(MappingError, match="uuid"):
         parse_mapping(data)
+
+
+def test_unique_expression_index_is_skipped_with_a_warning_not_a_crash() -> None:
+    ddl = """
+    CREATE TABLE editor (editor_id integer PRIMARY KEY, name varchar(64) NOT NULL);
+    CREATE UNIQUE INDEX editor_lower_name ON editor (LOWER(name));
+    """
+    _, _, design = design_for(ddl, None)
+    warning = next(d for d in design.diagnostics if d.code == "mongodb-unique-expression-skipped")
+    assert warning.severity is Severity.WARNING and "editor" in warning.message and warning.lost
+    assert all(not i.unique for i in design.collection("editor").indexes)

@@ -13,7 +13,7 @@ from translator.targets.mongodb.layout import Layout, Node, build_layout
 from translator.targets.mongodb.mapping import UUID_REPRESENTATIONS, MongoMapping, load_mapping
 from translator.targets.mongodb.model import Collection, Embedded, IndexSpec, MongoDesign, Reference
 from translator.targets.mongodb.patterns import plan_patterns
-from translator.targets.mongodb.shard import shard_candidates
+from translator.targets.mongodb.shard import reads_by_collection, shard_candidates
 from translator.targets.mongodb.sizing import DocumentSize, size_documents
 from translator.targets.mongodb.validator import collection_validator
 from translator.types import TypeKind
@@ -128,7 +128,7 @@ def build_design(schema: Schema, workload: Workload, *, uuid_representation: str
         if size.bytes > limit:
             sink.error("mongodb-document-too-large", f"{name} documents may reach {size.bytes:,} bytes without any "
                        f"embedding, over the {limit:,}-byte BSON limit", subject=name)
-    drafts = plan_indexes(layout, plan, workload)
+    drafts = plan_indexes(layout, plan, workload, sink)
     indexes = {c: [IndexSpec(d.keys, d.unique, index_name(d.keys), d.reason, tuple(d.patterns), d.partial_filter)
                    for d in ds] for c, ds in drafts.items()}
     for c, specs in indexes.items():
@@ -137,6 +137,7 @@ def build_design(schema: Schema, workload: Workload, *, uuid_representation: str
                 sink.warning("mongodb-index-too-wide", f"{c}: index {spec.name} has {len(spec.keys)} keys (max "
                              f"{mapping.limits['max_index_keys']})", subject=c)
     collections = []
+    reads = reads_by_collection(layout, workload)
     for name, node in layout.collections:
         size = sizes[name]
         collections.append(Collection(
@@ -145,7 +146,7 @@ def build_design(schema: Schema, workload: Workload, *, uuid_representation: str
             fields=tuple((fm.attribute, fm.field) for fm in node.fields),
             embedded=tuple(_embedded(node)), references=tuple(_references(layout, plan, node)),
             validator=collection_validator(node, layout), indexes=tuple(indexes.get(name, ())),
-            shard_key_candidates=shard_candidates(layout, name, node, workload, stats),
+            shard_key_candidates=shard_candidates(layout, name, node, reads.get(name, []), stats),
             estimated_max_document_bytes=size.bytes))
     decisions = []
     for d in plan.decisions:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from translator.diagnostics import DiagnosticSink
 from translator.targets.mongodb.decide import Plan
 from translator.targets.mongodb.layout import Layout
 from translator.workload.model import AccessPattern, Direction, Workload
@@ -81,7 +82,7 @@ def _partial(layout: Layout, entity: str, attrs: tuple[str, ...], paths: list[st
     return tuple(out)
 
 
-def plan_indexes(layout: Layout, plan: Plan, workload: Workload) -> dict[str, list[IndexDraft]]:
+def plan_indexes(layout: Layout, plan: Plan, workload: Workload, sink: DiagnosticSink) -> dict[str, list[IndexDraft]]:
     """Index drafts per collection; each draft lists the access patterns it serves."""
     drafts: dict[str, list[IndexDraft]] = {}
     schema = layout.schema
@@ -93,7 +94,14 @@ def plan_indexes(layout: Layout, plan: Plan, workload: Workload) -> dict[str, li
         for key in (entity.primary_key, *entity.unique_keys, *(i.columns for i in entity.indexes if i.unique and not i.predicate)):
             if not key:
                 continue
-            paths = [layout.path_of(entity.key, a) for a in key]
+            try:
+                paths = [layout.path_of(entity.key, a) for a in key]
+            except KeyError:  # an expression key such as LOWER(name): MongoDB indexes fields only
+                sink.warning("mongodb-unique-expression-skipped",
+                             f"{entity.key}: unique key ({', '.join(key)}) is on an expression; MongoDB cannot index "
+                             "it (store the normalized value in a field, or use a case-insensitive collation)",
+                             subject=entity.key, lost=f"uniqueness of ({', '.join(key)})")
+                continue
             if paths == ["_id"]:
                 continue
             if embedded:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from translator.targets.mongodb.layout import Layout, Node
 from translator.targets.mongodb.model import ShardKeyCandidate
-from translator.workload.model import Workload
+from translator.workload.model import AccessPattern, Workload
 from translator.workload.stats import StatsView
 
-__all__ = ["shard_candidates"]
+__all__ = ["shard_candidates", "reads_by_collection"]
 
 
 def _hashed(field: str, reason: str) -> ShardKeyCandidate:
@@ -33,9 +33,18 @@ def _skew(stats: StatsView, entity: str, attribute: str) -> str:
     return f" ({'; '.join(parts)}{', assumed' if info.assumed else ''})" if parts else ""
 
 
-def shard_candidates(layout: Layout, collection: str, node: Node, workload: Workload, stats: StatsView) -> tuple[ShardKeyCandidate, ...]:
+def reads_by_collection(layout: Layout, workload: Workload) -> dict[str, list[AccessPattern]]:
+    out: dict[str, list[AccessPattern]] = {}
+    for p in workload.access_patterns:
+        if p.is_read and p.entity in layout.nodes:
+            out.setdefault(layout.nodes[p.entity][0], []).append(p)
+    return out
+
+
+def shard_candidates(layout: Layout, collection: str, node: Node, reads: list[AccessPattern],
+                     stats: StatsView) -> tuple[ShardKeyCandidate, ...]:
+    """Candidates for `collection` given the read patterns served by it (see `reads_by_collection`)."""
     entity = layout.schema.entity(node.entity)
-    reads = [p for p in workload.access_patterns if p.is_read and layout.nodes.get(p.entity, ("",))[0] == collection]
     total = sum(p.rate for p in reads) or 1.0
     out: list[ShardKeyCandidate] = []
     pk_paths = [layout.path_of(entity.key, a) for a in entity.primary_key]

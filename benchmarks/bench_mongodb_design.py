@@ -1,0 +1,67 @@
+"""MongoDB design speed, each against a baseline measured in the same run.
+
+1. Sizing: `sizing.array_bytes` (the exact BSON arithmetic) against the baseline of building a parent
+   document with N embedded children and `len(bson.encode(doc))`. Goal: ratio <= 0.01 at N = 200 000,
+   with equal byte counts (the arithmetic must be exact, not an approximation).
+2. Design: `TARGET.design(schema, default_workload(schema))` for the largest corpus schema against the
+   baseline of ingesting that schema (`load_schema`). Goal: ratio <= 1.0 (designing costs no more than
+   reading the DDL).
+
+    .venv/bin/python benchmarks/bench_mongodb_design.py [--children N] [--file PATH] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import bson  # noqa: E402
+
+from translator.sources import load_schema  # noqa: E402
+from translator.targets.mongodb import TARGET  # noqa: E402
+from translator.targets.mongodb.sizing import array_bytes, field_bytes, value_bytes  # noqa: E402
+from translator.workload import default_workload  # noqa: E402
+
+DEFAULT_FILE = ROOT.parent / "shared" / "corpus" / "postgres" / "musicbrainz.sql"
+
+
+def best_of(repeat: int, func) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=200_000)
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    child = {"line_no": 7, "sku": "x" * 20, "qty": 3}
+    base_t, encoded = best_of(args.repeat, lambda: len(bson.encode({"_id": 1, "items": [child] * args.children})))
+    ours_t, computed = best_of(args.repeat, lambda: value_bytes({"_id": 1}) + field_bytes(
+        "items", array_bytes(args.children, value_bytes(child))))
+    print(f"sizing {args.children:,} children: bson.encode {base_t * 1e3:.2f} ms ({encoded:,} bytes), "
+          f"array_bytes {ours_t * 1e3:.4f} ms ({computed:,} bytes); ratio {ours_t / base_t:.5f} (goal <= 0.01); "
+          f"exact: {encoded == computed}")
+
+    ingest_t, schema = best_of(args.repeat, lambda: load_schema([str(args.file)]))
+    workload = default_workload(schema)
+    design_t, design = best_of(args.repeat, lambda: TARGET.design(schema, workload))
+    print(f"design {args.file.name} ({len(schema.entities)} entities, {len(schema.relationships)} relationships): "
+          f"ingest {ingest_t:.3f} s, design {design_t:.3f} s; ratio {design_t / ingest_t:.2f} (goal <= 1.0); "
+          f"{len(design.collections)} collections")
+    return 0 if encoded == computed else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
