@@ -1,85 +1,25 @@
 """sqlglot ASTs -> table drafts: columns, keys, indexes, checks, comments, enums, foreign keys.
 
 One handler per statement kind (`HANDLERS`), one per column constraint and table element class
-(`_COLUMN_CONSTRAINTS`, `_TABLE_ELEMENTS`); `resolve.py` turns the drafts into the IR.
+(`columns.COLUMN_CONSTRAINTS`, `_TABLE_ELEMENTS`); `resolve.py` turns the drafts into the IR.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 from sqlglot import exp
 
 from translator.diagnostics import DiagnosticSink, excerpt
+from translator.ingest.columns import COLUMN_CONSTRAINTS
 from translator.ingest.model import ColumnDraft, ForeignKeyDraft, TableDraft, fold
+from translator.ingest.nodes import column_names, name_of, referential_actions, table_ref, written_type
 from translator.ingest.recovery import UNNAMED
 from translator.ingest.statements import Statement
 from translator.typemap import TypeMapper
 from translator.types import CanonicalType, TypeKind
 
 __all__ = ["SchemaBuilder"]
-
-_ACTION = re.compile(r"ON\s+(DELETE|UPDATE)\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT|RESTRICT|NO\s+ACTION)", re.I)
-
-
-def _name(node: exp.Expr | None) -> str | None:
-    if node is None:
-        return None
-    if isinstance(node, exp.Identifier):
-        return node.this
-    if isinstance(node, (exp.Column, exp.Ordered)):
-        return _name(node.this)
-    if isinstance(node, str):
-        return node
-    return node.name or None
-
-
-def _table_ref(node: exp.Expr) -> tuple[str | None, str]:
-    """(namespace, name) of a Table node; a catalog (db.schema.table) keeps only the schema as namespace."""
-    table = node.this if isinstance(node, exp.Schema) else node
-    return (table.args.get("db").name if table.args.get("db") else None), table.name
-
-
-def _column_names(nodes: list) -> tuple[str, ...]:
-    out = []
-    for node in nodes or ():
-        if isinstance(node, exp.Ordered) and not isinstance(node.this, (exp.Column, exp.Identifier)):
-            out.append(node.this.sql())
-        elif isinstance(node, (exp.Identifier, exp.Column, exp.Ordered)):
-            out.append(_name(node))
-        elif isinstance(node, exp.Schema):
-            out.extend(_column_names(node.expressions))
-    return tuple(n for n in out if n)
-
-
-#: words that end a column's type and start its constraints
-_TYPE_ENDS = frozenset("""NOT NULL DEFAULT PRIMARY REFERENCES CONSTRAINT UNIQUE CHECK GENERATED IDENTITY AUTO_INCREMENT
-    AUTOINCREMENT COMMENT COLLATE AS ON CHARSET ROWGUIDCOL SPARSE FILESTREAM ENCODE KEY INVISIBLE VISIBLE STORAGE
-    COMPRESSION ENABLE DISABLE NULLS MASKED HIDDEN""".split())
-_TYPE_PIECE = re.compile(r"\s*(--|/\*|[(),]|\"[^\"]*\"|`[^`]*`|\[[^\]]*\]|'[^']*'|[^\s(),'\"`\[]+)")
-
-
-def _written_type(text: str, position: int) -> str | None:
-    """The type as written after a column name ending at `position`, or None when it cannot be cut out."""
-    pieces, depth = [], 0
-    while (match := _TYPE_PIECE.match(text, position)) is not None:
-        piece = match.group(1)
-        word = piece.upper()
-        if piece in ("--", "/*") or (depth == 0 and (piece in (",", ")") or word in _TYPE_ENDS)):
-            break
-        if word == "CHARACTER" and depth == 0 and re.match(r"\s+SET\b", text[match.end():], re.I):
-            break
-        depth += (piece == "(") - (piece == ")")
-        pieces.append(match.group(0))
-        position = match.end()
-    written = " ".join("".join(pieces).split())
-    return written or None
-
-
-def _actions(options: list) -> tuple[str | None, str | None]:
-    found = {m.group(1).upper(): " ".join(m.group(2).lower().split()) for m in _ACTION.finditer(" ".join(map(str, options or ())))}
-    return found.get("DELETE"), found.get("UPDATE")
 
 
 class SchemaBuilder:
@@ -131,7 +71,7 @@ class SchemaBuilder:
                             lost="the whole table", **self.where(statement))
             return
         schema = create.this
-        namespace, name = _table_ref(schema)
+        namespace, name = table_ref(schema)
         table = TableDraft(name, namespace, self.file, statement.line)
         previous = self.find_table((namespace, name))
         if previous is not None and fold(previous.namespace or "") == fold(namespace or ""):
@@ -152,7 +92,7 @@ class SchemaBuilder:
             elif isinstance(prop, exp.SchemaCommentProperty):
                 table.comment = prop.this.name
             elif isinstance(prop, exp.PartitionedOfProperty):
-                table.partition_of = _table_ref(prop.this)
+                table.partition_of = table_ref(prop.this)
         if create.args.get("expression") is not None and not table.columns:
             self.sink.warning("create-table-as", f"CREATE TABLE {table.key} AS SELECT: columns come from a query and are not known",
                               lost="the column list", **self.where(statement))
@@ -174,9 +114,9 @@ class SchemaBuilder:
         table.columns.append(column)
         for constraint in node.args.get("constraints") or ():
             kind = constraint.args.get("kind")
-            handler = _COLUMN_CONSTRAINTS.get(type(kind))
+            handler = COLUMN_CONSTRAINTS.get(type(kind))
             if handler is not None:
-                handler(self, table, column, kind, statement, _name(constraint.this))
+                handler(self, table, column, kind, statement, name_of(constraint.this))
 
     @staticmethod
     def written_type(node: exp.ColumnDef, statement: Statement) -> str | None:
@@ -186,7 +126,7 @@ class SchemaBuilder:
         position = end + 1 - statement.offset
         if not 0 <= position <= len(statement.parsed):
             return None
-        return _written_type(statement.parsed, position)
+        return written_type(statement.parsed, position)
 
     def set_type(self, column: ColumnDraft, datatype: exp.DataType, table: TableDraft, statement: Statement) -> None:
         if datatype.this is exp.DataType.Type.USERDEFINED:
@@ -216,14 +156,14 @@ class SchemaBuilder:
                            **self.where(statement))
 
     def constraint(self, table: TableDraft, node: exp.Constraint, statement: Statement, _: str | None) -> None:
-        name = _name(node.this)
+        name = name_of(node.this)
         name = None if name == UNNAMED else name
         parts = node.expressions
         clustered = [p for p in parts if isinstance(p, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint))]
         for part in parts:
             if clustered and isinstance(part, (exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint)) and not part.this:
                 # T-SQL `PRIMARY KEY CLUSTERED (a, b)`: sqlglot hangs the columns on the CLUSTERED node.
-                columns = _column_names(clustered[0].this if isinstance(clustered[0].this, list) else [clustered[0].this])
+                columns = column_names(clustered[0].this if isinstance(clustered[0].this, list) else [clustered[0].this])
                 self.key(table, columns, isinstance(part, exp.PrimaryKeyColumnConstraint), statement)
             else:
                 self.table_element(table, part, statement, name)
@@ -240,26 +180,26 @@ class SchemaBuilder:
             table.unique_keys.append(columns)
 
     def primary_key(self, table, node, statement, _name_):
-        self.key(table, _column_names(node.expressions), True, statement)
+        self.key(table, column_names(node.expressions), True, statement)
 
     def unique(self, table, node, statement, _name_):
-        self.key(table, _column_names([node.this] if node.this else node.expressions), False, statement)
+        self.key(table, column_names([node.this] if node.this else node.expressions), False, statement)
 
     def pk_constraint(self, table, node, statement, _name_):
-        self.key(table, _column_names(node.expressions), True, statement)
+        self.key(table, column_names(node.expressions), True, statement)
 
     def foreign_key(self, table, node: exp.ForeignKey, statement, name):
         reference = node.args.get("reference")
         if reference is None:
             return
-        self.reference(table, _column_names(node.expressions), reference, statement, name)
+        self.reference(table, column_names(node.expressions), reference, statement, name)
 
     def reference(self, table, columns, reference: exp.Reference, statement, name):
         target = reference.this
-        target_columns = _column_names(target.expressions) if isinstance(target, exp.Schema) else ()
-        on_delete, on_update = _actions(reference.args.get("options"))
+        target_columns = column_names(target.expressions) if isinstance(target, exp.Schema) else ()
+        on_delete, on_update = referential_actions(reference.args.get("options"))
         self.foreign_keys.append(ForeignKeyDraft(
-            None if name == UNNAMED else name, table, columns, _table_ref(target), target_columns or None,
+            None if name == UNNAMED else name, table, columns, table_ref(target), target_columns or None,
             on_delete, on_update, self.file, statement.line))
 
     def check(self, table, node, statement, name):
@@ -267,7 +207,7 @@ class SchemaBuilder:
 
     def inline_index(self, table, node: exp.IndexColumnConstraint, statement, _name_):
         kind = (node.args.get("kind") or "").upper()
-        table.indexes.append((_name(node.this), _column_names(node.expressions), kind == "UNIQUE", None, kind or None))
+        table.indexes.append((name_of(node.this), column_names(node.expressions), kind == "UNIQUE", None, kind or None))
 
     # ------------------------------------------------------------------ other statements
     def alter_table(self, statement: Statement) -> None:
@@ -280,7 +220,7 @@ class SchemaBuilder:
             self.sink.info("ignored-alter", "ALTER TABLE does not change the schema model (no ADD or ALTER COLUMN)",
                            **self.where(statement))
             return
-        table = self.find_table(_table_ref(alter.this))
+        table = self.find_table(table_ref(alter.this))
         if table is None and alter.args.get("exists"):
             self.sink.info("ignored-alter", "ALTER TABLE IF EXISTS on a table not created in the input", **self.where(statement))
             return
@@ -321,7 +261,7 @@ class SchemaBuilder:
         index = create.this
         if not isinstance(index, exp.Index):
             return
-        table = self.find_table(_table_ref(index.args["table"])) if index.args.get("table") else None
+        table = self.find_table(table_ref(index.args["table"])) if index.args.get("table") else None
         if table is None:
             if fold(index.args["table"].name) in self.views:
                 self.sink.info("skipped-statement", "skipped CREATE INDEX on a view", subject="index", **self.where(statement))
@@ -330,11 +270,11 @@ class SchemaBuilder:
                                   **self.where(statement))
             return
         params = index.args.get("params")
-        columns = _column_names(params.args.get("columns") if params else ())
+        columns = column_names(params.args.get("columns") if params else ())
         where = params.args.get("where") if params else None
         using = params.args.get("using") if params else None
         predicate = where.this.sql(dialect=self.dialect) if where is not None else None
-        table.indexes.append((_name(index.this), columns, bool(create.args.get("unique")), predicate,
+        table.indexes.append((name_of(index.this), columns, bool(create.args.get("unique")), predicate,
                               using.name.lower() if using is not None else None))
 
     def create_type(self, statement: Statement) -> None:
@@ -359,7 +299,7 @@ class SchemaBuilder:
         kind = (node.args.get("kind") or "").upper()
         target = node.this
         if kind == "TABLE":
-            table = self.find_table(_table_ref(target))
+            table = self.find_table(table_ref(target))
             if table is not None:
                 table.comment = text
                 return
@@ -377,63 +317,6 @@ class SchemaBuilder:
                        subject="comment", **self.where(statement))
 
 
-def _not_null(builder, table, column, kind, statement, name):
-    column.nullable = bool(kind.args.get("allow_null"))
-
-
-def _default(builder, table, column, kind, statement, name):
-    column.default = kind.this.sql(dialect=builder.dialect) if kind.this is not None else None
-    column.identity = column.identity or "nextval(" in (column.default or "").lower()
-
-
-def _identity(builder, table, column, kind, statement, name):
-    if kind.args.get("expression") is not None:
-        column.generated = kind.args["expression"].sql(dialect=builder.dialect)
-    else:
-        column.identity = True
-
-
-def _computed(builder, table, column, kind, statement, name):
-    column.generated = kind.this.sql(dialect=builder.dialect)
-
-
-def _auto_increment(builder, table, column, kind, statement, name):
-    column.identity = True
-
-
-def _comment(builder, table, column, kind, statement, name):
-    column.comment = kind.this.name
-
-
-def _column_pk(builder, table, column, kind, statement, name):
-    builder.key(table, (column.name,), True, statement)
-    column.nullable = False
-
-
-def _column_unique(builder, table, column, kind, statement, name):
-    builder.key(table, (column.name,), False, statement)
-
-
-def _column_reference(builder, table, column, kind, statement, name):
-    builder.reference(table, (column.name,), kind, statement, name)
-
-
-def _column_check(builder, table, column, kind, statement, name):
-    table.checks.append((name, kind.this.sql(dialect=builder.dialect)))
-
-
-_COLUMN_CONSTRAINTS: dict[type, Callable] = {
-    exp.NotNullColumnConstraint: _not_null,
-    exp.DefaultColumnConstraint: _default,
-    exp.GeneratedAsIdentityColumnConstraint: _identity,
-    exp.ComputedColumnConstraint: _computed,
-    exp.AutoIncrementColumnConstraint: _auto_increment,
-    exp.CommentColumnConstraint: _comment,
-    exp.PrimaryKeyColumnConstraint: _column_pk,
-    exp.UniqueColumnConstraint: _column_unique,
-    exp.Reference: _column_reference,
-    exp.CheckColumnConstraint: _column_check,
-}
 
 _ALTER_ACTIONS = (exp.AddConstraint, exp.ColumnDef, exp.AlterColumn, exp.Constraint, exp.ForeignKey, exp.PrimaryKey,
                   exp.UniqueColumnConstraint, exp.CheckColumnConstraint, exp.Check, exp.PrimaryKeyColumnConstraint)

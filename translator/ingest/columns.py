@@ -1,0 +1,72 @@
+"""Column constraints -> column drafts: one handler per sqlglot constraint class (`COLUMN_CONSTRAINTS`).
+
+Each handler gets the builder (for keys and references, which live on the table), the table and column
+drafts, the constraint node, the statement and the constraint's name (`CONSTRAINT x ...`) if any.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlglot import exp
+
+__all__ = ["COLUMN_CONSTRAINTS"]
+
+
+def _not_null(builder, table, column, kind, statement, name):
+    column.nullable = bool(kind.args.get("allow_null"))
+
+
+def _default(builder, table, column, kind, statement, name):
+    column.default = kind.this.sql(dialect=builder.dialect) if kind.this is not None else None
+    column.identity = column.identity or "nextval(" in (column.default or "").lower()
+
+
+def _identity(builder, table, column, kind, statement, name):
+    if kind.args.get("expression") is not None:
+        column.generated = kind.args["expression"].sql(dialect=builder.dialect)
+    else:
+        column.identity = True
+
+
+def _computed(builder, table, column, kind, statement, name):
+    column.generated = kind.this.sql(dialect=builder.dialect)
+
+
+def _auto_increment(builder, table, column, kind, statement, name):
+    column.identity = True
+
+
+def _comment(builder, table, column, kind, statement, name):
+    column.comment = kind.this.name
+
+
+def _column_pk(builder, table, column, kind, statement, name):
+    builder.key(table, (column.name,), True, statement)
+    column.nullable = False
+
+
+def _column_unique(builder, table, column, kind, statement, name):
+    builder.key(table, (column.name,), False, statement)
+
+
+def _column_reference(builder, table, column, kind, statement, name):
+    builder.reference(table, (column.name,), kind, statement, name)
+
+
+def _column_check(builder, table, column, kind, statement, name):
+    table.checks.append((name, kind.this.sql(dialect=builder.dialect)))
+
+
+COLUMN_CONSTRAINTS: dict[type, Callable] = {
+    exp.NotNullColumnConstraint: _not_null,
+    exp.DefaultColumnConstraint: _default,
+    exp.GeneratedAsIdentityColumnConstraint: _identity,
+    exp.ComputedColumnConstraint: _computed,
+    exp.AutoIncrementColumnConstraint: _auto_increment,
+    exp.CommentColumnConstraint: _comment,
+    exp.PrimaryKeyColumnConstraint: _column_pk,
+    exp.UniqueColumnConstraint: _column_unique,
+    exp.Reference: _column_reference,
+    exp.CheckColumnConstraint: _column_check,
+}
