@@ -27,14 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
-import tomllib
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
+from translator.ddl_render import load_mapping
 from translator.errors import MappingError
 from translator.ir import Attribute, Entity, Relationship, Schema, derive_cardinality
 from translator.types import CanonicalType, TypeKind
@@ -52,7 +51,6 @@ __all__ = [
     "rows_for",
     "workloads",
     "key_of",
-    "load_mapping",
 ]
 
 #: Canonical kinds `schemas(kinds=...)` can generate.
@@ -76,23 +74,6 @@ _KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-
 # targets choke on controls); supplementary planes are left out because MySQL's utf8mb4_general_ci
 # compares them all equal.
 _TEXT = st.characters(min_codepoint=0x20, max_codepoint=0xFFFD, exclude_categories=("Cs", "Cc", "Co", "Cn"))
-
-
-@cache
-def load_mapping(filename: str) -> dict[str, Any]:
-    """Parse `mappings/<filename>`, raising `MappingError` naming the file when it is missing or malformed."""
-    import mappings
-
-    # importlib.resources.files() fails on Python 3.11 for this namespace package under an editable
-    # install (its __path__ lists the same directory twice plus a path hook), so walk __path__.
-    for entry in mappings.__path__:
-        path = Path(entry) / filename
-        if path.is_file():
-            try:
-                return tomllib.loads(path.read_text("utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                raise MappingError(f"{path}: {exc}") from None
-    raise MappingError(f"mappings/{filename}: not found in {list(mappings.__path__)}")
 
 
 @cache
