@@ -1,0 +1,60 @@
+"""`workloads()`: access patterns the workload loader accepts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from translator.ir import Schema
+from translator.strategies._types import _check_count
+from translator.types import TypeKind
+from translator.workload.model import AccessPattern, AttributeRef, Direction, OrderTerm, PatternKind, Workload
+
+
+_ORDERABLE = frozenset({TypeKind.INTEGER, TypeKind.DECIMAL, TypeKind.FLOAT, TypeKind.STRING, TypeKind.DATE,
+                        TypeKind.TIME, TypeKind.TIMESTAMP})
+
+
+def workloads(schema: Schema, min_patterns: int = 1, max_patterns: int = 6) -> st.SearchStrategy[Workload]:
+    """Workloads over `schema`: mostly reads (equality on attributes, at most one range attribute of an
+    orderable type, order_by, `with_` related entities, limit), some writes keyed by the primary key;
+    positive rates. Statistics are left empty so `StatsView` applies its documented defaults."""
+    if not isinstance(schema, Schema) or not schema.entities:
+        raise ValueError(f"schema={schema!r:.60} is invalid; pass a translator.ir.Schema with at least one entity")
+    _check_count("min_patterns", min_patterns, 1, 100)
+    _check_count("max_patterns", max_patterns, 1, 100)
+    if min_patterns > max_patterns:
+        raise ValueError(f"min_patterns={min_patterns} > max_patterns={max_patterns}; pass min_patterns <= max_patterns")
+    return st.lists(_pattern(schema), min_size=min_patterns, max_size=max_patterns).map(
+        lambda ps: Workload(tuple(AccessPattern(**{**_fields(p), "id": f"q{i + 1}"}) for i, p in enumerate(ps))))
+
+
+def _fields(pattern: AccessPattern) -> dict[str, Any]:
+    return {name: getattr(pattern, name) for name in AccessPattern.__slots__}  # type: ignore[attr-defined]
+
+
+@st.composite
+def _pattern(draw: Any, schema: Schema) -> AccessPattern:
+    entity = draw(st.sampled_from(schema.entities))
+    ref = lambda name: AttributeRef(entity.key, name)  # noqa: E731
+    kind = draw(st.sampled_from((PatternKind.READ, PatternKind.READ, PatternKind.READ, *PatternKind)))
+    rate = draw(st.floats(0.01, 10_000.0, allow_nan=False))
+    if kind is not PatternKind.READ:
+        equality = () if kind is PatternKind.WRITE else tuple(ref(c) for c in entity.primary_key)
+        return AccessPattern(id="q", entity=entity.key, kind=kind, equality=equality, rate=rate)
+    names = list(entity.attribute_names)
+    equality = draw(st.lists(st.sampled_from(names), max_size=min(3, len(names)), unique=True))
+    rest = [n for n in names if n not in equality and entity.attribute(n).type.kind in _ORDERABLE]
+    range_ = draw(st.none() | st.sampled_from(rest)) if rest else None
+    order = draw(st.lists(st.sampled_from(rest), max_size=2, unique=True)) if rest else []
+    if range_ is not None and order and order[0] != range_:
+        order = [range_]  # a range scan can only come back ordered by the range attribute first
+    related = sorted(({r.to_entity for r in schema.relationships_from(entity.key)}
+                      | {r.from_entity for r in schema.relationships_to(entity.key)}) - {entity.key})
+    with_ = draw(st.lists(st.sampled_from(related), max_size=2, unique=True)) if related else []
+    return AccessPattern(
+        id="q", entity=entity.key, kind=kind, with_=tuple(with_), equality=tuple(ref(n) for n in equality),
+        range=ref(range_) if range_ else None,
+        order_by=tuple(OrderTerm(ref(n), draw(st.sampled_from(Direction))) for n in order),
+        limit=draw(st.none() | st.integers(1, 1000)), rate=rate)
