@@ -105,7 +105,9 @@ class SchemaBuilder:
         datatype = node.args.get("kind")
         column = ColumnDraft(name, CanonicalType(TypeKind.OTHER, name="untyped"))
         if datatype is None:
-            self.sink.info("untyped-column", f"column {table.key}.{name} has no declared type; kept as 'other'", **self.where(statement))
+            computed = any(isinstance(c.args.get("kind"), exp.ComputedColumnConstraint) for c in node.args.get("constraints") or ())
+            why = "a computed column without a declared type" if computed else "no declared type"
+            self.sink.info("untyped-column", f"column {table.key}.{name}: {why}; kept as 'other'", **self.where(statement))
         else:
             self.set_type(column, datatype, table, statement)
             written = self.written_type(node, statement)
@@ -152,8 +154,8 @@ class SchemaBuilder:
         if handler is not None:
             handler(self, table, node, statement, name)
         elif not isinstance(node, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint)):
-            self.sink.info("ignored-clause", f"{type(node).__name__} on {table.key} has no place in the schema model",
-                           **self.where(statement))
+            self.sink.info("ignored-clause", f"{type(node).__name__} clause of {table.key} (storage or engine detail) is not "
+                           "part of the schema model", **self.where(statement))
 
     def constraint(self, table: TableDraft, node: exp.Constraint, statement: Statement, _: str | None) -> None:
         name = name_of(node.this)

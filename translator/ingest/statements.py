@@ -254,8 +254,8 @@ class _Reader:
             if _understood(expression):
                 lost = [rule.lost for rule in fired if rule.lost]
                 if lost:
-                    self.sink.warning("recovered-statement", f"{kind} statement read after dropping: {'; '.join(lost)}",
-                                      lost="; ".join(lost), **self.where(line, text))
+                    self.sink.warning("recovered-statement", f"{kind} statement read after removing {len(lost)} clause(s) "
+                                      "sqlglot does not support", lost="; ".join(lost), **self.where(line, text))
                 return Statement(kind, expression, line, text, rewritten, 0)
         if kind == "table":
             from translator.ingest.salvage import salvage_create_table
