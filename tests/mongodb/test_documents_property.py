@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from translator.diagnostics import Severity
 from translator.strategies import rows_for, schemas, workloads
 from translator.targets.mongodb import TARGET, DocumentMappingError, document_errors, documents_to_rows, rows_to_documents
-from translator.workload.model import AccessPattern, RelationshipStats, Statistics, Workload
+from translator.workload.model import (
+    AccessPattern, AttributeRef, Direction, OrderTerm, RelationshipStats, Statistics, Workload,
+)
 
 
 @st.composite
@@ -28,6 +30,16 @@ def cases(draw: Any) -> tuple[Any, Any, Any, str]:
     for i, rel in enumerate(schema.relationships):
         if draw(st.booleans()):  # read parent with child: makes embedding possible
             extra.append(AccessPattern(id=f"with{i}", entity=rel.to_entity, with_=(rel.from_entity,),
+                                       rate=draw(st.floats(1.0, 1000.0))))
+        if draw(st.booleans()):  # the newest few children of a parent: makes the subset pattern possible
+            child = schema.entity(rel.from_entity)
+            order = draw(st.sampled_from(child.attribute_names))
+            extra.append(AccessPattern(
+                id=f"latest{i}", entity=child.key, equality=tuple(AttributeRef(child.key, a) for a in rel.from_attributes),
+                order_by=(OrderTerm(AttributeRef(child.key, order), draw(st.sampled_from(Direction))),),
+                limit=draw(st.integers(1, 4)), rate=draw(st.floats(1.0, 1000.0))))
+        if draw(st.booleans()):  # a child read with its parent: makes the extended reference possible
+            extra.append(AccessPattern(id=f"up{i}", entity=rel.from_entity, with_=(rel.to_entity,),
                                        rate=draw(st.floats(1.0, 1000.0))))
         top = draw(st.sampled_from([5.0, 50.0, 500.0, 5.0e4, 5.0e7]))
         fanouts[f"{rel.from_entity}.{rel.from_attributes[-1]}"] = RelationshipStats(avg=min(2.0, top), p99=top, max=top)
