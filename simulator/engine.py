@@ -245,9 +245,15 @@ def _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, pr
     # whether the tenant spans shards once slots are mapped to shards, without a tenants x slots table).
     first = np.full(groups, -1, np.int64)
     other = np.full(groups, -1, np.int64)
+    n_slots = max(model.n_slots, 1)
+    # Small tenants x slots tables are counted outright: one unweighted bincount per chunk gives
+    # rows per slot, requests per slot and the tenants' spread at once.
+    table = np.zeros(groups * n_slots, np.int64) if 0 < groups * n_slots <= 4_000_000 else None
     for chunk in iter_chunks(data, needed, chunk_rows, rng, shuffle=model.order_sensitive):
         slots = model.route(chunk)
-        if chunk.group is not None:
+        if chunk.group is not None and table is not None:
+            table += np.bincount(chunk.group * n_slots + slots, minlength=table.size)
+        elif chunk.group is not None:
             g = chunk.group
             cnt = data.group_counts[g]
             model.account(slots, reads_g[g] / cnt, writes_g[g] / cnt)
@@ -264,6 +270,17 @@ def _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, pr
             progress(chunk.size)
     if not groups:
         return None
+    if table is not None:
+        m = table.reshape(groups, n_slots)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_row_r = np.where(data.group_counts > 0, reads_g / data.group_counts, 0.0)
+            per_row_w = np.where(data.group_counts > 0, writes_g / data.group_counts, 0.0)
+        model.account(np.arange(n_slots), per_row_r @ m, per_row_w @ m)
+        nz = m > 0
+        has = nz.any(axis=1)
+        first = np.where(has, nz.argmax(axis=1), -1)
+        last = n_slots - 1 - nz[:, ::-1].argmax(axis=1)
+        other = np.where(has & (last != first), last, -1)
     return first, other
 
 

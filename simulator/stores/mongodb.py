@@ -107,7 +107,6 @@ class MongoHashedModel(_MongoModel):
         if not any(key.hashed):
             key = type(key)(key.fields, (True,) + (False,) * (len(key.fields) - 1))
         super().__init__(config, key, data, rng)
-        self.prefix_targeting = False
 
     def _table(self, max_rows: int) -> RangeSharding:
         return RangeSharding.hashed(self.shards, max_rows, self.rng)
