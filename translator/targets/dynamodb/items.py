@@ -119,7 +119,8 @@ def encode_key_value(type_: CanonicalType, value: Any) -> str:
         text = digits[: precision - scale] + ("." + digits[precision - scale:] if scale else "")
         return text if number >= 0 else "-" + text
     if encoding == "float":
-        bits = struct.unpack(">Q", struct.pack(">d", float(value)))[0]
+        # -0.0 == 0.0 in SQL, so both must give the same key string.
+        bits = struct.unpack(">Q", struct.pack(">d", float(value) + 0.0))[0]
         bits = (~bits & _MASK64) if bits & _SIGN64 else bits | _SIGN64
         return f"{bits:016x}"
     if encoding == "iso":

@@ -8,6 +8,7 @@ suffix and deleted afterwards, so an existing endpoint's tables are never touche
 from __future__ import annotations
 
 import contextlib
+import decimal
 import json
 import random
 import socket
@@ -104,6 +105,9 @@ def _sqlite_value(entity: Entity, column: str, value: Any) -> Any:
     if type_.kind in (TypeKind.DATE, TypeKind.TIME, TypeKind.TIMESTAMP):
         return _iso(type_, value)  # SQLite compares ISO-8601 text chronologically
     if type_.kind is TypeKind.DECIMAL:
+        # Scaled to an integer when that is exact in SQLite's 64 bits, so equality and order stay exact.
+        if type_.scale is not None and (type_.precision or 99) <= 18:
+            return int(decimal.Decimal(value).scaleb(type_.scale))
         return float(value)
     if type_.kind in (TypeKind.INTEGER, TypeKind.FLOAT, TypeKind.BOOLEAN):
         return value
