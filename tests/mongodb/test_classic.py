@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.mongodb.cases import (
     HOST_LOGS, HOST_LOGS_WORKLOAD, PERSON_ADDRESSES, PERSON_ADDRESSES_WORKLOAD, PERSON_TASKS, PERSON_TASKS_WORKLOAD,
     PRODUCT_PARTS, PRODUCT_PARTS_WORKLOAD, decision, design_for,
@@ -102,3 +104,46 @@ def test_without_workload_every_decision_is_a_reference_marked_assumed() -> None
     d = decision(design, "address")
     assert d.choice == "reference" and "workload" in d.assumed and "fanout" in d.assumed
     assert design.to_dict()["workload_assumed"] is True
+
+
+ARTICLE_TAGS = """
+CREATE TABLE article (article_id bigint PRIMARY KEY, title varchar(200) NOT NULL);
+CREATE TABLE tag (tag_id integer PRIMARY KEY, label varchar(40) NOT NULL);
+CREATE TABLE article_tag (
+  article_id bigint NOT NULL REFERENCES article (article_id),
+  tag_id integer NOT NULL REFERENCES tag (tag_id),
+  PRIMARY KEY (article_id, tag_id)
+);
+"""
+
+
+def _article_workload(tag_rows: float, tag_updates: bool) -> dict:
+    patterns = [{"id": "A1", "entity": "article", "with": ["tag"], "equality": ["article_id"], "rate": 300}]
+    if tag_updates:
+        patterns.append({"id": "U1", "entity": "tag", "kind": "update", "equality": ["tag_id"], "rate": 1})
+    return {"version": 1, "access_patterns": patterns,
+            "statistics": {"entities": {"tag": {"rows": tag_rows}},
+                           "relationships": {"article_tag.article_id": {"avg": 4, "p99": 10, "max": 20},
+                                             "article_tag.tag_id": {"avg": 50, "p99": 5000, "max": 9000}}}}
+
+
+def test_small_read_only_many_to_many_side_is_copied_into_the_array() -> None:
+    from translator.targets.mongodb import documents_to_rows, rows_to_documents
+
+    _, _, design = design_for(ARTICLE_TAGS, _article_workload(200, tag_updates=False))
+    d = next(d for d in design.decisions if d.relationship == "article_tag")
+    assert d.choice == "one-way-references" and dict(d.inputs)["left_copied_fields"] == ["label"]
+    (ref,) = design.collection("article").references
+    assert ref.copied_fields == ("tag_ids.label",)
+    rows = {"article": [{"article_id": 1, "title": "t"}], "tag": [{"tag_id": 5, "label": "db"}],
+            "article_tag": [{"article_id": 1, "tag_id": 5}]}
+    docs = rows_to_documents(design, rows)
+    assert docs["article"][0]["tag_ids"] == [{"tag_id": 5, "label": "db"}]
+    assert documents_to_rows(design, docs) == rows
+
+
+@pytest.mark.parametrize("rows, updates", [(1_000_000, False), (200, True)])
+def test_large_or_updated_many_to_many_side_is_not_copied(rows: float, updates: bool) -> None:
+    _, _, design = design_for(ARTICLE_TAGS, _article_workload(rows, tag_updates=updates))
+    (ref,) = design.collection("article").references
+    assert ref.copied_fields == () and ref.style == "one-way"

@@ -17,7 +17,7 @@ from translator.diagnostics import Severity
 from translator.strategies import rows_for, schemas, workloads
 from translator.targets.mongodb import TARGET, DocumentMappingError, document_errors, documents_to_rows, rows_to_documents
 from translator.workload.model import (
-    AccessPattern, AttributeRef, Direction, OrderTerm, RelationshipStats, Statistics, Workload,
+    AccessPattern, AttributeRef, Direction, EntityStats, OrderTerm, RelationshipStats, Statistics, Workload,
 )
 
 
@@ -43,7 +43,8 @@ def cases(draw: Any) -> tuple[Any, Any, Any, str]:
                                        rate=draw(st.floats(1.0, 1000.0))))
         top = draw(st.sampled_from([5.0, 50.0, 500.0, 5.0e4, 5.0e7]))
         fanouts[f"{rel.from_entity}.{rel.from_attributes[-1]}"] = RelationshipStats(avg=min(2.0, top), p99=top, max=top)
-    workload = Workload(base.access_patterns + tuple(extra), Statistics(relationships=fanouts))
+    sizes = {e.key: EntityStats(rows=draw(st.sampled_from([100.0, 1.0e6]))) for e in schema.entities}  # small ones get copied
+    workload = Workload(base.access_patterns + tuple(extra), Statistics(entities=sizes, relationships=fanouts))
     return schema, rows, workload, draw(st.sampled_from(["binData", "string"]))
 
 

@@ -37,6 +37,7 @@ class JunctionPlan:
     link: ManyToMany
     holders: tuple[str, ...]
     extras: tuple[str, ...] = ()  # junction attributes carried in the first holder's array elements
+    copies: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (side, other side's attributes copied into elements)
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,26 @@ def _junction(schema: Schema, facts: Facts, stats: StatsView, mapping: MongoMapp
         choice, rule = "one-way-references", "many-to-many-read-one-way"
         reason = (f"only {holder} is read with the other side, with a bounded number of links: {holder} holds "
                   f"an array of ids; the junction {link.junction} becomes this array")
+    copies = []
+    for side in holders:
+        via, other = (link.left, link.right) if side == "left" else (link.right, link.left)
+        other_stats = stats.entity(other.to_entity)
+        if other_stats.assumed or other_stats.rows > mapping.rules.copy_max_rows or facts.updates(other.to_entity)[0] > 0:
+            continue
+        fields = _extended_fields(schema.entity(other.to_entity), other, schema, mapping.rules.extended_reference_max_fields)
+        if fields:
+            copies.append((side, fields))
+            reason += (f"; {other.to_entity} is small ({other_stats.rows:g} rows) and never updated, so {via.to_entity}'s "
+                       f"array elements also copy its {', '.join(fields)}")
+            inputs[f"{side}_copied_fields"] = list(fields)
+            inputs[f"{side}_other_rows"] = other_stats.rows
+    inputs["copy_max_rows"] = mapping.rules.copy_max_rows
     if extras:
         holder = inputs[holders[0]]
         reason += f"; its own attributes ({', '.join(extras)}) ride along in the elements of {holder}'s array"
         inputs["carried_attributes"] = list(extras)
     return (Decision(link.junction, choice, rule, reason, tuple(inputs.items()), tuple(dict.fromkeys(assumed)),
-                     parent=None, child=link.junction), JunctionPlan(link, tuple(holders), extras))
+                     parent=None, child=link.junction), JunctionPlan(link, tuple(holders), extras, tuple(copies)))
 
 
 def _extended_fields(parent: Entity, rel: Relationship, schema: Schema, limit: int) -> tuple[str, ...]:

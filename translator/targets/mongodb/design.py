@@ -93,7 +93,8 @@ def _references(layout: Layout, plan: Plan, node: Node) -> list[Reference]:
                                  "extended" if rel in extended else "parent-id", paths,
                                  tuple(f"{prefix}{copy.field}.{fm.field}" for fm in copy.fields) if copy else ()))
         for arr in n.id_arrays:
-            out.append(Reference(prefix + arr.field, arr.to_collection, arr.rel.name, arr.style, arr.value_fields))
+            out.append(Reference(prefix + arr.field, arr.to_collection, arr.rel.name, arr.style, arr.value_fields,
+                                 tuple(f"{prefix}{arr.field}.{c.field}" for c in arr.copies)))
     return out
 
 

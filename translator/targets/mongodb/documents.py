@@ -85,7 +85,17 @@ def rows_to_documents(design: Any, rows: Mapping[str, Iterable[Row]]) -> dict[st
             if arr.restores:
                 placed[arr.source].add(i)
             values = [encode_value(src.get(a), fm.type, ctx) for a, fm in zip(arr.value_attributes, arr.value_types)]
-            out.append(values[0] if len(values) == 1 else dict(zip(arr.value_fields, values)))
+            if arr.scalar:
+                out.append(values[0])
+                continue
+            element = dict(zip(arr.value_fields, values))
+            target, target_attrs = arr.target
+            keys = tuple(src.get(a) for a in arr.value_attributes[: len(target_attrs)])
+            found = index.lookup(target, target_attrs, keys) if arr.copies else []
+            if found:
+                other = data[target][found[0]]
+                element.update({fm.field: encode_value(other.get(fm.attribute), fm.type, ctx) for fm in arr.copies})
+            out.append(element)
         return out
 
     def copy(cp: Copy, row: Row) -> Any:
@@ -164,7 +174,7 @@ def documents_to_rows(design: Any, documents: Mapping[str, Iterable[Mapping[str,
             if not arr.restores:
                 continue
             for element in doc.get(arr.field) or []:
-                values = [element] if len(arr.value_attributes) == 1 else [element.get(f) for f in arr.value_fields]
+                values = [element] if arr.scalar else [element.get(f) for f in arr.value_fields]
                 junction = {s: row.get(o) for s, o in zip(arr.match_source, arr.match_own)}
                 for a, fm, v in zip(arr.value_attributes, arr.value_types, values):
                     junction[a] = decode_value(v, fm.type, ctx)

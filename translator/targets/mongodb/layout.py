@@ -6,7 +6,7 @@ the indexes and the size estimates all walk, so they can never disagree about a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
 from translator.diagnostics import DiagnosticSink
@@ -56,6 +56,12 @@ class IdArray:
     to_collection: str
     restores: bool = False
     target: tuple[str, tuple[str, ...]] = ("", ())  # (entity, attributes) the first values point at
+    copies: tuple["FieldMap", ...] = ()  # fields of the target entity copied into each element (derived)
+
+    @property
+    def scalar(self) -> bool:
+        """Elements are bare key values (one key field, nothing carried or copied), else objects."""
+        return len(self.value_fields) == 1 and not self.copies
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,10 +227,17 @@ def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_represe
                 style = "two-way" if len(jp.holders) == 2 else "one-way"
                 restores = side == jp.holders[0]
                 carried = jp.extras if restores else ()
-                id_arrays.append(_ids(name, style, via_rel, junction.key, via_rel.from_attributes, via_rel.to_attributes,
-                                      (*other.from_attributes, *carried), junction, home_collection(other_entity.key),
-                                      restores, value_names=(*other.to_attributes, *carried),
-                                      target=(other_entity.key, other.to_attributes)))
+                copied = set(dict(jp.copies).get(side, ()))
+                arr = _ids(name, style, via_rel, junction.key, via_rel.from_attributes, via_rel.to_attributes,
+                           (*other.from_attributes, *carried), junction, home_collection(other_entity.key),
+                           restores, value_names=(*other.to_attributes, *carried),
+                           target=(other_entity.key, other.to_attributes))
+                if copied:
+                    taken = _Names(mapping, arr.value_fields)
+                    arr = replace(arr, copies=tuple(replace(fm, field=taken.claim(fm.attribute), nullable=True)
+                                                    for fm in fieldmaps(other_entity, _Names(mapping), set(), id_field=False)
+                                                    if fm.attribute in copied))
+                id_arrays.append(arr)
         copies = []
         for rel, limit, order, _pattern in plan.subsets:
             if rel.to_entity == entity.key:

@@ -22,6 +22,7 @@ _RULE_KEYS = {
     "document_budget_fraction": (int, float),
     "extended_reference_max_fields": int,
     "subset_max_items": int,
+    "copy_max_rows": int,
 }
 _LIMIT_KEYS = ("decimal128_digits", "max_document_bytes", "max_namespace_bytes", "max_index_keys")
 
@@ -42,6 +43,7 @@ class Rules:
     document_budget_fraction: float
     extended_reference_max_fields: int
     subset_max_items: int
+    copy_max_rows: int
 
 
 @dataclass(frozen=True)

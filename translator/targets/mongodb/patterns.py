@@ -38,7 +38,7 @@ def _with(layout: Layout, plan: Plan, pattern: AccessPattern) -> tuple[list[str]
         if arrays and (len(arrays[0].value_fields) == 1 or rel is None):
             arr = arrays[0]
             prefix = f"{node.path}." if node.path else ""
-            local = prefix + (arr.field if len(arr.value_fields) == 1 else f"{arr.field}.{arr.value_fields[0]}")
+            local = prefix + (arr.field if arr.scalar else f"{arr.field}.{arr.value_fields[0]}")
             target_entity, target_attrs = arr.target
             foreign = layout.path_of(target_entity, target_attrs[0]) if target_entity in layout.nodes else target_attrs[0]
             lookups.append({"from": arr.to_collection, "localField": local, "foreignField": foreign, "as": other})

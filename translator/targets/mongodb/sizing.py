@@ -126,9 +126,9 @@ def size_documents(layout: Layout, stats: StatsView, fanout_of: Any) -> dict[str
             edges.append(EdgeSize(link.rel, count, added))
             edges.extend(child_edges)
         for arr in node.id_arrays:
-            element = value_bytes(encode_value(sample_value(arr.value_types[0].type), arr.value_types[0].type, ctx)) \
-                if len(arr.value_types) == 1 else value_bytes({f: encode_value(sample_value(fm.type), fm.type, ctx)
-                                                              for f, fm in zip(arr.value_fields, arr.value_types)})
+            sample = {f: encode_value(sample_value(fm.type), fm.type, ctx)
+                      for f, fm in (*zip(arr.value_fields, arr.value_types), *((c.field, c) for c in arr.copies))}
+            element = value_bytes(next(iter(sample.values())) if arr.scalar else sample)
             size += field_bytes(arr.field, array_bytes(int(fanout_of(arr.rel)), element))
         for cp in node.copies:
             body = own(cp.source, cp.fields)

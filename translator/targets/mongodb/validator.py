@@ -54,11 +54,12 @@ def _object(fields: list[tuple[str, dict[str, Any], bool]]) -> dict[str, Any]:
 
 
 def _id_array(arr: IdArray, layout: Layout) -> dict[str, Any]:
-    if len(arr.value_types) == 1:
+    if arr.scalar:
         items = _scalar_schema(arr.value_types[0], layout, nullable=False)
     else:
         items = _object([(name, _scalar_schema(fm, layout), not fm.nullable)
-                         for name, fm in zip(arr.value_fields, arr.value_types)])
+                         for name, fm in zip(arr.value_fields, arr.value_types)]
+                        + [(fm.field, _scalar_schema(fm, layout), False) for fm in arr.copies])
     return {"bsonType": "array", "items": items, "description": f"ids in {arr.to_collection} ({arr.style}, {arr.rel.name})"}
 
 
