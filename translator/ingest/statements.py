@@ -137,6 +137,8 @@ def _split_tokens(tokens: list[Token], optional_semicolons: bool = False) -> Ite
         yield current
 
 
+#: a permanent table created inside a client block (temporary tables belong to the routine that runs)
+_HIDDEN_TABLE = re.compile(r"^[ \t]*CREATE[ \t]+TABLE[ \t]+(?!#)", re.I | re.M)
 #: dialects whose statements need no `;` inside a batch
 OPTIONAL_SEMICOLONS = frozenset({"tsql"})
 #: ALTER TABLE text that may change what the IR holds; any other ALTER (OWNER TO, NOCHECK, ATTACH ...) is noise
@@ -190,7 +192,9 @@ class _Reader:
         if chunk.block or (self.dialect == "tsql" and ROUTINE.match(head)):
             kind = classify(head)
             if kind not in DDL_KIND_NAMES:
-                self.skip(kind, head, chunk.line + tokens[0].line - 1, chunk.text)
+                line = chunk.line + tokens[0].line - 1
+                self.skip(kind, head, line, chunk.text)
+                self.warn_hidden_tables(chunk, line)
                 return
         for piece in _split_tokens(tokens, self.dialect in OPTIONAL_SEMICOLONS):
             yield from self.read_statement(piece, chunk)
@@ -209,6 +213,14 @@ class _Reader:
                 for statement_tokens in _split_tokens(tokens):
                     yield from self.read_statement(statement_tokens, Chunk(piece, line))
             line += piece.count("\n") + 1
+
+    def warn_hidden_tables(self, chunk: Chunk, line: int) -> None:
+        """A block the client runs as one unit (PL/SQL, a procedure) may hold CREATE TABLE lines: say so."""
+        for match in _HIDDEN_TABLE.finditer(chunk.text):
+            table_line = chunk.line + chunk.text.count("\n", 0, match.start())
+            self.sink.warning("table-in-skipped-block", f"a CREATE TABLE inside the block starting at line {line} is not "
+                              "read: the client runs the block as one unit (a routine or PL/SQL block)",
+                              lost="this table", **self.where(table_line, chunk.text[match.start():]))
 
     def skip(self, kind: str, head: str, line: int, text: str) -> None:
         if kind == "view":
