@@ -137,51 +137,128 @@ def murmur3_varlen(flat, offsets):
     return out
 
 
+@njit(inline="always", cache=True)
+def _shl(v, s):
+    return v << np.uint64(s) if s < 64 else np.uint64(0)
+
+
+@njit(inline="always", cache=True)
+def _shr(v, s):
+    return v >> np.uint64(s) if s < 64 else np.uint64(0)
+
+
+@njit(inline="always", cache=True)
+def _mix_block(h1, h2, k1, k2):
+    k1 *= _C1
+    k1 = _rotl(k1, 31)
+    k1 *= _C2
+    h1 ^= k1
+    h1 = _rotl(h1, 27)
+    h1 += h2
+    h1 = h1 * _FIVE + _ADD1
+    k2 *= _C2
+    k2 = _rotl(k2, 33)
+    k2 *= _C1
+    h2 ^= k2
+    h2 = _rotl(h2, 31)
+    h2 += h1
+    h2 = h2 * _FIVE + _ADD2
+    return h1, h2
+
+
 @njit(parallel=True, cache=True)
 def murmur3_columns(cols, widths, component_of, composite):
-    """Tokens of keys built in place from int64 columns, without materializing the key bytes.
+    """Tokens of keys built from int64 columns, streamed into the hash without writing key bytes.
 
     cols: (m, n) int64; column c contributes its low `widths[c]` bytes big-endian (4 or 8) to
     component `component_of[c]` (non-decreasing). A composite key wraps each component as
     <uint16 length><bytes><0x00>, the way Cassandra serializes a CompositeType partition key.
+    The key is a list of pieces (<= 8 bytes each, packed little-endian): constants for the length
+    prefixes and terminators, byte-swapped column values between; a 16-byte window collects them and
+    feeds MurmurHash3 block by block.
     """
     m, n = cols.shape
     ncomp = component_of[m - 1] + 1
     comp_len = np.zeros(ncomp, np.int64)
     for c in range(m):
         comp_len[component_of[c]] += widths[c]
-    total = 0
-    for k in range(ncomp):
-        total += comp_len[k] + (3 if composite else 0)
-    # Lay the key out once: where each column's bytes go; the length prefixes and 0x00
-    # terminators of a composite key never change from row to row.
-    template = np.zeros(total, np.uint8)
-    pos_of = np.empty(m, np.int64)
-    pos = 0
+    piece_col = np.full(3 * m, -1, np.int64)
+    piece_const = np.zeros(3 * m, np.uint64)
+    piece_len = np.zeros(3 * m, np.int64)
+    npieces = 0
     prev = -1
     for c in range(m):
         comp = component_of[c]
         if composite and comp != prev:
             if prev >= 0:
-                pos += 1  # the previous component's 0x00 end byte
-            template[pos] = (comp_len[comp] >> 8) & 0xFF
-            template[pos + 1] = comp_len[comp] & 0xFF
-            pos += 2
+                piece_len[npieces] = 1  # the previous component's 0x00 end byte
+                npieces += 1
+            # big-endian uint16 length, packed little-endian: high byte first in the stream
+            piece_const[npieces] = np.uint64((comp_len[comp] >> 8) & 0xFF) | (np.uint64(comp_len[comp] & 0xFF) << np.uint64(8))
+            piece_len[npieces] = 2
+            npieces += 1
             prev = comp
-        pos_of[c] = pos
-        pos += widths[c]
+        piece_col[npieces] = c
+        piece_len[npieces] = widths[c]
+        npieces += 1
+    if composite:
+        piece_len[npieces] = 1
+        npieces += 1
+    total = 0
+    for k in range(npieces):
+        total += piece_len[k]
     out = np.empty(n, np.int64)
-    nblk = min(n, 256) if n > 0 else 0
-    for b in prange(nblk):
-        buf = template.copy()  # one scratch buffer per block of rows, not per row
-        for i in range(b * n // nblk, (b + 1) * n // nblk):
-            for c in range(m):
-                v = np.uint64(cols[c, i])
-                w = widths[c]
-                p0 = pos_of[c]
-                for j in range(w):
-                    buf[p0 + j] = (v >> np.uint64(8 * (w - 1 - j))) & np.uint64(0xFF)
-            out[i] = _hash_span(buf, 0, total)
+    for i in prange(n):
+        h1 = np.uint64(0)
+        h2 = np.uint64(0)
+        lo = np.uint64(0)
+        hi = np.uint64(0)
+        fill = 0
+        for k in range(npieces):
+            ln = piece_len[k]
+            c = piece_col[k]
+            if c >= 0:
+                v = _bswap64(np.uint64(cols[c, i]) << np.uint64(64 - 8 * ln))
+            else:
+                v = piece_const[k]
+            spill = np.uint64(0)
+            if fill < 8:
+                lo |= _shl(v, 8 * fill)
+                if fill > 0:
+                    hi |= _shr(v, 64 - 8 * fill)
+                if fill + ln > 16:
+                    spill = _shr(v, 8 * (16 - fill))
+            else:
+                hi |= _shl(v, 8 * (fill - 8))
+                if fill + ln > 16:
+                    spill = _shr(v, 8 * (16 - fill))
+            fill += ln
+            if fill >= 16:
+                h1, h2 = _mix_block(h1, h2, lo, hi)
+                lo = spill
+                hi = np.uint64(0)
+                fill -= 16
+        if fill > 8:
+            k2 = _sign_fill(hi)
+            k2 *= _C2
+            k2 = _rotl(k2, 33)
+            k2 *= _C1
+            h2 ^= k2
+        if fill > 0:
+            k1 = _sign_fill(lo)
+            k1 *= _C1
+            k1 = _rotl(k1, 31)
+            k1 *= _C2
+            h1 ^= k1
+        h1 ^= np.uint64(total)
+        h2 ^= np.uint64(total)
+        h1 += h2
+        h2 += h1
+        h1 = _fmix(h1)
+        h2 = _fmix(h2)
+        h1 += h2
+        token = np.int64(h1)
+        out[i] = token if token != _MIN_LONG else _MAX_LONG
     return out
 
 

@@ -185,3 +185,27 @@ def test_mongodb_uuid_is_bindata_subtype_4():
     doc = bson.encode({"": bson.Binary.from_uuid(u)})
     digest = hashlib.md5(struct.pack("<ii", 0, 30) + doc[6:-1]).digest()
     assert mongodb_hash([u])[0] == struct.unpack("<q", digest[:8])[0]
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from([4, 8]), st.booleans()), min_size=1, max_size=5),
+    st.booleans(),
+    st.lists(INT64, min_size=5, max_size=5),
+)
+def test_column_kernel_any_layout(layout, composite, seeds):
+    # layout: (width, starts a new component?) per column; values drawn per column from the seeds.
+    widths = [w for w, _ in layout]
+    comp, k = [], 0
+    for i, (_, new) in enumerate(layout):
+        k += 1 if (new and i > 0) else 0
+        comp.append(k)
+    rng = np.random.default_rng(abs(seeds[0]) % 2**32)
+    cols = rng.integers(-(2**63), 2**63 - 1, (len(layout), 4), dtype=np.int64)
+    got = murmur3_columns(cols, np.array(widths), np.array(comp), composite)
+    for i in range(cols.shape[1]):
+        parts: dict[int, bytes] = {}
+        for c, (w, k) in enumerate(zip(widths, comp)):
+            v = int(cols[c, i]) & ((1 << (8 * w)) - 1)
+            parts[k] = parts.get(k, b"") + v.to_bytes(w, "big")
+        raw = b"".join(len(p).to_bytes(2, "big") + p + b"\x00" for p in parts.values()) if composite else b"".join(parts.values())
+        assert got[i] == Murmur3Token.hash_fn(raw)
