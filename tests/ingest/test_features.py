@@ -191,3 +191,13 @@ def test_skipped_statements_are_info_diagnostics():
 def test_source_type_is_the_text_as_written(dialect, column, written):
     [attribute] = ok(f"CREATE TABLE t ({column});", dialect).entity("t").attributes
     assert attribute.source_type == written
+
+
+def test_like_and_inherits_copy_columns():
+    my = ok("CREATE TABLE a (id int PRIMARY KEY, code varchar(5), UNIQUE KEY u (code));\nCREATE TABLE b LIKE a;", "mysql")
+    b = my.entity("b")
+    assert (b.attribute_names, b.primary_key, b.unique_keys) == (("id", "code"), ("id",), (("code",),))
+    pg = ok("CREATE TABLE a (id int, name text);\nCREATE TABLE b (x int, LIKE a, y int);\n"
+            "CREATE TABLE c (z int) INHERITS (a);", "postgres")
+    assert pg.entity("b").attribute_names == ("x", "id", "name", "y")
+    assert pg.entity("c").attribute_names == ("id", "name", "z")

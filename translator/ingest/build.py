@@ -6,6 +6,7 @@ One handler per statement kind (`HANDLERS`), one per column constraint and table
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from sqlglot import exp
@@ -84,6 +85,8 @@ class SchemaBuilder:
                 self.column(table, element, statement)
             elif isinstance(element, exp.Identifier):  # SQLite allows a bare column name with no type
                 self.column(table, exp.ColumnDef(this=element), statement)
+            elif isinstance(element, exp.LikeProperty):  # PostgreSQL `(LIKE other ...)`: its columns, here
+                self.copy_from(table, table_ref(element.this), statement, keys=False)
             else:
                 self.table_element(table, element, statement, None)
         for prop in (create.args.get("properties").expressions if create.args.get("properties") else ()):
@@ -93,6 +96,13 @@ class SchemaBuilder:
                 table.comment = prop.this.name
             elif isinstance(prop, exp.PartitionedOfProperty):
                 table.partition_of = table_ref(prop.this)
+            elif isinstance(prop, exp.LikeProperty):  # MySQL `CREATE TABLE b LIKE a`: columns, keys and indexes
+                self.copy_from(table, table_ref(prop.this), statement, keys=True)
+            elif isinstance(prop, exp.InheritsProperty):  # PostgreSQL: parents' columns come first
+                own, table.columns = table.columns, []
+                for parent in prop.expressions:
+                    self.copy_from(table, table_ref(parent), statement, keys=False)
+                table.columns.extend(own)
         if create.args.get("expression") is not None and not table.columns:
             self.sink.warning("create-table-as", f"CREATE TABLE {table.key} AS SELECT: columns come from a query and are not known",
                               lost="the column list", **self.where(statement))
@@ -119,6 +129,18 @@ class SchemaBuilder:
             handler = COLUMN_CONSTRAINTS.get(type(kind))
             if handler is not None:
                 handler(self, table, column, kind, statement, name_of(constraint.this))
+
+    def copy_from(self, table: TableDraft, ref: tuple[str | None, str], statement: Statement, *, keys: bool) -> None:
+        source = self.find_table(ref)
+        if source is None:
+            self.sink.warning("unknown-table", f"{table.key} copies the columns of {'.'.join(p for p in ref if p)}, which is "
+                              "not created before it in the input", lost="those columns", **self.where(statement))
+            return
+        table.columns.extend(replace(c) for c in source.columns)
+        if keys:
+            table.primary_key = table.primary_key or source.primary_key
+            table.unique_keys.extend(k for k in source.unique_keys if k not in table.unique_keys)
+            table.indexes.extend(source.indexes)
 
     @staticmethod
     def written_type(node: exp.ColumnDef, statement: Statement) -> str | None:

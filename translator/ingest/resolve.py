@@ -3,6 +3,8 @@ referenced primary keys, derive cardinality and optionality, freeze everything i
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from translator.diagnostics import DiagnosticSink
 from translator.ingest.build import SchemaBuilder
 from translator.ingest.model import ForeignKeyDraft, TableDraft, fold
@@ -40,7 +42,7 @@ def _inherit_partitions(builder: SchemaBuilder, sink: DiagnosticSink) -> None:
             sink.warning("unknown-table", f"{table.key} is a partition of {'.'.join(p for p in table.partition_of if p)}, "
                          "which is not in the input", file=table.file, line=table.line, lost="its columns")
             continue
-        table.columns = [type(c)(**{f: getattr(c, f) for f in c.__slots__}) for c in parent.columns]
+        table.columns = [replace(c) for c in parent.columns]
         table.primary_key = table.primary_key or parent.primary_key
 
 
