@@ -78,7 +78,8 @@ def _partial(layout: Layout, entity: str, attrs: tuple[str, ...], paths: list[st
         a = ent.attribute(attr)
         if a.nullable:
             rule = layout.mapping.rule_for(a.type, layout.uuid_representation)
-            out.append((path, {"$type": rule.bson_type} if rule.bson_type else {"$exists": True, "$ne": None}))
+            # partialFilterExpression allows $type but not $ne: an untyped (json) column can only ask $exists
+            out.append((path, {"$type": rule.bson_type} if rule.bson_type else {"$exists": True}))
     return tuple(out)
 
 
