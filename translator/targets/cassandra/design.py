@@ -106,8 +106,8 @@ def _table(spec: Spec, schema: Schema, stats: StatsView, sink: DiagnosticSink, t
             key = ",".join(a for a in _hash_key(spec))
             column = _free(r.bucket_column, used)
             bucketing = Bucketing("hash", column, count=buckets, attribute=key, decision=decision,
-                                  query=f"{quote(column)} IN ({', '.join(map(str, range(buckets)))}): every bucket is read "
-                                        "and the client merges them in clustering order")
+                                  query=f"{_bucket_list(column, buckets)}: every bucket (0..{buckets - 1}) is read and the "
+                                        "client merges them in clustering order")
         if bucketing.kind != "single":
             sink.warning("cassandra-partition-bucketed", f"table for {', '.join(spec.serves)}: worst partition "
                          f"({first.rows_max:,.0f} rows, {first.bytes_max:,.0f} bytes) exceeds the "
@@ -129,6 +129,13 @@ def _table(spec: Spec, schema: Schema, stats: StatsView, sink: DiagnosticSink, t
                   tuple(columns), tuple((p.key, rel.name) for p, rel in spec.parents.values()), cols.children, final,
                   first if bucketing and bucketing.kind != "single" else None, bucketing, tuple(decisions))
     return table, cols.udts
+
+
+def _bucket_list(column: str, buckets: int) -> str:
+    """`IN (0, 1, ...)` for a few buckets; past 16 a bound list (`IN ?`) keeps the statement short."""
+    if buckets <= 16:
+        return f"{quote(column)} IN ({', '.join(map(str, range(buckets)))})"
+    return f"{quote(column)} IN ?"
 
 
 def _free(wanted: str, used: set[str]) -> str:
@@ -154,7 +161,7 @@ def _query(table: Table, pattern, keyspace: str) -> tuple[str, str]:
             if bucket.kind == "single":
                 where.append(f"{quote(column)} = 0")
             elif bucket.kind == "hash":
-                where.append(f"{quote(column)} IN ({', '.join(map(str, range(bucket.count or 1)))})")
+                where.append(_bucket_list(column, bucket.count or 1))
                 partitions = "in-buckets"
             else:
                 where.append(f"{quote(column)} IN ?")

@@ -18,6 +18,7 @@ from translator.types import CanonicalType, TypeKind
 __all__ = ["CassandraRules", "rules", "cql_type"]
 
 _FILE = "mappings/cassandra.toml"
+_CALL = re.compile(r"([a-z_][a-z0-9_]*)\s*\(")
 _NUMBER_SECTIONS = {
     "thresholds": ("max_partition_bytes", "max_partition_rows", "max_partition_cells", "write_amplification",
                    "bucket_headroom", "udt_max_children"),
@@ -30,7 +31,7 @@ class CassandraRules:
     """Everything `mappings/cassandra.toml` says, validated."""
 
     types: dict[str, Any]
-    time_based_defaults: tuple[str, ...]
+    time_based_functions: frozenset[str]
     reserved: frozenset[str]
     max_table_name: int
     unquoted_pattern: re.Pattern[str]
@@ -75,7 +76,7 @@ def rules() -> CassandraRules:
         raise MappingError(f"{_FILE}: [time_buckets] must map bucket names to positive day counts")
     return CassandraRules(
         types=types,
-        time_based_defaults=tuple(s.lower() for s in _require(data, "timeuuid").get("time_based_defaults", ())),
+        time_based_functions=frozenset(s.lower() for s in _require(data, "timeuuid").get("time_based_functions", ())),
         reserved=frozenset(w.lower() for w in names.get("reserved", ())),
         max_table_name=int(names.get("max_table_name", 48)),
         unquoted_pattern=re.compile(names.get("unquoted_pattern", r"^[a-z][a-z0-9_]*$")),
@@ -98,7 +99,7 @@ def cql_type(type_: CanonicalType, *, in_key: bool = False, default: str | None 
     if kind in (TypeKind.INTEGER, TypeKind.FLOAT):
         widths = table[str(kind)]
         return str(widths.get(str(type_.bits), widths["default"]))
-    if kind is TypeKind.UUID and default and any(g in default.lower() for g in rules().time_based_defaults):
+    if kind is TypeKind.UUID and default and set(_CALL.findall(default.lower())) & rules().time_based_functions:
         return "timeuuid"
     return str(table[str(kind)])
 

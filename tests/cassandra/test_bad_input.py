@@ -1,0 +1,84 @@
+"""Bad input: a one-line message naming the pattern (library) and exit 2 without a traceback (CLI)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from translator.cli import main
+from translator.errors import DesignError, PolyschemaError
+from translator.targets.cassandra import TARGET, parse_replication
+from translator.workload.model import AccessPattern, Workload
+
+from tests.cassandra.schema_builders import read, ref, sensor_schema, sensor_statistics
+from tests.conftest import SAMPLES
+
+
+def _design(*patterns: AccessPattern, **options):
+    return TARGET.design(sensor_schema(), Workload(patterns, sensor_statistics()), **options)
+
+
+def test_two_range_attributes_name_the_pattern():
+    pattern = AccessPattern(id="Q9", entity="measurements", equality=(ref("measurements", "sensor_id"),),
+                            range=(ref("measurements", "ts"), ref("measurements", "value")))  # type: ignore[arg-type]
+    with pytest.raises(DesignError, match=r"pattern Q9: 2 range attributes") as info:
+        _design(pattern)
+    assert "\n" not in str(info.value)
+
+
+def test_order_by_after_range_on_another_column():
+    with pytest.raises(DesignError, match=r"pattern Q8: order_by value cannot be served after a range on ts"):
+        _design(read("Q8", "measurements", equality=("sensor_id",), range_="ts", order=(("value", "desc"),)))
+
+
+def test_unknown_attribute_names_pattern_and_attribute():
+    with pytest.raises(DesignError, match=r"pattern Q7: unknown attribute measurements.speed"):
+        _design(read("Q7", "measurements", equality=("speed",)))
+
+
+def test_with_unrelated_entity():
+    with pytest.raises(DesignError, match=r"pattern Q6: networks in with is not related to measurements"):
+        _design(read("Q6", "measurements", equality=("sensor_id",), with_=("networks",)))
+
+
+@pytest.mark.parametrize("text", ["dc1", "dc1:0", "dc1:3,", "dc1:3,dc1:2", "dc 1:3", ":3", "dc1:x"])
+def test_bad_replication(text):
+    with pytest.raises(PolyschemaError, match=r"^--replication .* is invalid|names data center"):
+        parse_replication(text)
+
+
+def test_replication_forms():
+    assert parse_replication(None) == (("dc1", 3),)
+    assert parse_replication(" DC1:3, DC2:2 ") == (("DC1", 3), ("DC2", 2))
+
+
+def test_bad_keyspace():
+    with pytest.raises(DesignError, match=r"--keyspace 'my shop' is invalid"):
+        _design(read("Q1", "networks", order=(("name", "asc"),)), keyspace="my shop")
+
+
+def _cli(tmp_path, workload_text: str | None, *extra: str):
+    args = ["translate", str(SAMPLES / "ecommerce.sql"), "--to", "cassandra", *extra]
+    if workload_text is not None:
+        path = tmp_path / "w.yaml"
+        path.write_text(workload_text)
+        args += ["--workload", str(path)]
+    return CliRunner().invoke(main, args)
+
+
+def test_cli_bad_replication_exits_2(tmp_path):
+    result = _cli(tmp_path, None, "--replication", "dc1=3")
+    assert result.exit_code == 2 and "--replication 'dc1=3' is invalid" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("pattern, needle", [
+    ("{id: QX, entity: orders, equality: [customer_id], range: [order_date, total]}", "access_patterns[0]"),
+    ("{id: QY, entity: orders, equality: [customer_id], range: [order_date], order_by: [total desc]}", "QY"),
+    ("{id: QZ, entity: orders, equality: [no_such_column]}", "no_such_column"),
+])
+def test_cli_bad_patterns_exit_2(tmp_path, pattern, needle):
+    result = _cli(tmp_path, f"version: 1\naccess_patterns:\n  - {pattern}\n")
+    assert result.exit_code == 2, result.output
+    assert needle in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
