@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import SAMPLES
 from translator.cli import main
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 BASE = ["simulate", "--tenants", "200", "--rows", "20000", "--seed", "3"]
 
