@@ -119,3 +119,18 @@ def test_tsql_if_wrapped_create_table():
     schema = clean(text, "tsql")
     assert tables(schema) == ["x", "y"]
     assert schema.relationships[0].to_entity == "x"
+
+
+def test_mysql_client_words_inside_a_statement_are_columns():
+    text = "source a.sql\nCREATE TABLE t (\n  id int,\nsource varchar(20),\ndelimiter char(1)\n);\nsource b.sql\n"
+    schema = clean(text, "mysql")
+    assert schema.entity("t").attribute_names == ("id", "source", "delimiter")
+    assert [d.lost for d in schema.diagnostics if d.code == "client-command"] == [None]
+    assert [(d.subject, d.line) for d in schema.diagnostics if d.code == "client-command"] == [("source", 1)]
+
+
+def test_comment_lines_do_not_open_a_statement():
+    text = "# a mysql comment\n/* block */\n-- dashes\nDELIMITER ;;\nCREATE PROCEDURE p() BEGIN SELECT 1; END;;\nDELIMITER ;\nCREATE TABLE t (id int);\n"
+    schema = clean(text, "mysql")
+    assert tables(schema) == ["t"]
+    assert [d.line for d in schema.diagnostics if d.subject == "routine"] == [5]

@@ -109,8 +109,10 @@ class _Comments:
         return before
 
 
-def _code_of(line: str) -> str:
-    return line.split("--", 1)[0].strip()
+def _code_of(line: str, hash_comments: bool = False) -> str:
+    """The SQL on a line without its comments (`/* */` pieces, `--` tails, and `#` tails for MySQL)."""
+    line = re.sub(r"/\*.*?\*/", " ", line).split("/*", 1)[0].split("--", 1)[0]
+    return (line.split("#", 1)[0] if hash_comments else line).strip()
 
 
 # ---------------------------------------------------------------- T-SQL (sqlcmd)
@@ -219,9 +221,13 @@ def split_mysql(text: str) -> ScriptSplit:
         removed.add("/*!5xxxx MySQL 5.7+ conditional comment (skipped, as MariaDB does)", line)
     comments = _Comments()
     delimiter = ";"
+    # The mysql client reads its own commands only at the start of a statement, never inside one
+    # (a column may well be called `source` or `delimiter`).
+    in_statement = False
     for number, line in enumerate(_lines(text), start=1):
         in_comment = comments.starts_inside(line)
-        match = None if in_comment else _DELIMITER.match(line)
+        between = not in_comment and not in_statement
+        match = _DELIMITER.match(line) if between else None
         if match:
             if any(part.strip() for part in current):
                 chunks.append(Chunk(_join(current), start, block=delimiter != ";"))
@@ -229,7 +235,7 @@ def split_mysql(text: str) -> ScriptSplit:
             delimiter = match.group(1)
             removed.add("DELIMITER", number)
             continue
-        if not in_comment and _SOURCE.match(line):
+        if between and _SOURCE.match(line):
             removed.add("source", number)
             current.append("")
             continue
@@ -237,9 +243,12 @@ def split_mysql(text: str) -> ScriptSplit:
             # One client-side statement (a procedure or trigger body) ends here.
             current.append(line.rstrip()[: -len(delimiter)])
             chunks.append(Chunk(_join(current), start, block=True))
-            current, start = [], number + 1
+            current, start, in_statement = [], number + 1, False
             continue
         current.append(line)
+        code = _code_of(line, hash_comments=True)
+        if not in_comment and code:
+            in_statement = not code.endswith(delimiter)
     chunks.append(Chunk(_join(current), start, block=delimiter != ";"))
     return ScriptSplit(tuple(c for c in chunks if c.text.strip()), removed.as_dict())
 
