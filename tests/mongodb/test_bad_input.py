@@ -9,7 +9,7 @@ from tests.conftest import SAMPLES
 from tests.mongodb.cases import decision, design_for
 from translator.cli import main
 from translator.diagnostics import Severity
-from translator.errors import MappingError
+from translator.errors import DesignError, MappingError
 from translator.targets.mongodb import TARGET
 from translator.targets.mongodb.mapping import parse_mapping
 
@@ -104,7 +104,7 @@ def test_workload_naming_unknown_entity_exits_2(tmp_path) -> None:
 def test_design_arguments_are_checked_early() -> None:
     from translator.ir import Schema
 
-    with pytest.raises(ValueError, match="uuid_representation='hex'"):
+    with pytest.raises(DesignError, match="--uuid-representation 'hex'"):
         TARGET.design(Schema(entities=()), __import__("translator.workload", fromlist=["x"]).default_workload(Schema(entities=())),
                       uuid_representation="hex")
     with pytest.raises(TypeError, match="workload="):
@@ -132,3 +132,9 @@ def test_unique_expression_index_is_skipped_with_a_warning_not_a_crash() -> None
     warning = next(d for d in design.diagnostics if d.code == "mongodb-unique-expression-skipped")
     assert warning.severity is Severity.WARNING and "editor" in warning.message and warning.lost
     assert all(not i.unique for i in design.collection("editor").indexes)
+
+
+def test_bad_database_option_is_a_usage_error_on_the_cli() -> None:
+    result = CliRunner().invoke(main, ["translate", str(SAMPLES / "ecommerce.sql"), "--to", "mongodb",
+                                       "--database", "my.db", "--format", "mongosh"])
+    assert result.exit_code == 2 and "--database 'my.db'" in result.output and "Traceback" not in result.output

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from translator.diagnostics import DiagnosticSink
+from translator.errors import DesignError
 from translator.ir import Schema
 from translator.targets.mongodb.decide import Plan, _children_bound, decide
 from translator.targets.mongodb.indexes import index_name, plan_indexes
@@ -29,10 +30,12 @@ def _check_args(schema: Any, workload: Any, uuid_representation: Any, database: 
     if not isinstance(workload, Workload):
         raise TypeError(f"workload={type(workload).__name__} is invalid; pass a translator.workload.Workload "
                         "(translator.workload.default_workload(schema) when there is none)")
+    # Option values come from the command line: a DesignError is a one-line usage error there (exit 2).
     if uuid_representation not in UUID_REPRESENTATIONS:
-        raise ValueError(f"uuid_representation={uuid_representation!r} is invalid; choose one of {list(UUID_REPRESENTATIONS)}")
-    if not isinstance(database, str) or not database or any(c in database for c in '/\\. "$\x00'):
-        raise ValueError(f"database={database!r} is invalid; pass a MongoDB database name without /\\. \"$ or spaces")
+        raise DesignError(f"--uuid-representation {uuid_representation!r} is invalid; choose one of {list(UUID_REPRESENTATIONS)}")
+    if not isinstance(database, str) or not database or len(database) > 63 or any(c in database for c in '/\\. "$\x00'):
+        raise DesignError(f"--database {database!r} is invalid; pass a MongoDB database name (1-63 characters) "
+                          "without /\\. \"$ or spaces")
 
 
 def _layout_within_budget(schema: Schema, workload: Workload, stats: StatsView, mapping: MongoMapping,
