@@ -134,3 +134,10 @@ def test_comment_lines_do_not_open_a_statement():
     schema = clean(text, "mysql")
     assert tables(schema) == ["t"]
     assert [d.line for d in schema.diagnostics if d.subject == "routine"] == [5]
+
+
+def test_sqlite_shell_dot_commands():
+    text = ".mode column\n.read other.sql\nCREATE TABLE t (id INTEGER PRIMARY KEY,\n.5 REAL DEFAULT .5);\n"
+    split = split_script(text, "sqlite")
+    assert split.removed == {".mode": (1, 1), ".read": (1, 2)}
+    assert tables(clean(".headers on\nCREATE TABLE t (id INTEGER PRIMARY KEY);\n", "sqlite")) == ["t"]

@@ -253,6 +253,28 @@ def split_mysql(text: str) -> ScriptSplit:
     return ScriptSplit(tuple(c for c in chunks if c.text.strip()), removed.as_dict())
 
 
+# ---------------------------------------------------------------- SQLite (sqlite3 shell)
+_DOT_COMMAND = re.compile(r"^\s*\.[a-z]+\b", re.I)
+
+
+def split_sqlite(text: str) -> ScriptSplit:
+    """The sqlite3 shell reads `.mode`, `.read x.sql`, ... lines between statements as its own commands."""
+    removed, out = _Removed(), []
+    comments = _Comments()
+    in_statement = False
+    for number, line in enumerate(_lines(text), start=1):
+        in_comment = comments.starts_inside(line)
+        if not in_comment and not in_statement and _DOT_COMMAND.match(line):
+            removed.add(line.split()[0].lower(), number)
+            out.append("")
+            continue
+        out.append(line)
+        code = _code_of(line)
+        if not in_comment and code:
+            in_statement = not code.endswith(";")
+    return ScriptSplit((Chunk(_join(out), 1),), removed.as_dict())
+
+
 def split_plain(text: str) -> ScriptSplit:
     return ScriptSplit((Chunk(text, 1),), {})
 
@@ -263,7 +285,7 @@ SPLITTERS: dict[str, Callable[[str], ScriptSplit]] = {
     "oracle": split_oracle,
     "postgres": split_postgres,
     "mysql": split_mysql,
-    "sqlite": split_postgres,  # the sqlite3 shell's dot-commands are not SQL either; same line rule as psql
+    "sqlite": split_sqlite,
 }
 
 
