@@ -158,7 +158,9 @@ def _relationship(schema: Schema, facts: Facts, stats: StatsView, mapping: Mongo
     rules = mapping.rules
     fan = stats.fanout(rel)
     bound = _children_bound(fan)
-    together, together_ids, together_assumed = facts.together(rel.to_entity, rel.from_entity)
+    with_rate, with_ids, together_assumed = facts.together(rel.to_entity, rel.from_entity)
+    by_key, by_key_ids, _ = facts.children_by_key(rel)
+    together, together_ids = with_rate + by_key, with_ids + by_key_ids
     alone, alone_ids, alone_assumed = facts.alone(rel)
     child = schema.entity(rel.from_entity)
     required = all(not child.attribute(a).nullable for a in rel.from_attributes)
@@ -166,6 +168,7 @@ def _relationship(schema: Schema, facts: Facts, stats: StatsView, mapping: Mongo
         "cardinality": str(rel.cardinality),
         "fanout": {"avg": fan.avg, "p99": fan.p99, "max": fan.max},
         "together_rate": together, "together_patterns": list(together_ids),
+        "parent_with_children_rate": with_rate, "children_by_parent_key_rate": by_key,
         "alone_rate": alone, "alone_patterns": list(alone_ids),
         "few_max_children": rules.few_max_children,
         "bounded_max_children": rules.bounded_max_children,
@@ -191,7 +194,8 @@ def _relationship(schema: Schema, facts: Facts, stats: StatsView, mapping: Mongo
         else:
             draft.choice = "embed-object" if one else "embed-array"
             draft.rule = "embed-one-to-one" if one else "embed-one-to-few"
-            draft.reason = (f"{p} is read with its {c} at {together:g}/s and {c} on its own only at {alone:g}/s; "
+            draft.reason = (f"{p} and its {c} are read together at {together:g}/s ({', '.join(together_ids)}) and {c} "
+                            f"on its own only at {alone:g}/s; "
                             + ("one-to-one: " if one else f"at most {bound:g} per {p} (<= {rules.few_max_children}): ")
                             + f"{c} is embedded in {p}")
             return draft
@@ -220,7 +224,7 @@ def _relationship(schema: Schema, facts: Facts, stats: StatsView, mapping: Mongo
         draft.reason += (f"; {latest.id} reads the latest {latest.limit} {c} of a {p} at {latest.rate:g}/s, so {p} "
                          f"also embeds a copy of its newest {latest.limit} (subset pattern)")
         return draft
-    if together > 0 and not one and bound <= rules.bounded_max_children and child.primary_key:
+    if with_rate > 0 and not one and bound <= rules.bounded_max_children and child.primary_key:
         draft.choice = "reference-with-child-ids"
         if draft.rule != "embed-too-large":  # the refusal is the decisive rule; keep it visible
             draft.rule = "child-ids-bounded-read-from-parent"

@@ -57,6 +57,16 @@ class Facts:
         """Reads of `parent` that also want `child`."""
         return self._sum([p for p in self.on(parent) if p.is_read and child in resolve_with(self.schema, p)])
 
+    def children_by_key(self, rel: Relationship) -> tuple[float, tuple[str, ...], bool]:
+        """Stated (not assumed) reads of all of a parent's children by the foreign key: no range, no limit.
+
+        One parent document serves them when the children are embedded, so they count for embedding;
+        assumed ones (the default workload asks this of every relationship) are no evidence either way.
+        """
+        return self._sum([p for p in self.on(rel.from_entity)
+                          if p.is_read and not p.assumed and p.range is None and p.limit is None
+                          and rel.to_entity not in resolve_with(self.schema, p) and self.by_parent_key(p, rel)])
+
     def child_with_parent(self, rel: Relationship) -> tuple[float, tuple[str, ...], bool]:
         """Reads of the child that also want its parent (the case for an extended reference)."""
         return self._sum([p for p in self.on(rel.from_entity)
