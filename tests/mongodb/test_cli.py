@@ -89,6 +89,9 @@ def test_sample_expert_answers_through_the_cli() -> None:
     assert choices["fk_order_items_order_id"] == "embed-array"      # read with the order, max 100 lines
     assert choices["fk_reviews_product_id"] == "subset"             # Q6: the latest 10 reviews
     assert choices["fk_categories_parent_id"] == "reference"        # self-reference
+    assert choices["fk_addresses_customer_id"] == "embed-array"     # Q7: all of a customer's (<= 10) addresses
+    q7 = next(p for p in design["access_patterns"] if p["id"] == "Q7")
+    assert q7["collection"] == "customers" and q7["query"]["filter"] == {"_id": "<customer_id>"}
     q6 = next(p for p in design["access_patterns"] if p["id"] == "Q6")
     assert q6["collection"] == "products"
 
