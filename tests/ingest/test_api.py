@@ -47,3 +47,12 @@ def test_samples_ingest_cleanly():
         schema = ingest_sources([str(SAMPLES / sample)])
         assert schema.dialect == "postgres" and not schema.partial
         assert not [d for d in schema.diagnostics if d.severity != "info"]
+
+
+def test_a_file_of_views_only_is_not_refused(tmp_path):
+    (tmp_path / "1_tables.sql").write_text("CREATE TABLE t (id int PRIMARY KEY);")
+    (tmp_path / "2_views.sql").write_text("CREATE VIEW v AS SELECT id FROM t;")
+    schema = ingest_sources([str(tmp_path)], dialect="postgres")
+    assert [e.name for e in schema.entities] == ["t"]
+    [warning] = [d for d in schema.diagnostics if d.code == "no-tables"]
+    assert warning.file.endswith("2_views.sql")

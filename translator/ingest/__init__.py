@@ -21,6 +21,9 @@ from translator.typemap import TypeMapper
 
 __all__ = ["ingest_sources", "ingest_text", "ingest_source_texts"]
 
+#: skipped statement kinds that still make a file a DDL file (so it is not refused as "no DDL")
+_OTHER_DDL = frozenset({"routine", "view", "sequence", "special index", "drop", "comment on another object"})
+
 
 def _check_dialect(dialect: str | None) -> str | None:
     from translator.sources import check_dialect
@@ -53,15 +56,16 @@ def ingest_source_texts(
         for kind, (count, line) in sorted(split.removed.items()):
             sink.info("client-command", f"{count} client-tool line(s) '{kind}' handled as the {file_dialect or 'generic'} client would "
                       "(not SQL)", file=source.name, line=line, subject=kind)
-        before = len(builder.tables)
+        seen = len(sink.items)
         statements = read_statements(split.chunks, file_dialect, source.name, sink, builder.views)
-        if not statements:
+        if not statements and not any(d.subject in _OTHER_DDL for d in sink.items[seen:]):
             raise SourceError(f"{source.name}: no DDL found (no CREATE TABLE, ALTER TABLE, CREATE INDEX or CREATE TYPE); "
                               "pass a schema file")
         builder.file, builder.dialect = source.name, file_dialect
         for statement in statements:
             builder.add(statement)
-        if len(builder.tables) == before and not any(s.kind == "table" for s in statements):
+        if not any(s.kind == "table" for s in statements):
+            # A folder may hold a file of views or functions only: not an error, but worth knowing.
             sink.warning("no-tables", "no CREATE TABLE in this file", file=source.name)
     entities, relationships = freeze(builder, sink)
     if infer_relationships:
