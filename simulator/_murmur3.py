@@ -170,14 +170,15 @@ def _mix_block(h1, h2, k1, k2):
 def murmur3_columns(cols, widths, component_of, composite):
     """Tokens of keys built from int64 columns, streamed into the hash without writing key bytes.
 
-    cols: (m, n) int64; column c contributes its low `widths[c]` bytes big-endian (4 or 8) to
+    cols: (m, n) int64 (a tuple of m arrays also compiles, but indexes slower); column c contributes its low `widths[c]` bytes big-endian (4 or 8) to
     component `component_of[c]` (non-decreasing). A composite key wraps each component as
     <uint16 length><bytes><0x00>, the way Cassandra serializes a CompositeType partition key.
     The key is a list of pieces (<= 8 bytes each, packed little-endian): constants for the length
     prefixes and terminators, byte-swapped column values between; a 16-byte window collects them and
     feeds MurmurHash3 block by block.
     """
-    m, n = cols.shape
+    m = len(cols)
+    n = cols[0].shape[0]
     ncomp = component_of[m - 1] + 1
     comp_len = np.zeros(ncomp, np.int64)
     for c in range(m):
@@ -218,7 +219,7 @@ def murmur3_columns(cols, widths, component_of, composite):
             ln = piece_len[k]
             c = piece_col[k]
             if c >= 0:
-                v = _bswap64(np.uint64(cols[c, i]) << np.uint64(64 - 8 * ln))
+                v = _bswap64(np.uint64(cols[c][i]) << np.uint64(64 - 8 * ln))
             else:
                 v = piece_const[k]
             spill = np.uint64(0)

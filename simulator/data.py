@@ -188,6 +188,7 @@ def iter_chunks(
             elif spec.kind == "time":
                 cols[name] = [data.ts_ms(row_index)]
             else:
-                cols[name] = id_columns(spec.kind, row_index, data.ts_ms(row_index), rng)
+                ts = data.ts_ms(row_index) if spec.kind in ("uuid7", "objectid") else row_index
+                cols[name] = id_columns(spec.kind, row_index, ts, rng)
         yield Chunk(start, cols, group)
         start += n
