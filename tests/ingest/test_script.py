@@ -141,3 +141,11 @@ def test_sqlite_shell_dot_commands():
     split = split_script(text, "sqlite")
     assert split.removed == {".mode": (1, 1), ".read": (1, 2)}
     assert tables(clean(".headers on\nCREATE TABLE t (id INTEGER PRIMARY KEY);\n", "sqlite")) == ["t"]
+
+
+def test_psql_backslash_lines_inside_function_bodies_are_text():
+    text = ("CREATE FUNCTION f() RETURNS text AS $body$\nSELECT '\n\\\\not a command\n';\n$body$ LANGUAGE sql;\n"
+            "\\set x 1\nCREATE TABLE t (id int);\n")
+    split = split_script(text, "postgres")
+    assert split.removed == {"\\set": (1, 6)}
+    assert tables(clean(text, "postgres")) == ["t"]

@@ -184,6 +184,7 @@ def split_oracle(text: str) -> ScriptSplit:
 
 
 # ---------------------------------------------------------------- PostgreSQL (psql)
+_DOLLAR = re.compile(r"\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$")
 _COPY_STDIN = re.compile(r"^\s*COPY\b.*\bFROM\s+stdin\b.*;\s*$", re.I)
 
 
@@ -191,6 +192,7 @@ def split_postgres(text: str) -> ScriptSplit:
     removed, out = _Removed(), []
     comments = _Comments()
     in_copy = False
+    dollar: str | None = None  # the open $tag$ of a function body: its lines are text, not psql commands
     for number, line in enumerate(_lines(text), start=1):
         in_comment = comments.starts_inside(line)
         if in_copy:
@@ -198,12 +200,15 @@ def split_postgres(text: str) -> ScriptSplit:
             removed.add("COPY data", number)
             out.append("")
             continue
-        if not in_comment and line.lstrip().startswith("\\"):
+        plain = not in_comment and dollar is None
+        if plain and line.lstrip().startswith("\\"):
             removed.add("\\" + line.lstrip()[1:].split(" ", 1)[0].strip(), number)
             out.append("")
             continue
-        if not in_comment and _COPY_STDIN.match(line):
+        if plain and _COPY_STDIN.match(line):
             in_copy = True
+        for tag in _DOLLAR.findall(line if not in_comment else ""):
+            dollar = tag if dollar is None else (None if tag == dollar else dollar)
         out.append(line)
     return ScriptSplit((Chunk(_join(out), 1),), removed.as_dict())
 
