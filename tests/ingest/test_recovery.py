@@ -98,3 +98,9 @@ def test_noise_alter_statements_are_info_not_warnings():
     schema = ingest_text("CREATE TABLE t (id int);\nALTER TABLE t OWNER TO postgres;\nALTER TABLE t NOCHECK CONSTRAINT ALL;\n",
                          "postgres")
     assert not [d for d in schema.diagnostics if d.severity is not Severity.INFO]
+
+
+def test_an_unreadable_alter_table_add_is_an_error():
+    schema = ingest_text("CREATE TABLE t (id int);\nALTER TABLE t ADD CONSTRAINT x FOREIGN KEY ((( REFERENCES;\n", "postgres")
+    [error] = [d for d in schema.diagnostics if d.severity is Severity.ERROR]
+    assert (error.code, error.line) == ("unparsed-statement", 2) and schema.partial

@@ -275,7 +275,8 @@ class _Reader:
             salvaged = salvage_create_table(self, rewritten, line, text)
             if salvaged is not None:
                 return Statement(kind, salvaged, line, text)
-        report = self.sink.error if kind == "table" else self.sink.warning
+        # A lost table, or a lost ALTER TABLE ... ADD (keys, foreign keys, columns), changes the model: error.
+        report = self.sink.error if kind in ("table", "alter") else self.sink.warning
         what = {"table": "the whole table", "alter": "this ALTER TABLE (its keys or constraints)",
                 "index": "this index", "type": "this type", "comment": "this comment"}[kind]
         report("unparsed-statement", f"sqlglot could not read this {kind} statement as {self.dialect or 'generic'} SQL",
