@@ -33,7 +33,7 @@ __all__ = ["RENDER_DIALECTS", "UnrenderableSchema", "render_ddl", "type_key", "s
 RENDER_DIALECTS: tuple[str, ...] = ("postgres", "mysql", "sqlite", "tsql", "oracle")
 
 _TYPE_KEYS = frozenset({
-    "integer16", "integer32", "integer64", "decimal", "float32", "float64", "string", "string_fixed",
+    "integer8", "decimal_unbounded", "binary_fixed", "integer16", "integer32", "integer64", "decimal", "float32", "float64", "string", "string_fixed",
     "string_unbounded", "binary", "binary_unbounded", "boolean", "date", "time", "timestamp", "timestamptz",
     "uuid", "json",
 })
@@ -105,15 +105,17 @@ def type_key(type_: CanonicalType) -> str:
     kind = type_.kind
     if kind is TypeKind.INTEGER:
         bits = type_.bits or 64
-        return f"integer{16 if bits <= 16 else 32 if bits <= 32 else 64}"
+        return f"integer{8 if bits <= 8 else 16 if bits <= 16 else 32 if bits <= 32 else 64}"
     if kind is TypeKind.FLOAT:
         return "float32" if type_.bits == 32 else "float64"
     if kind in (TypeKind.STRING, TypeKind.BINARY):
         if type_.length is None:
             return f"{kind}_unbounded"
-        return "string_fixed" if kind is TypeKind.STRING and type_.fixed else str(kind)
+        return f"{kind}_fixed" if type_.fixed else str(kind)
     if kind is TypeKind.TIMESTAMP:
         return "timestamptz" if type_.with_timezone else "timestamp"
+    if kind is TypeKind.DECIMAL and type_.precision is None:
+        return "decimal_unbounded"
     if kind in (TypeKind.DECIMAL, TypeKind.BOOLEAN, TypeKind.DATE, TypeKind.TIME, TypeKind.UUID, TypeKind.JSON):
         return str(kind)
     raise UnrenderableSchema(f"type {type_} (kind {str(kind)!r}) has no DDL rendering; "
@@ -127,11 +129,22 @@ def _check_dialect(dialect: Any) -> str:
     return dialect
 
 
-def source_type(type_: CanonicalType, dialect: str) -> exp.DataType:
-    """The sqlglot type `type_` is written as in `dialect` (from `[render.<dialect>]`)."""
-    template = _tables()[0][_check_dialect(dialect)][type_key(type_)]
-    # An unconstrained decimal gets the widest precision every dialect accepts.
-    text = template.format(length=type_.length, precision=type_.precision or 38, scale=type_.scale or 0)
+def source_type(type_: CanonicalType, dialect: str, *, lossy: bool = False) -> exp.DataType | None:
+    """The sqlglot type `type_` is written as in `dialect` (from `[render.<dialect>]`).
+
+    With `lossy`, a kind without a rendering (enum, array, spatial, interval, other) is written as its
+    source type text, which only means something in the dialect it came from.
+    """
+    _check_dialect(dialect)
+    try:
+        key = type_key(type_)
+    except UnrenderableSchema:
+        if not lossy:
+            raise
+        # No source text (an untyped SQLite column, a computed column): a column without a type.
+        return exp.DataType.build(type_.source, dialect=dialect, udt=True) if type_.source else None
+    template = _tables()[0][dialect][key]
+    text = template.format(length=type_.length, precision=type_.precision, scale=type_.scale or 0)
     return exp.DataType.build(text, dialect=dialect)
 
 
@@ -179,11 +192,11 @@ def _check_renderable(entity: Entity) -> None:
                                  "pass lossy=True to drop them knowingly")
 
 
-def _create(entity: Entity, inline: list[tuple[Relationship, Entity]], dialect: str) -> exp.Create:
+def _create(entity: Entity, inline: list[tuple[Relationship, Entity]], dialect: str, lossy: bool) -> exp.Create:
     columns: list[exp.Expression] = []
     for attribute in entity.attributes:
         constraints = [] if attribute.nullable else [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
-        columns.append(exp.ColumnDef(this=_ident(attribute.name), kind=source_type(attribute.type, dialect),
+        columns.append(exp.ColumnDef(this=_ident(attribute.name), kind=source_type(attribute.type, dialect, lossy=lossy),
                                      constraints=constraints))
     if entity.primary_key:
         columns.append(exp.PrimaryKey(expressions=[_ident(c) for c in entity.primary_key]))
@@ -205,7 +218,8 @@ def render_ddl(schema: Schema, dialect: str, *, lossy: bool = False) -> str:
     """CREATE TABLE (and CREATE INDEX, ALTER TABLE for cyclic foreign keys) statements for `schema` in `dialect`.
 
     Raises `UnrenderableSchema` when the schema holds defaults, checks, identity or generated columns,
-    comments, partial indexes or types without a rendering, unless `lossy=True` (then they are left out).
+    comments, partial indexes or types without a rendering, unless `lossy=True` (then they are left out,
+    and types without a rendering are written as their source text).
     """
     if not isinstance(schema, Schema):
         raise ValueError(f"schema={type(schema).__name__} is invalid; pass a translator.ir.Schema")
@@ -226,12 +240,13 @@ def render_ddl(schema: Schema, dialect: str, *, lossy: bool = False) -> str:
         for rel in schema.relationships_from(entity.key):
             parent = schema.entity(rel.to_entity)
             (inline if rel.to_entity in created or rel.is_self_reference else later).append((rel, parent))
-        statements.append(_create(entity, inline, dialect))
+        statements.append(_create(entity, inline, dialect, lossy))
         for rel, parent in later:
             deferred.append(exp.Alter(this=_table(entity), kind="TABLE",
                                       actions=[exp.AddConstraint(expressions=[_foreign_key(rel, parent)])]))
         created.add(entity.key)
-        statements.extend(_index(entity, i) for i, ix in enumerate(entity.indexes) if lossy or not ix.predicate)
+        # A partial index written whole would change meaning (a partial UNIQUE would become one-to-one).
+        statements.extend(_index(entity, i) for i, ix in enumerate(entity.indexes) if not ix.predicate)
     return "".join(f"{s.sql(dialect=dialect)};\n" for s in (*statements, *deferred))
 
 
