@@ -108,8 +108,8 @@ def test_items_round_trip_to_rows_and_keys_match_templates(case):
             row = items_to_rows(schema, design, [item])[entity.key][0]
             for path in mapping.paths:
                 for template in (path.partition, path.sort):
-                    if template.attribute not in item:
-                        assert any(row[c] is None for c in template.parts)  # sparse: a NULL part
+                    if template.attribute not in item:  # sparse: a NULL partition part
+                        assert any(row[c] is None for c in path.partition.parts)
                         continue
                     parsed = parse_key(schema, entity, template, item[template.attribute])
                     assert parsed is not None, (template, item[template.attribute])

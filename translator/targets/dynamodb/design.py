@@ -113,7 +113,7 @@ def design_dynamodb(schema: Schema, workload: Workload, mode: str = "single-tabl
         for index in sorted(indexes, key=lambda i: (len(i), i)):
             users = indexes[index]
             sparse = len(users) < len(members) or any(
-                schema.entity(m.entity).attribute(c).nullable for m, p in users for c in (*p.partition.parts, *p.sort.parts)
+                schema.entity(m.entity).attribute(c).nullable for m, p in users for c in p.partition.parts
                 if c not in schema.entity(m.entity).primary_key)
             gsis.append(GsiSpec(index, users[0][1].partition.attribute, users[0][1].sort.attribute, "ALL",
                                 tuple(m.entity for m, _ in users), sparse))

@@ -239,13 +239,17 @@ def normalize_row(entity: Entity, row: Mapping[str, Any]) -> dict[str, Any]:
     return {a.name: normalize_value(a.type, row.get(a.name)) for a in entity.attributes}
 
 
-def render_key(schema: Schema, entity: Entity, template: KeyTemplate, row: Mapping[str, Any]) -> str | None:
-    """The key string for `row`; None when a part is NULL (the item then stays out of a sparse GSI)."""
+def render_key(schema: Schema, entity: Entity, template: KeyTemplate, row: Mapping[str, Any],
+               null_sorts_first: bool = False) -> str | None:
+    """The key string for `row`. A NULL part makes it None (the item stays out of a sparse GSI), except
+    with `null_sorts_first` (sort keys): NULL is then the empty component, which sorts before every value
+    as SQLite, MySQL and SQL Server order NULLs, so an ordered read still returns the row."""
     values = [row.get(part) for part in template.parts]
-    if any(v is None for v in values):
+    if any(v is None for v in values) and not null_sorts_first:
         return None
     separator = rules().naming["separator"]
-    encoded = [encode_key_value(key_type(schema, entity, part), v) for part, v in zip(template.parts, values)]
+    encoded = ["" if v is None else encode_key_value(key_type(schema, entity, part), v)
+               for part, v in zip(template.parts, values)]
     return separator.join((template.prefix, *encoded))
 
 
@@ -256,7 +260,7 @@ def parse_key(schema: Schema, entity: Entity, template: KeyTemplate, text: str) 
     if pieces[0] != template.prefix or len(pieces) != len(template.parts) + 1:
         return None
     try:
-        return {part: decode_key_value(key_type(schema, entity, part), piece)
+        return {part: None if piece == "" else decode_key_value(key_type(schema, entity, part), piece)
                 for part, piece in zip(template.parts, pieces[1:])}
     except (ValueError, decimal.InvalidOperation, struct.error):
         return None
@@ -276,8 +280,11 @@ def row_to_item(schema: Schema, design: DynamoDesign, mapping: EntityMapping, ro
     table = design.table(mapping.table)
     item: dict[str, Any] = {table.entity_type_attribute: mapping.type_value}
     for path in mapping.paths:
+        partition = render_key(schema, entity, path.partition, row)
+        if partition is None and path.index is not None:
+            continue  # sparse: no GSI key at all
         for template in (path.partition, path.sort):
-            value = render_key(schema, entity, template, row)
+            value = render_key(schema, entity, template, row, null_sorts_first=template is path.sort)
             if value is None and path.index is None:
                 raise ItemError(f"{entity.key}: a row has NULL in key column(s) {list(template.parts)}; "
                                 "its item cannot be stored")

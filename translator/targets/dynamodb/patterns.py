@@ -219,14 +219,11 @@ def plan_patterns(schema: Schema, patterns: tuple[AccessPattern, ...], paths: di
                 plans[pattern.id] = _flag(pattern, entity.key, table, f"the table already has {max_gsis} GSIs (the limit)", sink)
                 continue
             path = add_gsi_path(paths[entity.key], entity, prefix, partition, tags[entity.key], sort, rules, "gsi")
-            nullable = [c for c in (*partition, *sort) if entity.attribute(c).nullable and c not in entity.primary_key]
+            nullable = [c for c in partition if entity.attribute(c).nullable and c not in entity.primary_key]
             decisions.append(Decision(entity.key, "gsi-overloaded",
                                       f"{pattern.id} needs {path.partition.text()} / {path.sort.text()}: {path.index} "
                                       "(shared with other entities' keys)" + (f"; sparse: items with NULL {nullable} are left out" if nullable else ""),
                                       (("rate", pattern.rate),), pattern.assumed))
-            if nullable and not pattern.range:
-                sink.warning("dynamodb-sparse-order", f"access pattern {pattern.id}: rows with NULL {nullable} are "
-                             f"not in {path.index}, so the Query skips them", subject=pattern.id)
             match = match_path(pattern, path)
             assert match is not None, (pattern, path)
         plans[pattern.id] = _read_plan(pattern, entity, table, match, rules, rule)
