@@ -76,5 +76,10 @@ class CassandraModel(StoreModel):
                 "ownership": [round(float(x), 6) for x in self.ring.ownership()],
                 "replica_rows": [int(x) for x in np.rint(replica_rows)],
                 "largest_partition_rows": int(max_rows_per_value),
+                "token_ranges": int(self.range_rows.size),
+                "largest_token_ranges": [
+                    {"end_token": int(self.ring.tokens[r]), "node": self.ring.nodes[self.ring.owners[r]].name, "rows": int(self.range_rows[r])}
+                    for r in np.argsort(self.range_rows)[::-1][:5]
+                ],
             },
         )

@@ -82,6 +82,7 @@ class _MongoModel(StoreModel):
             tuple(alarms),
             {
                 "chunks": len(t.counts),
+                "largest_chunks": sorted(t.chunk_table(), key=lambda c: -c["rows"])[:5],
                 "jumbo_chunks": len(jumbo),
                 "migrations": t.migrations,
                 "inserts": [int(x) for x in t.inserts],
