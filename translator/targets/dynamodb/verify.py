@@ -19,7 +19,8 @@ from typing import Any, Iterator, Mapping
 
 from translator.errors import ConnectionProblem
 from translator.ir import Entity, Schema
-from translator.targets.dynamodb.items import _iso, encode_key_value, items_to_rows, key_type, normalize_row, rows_to_items
+from translator.targets.dynamodb.items import (_iso, encode_key_value, items_to_rows, key_type, normalize_row, row_to_item,
+                                               rows_to_items)
 from translator.targets.dynamodb.model import DynamoDesign, PatternPlan, ValueBinding
 from translator.targets.dynamodb.render import create_table_request
 from translator.types import TypeKind
@@ -275,7 +276,7 @@ def _check(client: Any, db: sqlite3.Connection, schema: Schema, workload: Worklo
     if plan.flagged:
         return PatternResult(plan.id, "fail", plan.operation, 0, f"flagged: {plan.reason}")
     if plan.kind != "read":
-        return PatternResult(plan.id, "skip", plan.operation, 0, "write patterns are not replayed")
+        return _check_write(client, schema, workload, design, plan, tables, rows, rng)
     pattern = workload.pattern(plan.id)
     entity = schema.entity(plan.entity)
     param_sets = _parameter_sets(pattern, rows.get(entity.key, []), rng, count)
@@ -298,3 +299,67 @@ def _check(client: Any, db: sqlite3.Connection, schema: Schema, workload: Worklo
                                      f"{key}: DynamoDB returned {len(have)} item(s), SQL {len(want)} row(s) for {shown}")
     return PatternResult(plan.id, "pass", plan.operation, len(param_sets),
                          f"{len(param_sets)} parameter set(s) gave the same rows as SQL")
+
+
+def _check_write(client: Any, schema: Schema, workload: Workload, design: DynamoDesign, plan: PatternPlan,
+                 tables: dict[str, str], rows: Mapping[str, list[dict[str, Any]]], rng: random.Random) -> PatternResult:
+    """Replay a write on one existing row: the operation must reach that row's item and leave the expected
+    item behind; the original item is put back afterwards so later reads still match SQL."""
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    ser, de = TypeSerializer(), TypeDeserializer()
+    entity = schema.entity(plan.entity)
+    mapping = design.entity(entity.key)
+    candidates = rows.get(entity.key) or []
+    if not candidates:
+        return PatternResult(plan.id, "skip", plan.operation, 0, f"no {entity.key} rows to write")
+    row = rng.choice(candidates)
+    item = row_to_item(schema, design, mapping, row)
+    table, base = tables[plan.table], mapping.base
+    key = {t.attribute: {"S": item[t.attribute]} for t in (base.partition, base.sort)}
+    wire = {k: ser.serialize(v) for k, v in item.items()}
+
+    def stored() -> list[dict[str, Any]]:
+        found = client.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+        return items_to_rows(schema, design, [{k: de.deserialize(v) for k, v in found.items()}]).get(entity.key, []) if found else []
+
+    try:
+        if plan.operation == "PutItem":
+            client.delete_item(TableName=table, Key=key)
+            client.put_item(TableName=table, Item=wire)
+            ok, what = stored() == [row], "PutItem then GetItem by the table key returned the row"
+        elif plan.operation.startswith("Query+"):
+            pattern = workload.pattern(plan.id)
+            params = {r.attribute: row[r.attribute] for r in pattern.equality}
+            query = PatternPlan(**{**{f: getattr(plan, f) for f in PatternPlan.__slots__}, "operation": "Query", "limit": None})
+            found = items_to_rows(schema, design, _run_dynamodb(client, schema, design, query, tables, params)).get(entity.key, [])
+            ok, what = row in found, "the Query finds the item to write"
+        else:
+            pattern = workload.pattern(plan.id)
+            params = {r.attribute: row[r.attribute] for r in pattern.equality}
+            sep = "#"
+            values = {b.placeholder: _binding_value(schema, entity, b, params, sep) for b in plan.values}
+            reached = {base.partition.attribute: {"S": values[":pk"]}, base.sort.attribute: {"S": values[":sk"]}}
+            if reached != key:
+                return PatternResult(plan.id, "fail", plan.operation, 1, f"the plan's key {reached} is not the row's key {key}")
+            if plan.operation == "DeleteItem":
+                client.delete_item(TableName=table, Key=reached)
+                ok, what = stored() == [], "DeleteItem by the plan's key removed the item"
+            else:
+                in_keys = {c for p in mapping.paths for t in (p.partition, p.sort) for c in t.parts}
+                column = next((a for a in mapping.attributes if a.column not in in_keys), None)
+                if column is None:
+                    return PatternResult(plan.id, "skip", plan.operation, 0, "every column is part of a key")
+                other = next((r[column.column] for r in candidates if r[column.column] != row[column.column]), row[column.column])
+                value = ser.serialize(item.get(column.attribute) if other is None else
+                                      row_to_item(schema, design, mapping, {**row, column.column: other})[column.attribute])
+                if other is None:
+                    client.update_item(TableName=table, Key=reached, UpdateExpression="REMOVE #c",
+                                       ExpressionAttributeNames={"#c": column.attribute})
+                else:
+                    client.update_item(TableName=table, Key=reached, UpdateExpression="SET #c = :v",
+                                       ExpressionAttributeNames={"#c": column.attribute}, ExpressionAttributeValues={":v": value})
+                ok, what = stored() == [{**row, column.column: other}], f"UpdateItem by the plan's key changed {column.column}"
+    finally:
+        client.put_item(TableName=table, Item=wire)  # put the original back
+    return PatternResult(plan.id, "pass" if ok else "fail", plan.operation, 1, what if ok else f"not so: {what}")
