@@ -20,7 +20,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import sqlglot
 from sqlglot import exp
 
 from translator.errors import MappingError, PolyschemaError
@@ -249,10 +248,3 @@ def render_ddl(schema: Schema, dialect: str, *, lossy: bool = False) -> str:
         statements.extend(_index(entity, i) for i, ix in enumerate(entity.indexes) if not ix.predicate)
     return "".join(f"{s.sql(dialect=dialect)};\n" for s in (*statements, *deferred))
 
-
-def parses(ddl: str, dialect: str) -> bool:
-    """True when sqlglot reads every statement of `ddl` back in `dialect` (a cheap self-check for callers)."""
-    try:
-        return all(s is not None for s in sqlglot.parse(ddl, read=dialect))
-    except sqlglot.errors.ParseError:
-        return False

@@ -71,7 +71,7 @@ def round_trip(schema: Schema, dialect: str) -> Schema:
 
 
 @pytest.mark.parametrize("dialect", RENDER_DIALECTS)
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(schema=schemas(max_entities=5))
 def test_ddl_round_trip(dialect: str, schema: Schema) -> None:
     back = round_trip(schema, dialect)

@@ -119,7 +119,7 @@ def mariadb_connection():
             conn.close()
 
 
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(case=CASES)
 def test_rows_load_into_postgres(pg_connection, case) -> None:
     schema, rows = case
@@ -133,7 +133,7 @@ def test_rows_load_into_postgres(pg_connection, case) -> None:
         pg_connection.execute(f"DROP SCHEMA {namespace} CASCADE")
 
 
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(case=CASES)
 def test_rows_load_into_mariadb(mariadb_connection, case) -> None:
     schema, rows = case

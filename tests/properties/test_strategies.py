@@ -96,7 +96,7 @@ def test_every_feature_is_generated() -> None:
     """The generator reaches junctions, self references, one-to-one and composite keys (not just trivia)."""
     seen: set[str] = set()
 
-    @settings(max_examples=150, database=None)
+    @settings(max_examples=80, database=None)
     @given(schemas(3, 6))
     def collect(schema: Schema) -> None:
         seen.update(
