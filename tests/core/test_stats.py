@@ -65,3 +65,9 @@ def test_string_sizes_follow_declared_length():
     assert estimate_value_bytes(CanonicalType(TypeKind.STRING, length=10, fixed=True)) == 10
     assert estimate_value_bytes(CanonicalType(TypeKind.STRING, length=100)) == 50
     assert estimate_value_bytes(CanonicalType(TypeKind.STRING)) == 64
+
+
+def test_a_siblings_statistics_are_not_borrowed_through_a_shared_attribute():
+    schema = _schema()
+    view = StatsView(schema, Statistics(relationships={"comments.tenant_id": RelationshipStats(avg=9, max=99)}))
+    assert view.fanout(schema.relationships[0]) == DEFAULT_FANOUT

@@ -78,13 +78,14 @@ class StatsView:
         if relationship.cardinality is Cardinality.ONE_TO_ONE:
             return RelationshipStats(avg=1.0, p99=1.0, max=1.0, assumed=False)
         child = self.schema.entity(relationship.from_entity)
-        # With composite keys such as (tenant_id, issue_id), "comments.issue_id" names the relationship:
-        # try the attributes no sibling relationship of the same child shares before the shared ones.
+        # With composite keys such as (tenant_id, issue_id), "comments.issue_id" names the relationship;
+        # "comments.tenant_id" would name a sibling's statistics, so shared attributes count only when the
+        # relationship has no attribute of its own.
         siblings = [r for r in self.schema.relationships if r.from_entity == child.key and r != relationship]
         shared = {a for r in siblings for a in r.from_attributes}
-        ordered = sorted(relationship.from_attributes, key=lambda a: a in shared)
+        own = [a for a in relationship.from_attributes if a not in shared] or list(relationship.from_attributes)
         for name in (child.key, child.name):
-            for attribute in ordered:
+            for attribute in own:
                 given = self.statistics.relationships.get(f"{name}.{attribute}")
                 if given is not None:
                     return given
