@@ -15,18 +15,17 @@ of tables becomes an `ALTER TABLE ... ADD CONSTRAINT` after all tables. Statemen
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from sqlglot import exp
 
 from translator.errors import MappingError, PolyschemaError
+from translator.mapdata import load_mapping
 from translator.ir import Entity, Relationship, Schema
 from translator.types import CanonicalType, TypeKind
 
-__all__ = ["RENDER_DIALECTS", "UnrenderableSchema", "render_ddl", "type_key", "source_type", "widened_type", "load_mapping"]
+__all__ = ["RENDER_DIALECTS", "UnrenderableSchema", "render_ddl", "type_key", "source_type", "widened_type"]
 
 #: Dialects `render_ddl` writes (each has a `[render.<dialect>]` section, possibly empty).
 RENDER_DIALECTS: tuple[str, ...] = ("postgres", "mysql", "sqlite", "tsql", "oracle")
@@ -41,23 +40,6 @@ _WIDEN_FIELDS = frozenset({"canonical", "keep", "drop", "bits", "precision", "sc
 
 class UnrenderableSchema(PolyschemaError):
     """The schema holds something `render_ddl` cannot write (a type, default, check, ...); the message says what."""
-
-
-@cache
-def load_mapping(filename: str) -> dict[str, Any]:
-    """Parse `mappings/<filename>`, raising `MappingError` naming the file when it is missing or malformed."""
-    import mappings
-
-    # importlib.resources.files() fails on Python 3.11 for this namespace package under an editable
-    # install (its __path__ lists the same directory twice plus a path hook), so walk __path__.
-    for entry in mappings.__path__:
-        path = Path(entry) / filename
-        if path.is_file():
-            try:
-                return tomllib.loads(path.read_text("utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                raise MappingError(f"{path}: {exc}") from None
-    raise MappingError(f"mappings/{filename}: not found in {list(mappings.__path__)}")
 
 
 @cache

@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from translator.ddl_render import load_mapping
+from translator.mapdata import load_mapping
 from translator.errors import MappingError
 from translator.types import CanonicalType, TypeKind
 
