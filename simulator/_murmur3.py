@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["murmur3_fixed", "murmur3_varlen", "murmur3_columns", "murmur3_int64", "murmur3_int64_into", "ring_ranges"]
+__all__ = ["murmur3_fixed", "murmur3_varlen", "murmur3_columns", "murmur3_int64", "murmur3_int64_into", "ring_ranges", "ring_route_columns"]
 
 _C1 = np.uint64(0x87C37B91114253D5)
 _C2 = np.uint64(0x4CF5AD432745937F)
@@ -166,19 +166,9 @@ def _mix_block(h1, h2, k1, k2):
     return h1, h2
 
 
-@njit(parallel=True, cache=True)
-def murmur3_columns(cols, widths, component_of, composite):
-    """Tokens of keys built from int64 columns, streamed into the hash without writing key bytes.
-
-    cols: (m, n) int64 (a tuple of m arrays also compiles, but indexes slower); column c contributes its low `widths[c]` bytes big-endian (4 or 8) to
-    component `component_of[c]` (non-decreasing). A composite key wraps each component as
-    <uint16 length><bytes><0x00>, the way Cassandra serializes a CompositeType partition key.
-    The key is a list of pieces (<= 8 bytes each, packed little-endian): constants for the length
-    prefixes and terminators, byte-swapped column values between; a 16-byte window collects them and
-    feeds MurmurHash3 block by block.
-    """
-    m = len(cols)
-    n = cols[0].shape[0]
+@njit(cache=True)
+def _pieces(m, widths, component_of, composite):
+    """The key as pieces of <= 8 bytes: (column or -1, constant, length) each, and the key length."""
     ncomp = component_of[m - 1] + 1
     comp_len = np.zeros(ncomp, np.int64)
     for c in range(m):
@@ -208,59 +198,104 @@ def murmur3_columns(cols, widths, component_of, composite):
     total = 0
     for k in range(npieces):
         total += piece_len[k]
+    return piece_col[:npieces], piece_const[:npieces], piece_len[:npieces], total
+
+
+@njit(inline="always", cache=True)
+def _columns_token(cols, i, piece_col, piece_const, piece_len, total):
+    h1 = np.uint64(0)
+    h2 = np.uint64(0)
+    lo = np.uint64(0)
+    hi = np.uint64(0)
+    fill = 0
+    for k in range(piece_len.shape[0]):
+        ln = piece_len[k]
+        c = piece_col[k]
+        if c >= 0:
+            v = _bswap64(np.uint64(cols[c, i]) << np.uint64(64 - 8 * ln))
+        else:
+            v = piece_const[k]
+        spill = np.uint64(0)
+        if fill < 8:
+            lo |= _shl(v, 8 * fill)
+            if fill > 0:
+                hi |= _shr(v, 64 - 8 * fill)
+        else:
+            hi |= _shl(v, 8 * (fill - 8))
+            if fill + ln > 16:
+                spill = _shr(v, 8 * (16 - fill))
+        fill += ln
+        if fill >= 16:
+            h1, h2 = _mix_block(h1, h2, lo, hi)
+            lo = spill
+            hi = np.uint64(0)
+            fill -= 16
+    if fill > 8:
+        k2 = _sign_fill(hi)
+        k2 *= _C2
+        k2 = _rotl(k2, 33)
+        k2 *= _C1
+        h2 ^= k2
+    if fill > 0:
+        k1 = _sign_fill(lo)
+        k1 *= _C1
+        k1 = _rotl(k1, 31)
+        k1 *= _C2
+        h1 ^= k1
+    h1 ^= np.uint64(total)
+    h2 ^= np.uint64(total)
+    h1 += h2
+    h2 += h1
+    h1 = _fmix(h1)
+    h2 = _fmix(h2)
+    h1 += h2
+    token = np.int64(h1)
+    return token if token != _MIN_LONG else _MAX_LONG
+
+
+@njit(parallel=True, cache=True)
+def murmur3_columns(cols, widths, component_of, composite):
+    """Tokens of keys built from int64 columns, streamed into the hash without writing key bytes.
+
+    cols: (m, n) int64; column c contributes its low `widths[c]` bytes big-endian (4 or 8) to
+    component `component_of[c]` (non-decreasing). A composite key wraps each component as
+    <uint16 length><bytes><0x00>, the way Cassandra serializes a CompositeType partition key.
+    The key is a list of pieces (<= 8 bytes each, packed little-endian): constants for the length
+    prefixes and terminators, byte-swapped column values between; a 16-byte window collects them and
+    feeds MurmurHash3 block by block.
+    """
+    m, n = cols.shape
+    piece_col, piece_const, piece_len, total = _pieces(m, widths, component_of, composite)
     out = np.empty(n, np.int64)
     for i in prange(n):
-        h1 = np.uint64(0)
-        h2 = np.uint64(0)
-        lo = np.uint64(0)
-        hi = np.uint64(0)
-        fill = 0
-        for k in range(npieces):
-            ln = piece_len[k]
-            c = piece_col[k]
-            if c >= 0:
-                v = _bswap64(np.uint64(cols[c][i]) << np.uint64(64 - 8 * ln))
-            else:
-                v = piece_const[k]
-            spill = np.uint64(0)
-            if fill < 8:
-                lo |= _shl(v, 8 * fill)
-                if fill > 0:
-                    hi |= _shr(v, 64 - 8 * fill)
-                if fill + ln > 16:
-                    spill = _shr(v, 8 * (16 - fill))
-            else:
-                hi |= _shl(v, 8 * (fill - 8))
-                if fill + ln > 16:
-                    spill = _shr(v, 8 * (16 - fill))
-            fill += ln
-            if fill >= 16:
-                h1, h2 = _mix_block(h1, h2, lo, hi)
-                lo = spill
-                hi = np.uint64(0)
-                fill -= 16
-        if fill > 8:
-            k2 = _sign_fill(hi)
-            k2 *= _C2
-            k2 = _rotl(k2, 33)
-            k2 *= _C1
-            h2 ^= k2
-        if fill > 0:
-            k1 = _sign_fill(lo)
-            k1 *= _C1
-            k1 = _rotl(k1, 31)
-            k1 *= _C2
-            h1 ^= k1
-        h1 ^= np.uint64(total)
-        h2 ^= np.uint64(total)
-        h1 += h2
-        h2 += h1
-        h1 = _fmix(h1)
-        h2 = _fmix(h2)
-        h1 += h2
-        token = np.int64(h1)
-        out[i] = token if token != _MIN_LONG else _MAX_LONG
+        out[i] = _columns_token(cols, i, piece_col, piece_const, piece_len, total)
     return out
+
+
+@njit(parallel=True, cache=True)
+def ring_route_columns(cols, widths, component_of, composite, ring, table, shift, owners):
+    """Hash, find the ring range and its owner in one pass: (owner node per row, rows per range).
+
+    Same key layout as `murmur3_columns`, same range rule as `ring_ranges`; each block of rows counts
+    into its own histogram row so threads never share a counter.
+    """
+    m, n = cols.shape
+    piece_col, piece_const, piece_len, total = _pieces(m, widths, component_of, composite)
+    nr = ring.shape[0]
+    nblk = min(n, 64) if n > 0 else 0
+    hist = np.zeros((max(nblk, 1), nr), np.int64)
+    out = np.empty(n, np.int64)
+    for b in prange(nblk):
+        for i in range(b * n // nblk, (b + 1) * n // nblk):
+            k = _columns_token(cols, i, piece_col, piece_const, piece_len, total)
+            j = table[(np.uint64(k) ^ np.uint64(0x8000000000000000)) >> np.uint64(shift)]
+            while j < nr and ring[j] < k:
+                j += 1
+            if j == nr:
+                j = 0
+            hist[b, j] += 1
+            out[i] = owners[j]
+    return out, hist.sum(axis=0)
 
 
 @njit(inline="always", cache=True)

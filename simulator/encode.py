@@ -11,7 +11,7 @@ from simulator._murmur3 import murmur3_columns, murmur3_int64
 from simulator.data import Chunk, Dataset, KeySpec
 from simulator.hashing import MONGODB_CANONICAL_TYPE, cassandra_token, mongodb_hash, mongodb_hash_int64
 
-__all__ = ["cassandra_tokens", "mongodb_hashes", "ordinals", "encoding_notes"]
+__all__ = ["cassandra_tokens", "column_layout", "has_literal_values", "mongodb_hashes", "ordinals", "encoding_notes"]
 
 _SIGN = np.uint64(1 << 63)
 
@@ -48,15 +48,23 @@ def cassandra_tokens(key: KeySpec, data: Dataset, chunk: Chunk) -> np.ndarray:
         spec = data.fields[name]
         if len(spec.widths) == 1:
             return murmur3_int64(np.ascontiguousarray(chunk.columns[name][0]), 8)
+    return murmur3_columns(*column_layout(key, data, chunk))
+
+
+def column_layout(key: KeySpec, data: Dataset, chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The key as int64 columns, their byte widths and components, and whether it is composite."""
     cols, widths, comp = [], [], []
     for k, name in enumerate(key.fields):
         for col, width in zip(chunk.columns[name], data.fields[name].widths):
             cols.append(col)
             widths.append(width)
             comp.append(k)
-    return murmur3_columns(
-        np.ascontiguousarray(np.stack(cols)), np.array(widths), np.array(comp), len(key.fields) > 1
-    )
+    return np.ascontiguousarray(np.stack(cols)), np.array(widths), np.array(comp), len(key.fields) > 1
+
+
+def has_literal_values(key: KeySpec, data: Dataset) -> bool:
+    """Whether a field hashes its literal values (workload most_common), not its int64 columns."""
+    return any(_real_values(data, name) is not None for name in key.fields)
 
 
 def _message_rows(kind: str, cols: list[np.ndarray]) -> np.ndarray:

@@ -42,11 +42,17 @@ class Ring:
             idx = np.searchsorted(self.tokens, key_tokens, side="left")
             idx[idx == self.tokens.size] = 0
             return idx
-        # A bucket table over the token's top bits turns the binary search into a short scan.
+        table, shift = self.bucket_table()
+        return ring_ranges(np.ascontiguousarray(key_tokens, dtype=np.int64), self.tokens, table, shift)
+
+    def bucket_table(self) -> tuple[np.ndarray, int]:
+        """First ring index per bucket of the token's top bits, and the shift that gives the bucket.
+
+        It turns the binary search for a key's range into a short forward scan.
+        """
         bits = max(1, min(20, int(np.ceil(np.log2(self.tokens.size * 4)))))
         starts = ((np.arange(1 << bits, dtype=np.uint64) << np.uint64(64 - bits)) ^ np.uint64(1 << 63)).view(np.int64)
-        table = np.searchsorted(self.tokens, starts, side="left").astype(np.int64)
-        return ring_ranges(np.ascontiguousarray(key_tokens, dtype=np.int64), self.tokens, table, 64 - bits)
+        return np.searchsorted(self.tokens, starts, side="left").astype(np.int64), 64 - bits
 
     def range_widths(self) -> np.ndarray:
         """Fraction of the token space each ring range covers."""

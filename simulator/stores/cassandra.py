@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.data import Chunk
-from simulator.encode import cassandra_tokens
+from simulator._murmur3 import ring_route_columns
+from simulator.encode import cassandra_tokens, column_layout, has_literal_values
 from simulator.metrics import Alarm
 from simulator.ring import nts_replicas, random_ring, replication_aware_ring, simple_replicas
 from simulator.stores.base import KeyLoad, StoreModel, StoreOutcome, register
@@ -36,6 +37,15 @@ class CassandraModel(StoreModel):
         return len(self.ring.nodes)
 
     def route(self, chunk: Chunk, weights: np.ndarray | None = None) -> np.ndarray:
+        single_literal = len(self.key.fields) == 1 and has_literal_values(self.key, self.data)
+        if weights is None and chunk.size >= 4096 and not single_literal:
+            # Streaming path: hash, range lookup and counting in one compiled pass.
+            table, shift = self.ring.bucket_table()
+            nodes, counts = ring_route_columns(
+                *column_layout(self.key, self.data, chunk), self.ring.tokens, table, shift, self.ring.owners
+            )
+            self.range_rows += counts
+            return nodes
         ranges = self.ring.range_of(cassandra_tokens(self.key, self.data, chunk))
         self.range_rows += np.bincount(ranges, weights=weights, minlength=self.range_rows.size)
         return self.ring.owners[ranges]

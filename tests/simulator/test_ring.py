@@ -80,3 +80,17 @@ def test_replication_aware_ring_is_valid_and_evener_than_random_on_average():
         spreads_greedy.append(greedy.ownership().std())
         spreads_random.append(random_ring(6, 8, np.random.default_rng(seed)).ownership().std())
     assert np.mean(spreads_greedy) < np.mean(spreads_random)
+
+
+@given(RINGS, st.integers(0, 2**32), st.sampled_from([(8,), (8, 8), (4, 8, 8)]), st.booleans())
+def test_fused_route_equals_hash_then_lookup(shape, seed, widths, composite):
+    from simulator._murmur3 import murmur3_columns, ring_route_columns
+
+    ring = random_ring(shape[1], shape[2], np.random.default_rng(shape[0]), shape[3], shape[4])
+    cols = np.random.default_rng(seed).integers(-(2**63), 2**63 - 1, (len(widths), 5000), dtype=np.int64)
+    w, comp = np.array(widths), np.arange(len(widths))
+    table, shift = ring.bucket_table()
+    nodes, counts = ring_route_columns(cols, w, comp, composite, ring.tokens, table, shift, ring.owners)
+    ranges = ring.range_of(murmur3_columns(cols, w, comp, composite))
+    assert nodes.tolist() == ring.owners[ranges].tolist()
+    assert counts.tolist() == np.bincount(ranges, minlength=ring.tokens.size).tolist()
