@@ -119,6 +119,7 @@ def _eq(pattern: AccessPattern) -> list[str]:
 def place_entities(schema: Schema, workload: Workload, decisions: list[Decision]) -> Layout:
     """Decide which children join their parent's partition (see the module docstring for the rules)."""
     layout = Layout()
+    junctions = {m.junction: m for m in schema.many_to_many()}  # computed once: it scans every relationship
     candidates: list[tuple[int, float, str, Relationship, str]] = []
     for pattern in workload.access_patterns:
         if not pattern.is_read or schema.find_entity(pattern.entity) is None:
@@ -133,7 +134,7 @@ def place_entities(schema: Schema, workload: Workload, decisions: list[Decision]
         for rel in schema.relationships_from(entity.key):
             if {c.casefold() for c in rel.from_attributes} <= eq and not entity.is_unique(_eq(pattern)):
                 candidates.append((1, -pattern.rate, pattern.id, rel, "item-collection-children"))
-    for mm in schema.many_to_many():
+    for mm in junctions.values():
         candidates.append((2, 0.0, "", mm.left, "adjacency-list"))
     for _priority, neg_rate, pattern_id, rel, rule in sorted(candidates, key=lambda c: (c[0], c[1], c[2])):
         if layout.members.get(rel.from_entity) == rel:
@@ -147,7 +148,7 @@ def place_entities(schema: Schema, workload: Workload, decisions: list[Decision]
             continue
         layout.members[rel.from_entity] = rel
         # A junction in either parent's partition is an adjacency list: the other parent gets the inverted GSI.
-        mm = next((m for m in schema.many_to_many() if m.junction == rel.from_entity), None)
+        mm = junctions.get(rel.from_entity)
         if mm is not None:
             layout.junctions[rel.from_entity] = mm.right if rel == mm.left else mm.left
         reason = {"item-collection-with": f"{pattern_id} reads {rel.from_entity} with {rel.to_entity}: one Query on the shared partition",
