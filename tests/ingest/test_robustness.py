@@ -53,3 +53,8 @@ def test_a_broken_statement_never_takes_a_table_with_it(items, dialect):
     # real client would; then each swallowed table must be reported, never silently lost.
     hidden = [d for d in schema.diagnostics if d.code == "table-in-skipped-block" and d.severity is Severity.WARNING]
     assert len(missing) <= len(hidden)
+
+
+def test_a_plsql_block_swallowing_the_only_table_is_reported_not_refused():
+    schema = ingest_text("BEGIN;\nCREATE TABLE last_table (id int);\n", "oracle")
+    assert [d.code for d in schema.diagnostics if d.severity is Severity.WARNING] == ["table-in-skipped-block", "no-tables"]

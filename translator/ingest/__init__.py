@@ -58,7 +58,8 @@ def ingest_source_texts(
                       "(not SQL)", file=source.name, line=line, subject=kind)
         seen = len(sink.items)
         statements = read_statements(split.chunks, file_dialect, source.name, sink, builder.views)
-        if not statements and not any(d.subject in _OTHER_DDL for d in sink.items[seen:]):
+        if not statements and not any(d.subject in _OTHER_DDL or d.code == "table-in-skipped-block"
+                                      for d in sink.items[seen:]):
             raise SourceError(f"{source.name}: no DDL found (no CREATE TABLE, ALTER TABLE, CREATE INDEX or CREATE TYPE); "
                               "pass a schema file")
         builder.file, builder.dialect = source.name, file_dialect

@@ -10,6 +10,8 @@ from dataclasses import replace
 from typing import Callable
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.generator import Generator
 
 from translator.diagnostics import DiagnosticSink, excerpt
 from translator.ingest.columns import COLUMN_CONSTRAINTS
@@ -38,6 +40,7 @@ class SchemaBuilder:
         #: views seen (and skipped): an index or comment on one is not a loss
         self.views: set[str] = set()
         self._by_name: dict[str, list[TableDraft]] = {}
+        self._generators: dict[str | None, Generator] = {}
         self.file = "<string>"
 
     # ------------------------------------------------------------------ lookup
@@ -58,8 +61,15 @@ class SchemaBuilder:
         self.tables.remove(table)
         self._by_name[fold(table.name)].remove(table)
 
+    def render(self, node: exp.Expr) -> str:
+        """SQL text of `node` in the current dialect, through one generator per dialect (cheaper than `.sql()`)."""
+        generator = self._generators.get(self.dialect)
+        if generator is None:
+            generator = self._generators[self.dialect] = Dialect.get_or_raise(self.dialect).generator()
+        return generator.generate(node)
+
     def where(self, statement: Statement) -> dict:
-        return {"file": self.file, "line": statement.line, "excerpt": excerpt(statement.text)}
+        return {"file": self.file, "line": statement.line, "excerpt": excerpt(statement.text[:400])}  # a function body can be huge
 
     def add(self, statement: Statement) -> None:
         HANDLERS[statement.kind](self, statement)
@@ -91,7 +101,7 @@ class SchemaBuilder:
                 self.table_element(table, element, statement, None)
         for prop in (create.args.get("properties").expressions if create.args.get("properties") else ()):
             if isinstance(prop, exp.PartitionedByProperty):
-                table.partition_by = prop.this.sql(dialect=self.dialect)
+                table.partition_by = self.render(prop.this)
             elif isinstance(prop, exp.SchemaCommentProperty):
                 table.comment = prop.this.name
             elif isinstance(prop, exp.PartitionedOfProperty):
@@ -227,7 +237,7 @@ class SchemaBuilder:
             on_delete, on_update, self.file, statement.line))
 
     def check(self, table, node, statement, name):
-        table.checks.append((None if name == UNNAMED else name, node.this.sql(dialect=self.dialect)))
+        table.checks.append((None if name == UNNAMED else name, self.render(node.this)))
 
     def inline_index(self, table, node: exp.IndexColumnConstraint, statement, _name_):
         kind = (node.args.get("kind") or "").upper()
@@ -273,7 +283,7 @@ class SchemaBuilder:
                               **self.where(statement))
             return
         if action.args.get("default") is not None:
-            column.default = action.args["default"].sql(dialect=self.dialect)
+            column.default = self.render(action.args["default"])
             column.identity = column.identity or "nextval(" in column.default.lower()
         if action.args.get("dtype") is not None:
             self.set_type(column, action.args["dtype"], table, statement)
@@ -297,7 +307,7 @@ class SchemaBuilder:
         columns = column_names(params.args.get("columns") if params else ())
         where = params.args.get("where") if params else None
         using = params.args.get("using") if params else None
-        predicate = where.this.sql(dialect=self.dialect) if where is not None else None
+        predicate = self.render(where.this) if where is not None else None
         table.indexes.append((name_of(index.this), columns, bool(create.args.get("unique")), predicate,
                               using.name.lower() if using is not None else None))
 

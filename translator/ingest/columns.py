@@ -18,19 +18,19 @@ def _not_null(builder, table, column, kind, statement, name):
 
 
 def _default(builder, table, column, kind, statement, name):
-    column.default = kind.this.sql(dialect=builder.dialect) if kind.this is not None else None
+    column.default = builder.render(kind.this) if kind.this is not None else None
     column.identity = column.identity or "nextval(" in (column.default or "").lower()
 
 
 def _identity(builder, table, column, kind, statement, name):
     if kind.args.get("expression") is not None:
-        column.generated = kind.args["expression"].sql(dialect=builder.dialect)
+        column.generated = builder.render(kind.args["expression"])
     else:
         column.identity = True
 
 
 def _computed(builder, table, column, kind, statement, name):
-    column.generated = kind.this.sql(dialect=builder.dialect)
+    column.generated = builder.render(kind.this)
 
 
 def _auto_increment(builder, table, column, kind, statement, name):
@@ -55,7 +55,7 @@ def _column_reference(builder, table, column, kind, statement, name):
 
 
 def _column_check(builder, table, column, kind, statement, name):
-    table.checks.append((name, kind.this.sql(dialect=builder.dialect)))
+    table.checks.append((name, builder.render(kind.this)))
 
 
 COLUMN_CONSTRAINTS: dict[type, Callable] = {

@@ -160,7 +160,7 @@ class _Reader:
         self.views: set[str] = set()
 
     def where(self, line: int, text: str) -> dict:
-        return {"file": self.file, "line": line, "excerpt": excerpt(text)}
+        return {"file": self.file, "line": line, "excerpt": excerpt(text[:400])}  # bodies can be huge
 
     def tokenize(self, text: str) -> list[Token] | None:
         try:
