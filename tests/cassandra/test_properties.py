@@ -48,7 +48,7 @@ def _params(draw, pattern, rows):
     return QueryParams(equality, bounds)
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(cases(), st.data())
 def test_cassandra_answers_as_sql_does(case, data):
     schema, workload, rows = case
@@ -65,7 +65,7 @@ def test_cassandra_answers_as_sql_does(case, data):
                            f"bucketing={table.bucketing}\n{result.reason}\ncql={result.cql}\nsql={result.sql}")
 
 
-@settings(max_examples=30)
+@settings(max_examples=15)
 @given(cases())
 def test_every_read_has_one_table_and_json_is_stable(case):
     schema, workload, _ = case

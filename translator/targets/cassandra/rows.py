@@ -215,7 +215,7 @@ def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern,
         if row_child is not None:
             kid_cols = [c for c in table.columns if c.entity == row_child.entity]
             kids = tuple(tuple(sorted((c.attribute, r[c.name]) for c in kid_cols)) for r in rows)
-            out.append(({**part.static}, {row_child.entity: kids}))
+            out.append(({**dict(zip(table.partition_key, pk)), **part.static}, {row_child.entity: kids}))
             continue
         for r in rows:
             out.append(({**part.static, **r}, {}))
@@ -239,7 +239,8 @@ def _udt_fields(design: CassandraDesign, name: str | None):
 
 def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: AccessPattern,
                params: QueryParams) -> list[tuple]:
-    """SELECT ... FROM entity LEFT JOIN parents WHERE ... ORDER BY ... LIMIT, children attached per row.
+    """SELECT ... FROM entity LEFT JOIN parents WHERE ... ORDER BY ..., children attached per row (LIMIT is
+    applied by `check_pattern`).
 
     Rows with NULL in one of the table's key attributes are left out: Cassandra cannot store them
     (`rows_to_tables` reports each one)."""
@@ -259,8 +260,8 @@ def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: Acc
     terms = [t for t in pattern.order_by if t.attribute.attribute not in params.equality]
     selected.sort(key=_sorter([((lambda r, a=t.attribute.attribute: r[a]), "DESC" if t.direction is Direction.DESC else "ASC")
                                for t in terms]))
-    if pattern.limit:
-        selected = selected[: pattern.limit] if not terms else selected  # ties are resolved in check_pattern
+    # No LIMIT here: with ties (or no ORDER BY) SQL may return any of several row sets; check_pattern
+    # accepts Cassandra's answer when it is one of them.
     results = []
     by_source = {c.source: c.name for c in table.columns}
     for row in selected:
