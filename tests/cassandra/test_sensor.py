@@ -9,7 +9,7 @@ from translator.targets.cassandra import TARGET, rows_to_tables
 from translator.targets.cassandra.rows import QueryParams, check_pattern
 
 from tests.cassandra.cqlcheck import bind_literals, statement_failures, table_failures, type_failures
-from tests.cassandra.schema_builders import read, sensor_schema, sensor_workload, write
+from tests.cassandra.schema_builders import read, sensor_schema, sensor_statistics, sensor_workload, write
 
 
 def _design(*extra):
@@ -93,3 +93,54 @@ def test_time_bucketed_reads_match_sql():
 
 def _workload_with_q4():
     return sensor_workload(read("Q4", "measurements", equality=("sensor_id",), range_="ts", order=(("ts", "desc"),), limit=5))
+
+
+def _small_rows():
+    return {
+        "networks": [{"network_id": n, "name": f"net{n}", "region": None if n == 2 else "eu"} for n in (1, 2, 3)],
+        "sensors": [{"sensor_id": s, "network_id": 1 + s % 2, "kind": "t" if s % 3 else "h", "location": None}
+                    for s in range(10, 17)],
+        "measurements": [],
+    }
+
+
+def test_parent_with_is_static_and_few_children_are_a_udt_list():
+    from dataclasses import replace
+
+    from translator.workload.model import RelationshipStats, Workload
+
+    stats = sensor_statistics()
+    few = replace(stats, relationships={**stats.relationships, "sensors.network_id": RelationshipStats(4, 8, 10)})
+    patterns = (read("S1", "sensors", equality=("network_id",), with_=("networks",)),
+                read("S2", "networks", equality=("network_id",), with_=("sensors",)))
+    design = TARGET.design(sensor_schema(), Workload(patterns, few))
+    s1 = design.table(design.read("S1").table)
+    assert {"networks_name", "networks_region"} <= set(s1.static)
+    s2 = design.table(design.read("S2").table)
+    assert [c.layout for c in s2.children] == ["udt-list"] and design.udts
+    udt = design.udts[0]
+    assert s2.column(s2.children[0].column).type == f"frozen<list<{udt.name}>>"
+    cql = TARGET.render(design, "cql")
+    assert statement_failures("\n".join(b for b in cql.split("\n\n") if b.startswith(("CREATE KEYSPACE", "CREATE TYPE")))) == []
+    assert table_failures(design) == [] and type_failures(design) == []
+    rows, schema = _small_rows(), sensor_schema()
+    data = rows_to_tables(design, schema, rows)
+    for pattern, params in ((patterns[0], QueryParams({"network_id": 1})), (patterns[1], QueryParams({"network_id": 2})),
+                            (patterns[1], QueryParams({"network_id": 3}))):
+        result = check_pattern(design, schema, rows, data, pattern, params)
+        assert result.ok, result
+    in_network_1 = sum(s["network_id"] == 1 for s in rows["sensors"])
+    assert len(check_pattern(design, schema, rows, data, patterns[0], QueryParams({"network_id": 1})).cql) == in_network_1
+
+
+def test_checker_notices_a_wrong_table():
+    """The checker is not vacuous: a table whose clustering drops the key loses rows, and it says so."""
+    from dataclasses import replace
+
+    design = _design()
+    table = _table_of(design, "Q2")
+    broken = replace(design, tables=tuple(replace(t, clustering=()) if t is table else t for t in design.tables))
+    rows, schema = _small_rows(), sensor_schema()
+    pattern = next(p for p in sensor_workload().access_patterns if p.id == "Q2")
+    result = check_pattern(broken, schema, rows, rows_to_tables(broken, schema, rows), pattern, QueryParams({"network_id": 1}))
+    assert not result.ok and len(result.cql) == 1 and len(result.sql) == sum(s["network_id"] == 1 for s in rows["sensors"])
