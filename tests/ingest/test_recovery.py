@@ -104,3 +104,11 @@ def test_an_unreadable_alter_table_add_is_an_error():
     schema = ingest_text("CREATE TABLE t (id int);\nALTER TABLE t ADD CONSTRAINT x FOREIGN KEY ((( REFERENCES;\n", "postgres")
     [error] = [d for d in schema.diagnostics if d.severity is Severity.ERROR]
     assert (error.code, error.line) == ("unparsed-statement", 2) and schema.partial
+
+
+def test_untokenizable_table_is_an_error_at_its_own_line():
+    schema = ingest_text("CREATE TABLE a (id int);\n-- a comment\nCREATE TABLE b (x varchar(3) DEFAULT 'oops);\n"
+                         "CREATE TABLE c (id int);\n", "postgres")
+    assert [e.name for e in schema.entities] == ["a", "c"]
+    [error] = [d for d in schema.diagnostics if d.severity is Severity.ERROR]
+    assert (error.code, error.line, error.excerpt[:16]) == ("untokenizable", 3, "CREATE TABLE b (")

@@ -205,12 +205,15 @@ class _Reader:
         for piece in re.split(r"(?<=;)[ \t]*\n", chunk.text):
             tokens = self.tokenize(piece)
             if tokens is None:
-                kind = classify(" ".join(piece.split()[:8]).upper())
+                # Comments before the statement must not hide that it creates a table.
+                table = _HIDDEN_TABLE.search(piece)
+                kind = "table" if table else classify(" ".join(piece.split()[:8]).upper())
+                start = table.start() if table else len(piece) - len(piece.lstrip())
                 report = self.sink.error if kind == "table" else self.sink.warning
                 report("untokenizable", f"could not tokenize this {kind} statement as {self.dialect or 'generic'} SQL",
-                       lost="the whole statement", **self.where(line + _leading_blank_lines(piece), piece))
+                       lost="the whole statement", **self.where(line + piece.count("\n", 0, start), piece[start:]))
             elif tokens:
-                for statement_tokens in _split_tokens(tokens):
+                for statement_tokens in _split_tokens(tokens, self.dialect in OPTIONAL_SEMICOLONS):
                     yield from self.read_statement(statement_tokens, Chunk(piece, line))
             line += piece.count("\n") + 1
 
@@ -286,10 +289,6 @@ class _Reader:
 
 def _understood(expression: exp.Expr | None) -> bool:
     return expression is not None and not isinstance(expression, exp.Command)
-
-
-def _leading_blank_lines(text: str) -> int:
-    return len(text) - len(text.lstrip("\n")) if text.strip() else 0
 
 
 def read_statements(chunks: tuple[Chunk, ...], dialect: str | None, file: str, sink: DiagnosticSink,
