@@ -123,3 +123,24 @@ def test_same_seed_same_result():
     a = run("mongodb-hashed", ["tenant_id,id"], data, shards=4, range_size_mb=1)[0]
     b = run("mongodb-hashed", ["tenant_id,id"], data, shards=4, range_size_mb=1)[0]
     assert a.per_shard_rows.tolist() == b.per_shard_rows.tolist()
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    st.sampled_from(sorted(STORES)),
+    st.lists(st.floats(0.01, 0.2), min_size=1, max_size=4),
+    st.integers(5, 500),
+    st.integers(100, 5000),
+)
+def test_workload_statistics_conserve_rows(store, shares, distinct, rows):
+    from simulator.data import dataset_from_statistics
+
+    attrs = {
+        "tenant_id": {"distinct": distinct, "most_common": [(i + 1, s / len(shares)) for i, s in enumerate(shares)]},
+        "status": {"distinct": 4, "most_common": [("open", 0.7), ("closed", 0.2)]},
+        "issue_id": {},
+    }
+    data = dataset_from_statistics(rows, attrs, np.random.default_rng(0))
+    keys = [parse_key(k, list(data.fields)) for k in ("tenant_id", "status", "tenant_id,issue_id")]
+    for res in simulate(store, keys, data, StoreConfig(shards=3, nodes=3, range_size_mb=0.1), seed=2, chunk_rows=700):
+        assert int(res.per_shard_rows.sum()) == rows
