@@ -144,3 +144,21 @@ def test_checker_notices_a_wrong_table():
     pattern = next(p for p in sensor_workload().access_patterns if p.id == "Q2")
     result = check_pattern(broken, schema, rows, rows_to_tables(broken, schema, rows), pattern, QueryParams({"network_id": 1}))
     assert not result.ok and len(result.cql) == 1 and len(result.sql) == sum(s["network_id"] == 1 for s in rows["sensors"])
+
+
+def test_all_networks_too_many_for_one_bucket_are_hash_bucketed():
+    from dataclasses import replace
+
+    from translator.workload.model import EntityStats, Workload
+
+    stats = sensor_statistics()
+    many = replace(stats, entities={**stats.entities, "networks": EntityStats(5e8, 120)})
+    design = TARGET.design(sensor_schema(), Workload(sensor_workload().access_patterns, many))
+    table = _table_of(design, "Q3")
+    assert table.bucketing.kind == "hash" and table.bucketing.count > 1
+    assert table.partition_key == (table.bucketing.column,)
+    assert not table.estimate.over_limits and table.unbucketed_estimate.over_limits
+    assert design.read("Q3").partitions == "in-buckets"
+    rows, schema = _small_rows(), sensor_schema()
+    pattern = next(p for p in sensor_workload().access_patterns if p.id == "Q3")
+    assert check_pattern(design, schema, rows, rows_to_tables(design, schema, rows), pattern, QueryParams({})).ok

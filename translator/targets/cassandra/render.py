@@ -37,7 +37,7 @@ def render_human(design: CassandraDesign) -> str:
         out.append(f"  partition:     {_size(table.estimate)}")
         if table.bucketing:
             b = table.bucketing
-            detail = b.unit or (f"{b.count} buckets" if b.count else "")
+            detail = b.unit or ("constant 0" if b.kind == "single" else f"{b.count} buckets")
             out.append(f"  bucketing:     {b.kind} {b.column} ({detail}); query: {b.query}")
         for decision in table.decisions:
             out.append(f"  [{decision.rule}] {decision.reason}")
