@@ -26,7 +26,8 @@ from translator.strategies import (
     workloads,
 )
 from translator.types import CanonicalType, TypeKind
-from translator.workload import parse_workload
+from translator.workload import StatsView, parse_workload, statistics_to_dict
+from translator.workload.loader import parse_statistics
 
 NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 
@@ -221,6 +222,19 @@ def test_workloads_are_accepted_by_the_loader(case) -> None:
             assert pattern.order_by[0].attribute == pattern.range
 
 
+@given(schemas(max_entities=4).flatmap(lambda s: st.tuples(st.just(s), workloads(s, statistics=True))))
+def test_workload_statistics_are_accepted_by_the_loader(case) -> None:
+    schema, workload = case
+    stats = workload.statistics
+    assert parse_statistics(statistics_to_dict(stats), schema) == stats
+    view = StatsView(schema, stats)
+    for rel in schema.relationships:
+        fanout = view.fanout(rel)
+        assert fanout.avg <= fanout.max
+    for key, entity_stats in stats.entities.items():
+        assert view.entity(key).rows == entity_stats.rows
+
+
 @pytest.mark.parametrize(("call", "argument"), [
     (lambda: schemas(min_entities=-1), "min_entities=-1"),
     (lambda: schemas(3, 2), "min_entities=3 > max_entities=2"),
@@ -235,6 +249,7 @@ def test_workloads_are_accepted_by_the_loader(case) -> None:
     (lambda: values_for(CanonicalType(TypeKind.JSON)), "kind 'json'"),
     (lambda: workloads(Schema(())), "at least one entity"),
     (lambda: identifiers(max_size=0), "max_size=0"),
+    (lambda: workloads(_cyclic(True), statistics="yes"), "statistics='yes'"),
 ])
 def test_bad_arguments_are_named(call, argument) -> None:
     with pytest.raises(ValueError) as info:
