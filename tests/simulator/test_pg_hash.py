@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.pghash import pg_hashint8
+from tests.live import require_postgres
 
 pytestmark = pytest.mark.live
 
 
 @pytest.fixture(scope="module")
 def pg():
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        conn = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("POLYSCHEMA_REQUIRE_LIVE") == "1":
-            pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is required (POLYSCHEMA_REQUIRE_LIVE=1): {exc}")
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 unreachable: {exc}")
+    import psycopg
+
+    params = require_postgres()  # skips when unreachable; fails under POLYSCHEMA_REQUIRE_LIVE=1
+    conn = psycopg.connect(dbname="postgres", connect_timeout=3, **params)
     yield conn
     conn.close()
 
