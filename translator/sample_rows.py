@@ -160,8 +160,9 @@ def sample_rows(schema: Schema, rows_per_entity: int = 12, *, seed: int = 0) -> 
                         row[attribute.name] = None
                     else:
                         row[attribute.name] = _value(rng, attribute, serial, key_col)
-                if any(row.get(c) is None for c in entity.primary_key if c not in fk_cols and c not in self_cols):
-                    continue
+                if any(row.get(a.name) is None for a in entity.attributes
+                       if (not a.nullable or a.name in entity.primary_key) and a.name not in fk_cols and a.name not in self_cols):
+                    continue  # a NOT NULL column ran out of distinct values
                 if not _link(rng, row, rels, entity, rows, out):
                     continue
                 identity = [tuple(row.get(c) for c in k) for k in keys]
