@@ -17,7 +17,7 @@ from translator.targets.cassandra.model import (Bucketing, CassandraDesign, Clus
                                                 Table, Udt)
 from translator.targets.cassandra.names import NameSpace, quote, table_name
 from translator.targets.cassandra.sizing import Layout, estimate, hash_buckets, partition_rows, time_bucket
-from translator.targets.cassandra.tables import Spec, merge_specs, shape_of, spec_for
+from translator.targets.cassandra.tables import Spec, entity_key, merge_specs, shape_of, spec_for
 from translator.targets.cassandra.writes import plan_writes
 
 __all__ = ["design", "parse_replication", "check_keyspace"]
@@ -103,7 +103,7 @@ def _table(spec: Spec, schema: Schema, stats: StatsView, sink: DiagnosticSink, t
                                         "DESC); the client reads bucket by bucket until the limit is met")
         else:
             buckets, count, decision = hash_buckets(count, layout)
-            key = ",".join(a for a in _hash_key(spec))
+            key = ",".join(entity_key(spec.entity))
             column = _free(r.bucket_column, used)
             bucketing = Bucketing("hash", column, count=buckets, attribute=key, decision=decision,
                                   query=f"{_bucket_list(column, buckets)}: every bucket (0..{buckets - 1}) is read and the "
@@ -143,12 +143,6 @@ def _free(wanted: str, used: set[str]) -> str:
     while name in used:
         name, n = f"{wanted}_{n}", n + 1
     return name
-
-
-def _hash_key(spec: Spec) -> tuple[str, ...]:
-    from translator.targets.cassandra.tables import entity_key
-
-    return entity_key(spec.entity)
 
 
 def _query(table: Table, pattern, keyspace: str) -> tuple[str, str]:
