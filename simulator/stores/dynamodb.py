@@ -78,8 +78,9 @@ class DynamoDBModel(StoreModel):
         burst_thr = 0.0
         if load.burst_reads > 0:
             hottest = float(load.value_reads.max()) if load.value_reads.size else 0.0
-            demand = hottest + load.burst_reads
-            excess = max(0.0, demand - LIMITS["rcu"]) * load.burst_seconds
+            # Only what the burst adds on top of the hottest value's sustained throttling.
+            extra = max(0.0, hottest + load.burst_reads - LIMITS["rcu"]) - max(0.0, hottest - LIMITS["rcu"])
+            excess = extra * load.burst_seconds
             pool = LIMITS["burst_seconds"] * max(0.0, LIMITS["rcu"] - hottest)
             burst_thr = max(0.0, excess - pool) / load.burst_seconds
         alarms = []

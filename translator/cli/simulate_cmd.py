@@ -170,7 +170,10 @@ def command(**opts: Any) -> None:
     if opts["plot_path"]:
         from simulator.plot import plot_results
 
-        plot_results(results, opts["plot_path"])
+        try:
+            plot_results(results, opts["plot_path"])
+        except OSError as exc:
+            raise UsageProblem(f"--plot {opts['plot_path']}: cannot write it ({exc.strerror or exc})") from None
     if opts["output_format"] == "json":
         emit_json(
             {
