@@ -275,28 +275,50 @@ def _epoch_seconds(value: Any) -> int:
     return int(value)
 
 
-def row_to_item(schema: Schema, design: DynamoDesign, mapping: EntityMapping, row: Mapping[str, Any]) -> dict[str, Any]:
-    entity = schema.entity(mapping.entity)
-    table = design.table(mapping.table)
-    item: dict[str, Any] = {table.entity_type_attribute: mapping.type_value}
-    for path in mapping.paths:
-        partition = render_key(schema, entity, path.partition, row)
-        if partition is None and path.index is not None:
-            continue  # sparse: no GSI key at all
-        for template in (path.partition, path.sort):
-            value = render_key(schema, entity, template, row, null_sorts_first=template is path.sort)
-            if value is None and path.index is None:
-                raise ItemError(f"{entity.key}: a row has NULL in key column(s) {list(template.parts)}; "
-                                "its item cannot be stored")
-            if value is not None:
+class _ItemPlan:
+    """Everything `row_to_item` needs for one entity, resolved once (types of key parts follow foreign keys)."""
+
+    def __init__(self, schema: Schema, design: DynamoDesign, mapping: EntityMapping) -> None:
+        entity = schema.entity(mapping.entity)
+        table = design.table(mapping.table)
+        self.entity, self.mapping, self.table = entity, mapping, table
+        self.separator = rules().naming["separator"]
+        self.paths = [(path.index, [(t, t is path.sort, [(c, key_type(schema, entity, c)) for c in t.parts])
+                                    for t in (path.partition, path.sort)]) for path in mapping.paths]
+        self.columns = [(a.column, a.attribute, entity.attribute(a.column).type) for a in mapping.attributes]
+
+    def key(self, template: KeyTemplate, parts: list[tuple[str, CanonicalType]], row: Mapping[str, Any],
+            null_sorts_first: bool) -> str | None:
+        values = [row.get(c) for c, _ in parts]
+        if not null_sorts_first and any(v is None for v in values):
+            return None
+        return self.separator.join((template.prefix, *("" if v is None else encode_key_value(t, v)
+                                                        for (_, t), v in zip(parts, values))))
+
+    def item(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        item: dict[str, Any] = {self.table.entity_type_attribute: self.mapping.type_value}
+        for index, templates in self.paths:
+            (partition, _, partition_parts) = templates[0]
+            if index is not None and self.key(partition, partition_parts, row, False) is None:
+                continue  # sparse: no GSI key at all
+            for template, is_sort, parts in templates:
+                value = self.key(template, parts, row, is_sort)
+                if value is None:
+                    raise ItemError(f"{self.entity.key}: a row has NULL in key column(s) {list(template.parts)}; "
+                                    "its item cannot be stored")
                 item[template.attribute] = value
-    for attribute in mapping.attributes:
-        value = to_attribute_value(entity.attribute(attribute.column).type, row.get(attribute.column))
-        if value is not None:
-            item[attribute.attribute] = value
-    if mapping.ttl_column and table.ttl and row.get(mapping.ttl_column) is not None:
-        item[table.ttl] = _epoch_seconds(row[mapping.ttl_column])
-    return item
+        for column, attribute, type_ in self.columns:
+            value = to_attribute_value(type_, row.get(column))
+            if value is not None:
+                item[attribute] = value
+        ttl_column = self.mapping.ttl_column
+        if ttl_column and self.table.ttl and row.get(ttl_column) is not None:
+            item[self.table.ttl] = _epoch_seconds(row[ttl_column])
+        return item
+
+
+def row_to_item(schema: Schema, design: DynamoDesign, mapping: EntityMapping, row: Mapping[str, Any]) -> dict[str, Any]:
+    return _ItemPlan(schema, design, mapping).item(row)
 
 
 def rows_to_items(schema: Schema, design: DynamoDesign,
@@ -308,7 +330,8 @@ def rows_to_items(schema: Schema, design: DynamoDesign,
         mapping = by_entity.get(schema.entity(entity_key).key)
         if mapping is None:
             continue
-        out[mapping.table].extend(row_to_item(schema, design, mapping, row) for row in entity_rows)
+        plan = _ItemPlan(schema, design, mapping)
+        out[mapping.table].extend(plan.item(row) for row in entity_rows)
     return out
 
 
