@@ -46,7 +46,7 @@ def test_a_broken_statement_never_takes_a_table_with_it(items, dialect):
             names.append(f"table_{index}")
             statements.append(f"CREATE TABLE table_{index} (id int PRIMARY KEY, note varchar(20))")
         statements.append(garbage)
-    statements.append(f"CREATE TABLE last_table (id int)")
+    statements.append("CREATE TABLE last_table (id int)")
     schema = ingest_text(";\n".join(statements) + ";\n", dialect)
     missing = set(names + ["last_table"]) - {e.name for e in schema.entities}
     # SQL*Plus runs a `BEGIN ...` line as a PL/SQL block up to the next `/`, swallowing what follows, as the

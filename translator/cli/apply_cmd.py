@@ -6,9 +6,7 @@ A target takes part by defining `apply_commands(design)` (the commands, for --dr
 
 from __future__ import annotations
 
-import importlib
 import json
-from typing import Any
 
 import click
 
@@ -19,33 +17,23 @@ from translator.cli.common import (
     emit_json,
     format_option,
     handle_domain_errors,
-    load_schema_from_options,
     source_options,
 )
+from translator.cli.targeting import (
+    add_target_options,
+    available_targets,
+    design_from_sources,
+    resolve_target_options,
+    source_args,
+)
 from translator.diagnostics import Severity
-from translator.targets import TARGET_MODULES, get_target
+from translator.targets import get_target
 
 __all__ = ["command"]
 
 
-def _appliable_targets() -> list[Any]:
-    out = []
-    for module_name in TARGET_MODULES.values():
-        try:
-            target = importlib.import_module(module_name).TARGET
-        except (ImportError, AttributeError):  # a target still under construction must not break the others
-            continue
-        if callable(getattr(target, "apply", None)) and callable(getattr(target, "apply_commands", None)):
-            out.append(target)
-    return out
-
-
 def _build() -> click.Command:
-    targets = _appliable_targets()
-    seen: dict[str, Any] = {}
-    for target in targets:
-        for option in target.options:
-            seen.setdefault(option.name, option)
+    targets = available_targets("apply", "apply_commands")
 
     @click.command(name="apply")
     @click.option("--to", "target_name", required=True,
@@ -64,18 +52,9 @@ def _build() -> click.Command:
         if not callable(getattr(target, "apply", None)):
             offered = ", ".join(t.name for t in targets) or "none"
             raise UsageProblem(f"--to {target.name} has no apply step; targets with one: {offered}")
-        accepted = {o.name: o for o in target.options}
-        given = {k: v for k, v in target_options.items() if v not in (None, False)}
-        for name in given:
-            if name not in accepted:
-                raise UsageProblem(f"--{name.replace('_', '-')} does not apply to --to {target.name}")
-        options = {name: given.get(name, option.default) for name, option in accepted.items()}
-
-        from translator.workload import load_workload
-
-        schema = load_schema_from_options(sources, dialect, namespaces, type_overrides, infer_relationships)
-        workload = load_workload(workload_path, schema)
-        design = target.design(schema, workload, **options)
+        options = resolve_target_options(target, target_options)
+        args = source_args(sources, dialect, namespaces, type_overrides, infer_relationships)
+        schema, _, design = design_from_sources(target, args, workload_path, options)
         errors = [d for d in (*schema.diagnostics, *design.diagnostics) if d.severity is Severity.ERROR]
         if errors:
             for d in errors:
@@ -99,15 +78,7 @@ def _build() -> click.Command:
                 click.echo(f"done: {line}")
         raise SystemExit(EXIT_OK)
 
-    for option in reversed(list(seen.values())):
-        flag = "--" + option.name.replace("_", "-")
-        kwargs: dict[str, Any] = {"help": option.help, "default": None}
-        if option.is_flag:
-            kwargs.update(is_flag=True, default=False)
-        elif option.choices:
-            kwargs["type"] = click.Choice(option.choices, case_sensitive=False)
-        command = click.option(flag, option.name, **kwargs)(command)
-    return command
+    return add_target_options(command, targets)
 
 
 command = _build()

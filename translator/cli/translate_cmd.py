@@ -2,56 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 import click
 
-from translator.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    UsageProblem,
-    format_option,
-    handle_domain_errors,
-    load_schema_from_options,
-    source_options,
+from translator.cli.common import EXIT_FINDINGS, EXIT_OK, UsageProblem, format_option, handle_domain_errors, source_options
+from translator.cli.targeting import (
+    add_target_options,
+    available_targets,
+    design_from_sources,
+    resolve_target_options,
+    source_args,
 )
 from translator.diagnostics import Severity
 from translator.targets import TARGET_MODULES, get_target
 
 
-def _all_targets() -> list[Any]:
-    targets = []
-    for module_name in TARGET_MODULES.values():
-        try:
-            targets.append(importlib.import_module(module_name).TARGET)
-        except (ImportError, AttributeError):  # a target under construction must not break the others
-            continue
-    return targets
-
-
-def _target_option_decorators() -> tuple[list, list[str]]:
-    """One click option per distinct target option, so each target's options stay data in its module."""
-    seen: dict[str, Any] = {}
-    formats: list[str] = []
-    for target in _all_targets():
-        formats.extend(target.formats)
-        for option in target.options:
-            seen.setdefault(option.name, option)
-    decorators = []
-    for option in seen.values():
-        flag = "--" + option.name.replace("_", "-")
-        kwargs: dict[str, Any] = {"help": option.help, "default": None}
-        if option.is_flag:
-            kwargs.update(is_flag=True, default=False)
-        elif option.choices:
-            kwargs["type"] = click.Choice(option.choices, case_sensitive=False)
-        decorators.append(click.option(flag, option.name, **kwargs))
-    return decorators, formats
-
-
 def _build() -> click.Command:
-    option_decorators, formats = _target_option_decorators()
+    targets = available_targets()
+    formats = [f for target in targets for f in target.formats]
 
     @click.command(name="translate")
     @source_options
@@ -67,25 +34,14 @@ def _build() -> click.Command:
         if output_format not in ("human", "json", *target.formats):
             offered = ", ".join(("human", "json", *target.formats))
             raise UsageProblem(f"--format {output_format} is not offered by --to {target.name}; choose from {offered}")
-        accepted = {o.name: o for o in target.options}
-        given = {k: v for k, v in target_options.items() if v not in (None, False)}
-        for name in given:
-            if name not in accepted:
-                raise UsageProblem(f"--{name.replace('_', '-')} does not apply to --to {target.name}")
-        options = {name: given.get(name, option.default) for name, option in accepted.items()}
-
-        from translator.workload import load_workload
-
-        schema = load_schema_from_options(sources, dialect, namespaces, type_overrides, infer_relationships)
-        workload = load_workload(workload_path, schema)
-        design = target.design(schema, workload, **options)
+        options = resolve_target_options(target, target_options)
+        args = source_args(sources, dialect, namespaces, type_overrides, infer_relationships)
+        schema, _, design = design_from_sources(target, args, workload_path, options)
         click.echo(target.render(design, output_format))
         errors = any(d.severity is Severity.ERROR for d in (*schema.diagnostics, *design.diagnostics))
         raise SystemExit(EXIT_FINDINGS if errors else EXIT_OK)
 
-    for decorator in reversed(option_decorators):
-        command = decorator(command)
-    return command
+    return add_target_options(command, targets)
 
 
 command = _build()

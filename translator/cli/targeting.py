@@ -1,0 +1,68 @@
+"""What the commands that design for a target share: the targets' own options as click options, and
+the SOURCE -> schema -> workload -> design pipeline."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Sequence
+
+import click
+
+from translator.cli.common import UsageProblem, load_schema_from_options
+from translator.targets import TARGET_MODULES
+
+__all__ = ["available_targets", "add_target_options", "resolve_target_options", "design_from_sources"]
+
+
+def available_targets(*capabilities: str) -> list[Any]:
+    """Every registered target whose `TARGET` has all the named callables (e.g. "apply", "verify")."""
+    targets = []
+    for module_name in TARGET_MODULES.values():
+        target = importlib.import_module(module_name).TARGET
+        if all(callable(getattr(target, name, None)) for name in capabilities):
+            targets.append(target)
+    return targets
+
+
+def add_target_options(command: click.Command, targets: Sequence[Any]) -> click.Command:
+    """One click option per distinct target option, so each target's options stay data in its module."""
+    seen: dict[str, Any] = {}
+    for target in targets:
+        for option in target.options:
+            seen.setdefault(option.name, option)
+    for option in reversed(list(seen.values())):
+        kwargs: dict[str, Any] = {"help": option.help, "default": None}
+        if option.is_flag:
+            kwargs.update(is_flag=True, default=False)
+        elif option.choices:
+            kwargs["type"] = click.Choice(option.choices, case_sensitive=False)
+        command = click.option("--" + option.name.replace("_", "-"), option.name, **kwargs)(command)
+    return command
+
+
+def resolve_target_options(target: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """The target's options with the user's values; an option of another target is refused."""
+    accepted = {o.name: o for o in target.options}
+    chosen = {k: v for k, v in given.items() if v not in (None, False)}
+    for name in chosen:
+        if name not in accepted:
+            raise UsageProblem(f"--{name.replace('_', '-')} does not apply to --to {target.name}")
+    return {name: chosen.get(name, option.default) for name, option in accepted.items()}
+
+
+def design_from_sources(target: Any, source_args: dict[str, Any], workload_path: str | None,
+                        options: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """SOURCE -> schema, workload -> the target's design; returns (schema, workload, design)."""
+    from translator.workload import load_workload
+
+    schema = load_schema_from_options(**source_args)
+    workload = load_workload(workload_path, schema)
+    return schema, workload, target.design(schema, workload, **options)
+
+
+def source_args(sources: tuple[str, ...], dialect: str | None, namespaces: tuple[str, ...],
+                type_overrides: str | None, infer_relationships: bool) -> dict[str, Any]:
+    return {"sources": sources, "dialect": dialect, "namespaces": namespaces, "type_overrides": type_overrides,
+            "infer_relationships": infer_relationships}
+
+
