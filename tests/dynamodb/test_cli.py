@@ -106,3 +106,16 @@ def test_unservable_workload_is_reported_by_translate_and_verify(moto_endpoint, 
 def test_verify_refuses_a_target_without_a_verifier():
     result = CliRunner().invoke(main, ["verify", "--to", "nosuch", str(SAMPLES / "saas.sql")])
     assert result.exit_code == 2 and "not a known target" in result.output
+
+
+def test_endpoint_lost_during_verify_is_a_connection_problem():
+    from translator.errors import ConnectionProblem
+    from translator.targets.dynamodb import design_dynamodb
+    from translator.targets.dynamodb.verify import dynamodb_client, local_endpoint, verify_design
+    from tests.dynamodb.schema_builders import shop_schema, shop_workload
+
+    with local_endpoint() as url:
+        client = dynamodb_client(url)
+    schema, workload = shop_schema(), shop_workload()
+    with pytest.raises(ConnectionProblem, match="failed during verify"):
+        verify_design(schema, workload, design_dynamodb(schema, workload), sample_rows(schema, 3), client, endpoint=url)

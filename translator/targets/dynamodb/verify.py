@@ -234,7 +234,20 @@ def _canon(rows: list[dict[str, Any]]) -> list[str]:
 def verify_design(schema: Schema, workload: Workload, design: DynamoDesign, rows: Mapping[str, list[dict[str, Any]]],
                   client: Any, *, endpoint: str = "", seed: int = 0, checks_per_pattern: int = 5,
                   keep_tables: bool = False) -> VerifyReport:
-    """Create the tables, load `rows` as items, run every pattern and compare with SQL on the rows."""
+    """Create the tables, load `rows` as items, run every pattern and compare with SQL on the rows.
+
+    An endpoint error (refused request, lost connection) is a one-line `ConnectionProblem`."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return _verify(schema, workload, design, rows, client, endpoint, seed, checks_per_pattern, keep_tables)
+    except (BotoCoreError, ClientError) as exc:
+        raise ConnectionProblem(f"DynamoDB endpoint {endpoint or '(client)'} failed during verify: "
+                                + " ".join(str(exc).split())) from None
+
+
+def _verify(schema: Schema, workload: Workload, design: DynamoDesign, rows: Mapping[str, list[dict[str, Any]]],
+            client: Any, endpoint: str, seed: int, checks_per_pattern: int, keep_tables: bool) -> VerifyReport:
     rows = {schema.entity(k).key: [normalize_row(schema.entity(k), r) for r in v] for k, v in rows.items()}
     run = uuid.uuid4().hex[:8]
     tables = {t.name: f"{t.name}-verify-{run}" for t in design.tables}
