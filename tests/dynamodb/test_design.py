@@ -169,3 +169,24 @@ def test_nullable_order_column_keeps_rows_in_the_index_with_nulls_first(ddb):
     rows = {"docs": [{"doc_id": i, "owner": 1, "seen_at": None if i % 2 else dt.datetime(2024, 1, i + 1)} for i in range(6)]}
     report = verify_design(schema, workload, design, rows, ddb)
     assert report.ok and report.results[0].status == "pass", report
+
+
+def test_collection_holding_other_children_needs_a_type_filter_which_is_flagged_and_still_correct(ddb):
+    from translator.targets.dynamodb.verify import verify_design
+    from translator.sample_rows import sample_rows
+    from tests.dynamodb.schema_builders import fk
+
+    base = shop_schema()
+    shipments = Entity("shipments", (attr("shipment_id", "integer"), attr("order_id", "integer", bits=64),
+                                     attr("carrier", "string", length=20)), primary_key=("shipment_id",))
+    schema = Schema((*base.entities, shipments),
+                    (*base.relationships, fk("ship_order_fk", "shipments", ("order_id",), "orders", ("order_id",))))
+    workload = Workload((*shop_workload().access_patterns, read("shipments-of-order", "shipments", ["order_id"])))
+    design = design_dynamodb(schema, workload)
+    plan = _plans(design)["order-with-items"]
+    assert design.entity("shipments").base.partition.prefix == design.entity("orders").tag
+    assert plan.flagged and plan.filter and "shipments" in plan.reason
+    assert any(d.code == "dynamodb-filter" for d in design.diagnostics)
+    report = verify_design(schema, workload, design, sample_rows(schema, 9, seed=4), ddb)
+    result = next(r for r in report.results if r.id == "order-with-items")
+    assert result.status == "pass" and "flagged" in result.detail
