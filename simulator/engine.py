@@ -9,7 +9,7 @@ import numpy as np
 
 from simulator.data import Chunk, Dataset, KeySpec, iter_chunks
 from simulator.encode import encoding_notes, ordinals
-from simulator.generators import SkewSpec, tenant_weights
+from simulator.generators import SkewSpec, split_counts, tenant_weights
 from simulator.metrics import Alarm, BalanceMetrics, KeyCharacteristics, balance, monotonicity
 from simulator.stores import KeyLoad, StoreConfig, store_model
 
@@ -179,8 +179,13 @@ def simulate(
     chunk_rows: int = 4_000_000,
     progress: Callable[[int], None] | None = None,
     patterns: Sequence[tuple[str, tuple[str, ...]]] | None = None,
+    fused: bool = True,
 ) -> list[CandidateResult]:
-    """Simulate every candidate key on the same generated rows; results in the order of `keys`."""
+    """Simulate every candidate key on the same generated rows; results in the order of `keys`.
+
+    `fused=False` forces the generic path (materialized chunks) where a store offers a fused kernel;
+    both give identical results, which is how the fused kernels are tested.
+    """
     model_cls = store_model(store)
     root = np.random.SeedSequence(seed)
     traffic_seed, data_seed, store_seed, sample_seed = root.spawn(4)
@@ -192,7 +197,7 @@ def simulate(
     for key in keys:
         model = model_cls(config, key, data, np.random.default_rng(store_seed))
         load, chars = _key_load(key, data, reads_g, writes_g, traffic)
-        spread_pairs = _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, progress)
+        spread_pairs = _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, progress, fused)
         out = model.outcome(load)
         slot_shard = model.slot_shards()
         spread = None
@@ -227,7 +232,7 @@ def simulate(
     return results
 
 
-def _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, progress):
+def _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, progress, fused=True):
     """Route all rows; returns per tenant its first slot and another slot it reached (-1: none)."""
     if data.group and key.fields == (data.group,):
         # O(tenants): every row of a tenant shares its key, so route each tenant once with its count.
@@ -249,7 +254,17 @@ def _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, pr
     # Small tenants x slots tables are counted outright: one unweighted bincount per chunk gives
     # rows per slot, requests per slot and the tenants' spread at once.
     table = np.zeros(groups * n_slots, np.int64) if 0 < groups * n_slots <= 4_000_000 else None
-    for chunk in iter_chunks(data, needed, chunk_rows, rng, shuffle=model.order_sensitive):
+    counter = model.fused_counter() if fused and table is not None and not model.order_sensitive else None
+    if counter is not None:
+        # Same rows as iter_chunks (it draws nothing else for these fields), never materialized.
+        start = 0
+        for part in split_counts(data.group_counts, chunk_rows, rng):
+            counter(start, part, table.reshape(groups, n_slots))
+            start += int(part.sum())
+            if progress:
+                progress(int(part.sum()))
+    chunks = () if counter is not None else iter_chunks(data, needed, chunk_rows, rng, shuffle=model.order_sensitive)
+    for chunk in chunks:
         slots = model.route(chunk)
         if chunk.group is not None and table is not None:
             table += np.bincount(chunk.group * n_slots + slots, minlength=table.size)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 import numpy as np
 
@@ -119,6 +119,15 @@ class StoreModel:
 
     def outcome(self, load: KeyLoad) -> StoreOutcome:
         raise NotImplementedError
+
+    def fused_counter(self) -> Callable[[int, np.ndarray, np.ndarray], None] | None:
+        """A compiled `count(start, part, group_slot)` for unshuffled chunks given only as rows per group.
+
+        It must route the chunk's rows exactly as `route` would, add them to `group_slot`
+        (groups x n_slots) and update the model's own state. None (the default) when this store or key
+        needs materialized chunks.
+        """
+        return None
 
     def slot_shards(self) -> np.ndarray:
         """Shard index of each slot, valid after `outcome` (identity unless a store says otherwise)."""

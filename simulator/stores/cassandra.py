@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.data import Chunk
+from numba import parallel_chunksize
+
+from simulator._fused import LAYOUT_GENERIC, LAYOUT_ONE8, LAYOUT_TWO8, SOURCE_GROUP, SOURCE_ROW, SOURCE_TIME, ring_count_chunk
 from simulator._murmur3 import ring_route_columns
 from simulator.encode import cassandra_tokens, column_layout, has_literal_values
 from simulator.metrics import Alarm
@@ -15,6 +18,11 @@ __all__ = ["CassandraModel", "PARTITION_LIMITS"]
 
 #: Cassandra's partition guard rails: bytes, rows, cells.
 PARTITION_LIMITS = {"bytes": 100 * 2**20, "rows": 100_000, "cells": 2_000_000_000}
+
+#: Field kinds the fused kernel derives from the row index alone.
+_ROW_SOURCES = {"serial": SOURCE_ROW, "time": SOURCE_TIME}
+#: Row blocks per fused chunk: enough that a descheduled thread's share is small.
+_BLOCKS = 64
 
 
 @register
@@ -49,6 +57,34 @@ class CassandraModel(StoreModel):
         ranges = self.ring.range_of(cassandra_tokens(self.key, self.data, chunk))
         self.range_rows += np.bincount(ranges, weights=weights, minlength=self.range_rows.size)
         return self.ring.owners[ranges]
+
+    def fused_counter(self):
+        """Generate, hash, look up and count in one kernel when every key column is the tenant code, a
+        serial id or the insert time (all functions of the row's group and index)."""
+        sources = []
+        for name in self.key.fields:
+            kind = self.data.fields[name].kind
+            source = SOURCE_GROUP if name == self.data.group else _ROW_SOURCES.get(kind)
+            if source is None or self.data.fields[name].widths != (8,):
+                return None
+            sources.append(source)
+        if len(sources) == 1 and has_literal_values(self.key, self.data):
+            return None  # hashed as its literal values, not as int64 codes
+        layout = {1: LAYOUT_ONE8, 2: LAYOUT_TWO8}.get(len(sources), LAYOUT_GENERIC)
+        m = len(sources)
+        args = (
+            np.array(sources, np.int64), np.full(m, 8, np.int64), np.arange(m, dtype=np.int64), m > 1, layout,
+            np.int64(self.data.start_ms), 1000.0 / self.data.inserts_per_second,
+        )
+        table, shift = self.ring.bucket_table()
+
+        def count(start: int, part: np.ndarray, group_slot: np.ndarray) -> None:
+            with parallel_chunksize(1):  # blocks go to whichever thread is free: the CPUs are shared
+                self.range_rows += ring_count_chunk(
+                    part, np.int64(start), *args, self.ring.tokens, table, shift, self.ring.owners, group_slot, _BLOCKS
+                )
+
+        return count
 
     def outcome(self, load: KeyLoad) -> StoreOutcome:
         c = self.config

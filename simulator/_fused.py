@@ -1,0 +1,140 @@
+"""One compiled pass per chunk: generate key columns, hash them with Murmur3, find the vnode range, count.
+
+The generic streaming path materializes each chunk (group codes, row ids, a stacked key matrix, the
+nodes per row) and counts with NumPy afterwards; that is six or seven passes over memory per row. When
+every key column is a pure function of (group code, row index) -- the tenant, a serial id, an insert
+time -- nothing needs to exist in memory: rows of a chunk are laid out group after group (as
+`data.iter_chunks` does without shuffling), so the kernel walks the group offsets, derives each
+column on the fly and counts straight into per-block histograms. The counts equal the generic path's
+exactly (tests/simulator/test_fused.py compares them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from simulator._murmur3 import _C1, _C2, _MAX_LONG, _MIN_LONG, _bswap64, _columns_token, _fmix, _pieces, _rotl, _sign_fill
+from simulator._murmur3 import _mix_block, _token_short_int
+
+__all__ = ["SOURCE_GROUP", "SOURCE_ROW", "SOURCE_TIME", "LAYOUT_GENERIC", "LAYOUT_ONE8", "LAYOUT_TWO8", "token_two8", "ring_count_chunk"]
+
+#: Where a key column's value comes from: the row's group code, its global row index, its insert time.
+SOURCE_GROUP, SOURCE_ROW, SOURCE_TIME = 0, 1, 2
+#: Key shapes with a specialised hash: any layout, one 8-byte column, a composite of two 8-byte columns.
+LAYOUT_GENERIC, LAYOUT_ONE8, LAYOUT_TWO8 = 0, 1, 2
+
+_LEN8_PREFIX = np.uint64(0x0800)  # uint16 length 8, big-endian, read little-endian
+
+
+@njit(inline="always", cache=True)
+def token_two8(a, b):
+    """Token of the composite key (bigint a, bigint b): <00 08><a BE><00><00 08><b BE><00>, 22 bytes.
+
+    Bytes 0..15 are one MurmurHash3 block, 16..21 the tail; each 8-byte word below is those bytes read
+    little-endian, so a big-endian value becomes its byte swap.
+    """
+    wa = _bswap64(np.uint64(a))
+    wb = _bswap64(np.uint64(b))
+    k1 = _LEN8_PREFIX | (wa << np.uint64(16))
+    k2 = (wa >> np.uint64(48)) | (np.uint64(0x08) << np.uint64(32)) | (wb << np.uint64(40))
+    h1, h2 = _mix_block(np.uint64(0), np.uint64(0), k1, k2)
+    t = _sign_fill(wb >> np.uint64(24))
+    t *= _C1
+    t = _rotl(t, 31)
+    t *= _C2
+    h1 ^= t
+    h1 ^= np.uint64(22)
+    h2 ^= np.uint64(22)
+    h1 += h2
+    h2 += h1
+    h1 = _fmix(h1)
+    h2 = _fmix(h2)
+    h1 += h2
+    token = np.int64(h1)
+    return token if token != _MIN_LONG else _MAX_LONG
+
+
+@njit(inline="always", cache=True)
+def _source_value(source, g, r, ts_start, ts_step):
+    if source == SOURCE_GROUP:
+        return np.int64(g)
+    if source == SOURCE_ROW:
+        return np.int64(r)
+    # Same arithmetic as Dataset.ts_ms: float64 product truncated toward zero.
+    return ts_start + np.int64(np.float64(r) * ts_step)
+
+
+@njit(parallel=True, cache=True)
+def ring_count_chunk(
+    part, start, sources, widths, component_of, composite, layout, ts_start, ts_step,
+    ring, table, shift, owners, group_slot, nblk,
+):
+    """Count one chunk's rows per (group, owner node) into `group_slot` and return rows per ring range.
+
+    Row i of the chunk belongs to the group whose run [offset[g], offset[g+1]) holds it and has global
+    index `start + i`. Blocks of rows run in parallel; a group wholly inside one block is counted
+    straight into its row of `group_slot` (no other block touches it), the first and last group of each
+    block into side buffers merged afterwards, so no two threads ever write one counter.
+    """
+    ng = part.shape[0]
+    m = sources.shape[0]
+    nr = ring.shape[0]
+    n_slots = group_slot.shape[1]
+    offsets = np.zeros(ng + 1, np.int64)
+    for g in range(ng):
+        offsets[g + 1] = offsets[g] + part[g]
+    n = offsets[ng]
+    nblk = max(1, min(nblk, n))
+    piece_col, piece_const, piece_len, total = _pieces(m, widths, component_of, composite)
+    range_hist = np.zeros((nblk, nr), np.int64)
+    edge = np.zeros((nblk, 2, n_slots), np.int64)
+    edge_group = np.full((nblk, 2), -1, np.int64)
+    for b in prange(nblk):
+        lo = b * n // nblk
+        hi = (b + 1) * n // nblk
+        if lo >= hi:
+            continue
+        vals = np.empty((m, 1), np.int64)
+        local = np.zeros(n_slots, np.int64)
+        g = np.searchsorted(offsets, lo, side="right") - 1
+        first_g = g
+        i = lo
+        while i < hi:
+            end = min(hi, offsets[g + 1])
+            for row in range(i, end):
+                r = start + row
+                if layout == LAYOUT_TWO8:
+                    k = token_two8(
+                        _source_value(sources[0], g, r, ts_start, ts_step),
+                        _source_value(sources[1], g, r, ts_start, ts_step),
+                    )
+                elif layout == LAYOUT_ONE8:
+                    k = _token_short_int(np.uint64(_source_value(sources[0], g, r, ts_start, ts_step)), 8)
+                else:
+                    for c in range(m):
+                        vals[c, 0] = _source_value(sources[c], g, r, ts_start, ts_step)
+                    k = _columns_token(vals, 0, piece_col, piece_const, piece_len, total)
+                j = table[(np.uint64(k) ^ np.uint64(0x8000000000000000)) >> np.uint64(shift)]
+                while j < nr and ring[j] < k:
+                    j += 1
+                if j == nr:
+                    j = 0
+                range_hist[b, j] += 1
+                local[owners[j]] += 1
+            if g == first_g:
+                edge[b, 0, :] = local
+                edge_group[b, 0] = g
+            elif end == hi:
+                edge[b, 1, :] = local
+                edge_group[b, 1] = g
+            else:
+                group_slot[g, :] += local
+            local[:] = 0
+            i = end
+            g += 1
+    for b in range(nblk):
+        for e in range(2):
+            if edge_group[b, e] >= 0:
+                group_slot[edge_group[b, e], :] += edge[b, e, :]
+    return range_hist.sum(axis=0)
