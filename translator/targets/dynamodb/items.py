@@ -38,6 +38,7 @@ __all__ = [
     "items_to_rows",
 ]
 
+_N_MIN, _N_MAX = decimal.Decimal("1E-130"), decimal.Decimal("1E126")  # DynamoDB's number range
 _MASK64 = (1 << 64) - 1
 _SIGN64 = 1 << 63
 
@@ -204,7 +205,7 @@ def to_attribute_value(type_: CanonicalType, value: Any) -> Any:
         return _iso(type_, value)
     if target == "N":
         number = decimal.Decimal(repr(float(value))) if kind is TypeKind.FLOAT else decimal.Decimal(value)
-        if number != 0 and not decimal.Decimal("1E-130") <= abs(number) < decimal.Decimal("1E126"):
+        if number and not _N_MIN <= abs(number) < _N_MAX:
             raise ItemError(f"number {value!r} is outside DynamoDB's range 1E-130..9.99E+125")
         if len(number.as_tuple().digits) > 38:
             raise ItemError(f"number {value!r} has more than the 38 significant digits DynamoDB keeps")
