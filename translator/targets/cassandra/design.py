@@ -14,7 +14,7 @@ from translator.workload.stats import StatsView
 from translator.targets.cassandra.columns import TableColumns, build_columns
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import (Bucketing, CassandraDesign, Clustering, Column, Keyspace, ReadPlan,
-                                                Table, Udt)
+                                                Table, Udt, range_static_column)
 from translator.targets.cassandra.names import NameSpace, quote, table_name
 from translator.targets.cassandra.sizing import Layout, estimate, hash_buckets, partition_rows, time_bucket
 from translator.targets.cassandra.tables import Spec, entity_key, merge_specs, shape_of, spec_for
@@ -162,11 +162,19 @@ def _query(table: Table, pattern, keyspace: str) -> tuple[str, str]:
                 partitions = "in-buckets"
         else:
             where.append(f"{quote(column)} = ?")
-    if pattern.range is not None and table.clustering:
+    filtering = ""
+    static_range = range_static_column(table, pattern)
+    if static_range is not None:
+        # One entity row per partition (children are the clustering rows): the range tests that row's
+        # STATIC value, a filter inside the single partition already chosen, hence cheap.
+        where += [f"{quote(static_range)} >= ?", f"{quote(static_range)} <= ?"]
+        filtering = " ALLOW FILTERING"
+    elif pattern.range is not None and table.clustering:
         first = quote(table.clustering[0].column)
         where += [f"{first} >= ?", f"{first} <= ?"]
     limit = f" LIMIT {pattern.limit}" if pattern.limit and not any(c.layout == "rows" for c in table.children) else ""
-    text = (f"SELECT {', '.join(wanted)} FROM {quote(keyspace)}.{quote(table.name)} WHERE {' AND '.join(where)}{limit};")
+    text = (f"SELECT {', '.join(wanted)} FROM {quote(keyspace)}.{quote(table.name)} "
+            f"WHERE {' AND '.join(where)}{limit}{filtering};")
     return text, partitions
 
 

@@ -225,3 +225,11 @@ class CassandraDesign:
             "assumed": self.assumed,
             "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
+
+
+def range_static_column(table: Table, pattern) -> str | None:
+    """The STATIC column a pattern's range tests when its table holds one entity row per partition."""
+    if pattern.range is None or not any(c.layout == "rows" for c in table.children):
+        return None
+    return next((c.name for c in table.columns
+                 if c.entity == table.entity and c.attribute == pattern.range.attribute), None)

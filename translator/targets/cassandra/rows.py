@@ -23,7 +23,7 @@ from typing import Any, Mapping
 from translator.diagnostics import Diagnostic, DiagnosticSink
 from translator.ir import Schema
 from translator.workload.model import AccessPattern, Direction
-from translator.targets.cassandra.model import Bucketing, CassandraDesign, Table
+from translator.targets.cassandra.model import Bucketing, CassandraDesign, Table, range_static_column
 from translator.targets.cassandra.tables import entity_key
 
 __all__ = ["TableData", "QueryParams", "CheckResult", "bucket_value", "rows_to_tables", "answer_cql", "answer_sql",
@@ -206,8 +206,13 @@ def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern,
     orders = [((lambda r, c=c.column: r[c]), c.order) for c in table.clustering]
     row_child = next((c for c in table.children if c.layout == "rows"), None)
     out: list[tuple[dict, tuple]] = []
+    static_range = range_static_column(table, pattern)
     for pk in keys:
         part = stored[pk]
+        if static_range is not None:
+            value = part.static.get(static_range)
+            if value is None or not params.range[0] <= value <= params.range[1]:
+                continue
         rows = sorted(part.rows.values(), key=_sorter(orders))
         if pattern.range is not None and table.clustering and row_child is None:
             first = table.clustering[0].column

@@ -168,8 +168,9 @@ def spec_for(shape: Shape, stats: StatsView, sink: DiagnosticSink) -> Spec:
             add(entity, name, "ASC")
     else:
         if shape.range or shape.order:
-            sink.info("cassandra-order-ignored", f"pattern {pattern.id}: one {entity.key} per partition, so its range/order_by "
-                      "select at most one row; children are clustered by their key", subject=pattern.id)
+            sink.info("cassandra-order-ignored", f"pattern {pattern.id}: one {entity.key} per partition, so its order_by "
+                      "orders at most one row and its range filters that row's STATIC value within the "
+                      "partition (ALLOW FILTERING on one partition); children are clustered by their key", subject=pattern.id)
         child, rel = row_child
         for name in entity_key(child):
             if name not in rel.from_attributes:  # those equal the entity's key, fixed by the partition
