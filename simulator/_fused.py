@@ -24,7 +24,8 @@ SOURCE_GROUP, SOURCE_ROW, SOURCE_TIME = 0, 1, 2
 #: Key shapes with a specialised hash: any layout, one 8-byte column, a composite of two 8-byte columns.
 LAYOUT_GENERIC, LAYOUT_ONE8, LAYOUT_TWO8 = 0, 1, 2
 
-_LEN8_PREFIX = np.uint64(0x0800)  # uint16 length 8, big-endian, read little-endian
+_LEN8_PREFIX = np.uint64(0x0800)
+_BATCH = 1024  # uint16 length 8, big-endian, read little-endian
 
 
 @njit(inline="always", cache=True)
@@ -53,16 +54,6 @@ def token_two8(a, b):
     h1 += h2
     token = np.int64(h1)
     return token if token != _MIN_LONG else _MAX_LONG
-
-
-@njit(inline="always", cache=True)
-def _source_value(source, g, r, ts_start, ts_step):
-    if source == SOURCE_GROUP:
-        return np.int64(g)
-    if source == SOURCE_ROW:
-        return np.int64(r)
-    # Same arithmetic as Dataset.ts_ms: float64 product truncated toward zero.
-    return ts_start + np.int64(np.float64(r) * ts_step)
 
 
 @njit(parallel=True, cache=True)
@@ -95,33 +86,49 @@ def ring_count_chunk(
         hi = (b + 1) * n // nblk
         if lo >= hi:
             continue
-        vals = np.empty((m, 1), np.int64)
+        # Tokens are computed a batch at a time in loops free of the ring's data-dependent scan, so
+        # LLVM vectorizes the hash; the lookup and counting follow over the batch.
+        cols = np.empty((m, _BATCH), np.int64)
+        toks = np.empty(_BATCH, np.int64)
         local = np.zeros(n_slots, np.int64)
         g = np.searchsorted(offsets, lo, side="right") - 1
         first_g = g
         i = lo
         while i < hi:
             end = min(hi, offsets[g + 1])
-            for row in range(i, end):
-                r = start + row
+            for q0 in range(i, end, _BATCH):
+                cnt = min(_BATCH, end - q0)
+                r0 = start + q0
+                for c in range(m):
+                    src = sources[c]
+                    if src == SOURCE_GROUP:
+                        for q in range(cnt):
+                            cols[c, q] = g
+                    elif src == SOURCE_ROW:
+                        for q in range(cnt):
+                            cols[c, q] = r0 + q
+                    else:
+                        # Same arithmetic as Dataset.ts_ms: float64 product truncated toward zero.
+                        for q in range(cnt):
+                            cols[c, q] = ts_start + np.int64(np.float64(r0 + q) * ts_step)
                 if layout == LAYOUT_TWO8:
-                    k = token_two8(
-                        _source_value(sources[0], g, r, ts_start, ts_step),
-                        _source_value(sources[1], g, r, ts_start, ts_step),
-                    )
+                    for q in range(cnt):
+                        toks[q] = token_two8(cols[0, q], cols[1, q])
                 elif layout == LAYOUT_ONE8:
-                    k = _token_short_int(np.uint64(_source_value(sources[0], g, r, ts_start, ts_step)), 8)
+                    for q in range(cnt):
+                        toks[q] = _token_short_int(np.uint64(cols[0, q]), 8)
                 else:
-                    for c in range(m):
-                        vals[c, 0] = _source_value(sources[c], g, r, ts_start, ts_step)
-                    k = _columns_token(vals, 0, piece_col, piece_const, piece_len, total)
-                j = table[(np.uint64(k) ^ np.uint64(0x8000000000000000)) >> np.uint64(shift)]
-                while j < nr and ring[j] < k:
-                    j += 1
-                if j == nr:
-                    j = 0
-                range_hist[b, j] += 1
-                local[owners[j]] += 1
+                    for q in range(cnt):
+                        toks[q] = _columns_token(cols, q, piece_col, piece_const, piece_len, total)
+                for q in range(cnt):
+                    k = toks[q]
+                    j = table[(np.uint64(k) ^ np.uint64(0x8000000000000000)) >> np.uint64(shift)]
+                    while j < nr and ring[j] < k:
+                        j += 1
+                    if j == nr:
+                        j = 0
+                    range_hist[b, j] += 1
+                    local[owners[j]] += 1
             if g == first_g:
                 edge[b, 0, :] = local
                 edge_group[b, 0] = g

@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.data import Chunk
-from numba import parallel_chunksize
-
 from simulator._fused import LAYOUT_GENERIC, LAYOUT_ONE8, LAYOUT_TWO8, SOURCE_GROUP, SOURCE_ROW, SOURCE_TIME, ring_count_chunk
 from simulator._murmur3 import ring_route_columns
 from simulator.encode import cassandra_tokens, column_layout, has_literal_values
@@ -79,10 +77,9 @@ class CassandraModel(StoreModel):
         table, shift = self.ring.bucket_table()
 
         def count(start: int, part: np.ndarray, group_slot: np.ndarray) -> None:
-            with parallel_chunksize(1):  # blocks go to whichever thread is free: the CPUs are shared
-                self.range_rows += ring_count_chunk(
-                    part, np.int64(start), *args, self.ring.tokens, table, shift, self.ring.owners, group_slot, _BLOCKS
-                )
+            self.range_rows += ring_count_chunk(
+                part, np.int64(start), *args, self.ring.tokens, table, shift, self.ring.owners, group_slot, _BLOCKS
+            )
 
         return count
 
