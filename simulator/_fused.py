@@ -12,12 +12,15 @@ exactly (tests/simulator/test_fused.py compares them).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from simulator._murmur3 import _C1, _C2, _MAX_LONG, _MIN_LONG, _bswap64, _columns_token, _fmix, _pieces, _rotl, _sign_fill
-from simulator._murmur3 import _mix_block, _token_short_int
+import os
+from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["SOURCE_GROUP", "SOURCE_ROW", "SOURCE_TIME", "LAYOUT_GENERIC", "LAYOUT_ONE8", "LAYOUT_TWO8", "token_two8", "ring_count_chunk"]
+from simulator._murmur3 import _ADD1, _ADD2, _C1, _C2, _FIVE, _MAX_LONG, _MIN_LONG, _bswap64, _columns_token, _fmix
+from simulator._murmur3 import _pieces, _rotl, _sign_fill, _token_short_int
+
+__all__ = ["SOURCE_GROUP", "SOURCE_ROW", "SOURCE_TIME", "LAYOUT_GENERIC", "LAYOUT_ONE8", "LAYOUT_TWO8", "token_two8", "ring_count_chunk", "group_offsets"]
 
 #: Where a key column's value comes from: the row's group code, its global row index, its insert time.
 SOURCE_GROUP, SOURCE_ROW, SOURCE_TIME = 0, 1, 2
@@ -29,17 +32,27 @@ _BATCH = 1024  # uint16 length 8, big-endian, read little-endian
 
 
 @njit(inline="always", cache=True)
-def token_two8(a, b):
-    """Token of the composite key (bigint a, bigint b): <00 08><a BE><00><00 08><b BE><00>, 22 bytes.
+def _two8_first(a):
+    """h1 after the first block's k1 half: it depends on the first value only (h2 is still 0)."""
+    k1 = _LEN8_PREFIX | (_bswap64(np.uint64(a)) << np.uint64(16))
+    k1 *= _C1
+    k1 = _rotl(k1, 31)
+    k1 *= _C2
+    h1 = _rotl(k1, 27)
+    return h1 * _FIVE + _ADD1
 
-    Bytes 0..15 are one MurmurHash3 block, 16..21 the tail; each 8-byte word below is those bytes read
-    little-endian, so a big-endian value becomes its byte swap.
-    """
+
+@njit(inline="always", cache=True)
+def _two8_rest(h1, a, b):
     wa = _bswap64(np.uint64(a))
     wb = _bswap64(np.uint64(b))
-    k1 = _LEN8_PREFIX | (wa << np.uint64(16))
     k2 = (wa >> np.uint64(48)) | (np.uint64(0x08) << np.uint64(32)) | (wb << np.uint64(40))
-    h1, h2 = _mix_block(np.uint64(0), np.uint64(0), k1, k2)
+    k2 *= _C2
+    k2 = _rotl(k2, 33)
+    k2 *= _C1
+    h2 = _rotl(k2, 31)
+    h2 += h1
+    h2 = h2 * _FIVE + _ADD2
     t = _sign_fill(wb >> np.uint64(24))
     t *= _C1
     t = _rotl(t, 31)
@@ -56,49 +69,56 @@ def token_two8(a, b):
     return token if token != _MIN_LONG else _MAX_LONG
 
 
-@njit(parallel=True, cache=True)
-def ring_count_chunk(
-    part, start, sources, widths, component_of, composite, layout, ts_start, ts_step,
-    ring, table, shift, owners, group_slot, nblk,
-):
-    """Count one chunk's rows per (group, owner node) into `group_slot` and return rows per ring range.
+@njit(inline="always", cache=True)
+def token_two8(a, b):
+    """Token of the composite key (bigint a, bigint b): <00 08><a BE><00><00 08><b BE><00>, 22 bytes.
 
-    Row i of the chunk belongs to the group whose run [offset[g], offset[g+1]) holds it and has global
-    index `start + i`. Blocks of rows run in parallel; a group wholly inside one block is counted
-    straight into its row of `group_slot` (no other block touches it), the first and last group of each
-    block into side buffers merged afterwards, so no two threads ever write one counter.
+    Bytes 0..15 are one MurmurHash3 block, 16..21 the tail; each 8-byte word is those bytes read
+    little-endian, so a big-endian value becomes its byte swap. The block's k1 half holds only `a`'s
+    first six bytes, so `_two8_first(a)` can be computed once for a run of rows sharing `a`.
     """
-    ng = part.shape[0]
+    return _two8_rest(_two8_first(a), a, b)
+
+
+@njit(cache=True)
+def group_offsets(part):
+    """Where each group's run of rows starts in a chunk laid out group after group (and the end)."""
+    offsets = np.zeros(part.shape[0] + 1, np.int64)
+    for g in range(part.shape[0]):
+        offsets[g + 1] = offsets[g] + part[g]
+    return offsets
+
+
+@njit(nogil=True, cache=True)
+def _count_block(
+    offsets, lo, hi, start, sources, widths, component_of, composite, layout, ts_start, ts_step,
+    ring, table, shift, owners, group_slot, range_hist, edge, edge_group,
+):
+    """Rows [lo, hi) of a chunk: a group wholly inside the block is counted straight into its row of
+    `group_slot` (no other block touches it), the block's first and last group into `edge`, merged
+    by the caller, so blocks can run on any threads at once. `range_hist` gets rows per ring range."""
     m = sources.shape[0]
     nr = ring.shape[0]
-    n_slots = group_slot.shape[1]
-    offsets = np.zeros(ng + 1, np.int64)
-    for g in range(ng):
-        offsets[g + 1] = offsets[g] + part[g]
-    n = offsets[ng]
-    nblk = max(1, min(nblk, n))
     piece_col, piece_const, piece_len, total = _pieces(m, widths, component_of, composite)
-    range_hist = np.zeros((nblk, nr), np.int64)
-    edge = np.zeros((nblk, 2, n_slots), np.int64)
-    edge_group = np.full((nblk, 2), -1, np.int64)
-    for b in prange(nblk):
-        lo = b * n // nblk
-        hi = (b + 1) * n // nblk
-        if lo >= hi:
-            continue
-        # Tokens are computed a batch at a time in loops free of the ring's data-dependent scan, so
-        # LLVM vectorizes the hash; the lookup and counting follow over the batch.
-        cols = np.empty((m, _BATCH), np.int64)
-        toks = np.empty(_BATCH, np.int64)
-        local = np.zeros(n_slots, np.int64)
-        g = np.searchsorted(offsets, lo, side="right") - 1
-        first_g = g
-        i = lo
-        while i < hi:
-            end = min(hi, offsets[g + 1])
-            for q0 in range(i, end, _BATCH):
-                cnt = min(_BATCH, end - q0)
-                r0 = start + q0
+    # Tokens are computed a batch at a time in loops free of the ring's data-dependent scan, so
+    # LLVM vectorizes the hash; the lookup and counting follow over the batch.
+    cols = np.empty((m, _BATCH), np.int64)
+    toks = np.empty(_BATCH, np.int64)
+    local = np.zeros(group_slot.shape[1], np.int64)
+    g = np.searchsorted(offsets, lo, side="right") - 1
+    first_g = g
+    tenant_then_row = layout == LAYOUT_TWO8 and sources[0] == SOURCE_GROUP and sources[1] == SOURCE_ROW
+    i = lo
+    while i < hi:
+        end = min(hi, offsets[g + 1])
+        h1_tenant = _two8_first(g)
+        for q0 in range(i, end, _BATCH):
+            cnt = min(_BATCH, end - q0)
+            r0 = start + q0
+            if tenant_then_row:  # the common (tenant_id, id) key: the tenant's half of the hash once per run
+                for q in range(cnt):
+                    toks[q] = _two8_rest(h1_tenant, g, r0 + q)
+            else:
                 for c in range(m):
                     src = sources[c]
                     if src == SOURCE_GROUP:
@@ -120,26 +140,59 @@ def ring_count_chunk(
                 else:
                     for q in range(cnt):
                         toks[q] = _columns_token(cols, q, piece_col, piece_const, piece_len, total)
-                for q in range(cnt):
-                    k = toks[q]
-                    j = table[(np.uint64(k) ^ np.uint64(0x8000000000000000)) >> np.uint64(shift)]
-                    while j < nr and ring[j] < k:
-                        j += 1
-                    if j == nr:
-                        j = 0
-                    range_hist[b, j] += 1
-                    local[owners[j]] += 1
-            if g == first_g:
-                edge[b, 0, :] = local
-                edge_group[b, 0] = g
-            elif end == hi:
-                edge[b, 1, :] = local
-                edge_group[b, 1] = g
-            else:
-                group_slot[g, :] += local
-            local[:] = 0
-            i = end
-            g += 1
+            for q in range(cnt):
+                k = toks[q]
+                j = table[(np.uint64(k) ^ np.uint64(0x8000000000000000)) >> np.uint64(shift)]
+                while j < nr and ring[j] < k:
+                    j += 1
+                if j == nr:
+                    j = 0
+                range_hist[j] += 1
+                local[owners[j]] += 1
+        if g == first_g:
+            edge[0, :] = local
+            edge_group[0] = g
+        elif end == hi:
+            edge[1, :] = local
+            edge_group[1] = g
+        else:
+            group_slot[g, :] += local
+        local[:] = 0
+        i = end
+        g += 1
+
+
+def ring_count_chunk(
+    part, start, sources, widths, component_of, composite, layout, ts_start, ts_step,
+    ring, table, shift, owners, group_slot, nblk,
+):
+    """Count one chunk's rows per (group, owner node) into `group_slot` and return rows per ring range.
+
+    Row i of the chunk belongs to the group whose run [offset[g], offset[g+1]) holds it and has global
+    index `start + i`. The chunk is cut into `nblk` blocks handed to a thread pool as threads come
+    free (the kernel releases the GIL): on a shared machine a static split waits for its slowest
+    thread, a queue of small blocks does not.
+    """
+    offsets = group_offsets(np.ascontiguousarray(part, dtype=np.int64))
+    n = int(offsets[-1])
+    nblk = max(1, min(nblk, n))
+    range_hist = np.zeros((nblk, ring.shape[0]), np.int64)
+    edge = np.zeros((nblk, 2, group_slot.shape[1]), np.int64)
+    edge_group = np.full((nblk, 2), -1, np.int64)
+    fixed = (start, sources, widths, component_of, composite, layout, ts_start, ts_step, ring, table, shift, owners, group_slot)
+
+    def run(b: int) -> None:
+        lo, hi = b * n // nblk, (b + 1) * n // nblk
+        if lo < hi:
+            _count_block(offsets, lo, hi, *fixed, range_hist[b], edge[b], edge_group[b])
+
+    workers = min(nblk, len(os.sched_getaffinity(0)))
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(run, range(nblk)))
+    else:
+        for b in range(nblk):
+            run(b)
     for b in range(nblk):
         for e in range(2):
             if edge_group[b, e] >= 0:

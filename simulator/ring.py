@@ -45,12 +45,15 @@ class Ring:
         table, shift = self.bucket_table()
         return ring_ranges(np.ascontiguousarray(key_tokens, dtype=np.int64), self.tokens, table, shift)
 
-    def bucket_table(self) -> tuple[np.ndarray, int]:
+    def bucket_table(self, per_token: int = 4) -> tuple[np.ndarray, int]:
         """First ring index per bucket of the token's top bits, and the shift that gives the bucket.
 
-        It turns the binary search for a key's range into a short forward scan.
+        It turns the binary search for a key's range into a short forward scan; `per_token` buckets
+        per ring token make that scan (and its mispredicted branch) rarer at the cost of a larger table.
         """
-        bits = max(1, min(20, int(np.ceil(np.log2(self.tokens.size * 4)))))
+        if per_token < 1:
+            raise SimulatorError(f"per_token={per_token}: must be at least 1, e.g. 4")
+        bits = max(1, min(20, int(np.ceil(np.log2(self.tokens.size * per_token)))))
         starts = ((np.arange(1 << bits, dtype=np.uint64) << np.uint64(64 - bits)) ^ np.uint64(1 << 63)).view(np.int64)
         return np.searchsorted(self.tokens, starts, side="left").astype(np.int64), 64 - bits
 
