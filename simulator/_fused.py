@@ -14,9 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-
+from simulator._blocks import run_blocks
 from simulator._murmur3 import _ADD1, _ADD2, _C1, _C2, _FIVE, _MAX_LONG, _MIN_LONG, _bswap64, _columns_token, _fmix
 from simulator._murmur3 import _pieces, _rotl, _sign_fill, _token_short_int
 
@@ -186,13 +184,7 @@ def ring_count_chunk(
         if lo < hi:
             _count_block(offsets, lo, hi, *fixed, range_hist[b], edge[b], edge_group[b])
 
-    workers = min(nblk, len(os.sched_getaffinity(0)))
-    if workers > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(run, range(nblk)))
-    else:
-        for b in range(nblk):
-            run(b)
+    run_blocks(run, nblk)
     for b in range(nblk):
         for e in range(2):
             if edge_group[b, e] >= 0:

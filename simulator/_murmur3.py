@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from simulator._blocks import run_blocks
+
 __all__ = ["murmur3_fixed", "murmur3_varlen", "murmur3_columns", "murmur3_int64", "murmur3_int64_into", "ring_ranges", "ring_route_columns"]
 
 _C1 = np.uint64(0x87C37B91114253D5)
@@ -343,9 +345,40 @@ def murmur3_int64_into(values, width, out):
     return out
 
 
+@njit(nogil=True, cache=True)
+def _murmur3_int64_serial(values, width, out):
+    # One kernel per width, so the byte count is a constant LLVM folds into the vectorized loop.
+    if width == 4:
+        for i in range(values.shape[0]):
+            out[i] = _token_short_int(np.uint64(values[i]) & np.uint64(0xFFFFFFFF), 4)
+    else:
+        for i in range(values.shape[0]):
+            out[i] = _token_short_int(np.uint64(values[i]), 8)
+
+
+#: Keys per block handed to a thread; below two blocks' worth, threads cost more than they save.
+_BLOCK_KEYS = 1 << 19
+
+
 def murmur3_int64(values: np.ndarray, width: int) -> np.ndarray:
-    """Allocating wrapper of `murmur3_int64_into`."""
-    return murmur3_int64_into(values, width, np.empty(values.shape[0], np.int64))
+    """Tokens of int64 values serialized big-endian in `width` (4 or 8) bytes, into a new array.
+
+    Blocks of keys go to a thread pool as threads come free (the kernel releases the GIL), each
+    thread also faulting in its own part of the output.
+    """
+    n = values.shape[0]
+    out = np.empty(n, np.int64)
+    if n < 2 * _BLOCK_KEYS:
+        _murmur3_int64_serial(values, width, out)
+        return out
+    nblk = -(-n // _BLOCK_KEYS)
+
+    def run(b: int) -> None:
+        lo, hi = b * n // nblk, (b + 1) * n // nblk
+        _murmur3_int64_serial(values[lo:hi], width, out[lo:hi])
+
+    run_blocks(run, nblk)
+    return out
 
 
 @njit(parallel=True, cache=True)
