@@ -312,12 +312,7 @@ def _token_short_int(v, width):
     # A 4- or 8-byte big-endian key is all tail: k1 is its bytes read back little-endian, XOR the
     # ones Java's sign extension drags above every byte >= 0x80. Those fills are a prefix parity of
     # the bytes' top bits, spread over each byte by * 0xFF; no per-byte loop, so LLVM vectorizes it.
-    le = _bswap64(v << np.uint64(64 - 8 * width))
-    t = (le & np.uint64(0x8080808080808080)) << np.uint64(1)
-    t ^= t << np.uint64(8)
-    t ^= t << np.uint64(16)
-    t ^= t << np.uint64(32)
-    k1 = le ^ (t * np.uint64(0xFF))
+    k1 = _sign_fill(_bswap64(v << np.uint64(64 - 8 * width)))
     k1 *= _C1
     k1 = _rotl(k1, 31)
     k1 *= _C2
