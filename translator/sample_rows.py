@@ -61,7 +61,7 @@ def _value(rng: random.Random, attribute: Attribute, serial: int, unique: bool) 
         # Drawn as the unscaled integer, so precision and scale hold exactly (also for scale == precision).
         scale, limit = type_.scale or 0, 10 ** (type_.precision or 12) - 1
         unscaled = serial if unique else rng.randint(0, min(limit, 999 * 10 ** scale))
-        return decimal.Decimal(unscaled).scaleb(-scale) if unscaled <= limit else None
+        return decimal.Decimal(unscaled).scaleb(-scale, context=decimal.Context(prec=1000)) if unscaled <= limit else None
     if kind is TypeKind.FLOAT:
         return float(serial) if unique else round(rng.uniform(0, 1000), 3)
     if kind in (TypeKind.STRING, TypeKind.OTHER, TypeKind.INTERVAL, TypeKind.SPATIAL):

@@ -60,6 +60,10 @@ def key_type(schema: Schema, entity: Entity, column: str, _depth: int = 0) -> Ca
     return entity.attribute(column).type
 
 
+#: Decimal arithmetic in the default context rounds to 28 digits; keys carry up to 38 (and more in SQL).
+_EXACT = decimal.Context(prec=1000)
+
+
 def _scale(type_: CanonicalType) -> tuple[int, int]:
     r = rules()
     scale = type_.scale if type_.scale is not None else r.decimal_scale
@@ -110,7 +114,7 @@ def encode_key_value(type_: CanonicalType, value: Any) -> str:
     if encoding == "decimal":
         precision, scale = _scale(type_)
         exact = decimal.Decimal(value)
-        scaled = exact.scaleb(scale)
+        scaled = exact.scaleb(scale, context=_EXACT)
         if scaled != scaled.to_integral_value():
             raise ItemError(f"decimal {value} has more than {scale} fractional digits; it cannot be encoded at scale {scale}")
         number = int(scaled)
@@ -146,7 +150,7 @@ def decode_key_value(type_: CanonicalType, text: str) -> Any:
         number = int(text.lstrip("-").replace(".", ""))
         if negative:
             number -= 10 ** precision
-        return decimal.Decimal(number).scaleb(-scale)
+        return decimal.Decimal(number).scaleb(-scale, context=_EXACT)
     if encoding == "float":
         bits = int(text, 16)
         bits = bits & ~_SIGN64 if bits & _SIGN64 else ~bits & _MASK64

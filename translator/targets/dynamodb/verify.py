@@ -108,7 +108,7 @@ def _sqlite_value(entity: Entity, column: str, value: Any) -> Any:
     if type_.kind is TypeKind.DECIMAL:
         # Scaled to an integer when that is exact in SQLite's 64 bits, so equality and order stay exact.
         if type_.scale is not None and (type_.precision or 99) <= 18:
-            return int(decimal.Decimal(value).scaleb(type_.scale))
+            return int(decimal.Decimal(value).scaleb(type_.scale, context=decimal.Context(prec=1000)))
         return float(value)
     if type_.kind in (TypeKind.INTEGER, TypeKind.FLOAT, TypeKind.BOOLEAN):
         return value
