@@ -41,7 +41,8 @@ def _two8_first(a):
 
 
 @njit(inline="always", cache=True)
-def _two8_rest(h1, a, b):
+def _two8_second(h1, a, b):
+    """h2 after the block: its k2 half holds `a`'s last two bytes and `b`'s first three (b >> 40)."""
     wa = _bswap64(np.uint64(a))
     wb = _bswap64(np.uint64(b))
     k2 = (wa >> np.uint64(48)) | (np.uint64(0x08) << np.uint64(32)) | (wb << np.uint64(40))
@@ -50,8 +51,13 @@ def _two8_rest(h1, a, b):
     k2 *= _C1
     h2 = _rotl(k2, 31)
     h2 += h1
-    h2 = h2 * _FIVE + _ADD2
-    t = _sign_fill(wb >> np.uint64(24))
+    return h2 * _FIVE + _ADD2
+
+
+@njit(inline="always", cache=True)
+def _two8_tail(h1, h2, b):
+    """The 6-byte tail (`b`'s last five bytes and the 0x00 end) and the finalization."""
+    t = _sign_fill(_bswap64(np.uint64(b)) >> np.uint64(24))
     t *= _C1
     t = _rotl(t, 31)
     t *= _C2
@@ -68,12 +74,18 @@ def _two8_rest(h1, a, b):
 
 
 @njit(inline="always", cache=True)
+def _two8_rest(h1, a, b):
+    return _two8_tail(h1, _two8_second(h1, a, b), b)
+
+
+@njit(inline="always", cache=True)
 def token_two8(a, b):
     """Token of the composite key (bigint a, bigint b): <00 08><a BE><00><00 08><b BE><00>, 22 bytes.
 
     Bytes 0..15 are one MurmurHash3 block, 16..21 the tail; each 8-byte word is those bytes read
     little-endian, so a big-endian value becomes its byte swap. The block's k1 half holds only `a`'s
-    first six bytes, so `_two8_first(a)` can be computed once for a run of rows sharing `a`.
+    first six bytes, so `_two8_first(a)` can be computed once for a run of rows sharing `a`, and
+    `_two8_second` once for rows that also share `b >> 40`.
     """
     return _two8_rest(_two8_first(a), a, b)
 
@@ -114,8 +126,14 @@ def _count_block(
             cnt = min(_BATCH, end - q0)
             r0 = start + q0
             if tenant_then_row:  # the common (tenant_id, id) key: the tenant's half of the hash once per run
-                for q in range(cnt):
-                    toks[q] = _two8_rest(h1_tenant, g, r0 + q)
+                if (r0 >> 40) == ((r0 + cnt - 1) >> 40):
+                    # Serial ids of a batch share their top three bytes, hence the whole block's h2.
+                    h2_batch = _two8_second(h1_tenant, g, r0)
+                    for q in range(cnt):
+                        toks[q] = _two8_tail(h1_tenant, h2_batch, r0 + q)
+                else:
+                    for q in range(cnt):
+                        toks[q] = _two8_rest(h1_tenant, g, r0 + q)
             else:
                 for c in range(m):
                     src = sources[c]

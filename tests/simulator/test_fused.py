@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from cassandra.metadata import Murmur3Token
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from numba import njit
 
@@ -76,3 +76,41 @@ def test_fused_path_is_taken_only_for_row_derived_fields():
     assert model(StoreConfig(), parse_key("tenant_id,id", list(data.fields)), data, rng).fused_counter() is not None
     uuids = synthetic_dataset(10, 1000, parse_skew("uniform"), "uuid4", np.random.default_rng(0))
     assert model(StoreConfig(), parse_key("tenant_id,id", list(uuids.fields)), uuids, rng).fused_counter() is None
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(st.integers(0, 3000), min_size=1, max_size=12),
+    st.sampled_from([0, 2**40 - 1500, 2**41 - 7, 2**62]),
+    st.sampled_from([(0, 1), (1, 0), (0, 2), (1,), (2,), (0, 1, 2)]),
+    st.integers(1, 40),
+)
+@example(part=[3000, 2000], start=2**40 - 1500, sources=(0, 1), nblk=1)  # a batch crossing 2**40
+@example(part=[500, 0, 4000], start=2**41 - 7, sources=(0, 1), nblk=3)
+def test_kernel_counts_equal_separate_steps(part, start, sources, nblk):
+    """Directly against hash-then-lookup, including serial ids whose top bytes change inside a batch."""
+    from simulator._fused import LAYOUT_GENERIC, LAYOUT_ONE8, LAYOUT_TWO8, ring_count_chunk
+    from simulator._murmur3 import murmur3_columns
+    from simulator.ring import random_ring
+
+    ring = random_ring(3, 8, np.random.default_rng(len(part)))
+    part = np.array(part, np.int64)
+    n = int(part.sum())
+    group = np.repeat(np.arange(part.size, dtype=np.int64), part)
+    row = start + np.arange(n, dtype=np.int64)
+    ts_start, ts_step = 1_767_225_600_000, 0.37
+    column = {0: group, 1: row, 2: ts_start + (row * ts_step).astype(np.int64)}
+    m = len(sources)
+    cols = np.stack([column[s] for s in sources]) if n else np.zeros((m, 0), np.int64)
+    ranges = ring.range_of(murmur3_columns(cols, np.full(m, 8), np.arange(m), m > 1)) if n else np.zeros(0, np.int64)
+    expected = np.zeros((part.size, 3), np.int64)
+    np.add.at(expected, (group, ring.owners[ranges]), 1)
+    layout = {1: LAYOUT_ONE8, 2: LAYOUT_TWO8}.get(m, LAYOUT_GENERIC)
+    got = np.zeros((part.size, 3), np.int64)
+    table, shift = ring.bucket_table(per_token=16)
+    hist = ring_count_chunk(
+        part, np.int64(start), np.array(sources, np.int64), np.full(m, 8, np.int64), np.arange(m, dtype=np.int64),
+        m > 1, layout, np.int64(ts_start), ts_step, ring.tokens, table, shift, ring.owners, got, nblk,
+    )
+    assert got.tolist() == expected.tolist()
+    assert hist.tolist() == np.bincount(ranges, minlength=ring.tokens.size).tolist()
