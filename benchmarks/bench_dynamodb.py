@@ -13,12 +13,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _timing import CORPUS, ROOT, best_of  # noqa: E402  (puts the project on sys.path)
 
 from boto3.dynamodb.types import TypeSerializer  # noqa: E402
 
@@ -27,16 +24,7 @@ from translator.sources import load_schema  # noqa: E402
 from translator.targets.dynamodb import design_dynamodb, rows_to_items  # noqa: E402
 from translator.workload import default_workload, load_workload  # noqa: E402
 
-DEFAULT_FILE = ROOT.parent / "shared" / "corpus" / "postgres" / "musicbrainz.sql"
-
-
-def best_of(repeat: int, func) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+DEFAULT_FILE = CORPUS / "postgres" / "musicbrainz.sql"
 
 
 def main() -> int:

@@ -13,12 +13,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _timing import CORPUS, best_of  # noqa: E402  (puts the project on sys.path)
 
 import bson  # noqa: E402
 
@@ -27,16 +24,7 @@ from translator.targets.mongodb import TARGET  # noqa: E402
 from translator.targets.mongodb.sizing import array_bytes, field_bytes, value_bytes  # noqa: E402
 from translator.workload import default_workload  # noqa: E402
 
-DEFAULT_FILE = ROOT.parent / "shared" / "corpus" / "postgres" / "musicbrainz.sql"
-
-
-def best_of(repeat: int, func) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+DEFAULT_FILE = CORPUS / "postgres" / "musicbrainz.sql"
 
 
 def main() -> int:

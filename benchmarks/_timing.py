@@ -1,0 +1,25 @@
+"""What the benchmark scripts share: the project on sys.path, the corpus location, best-of timing."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Callable, TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+T = TypeVar("T")
+
+
+def best_of(repeat: int, func: Callable[[], T]) -> tuple[float, T]:
+    """The fastest of `repeat` runs (the least disturbed by other load) and the last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        best = min(best, time.perf_counter() - start)
+    return best, result  # type: ignore[return-value]
