@@ -115,6 +115,7 @@ def _count_block(
     cols = np.empty((m, _BATCH), np.int64)
     toks = np.empty(_BATCH, np.int64)
     local = np.zeros(group_slot.shape[1], np.int64)
+    run_ranges = np.zeros(nr, np.int64)
     g = np.searchsorted(offsets, lo, side="right") - 1
     first_g = g
     tenant_then_row = layout == LAYOUT_TWO8 and sources[0] == SOURCE_GROUP and sources[1] == SOURCE_ROW
@@ -122,6 +123,9 @@ def _count_block(
     while i < hi:
         end = min(hi, offsets[g + 1])
         h1_tenant = _two8_first(g)
+        # A long run counts per ring range only and maps ranges to nodes once at its end; a short
+        # run (fewer rows than ranges) counts both per row, so many small tenants cost no more.
+        per_range = end - i >= nr
         for q0 in range(i, end, _BATCH):
             cnt = min(_BATCH, end - q0)
             r0 = start + q0
@@ -163,8 +167,17 @@ def _count_block(
                     j += 1
                 if j == nr:
                     j = 0
-                range_hist[j] += 1
-                local[owners[j]] += 1
+                if per_range:
+                    run_ranges[j] += 1
+                else:
+                    range_hist[j] += 1
+                    local[owners[j]] += 1
+        if per_range:
+            for j in range(nr):
+                c = run_ranges[j]
+                range_hist[j] += c
+                local[owners[j]] += c
+                run_ranges[j] = 0
         if g == first_g:
             edge[0, :] = local
             edge_group[0] = g
