@@ -1,8 +1,9 @@
 """A full `simulate` of N rows (default 100 million) against the floor: np.bincount of N precomputed shard ids.
 
-The simulation generates every row (tenant from zipf:1.1 over 1,000 tenants, serial id), builds the
-composite Cassandra partition key (tenant_id, id) in place, hashes it with Murmur3, finds its vnode
-range, and accumulates rows, requests and tenant spread, streaming 4 M-row chunks. The floor only
+The simulation generates every row (tenant from zipf:1.1 over 1,000 tenants, serial id), hashes the
+composite Cassandra partition key (tenant_id, id) with Murmur3, finds its vnode range, and accumulates
+rows, requests and tenant spread, streaming 4 M-row chunks; for this key one compiled pass per chunk
+does all of it (simulator/_fused.py) without materializing any per-row array. The floor only
 counts ids that already exist. Both are timed here, in the same run, in alternating rounds.
 Run: .venv/bin/python benchmarks/bench_simulate.py [ROWS] [STORE] [KEY] [ROUNDS]
 """
