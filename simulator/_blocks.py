@@ -15,8 +15,10 @@ __all__ = ["available_threads", "run_blocks"]
 
 
 def available_threads() -> int:
-    """CPUs this process may run on."""
-    return len(os.sched_getaffinity(0))
+    """CPUs this process may run on (all CPUs where the OS cannot say, e.g. macOS)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def run_blocks(fn: Callable[[int], None], n_blocks: int) -> None:
