@@ -11,6 +11,8 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
+from simulator.errors import SimulatorError
+
 __all__ = ["available_threads", "run_blocks"]
 
 
@@ -24,7 +26,7 @@ def available_threads() -> int:
 def run_blocks(fn: Callable[[int], None], n_blocks: int) -> None:
     """Call `fn(b)` for b in 0..n_blocks-1, on up to `available_threads()` threads (in this one if 1)."""
     if n_blocks < 0:
-        raise ValueError(f"n_blocks={n_blocks}: must be >= 0")
+        raise SimulatorError(f"n_blocks={n_blocks}: must be >= 0")
     workers = min(n_blocks, available_threads())
     if workers <= 1:
         for b in range(n_blocks):

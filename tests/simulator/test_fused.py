@@ -114,3 +114,29 @@ def test_kernel_counts_equal_separate_steps(part, start, sources, nblk):
     )
     assert got.tolist() == expected.tolist()
     assert hist.tolist() == np.bincount(ranges, minlength=ring.tokens.size).tolist()
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 200), st.integers(-1, 199))
+def test_run_blocks_runs_every_block_once_and_reraises(n_blocks, failing):
+    import threading
+
+    import pytest
+
+    from simulator._blocks import run_blocks
+
+    seen: list[int] = []
+    lock = threading.Lock()
+
+    def fn(b: int) -> None:
+        with lock:
+            seen.append(b)
+        if b == failing:
+            raise RuntimeError(f"block {b}")
+
+    if 0 <= failing < n_blocks:
+        with pytest.raises(RuntimeError, match=f"block {failing}"):
+            run_blocks(fn, n_blocks)
+    else:
+        run_blocks(fn, n_blocks)
+        assert sorted(seen) == list(range(n_blocks))
