@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 
 from simulator._blocks import run_blocks
-from simulator._murmur3 import _ADD1, _ADD2, _C1, _C2, _FIVE, _MAX_LONG, _MIN_LONG, _bswap64, _columns_token, _fmix
+from simulator._murmur3 import _ADD1, _ADD2, _C1, _C2, _FIVE, _bswap64, _columns_token, _finish
 from simulator._murmur3 import _pieces, _rotl, _sign_fill, _token_short_int
 
 __all__ = ["SOURCE_GROUP", "SOURCE_ROW", "SOURCE_TIME", "LAYOUT_GENERIC", "LAYOUT_ONE8", "LAYOUT_TWO8", "token_two8", "ring_count_chunk", "group_offsets"]
@@ -62,15 +62,7 @@ def _two8_tail(h1, h2, b):
     t = _rotl(t, 31)
     t *= _C2
     h1 ^= t
-    h1 ^= np.uint64(22)
-    h2 ^= np.uint64(22)
-    h1 += h2
-    h2 += h1
-    h1 = _fmix(h1)
-    h2 = _fmix(h2)
-    h1 += h2
-    token = np.int64(h1)
-    return token if token != _MIN_LONG else _MAX_LONG
+    return _finish(h1, h2, 22)
 
 
 @njit(inline="always", cache=True)

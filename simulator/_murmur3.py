@@ -42,6 +42,21 @@ def _fmix(k):
 
 
 @njit(inline="always", cache=True)
+def _finish(h1, h2, length):
+    """MurmurHash3 x64_128's finalization; h1 is the token."""
+    h1 ^= np.uint64(length)
+    h2 ^= np.uint64(length)
+    h1 += h2
+    h2 += h1
+    h1 = _fmix(h1)
+    h2 = _fmix(h2)
+    h1 += h2
+    token = np.int64(h1)
+    # Cassandra reserves Long.MIN_VALUE as the ring's minimum token.
+    return token if token != _MIN_LONG else _MAX_LONG
+
+
+@njit(inline="always", cache=True)
 def _signed_byte(b):
     # Java's (long) of a signed byte: bytes >= 0x80 carry ones into the high bits.
     v = np.uint64(b)
@@ -106,16 +121,7 @@ def _hash_span(buf, start, length):
         k1 = _rotl(k1, 31)
         k1 *= _C2
         h1 ^= k1
-    h1 ^= np.uint64(length)
-    h2 ^= np.uint64(length)
-    h1 += h2
-    h2 += h1
-    h1 = _fmix(h1)
-    h2 = _fmix(h2)
-    h1 += h2
-    token = np.int64(h1)
-    # Cassandra reserves Long.MIN_VALUE as the ring's minimum token.
-    return token if token != _MIN_LONG else _MAX_LONG
+    return _finish(h1, h2, length)
 
 
 @njit(parallel=True, cache=True)
@@ -244,15 +250,7 @@ def _columns_token(cols, i, piece_col, piece_const, piece_len, total):
         k1 = _rotl(k1, 31)
         k1 *= _C2
         h1 ^= k1
-    h1 ^= np.uint64(total)
-    h2 ^= np.uint64(total)
-    h1 += h2
-    h2 += h1
-    h1 = _fmix(h1)
-    h2 = _fmix(h2)
-    h1 += h2
-    token = np.int64(h1)
-    return token if token != _MIN_LONG else _MAX_LONG
+    return _finish(h1, h2, total)
 
 
 @njit(parallel=True, cache=True)
@@ -316,15 +314,7 @@ def _token_short_int(v, width):
     k1 *= _C1
     k1 = _rotl(k1, 31)
     k1 *= _C2
-    h1 = k1 ^ np.uint64(width)
-    h2 = np.uint64(width)
-    h1 += h2
-    h2 += h1
-    h1 = _fmix(h1)
-    h2 = _fmix(h2)
-    h1 += h2
-    token = np.int64(h1)
-    return token if token != _MIN_LONG else _MAX_LONG
+    return _finish(k1, np.uint64(0), width)
 
 
 @njit(parallel=True, fastmath=True, cache=True)
