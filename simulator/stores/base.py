@@ -87,6 +87,18 @@ class StoreModel:
     #: Whether a key pattern is served by one shard only when it names the key's first field (ranges)
     #: rather than all of the key's fields (hashes).
     prefix_targeting: ClassVar[bool] = False
+    #: The `StoreConfig` count this store places data on when it has only one kind ("shards" or
+    #: "nodes"); the other option then names the same thing, so `--shards 16` works for Cassandra too.
+    placement: ClassVar[str | None] = None
+
+    @classmethod
+    def placement_counts(cls, shards: int | None, nodes: int | None) -> tuple[int | None, int | None]:
+        """(shards, nodes) with the store's own count taken from the other option when only that is given."""
+        if cls.placement == "nodes" and nodes is None:
+            return shards, shards
+        if cls.placement == "shards" and shards is None:
+            return nodes, nodes
+        return shards, nodes
 
     def __init__(self, config: StoreConfig, key: KeySpec, data: Dataset, rng: np.random.Generator) -> None:
         self.config, self.key, self.data, self.rng = config, key, data, rng

@@ -27,6 +27,7 @@ _BLOCKS = 8
 @register
 class CassandraModel(StoreModel):
     name = "cassandra"
+    placement = "nodes"
     unit = "node"
 
     def __init__(self, *args, **kwargs) -> None:

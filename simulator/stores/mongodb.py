@@ -17,6 +17,7 @@ class _MongoModel(StoreModel):
     unit = "shard"
     order_sensitive = True
     prefix_targeting = True
+    placement = "shards"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -125,7 +125,7 @@ def command(**opts: Any) -> None:
     from simulator.generators import parse_skew
     from simulator.stores import StoreConfig, store_model
 
-    store_model(opts["store"])  # a typo fails before any work
+    model = store_model(opts["store"])  # a typo fails before any work
     if opts["chunk_rows"] < 1:
         raise SimulatorError(f"--chunk-rows {opts['chunk_rows']}: must be >= 1, e.g. 4000000")
     rng = np.random.default_rng(opts["seed"])
@@ -141,12 +141,7 @@ def command(**opts: Any) -> None:
         data = synthetic_dataset(opts["tenants"], rows, skew, opts["id_kind"], rng, row_bytes=opts["row_bytes"] or 200)
     keys = [parse_key(k, list(data.fields), "--key") for k in opts["keys"]]
     burst = _hot_key(opts["hot_key"])
-    shards, nodes = opts["shards"], opts["nodes"]
-    # --shards and --nodes name the same thing for stores that have only one of them.
-    if opts["store"] == "cassandra" and nodes is None:
-        nodes = shards
-    if opts["store"].startswith("mongodb") and shards is None:
-        shards = nodes
+    shards, nodes = model.placement_counts(opts["shards"], opts["nodes"])
     config = StoreConfig(
         shards=shards, nodes=nodes, vnodes=opts["vnodes"], rf=opts["rf"], allocation=opts["allocation"],
         racks=opts["racks"], dcs=opts["dcs"], range_size_mb=opts["range_size_mb"], row_bytes=data.row_bytes,
