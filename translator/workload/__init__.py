@@ -14,10 +14,7 @@ from translator.workload.model import (
 )
 from translator.workload.stats import DEFAULT_FANOUT, DEFAULT_ROWS, StatsView, estimate_row_bytes, estimate_value_bytes
 
-try:  # the loader lands with the workload issue; the records above are usable before it
-    from translator.workload.loader import default_workload, load_workload, parse_workload, statistics_to_dict
-except ImportError:  # pragma: no cover
-    pass
+from translator.workload.loader import default_workload, load_workload, parse_workload, statistics_to_dict
 
 __all__ = [
     "AccessPattern",
