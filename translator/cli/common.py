@@ -17,6 +17,8 @@ __all__ = [
     "format_option",
     "emit_json",
     "handle_domain_errors",
+    "source_options",
+    "load_schema_from_options",
 ]
 
 #: The run finished and nothing is wrong.

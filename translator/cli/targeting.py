@@ -11,7 +11,7 @@ import click
 from translator.cli.common import UsageProblem, load_schema_from_options
 from translator.targets import TARGET_MODULES
 
-__all__ = ["available_targets", "add_target_options", "resolve_target_options", "design_from_sources"]
+__all__ = ["available_targets", "add_target_options", "resolve_target_options", "design_from_sources", "source_args"]
 
 
 def available_targets(*capabilities: str) -> list[Any]:
@@ -62,6 +62,7 @@ def design_from_sources(target: Any, source_args: dict[str, Any], workload_path:
 
 def source_args(sources: tuple[str, ...], dialect: str | None, namespaces: tuple[str, ...],
                 type_overrides: str | None, infer_relationships: bool) -> dict[str, Any]:
+    """The values `source_options` adds, as the keyword arguments of `load_schema_from_options`."""
     return {"sources": sources, "dialect": dialect, "namespaces": namespaces, "type_overrides": type_overrides,
             "infer_relationships": infer_relationships}
 

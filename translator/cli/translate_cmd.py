@@ -15,6 +15,8 @@ from translator.cli.targeting import (
 from translator.diagnostics import Severity
 from translator.targets import TARGET_MODULES, get_target
 
+__all__ = ["command"]
+
 
 def _build() -> click.Command:
     targets = available_targets()

@@ -27,6 +27,8 @@ from translator.cli.targeting import (
 )
 from translator.targets import get_target
 
+__all__ = ["command"]
+
 
 def _build() -> click.Command:
     targets = available_targets("verify")
