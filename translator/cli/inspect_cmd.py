@@ -15,6 +15,8 @@ from translator.cli.common import (
     source_options,
 )
 
+__all__ = ["command"]
+
 
 @click.command(name="inspect")
 @source_options
@@ -35,24 +37,23 @@ def command(sources, dialect, namespaces, type_overrides, infer_relationships, o
         raise UsageProblem("--stats needs a database URL as SOURCE (DDL files carry no statistics)")
 
     schema = load_schema_from_options(sources, dialect, namespaces, type_overrides, infer_relationships)
-    statistics = None
+    statistics = statistics_dict = None
     if stats:
         from translator.introspect import gather_statistics
         from translator.workload import statistics_to_dict
 
         statistics = gather_statistics(sources[0], schema, namespaces=namespaces, exact=exact)
+        statistics_dict = statistics_to_dict(statistics)
         if write_stats:
             import yaml
 
             with open(write_stats, "w", encoding="utf-8") as handle:
-                yaml.safe_dump({"version": 1, "statistics": statistics_to_dict(statistics)}, handle, sort_keys=False)
+                yaml.safe_dump({"version": 1, "statistics": statistics_dict}, handle, sort_keys=False)
 
     if output_format == "json":
         payload = schema.to_dict()
-        if statistics is not None:
-            from translator.workload import statistics_to_dict
-
-            payload["statistics"] = statistics_to_dict(statistics)
+        if statistics_dict is not None:
+            payload["statistics"] = statistics_dict
         emit_json(payload)
     else:
         from translator.render import render_schema_human
