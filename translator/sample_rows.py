@@ -19,27 +19,35 @@ from translator.errors import PolyschemaError
 from translator.ir import Attribute, Entity, Relationship, Schema
 from translator.types import TypeKind
 
-__all__ = ["sample_rows", "read_rows"]
+__all__ = ["sample_rows", "read_rows", "insertion_order"]
 
 _WORDS = ("alpha", "bravo", "charlie", "delta")
 _EPOCH = dt.datetime(2024, 1, 1)
 _ATTEMPTS = 25
 
 
-def _order(schema: Schema) -> list[Entity]:
+def insertion_order(schema: Schema) -> tuple[list[Entity], list[str]]:
+    """Entities parents first, and the keys of those left out because required foreign keys form a cycle.
+
+    A cycle that has an optional relationship is cut there (its rows then hold NULL), one entity at a
+    time; the second list is empty unless no such cut exists. Callers raise their own error on it.
+    """
     pending = {e.key: e for e in schema.entities}
     placed: list[Entity] = []
+
+    def waits_for(entity: Entity, required_only: bool) -> bool:
+        return any(r.to_entity in pending and not r.is_self_reference and not (required_only and r.optional)
+                   for r in schema.relationships_from(entity.key))
+
     while pending:
-        def waits(entity: Entity, required_only: bool) -> bool:
-            return any(r.to_entity in pending and not r.is_self_reference and not (required_only and r.optional)
-                       for r in schema.relationships_from(entity.key))
-        ready = [e for e in pending.values() if not waits(e, False)] or [e for e in pending.values() if not waits(e, True)][:1]
+        ready = [e for e in pending.values() if not waits_for(e, required_only=False)]
         if not ready:
-            raise PolyschemaError(f"sample rows: required foreign keys form a cycle through {sorted(pending)}; "
-                                  "make one relationship optional or pass --data")
+            ready = [e for e in pending.values() if not waits_for(e, required_only=True)][:1]
+        if not ready:
+            return placed, sorted(pending)
         for entity in ready:
             placed.append(pending.pop(entity.key))
-    return placed
+    return placed, []
 
 
 def _base36(n: int) -> str:
@@ -134,7 +142,11 @@ def sample_rows(schema: Schema, rows_per_entity: int = 12, *, seed: int = 0) -> 
     rng = random.Random(seed)
     out: dict[str, list[dict[str, Any]]] = {}
     depth: dict[str, int] = {}
-    for entity in _order(schema):
+    order, cycle = insertion_order(schema)
+    if cycle:
+        raise PolyschemaError(f"sample rows: required foreign keys form a cycle through {cycle}; "
+                              "make one relationship optional or pass --data")
+    for entity in order:
         parents = [depth.get(r.to_entity, 0) for r in schema.relationships_from(entity.key) if not r.is_self_reference]
         depth[entity.key] = 1 + max(parents) if parents else 0
         # Fewer parents than children, so a parent's item collection holds several children.

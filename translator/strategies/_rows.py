@@ -7,28 +7,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from translator.ir import Entity, Relationship, Schema
+from translator.sample_rows import insertion_order
 from translator.strategies._types import SUPPORTED_KINDS, _check_count, key_of, values_for
-
-
-def _entity_order(schema: Schema) -> list[Entity]:
-    """Parents before children; a cycle is cut at an optional relationship (its rows then hold NULL)."""
-    pending = {e.key: e for e in schema.entities}
-    placed: list[Entity] = []
-
-    def waits_for(entity: Entity, required_only: bool) -> bool:
-        return any(r.to_entity in pending and not r.is_self_reference and not (required_only and r.optional)
-                   for r in schema.relationships_from(entity.key))
-
-    while pending:
-        ready = [e for e in pending.values() if not waits_for(e, required_only=False)]
-        if not ready:  # a cycle: cut it at an entity whose pending parents are all optional
-            ready = [e for e in pending.values() if not waits_for(e, required_only=True)][:1]
-        if not ready:
-            raise ValueError(f"rows_for: schema has a cycle of required foreign keys through {sorted(pending)}; "
-                             "no rows can be inserted; make one relationship optional")
-        for entity in ready:
-            placed.append(pending.pop(entity.key))
-    return placed
 
 
 def rows_for(schema: Schema, min_rows: int = 0, max_rows: int = 8) -> st.SearchStrategy[dict[str, list[dict[str, Any]]]]:
@@ -51,7 +31,10 @@ def rows_for(schema: Schema, min_rows: int = 0, max_rows: int = 8) -> st.SearchS
             if attribute.type.kind not in SUPPORTED_KINDS:
                 raise ValueError(f"rows_for: {entity.key}.{attribute.name} has type {attribute.type}, which has no "
                                  f"value strategy; supported kinds are {sorted(map(str, SUPPORTED_KINDS))}")
-    order = _entity_order(schema)
+    order, cycle = insertion_order(schema)
+    if cycle:
+        raise ValueError(f"rows_for: schema has a cycle of required foreign keys through {cycle}; "
+                         "no rows can be inserted; make one relationship optional")
     return _rows_strategy(schema, order, min_rows, max_rows)
 
 
