@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from translator.diagnostics import DiagnosticSink
+from translator.errors import SourceError
 from translator.ir import (
     Attribute,
     CheckConstraint,
@@ -23,8 +24,10 @@ from translator.ir import (
 )
 from translator.typemap import TypeMapper
 from translator.types import CanonicalType
+from translator.workload.validate import suggest
 
-__all__ = ["TableFacts", "ForeignKeyFacts", "map_type", "entity_namespace", "assemble_relationships", "action", "plain_value"]
+__all__ = ["TableFacts", "ForeignKeyFacts", "map_type", "entity_namespace", "check_namespaces", "assemble_relationships",
+           "action", "plain_value"]
 
 _ACTIONS = {a.value: a for a in ReferentialAction}
 
@@ -75,6 +78,14 @@ class ForeignKeyFacts:
 def entity_namespace(namespace: str, default: str | None) -> str | None:
     """None for the namespace unqualified DDL writes to (see the module docstring), else `namespace`."""
     return None if namespace == default else namespace
+
+
+def check_namespaces(wanted: Sequence[str], existing: Sequence[str], absent: str) -> list[str]:
+    """`wanted` as a list once each name is in `existing`; else a SourceError saying it is `absent` and the closest name."""
+    for name in wanted:
+        if name not in existing:
+            raise SourceError(f"--schema {name!r}: {absent}{suggest(name, existing)}")
+    return list(wanted)
 
 
 def map_type(mapper: TypeMapper, text: str, dialect: str, sink: DiagnosticSink, subject: str) -> tuple[CanonicalType, bool]:

@@ -8,11 +8,17 @@ from typing import Any, Iterator, Sequence
 
 from translator.diagnostics import DiagnosticSink
 from translator.errors import SourceError
-from translator.introspect.build import ForeignKeyFacts, TableFacts, assemble_relationships, entity_namespace, map_type
+from translator.introspect.build import (
+    ForeignKeyFacts,
+    TableFacts,
+    assemble_relationships,
+    check_namespaces,
+    entity_namespace,
+    map_type,
+)
 from translator.introspect.url import ConnectionParams
 from translator.ir import Attribute, CheckConstraint, Index, Schema
 from translator.typemap import TypeMapper
-from translator.workload.validate import suggest
 
 __all__ = ["DIALECT", "STATEMENT_TIMEOUT_S", "connect", "resolve_namespaces", "read_schema", "quote"]
 
@@ -86,10 +92,7 @@ def resolve_namespaces(cur: Any, params: ConnectionParams, namespaces: Sequence[
         return [current], current
     cur.execute("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")
     existing = [row[0] for row in cur.fetchall()]
-    for name in namespaces:
-        if name not in existing:
-            raise SourceError(f"--schema {name!r}: no such database on the server{suggest(name, existing)}")
-    return list(namespaces), current
+    return check_namespaces(namespaces, existing, "no such database on the server"), current
 
 
 def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: TypeMapper, sink: DiagnosticSink) -> Schema:

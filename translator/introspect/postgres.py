@@ -6,11 +6,11 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
 from translator.diagnostics import DiagnosticSink
-from translator.errors import SourceError
 from translator.introspect.build import (
     ForeignKeyFacts,
     TableFacts,
     assemble_relationships,
+    check_namespaces,
     entity_namespace,
     map_type,
 )
@@ -18,7 +18,6 @@ from translator.introspect.url import ConnectionParams
 from translator.ir import Attribute, CheckConstraint, Index, Schema
 from translator.typemap import TypeMapper
 from translator.types import CanonicalType, TypeKind
-from translator.workload.validate import suggest
 
 __all__ = ["DIALECT", "STATEMENT_TIMEOUT_MS", "connect", "resolve_namespaces", "read_schema"]
 
@@ -87,10 +86,7 @@ def resolve_namespaces(conn: Any, namespaces: Sequence[str]) -> tuple[list[str],
     if not namespaces:
         return search, default
     existing = [row[0] for row in conn.execute("SELECT nspname FROM pg_namespace")]
-    for name in namespaces:
-        if name not in existing:
-            raise SourceError(f"--schema {name!r}: no such schema in the database{suggest(name, existing)}")
-    return list(namespaces), default
+    return check_namespaces(namespaces, existing, "no such schema in the database"), default
 
 
 def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: TypeMapper, sink: DiagnosticSink) -> Schema:
