@@ -83,3 +83,16 @@ def test_inspect_sqlite_stats(tmp_path):
     assert result.exit_code == 0, result.output
     stats = json.loads(result.output)["statistics"]
     assert stats["relationships"]["c.p_id"] == {"avg": 1.5, "p99": 2.0, "max": 2.0}
+
+
+def test_write_stats_to_an_unwritable_path_is_one_line_exit_2(tmp_path):
+    path = tmp_path / "a.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE p (id INTEGER PRIMARY KEY)")
+    conn.close()
+    target = tmp_path / "missing" / "stats.yaml"
+    result = CliRunner().invoke(main, ["inspect", f"sqlite:///{path}", "--stats", "--write-stats", str(target)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"polyschema: error: --write-stats {target}: cannot write it")
+    assert not target.exists()

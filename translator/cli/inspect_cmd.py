@@ -47,8 +47,11 @@ def command(sources, dialect, namespaces, type_overrides, infer_relationships, o
         if write_stats:
             import yaml
 
-            with open(write_stats, "w", encoding="utf-8") as handle:
-                yaml.safe_dump({"version": 1, "statistics": statistics_dict}, handle, sort_keys=False)
+            try:
+                with open(write_stats, "w", encoding="utf-8") as handle:
+                    yaml.safe_dump({"version": 1, "statistics": statistics_dict}, handle, sort_keys=False)
+            except OSError as exc:
+                raise UsageProblem(f"--write-stats {write_stats}: cannot write it ({exc.strerror or exc})") from None
 
     if output_format == "json":
         payload = schema.to_dict()
