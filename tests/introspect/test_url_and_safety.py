@@ -122,3 +122,16 @@ def test_require_helpers_skip_or_fail_on_bogus_port(monkeypatch):
         require_postgres(port=1)
     with pytest.raises(pytest.fail.Exception, match="POLYSCHEMA_REQUIRE_LIVE=1 but MariaDB"):
         require_mariadb(port=1)
+
+
+@pytest.mark.parametrize("require, url, wanted, expected", [
+    (require_postgres, "postgresql://postgres@127.0.0.1:5432/postgres", "publik",
+     "--schema 'publik': no such schema in the database; did you mean 'public'?"),
+    (require_mariadb, "mysql://root@127.0.0.1:3306/", "informaton_schema",
+     "--schema 'informaton_schema': no such database on the server; did you mean 'information_schema'?"),
+])
+def test_unknown_schema_is_one_line_error_with_closest_name(require, url, wanted, expected):
+    require()
+    with pytest.raises(SourceError) as info:
+        introspect_schema(url, namespaces=(wanted,))
+    assert str(info.value) == expected
