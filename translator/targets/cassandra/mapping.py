@@ -13,6 +13,7 @@ from typing import Any
 
 from translator.errors import MappingError
 from translator.mapdata import load_mapping
+from translator.targets.common import check_kind_table
 from translator.types import CanonicalType, TypeKind
 
 __all__ = ["CassandraRules", "rules", "cql_type"]
@@ -53,13 +54,7 @@ def rules() -> CassandraRules:
     """Load and check `mappings/cassandra.toml` (cached); a problem is a one-line `MappingError`."""
     data = load_mapping("cassandra.toml")
     types = _require(data, "types")
-    known = {k.value for k in TypeKind}
-    unknown = sorted(set(types) - known)
-    if unknown:
-        raise MappingError(f"{_FILE}: [types] names unknown canonical kinds {unknown}; use one of {sorted(known)}")
-    missing = sorted(known - set(types))
-    if missing:
-        raise MappingError(f"{_FILE}: [types] lacks a CQL type for canonical kinds {missing}")
+    check_kind_table(_FILE, "types", types, "a CQL type")
     for kind in ("integer", "float"):
         if not isinstance(types[kind], dict) or "default" not in types[kind]:
             raise MappingError(f"{_FILE}: [types.{kind}] must map bit widths to CQL types and give a default")

@@ -9,6 +9,7 @@ from typing import Any
 
 from translator.errors import MappingError
 from translator.mapdata import load_mapping
+from translator.targets.common import check_kind_table
 from translator.types import TypeKind
 
 __all__ = ["DynamoRules", "rules", "check_rules", "ATTRIBUTE_TYPES", "KEY_ENCODINGS"]
@@ -72,10 +73,8 @@ def check_rules(data: dict[str, Any]) -> DynamoRules:
         words = data["reserved"]["words"]
     except KeyError as exc:
         raise MappingError(f"mappings/{_FILE}: missing table or key {exc}; see docs/dynamodb.md") from None
-    attribute_types = {_kind(k, "attribute_types"): v for k, v in raw_types.items()}
-    missing = set(TypeKind) - set(attribute_types)
-    if missing:
-        raise MappingError(f"mappings/{_FILE}: [attribute_types] lacks {sorted(map(str, missing))}")
+    check_kind_table(f"mappings/{_FILE}", "attribute_types", raw_types, "an attribute type")
+    attribute_types = {TypeKind(k): v for k, v in raw_types.items()}
     bad = {k: v for k, v in attribute_types.items() if v not in ATTRIBUTE_TYPES}
     if bad:
         raise MappingError(f"mappings/{_FILE}: [attribute_types] has unknown DynamoDB types {bad}; "

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from translator import mapdata
 from translator.errors import MappingError
+from translator.targets.common import check_kind_table
 from translator.types import CanonicalType, TypeKind
 
 __all__ = ["TypeRule", "Rules", "MongoMapping", "load_mapping", "UUID_REPRESENTATIONS"]
@@ -86,13 +87,7 @@ def parse_mapping(data: dict[str, Any]) -> MongoMapping:
     raw_types = data.get("types")
     if not isinstance(raw_types, dict):
         raise _fail("missing [types.<kind>] tables")
-    known = {k.value for k in TypeKind}
-    unknown = sorted(set(raw_types) - known)
-    if unknown:
-        raise _fail(f"[types] names unknown canonical kinds {unknown}; known kinds: {sorted(known)}")
-    missing = sorted(known - set(raw_types))
-    if missing:
-        raise _fail(f"[types] lacks rules for canonical kinds {missing}")
+    check_kind_table(_FILE, "types", raw_types, "rules")
     types = {TypeKind(k): _type_rule(f"types.{k}", v) for k, v in raw_types.items()}
     int32_bits = raw_types["integer"].get("int32_max_bits", 32)
     if not isinstance(int32_bits, int):

@@ -1,0 +1,41 @@
+"""The helpers every target shares: per-kind type tables and unique names."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from translator.errors import MappingError
+from translator.targets.common import check_kind_table, unique_name
+from translator.types import TypeKind
+
+_KINDS = {k.value: "x" for k in TypeKind}
+
+
+def test_a_table_naming_every_kind_passes() -> None:
+    check_kind_table("f.toml", "types", _KINDS, "a type")
+
+
+def test_an_unknown_kind_is_named_with_the_file_and_section() -> None:
+    with pytest.raises(MappingError, match=r"^f\.toml: \[types\] names unknown canonical kinds \['money'\]; use one of"):
+        check_kind_table("f.toml", "types", {**_KINDS, "money": "x"}, "a type")
+
+
+def test_a_missing_kind_is_named_with_what_it_lacks() -> None:
+    table = {k: v for k, v in _KINDS.items() if k != "uuid"}
+    with pytest.raises(MappingError, match=r"^f\.toml: \[types\] lacks a type for canonical kinds \['uuid'\]$"):
+        check_kind_table("f.toml", "types", table, "a type")
+
+
+@given(st.text(max_size=4), st.sets(st.text(max_size=8), max_size=20))
+def test_unique_name_is_free_and_keeps_wanted_when_it_can(wanted: str, taken: set[str]) -> None:
+    name = unique_name(wanted, taken)
+    assert name not in taken
+    assert name == wanted if wanted not in taken else name.startswith(f"{wanted}_")
+
+
+@given(st.text(min_size=1, max_size=3), st.integers(min_value=1, max_value=30))
+def test_unique_name_takes_the_lowest_free_suffix(wanted: str, clashes: int) -> None:
+    taken = {wanted, *(f"{wanted}_{n}" for n in range(2, clashes + 1))}
+    assert unique_name(wanted, taken) == f"{wanted}_{max(clashes + 1, 2)}"
