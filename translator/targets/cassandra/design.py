@@ -19,6 +19,7 @@ from translator.targets.cassandra.names import NameSpace, quote, table_name
 from translator.targets.cassandra.sizing import Layout, estimate, hash_buckets, partition_rows, time_bucket
 from translator.targets.cassandra.tables import Spec, entity_key, merge_specs, shape_of, spec_for
 from translator.targets.cassandra.writes import plan_writes
+from translator.targets.common import unique_name
 
 __all__ = ["design", "parse_replication", "check_keyspace"]
 
@@ -90,21 +91,21 @@ def _table(spec: Spec, schema: Schema, stats: StatsView, sink: DiagnosticSink, t
     if not partition or first.over_limits:
         time = _time_attr(spec) if partition else None
         if not partition and not first.over_limits:
-            bucketing = Bucketing("single", _free(r.bucket_column, used), count=1,
-                                  query=f"{quote(_free(r.bucket_column, used))} = 0: every row is in bucket 0")
+            bucketing = Bucketing("single", unique_name(r.bucket_column, used), count=1,
+                                  query=f"{quote(unique_name(r.bucket_column, used))} = 0: every row is in bucket 0")
         elif time is not None:
             attr, is_date = time
             history = stats.attribute(spec.entity.key, attr)
             days = history.distinct if is_date and history.distinct and not history.assumed else None
             unit, count, decision = time_bucket(count, layout, is_date, days)
-            column = _free(f"{cols.by_source[(spec.entity.key, attr)]}_{unit}", used)
+            column = unique_name(f"{cols.by_source[(spec.entity.key, attr)]}_{unit}", used)
             bucketing = Bucketing("time", column, unit=unit, attribute=attr, decision=decision,
                                   query=f"{quote(column)} IN ? : one value per {unit} the range covers (newest first for "
                                         "DESC); the client reads bucket by bucket until the limit is met")
         else:
             buckets, count, decision = hash_buckets(count, layout)
             key = ",".join(entity_key(spec.entity))
-            column = _free(r.bucket_column, used)
+            column = unique_name(r.bucket_column, used)
             bucketing = Bucketing("hash", column, count=buckets, attribute=key, decision=decision,
                                   query=f"{_bucket_list(column, buckets)}: every bucket (0..{buckets - 1}) is read and the "
                                         "client merges them in clustering order")
@@ -136,13 +137,6 @@ def _bucket_list(column: str, buckets: int) -> str:
     if buckets <= 16:
         return f"{quote(column)} IN ({', '.join(map(str, range(buckets)))})"
     return f"{quote(column)} IN ?"
-
-
-def _free(wanted: str, used: set[str]) -> str:
-    name, n = wanted, 2
-    while name in used:
-        name, n = f"{wanted}_{n}", n + 1
-    return name
 
 
 def _query(table: Table, pattern, keyspace: str) -> tuple[str, str]:

@@ -12,6 +12,7 @@ import re
 
 from translator.diagnostics import DiagnosticSink
 from translator.targets.cassandra.mapping import rules
+from translator.targets.common import unique_name
 
 __all__ = ["quote", "column_name", "table_name", "NameSpace"]
 
@@ -60,8 +61,6 @@ class NameSpace:
         self._used: set[str] = set()
 
     def claim(self, wanted: str) -> str:
-        name, n = wanted, 2
-        while name in self._used:
-            name, n = f"{wanted}_{n}", n + 1
+        name = unique_name(wanted, self._used)
         self._used.add(name)
         return name

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Entity, Relationship, Schema
+from translator.targets.common import unique_name
 from translator.targets.dynamodb.mapping import DynamoRules
 from translator.targets.dynamodb.model import AttributeMapping, Decision, KeyPath, KeyTemplate
 from translator.workload.model import AccessPattern, Workload
@@ -46,10 +47,7 @@ def entity_tags(schema: Schema) -> dict[str, str]:
     tags: dict[str, str] = {}
     for entity in schema.entities:
         base = re.sub(r"[^A-Z0-9_]", "_", entity.name.upper()) or "ENTITY"
-        tag, n = base, 2
-        while tag in tags.values():
-            tag, n = f"{base}_{n}", n + 1
-        tags[entity.key] = tag
+        tags[entity.key] = unique_name(base, tags.values())
     return tags
 
 

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Cardinality, Entity, Relationship, Schema
+from translator.targets.common import unique_name
 from translator.targets.mongodb.decide import Plan
 from translator.targets.mongodb.mapping import MongoMapping, TypeRule
 from translator.types import CanonicalType
@@ -136,11 +137,10 @@ class _Names:
             if name not in self.taken:
                 self.taken.add(name)
                 return name
-        base, n = _sanitize(candidates[-1], self.mapping), 2
-        while f"{base}_{n}" in self.taken:
-            n += 1
-        self.taken.add(f"{base}_{n}")
-        return f"{base}_{n}"
+        # Every candidate was taken, the last one included, so this is its first free `_n` variant.
+        name = unique_name(_sanitize(candidates[-1], self.mapping), self.taken)
+        self.taken.add(name)
+        return name
 
 
 def _collection_names(schema: Schema, roots: list[Entity], mapping: MongoMapping, sink: DiagnosticSink) -> dict[str, str]:
