@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from tests.live import REQUIRE_LIVE_ENV, postgres_database, require_mariadb, require_postgres
@@ -135,3 +135,22 @@ def test_unknown_schema_is_one_line_error_with_closest_name(require, url, wanted
     with pytest.raises(SourceError) as info:
         introspect_schema(url, namespaces=(wanted,))
     assert str(info.value) == expected
+
+
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1),
+                min_size=1, max_size=2))
+def test_quoted_identifiers_read_back_unchanged(parts):
+    """Any name, quotes and dots included, is one identifier to SQLite once quoted (PostgreSQL shares the quoting)."""
+    from translator.introspect.build import quote_identifier
+    from translator.introspect.postgres import quote as pg_quote
+    from translator.introspect.sqlite import quote as sqlite_quote
+
+    # SQLite reserves these schema names and this table-name prefix whatever the quoting.
+    assume(parts[0].casefold() not in ("main", "temp") and not parts[-1].casefold().startswith("sqlite_"))
+    assert pg_quote is sqlite_quote is quote_identifier
+    with sqlite3.connect(":memory:") as conn:
+        cursor = conn.execute(f"SELECT 1 AS {quote_identifier(parts[-1])}")
+        assert cursor.description[0][0] == parts[-1]
+        conn.execute(f"ATTACH ':memory:' AS {quote_identifier(parts[0])}")
+        conn.execute(f"CREATE TABLE {quote_identifier(parts[0], parts[-1])} (x)")
+        assert conn.execute(f"SELECT name FROM {quote_identifier(parts[0])}.sqlite_master").fetchone()[0] == parts[-1]

@@ -27,7 +27,7 @@ from translator.types import CanonicalType
 from translator.workload.validate import suggest
 
 __all__ = ["TableFacts", "ForeignKeyFacts", "map_type", "entity_namespace", "check_namespaces", "assemble_relationships",
-           "action", "plain_value"]
+           "action", "plain_value", "quote_identifier"]
 
 _ACTIONS = {a.value: a for a in ReferentialAction}
 
@@ -73,6 +73,11 @@ class ForeignKeyFacts:
     parent_columns: tuple[str, ...]
     on_delete: str | None = None
     on_update: str | None = None
+
+
+def quote_identifier(*parts: str) -> str:
+    """Standard SQL quoting, as PostgreSQL and SQLite read it: each part in double quotes (`"` doubled), joined by dots."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
 
 
 def entity_namespace(namespace: str, default: str | None) -> str | None:

@@ -14,12 +14,13 @@ from translator.introspect.build import (
     entity_namespace,
     map_type,
 )
+from translator.introspect.build import quote_identifier as quote
 from translator.introspect.url import ConnectionParams
 from translator.ir import Attribute, CheckConstraint, Index, Schema
 from translator.typemap import TypeMapper
 from translator.types import CanonicalType, TypeKind
 
-__all__ = ["DIALECT", "STATEMENT_TIMEOUT_MS", "connect", "resolve_namespaces", "read_schema"]
+__all__ = ["DIALECT", "STATEMENT_TIMEOUT_MS", "connect", "resolve_namespaces", "read_schema", "quote"]
 
 DIALECT = "postgres"
 STATEMENT_TIMEOUT_MS = 30_000

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from translator.introspect import sampling
-from translator.introspect.postgres import connect, resolve_namespaces
+from translator.introspect.postgres import connect, quote, resolve_namespaces
 from translator.introspect.url import ConnectionParams
 from translator.ir import Entity, Schema
 from translator.types import TypeKind
@@ -21,10 +21,6 @@ WHERE n.nspname = %s AND c.relname = %s"""
 _PG_STATS = """SELECT attname, avg_width, n_distinct, most_common_vals::text::text[], most_common_freqs
 FROM pg_stats WHERE schemaname = %s AND tablename = %s
 ORDER BY inherited"""  # a partitioned or inherited-into table: the rows covering its children come last and win
-
-
-def quote(*parts: str) -> str:
-    return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
 
 
 def read_statistics(params: ConnectionParams, schema: Schema, namespaces: Sequence[str], exact: bool) -> Statistics:

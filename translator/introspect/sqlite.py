@@ -10,7 +10,13 @@ from urllib.parse import quote as url_quote
 
 from translator.diagnostics import DiagnosticSink
 from translator.errors import SourceError
-from translator.introspect.build import ForeignKeyFacts, TableFacts, assemble_relationships, map_type
+from translator.introspect.build import (
+    ForeignKeyFacts,
+    TableFacts,
+    assemble_relationships,
+    map_type,
+)
+from translator.introspect.build import quote_identifier as quote
 from translator.introspect.url import ConnectionParams
 from translator.ir import Attribute, Index, Schema
 from translator.typemap import TypeMapper
@@ -19,10 +25,6 @@ __all__ = ["DIALECT", "connect", "read_schema", "quote"]
 
 DIALECT = "sqlite"
 BUSY_TIMEOUT_S = 30.0
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 @contextmanager
