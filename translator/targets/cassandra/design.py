@@ -91,8 +91,8 @@ def _table(spec: Spec, schema: Schema, stats: StatsView, sink: DiagnosticSink, t
     if not partition or first.over_limits:
         time = _time_attr(spec) if partition else None
         if not partition and not first.over_limits:
-            bucketing = Bucketing("single", unique_name(r.bucket_column, used), count=1,
-                                  query=f"{quote(unique_name(r.bucket_column, used))} = 0: every row is in bucket 0")
+            column = unique_name(r.bucket_column, used)
+            bucketing = Bucketing("single", column, count=1, query=f"{quote(column)} = 0: every row is in bucket 0")
         elif time is not None:
             attr, is_date = time
             history = stats.attribute(spec.entity.key, attr)
