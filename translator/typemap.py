@@ -18,11 +18,12 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from translator.errors import MappingError
+from translator.mapdata import load_mapping, mapping_path
 from translator.types import CanonicalType, TypeKind
 
 __all__ = ["DEFAULT_MAPPING_FILE", "MappedType", "TypeRule", "TypeMapper"]
 
-DEFAULT_MAPPING_FILE = Path(__file__).resolve().parent.parent / "mappings" / "types.toml"
+DEFAULT_MAPPING_FILE = mapping_path("types.toml")
 
 _RULE_KEYS = {"kind", "bits", "precision", "scale", "length", "fixed", "with_timezone", "name", "identity"}
 _INT_KEYS = ("bits", "precision", "scale", "length")
@@ -78,6 +79,10 @@ def _read_rules(path: Path) -> dict[str, dict[str, TypeRule]]:
         raise MappingError(f"type mapping file {str(path)!r} does not exist; pass an existing TOML file to --types") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise MappingError(f"{path}: not valid TOML ({exc})") from None
+    return _check_sections(path, data)
+
+
+def _check_sections(path: Path, data: Mapping[str, Any]) -> dict[str, dict[str, TypeRule]]:
     sections: dict[str, dict[str, TypeRule]] = {}
     for section, rules in data.items():
         if not isinstance(rules, dict):
@@ -211,5 +216,6 @@ class TypeMapper:
 
 @functools.lru_cache(maxsize=1)
 def _default_mapper() -> TypeMapper:
-    # The shipped rules are read and checked once per process; a TypeMapper is never mutated in place.
-    return TypeMapper(_read_rules(DEFAULT_MAPPING_FILE))
+    # The shipped rules are parsed by the shared (cached) reader and checked once per process; a TypeMapper is
+    # never mutated in place.
+    return TypeMapper(_check_sections(DEFAULT_MAPPING_FILE, load_mapping(DEFAULT_MAPPING_FILE.name)))

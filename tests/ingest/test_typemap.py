@@ -67,6 +67,18 @@ def test_every_default_key_is_a_sqlglot_type_and_loads():
     assert rules.map("INT")[0].bits == 32
 
 
+def test_shipped_rules_through_shared_reader_equal_a_fresh_read(tmp_path):
+    # The default mapper parses types.toml through translator.mapdata; a copy elsewhere goes through the
+    # file reader used for --types overrides. Both must check into the same rules.
+    copy = tmp_path / "types.toml"
+    copy.write_bytes(DEFAULT_MAPPING_FILE.read_bytes())
+    shipped, fresh = TypeMapper.load(), TypeMapper.load(base=copy)
+    assert shipped is not fresh
+    strip = lambda m: {s: {k: (r.kind, dict(r.params), r.identity) for k, r in rules.items()}  # noqa: E731
+                       for s, rules in m._sections.items()}
+    assert strip(shipped) == strip(fresh) and len(strip(shipped)["default"]) > 10
+
+
 @pytest.mark.parametrize("body,message", [
     ('[default]\nINT = { kind = "integr" }\n', "unknown canonical kind 'integr'"),
     ('[default]\nNOT_A_TYPE = { kind = "integer" }\n', "'NOT_A_TYPE' is not a sqlglot DataType.Type name"),
