@@ -15,8 +15,8 @@ import numpy as np
 from numba import njit
 
 from simulator._blocks import run_blocks
-from simulator._murmur3 import _ADD1, _ADD2, _C1, _C2, _FIVE, _bswap64, _columns_token, _finish
-from simulator._murmur3 import _pieces, _rotl, _sign_fill, _token_short_int
+from simulator._murmur3 import _ADD1, _ADD2, _FIVE, _bswap64, _columns_token, _finish, _pieces, _rotl
+from simulator._murmur3 import _scramble_k1, _scramble_k2, _sign_fill, _token_short_int
 
 __all__ = ["SOURCE_GROUP", "SOURCE_ROW", "SOURCE_TIME", "LAYOUT_GENERIC", "LAYOUT_ONE8", "LAYOUT_TWO8", "token_two8", "ring_count_chunk", "group_offsets"]
 
@@ -33,10 +33,7 @@ _BATCH = 1024  # uint16 length 8, big-endian, read little-endian
 def _two8_first(a):
     """h1 after the first block's k1 half: it depends on the first value only (h2 is still 0)."""
     k1 = _LEN8_PREFIX | (_bswap64(np.uint64(a)) << np.uint64(16))
-    k1 *= _C1
-    k1 = _rotl(k1, 31)
-    k1 *= _C2
-    h1 = _rotl(k1, 27)
+    h1 = _rotl(_scramble_k1(k1), 27)
     return h1 * _FIVE + _ADD1
 
 
@@ -46,10 +43,7 @@ def _two8_second(h1, a, b):
     wa = _bswap64(np.uint64(a))
     wb = _bswap64(np.uint64(b))
     k2 = (wa >> np.uint64(48)) | (np.uint64(0x08) << np.uint64(32)) | (wb << np.uint64(40))
-    k2 *= _C2
-    k2 = _rotl(k2, 33)
-    k2 *= _C1
-    h2 = _rotl(k2, 31)
+    h2 = _rotl(_scramble_k2(k2), 31)
     h2 += h1
     return h2 * _FIVE + _ADD2
 
@@ -57,11 +51,7 @@ def _two8_second(h1, a, b):
 @njit(inline="always", cache=True)
 def _two8_tail(h1, h2, b):
     """The 6-byte tail (`b`'s last five bytes and the 0x00 end) and the finalization."""
-    t = _sign_fill(_bswap64(np.uint64(b)) >> np.uint64(24))
-    t *= _C1
-    t = _rotl(t, 31)
-    t *= _C2
-    h1 ^= t
+    h1 ^= _scramble_k1(_sign_fill(_bswap64(np.uint64(b)) >> np.uint64(24)))
     return _finish(h1, h2, 22)
 
 

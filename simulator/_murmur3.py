@@ -84,6 +84,35 @@ def _sign_fill(le):
     return le ^ (t * np.uint64(0xFF))
 
 
+@njit(inline="always", cache=True)
+def _scramble_k1(k1):
+    """The k1 word's mixing before it is XORed into h1; a full block and the tail use the same one."""
+    k1 *= _C1
+    k1 = _rotl(k1, 31)
+    return k1 * _C2
+
+
+@njit(inline="always", cache=True)
+def _scramble_k2(k2):
+    """The k2 word's mixing before it is XORed into h2."""
+    k2 *= _C2
+    k2 = _rotl(k2, 33)
+    return k2 * _C1
+
+
+@njit(inline="always", cache=True)
+def _mix_block(h1, h2, k1, k2):
+    h1 ^= _scramble_k1(k1)
+    h1 = _rotl(h1, 27)
+    h1 += h2
+    h1 = h1 * _FIVE + _ADD1
+    h2 ^= _scramble_k2(k2)
+    h2 = _rotl(h2, 31)
+    h2 += h1
+    h2 = h2 * _FIVE + _ADD2
+    return h1, h2
+
+
 @njit(cache=True)
 def _hash_span(buf, start, length):
     h1 = np.uint64(0)
@@ -91,36 +120,13 @@ def _hash_span(buf, start, length):
     nblocks = length // 16
     for blk in range(nblocks):
         base = start + blk * 16
-        k1 = _load_le(buf, base, 8)
-        k2 = _load_le(buf, base + 8, 8)
-        k1 *= _C1
-        k1 = _rotl(k1, 31)
-        k1 *= _C2
-        h1 ^= k1
-        h1 = _rotl(h1, 27)
-        h1 += h2
-        h1 = h1 * _FIVE + _ADD1
-        k2 *= _C2
-        k2 = _rotl(k2, 33)
-        k2 *= _C1
-        h2 ^= k2
-        h2 = _rotl(h2, 31)
-        h2 += h1
-        h2 = h2 * _FIVE + _ADD2
+        h1, h2 = _mix_block(h1, h2, _load_le(buf, base, 8), _load_le(buf, base + 8, 8))
     tail = start + nblocks * 16
     rem = length & 15
     if rem > 8:
-        k2 = _sign_fill(_load_le(buf, tail + 8, rem - 8))
-        k2 *= _C2
-        k2 = _rotl(k2, 33)
-        k2 *= _C1
-        h2 ^= k2
+        h2 ^= _scramble_k2(_sign_fill(_load_le(buf, tail + 8, rem - 8)))
     if rem > 0:
-        k1 = _sign_fill(_load_le(buf, tail, min(rem, 8)))
-        k1 *= _C1
-        k1 = _rotl(k1, 31)
-        k1 *= _C2
-        h1 ^= k1
+        h1 ^= _scramble_k1(_sign_fill(_load_le(buf, tail, min(rem, 8))))
     return _finish(h1, h2, length)
 
 
@@ -153,25 +159,6 @@ def _shl(v, s):
 @njit(inline="always", cache=True)
 def _shr(v, s):
     return v >> np.uint64(s) if s < 64 else np.uint64(0)
-
-
-@njit(inline="always", cache=True)
-def _mix_block(h1, h2, k1, k2):
-    k1 *= _C1
-    k1 = _rotl(k1, 31)
-    k1 *= _C2
-    h1 ^= k1
-    h1 = _rotl(h1, 27)
-    h1 += h2
-    h1 = h1 * _FIVE + _ADD1
-    k2 *= _C2
-    k2 = _rotl(k2, 33)
-    k2 *= _C1
-    h2 ^= k2
-    h2 = _rotl(h2, 31)
-    h2 += h1
-    h2 = h2 * _FIVE + _ADD2
-    return h1, h2
 
 
 @njit(cache=True)
@@ -239,17 +226,9 @@ def _columns_token(cols, i, piece_col, piece_const, piece_len, total):
             hi = np.uint64(0)
             fill -= 16
     if fill > 8:
-        k2 = _sign_fill(hi)
-        k2 *= _C2
-        k2 = _rotl(k2, 33)
-        k2 *= _C1
-        h2 ^= k2
+        h2 ^= _scramble_k2(_sign_fill(hi))
     if fill > 0:
-        k1 = _sign_fill(lo)
-        k1 *= _C1
-        k1 = _rotl(k1, 31)
-        k1 *= _C2
-        h1 ^= k1
+        h1 ^= _scramble_k1(_sign_fill(lo))
     return _finish(h1, h2, total)
 
 
@@ -311,10 +290,7 @@ def _token_short_int(v, width):
     # ones Java's sign extension drags above every byte >= 0x80. Those fills are a prefix parity of
     # the bytes' top bits, spread over each byte by * 0xFF; no per-byte loop, so LLVM vectorizes it.
     k1 = _sign_fill(_bswap64(v << np.uint64(64 - 8 * width)))
-    k1 *= _C1
-    k1 = _rotl(k1, 31)
-    k1 *= _C2
-    return _finish(k1, np.uint64(0), width)
+    return _finish(_scramble_k1(k1), np.uint64(0), width)
 
 
 @njit(parallel=True, fastmath=True, cache=True)
