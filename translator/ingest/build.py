@@ -219,9 +219,6 @@ class SchemaBuilder:
     def unique(self, table, node, statement, _name_):
         self.key(table, column_names([node.this] if node.this else node.expressions), False, statement)
 
-    def pk_constraint(self, table, node, statement, _name_):
-        self.key(table, column_names(node.expressions), True, statement)
-
     def foreign_key(self, table, node: exp.ForeignKey, statement, name):
         reference = node.args.get("reference")
         if reference is None:
@@ -358,7 +355,7 @@ _ALTER_ACTIONS = (exp.AddConstraint, exp.ColumnDef, exp.AlterColumn, exp.Constra
 _TABLE_ELEMENTS: dict[type, Callable] = {
     exp.Constraint: SchemaBuilder.constraint,
     exp.PrimaryKey: SchemaBuilder.primary_key,
-    exp.PrimaryKeyColumnConstraint: SchemaBuilder.pk_constraint,
+    exp.PrimaryKeyColumnConstraint: SchemaBuilder.primary_key,
     exp.UniqueColumnConstraint: SchemaBuilder.unique,
     exp.ForeignKey: SchemaBuilder.foreign_key,
     exp.CheckColumnConstraint: SchemaBuilder.check,
