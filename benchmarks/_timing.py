@@ -1,4 +1,4 @@
-"""What the benchmark scripts share: the project on sys.path, the corpus location, best-of timing."""
+"""What the benchmark scripts share: the project on sys.path, the corpus location, one-shot and best-of timing."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 T = TypeVar("T")
+
+
+def timed(func: Callable[[], object]) -> float:
+    """Seconds one call of `func` takes; scripts interleave these calls across rounds themselves."""
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
 
 
 def best_of(repeat: int, func: Callable[[], T]) -> tuple[float, T]:

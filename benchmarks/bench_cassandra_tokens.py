@@ -14,20 +14,14 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
 
 import numpy as np
+from _timing import timed  # puts the project on sys.path
 from cassandra.metadata import Murmur3Token
 
-from simulator._blocks import available_threads
-from simulator._murmur3 import murmur3_int64_into
-from simulator.hashing import cassandra_token
-
-
-def timed(fn) -> float:
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
+from simulator._blocks import available_threads  # noqa: E402
+from simulator._murmur3 import murmur3_int64_into  # noqa: E402
+from simulator.hashing import cassandra_token  # noqa: E402
 
 
 def main(n: int = 10_000_000, rounds: int = 5, sample: int = 300_000) -> None:

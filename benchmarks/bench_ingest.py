@@ -15,24 +15,16 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _timing import CORPUS, timed  # puts the project on sys.path
 
 import sqlglot  # noqa: E402
 from sqlglot.errors import ErrorLevel  # noqa: E402
 
 from translator.ingest import ingest_sources  # noqa: E402
 
-DEFAULT_FILE = ROOT.parent / "shared" / "corpus" / "postgres" / "lago_saas.sql"
-
-
-def timed(func) -> float:
-    start = time.perf_counter()
-    func()
-    return time.perf_counter() - start
+DEFAULT_FILE = CORPUS / "postgres" / "lago_saas.sql"
 
 
 def main() -> int:
