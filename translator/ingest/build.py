@@ -191,6 +191,8 @@ class SchemaBuilder:
 
     def constraint(self, table: TableDraft, node: exp.Constraint, statement: Statement, _: str | None) -> None:
         name = name_of(node.this)
+        # Recovery names a bare `ADD CHECK` UNNAMED so sqlglot can parse it; every such statement reaches the
+        # handlers through here, so this is the one place that turns it back into "no name".
         name = None if name == UNNAMED else name
         parts = node.expressions
         clustered = [p for p in parts if isinstance(p, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint))]
@@ -230,11 +232,11 @@ class SchemaBuilder:
         target_columns = column_names(target.expressions) if isinstance(target, exp.Schema) else ()
         on_delete, on_update = referential_actions(reference.args.get("options"))
         self.foreign_keys.append(ForeignKeyDraft(
-            None if name == UNNAMED else name, table, columns, table_ref(target), target_columns or None,
+            name, table, columns, table_ref(target), target_columns or None,
             on_delete, on_update, self.file, statement.line))
 
     def check(self, table, node, statement, name):
-        table.checks.append((None if name == UNNAMED else name, self.render(node.this)))
+        table.checks.append((name, self.render(node.this)))
 
     def inline_index(self, table, node: exp.IndexColumnConstraint, statement, _name_):
         kind = (node.args.get("kind") or "").upper()
