@@ -55,8 +55,8 @@ def sanitize_table_name(name: str, rules: DynamoRules, sink: DiagnosticSink, wha
     """A table name DynamoDB accepts; a renamed one is reported with the rule it broke."""
     if re.fullmatch(rules.naming["table_name_pattern"], name):
         return name
-    fixed = re.sub(r"[^A-Za-z0-9_.-]", "_", name)[: rules.limits.get("table_name_max", 255)]
-    fixed = fixed.ljust(rules.naming.get("table_name_min", 3), "_")
+    fixed = re.sub(r"[^A-Za-z0-9_.-]", "_", name)[: rules.naming["table_name_max"]]
+    fixed = fixed.ljust(rules.naming["table_name_min"], "_")
     sink.warning("dynamodb-renamed", f"{what} {name!r} breaks DynamoDB's table naming rule "
                  f"({rules.naming['table_name_pattern']}); renamed to {fixed!r}", subject=name)
     return fixed
