@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from translator.errors import MappingError
-from translator.targets.common import check_kind_table, unique_name
+from translator.targets.common import check_kind_table, positive_number, unique_name
 from translator.types import TypeKind
 
 _KINDS = {k.value: "x" for k in TypeKind}
@@ -39,3 +39,14 @@ def test_unique_name_is_free_and_keeps_wanted_when_it_can(wanted: str, taken: se
 def test_unique_name_takes_the_lowest_free_suffix(wanted: str, clashes: int) -> None:
     taken = {wanted, *(f"{wanted}_{n}" for n in range(2, clashes + 1))}
     assert unique_name(wanted, taken) == f"{wanted}_{max(clashes + 1, 2)}"
+
+
+@pytest.mark.parametrize("value", [0, -3, True, "7", None, 1.5])
+def test_positive_integer_refuses_what_is_not_one(value: object) -> None:
+    with pytest.raises(MappingError, match=r"^f\.toml: \[limits\] n = .* must be a positive integer$"):
+        positive_number("f.toml", "limits", {"n": value}, "n", integer=True)
+
+
+@given(st.integers(min_value=1) | st.floats(min_value=1e-9, allow_nan=False, allow_infinity=False))
+def test_positive_number_returns_the_value_unchanged(value: float) -> None:
+    assert positive_number("f.toml", "s", {"n": value}, "n") == value

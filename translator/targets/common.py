@@ -12,7 +12,7 @@ from typing import Any
 from translator.errors import MappingError
 from translator.types import TypeKind
 
-__all__ = ["check_kind_table", "unique_name"]
+__all__ = ["check_kind_table", "positive_number", "unique_name"]
 
 
 def check_kind_table(file: str, section: str, table: Mapping[str, Any], what: str) -> None:
@@ -28,6 +28,18 @@ def check_kind_table(file: str, section: str, table: Mapping[str, Any], what: st
     missing = sorted(known - set(table))
     if missing:
         raise MappingError(f"{file}: [{section}] lacks {what} for canonical kinds {missing}")
+
+
+def positive_number(file: str, section: str, table: Mapping[str, Any], key: str, *, integer: bool = False) -> int | float:
+    """`table[key]` when it is a positive number (an integer if `integer`); else a one-line `MappingError`.
+
+    TOML reads `true` as a bool, which Python counts as the integer 1: a limit must never be a flag.
+    """
+    value = table.get(key)
+    wanted = int if integer else (int, float)
+    if not isinstance(value, wanted) or isinstance(value, bool) or value <= 0:
+        raise MappingError(f"{file}: [{section}] {key} = {value!r} must be a positive {'integer' if integer else 'number'}")
+    return value
 
 
 def unique_name(wanted: str, taken: Container[str]) -> str:

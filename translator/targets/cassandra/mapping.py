@@ -13,7 +13,7 @@ from typing import Any
 
 from translator.errors import MappingError
 from translator.mapdata import load_mapping
-from translator.targets.common import check_kind_table
+from translator.targets.common import check_kind_table, positive_number
 from translator.types import CanonicalType, TypeKind
 
 __all__ = ["CassandraRules", "rules", "cql_type"]
@@ -62,10 +62,7 @@ def rules() -> CassandraRules:
     numbers: dict[str, dict[str, float]] = {}
     for section, keys in _NUMBER_SECTIONS.items():
         table = _require(data, section)
-        for key in keys:
-            if not isinstance(table.get(key), (int, float)) or table[key] <= 0:
-                raise MappingError(f"{_FILE}: [{section}] {key} = {table.get(key)!r} must be a positive number")
-        numbers[section] = {k: float(table[k]) for k in keys}
+        numbers[section] = {k: float(positive_number(_FILE, section, table, k)) for k in keys}
     buckets = _require(data, "time_buckets")
     if not buckets or any(not isinstance(v, (int, float)) or v <= 0 for v in buckets.values()):
         raise MappingError(f"{_FILE}: [time_buckets] must map bucket names to positive day counts")

@@ -9,7 +9,7 @@ from typing import Any
 
 from translator.errors import MappingError
 from translator.mapdata import load_mapping
-from translator.targets.common import check_kind_table
+from translator.targets.common import check_kind_table, positive_number
 from translator.types import TypeKind
 
 __all__ = ["DynamoRules", "rules", "check_rules", "ATTRIBUTE_TYPES", "KEY_ENCODINGS"]
@@ -17,6 +17,10 @@ __all__ = ["DynamoRules", "rules", "check_rules", "ATTRIBUTE_TYPES", "KEY_ENCODI
 ATTRIBUTE_TYPES = frozenset({"S", "N", "B", "BOOL", "L", "M"})
 KEY_ENCODINGS = frozenset({"int", "decimal", "float", "text", "bool", "iso", "hex"})
 _FILE = "dynamodb.toml"
+# The [limits] the design reads; each must be a positive integer (others in the table are checked alike).
+_LIMIT_KEYS = ("item_bytes", "item_overhead_bytes", "partition_rcu", "partition_wcu", "rcu_bytes", "wcu_bytes",
+               "item_collection_bytes_with_lsi", "gsis_per_table")
+_NAMING_NUMBERS = ("table_name_min", "table_name_max", "attribute_name_max_bytes")
 
 
 @dataclass(frozen=True)
@@ -90,14 +94,22 @@ def check_rules(data: dict[str, Any]) -> DynamoRules:
     for key in ("gsi_partition", "gsi_sort", "gsi_name"):
         if "{n}" not in naming[key]:
             raise MappingError(f"mappings/{_FILE}: [naming] {key}={naming[key]!r} must contain {{n}}")
+    for key in _NAMING_NUMBERS:
+        positive_number(f"mappings/{_FILE}", "naming", naming, key, integer=True)
+    for key in ("integer_width", "decimal_precision"):
+        positive_number(f"mappings/{_FILE}", "key_encoding_defaults", defaults, key, integer=True)
+    scale = defaults.get("decimal_scale")
+    if not isinstance(scale, int) or isinstance(scale, bool) or scale < 0:
+        raise MappingError(f"mappings/{_FILE}: [key_encoding_defaults] decimal_scale = {scale!r} must be an integer >= 0")
     return DynamoRules(
         attribute_types=attribute_types,
         key_encodings=key_encodings,
-        integer_width=int(defaults["integer_width"]),
-        decimal_scale=int(defaults["decimal_scale"]),
-        decimal_precision=int(defaults["decimal_precision"]),
+        integer_width=defaults["integer_width"],
+        decimal_scale=scale,
+        decimal_precision=defaults["decimal_precision"],
         naming=dict(naming),
-        limits={k: int(v) for k, v in limits.items()},
+        limits={k: int(positive_number(f"mappings/{_FILE}", "limits", limits, k, integer=True))
+                for k in dict.fromkeys((*limits, *_LIMIT_KEYS))},
         ttl_name_patterns=tuple(re.compile(p, re.IGNORECASE) for p in ttl["name_patterns"]),
         ttl_kinds=frozenset(_kind(k, "ttl") for k in ttl["kinds"]),
         reserved_words=frozenset(w.upper() for w in words),

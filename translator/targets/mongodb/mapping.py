@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from translator import mapdata
 from translator.errors import MappingError
-from translator.targets.common import check_kind_table
+from translator.targets.common import check_kind_table, positive_number
 from translator.types import CanonicalType, TypeKind
 
 __all__ = ["TypeRule", "Rules", "MongoMapping", "load_mapping", "UUID_REPRESENTATIONS"]
@@ -97,13 +97,10 @@ def parse_mapping(data: dict[str, Any]) -> MongoMapping:
         raise _fail(f"[uuid_representations] must define exactly {list(UUID_REPRESENTATIONS)}, got {sorted(uuids)}")
     limits = data.get("limits", {})
     for key in _LIMIT_KEYS:
-        if not isinstance(limits.get(key), int) or limits[key] <= 0:
-            raise _fail(f"[limits] {key} must be a positive integer, got {limits.get(key)!r}")
+        positive_number(_FILE, "limits", limits, key, integer=True)
     raw_rules = data.get("rules", {})
     for key, kind in _RULE_KEYS.items():
-        value = raw_rules.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool) or value <= 0:
-            raise _fail(f"[rules] {key} must be a positive number, got {value!r}")
+        positive_number(_FILE, "rules", raw_rules, key, integer=kind is int)
     if raw_rules["few_max_children"] > raw_rules["bounded_max_children"]:
         raise _fail("[rules] few_max_children must not exceed bounded_max_children")
     if not 0 < raw_rules["document_budget_fraction"] <= 1:
