@@ -23,6 +23,7 @@ from translator.cli.targeting import (
     add_target_options,
     available_targets,
     design_from_sources,
+    offers,
     resolve_target_options,
     source_args,
 )
@@ -49,7 +50,7 @@ def _build() -> click.Command:
                 dry_run, output_format, **target_options) -> None:
         """Create the design of SOURCE's schema on the server at URI (e.g. mongodb://localhost:27017)."""
         target = get_target(target_name)
-        if not callable(getattr(target, "apply", None)):
+        if not offers(target, "apply", "apply_commands"):
             offered = ", ".join(t.name for t in targets) or "none"
             raise UsageProblem(f"--to {target.name} has no apply step; targets with one: {offered}")
         options = resolve_target_options(target, target_options)

@@ -11,17 +11,18 @@ import click
 from translator.cli.common import UsageProblem, load_schema_from_options
 from translator.targets import TARGET_MODULES
 
-__all__ = ["available_targets", "add_target_options", "resolve_target_options", "design_from_sources", "source_args"]
+__all__ = ["offers", "available_targets", "add_target_options", "resolve_target_options", "design_from_sources", "source_args"]
+
+
+def offers(target: Any, *capabilities: str) -> bool:
+    """Whether `target` has all the named callables (e.g. "apply", "verify"): how a target opts in to a command."""
+    return all(callable(getattr(target, name, None)) for name in capabilities)
 
 
 def available_targets(*capabilities: str) -> list[Any]:
-    """Every registered target whose `TARGET` has all the named callables (e.g. "apply", "verify")."""
-    targets = []
-    for module_name in TARGET_MODULES.values():
-        target = importlib.import_module(module_name).TARGET
-        if all(callable(getattr(target, name, None)) for name in capabilities):
-            targets.append(target)
-    return targets
+    """Every registered target that `offers` all the named capabilities."""
+    targets = (importlib.import_module(module_name).TARGET for module_name in TARGET_MODULES.values())
+    return [target for target in targets if offers(target, *capabilities)]
 
 
 def add_target_options(command: click.Command, targets: Sequence[Any]) -> click.Command:

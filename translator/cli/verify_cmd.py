@@ -22,6 +22,7 @@ from translator.cli.targeting import (
     add_target_options,
     available_targets,
     design_from_sources,
+    offers,
     resolve_target_options,
     source_args,
 )
@@ -51,7 +52,7 @@ def _build() -> click.Command:
                 data_url, endpoint_url, seed, output_format, **target_options) -> None:
         """Prove a design by running its access patterns: pass/fail per pattern, exit 1 on any mismatch."""
         target = get_target(target_name)
-        if not callable(getattr(target, "verify", None)):
+        if not offers(target, "verify"):
             offered = ", ".join(t.name for t in targets) or "none"
             raise UsageProblem(f"--to {target.name} has no verifier yet; verify supports: {offered}")
         options = resolve_target_options(target, target_options)
