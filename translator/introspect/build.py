@@ -7,7 +7,7 @@ the URL's database; SQLite: `main`) gets namespace None; a table in any other ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
@@ -53,10 +53,7 @@ class TableFacts:
     def entity(self) -> Entity:
         pk = set(self.primary_key)
         # A primary-key column is NOT NULL whatever the catalog says (SQLite keeps the legacy flag off).
-        attributes = tuple(
-            Attribute(a.name, a.type, a.nullable and a.name not in pk, a.default, a.identity, a.generated, a.comment)
-            for a in self.attributes
-        )
+        attributes = tuple(replace(a, nullable=a.nullable and a.name not in pk) for a in self.attributes)
         return Entity(
             name=self.name, attributes=attributes, namespace=self.namespace, primary_key=self.primary_key,
             unique_keys=tuple(dict.fromkeys(self.unique_keys)), indexes=tuple(self.indexes),

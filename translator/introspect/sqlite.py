@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 from urllib.parse import quote as url_quote
@@ -75,8 +76,7 @@ def _table(conn: sqlite3.Connection, name: str, sql: str, index_sql: dict[str, A
                                           "generated" if hidden in (2, 3) else None))
     facts.primary_key = tuple(c for _, c in sorted(pk))
     if len(pk) == 1 and "AUTOINCREMENT" in sql.upper():
-        facts.attributes = [Attribute(a.name, a.type, a.nullable, a.default, True, a.generated)
-                            if a.name == pk[0][1] else a for a in facts.attributes]
+        facts.attributes = [replace(a, identity=True) if a.name == pk[0][1] else a for a in facts.attributes]
     for _, index, unique, origin, partial in conn.execute(f"PRAGMA index_list({quote(name)})"):
         columns = tuple(row[2] for row in conn.execute(f"PRAGMA index_info({quote(index)})"))
         if origin == "pk":
