@@ -38,6 +38,23 @@ def _attribute_stats(stats: dict, entity: str) -> dict[str, dict]:
     return out
 
 
+def _mapping(value: Any, where: str) -> dict:
+    """`value` itself when it is a mapping; anything else is a one-line error, not an AttributeError later."""
+    if not isinstance(value, dict):
+        raise SimulatorError(f"{where} must be a mapping, got {type(value).__name__} {value!r:.40}")
+    return value
+
+
+def _positive_count(ent: dict, key: str, default: int, where: str) -> int:
+    try:
+        value = int(float(ent.get(key, default)))
+    except (TypeError, ValueError, OverflowError):
+        raise SimulatorError(f"{where}.{key} must be a number") from None
+    if value < 1:
+        raise SimulatorError(f"{where}.{key} must be >= 1")
+    return value
+
+
 def _most_common(raw: Any, where: str) -> list[tuple[Any, float]]:
     pairs = []
     for i, item in enumerate(raw or []):
@@ -58,8 +75,8 @@ def entity_spec(doc: dict, entity: str | None, source: str = "workload") -> Enti
     """Rows, row size, attribute statistics and access patterns of `entity` (or the only candidate)."""
     if not isinstance(doc, dict):
         raise SimulatorError(f"{source}: expected a mapping at the top level")
-    stats = doc.get("statistics") or {}
-    entities = stats.get("entities") or {}
+    stats = _mapping(doc.get("statistics") or {}, f"{source}: statistics")
+    entities = _mapping(stats.get("entities") or {}, f"{source}: statistics.entities")
     if not entities:
         raise SimulatorError(f"{source}: statistics.entities is missing; give rows per entity there")
     if entity is None:
@@ -74,14 +91,10 @@ def entity_spec(doc: dict, entity: str | None, source: str = "workload") -> Enti
         close = difflib.get_close_matches(entity, list(entities), n=1)
         hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(entities)
         raise SimulatorError(f"--entity {entity!r} is not in {source} statistics.entities; {hint}")
-    ent = entities[entity] or {}
-    try:
-        rows = int(float(ent.get("rows", 0)))
-    except (TypeError, ValueError):
-        raise SimulatorError(f"{source}: statistics.entities.{entity}.rows must be a number") from None
-    if rows < 1:
-        raise SimulatorError(f"{source}: statistics.entities.{entity}.rows must be >= 1")
-    row_bytes = int(float(ent.get("avg_row_bytes", 200)))
+    where = f"{source}: statistics.entities.{entity}"
+    ent = _mapping(entities[entity] or {}, where)
+    rows = _positive_count(ent, "rows", 0, where)
+    row_bytes = _positive_count(ent, "avg_row_bytes", 200, where)
     attributes = {}
     for attr, value in _attribute_stats(stats, entity).items():
         where = f"{source}: statistics.attributes.{entity}.{attr}"

@@ -93,3 +93,21 @@ def test_workload_needs_an_entity_when_ambiguous(tmp_path: Path):
     bad.write_text("statistics: [unclosed\n")
     result = CliRunner().invoke(main, ["simulate", "--store", "citus", "--key", "x", "--workload", str(bad)])
     assert result.exit_code == 2 and "bad.yaml:" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "statistics: [1]\n",
+    "statistics: {entities: [t]}\n",
+    "statistics: {entities: {t: 5}}\n",
+    "statistics: {entities: {t: {rows: 10, avg_row_bytes: abc}}}\n",
+    "statistics: {entities: {t: {rows: .inf}}}\n",
+    "statistics: {entities: {t: {rows: 10, avg_row_bytes: 0}}}\n",
+])
+def test_malformed_workload_statistics_are_one_line_usage_errors(tmp_path: Path, text: str):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    result = CliRunner().invoke(main, ["simulate", "--store", "citus", "--key", "x", "--workload", str(bad),
+                                       "--entity", "t"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"polyschema: error: {bad}: statistics")
