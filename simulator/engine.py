@@ -101,6 +101,12 @@ def _per_group_traffic(data: Dataset, traffic: Traffic, rng: np.random.Generator
     return traffic.reads_per_second * spread(traffic.read_skew), traffic.writes_per_second * spread(traffic.write_skew)
 
 
+def _per_row(rate_per_group: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Each group's requests per second shared evenly by its rows; an empty group has none to share."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(counts > 0, rate_per_group / counts, 0.0)
+
+
 def _key_load(key: KeySpec, data: Dataset, reads_g, writes_g, traffic: Traffic) -> tuple[KeyLoad, KeyCharacteristics]:
     specs = [data.fields[f] for f in key.fields]
     unique = any(s.distinct is None for s in specs)
@@ -112,9 +118,8 @@ def _key_load(key: KeySpec, data: Dataset, reads_g, writes_g, traffic: Traffic) 
         load = KeyLoad(int(counts.max()), reads_g, writes_g, np.ones(counts.size), 0.0)
         distinct = int((counts > 0).sum())
     elif unique:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per_row_r = np.where(counts > 0, reads_g / counts, 0.0) if counts is not None else np.array([traffic.reads_per_second / data.rows])
-            per_row_w = np.where(counts > 0, writes_g / counts, 0.0) if counts is not None else np.array([traffic.writes_per_second / data.rows])
+        per_row_r = _per_row(reads_g, counts) if counts is not None else np.array([traffic.reads_per_second / data.rows])
+        per_row_w = _per_row(writes_g, counts) if counts is not None else np.array([traffic.writes_per_second / data.rows])
         n = counts if counts is not None else np.array([data.rows])
         load = KeyLoad(1, per_row_r, per_row_w, n.astype(np.float64))
         distinct, mc = data.rows, ()
@@ -287,10 +292,8 @@ def _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, pr
         return None
     if table is not None:
         m = table.reshape(groups, n_slots)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per_row_r = np.where(data.group_counts > 0, reads_g / data.group_counts, 0.0)
-            per_row_w = np.where(data.group_counts > 0, writes_g / data.group_counts, 0.0)
-        model.account(np.arange(n_slots), per_row_r @ m, per_row_w @ m)
+        counts = data.group_counts
+        model.account(np.arange(n_slots), _per_row(reads_g, counts) @ m, _per_row(writes_g, counts) @ m)
         nz = m > 0
         has = nz.any(axis=1)
         first = np.where(has, nz.argmax(axis=1), -1)
