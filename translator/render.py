@@ -8,17 +8,20 @@ has them all).
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 from translator.diagnostics import Severity
-from translator.ir import Entity, Schema
+from translator.ir import Attribute, Entity, Relationship, Schema
+
+if TYPE_CHECKING:  # render is imported by every command; the workload package is only needed for the hint
+    from translator.workload.model import Statistics
 
 __all__ = ["render_schema_human"]
 
 _MAX_LISTED = 60
 
 
-def _column_flags(entity: Entity, attribute: Any) -> str:
+def _column_flags(entity: Entity, attribute: Attribute) -> str:
     flags = []
     if attribute.name in entity.primary_key:
         flags.append("PK")
@@ -33,9 +36,9 @@ def _column_flags(entity: Entity, attribute: Any) -> str:
     return "  ".join(flags)
 
 
-def _entity_lines(schema: Schema, entity: Entity, statistics: Any) -> list[str]:
+def _entity_lines(entity: Entity, statistics: Statistics | None) -> list[str]:
     title = f"TABLE {entity.key}"
-    stats = getattr(statistics, "entities", {}).get(entity.key) if statistics is not None else None
+    stats = statistics.entities.get(entity.key) if statistics is not None else None
     if stats is not None:
         assumed = " (assumed)" if stats.assumed else ""
         size = f", ~{stats.avg_row_bytes:.0f} B/row" if stats.avg_row_bytes else ""
@@ -62,7 +65,7 @@ def _entity_lines(schema: Schema, entity: Entity, statistics: Any) -> list[str]:
     return lines
 
 
-def _relationship_line(relationship: Any) -> str:
+def _relationship_line(relationship: Relationship) -> str:
     optional = "optional" if relationship.optional else "mandatory"
     actions = "".join(f", on {verb} {action}" for verb, action in
                       (("delete", relationship.on_delete), ("update", relationship.on_update)) if action)
@@ -72,8 +75,14 @@ def _relationship_line(relationship: Any) -> str:
             f"{relationship.cardinality}, {optional}{actions}{inferred}")
 
 
-def render_schema_human(schema: Schema, statistics: Any = None) -> str:
+def render_schema_human(schema: Schema, statistics: Statistics | None = None) -> str:
     """A readable summary of `schema`; `statistics` (a `translator.workload.model.Statistics`) adds row counts."""
+    if statistics is not None:
+        from translator.workload.model import Statistics
+
+        if not isinstance(statistics, Statistics):
+            raise TypeError(f"render_schema_human(statistics=...) needs a translator.workload.model.Statistics or None, "
+                            f"got {type(statistics).__name__}")
     counts = Counter(d.severity for d in schema.diagnostics)
     sources = ", ".join(schema.sources) or "input"
     header = (f"Schema from {sources}" + (f" (dialect {schema.dialect})" if schema.dialect else "") +
@@ -84,7 +93,7 @@ def render_schema_human(schema: Schema, statistics: Any = None) -> str:
         lines.append("PARTIAL: something could not be read; see the errors below.")
     for entity in schema.entities:
         lines.append("")
-        lines.extend(_entity_lines(schema, entity, statistics))
+        lines.extend(_entity_lines(entity, statistics))
     if schema.relationships:
         lines += ["", "RELATIONSHIPS"] + [_relationship_line(r) for r in schema.relationships]
     junctions = schema.many_to_many()

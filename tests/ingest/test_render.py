@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from translator.ingest import ingest_text
 from translator.render import render_schema_human
 from translator.workload.model import EntityStats, Statistics
@@ -38,3 +40,8 @@ def test_statistics_add_row_counts():
 def test_partial_is_announced():
     text = render_schema_human(ingest_text("CREATE TABLE ok (id int);\nCREATE TABLE (((;", "postgres"))
     assert "PARTIAL" in text and "error[" in text
+
+
+def test_statistics_of_the_wrong_type_name_the_argument():
+    with pytest.raises(TypeError, match=r"render_schema_human\(statistics=...\) needs .*Statistics or None, got dict"):
+        render_schema_human(ingest_text(DDL, "postgres"), {"entities": {}})
