@@ -119,3 +119,11 @@ def test_items_round_trip_to_rows_and_keys_match_templates(case):
                             assert decimal.Decimal(value) == expected
                         else:
                             assert value == expected, (column, value, expected)
+
+
+def test_every_encoding_the_mapping_may_name_has_a_codec():
+    from translator.targets.dynamodb.items import KEY_CODECS
+    from translator.targets.dynamodb.mapping import KEY_ENCODINGS, rules
+
+    assert set(KEY_CODECS) == KEY_ENCODINGS
+    assert set(rules().key_encodings.values()) <= set(KEY_CODECS)

@@ -14,7 +14,7 @@ import decimal
 import json
 import struct
 import uuid
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from translator.errors import PolyschemaError
 from translator.ir import Entity, Schema
@@ -27,6 +27,7 @@ __all__ = [
     "key_type",
     "encode_key_value",
     "decode_key_value",
+    "KEY_CODECS",
     "to_attribute_value",
     "from_attribute_value",
     "normalize_value",
@@ -100,69 +101,89 @@ def _from_iso(type_: CanonicalType, text: str) -> Any:
     return dt.datetime.fromisoformat(text)
 
 
+def _encode_int(type_: CanonicalType, value: Any) -> str:
+    width = rules().integer_width
+    number = int(value)
+    if abs(number) >= 10 ** width:
+        raise ItemError(f"integer {number} has more than {width} digits; it cannot be a key component")
+    return f"{number:0{width}d}" if number >= 0 else "-" + f"{10 ** width + number:0{width}d}"
+
+
+def _decode_int(type_: CanonicalType, text: str) -> int:
+    width = rules().integer_width
+    return int(text[1:]) - 10 ** width if text.startswith("-") else int(text)
+
+
+def _encode_decimal(type_: CanonicalType, value: Any) -> str:
+    precision, scale = _scale(type_)
+    exact = decimal.Decimal(value)
+    scaled = exact.scaleb(scale, context=_EXACT)
+    if scaled != scaled.to_integral_value():
+        raise ItemError(f"decimal {value} has more than {scale} fractional digits; it cannot be encoded at scale {scale}")
+    number = int(scaled)
+    if abs(number) >= 10 ** precision:
+        raise ItemError(f"decimal {value} exceeds precision {precision}")
+    digits = f"{number:0{precision}d}" if number >= 0 else f"{10 ** precision + number:0{precision}d}"
+    text = digits[: precision - scale] + ("." + digits[precision - scale:] if scale else "")
+    return text if number >= 0 else "-" + text
+
+
+def _decode_decimal(type_: CanonicalType, text: str) -> decimal.Decimal:
+    precision, scale = _scale(type_)
+    negative = text.startswith("-")
+    number = int(text.lstrip("-").replace(".", ""))
+    if negative:
+        number -= 10 ** precision
+    return decimal.Decimal(number).scaleb(-scale, context=_EXACT)
+
+
+def _encode_float(type_: CanonicalType, value: Any) -> str:
+    # -0.0 == 0.0 in SQL, so both must give the same key string.
+    bits = struct.unpack(">Q", struct.pack(">d", float(value) + 0.0))[0]
+    bits = (~bits & _MASK64) if bits & _SIGN64 else bits | _SIGN64
+    return f"{bits:016x}"
+
+
+def _decode_float(type_: CanonicalType, text: str) -> float:
+    bits = int(text, 16)
+    bits = bits & ~_SIGN64 if bits & _SIGN64 else ~bits & _MASK64
+    return struct.unpack(">d", struct.pack(">Q", bits))[0]
+
+
+def _encode_text(type_: CanonicalType, value: Any) -> str:
+    return str(value).replace("%", "%25").replace(rules().naming["separator"], "%23")
+
+
+def _decode_text(type_: CanonicalType, text: str) -> Any:
+    value = text.replace("%23", rules().naming["separator"]).replace("%25", "%")
+    return uuid.UUID(value) if type_.kind is TypeKind.UUID else value
+
+
+#: Encoding name (the values of [key_encodings] in mappings/dynamodb.toml) -> (encode, decode).
+KEY_CODECS: Mapping[str, tuple[Callable[[CanonicalType, Any], str], Callable[[CanonicalType, str], Any]]] = {
+    "int": (_encode_int, _decode_int),
+    "decimal": (_encode_decimal, _decode_decimal),
+    "float": (_encode_float, _decode_float),
+    "iso": (_iso, _from_iso),
+    "bool": (lambda type_, value: "1" if value else "0", lambda type_, text: text == "1"),
+    "hex": (lambda type_, value: bytes(value).hex(), lambda type_, text: bytes.fromhex(text)),
+    "text": (_encode_text, _decode_text),
+}
+
+
 def encode_key_value(type_: CanonicalType, value: Any) -> str:
     """`value` as a key-string component whose string order is the value order."""
     encoding = rules().key_encodings.get(type_.kind)
     if encoding is None:
         raise ItemError(f"a {type_} value cannot be part of a key (no order-preserving encoding in mappings/dynamodb.toml)")
-    if encoding == "int":
-        width = rules().integer_width
-        number = int(value)
-        if abs(number) >= 10 ** width:
-            raise ItemError(f"integer {number} has more than {width} digits; it cannot be a key component")
-        return f"{number:0{width}d}" if number >= 0 else "-" + f"{10 ** width + number:0{width}d}"
-    if encoding == "decimal":
-        precision, scale = _scale(type_)
-        exact = decimal.Decimal(value)
-        scaled = exact.scaleb(scale, context=_EXACT)
-        if scaled != scaled.to_integral_value():
-            raise ItemError(f"decimal {value} has more than {scale} fractional digits; it cannot be encoded at scale {scale}")
-        number = int(scaled)
-        if abs(number) >= 10 ** precision:
-            raise ItemError(f"decimal {value} exceeds precision {precision}")
-        digits = f"{number:0{precision}d}" if number >= 0 else f"{10 ** precision + number:0{precision}d}"
-        text = digits[: precision - scale] + ("." + digits[precision - scale:] if scale else "")
-        return text if number >= 0 else "-" + text
-    if encoding == "float":
-        # -0.0 == 0.0 in SQL, so both must give the same key string.
-        bits = struct.unpack(">Q", struct.pack(">d", float(value) + 0.0))[0]
-        bits = (~bits & _MASK64) if bits & _SIGN64 else bits | _SIGN64
-        return f"{bits:016x}"
-    if encoding == "iso":
-        return _iso(type_, value)
-    if encoding == "bool":
-        return "1" if value else "0"
-    if encoding == "hex":
-        return bytes(value).hex()
-    text = str(value)
-    return text.replace("%", "%25").replace(rules().naming["separator"], "%23")
+    return KEY_CODECS[encoding][0](type_, value)
 
 
 def decode_key_value(type_: CanonicalType, text: str) -> Any:
     """Inverse of `encode_key_value`."""
-    encoding = rules().key_encodings.get(type_.kind)
-    if encoding == "int":
-        width = rules().integer_width
-        return int(text[1:]) - 10 ** width if text.startswith("-") else int(text)
-    if encoding == "decimal":
-        precision, scale = _scale(type_)
-        negative = text.startswith("-")
-        number = int(text.lstrip("-").replace(".", ""))
-        if negative:
-            number -= 10 ** precision
-        return decimal.Decimal(number).scaleb(-scale, context=_EXACT)
-    if encoding == "float":
-        bits = int(text, 16)
-        bits = bits & ~_SIGN64 if bits & _SIGN64 else ~bits & _MASK64
-        return struct.unpack(">d", struct.pack(">Q", bits))[0]
-    if encoding == "iso":
-        return _from_iso(type_, text)
-    if encoding == "bool":
-        return text == "1"
-    if encoding == "hex":
-        return bytes.fromhex(text)
-    value = text.replace("%23", rules().naming["separator"]).replace("%25", "%")
-    return uuid.UUID(value) if type_.kind is TypeKind.UUID else value
+    # A kind without an encoding never reaches a key (encode refuses it); reading one back as text is harmless.
+    encoding = rules().key_encodings.get(type_.kind, "text")
+    return KEY_CODECS[encoding][1](type_, text)
 
 
 def normalize_value(type_: CanonicalType, value: Any) -> Any:
