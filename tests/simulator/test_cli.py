@@ -111,3 +111,12 @@ def test_malformed_workload_statistics_are_one_line_usage_errors(tmp_path: Path,
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"polyschema: error: {bad}: statistics")
+
+
+def test_store_help_names_every_registered_store():
+    from simulator.stores import STORES
+    from translator.cli.simulate_cmd import STORE_NAMES
+
+    assert sorted(STORE_NAMES) == sorted(STORES)
+    help_text = CliRunner().invoke(main, ["simulate", "--help"]).output
+    assert all(name in help_text for name in STORES)

@@ -10,9 +10,12 @@ import click
 
 from translator.cli.common import EXIT_FINDINGS, EXIT_OK, UsageProblem, emit_json, format_option, handle_domain_errors
 
-__all__ = ["command"]
+__all__ = ["command", "STORE_NAMES"]
 
 _LONG_RUN_ROWS = 5_000_000
+# The names of simulator.stores.STORES, spelled out: importing the registry loads numba, and
+# `polyschema --help` builds this command. tests/simulator/test_cli.py keeps the two equal.
+STORE_NAMES = ("cassandra", "mongodb-hashed", "mongodb-range", "dynamodb", "citus")
 
 
 def _fail_on_simulator_errors(func):
@@ -86,7 +89,7 @@ def _human(results, ranked) -> None:
 
 
 @click.command(name="simulate")
-@click.option("--store", required=True, help="cassandra | mongodb-hashed | mongodb-range | dynamodb | citus")
+@click.option("--store", required=True, help=" | ".join(STORE_NAMES))
 @click.option("--key", "keys", multiple=True, required=True, help="Comma-separated fields; hashed(f) hashes f. Repeat to compare.")
 @click.option("--tenants", type=int, default=1000, show_default=True, help="Number of tenants (synthetic rows).")
 @click.option("--rows", type=int, default=None, help="Rows to generate [default: 1,000,000, or the entity's rows].")
