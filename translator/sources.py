@@ -13,10 +13,13 @@ from typing import Sequence
 from translator.errors import SourceError
 from translator.ir import Schema
 
-__all__ = ["DATABASE_SCHEMES", "is_database_url", "check_dialect", "load_schema"]
+__all__ = ["DATABASE_SCHEMES", "DIALECT_ALIASES", "is_database_url", "check_dialect", "load_schema"]
 
 #: URL schemes that name a live database rather than a file.
 DATABASE_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite")
+
+#: other names people give a dialect -> the sqlglot name (`--dialect`, and folder names in ingest)
+DIALECT_ALIASES = {"postgresql": "postgres", "pg": "postgres", "mssql": "tsql", "sqlserver": "tsql", "mariadb": "mysql"}
 
 
 def is_database_url(source: str) -> bool:
@@ -32,8 +35,7 @@ def check_dialect(dialect: str | None) -> str | None:
 
     names = sorted(d.value for d in Dialects if d.value)
     wanted = dialect.strip().lower()
-    aliases = {"postgresql": "postgres", "mssql": "tsql", "sqlserver": "tsql", "mariadb": "mysql", "pg": "postgres"}
-    wanted = aliases.get(wanted, wanted)
+    wanted = DIALECT_ALIASES.get(wanted, wanted)
     if wanted in names:
         return wanted
     close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.5)

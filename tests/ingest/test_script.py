@@ -149,3 +149,12 @@ def test_psql_backslash_lines_inside_function_bodies_are_text():
     split = split_script(text, "postgres")
     assert split.removed == {"\\set": (1, 6)}
     assert tables(clean(text, "postgres")) == ["t"]
+
+
+def test_dialect_aliases_mean_the_same_as_flag_and_as_folder():
+    from translator.sources import DIALECT_ALIASES, check_dialect
+
+    assert DIALECT_ALIASES
+    for alias, dialect in DIALECT_ALIASES.items():
+        assert check_dialect(alias.upper()) == dialect
+        assert guess_dialect("CREATE TABLE t (id int);", alias)[0] == dialect

@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
+from translator.sources import DIALECT_ALIASES
+
 __all__ = ["Chunk", "ScriptSplit", "split_script", "guess_dialect", "SPLITTERS"]
 
 
@@ -300,11 +302,12 @@ def split_script(text: str, dialect: str | None) -> ScriptSplit:
 
 
 # ---------------------------------------------------------------- dialect guessing
-#: folder names that name a dialect (`corpus/postgres/x.sql`)
+#: folder names that name a dialect (`corpus/postgres/x.sql`): the dialects with a splitter, the aliases
+#: `--dialect` accepts, and the names of the clients' own tools, which are common folder names too
 FOLDER_DIALECTS = {
-    "postgres": "postgres", "postgresql": "postgres", "pg": "postgres", "psql": "postgres",
-    "mysql": "mysql", "mariadb": "mysql", "tsql": "tsql", "mssql": "tsql", "sqlserver": "tsql",
-    "oracle": "oracle", "plsql": "oracle", "sqlite": "sqlite", "sqlite3": "sqlite",
+    **{dialect: dialect for dialect in SPLITTERS},
+    **DIALECT_ALIASES,
+    "psql": "postgres", "plsql": "oracle", "sqlite3": "sqlite",
 }
 
 #: (dialect, pattern, reason): first match wins, most specific client syntax first.
