@@ -33,7 +33,7 @@ DDL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("type", re.compile(r"^CREATE (TYPE|DOMAIN)\b")),
     ("comment", re.compile(r"^COMMENT ON (TABLE|COLUMN)\b")),
 )
-#: routines whose whole T-SQL batch is their body (so `;` inside must not split it)
+#: routines whose whole batch is their body in an OPTIONAL_SEMICOLONS dialect (so `;` inside must not split it)
 ROUTINE = re.compile(r"^(CREATE|ALTER|CREATE OR ALTER) (PROCEDURE|PROC|FUNCTION|TRIGGER|VIEW)\b")
 #: the names used in "skipped" diagnostics, first match wins
 SKIP_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -139,7 +139,7 @@ def _split_tokens(tokens: list[Token], optional_semicolons: bool = False) -> Ite
 
 #: a permanent table created inside a client block (temporary tables belong to the routine that runs)
 _HIDDEN_TABLE = re.compile(r"^[ \t]*CREATE[ \t]+TABLE[ \t]+(?!#)", re.I | re.M)
-#: dialects whose statements need no `;` inside a batch
+#: dialects whose statements need no `;` inside a batch; there a routine's body runs to the end of its batch
 OPTIONAL_SEMICOLONS = frozenset({"tsql"})
 #: ALTER TABLE text that may change what the IR holds; any other ALTER (OWNER TO, NOCHECK, ATTACH ...) is noise
 _ALTER_MATTERS = re.compile(r"\b(ADD|ALTER\s+COLUMN|MODIFY|CHANGE|RENAME)\b", re.I)
@@ -189,7 +189,7 @@ class _Reader:
         if not tokens:
             return
         head = _head(tokens)
-        if chunk.block or (self.dialect == "tsql" and ROUTINE.match(head)):
+        if chunk.block or (self.dialect in OPTIONAL_SEMICOLONS and ROUTINE.match(head)):
             kind = classify(head)
             if kind not in DDL_KIND_NAMES:
                 line = chunk.line + tokens[0].line - 1
