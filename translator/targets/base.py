@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from translator.diagnostics import Diagnostic
+from translator.errors import PolyschemaError
 from translator.ir import Schema
 from translator.workload.model import Workload
 
@@ -45,14 +46,18 @@ class Target:
     def render_human(self, design: Design) -> str:
         raise NotImplementedError
 
+    def check_format(self, output_format: str) -> None:
+        """Refuse a format this target does not offer, before any design work is spent on it."""
+        offered = ("human", "json", *self.formats)
+        if output_format not in offered:
+            raise PolyschemaError(f"--format {output_format!r} is not offered by --to {self.name}; "
+                                  f"choose from {', '.join(offered)}")
+
     def render(self, design: Design, output_format: str) -> str:
         """Dispatch by convention to `render_<format>`; `json` is `to_dict()` serialized."""
+        self.check_format(output_format)
         if output_format == "json":
             import json
 
             return json.dumps(design.to_dict(), indent=2, ensure_ascii=False, default=str)
-        renderer = getattr(self, f"render_{output_format.replace('-', '_')}", None)
-        if renderer is None:
-            offered = ", ".join(("human", "json", *self.formats))
-            raise ValueError(f"--format {output_format!r} is not offered by --to {self.name}; choose from {offered}")
-        return renderer(design)
+        return getattr(self, f"render_{output_format.replace('-', '_')}")(design)
