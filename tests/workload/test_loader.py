@@ -11,7 +11,9 @@ from click.testing import CliRunner
 from tests.conftest import SAMPLES
 from translator.errors import PolyschemaError, WorkloadError
 from translator.ingest import ingest_sources
-from translator.workload import Direction, PatternKind, load_workload, parse_workload
+from translator.introspect import gather_statistics
+from translator.workload import Direction, PatternKind, default_workload, load_workload, parse_workload
+from translator.workload.loader import parse_statistics
 from translator.workload.validate import InvalidWorkload
 
 
@@ -173,3 +175,15 @@ def test_yaml_11_exponent_text_is_a_number(ecommerce):
     assert data["statistics"]["entities"]["orders"]["rows"] == "5.0e7"
     stats = parse_workload(data, ecommerce).statistics
     assert stats.entities[ecommerce.entity("orders").key].rows == 5.0e7
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda bad: load_workload(None, bad), "load_workload"),
+    (lambda bad: parse_workload({"version": 1}, bad), "parse_workload"),
+    (lambda bad: parse_statistics({}, bad), "parse_statistics"),
+    (default_workload, "default_workload"),
+    (lambda bad: gather_statistics("sqlite:///x.db", bad), "gather_statistics"),
+])
+def test_a_schema_argument_that_is_not_a_schema_names_the_call(call, name):
+    with pytest.raises(TypeError, match=rf"^{name}\(schema=\.\.\.\) needs a translator.ir.Schema, got dict$"):
+        call({"entities": []})

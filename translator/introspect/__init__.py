@@ -17,6 +17,7 @@ from translator.errors import SourceError
 from translator.introspect.url import ConnectionParams, mask_url, parse_url
 from translator.ir import Schema
 from translator.workload.model import Statistics
+from translator.workload.validate import require_schema
 
 __all__ = ["introspect_schema", "gather_statistics", "parse_url", "mask_url", "ConnectionParams"]
 
@@ -53,8 +54,7 @@ def introspect_schema(
 
 def gather_statistics(url: str, schema: Schema, *, namespaces: Sequence[str] = (), exact: bool = False) -> Statistics:
     """Row counts, row sizes, foreign-key fan-out and key-column frequencies of `schema`'s tables at `url`."""
-    if not isinstance(schema, Schema):
-        raise TypeError(f"gather_statistics(schema=...) needs a translator.ir.Schema, got {type(schema).__name__}")
+    require_schema(schema, "gather_statistics")
     params = parse_url(url)
     engine = importlib.import_module(f"translator.introspect.{params.engine}_stats")
     return engine.read_statistics(params, schema, _namespaces(namespaces), bool(exact))

@@ -1,5 +1,6 @@
 """Workload (access patterns with rates) and statistics: what drives every design decision."""
 
+from translator.workload.loader import default_workload, load_workload, parse_workload, statistics_to_dict
 from translator.workload.model import (
     AccessPattern,
     AttributeRef,
@@ -13,8 +14,6 @@ from translator.workload.model import (
     Workload,
 )
 from translator.workload.stats import DEFAULT_FANOUT, DEFAULT_ROWS, StatsView, estimate_row_bytes, estimate_value_bytes
-
-from translator.workload.loader import default_workload, load_workload, parse_workload, statistics_to_dict
 
 __all__ = [
     "AccessPattern",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from translator.ir import Schema
 from translator.workload.model import AccessPattern, AttributeRef, PatternKind, Statistics, Workload
+from translator.workload.validate import require_schema
 
 __all__ = ["default_workload", "default_patterns"]
 
@@ -52,6 +53,5 @@ def default_patterns(schema: Schema) -> tuple[AccessPattern, ...]:
 
 def default_workload(schema: Schema) -> Workload:
     """The assumed workload of `schema` (see `default_patterns`), with no statistics: `StatsView` defaults apply."""
-    if not isinstance(schema, Schema):
-        raise TypeError(f"default_workload(schema=...) needs a translator.ir.Schema, got {type(schema).__name__}")
+    require_schema(schema, "default_workload")
     return Workload(access_patterns=default_patterns(schema), statistics=Statistics(), source=None)

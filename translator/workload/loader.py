@@ -25,7 +25,15 @@ from translator.workload.model import (
     Statistics,
     Workload,
 )
-from translator.workload.validate import InvalidWorkload, Problem, Problems, read_yaml, resolve_attribute, suggest
+from translator.workload.validate import (
+    InvalidWorkload,
+    Problem,
+    Problems,
+    read_yaml,
+    require_schema,
+    resolve_attribute,
+    suggest,
+)
 
 __all__ = [
     "SUPPORTED_VERSIONS",
@@ -50,8 +58,7 @@ _ATTR_KEYS = ("distinct", "most_common", "assumed")
 
 def load_workload(path: str | Path | None, schema: Schema) -> Workload:
     """The workload in the YAML file at `path`, checked against `schema`; None -> `default_workload(schema)`."""
-    if not isinstance(schema, Schema):
-        raise TypeError(f"load_workload(schema=...) needs a translator.ir.Schema, got {type(schema).__name__}")
+    require_schema(schema, "load_workload")
     if path is None:
         return default_workload(schema)
     source = str(path)
@@ -66,13 +73,13 @@ def load_workload(path: str | Path | None, schema: Schema) -> Workload:
 
 def parse_workload(mapping: Any, schema: Schema, source: str = "<workload>") -> Workload:
     """Check an already-parsed workload mapping (e.g. from `yaml.safe_load`) against `schema`."""
-    if not isinstance(schema, Schema):
-        raise TypeError(f"parse_workload(schema=...) needs a translator.ir.Schema, got {type(schema).__name__}")
+    require_schema(schema, "parse_workload")
     return _parse(mapping, schema, Problems(source))
 
 
 def parse_statistics(mapping: Any, schema: Schema, source: str = "<statistics>") -> Statistics:
     """Check a `statistics` mapping alone (the form `statistics_to_dict` writes) against `schema`."""
+    require_schema(schema, "parse_statistics")
     problems = Problems(source)
     stats = _statistics(mapping, schema, problems, "statistics")
     problems.raise_if_any()

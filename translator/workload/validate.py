@@ -19,7 +19,7 @@ from translator.ir import Attribute, Entity, Schema
 
 _EXPONENT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$")
 
-__all__ = ["Problem", "InvalidWorkload", "Problems", "read_yaml", "suggest"]
+__all__ = ["Problem", "InvalidWorkload", "Problems", "read_yaml", "suggest", "require_schema"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,13 @@ class InvalidWorkload(WorkloadError):
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"{source}: {count} {noun}: " + "; ".join(str(p) for p in self.problems))
+
+
+def require_schema(schema: Any, caller: str) -> Schema:
+    """`schema` if it is a `Schema`; else a TypeError naming `caller`'s argument (a dict or a path is a common slip)."""
+    if not isinstance(schema, Schema):
+        raise TypeError(f"{caller}(schema=...) needs a translator.ir.Schema, got {type(schema).__name__}")
+    return schema
 
 
 def suggest(wanted: str, candidates: Iterable[str]) -> str:
