@@ -17,18 +17,13 @@ from translator.ingest.resolve import freeze
 from translator.ingest.script import guess_dialect, split_script
 from translator.ingest.statements import read_statements
 from translator.ir import Schema
+from translator.sources import check_dialect
 from translator.typemap import TypeMapper
 
 __all__ = ["ingest_sources", "ingest_text", "ingest_source_texts"]
 
 #: skipped statement kinds that still make a file a DDL file (so it is not refused as "no DDL")
 _OTHER_DDL = frozenset({"routine", "view", "sequence", "special index", "drop", "comment on another object"})
-
-
-def _check_dialect(dialect: str | None) -> str | None:
-    from translator.sources import check_dialect
-
-    return check_dialect(dialect)
 
 
 def ingest_source_texts(
@@ -40,7 +35,7 @@ def ingest_source_texts(
     mapper: TypeMapper | None = None,
 ) -> Schema:
     """The IR of already-read sources; each file keeps its own guessed dialect when `dialect` is None."""
-    dialect = _check_dialect(dialect)
+    dialect = check_dialect(dialect)
     mapper = mapper or TypeMapper.load(type_overrides)
     sink = DiagnosticSink()
     builder = SchemaBuilder(mapper, dialect, sink)
