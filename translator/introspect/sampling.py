@@ -59,8 +59,7 @@ def sample_fanout(run: Run, table: str, columns: Sequence[str], cap: int = SAMPL
     return fanout_summary([int(r[0]) for r in rows])
 
 
-def sample_column(run: Run, table: str, column: str, total_rows: float, cap: int = SAMPLE_ROWS,
-                  convert: Callable[[Any], Any] = plain_value) -> AttributeStats:
+def sample_column(run: Run, table: str, column: str, total_rows: float, cap: int = SAMPLE_ROWS) -> AttributeStats:
     """Distinct count (scaled) and most common values (frequency over all sampled rows) of one column."""
     sample = f"(SELECT {column} AS v FROM {table} LIMIT {int(cap)}) s"
     (sampled,), = run(f"SELECT COUNT(*) FROM {sample}")
@@ -69,7 +68,7 @@ def sample_column(run: Run, table: str, column: str, total_rows: float, cap: int
     top = run(f"SELECT v, c FROM {groups} WHERE c > 1 ORDER BY c DESC LIMIT {MOST_COMMON}")
     sampled = int(sampled)
     total = max(float(total_rows), float(sampled))
-    common = tuple((convert(v), int(c) / sampled) for v, c in top) if sampled else ()
+    common = tuple((plain_value(v), int(c) / sampled) for v, c in top) if sampled else ()
     return AttributeStats(distinct=estimate_distinct(sampled, int(distinct or 0), int(singletons or 0), total),
                           most_common=common)
 
