@@ -103,45 +103,58 @@ def _sorter(orders: list[tuple[Any, str]]):
     return cmp_to_key(compare)
 
 
-def _index(rows: list[dict[str, Any]], attributes: tuple[str, ...]) -> dict[tuple, list[dict[str, Any]]]:
-    out: dict[tuple, list[dict[str, Any]]] = {}
-    for row in rows:
-        key = tuple(row[a] for a in attributes)
-        if None not in key:
-            out.setdefault(key, []).append(row)
-    return out
+class _RowIndex:
+    """Each entity's rows grouped by a tuple of attributes, built once per (entity, attributes) and reused for
+    every row of a pass (a parent lookup per child row would otherwise regroup all parent rows each time)."""
 
+    def __init__(self, schema: Schema, rows: Rows) -> None:
+        self.schema, self.rows = schema, rows
+        self._groups: dict[tuple[str, tuple[str, ...]], dict[tuple, list[dict[str, Any]]]] = {}
+        self._relationships: dict[str, Any] = {}
+        for rel in schema.relationships:  # the first of a name wins, as a scan for it would find
+            self._relationships.setdefault(rel.name, rel)
 
-def _joined(schema: Schema, table: Table, rows: Rows, row: dict[str, Any]) -> dict[str, Any]:
-    """`row` plus its parents' attributes under their `entity.attribute` sources (LEFT JOIN: None when absent)."""
-    out = {f"{table.entity}.{k}": v for k, v in row.items()}
-    for parent, rel_name in table.parents:
-        rel = next(r for r in schema.relationships if r.name == rel_name)
-        match = _index(rows.get(parent, []), rel.to_attributes).get(tuple(row[a] for a in rel.from_attributes), [{}])[0]
-        for attr in schema.entity(parent).attribute_names:
-            out[f"{parent}.{attr}"] = match.get(attr)
-    return out
+    def matching(self, entity: str, attributes: tuple[str, ...], key: tuple) -> list[dict[str, Any]]:
+        """Rows of `entity` whose `attributes` equal `key` (none when the key holds NULL, as in SQL)."""
+        groups = self._groups.get((entity, attributes))
+        if groups is None:
+            groups = self._groups[(entity, attributes)] = {}
+            for row in self.rows.get(entity, []):
+                row_key = tuple(row[a] for a in attributes)
+                if None not in row_key:
+                    groups.setdefault(row_key, []).append(row)
+        return groups.get(key, [])
 
+    def joined(self, table: Table, row: dict[str, Any]) -> dict[str, Any]:
+        """`row` plus its parents' attributes under their `entity.attribute` sources (LEFT JOIN: None when absent)."""
+        out = {f"{table.entity}.{k}": v for k, v in row.items()}
+        for parent, rel_name in table.parents:
+            rel = self._relationships[rel_name]
+            match = (self.matching(parent, rel.to_attributes, tuple(row[a] for a in rel.from_attributes)) or [{}])[0]
+            for attr in self.schema.entity(parent).attribute_names:
+                out[f"{parent}.{attr}"] = match.get(attr)
+        return out
 
-def _children(schema: Schema, rows: Rows, rel_name: str, child: str, parent_row: dict[str, Any]) -> list[dict[str, Any]]:
-    rel = next(r for r in schema.relationships if r.name == rel_name)
-    return _index(rows.get(child, []), rel.from_attributes).get(tuple(parent_row[a] for a in rel.to_attributes), [])
+    def children(self, rel_name: str, child: str, parent_row: dict[str, Any]) -> list[dict[str, Any]]:
+        rel = self._relationships[rel_name]
+        return self.matching(child, rel.from_attributes, tuple(parent_row[a] for a in rel.to_attributes))
 
 
 def rows_to_tables(design: CassandraDesign, schema: Schema, rows: Rows) -> TableData:
     """Every table's partitions filled from `rows` (entity key -> list of attribute dicts)."""
     sink = DiagnosticSink()
     tables: dict[str, dict[tuple, _Partition]] = {}
+    index = _RowIndex(schema, rows)
     for table in design.tables:
         parts: dict[tuple, _Partition] = {}
         key = entity_key(schema.entity(table.entity))
         clustering = [c.column for c in table.clustering]
         row_child = next((c for c in table.children if c.layout == "rows"), None)
         for row in rows.get(table.entity, []):
-            joined = _joined(schema, table, rows, row)
+            joined = index.joined(table, row)
             for child in table.children:
                 if child.layout == "udt-list":
-                    kids = sorted(_children(schema, rows, child.relationship, child.entity, row),
+                    kids = sorted(index.children(child.relationship, child.entity, row),
                                   key=lambda k: repr(tuple(k[a] for a in child.key)))
                     joined[f"{child.entity}[]"] = tuple(tuple(sorted(k.items())) for k in kids)
             values = {c.name: joined.get(c.source) for c in table.columns if c.source != "bucket"}
@@ -166,7 +179,7 @@ def rows_to_tables(design: CassandraDesign, schema: Schema, rows: Rows) -> Table
                 continue
             part = parts.setdefault(pk, _Partition())
             part.static.update(static)
-            for kid in _children(schema, rows, row_child.relationship, row_child.entity, row):
+            for kid in index.children(row_child.relationship, row_child.entity, row):
                 kid_values = {c.name: kid.get(c.attribute) for c in table.columns if c.entity == row_child.entity}
                 ck = tuple(kid_values[c] for c in clustering)
                 if None in ck:
@@ -268,16 +281,17 @@ def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: Acc
     # No LIMIT here: with ties (or no ORDER BY) SQL may return any of several row sets; check_pattern
     # accepts Cassandra's answer when it is one of them.
     results = []
+    index = _RowIndex(schema, rows)
     by_source = {c.source: c.name for c in table.columns}
     for row in selected:
-        joined = _joined(schema, table, rows, row)
+        joined = index.joined(table, row)
         values = {by_source[s]: v for s, v in joined.items() if s in by_source}
         kids = {}
         for child in table.children:
             if child.entity in pattern.with_:
                 fields = {c.attribute for c in table.columns if c.entity == child.entity} if child.layout == "rows" else \
                     {c.attribute for c in _udt_fields(design, child.udt)}
-                found = _children(schema, rows, child.relationship, child.entity, row)
+                found = index.children(child.relationship, child.entity, row)
                 kids[child.entity] = tuple(tuple(sorted((a, k[a]) for a in fields)) for k in found)
         results.append(_item(table, pattern, values, kids))
     return results
