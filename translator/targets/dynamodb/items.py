@@ -365,10 +365,11 @@ def items_to_rows(schema: Schema, design: DynamoDesign, items: Iterable[Mapping[
                   table: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Rows per entity key from items (of one table, or of any when `table` is None)."""
     by_type = {(m.table, m.type_value): m for m in design.entities}
+    type_attribute = {t.name: t.entity_type_attribute for t in design.tables}  # design.table() scans; once per table, not per item
     out: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         candidates = [m for (t, value), m in by_type.items() if (table is None or t == table)
-                      and item.get(design.table(t).entity_type_attribute) == value]
+                      and item.get(type_attribute[t]) == value]
         if not candidates:
             raise ItemError(f"item {dict(list(item.items())[:3])} has no known entity type")
         mapping = candidates[0]
