@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from translator.cli.common import EXIT_FINDINGS, EXIT_OK, UsageProblem, format_option, handle_domain_errors, source_options
+from translator.cli.common import EXIT_FINDINGS, EXIT_OK, format_option, handle_domain_errors, source_options
 from translator.cli.targeting import (
     add_target_options,
     available_targets,
@@ -33,9 +33,7 @@ def _build() -> click.Command:
                 output_format, **target_options) -> None:
         """Design SOURCE's schema for a NoSQL target, explaining each decision."""
         target = get_target(target_name)
-        if output_format not in ("human", "json", *target.formats):
-            offered = ", ".join(("human", "json", *target.formats))
-            raise UsageProblem(f"--format {output_format} is not offered by --to {target.name}; choose from {offered}")
+        target.check_format(output_format)
         options = resolve_target_options(target, target_options)
         args = source_args(sources, dialect, namespaces, type_overrides, infer_relationships)
         schema, _, design = design_from_sources(target, args, workload_path, options)
