@@ -200,7 +200,7 @@ def read_rows(url: str, schema: Schema, *, limit: int = 2000) -> dict[str, list[
         raise PolyschemaError(f"limit={limit!r} is invalid; pass a positive integer")
     params = parse_url(url)
     engine = importlib.import_module(f"translator.introspect.{params.engine}")
-    quote = getattr(engine, "quote", lambda name: '"' + name.replace('"', '""') + '"')
+    quote = engine.quote  # every engine module quotes identifiers its own way
     out: dict[str, list[dict[str, Any]]] = {}
     with engine.connect(params) as handle:
         for entity in schema.entities:
