@@ -15,7 +15,8 @@ from simulator.generators import ID_KINDS, SkewSpec, id_columns, split_counts, t
 __all__ = ["FieldSpec", "Dataset", "Chunk", "KeySpec", "parse_key", "synthetic_dataset", "dataset_from_statistics"]
 
 #: Field kinds: "categorical" draws codes 0..D-1 from weights; the others are per-row and unique.
-FIELD_KINDS = ("categorical", "time") + ID_KINDS
+#: "integer" holds real int64 values read from a table (simulator.realdata), never generated.
+FIELD_KINDS = ("categorical", "time", "integer") + ID_KINDS
 
 
 @dataclass(frozen=True, eq=False)
