@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from simulator.realdata.tables import ReadOptions, TableInfo
 from simulator.realdata.url import parse_source
 from simulator.stores import StoreConfig, store_model
 
-__all__ = ["TableRun", "simulate_table", "describe_table", "store_rng", "estimated_rows"]
+__all__ = ["TableRun", "describe_table", "estimated_rows", "simulate_table", "store_rng"]
 
 
 @dataclass(frozen=True, eq=False)

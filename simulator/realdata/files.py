@@ -7,8 +7,8 @@ schema; without an order column the file position (file, row group, row) is the 
 from __future__ import annotations
 
 import glob
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -16,9 +16,15 @@ import pyarrow.dataset as ds
 
 from simulator.errors import SimulatorError
 from simulator.realdata.partial import ORDER
-from simulator.realdata.tables import Range, ReadOptions, TableInfo, check_column, sample_ranges
+from simulator.realdata.tables import (
+    Range,
+    ReadOptions,
+    TableInfo,
+    check_column,
+    sample_ranges,
+)
 
-__all__ = ["describe", "read", "find_files"]
+__all__ = ["describe", "find_files", "read"]
 
 _FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
 _POSITION_BITS = 40  # row offset within a range; the range index above it

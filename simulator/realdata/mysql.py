@@ -8,17 +8,25 @@ a connect timeout, a read timeout and a statement time limit (MariaDB `max_state
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Iterator, Sequence
 
 import pyarrow as pa
 
 from simulator.errors import SimulatorError
 from simulator.realdata.partial import ORDER
-from simulator.realdata.tables import KIND_TYPES, Range, ReadOptions, TableInfo, order_column, sample_ranges, split_evenly
+from simulator.realdata.tables import (
+    KIND_TYPES,
+    Range,
+    ReadOptions,
+    TableInfo,
+    order_column,
+    sample_ranges,
+    split_evenly,
+)
 from simulator.realdata.url import Source
 
-__all__ = ["connect", "describe", "read", "quote"]
+__all__ = ["connect", "describe", "quote", "read"]
 
 _INT = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint", "year"}
 _TIME = {"date", "datetime", "timestamp"}

@@ -25,8 +25,18 @@ import numpy as np
 import pyarrow as pa
 
 __all__ = [
-    "ORDER", "Limits", "KeyCounts", "Partial", "chunk_partial", "merge", "row_hash", "heavy_error",
-    "distinct_estimate", "key_values_table", "sort_values", "order_sample_rows",
+    "ORDER",
+    "KeyCounts",
+    "Limits",
+    "Partial",
+    "chunk_partial",
+    "distinct_estimate",
+    "heavy_error",
+    "key_values_table",
+    "merge",
+    "order_sample_rows",
+    "row_hash",
+    "sort_values",
 ]
 
 #: Column holding each row's insertion order (a serial key, a timestamp in ms, or the file position).

@@ -11,15 +11,22 @@ import dataclasses
 import difflib
 import io
 import re
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from simulator.errors import SimulatorError
 from simulator.realdata.partial import ORDER
-from simulator.realdata.tables import KIND_TYPES, Range, ReadOptions, TableInfo, order_column, wanted_ranges
+from simulator.realdata.tables import (
+    KIND_TYPES,
+    Range,
+    ReadOptions,
+    TableInfo,
+    order_column,
+    wanted_ranges,
+)
 from simulator.realdata.url import Source
 
 __all__ = ["connect", "describe", "read"]

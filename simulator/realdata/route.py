@@ -14,7 +14,7 @@ insertion order, "monotonic" when |r| >= 0.7; a single hashed field is not monot
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -23,10 +23,17 @@ import pyarrow.compute as pc
 from simulator.data import Chunk, Dataset, FieldSpec, KeySpec
 from simulator.engine import CandidateResult, Traffic, _patterns
 from simulator.metrics import KeyCharacteristics, balance, monotonicity
-from simulator.realdata.partial import KeyCounts, Limits, distinct_estimate, heavy_error, order_sample_rows, sort_values
+from simulator.realdata.partial import (
+    KeyCounts,
+    Limits,
+    distinct_estimate,
+    heavy_error,
+    order_sample_rows,
+    sort_values,
+)
 from simulator.stores import KeyLoad, StoreConfig, store_model
 
-__all__ = ["candidate", "MONOTONIC_R", "MOST_COMMON"]
+__all__ = ["MONOTONIC_R", "MOST_COMMON", "candidate"]
 
 MONOTONIC_R = 0.7  # analyzeShardKeyMonotonicityCorrelationCoefficientThreshold's default
 MOST_COMMON = 5  # analyzeShardKeyNumMostCommonValues' default

@@ -9,15 +9,15 @@ uses an existing cluster (its workers need this package and network access to th
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from simulator.errors import SimulatorError
 from simulator.realdata.partial import Limits, Partial, chunk_partial, merge
 from simulator.realdata.tables import Range, ReadOptions, TableInfo
 from simulator.realdata.url import Source
 
-__all__ = ["ScanPlan", "reader", "scan_range", "scan"]
+__all__ = ["ScanPlan", "reader", "scan", "scan_range"]
 
 
 @dataclass(frozen=True)

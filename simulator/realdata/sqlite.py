@@ -9,19 +9,27 @@ from __future__ import annotations
 
 import difflib
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 from urllib.parse import quote as url_quote
 
 import pyarrow as pa
 
 from simulator.errors import SimulatorError
 from simulator.realdata.partial import ORDER
-from simulator.realdata.tables import KIND_TYPES, Range, ReadOptions, TableInfo, order_column, sample_ranges, split_evenly
+from simulator.realdata.tables import (
+    KIND_TYPES,
+    Range,
+    ReadOptions,
+    TableInfo,
+    order_column,
+    sample_ranges,
+    split_evenly,
+)
 from simulator.realdata.url import Source
 
-__all__ = ["connect", "describe", "read", "quote"]
+__all__ = ["connect", "describe", "quote", "read"]
 
 
 def quote(name: str) -> str:

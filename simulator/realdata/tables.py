@@ -12,15 +12,23 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import pyarrow as pa
 
 from simulator.errors import SimulatorError
 
 __all__ = [
-    "ReadOptions", "Range", "TableInfo", "KIND_TYPES", "check_column", "split_evenly", "order_column", "sample_ranges",
+    "KIND_TYPES",
+    "Range",
+    "ReadOptions",
+    "TableInfo",
+    "check_column",
+    "order_column",
+    "sample_ranges",
+    "split_evenly",
     "wanted_ranges",
 ]
 

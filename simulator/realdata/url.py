@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from simulator.errors import SimulatorError
 
-__all__ = ["Source", "parse_source", "mask_url"]
+__all__ = ["Source", "mask_url", "parse_source"]
 
 _ENGINES = {"postgresql": "postgres", "postgres": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
 _PORTS = {"postgres": 5432, "mysql": 3306}
@@ -67,7 +67,7 @@ def parse_source(text: str) -> Source:
         )
     if engine == "sqlite":
         path = unquote(text.split("://", 1)[1].split("?", 1)[0])
-        path = path[1:] if path.startswith("/") else path  # sqlite:///rel.db, sqlite:////abs.db
+        path = path.removeprefix("/")  # sqlite:///rel.db, sqlite:////abs.db
         if not path:
             raise SimulatorError(f"data={text!r} names no file; write sqlite:///path/to/file.db")
         return Source("sqlite", text, path=path)
