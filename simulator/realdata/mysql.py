@@ -45,11 +45,14 @@ def connect(source: Source, options: ReadOptions) -> Iterator:
     try:
         conn = pymysql.connect(
             host=source.host, port=source.port, user=source.user or "root", password=source.password or "",
-            database=source.database, connect_timeout=max(1, round(options.connect_timeout)),
-            read_timeout=max(1, round(options.statement_timeout)), charset="utf8mb4", autocommit=True,
+            database=source.database, connect_timeout=max(1, round(source.timeout(options.connect_timeout))),
+            read_timeout=max(1, round(source.timeout(options.connect_timeout))), charset="utf8mb4", autocommit=True,
         )
     except pymysql.MySQLError as exc:
         raise source.problem(exc) from None
+    # The handshake is read under the read timeout: a server that accepts and never answers fails within
+    # the connect timeout. Statements then get the statement timeout.
+    conn._read_timeout = max(1, round(options.statement_timeout))
     try:
         with conn.cursor() as cur:
             cur.execute("SET time_zone = '+00:00'")

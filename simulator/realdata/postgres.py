@@ -47,7 +47,7 @@ def connect(source: Source, options: ReadOptions) -> Iterator:
     try:
         conn = psycopg.connect(
             host=source.host, port=source.port, user=source.user, password=source.password,
-            dbname=source.database or source.user or "postgres", connect_timeout=max(1, round(options.connect_timeout)),
+            dbname=source.database or source.user or "postgres", connect_timeout=max(1, round(source.timeout(options.connect_timeout))),
             options=f"-c statement_timeout={timeout_ms} -c default_transaction_read_only=on",
             application_name="polyschema-simulate",
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from simulator.errors import SimulatorError
 
@@ -33,6 +33,11 @@ class Source:
     password: str | None = field(default=None, repr=False)
     database: str | None = None
     path: str | None = None
+    connect_timeout: float | None = None  # ?connect_timeout=SECONDS in the URL, as libpq spells it
+
+    def timeout(self, default: float) -> float:
+        """Seconds to wait for the server to answer a connection: the URL's own, else `default`."""
+        return self.connect_timeout if self.connect_timeout is not None else default
 
     def masked(self) -> str:
         """The URL with the password replaced by `***`: the only form of it that is ever printed."""
@@ -76,6 +81,14 @@ def parse_source(text: str) -> Source:
         port = parts.port
     except ValueError:
         raise SimulatorError(f"data={mask_url(text)!r}: the port is not a number 0-65535") from None
+    query = dict(parse_qsl(parts.query))
+    timeout = query.get("connect_timeout")
+    try:
+        connect_timeout = float(timeout) if timeout is not None else None
+    except ValueError:
+        connect_timeout = -1.0
+    if connect_timeout is not None and connect_timeout <= 0:
+        raise SimulatorError(f"data={mask_url(text)!r}: connect_timeout={timeout!r} must be a number of seconds > 0")
     password = unquote(parts.password) if parts.password is not None else os.environ.get(_PASSWORD_ENV[engine])
     return Source(
         engine,
@@ -85,6 +98,7 @@ def parse_source(text: str) -> Source:
         user=unquote(parts.username) if parts.username else None,
         password=password,
         database=unquote(parts.path.lstrip("/")) or None,
+        connect_timeout=connect_timeout,
     )
 
 
