@@ -112,8 +112,49 @@ def row_hash(table: pa.Table, fields: tuple[str, ...]) -> np.ndarray:
     return h
 
 
+def _sum_by_value(values: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct int64 values (ascending) and the sum of `n` for each."""
+    if values.size == 0:
+        return values, n
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo < 4 * values.size + 4096:  # dense enough (tenants, serial ids): one bincount
+        sums = np.bincount(values - lo, weights=n, minlength=hi - lo + 1)
+        present = np.flatnonzero(sums)
+        return present.astype(np.int64) + lo, np.rint(sums[present]).astype(np.int64)
+    order = np.argsort(values, kind="stable")
+    v = values[order]
+    starts = np.flatnonzero(np.concatenate([[True], v[1:] != v[:-1]]))
+    return v[starts], np.add.reduceat(n[order], starts)
+
+
+def _packed(table: pa.Table, fields: tuple[str, ...]) -> tuple[np.ndarray, list[tuple[int, int]]] | None:
+    """Integer key columns packed into one int64 (mixed radix over their value spans), when they fit."""
+    cols = [table.column(f).to_numpy() for f in fields]
+    spans, total = [], 1
+    for c in cols:
+        lo, hi = (int(c.min()), int(c.max())) if c.size else (0, 0)
+        spans.append((lo, hi - lo + 1))
+        total *= hi - lo + 1
+    if total >= 2**62:
+        return None
+    packed = np.zeros(table.num_rows, np.int64)
+    for c, (lo, span) in zip(cols, spans, strict=True):
+        packed = packed * span + (c - lo)
+    return packed, spans
+
+
 def _group(table: pa.Table, fields: tuple[str, ...], extra: tuple[str, ...] = ()) -> pa.Table:
-    out = table.group_by(list(fields + extra), use_threads=False).aggregate([("n", "sum")])
+    """Rows summed (`n`) per distinct value of `fields` (+ `extra`)."""
+    if not extra and all(pa.types.is_integer(table.schema.field(f).type) for f in fields):
+        packed = _packed(table, fields) if table.num_rows else None
+        if packed is not None:
+            values, n = _sum_by_value(packed[0], table.column("n").to_numpy().astype(np.float64))
+            out = {}
+            for f, (lo, span) in reversed(list(zip(fields, packed[1], strict=True))):
+                out[f] = values % span + lo
+                values = values // span
+            return pa.table({**{f: out[f] for f in fields}, "n": n})
+    out = table.group_by(list(fields + extra), use_threads=True).aggregate([("n", "sum")])
     return out.rename_columns([*fields, *extra, "n"])
 
 
