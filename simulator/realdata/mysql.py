@@ -30,6 +30,8 @@ __all__ = ["connect", "describe", "quote", "read"]
 
 _INT = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint", "year"}
 _TIME = {"date", "datetime", "timestamp"}
+_BLOCK_ROWS = 50_000
+_PACKED_BYTES = 256 << 20
 
 
 def quote(name: str) -> str:
@@ -97,13 +99,14 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
         pk = [c for c, _, key in rows if key == "PRI"]
         qualified = f"{schema}.{name}"
         ranges: tuple[Range, ...] = (Range(0, estimated_rows=found[0]),)
-        range_key = None
+        range_key, key_span = None, None
         if len(pk) == 1 and columns[pk[0]] == "int":
             range_key = pk[0]
             cur.execute(f"SELECT MIN({quote(pk[0])}), MAX({quote(pk[0])}) FROM {quote(schema)}.{quote(name)}")
             lo, hi = cur.fetchone()
             if lo is not None:
                 ranges = split_evenly(int(lo), int(hi), found[0], options)
+                key_span = (int(lo), int(hi))
     sampling, scale = None, 1.0
     if options.sample is not None and options.sample < 1.0:
         if len(ranges) == 1:
@@ -123,6 +126,7 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
         sampling=sampling,
         notes=() if range_key else (f"{qualified} has no one-column integer primary key: read as one range",),
         range_key=range_key,
+        key_span=key_span,
         scale=scale,
     )
 
@@ -135,26 +139,58 @@ def _expr(col: str, kind: str) -> str:
     return f"CAST({quote(col)} AS CHAR)"
 
 
+def _blocks(info: TableInfo, part: Range, options: ReadOptions) -> Iterator[tuple[int, int]]:
+    """Key sub-ranges of about `_BLOCK_ROWS` rows inside the range (the key's span is known)."""
+    kmin, kmax = info.key_span  # type: ignore[misc]
+    lo = kmin if part.lo is None else max(part.lo, kmin)
+    hi = kmax + 1 if part.hi is None else min(part.hi, kmax + 1)
+    density = (info.estimated_rows or (kmax - kmin + 1)) / (kmax - kmin + 1)
+    step = max(1, int(min(_BLOCK_ROWS, options.chunk_rows) / max(density, 1e-9)))
+    for start in range(lo, hi, step):
+        yield start, min(start + step, hi)
+
+
+def _packed_rows(conn, info: TableInfo, cols: list[str], part: Range, options: ReadOptions) -> Iterator[pa.Table]:
+    """Rows of key sub-ranges, each packed by the server into one JSON-lines text (GROUP_CONCAT of
+    JSON_OBJECT) and parsed by pyarrow: PyMySQL decodes rows in Python, which was 5x slower than
+    reading them. The block's COUNT(*) guards against a truncated GROUP_CONCAT."""
+    import pyarrow.json as pajson
+
+    schema = pa.schema([(f"c{i}", t) for i, (_, t) in enumerate(cols)])
+    obj = ", ".join(f"'c{i}', {expr}" for i, (expr, _) in enumerate(cols))
+    key = quote(info.range_key or "")
+    sql = (f"SELECT COUNT(*), GROUP_CONCAT(JSON_OBJECT({obj}) SEPARATOR '\\n') "
+           f"FROM {quote(info.ident[0])}.{quote(info.ident[1])} WHERE {key} >= %s AND {key} < %s")
+    with conn.cursor() as cur:
+        cur.execute("SET SESSION group_concat_max_len = %s", (_PACKED_BYTES,))
+        for lo, hi in _blocks(info, part, options):
+            cur.execute(sql, (lo, hi))
+            count, text = cur.fetchone()
+            if not count:
+                continue
+            table = pajson.read_json(
+                pa.py_buffer(text.encode("utf-8")),
+                parse_options=pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
+            )
+            if table.num_rows != count:
+                raise SimulatorError(f"{info.name}: rows {lo}..{hi} did not fit one packed block; lower chunk_rows")
+            yield table
+
+
 def read(source: Source, info: TableInfo, part: Range, fields: Sequence[str], options: ReadOptions) -> Iterator[pa.Table]:
-    """The range's rows through an unbuffered cursor, `chunk_rows` at a time."""
+    """The range's rows: packed key sub-ranges when the table has an integer key, else an unbuffered cursor."""
     import pymysql.cursors
 
     names = list(fields) + ([ORDER] if info.order_by else [])
-    cols = [_expr(f, info.columns[f]) for f in fields] + ([_expr(info.order_by, info.columns[info.order_by])] if info.order_by else [])
-    types = [KIND_TYPES[info.columns[f]] for f in fields] + ([pa.int64()] if info.order_by else [])
-    where, params = [], []
-    key = quote(info.range_key or "")
-    if part.lo is not None:
-        where.append(f"{key} >= %s")
-        params.append(part.lo)
-    if part.hi is not None:
-        where.append(f"{key} < %s")
-        params.append(part.hi)
-    sql = f"SELECT {', '.join(cols)} FROM {quote(info.ident[0])}.{quote(info.ident[1])}"
-    sql += f" WHERE {' AND '.join(where)}" if where else ""
-    with connect(source, options) as conn, conn.cursor(pymysql.cursors.SSCursor) as cur:
-        cur.execute(sql, params)
-        while rows := cur.fetchmany(options.chunk_rows):
-            columns = list(zip(*rows))
-            yield pa.table({n: pa.array(c, t) for n, c, t in zip(names, columns, types)})
-
+    cols = [(_expr(f, info.columns[f]), KIND_TYPES[info.columns[f]]) for f in fields]
+    cols += [(_expr(info.order_by, info.columns[info.order_by]), pa.int64())] if info.order_by else []
+    with connect(source, options) as conn:
+        if info.range_key is not None and info.key_span is not None:
+            for table in _packed_rows(conn, info, cols, part, options):
+                yield table.rename_columns(names)
+            return
+        with conn.cursor(pymysql.cursors.SSCursor) as cur:
+            cur.execute(f"SELECT {', '.join(e for e, _ in cols)} FROM {quote(info.ident[0])}.{quote(info.ident[1])}")
+            while rows := cur.fetchmany(options.chunk_rows):
+                columns = list(zip(*rows, strict=True))
+                yield pa.table({n: pa.array(c, t) for n, (_, t), c in zip(names, cols, columns, strict=True)})

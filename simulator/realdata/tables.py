@@ -86,6 +86,7 @@ class TableInfo:
     notes: tuple[str, ...] = field(default_factory=tuple)
     range_key: str | None = None  # the integer key the ranges are cut on (None: block or file ranges)
     scale: float = 1.0  # rows of the table per row read (1 / the sampled fraction)
+    key_span: tuple[int, int] | None = None  # smallest and largest value of range_key
 
 
 def check_column(name: str, columns: Sequence[str], table: str, argument: str) -> str:
