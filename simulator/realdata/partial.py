@@ -124,7 +124,7 @@ def _sum_by_value(values: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.nda
     order = np.argsort(values, kind="stable")
     v = values[order]
     starts = np.flatnonzero(np.concatenate([[True], v[1:] != v[:-1]]))
-    return v[starts], np.add.reduceat(n[order], starts)
+    return v[starts], np.rint(np.add.reduceat(n[order], starts)).astype(np.int64)
 
 
 def _packed(table: pa.Table, fields: tuple[str, ...]) -> tuple[np.ndarray, list[tuple[int, int]]] | None:
@@ -181,7 +181,9 @@ def _bottom_k(table: pa.Table, k: int, order: tuple[str, ...]) -> pa.Table:
 def _sketch(counts: KeyCounts, limits: Limits) -> KeyCounts:
     """Exact counts turned into heavy hitters + bottom-k distinct sample."""
     exact = counts.exact
-    hashed = exact.append_column(_HASH, pa.array(row_hash(exact, counts.fields).view(np.int64)))
+    hashed = exact.select(list(counts.fields)).append_column(
+        _HASH, pa.array(row_hash(exact, counts.fields).view(np.int64))
+    ).append_column("n", exact.column("n"))  # the column order _group gives merged sketches
     return KeyCounts(
         counts.fields, counts.rows, counts.nulls,
         heavy=_misra_gries(exact, counts.fields, limits.heavy_k),
