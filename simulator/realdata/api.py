@@ -98,6 +98,8 @@ def simulate_table(
     info = reader(source.engine).describe(source, entity, order_by, options)
     if not keys:
         raise SimulatorError("keys=[]: give at least one candidate key, e.g. keys=['tenant_id']")
+    if info.estimated_rows:
+        limits = replace(limits, order_keep=min(1.0, 4.0 * limits.order_sample * info.scale / info.estimated_rows))
     specs = [parse_key(k, list(info.columns), "key") for k in keys]
     plan = ScanPlan(source, info, tuple(k.fields for k in specs), options, limits)
     partial, ran = scan(plan, scheduler, workers, progress)

@@ -234,5 +234,43 @@ def read(source: Source, info: TableInfo, part: Range, fields: Sequence[str], op
     query, params = _select(info, fields, options, part)
     with connect(source, options) as conn:
         statement = psycopg.ClientCursor(conn).mogrify(query, params).encode(conn.info.encoding)
-        for block in _copy_out(conn, statement):
+        for block in _prefetched(_copy_out(conn, statement)):
             yield _parse(block, names, types)
+
+
+def _prefetched(blocks: Iterator[bytes], depth: int = 2) -> Iterator[bytes]:
+    """`blocks`, produced by a thread up to `depth` ahead: receiving rows (a Python loop) overlaps with
+    parsing and counting the previous block (pyarrow and numpy, which release the GIL). The thread is
+    done before this generator finishes, so the connection is never used by two threads at once."""
+    import queue
+    import threading
+
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def produce() -> None:
+        try:
+            for block in blocks:
+                if stop.is_set():
+                    break
+                box.put(block)
+            box.put(end)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            box.put(exc)
+
+    worker = threading.Thread(target=produce, name="copy-reader", daemon=True)
+    worker.start()
+    try:
+        while (item := box.get()) is not end:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a blocked put() through, then wait for the thread
+            try:
+                box.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        worker.join()
