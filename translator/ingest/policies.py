@@ -161,8 +161,8 @@ def _clauses(tokens: _Tokens, draft: _PolicyDraft, where: dict, sink: Diagnostic
             draft.permissive = tokens.word("PERMISSIVE", "RESTRICTIVE") == "PERMISSIVE"
         elif word == "FOR":
             draft.command = tokens.word(*(c.upper() for c in POLICY_COMMANDS)).lower()
-        elif word == "TO":
-            draft.roles = tokens.roles()
+        elif word == "TO":  # sorted, as the catalog gives no order to rely on
+            draft.roles = tuple(sorted(set(tokens.roles())))
         elif word == "USING":
             draft.using = _expression(tokens.parenthesized(), draft.name, "USING", where, sink)
         elif word == "WITH":
