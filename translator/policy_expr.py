@@ -38,7 +38,7 @@ def _parse(text: str) -> exp.Expr | None:
 def _redundant(paren: exp.Paren) -> bool:
     """Parentheses that precedence does not need (the generator does not add any back, so keep the rest)."""
     inner, outer = paren.this, paren.parent
-    if outer is None or not isinstance(inner, (exp.Binary, exp.Not)):
+    if outer is None or isinstance(outer, exp.Where) or not isinstance(inner, (exp.Binary, exp.Not)):
         return not isinstance(inner, exp.Select)  # around one operand, or around the whole expression
     if isinstance(inner, exp.Connector):  # AND binds tighter than OR
         return isinstance(inner, exp.And) and isinstance(outer, exp.Or) or type(inner) is type(outer)
@@ -110,7 +110,7 @@ def session_comparisons(text: str | None) -> list[SessionComparison] | None:
         return None
     tree = _normal(tree)
     out = []
-    for eq in tree.find_all(exp.EQ):
+    for eq in tree.find_all(exp.EQ, bfs=False):  # in the order written
         if eq.find_ancestor(exp.Select) is not None:  # a column of another table, inside a sub-query
             continue
         for side, other in ((eq.this, eq.expression), (eq.expression, eq.this)):
