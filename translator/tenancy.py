@@ -84,7 +84,8 @@ class Tenancy:
         out = []
         for pattern in workload.access_patterns:
             if self.crosses_tenants(pattern):
-                column = self.column(pattern.entity) or next(c for c in self.columns if c.entity in pattern.with_)
+                touched = (pattern.entity, *pattern.with_, *(r.entity for r in pattern.equality))
+                column = next(c for e in touched if (c := self.column(e)) is not None)
                 replaces = f"; it bypasses policy {', '.join(column.policies)}" if column.policies else ""
                 out.append(Diagnostic(Severity.WARNING, "crosses-tenants",
                                       f"pattern {pattern.id!r} does not fix the tenant (no equality on "
@@ -103,7 +104,7 @@ class TenancyError(DesignError):
 
 
 #: setting or column names that say "tenant" rather than "user": they win over other session comparisons
-_TENANTISH = re.compile(r"tenant|org|account|company|customer|workspace|client", re.I)
+_TENANTISH = re.compile(r"tenant|org|account|company|customer|workspace|client", re.IGNORECASE)
 
 
 def resolve_tenancy(schema: Schema, workload: Workload) -> Tenancy:

@@ -106,3 +106,10 @@ def test_session_comparisons_find_columns_compared_with_session_values():
     assert session_comparisons("tenant_id IN (SELECT m.t FROM m WHERE m.u = current_user)") == []
     assert session_comparisons("a = b") == [] and session_comparisons(None) == []
     assert session_comparisons("((") is None
+
+
+def test_an_alter_table_with_other_actions_is_not_taken_for_a_row_security_statement():
+    schema = _schema('ALTER TABLE "Orders" ADD COLUMN note text, ENABLE ROW LEVEL SECURITY;')
+    # the ALTER TABLE stays with the table builder, which reports what it could not read: never dropped silently
+    assert not schema.entities[0].row_security
+    assert [d.code for d in schema.diagnostics if d.severity == "error"] == ["unparsed-statement"]

@@ -146,3 +146,13 @@ def test_admin_and_tenant_reach_the_records():
     schema = _saas()
     workload = _workload(schema, [{"id": "q", "entity": "issues", "admin": True}], tenant="tenant_id")
     assert workload.tenant == "tenant_id" and workload.access_patterns[0].admin
+
+
+def test_a_filter_on_a_tenant_scoped_related_entity_is_named_in_the_diagnostic():
+    schema = ingest_text((SAMPLES / "ecommerce.sql").read_text(encoding="utf-8")
+                         + "\nALTER TABLE customers ADD COLUMN tenant_id bigint;", "postgres")
+    workload = _workload(schema, [{"id": "by_email", "entity": "orders", "equality": ["customers.email"]}],
+                         tenant="tenant_id")
+    tenancy = resolve_tenancy(schema, workload)
+    [diagnostic] = tenancy.crossing_diagnostics(workload)
+    assert "customers.tenant_id" in diagnostic.message and diagnostic.subject == "by_email"

@@ -9,7 +9,16 @@ from hypothesis import strategies as st
 from translator.ir import Schema
 from translator.strategies._types import _check_count
 from translator.strategies._workloads import _ORDERABLE, _statistics
-from translator.workload.model import AccessPattern, AttributeRef, Direction, Hop, OrderTerm, PatternKind, Statistics, Workload
+from translator.workload.model import (
+    AccessPattern,
+    AttributeRef,
+    Direction,
+    Hop,
+    OrderTerm,
+    PatternKind,
+    Statistics,
+    Workload,
+)
 from translator.workload.paths import hops_between, hops_from
 
 
