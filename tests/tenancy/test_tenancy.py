@@ -156,3 +156,18 @@ def test_a_filter_on_a_tenant_scoped_related_entity_is_named_in_the_diagnostic()
     tenancy = resolve_tenancy(schema, workload)
     [diagnostic] = tenancy.crossing_diagnostics(workload)
     assert "customers.tenant_id" in diagnostic.message and diagnostic.subject == "by_email"
+
+
+def test_a_parent_key_leading_most_keys_is_not_taken_for_a_tenant():
+    # the shape of MySQL's employees sample: emp_no leads three of four other keys, departments stands apart
+    schema = ingest_text("""
+        CREATE TABLE employees (emp_no int PRIMARY KEY, name text);
+        CREATE TABLE departments (dept_no char(4) PRIMARY KEY, dept_name text);
+        CREATE TABLE salaries (emp_no int REFERENCES employees, from_date date, salary int, PRIMARY KEY (emp_no, from_date));
+        CREATE TABLE titles (emp_no int REFERENCES employees, title text, PRIMARY KEY (emp_no, title));
+        CREATE TABLE dept_emp (emp_no int REFERENCES employees, dept_no char(4) REFERENCES departments,
+                               PRIMARY KEY (emp_no, dept_no));
+    """, "postgres")
+    assert not resolve_tenancy(schema, default_workload(schema)).known
+    renamed = ingest_text(SAAS_TABLES.replace("tenant_id", "org_id").replace("tenants", "orgs"), "postgres")
+    assert resolve_tenancy(renamed, default_workload(renamed)).column("issues").attribute == "org_id"
