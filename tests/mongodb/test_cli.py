@@ -73,19 +73,22 @@ def test_translate_json_has_no_errors_and_every_decision_is_explained(source: Pa
     design = json.loads(result.output)
     assert [d for d in design["diagnostics"] if d["severity"] == "error"] == []
     assert design["decisions"] and all(d["rule"] and d["reason"] for d in design["decisions"])
-    assert list(design) == ["format", "target", "options", "workload_assumed", "collections", "decisions",
+    # format_version 2: the shared envelope (targets/record.py) replaces "format" and "workload_assumed"
+    assert list(design) == ["target", "format_version", "assumed", "options", "collections", "decisions",
                             "access_patterns", "diagnostics"]
+    assert design["format_version"] == 2
+    assert all(set(d) == {"subject", "choice", "rule", "reason", "numbers", "assumed"} for d in design["decisions"])
     for coll in design["collections"]:
         assert coll["validator"]["$jsonSchema"]["bsonType"] == "object"
         assert coll["shard_key_candidates"], coll["name"]
-    assert design["workload_assumed"] is (not with_workload)
+    assert ("workload" in design["assumed"]) is (not with_workload)
 
 
 def test_sample_expert_answers_through_the_cli() -> None:
     result = _run(["translate", str(SAMPLES / "ecommerce.sql"), "--to", "mongodb", "--workload",
                    str(SAMPLES / "ecommerce.workload.yaml"), "--format", "json"])
     design = json.loads(result.output)
-    choices = {d["relationship"]: d["choice"] for d in design["decisions"]}
+    choices = {d["subject"]: d["choice"] for d in design["decisions"]}
     assert choices["fk_order_items_order_id"] == "embed-array"      # read with the order, max 100 lines
     assert choices["fk_reviews_product_id"] == "subset"             # Q6: the latest 10 reviews
     assert choices["fk_categories_parent_id"] == "reference"        # self-reference

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Any
 
 from translator.targets.mongodb.model import MongoDesign
@@ -14,14 +15,22 @@ def _keys(keys: Any) -> str:
     return "{" + ", ".join(f"{k}: {json.dumps(v)}" for k, v in dict(keys).items()) + "}"
 
 
+def simulate_command(design: MongoDesign, entity: str, candidate: Any) -> str:
+    """The `polyschema simulate` command modelling `candidate`, quoted for a POSIX shell."""
+    args = ["polyschema", "simulate", "--store", candidate.store, "--key", candidate.simulate_key]
+    if design.workload_source and design.workload_source.endswith((".yaml", ".yml")):
+        args += ["--workload", design.workload_source, "--entity", entity]
+    return " ".join(shlex.quote(a) for a in args)
+
+
 def render_human(design: MongoDesign) -> str:
     lines = [f"MongoDB design: {len(design.collections)} collection(s), {len(design.decisions)} decision(s)"
-             + (" (workload assumed: no access patterns were given)" if design.workload_assumed else "")]
+             + (" (workload assumed: no access patterns were given)" if "workload" in design.assumed else "")]
     lines.append("")
     lines.append("Decisions")
     for d in design.decisions:
         assumed = f"  [assumed: {', '.join(d.assumed)}]" if d.assumed else ""
-        lines.append(f"  {d.relationship}: {d.choice} (rule {d.rule}){assumed}")
+        lines.append(f"  {d.subject}: {d.choice} (rule {d.rule}){assumed}")
         lines.append(f"      {d.reason}")
     for c in design.collections:
         lines.append("")
@@ -42,7 +51,9 @@ def render_human(design: MongoDesign) -> str:
             partial = f" partial {json.dumps(dict(i.partial_filter))}" if i.partial_filter else ""
             lines.append(f"  index {_keys(i.keys)}{' unique' if i.unique else ''}{partial}: {i.reason}")
         for s in c.shard_key_candidates:
-            lines.append(f"  shard key candidate {_keys(s.keys)} (simulate --store {s.store} --key '{s.key}'): {s.reason}")
+            lines.append(f"  shard key candidate {_keys(s.keys)}: {s.reason}")
+            lines.append(f"      {simulate_command(design, c.source_entity, s)}" if s.simulate_key else
+                         "      (not simulated: the server's ObjectId _id is no attribute of the entity)")
     if design.access_patterns:
         lines.append("")
         lines.append("Access patterns")
