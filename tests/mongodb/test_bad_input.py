@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLES
-from tests.mongodb.cases import decision, design_for
+from tests.mongodb.cases import PERSON_ADDRESSES, decision, design_for
 from translator.cli import main
 from translator.diagnostics import Severity
 from translator.errors import DesignError, MappingError
