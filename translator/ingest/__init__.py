@@ -15,6 +15,7 @@ from translator.ingest.build import SchemaBuilder
 from translator.ingest.files import SourceText, read_sources
 from translator.ingest.resolve import freeze
 from translator.ingest.script import guess_dialect, split_script
+from translator.ingest.stack import on_own_stack
 from translator.ingest.statements import read_statements
 from translator.ir import Schema
 from translator.sources import check_dialect
@@ -34,9 +35,16 @@ def ingest_source_texts(
     infer_relationships: bool = False,
     mapper: TypeMapper | None = None,
 ) -> Schema:
-    """The IR of already-read sources; each file keeps its own guessed dialect when `dialect` is None."""
+    """The IR of already-read sources; each file keeps its own guessed dialect when `dialect` is None.
+
+    Runs on a stack of its own (`stack.on_own_stack`), so how deep a statement may nest does not depend on the caller.
+    """
     dialect = check_dialect(dialect)
     mapper = mapper or TypeMapper.load(type_overrides)
+    return on_own_stack(lambda: _ingest(texts, dialect, infer_relationships, mapper))
+
+
+def _ingest(texts: Sequence[SourceText], dialect: str | None, infer_relationships: bool, mapper: TypeMapper) -> Schema:
     sink = DiagnosticSink()
     builder = SchemaBuilder(mapper, dialect, sink)
     dialects = []

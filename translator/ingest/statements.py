@@ -22,6 +22,7 @@ from sqlglot.tokens import Token, TokenType
 from translator.diagnostics import DiagnosticSink, excerpt
 from translator.ingest.recovery import apply_rules
 from translator.ingest.script import Chunk
+from translator.ingest.stack import MAX_NESTING
 
 __all__ = ["Statement", "read_statements", "classify"]
 
@@ -243,6 +244,20 @@ class _Reader:
         if kind not in DDL_KIND_NAMES:
             self.skip(kind, head, line, text)
             return
+        depth = _nesting(tokens)
+        if depth > MAX_NESTING:
+            self.too_deep(kind, f"nested {depth} parentheses deep (the limit is {MAX_NESTING})", line, text)
+            return
+        try:
+            yield from self.parse_or_recover(kind, tokens, chunk, line, text)
+        except RecursionError:
+            self.too_deep(kind, "nested too deeply for sqlglot's recursive parser", line, text)
+
+    def too_deep(self, kind: str, why: str, line: int, text: str) -> None:
+        self.sink.error("too-deep", f"could not read this {kind} statement: {why}", lost=_LOST.get(kind, f"this {kind} statement"),
+                        **self.where(line, text))
+
+    def parse_or_recover(self, kind: str, tokens: list[Token], chunk: Chunk, line: int, text: str) -> Iterator[Statement]:
         expression = self.parse_tokens(tokens, chunk.text)
         if _understood(expression):
             yield Statement(kind, expression, line, text, text, tokens[0].start)
@@ -280,11 +295,27 @@ class _Reader:
                 return Statement(kind, salvaged, line, text)
         # A lost table, or a lost ALTER TABLE ... ADD (keys, foreign keys, columns), changes the model: error.
         report = self.sink.error if kind in ("table", "alter") else self.sink.warning
-        what = {"table": "the whole table", "alter": "this ALTER TABLE (its keys or constraints)",
-                "index": "this index", "type": "this type", "comment": "this comment"}[kind]
+        what = _LOST.get(kind, f"this {kind} statement")
         report("unparsed-statement", f"sqlglot could not read this {kind} statement as {self.dialect or 'generic'} SQL",
                lost=what, **self.where(line, text))
         return None
+
+
+#: what is lost when a DDL statement of each kind cannot be read
+_LOST = {"table": "the whole table", "alter": "this ALTER TABLE (its keys or constraints)", "index": "this index",
+         "type": "this type", "comment": "this comment"}
+
+
+def _nesting(tokens: list[Token]) -> int:
+    """The deepest parenthesis level in `tokens`."""
+    depth = deepest = 0
+    for token in tokens:
+        if token.token_type is TokenType.L_PAREN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.token_type is TokenType.R_PAREN:
+            depth -= 1
+    return deepest
 
 
 def _understood(expression: exp.Expr | None) -> bool:
