@@ -8,6 +8,7 @@ then column by column; what still fails is an error diagnostic, so a table is ne
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from contextlib import contextmanager
@@ -144,6 +145,12 @@ _HIDDEN_TABLE = re.compile(r"^[ \t]*CREATE[ \t]+TABLE[ \t]+(?!#)", re.I | re.M)
 OPTIONAL_SEMICOLONS = frozenset({"tsql"})
 #: ALTER TABLE text that may change what the IR holds; any other ALTER (OWNER TO, NOCHECK, ATTACH ...) is noise
 _ALTER_MATTERS = re.compile(r"\b(ADD|ALTER\s+COLUMN|MODIFY|CHANGE|RENAME)\b", re.I)
+#: ALTER COLUMN actions that change storage or planner settings, nothing the model holds (PostgreSQL)
+_ALTER_NO_MODEL_CHANGE = re.compile(
+    r"\bALTER\s+(COLUMN\s+)?(\"[^\"]*\"|\S+)\s+(SET\s+(STATISTICS|STORAGE|COMPRESSION)\b|(SET|RESET)\s*\()", re.I)
+#: statement kinds a garbled first word may stand for, and the words that make it look like a table or index
+_DDL_VERBS = ("CREATE", "ALTER")
+_DDL_OBJECTS = frozenset({"TABLE", "INDEX", "UNIQUE"})
 #: `CREATE TYPE x FROM base` (T-SQL alias type) and `CREATE DOMAIN x AS base` (PostgreSQL)
 _ALIAS_TYPE = re.compile(
     r"^\s*CREATE\s+(?:TYPE|DOMAIN)\s+(?P<name>[\w.\[\]\"`]+)\s+(?:FROM|AS)\s+(?P<base>.+?)"
@@ -227,6 +234,11 @@ class _Reader:
                               lost="this table", **self.where(table_line, chunk.text[match.start():]))
 
     def skip(self, kind: str, head: str, line: int, text: str) -> None:
+        if kind == "other" and (garbled := _garbled_ddl(head)) is not None:
+            self.sink.error("unreadable-ddl", f"statement starting {garbled!r} looks like DDL but is not a statement "
+                            f"{self.dialect or 'generic'} SQL knows", lost="this statement (a table, if it was one)",
+                            **self.where(line, text))
+            return
         if kind == "view":
             match = re.search(r"\bVIEW\s+(IF\s+NOT\s+EXISTS\s+)?([\w.\[\]\"`$]+)", text, re.I)
             if match:
@@ -267,7 +279,7 @@ class _Reader:
             yield recovered
 
     def recover(self, kind: str, text: str, line: int) -> Statement | None:
-        if kind == "alter" and not _ALTER_MATTERS.search(text):
+        if kind == "alter" and not _ALTER_MATTERS.search(_ALTER_NO_MODEL_CHANGE.sub(" ", text)):
             self.skip("alter", " ".join(text.split()[:3]).upper(), line, text)
             return None
         if kind == "type" and (alias := _ALIAS_TYPE.match(text)) is not None:
@@ -304,6 +316,22 @@ class _Reader:
 #: what is lost when a DDL statement of each kind cannot be read
 _LOST = {"table": "the whole table", "alter": "this ALTER TABLE (its keys or constraints)", "index": "this index",
          "type": "this type", "comment": "this comment"}
+
+
+def _garbled_ddl(head: str) -> str | None:
+    """The first words of a statement that is DDL gone wrong (`CRATE TABLE`, a control character before CREATE),
+    or None; a statement that is merely not modelled (CREATE DATABASE, CREATE EXTENSION) is not garbled."""
+    words = head.split()
+    if not words:
+        return None
+    first = words[0]
+    printable = "".join(ch for ch in first if ch.isprintable())
+    if printable != first and printable.lstrip("\ufeff").upper().endswith(_DDL_VERBS):
+        return " ".join(words[:3])
+    near_verb = first not in _DDL_VERBS and difflib.get_close_matches(first, _DDL_VERBS, n=1, cutoff=0.7)
+    if near_verb and _DDL_OBJECTS & set(words[1:4]):
+        return " ".join(words[:3])
+    return None
 
 
 def _nesting(tokens: list[Token]) -> int:
