@@ -25,6 +25,9 @@ __all__ = ["DIALECT", "STATEMENT_TIMEOUT_S", "connect", "resolve_namespaces", "r
 DIALECT = "mysql"
 STATEMENT_TIMEOUT_S = 30
 CONNECT_TIMEOUT_S = 10
+#: client-side limit on any one read or write of the socket (the greeting included): a server that accepts and
+#: then stalls fails after this long. Longer than the server's own statement limit, which should fire first.
+IO_TIMEOUT_S = STATEMENT_TIMEOUT_S + 5
 
 _TABLES = """SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES
 WHERE TABLE_SCHEMA IN %s AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, CREATE_TIME, TABLE_NAME"""
@@ -64,7 +67,8 @@ def connect(params: ConnectionParams) -> Iterator[Any]:
                           "for MySQL/MariaDB; remove the ?... part")
     try:
         conn = pymysql.connect(host=params.host, port=params.port, user=params.user, password=params.password or "",
-                               database=params.database, connect_timeout=CONNECT_TIMEOUT_S, charset="utf8mb4")
+                               database=params.database, connect_timeout=CONNECT_TIMEOUT_S, charset="utf8mb4",
+                               read_timeout=IO_TIMEOUT_S, write_timeout=IO_TIMEOUT_S)
     except pymysql.MySQLError as exc:
         raise params.problem(exc.args[-1] if exc.args else exc) from None
     try:
