@@ -52,7 +52,7 @@ class Ring:
         per ring token make that scan (and its mispredicted branch) rarer at the cost of a larger table.
         """
         if per_token < 1:
-            raise SimulatorError(f"per_token={per_token}: must be at least 1, e.g. 4")
+            raise SimulatorError("must be at least 1, e.g. 4", "per_token", per_token)
         bits = max(1, min(20, int(np.ceil(np.log2(self.tokens.size * per_token)))))
         starts = ((np.arange(1 << bits, dtype=np.uint64) << np.uint64(64 - bits)) ^ np.uint64(1 << 63)).view(np.int64)
         return np.searchsorted(self.tokens, starts, side="left").astype(np.int64), 64 - bits
@@ -70,9 +70,9 @@ class Ring:
 
 def _validate(n_nodes: int, num_tokens: int) -> None:
     if n_nodes < 1:
-        raise SimulatorError(f"--nodes {n_nodes}: need at least 1 node, e.g. --nodes 6")
+        raise SimulatorError("need at least 1 node, e.g. 6", "nodes", n_nodes)
     if num_tokens < 1:
-        raise SimulatorError(f"--vnodes {num_tokens}: need at least 1 token per node, e.g. --vnodes 16")
+        raise SimulatorError("need at least 1 token per node, e.g. 16", "vnodes", num_tokens)
 
 
 def _nodes(n_nodes: int, racks: int, dcs: int) -> tuple[Node, ...]:
@@ -142,7 +142,7 @@ def _replicated_load(ring: Ring, rf: int) -> np.ndarray:
 def simple_replicas(ring: Ring, rf: int) -> list[tuple[int, ...]]:
     """SimpleStrategy: walk clockwise from each range's owner, taking the next distinct nodes."""
     if rf < 1:
-        raise SimulatorError(f"--rf {rf}: the replication factor must be >= 1, e.g. --rf 3")
+        raise SimulatorError("the replication factor must be >= 1, e.g. 3", "rf", rf)
     rf = min(rf, len(set(ring.owners.tolist())))
     n = ring.tokens.size
     out = []

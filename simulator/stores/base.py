@@ -8,8 +8,12 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 
 from simulator.data import Chunk, Dataset, KeySpec
+from simulator.checks import check_count, check_number
 from simulator.errors import SimulatorError
 from simulator.metrics import Alarm
+
+#: Shards, nodes, racks or datacentres beyond this are not a cluster anyone runs; memory is checked too.
+_MAX_PLACEMENTS = 1_000_000
 
 __all__ = ["StoreConfig", "StoreOutcome", "KeyLoad", "StoreModel", "STORES", "register", "store_model"]
 
@@ -36,21 +40,22 @@ class StoreConfig:
 
     def __post_init__(self) -> None:
         for name in ("shards", "nodes"):
-            value = getattr(self, name)
-            if value is not None and value < 1:
-                raise SimulatorError(f"--{name} {value}: must be at least 1, e.g. --{name} 4")
-        if self.vnodes < 1:
-            raise SimulatorError(f"--vnodes {self.vnodes}: must be at least 1, e.g. --vnodes 16")
-        if self.rf < 1:
-            raise SimulatorError(f"--rf {self.rf}: must be at least 1, e.g. --rf 3")
-        if self.range_size_mb <= 0:
-            raise SimulatorError(f"--range-size-mb {self.range_size_mb}: must be > 0, e.g. 128")
-        if self.row_bytes < 1:
-            raise SimulatorError(f"--row-bytes {self.row_bytes}: must be >= 1, e.g. 200")
-        if self.reads_per_second < 0 or self.writes_per_second < 0:
-            raise SimulatorError("--reads/--writes per second must be >= 0")
-        if self.isolate < 0:
-            raise SimulatorError(f"--isolate {self.isolate}: must be >= 0")
+            if getattr(self, name) is not None:
+                check_count(name, getattr(self, name), 1, _MAX_PLACEMENTS, example=4)
+        check_count("vnodes", self.vnodes, 1, 4096, example=16)
+        check_count("rf", self.rf, 1, 64, example=3)
+        check_count("racks", self.racks, 1, _MAX_PLACEMENTS, example=3)
+        check_count("dcs", self.dcs, 1, _MAX_PLACEMENTS, example=2)
+        if self.allocation not in ("random", "replication-aware"):
+            raise SimulatorError("use 'random' or 'replication-aware'", "allocation", self.allocation)
+        check_number("range_size_mb", self.range_size_mb, above=0, maximum=1024 * 1024, example=128)
+        check_count("row_bytes", self.row_bytes, 1, 2**40, example=200)
+        check_count("columns", self.columns, 1, 2**31, example=10)
+        check_number("reads_per_second", self.reads_per_second, minimum=0, maximum=1e15, example=10_000)
+        check_number("writes_per_second", self.writes_per_second, minimum=0, maximum=1e15, example=1_000)
+        check_count("isolate", self.isolate, 0, _MAX_PLACEMENTS, example=1)
+        check_number("burst_share", self.burst_share, minimum=0, maximum=1, example=0.2)
+        check_number("burst_seconds", self.burst_seconds, above=0, maximum=1e9, example=60)
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,5 +167,5 @@ def store_model(name: str) -> type[StoreModel]:
     if name not in STORES:
         close = difflib.get_close_matches(name, list(STORES), n=1)
         hint = f"did you mean {close[0]!r}?" if close else "use one of " + ", ".join(sorted(STORES))
-        raise SimulatorError(f"--store {name!r} is unknown; {hint}")
+        raise SimulatorError(f"unknown store; {hint}", "store", name)
     return STORES[name]

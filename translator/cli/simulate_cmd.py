@@ -29,9 +29,24 @@ def _fail_on_simulator_errors(func):
         try:
             return func(*args, **kwargs)
         except SimulatorError as exc:
-            raise UsageProblem(str(exc).splitlines()[0]) from None
+            raise UsageProblem(_as_option_message(exc)) from None
 
     return wrapper
+
+
+#: Library argument names whose option is not simply `--` + the name with dashes.
+_OPTION_OF = {"burst_share": "--hot-key", "burst_seconds": "--hot-key", "shard_count": "--shards", "workers": "--nodes"}
+
+
+def _as_option_message(exc) -> str:
+    """`racks=0: must be ...` from the library becomes `--racks 0: must be ...` (the option the user typed)."""
+    if exc.argument is None:
+        return str(exc).splitlines()[0]
+    option = _OPTION_OF.get(exc.argument, "--" + exc.argument.replace("_", "-"))
+    if not exc.has_value or exc.value is None:
+        return f"{option}: {exc.problem}".splitlines()[0]
+    shown = repr(exc.value) if isinstance(exc.value, str) else str(exc.value)
+    return f"{option} {shown}: {exc.problem}".splitlines()[0]
 
 
 def _load_workload(path: str, entity: str | None):
@@ -130,7 +145,7 @@ def command(**opts: Any) -> None:
 
     model = store_model(opts["store"])  # a typo fails before any work
     if opts["chunk_rows"] < 1:
-        raise SimulatorError(f"--chunk-rows {opts['chunk_rows']}: must be >= 1, e.g. 4000000")
+        raise SimulatorError("must be >= 1, e.g. 4000000", "chunk_rows", opts["chunk_rows"])
     rng = np.random.default_rng(opts["seed"])
     patterns = None
     if opts["workload"]:
@@ -139,10 +154,10 @@ def command(**opts: Any) -> None:
         data = dataset_from_statistics(rows, spec.attributes, rng, row_bytes=opts["row_bytes"] or spec.row_bytes)
         patterns = spec.patterns or None
     else:
-        skew = parse_skew(opts["skew"], "--skew")
+        skew = parse_skew(opts["skew"], "skew")
         rows = 1_000_000 if opts["rows"] is None else opts["rows"]
         data = synthetic_dataset(opts["tenants"], rows, skew, opts["id_kind"], rng, row_bytes=opts["row_bytes"] or 200)
-    keys = [parse_key(k, list(data.fields), "--key") for k in opts["keys"]]
+    keys = [parse_key(k, list(data.fields), "key") for k in opts["keys"]]
     burst = _hot_key(opts["hot_key"])
     shards, nodes = model.placement_counts(opts["shards"], opts["nodes"])
     config = StoreConfig(
@@ -153,8 +168,8 @@ def command(**opts: Any) -> None:
     )
     traffic = Traffic(
         opts["reads_per_second"], opts["writes_per_second"],
-        parse_skew(opts["read_skew"], "--read-skew") if opts["read_skew"] else None,
-        parse_skew(opts["write_skew"], "--write-skew") if opts["write_skew"] else None,
+        parse_skew(opts["read_skew"], "read_skew") if opts["read_skew"] else None,
+        parse_skew(opts["write_skew"], "write_skew") if opts["write_skew"] else None,
         burst.share, burst.seconds,
     )
     total = data.rows * len(keys)
