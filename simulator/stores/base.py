@@ -8,14 +8,15 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 
 from simulator.data import Chunk, Dataset, KeySpec
-from simulator.checks import check_count, check_number
+from simulator.checks import check_count, check_number, require_memory
 from simulator.errors import SimulatorError
 from simulator.metrics import Alarm
 
-#: Shards, nodes, racks or datacentres beyond this are not a cluster anyone runs; memory is checked too.
-_MAX_PLACEMENTS = 1_000_000
-
 __all__ = ["StoreConfig", "StoreOutcome", "KeyLoad", "StoreModel", "STORES", "register", "store_model"]
+
+#: Counts of shards, nodes, racks or datacentres are held in int64 arrays; what memory allows is
+#: checked per store (`StoreModel.memory_bytes`) before anything is allocated.
+_MAX_PLACEMENTS = 2**62
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,17 @@ class StoreModel:
         if cls.placement == "shards" and shards is None:
             return nodes, nodes
         return shards, nodes
+
+    @classmethod
+    def memory_bytes(cls, config: StoreConfig) -> tuple[float, str, Any]:
+        """Bytes the model's own state needs for `config`, and the argument (name, value) that drives it."""
+        return 0.0, "shards", config.shards
+
+    @classmethod
+    def check_memory(cls, config: StoreConfig) -> None:
+        """Refuse a cluster shape whose model would not fit in memory, with the estimate."""
+        needed, argument, value = cls.memory_bytes(config)
+        require_memory(needed, argument, value)
 
     def __init__(self, config: StoreConfig, key: KeySpec, data: Dataset, rng: np.random.Generator) -> None:
         self.config, self.key, self.data, self.rng = config, key, data, rng

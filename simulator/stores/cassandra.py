@@ -30,6 +30,11 @@ class CassandraModel(StoreModel):
     placement = "nodes"
     unit = "node"
 
+    @classmethod
+    def memory_bytes(cls, config):
+        # Per ring token: the token, its owner, its range's rows and a Python tuple of replicas.
+        return (config.nodes or 6) * config.vnodes * 400.0, "nodes", config.nodes
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         c = self.config

@@ -20,6 +20,12 @@ class CitusModel(StoreModel):
     name = "citus"
     unit = "worker"
 
+    @classmethod
+    def memory_bytes(cls, config):
+        shards, workers = config.shards or 32, config.nodes or 4
+        argument, value = ("shards", config.shards) if shards >= workers else ("nodes", config.nodes)
+        return (shards + workers) * 64.0, argument, value
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.shard_count = self.config.shards or 32

@@ -19,6 +19,11 @@ class _MongoModel(StoreModel):
     prefix_targeting = True
     placement = "shards"
 
+    @classmethod
+    def memory_bytes(cls, config):
+        # A hashed collection starts with two ranges per shard, each a few Python list entries.
+        return (config.shards or 4) * 2 * 400.0, "shards", config.shards
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         c = self.config
@@ -28,6 +33,9 @@ class _MongoModel(StoreModel):
         self.truncated = False
 
     def _table(self, max_rows: int) -> RangeSharding:
+        if self.key.hashed[0]:
+            # A hashed prefix is ranged over its hash; shardCollection pre-splits it (2 ranges per shard).
+            return RangeSharding.hashed(self.shards, max_rows, self.rng)
         return RangeSharding(self.shards, max_rows, self.rng)
 
     @property
@@ -52,7 +60,6 @@ class _MongoModel(StoreModel):
     def outcome(self, load: KeyLoad) -> StoreOutcome:
         t = self.table
         reads, writes = self.slot_ops()
-        total = max(1, int(sum(t.counts)))
         alarms = []
         jumbo = [i for i, j in enumerate(t.jumbo) if j]
         if jumbo:
@@ -64,8 +71,11 @@ class _MongoModel(StoreModel):
                     value=float(len(jumbo)),
                 )
             )
-        top_share = t.top_chunk_inserts / total
-        if self.shards > 1 and top_share >= 0.9:
+        t.balance()
+        # Inserts into the top range once there are several: every one of them on one shard means the
+        # key grows monotonically (a single-range collection takes all inserts whatever the key).
+        top_share = t.top_chunk_inserts / t.split_inserts if t.split_inserts else 0.0
+        if self.shards > 1 and top_share >= 0.9 and not self.key.hashed[0]:
             alarms.append(
                 Alarm(
                     "mongodb.insert_hot_spot",
@@ -86,6 +96,7 @@ class _MongoModel(StoreModel):
                 "largest_chunks": sorted(t.chunk_table(), key=lambda c: -c["rows"])[:5],
                 "jumbo_chunks": len(jumbo),
                 "migrations": t.migrations,
+                "migrated_rows": t.migrated_rows,
                 "inserts": [int(x) for x in t.inserts],
                 "top_chunk_insert_share": round(top_share, 6),
                 "range_size_mb": self.config.range_size_mb,
@@ -109,6 +120,3 @@ class MongoHashedModel(_MongoModel):
         if not any(key.hashed):
             key = type(key)(key.fields, (True,) + (False,) * (len(key.fields) - 1))
         super().__init__(config, key, data, rng)
-
-    def _table(self, max_rows: int) -> RangeSharding:
-        return RangeSharding.hashed(self.shards, max_rows, self.rng)

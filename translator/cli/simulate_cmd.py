@@ -74,9 +74,10 @@ def _hot_key(text: str | None):
         return HotKeyBurst()
     share, _, seconds = text.partition(":")
     try:
-        return HotKeyBurst(float(share), float(seconds) if seconds else 60.0)
+        share_value, seconds_value = float(share), float(seconds) if seconds else 60.0
     except ValueError:
         raise UsageProblem(f"--hot-key {text!r}: give SHARE[:SECONDS], e.g. 0.2:60") from None
+    return HotKeyBurst(share_value, seconds_value)
 
 
 def _human(results, ranked) -> None:
@@ -139,6 +140,7 @@ def command(**opts: Any) -> None:
 
     from simulator.data import dataset_from_statistics, parse_key, synthetic_dataset
     from simulator.engine import Traffic, rank, simulate
+    from simulator.checks import check_seed
     from simulator.errors import SimulatorError
     from simulator.generators import parse_skew
     from simulator.stores import StoreConfig, store_model
@@ -146,17 +148,17 @@ def command(**opts: Any) -> None:
     model = store_model(opts["store"])  # a typo fails before any work
     if opts["chunk_rows"] < 1:
         raise SimulatorError("must be >= 1, e.g. 4000000", "chunk_rows", opts["chunk_rows"])
-    rng = np.random.default_rng(opts["seed"])
+    rng = np.random.default_rng(check_seed(opts["seed"]))
     patterns = None
     if opts["workload"]:
         spec = _load_workload(opts["workload"], opts["entity"])
         rows = opts["rows"] or spec.rows
-        data = dataset_from_statistics(rows, spec.attributes, rng, row_bytes=opts["row_bytes"] or spec.row_bytes)
+        data = dataset_from_statistics(rows, spec.attributes, rng, row_bytes=spec.row_bytes if opts["row_bytes"] is None else opts["row_bytes"])
         patterns = spec.patterns or None
     else:
         skew = parse_skew(opts["skew"], "skew")
         rows = 1_000_000 if opts["rows"] is None else opts["rows"]
-        data = synthetic_dataset(opts["tenants"], rows, skew, opts["id_kind"], rng, row_bytes=opts["row_bytes"] or 200)
+        data = synthetic_dataset(opts["tenants"], rows, skew, opts["id_kind"], rng, row_bytes=200 if opts["row_bytes"] is None else opts["row_bytes"])
     keys = [parse_key(k, list(data.fields), "key") for k in opts["keys"]]
     burst = _hot_key(opts["hot_key"])
     shards, nodes = model.placement_counts(opts["shards"], opts["nodes"])
