@@ -100,7 +100,8 @@ class RangeSharding:
         both = np.concatenate([self.exact_keys, keys])
         values, inverse = np.unique(both, return_inverse=True)
         counts = np.bincount(inverse, weights=np.concatenate([self.exact_counts, weights]).astype(np.float64))
-        self.exact_keys, self.exact_counts = values, np.rint(counts).astype(np.int64)
+        present = counts > 0  # a tenant without rows has no documents in any range
+        self.exact_keys, self.exact_counts = values[present], np.rint(counts[present]).astype(np.int64)
         self._pack()
         # Each value stands for rows inserted over the whole run, interleaved with the others: they land
         # where its range ends up, not all in the single initial range.
@@ -118,6 +119,8 @@ class RangeSharding:
         old_bounds, old_shard = self.bounds, np.asarray(self.shard)
         keys, counts, limit = self.exact_keys, self.exact_counts, self.max_rows
         area = np.searchsorted(old_bounds, keys, side="right") - 1
+        if keys.size == 0:
+            return
         starts, sizes = [0], [0]
         for i in range(keys.size):
             n = int(counts[i])

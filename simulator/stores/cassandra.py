@@ -8,14 +8,15 @@ from simulator.data import Chunk
 from simulator._fused import LAYOUT_GENERIC, LAYOUT_ONE8, LAYOUT_TWO8, SOURCE_GROUP, SOURCE_ROW, SOURCE_TIME, ring_count_chunk
 from simulator._murmur3 import ring_route_columns
 from simulator.encode import cassandra_tokens, column_layout, has_literal_values
+from simulator.limits import limits
 from simulator.metrics import Alarm
 from simulator.ring import nts_replicas, random_ring, replication_aware_ring, simple_replicas
 from simulator.stores.base import KeyLoad, StoreModel, StoreOutcome, register
 
 __all__ = ["CassandraModel", "PARTITION_LIMITS"]
 
-#: Cassandra's partition guard rails: bytes, rows, cells.
-PARTITION_LIMITS = {"bytes": 100 * 2**20, "rows": 100_000, "cells": 2_000_000_000}
+#: Cassandra's partition guard rails: bytes, rows, cells (simulator/limits.toml).
+PARTITION_LIMITS = {what: limits()["cassandra"][f"max_partition_{what}"] for what in ("bytes", "rows", "cells")}
 
 #: Field kinds the fused kernel derives from the row index alone.
 _ROW_SOURCES = {"serial": SOURCE_ROW, "time": SOURCE_TIME}
