@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -13,7 +13,7 @@ from simulator.checks import check_count, require_memory
 from simulator.errors import SimulatorError
 from simulator.generators import ID_KINDS, SkewSpec, id_columns, split_counts, tenant_weights, weights_from_most_common
 
-__all__ = ["FieldSpec", "Dataset", "Chunk", "KeySpec", "parse_key", "synthetic_dataset", "dataset_from_statistics"]
+__all__ = ["FieldSpec", "Dataset", "Chunk", "KeySpec", "parse_key", "keys_on", "synthetic_dataset", "dataset_from_statistics"]
 
 #: Field kinds: "categorical" draws codes 0..D-1 from weights; the others are per-row and unique.
 FIELD_KINDS = ("categorical", "time") + ID_KINDS
@@ -76,6 +76,38 @@ def parse_key(text: str, available: Sequence[str], argument: str = "key") -> Key
     if sum(hashed) > 1:
         raise SimulatorError("at most one hashed field per key, e.g. tenant_id,hashed(id)", argument, text)
     return KeySpec(tuple(fields), tuple(hashed))
+
+
+def _key_names(text: str) -> list[str]:
+    names = []
+    for part in (p.strip() for p in text.split(",")):
+        names.append(part[7:-1].strip() if part.startswith("hashed(") and part.endswith(")") else part)
+    return [n for n in names if n]
+
+
+def keys_on(data: "Dataset", texts: Sequence[str], argument: str = "key") -> tuple["Dataset", list[KeySpec]]:
+    """Parse candidate keys that name attributes of the simulated entity, adding the ones it lacks.
+
+    The rule the targets print by: a key names attributes of the entity, `hashed(x)` for a hashed one.
+    An attribute the rows do not model yet (no statistics, or synthetic rows) is simulated as unique per
+    row: `_id` as MongoDB's server-generated ObjectId, anything else as a serial id, with a note. A
+    name close to a known field is taken for a typo and refused with the suggestion.
+    """
+    fields = dict(data.fields)
+    notes = list(data.notes)
+    for text in texts:
+        for name in _key_names(text):
+            if name in fields or not name.replace("_", "").replace(".", "").isalnum():
+                continue
+            if name != "_id" and difflib.get_close_matches(name, list(fields), n=1, cutoff=0.8):
+                continue  # parse_key names the typo and the field it probably means
+            kind = "objectid" if name == "_id" else "serial"
+            fields[name] = FieldSpec(name, kind)
+            what = "MongoDB's server-generated ObjectId" if kind == "objectid" else "unique per row (a serial id)"
+            notes.append(f"field {name!r} has no statistics: simulated as {what}")
+    if len(fields) != len(data.fields):
+        data = replace(data, fields=fields, notes=tuple(notes))
+    return data, [parse_key(t, list(data.fields), argument) for t in texts]
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,6 +183,7 @@ def dataset_from_statistics(
             notes.append(f"attribute {name!r}: no most_common statistics, values assumed uniform over {distinct}")
         else:
             fields[name] = FieldSpec(name, "serial")
+            notes.append(f"attribute {name!r}: no statistics, simulated as unique per row (a serial id)")
     cats = [f for f in fields.values() if f.kind == "categorical"]
     group = min(cats, key=lambda f: f.distinct or math.inf).name if cats else None
     counts = rng.multinomial(rows, fields[group].weights) if group else None

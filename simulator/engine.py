@@ -208,8 +208,10 @@ def simulate(
     results = []
     for key in keys:
         model = model_cls(config, key, data, np.random.default_rng(store_seed))
-        load, chars = _key_load(key, data, reads_g, writes_g, traffic)
-        spread_pairs = _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, progress, fused)
+        # What the store routes on: Citus distributes on the key's first column only.
+        routed = model.routing_key(key)
+        load, chars = _key_load(routed, data, reads_g, writes_g, traffic)
+        spread_pairs = _run(model, routed, data, reads_g, writes_g, traffic, data_seed, chunk_rows, progress, fused)
         out = model.outcome(load)
         slot_shard = model.slot_shards()
         spread = None
@@ -217,7 +219,7 @@ def simulate(
             first, other = spread_pairs
             both = (first >= 0) & (other >= 0)
             spread = int((slot_shard[first[both]] != slot_shard[other[both]]).sum())
-        r, monotonic = _monotonicity(key, data, sample_seed)
+        r, monotonic = _monotonicity(routed, data, sample_seed)
         chars = KeyCharacteristics(chars.distinct_values, chars.most_common, round(r, 6), monotonic, chars.max_rows_per_value)
         results.append(
             CandidateResult(
@@ -234,7 +236,7 @@ def simulate(
                 characteristics=chars,
                 alarms=out.alarms,
                 tenants_spread=spread,
-                access_patterns=_patterns(key, data, model.prefix_targeting, patterns),
+                access_patterns=_patterns(routed, data, model.prefix_targeting, patterns),
                 details=out.details,
                 notes=tuple(data.notes) + tuple(encoding_notes(key, data)) + tuple(out.details.pop("notes", [])),
             )

@@ -117,6 +117,11 @@ class StoreModel:
         needed, argument, value = cls.memory_bytes(config)
         require_memory(needed, argument, value)
 
+    @classmethod
+    def routing_key(cls, key: KeySpec) -> KeySpec:
+        """The part of `key` the store places rows by (all of it unless the store says otherwise)."""
+        return key
+
     def __init__(self, config: StoreConfig, key: KeySpec, data: Dataset, rng: np.random.Generator) -> None:
         self.config, self.key, self.data, self.rng = config, key, data, rng
         self._reads = np.zeros(0)

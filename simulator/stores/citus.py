@@ -26,6 +26,11 @@ class CitusModel(StoreModel):
         argument, value = ("shards", config.shards) if shards >= workers else ("nodes", config.nodes)
         return (shards + workers) * 64.0, argument, value
 
+    @classmethod
+    def routing_key(cls, key):
+        # create_distributed_table takes one distribution column: later key fields do not place rows.
+        return type(key)(key.fields[:1], key.hashed[:1])
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.shard_count = self.config.shards or 32
@@ -72,6 +77,13 @@ class CitusModel(StoreModel):
         self._placement = placement
         ops = np.bincount(placement, weights=reads + writes, minlength=self.workers)
         alarms = []
+        notes = []
+        if len(self.key.fields) > 1:
+            notes.append(
+                f"Citus distributes on one column: rows are placed by {self.column!r} only; "
+                f"{', '.join(repr(f) for f in self.key.fields[1:])} do not change placement, and the key "
+                f"characteristics are {self.column!r}'s"
+            )
         biggest = float(self.shard_rows.max() / max(1.0, self.shard_rows.sum()))
         if self.shard_count > 1 and biggest > 2.0 / self.shard_count and self.isolated.size == 0:
             alarms.append(
@@ -94,6 +106,7 @@ class CitusModel(StoreModel):
                 "hash": "PostgreSQL hashint8" if self.exact else "uniform stand-in (not PostgreSQL's)",
                 "isolated_tenants": [int(t) for t in self.isolated],
                 "shard_rows": [int(x) for x in np.rint(self.shard_rows)],
+                "notes": notes,
             },
         )
 

@@ -138,7 +138,7 @@ def command(**opts: Any) -> None:
     """Simulate shard/partition KEY candidates on a store and rank them side by side."""
     import numpy as np
 
-    from simulator.data import dataset_from_statistics, parse_key, synthetic_dataset
+    from simulator.data import dataset_from_statistics, keys_on, synthetic_dataset
     from simulator.engine import Traffic, rank, simulate
     from simulator.checks import check_seed
     from simulator.errors import SimulatorError
@@ -159,7 +159,7 @@ def command(**opts: Any) -> None:
         skew = parse_skew(opts["skew"], "skew")
         rows = 1_000_000 if opts["rows"] is None else opts["rows"]
         data = synthetic_dataset(opts["tenants"], rows, skew, opts["id_kind"], rng, row_bytes=200 if opts["row_bytes"] is None else opts["row_bytes"])
-    keys = [parse_key(k, list(data.fields), "key") for k in opts["keys"]]
+    data, keys = keys_on(data, opts["keys"], "key")
     burst = _hot_key(opts["hot_key"])
     shards, nodes = model.placement_counts(opts["shards"], opts["nodes"])
     config = StoreConfig(
