@@ -10,6 +10,7 @@ import numpy as np
 from simulator.checks import check_count, check_number, check_seed
 from simulator.data import Chunk, Dataset, KeySpec, iter_chunks
 from simulator.encode import encoding_notes, ordinals
+from simulator.grow import DEFAULT_MIB_PER_SECOND, check_growth
 from simulator.generators import SkewSpec, split_counts, tenant_weights
 from simulator.metrics import Alarm, BalanceMetrics, KeyCharacteristics, balance, monotonicity
 from simulator.stores import KeyLoad, StoreConfig, store_model
@@ -190,6 +191,8 @@ def simulate(
     progress: Callable[[int], None] | None = None,
     patterns: Sequence[tuple[str, tuple[str, ...]]] | None = None,
     fused: bool = True,
+    grow: int = 0,
+    move_mib_per_second: float | None = None,
 ) -> list[CandidateResult]:
     """Simulate every candidate key on the same generated rows; results in the order of `keys`.
 
@@ -199,6 +202,7 @@ def simulate(
     model_cls = store_model(store)
     _check_arguments(seed, traffic, chunk_rows)
     model_cls.check_memory(config)
+    grow, mib_per_second = check_growth(grow, DEFAULT_MIB_PER_SECOND if move_mib_per_second is None else move_mib_per_second)
     root = np.random.SeedSequence(seed)
     traffic_seed, data_seed, store_seed, sample_seed = root.spawn(4)
     if data.group:
@@ -219,6 +223,8 @@ def simulate(
             first, other = spread_pairs
             both = (first >= 0) & (other >= 0)
             spread = int((slot_shard[first[both]] != slot_shard[other[both]]).sum())
+        if grow:
+            out.details["grow"] = model.grow(grow, mib_per_second)
         r, monotonic = _monotonicity(routed, data, sample_seed)
         chars = KeyCharacteristics(chars.distinct_values, chars.most_common, round(r, 6), monotonic, chars.max_rows_per_value)
         results.append(

@@ -154,6 +154,12 @@ class StoreModel:
     def outcome(self, load: KeyLoad) -> StoreOutcome:
         raise NotImplementedError
 
+    def grow(self, added: int, mib_per_second: float) -> dict[str, Any]:
+        """Add `added` nodes or shards after the run: the data that moves under the store's rules, the
+        time it takes at `mib_per_second`, and the balance after (`simulator.grow.growth_report`)."""
+        return {"added": added, "unit": self.unit, "supported": False,
+                "note": f"{self.name} places data itself; there is nothing to grow by hand"}
+
     def fused_counter(self) -> Callable[[int, np.ndarray, np.ndarray], None] | None:
         """A compiled `count(start, part, group_slot)` for unshuffled chunks given only as rows per group.
 

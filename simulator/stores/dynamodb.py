@@ -117,5 +117,9 @@ class DynamoDBModel(StoreModel):
             },
         )
 
+    def grow(self, added: int, mib_per_second: float) -> dict:
+        return {"added": added, "unit": "partition", "supported": False,
+                "note": "DynamoDB splits partitions itself (at 10 GB, or for throughput); nothing moves by hand"}
+
     def slot_shards(self) -> np.ndarray:
         return self._slot_map

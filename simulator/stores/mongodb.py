@@ -6,6 +6,7 @@ import numpy as np
 
 from simulator.data import Chunk
 from simulator.encode import ordinals
+from simulator.grow import growth_report
 from simulator.metrics import Alarm
 from simulator.ranges import RangeSharding
 from simulator.stores.base import KeyLoad, StoreModel, StoreOutcome, register
@@ -56,6 +57,20 @@ class _MongoModel(StoreModel):
             out[lo : lo + step] = np.asarray(self.table.shard)[np.searchsorted(self.table.bounds, part, side="right") - 1]
             self.table.insert(part)
         return out
+
+    def grow(self, added: int, mib_per_second: float) -> dict:
+        """New empty shards; the balancer migrates ranges until its end state holds again."""
+        t = self.table
+        migrations = t.migrations
+        moved = t.add_shards(added)
+        self.shards = t.n_shards
+        return growth_report(
+            "shard", added, [f"shard{i}" for i in range(t.n_shards)], t.shard_rows(), moved, float(sum(t.counts)),
+            self.config.row_bytes, mib_per_second,
+            migrations=t.migrations - migrations,
+            rule="the balancer moves ranges from the shard with the most data to the one with the least while they "
+                 "differ by 3 x the range size or more; jumbo ranges stay",
+        )
 
     def outcome(self, load: KeyLoad) -> StoreOutcome:
         t = self.table

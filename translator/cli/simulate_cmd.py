@@ -81,6 +81,8 @@ def _hot_key(text: str | None):
 
 
 def _human(results, ranked) -> None:
+    from simulator.report import growth_lines
+
     for r in results:
         m, o = r.metrics, r.ops_metrics
         click.echo(f"{r.store}  key {r.key}  ({r.rows:,} rows over {len(r.labels)} {r.unit}s)")
@@ -100,6 +102,8 @@ def _human(results, ranked) -> None:
             click.echo(f"  ALARM {a.code}: {a.message}")
         for note in r.notes:
             click.echo(f"  note: {note}")
+        for line in growth_lines(r.details.get("grow")):
+            click.echo(line)
     if len(results) > 1:
         click.echo("ranking (best first): " + "  ".join(f"{i + 1}. {r.key}" for i, r in enumerate(ranked)))
 
@@ -126,6 +130,8 @@ def _human(results, ranked) -> None:
 @click.option("--write-skew", default=None, help="Writes over tenants (default: in proportion to size).")
 @click.option("--hot-key", default=None, help="SHARE[:SECONDS]: a burst of that share of reads on one key.")
 @click.option("--isolate", type=int, default=0, show_default=True, help="Citus: isolate the N largest tenants.")
+@click.option("--grow", type=int, default=0, show_default=True, help="Add N nodes/shards/workers after the run: data moved, time, balance after.")
+@click.option("--move-mib-per-second", type=float, default=None, help="Throughput data moves at when growing [default: 24, Cassandra's stream_throughput_outbound].")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--workload", type=click.Path(dir_okay=False), default=None, help="Workload YAML: rows and statistics of an entity.")
 @click.option("--entity", default=None, help="Entity of the workload to simulate.")
@@ -178,9 +184,11 @@ def command(**opts: Any) -> None:
     show_bar = sys.stderr.isatty() and data.rows >= _LONG_RUN_ROWS
     if show_bar:
         with click.progressbar(length=total, label="simulating", file=sys.stderr) as bar:
-            results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], bar.update, patterns)
+            results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], bar.update, patterns,
+                               grow=opts["grow"], move_mib_per_second=opts["move_mib_per_second"])
     else:
-        results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], None, patterns)
+        results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], None, patterns,
+                           grow=opts["grow"], move_mib_per_second=opts["move_mib_per_second"])
     ranked = rank(results)
     if opts["plot_path"]:
         from simulator.plot import plot_results
