@@ -35,6 +35,8 @@ class RangeSharding:
     rng: np.random.Generator
     bounds: np.ndarray = field(default_factory=lambda: np.zeros(1, np.uint64))
     counts: list[int] = field(default_factory=lambda: [0])
+    #: Requests/s of each range's rows (they move with the range).
+    ops: list[float] = field(default_factory=lambda: [0.0])
     shard: list[int] = field(default_factory=lambda: [0])
     samples: list[np.ndarray] = field(default_factory=lambda: [np.zeros(0, np.uint64)])
     jumbo: list[bool] = field(default_factory=lambda: [False])
@@ -47,6 +49,7 @@ class RangeSharding:
     #: Exactly known key values and their row counts (the `weights` path), sorted by key.
     exact_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
     exact_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    exact_ops: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
 
     @classmethod
     def hashed(cls, n_shards: int, max_rows: int, rng: np.random.Generator) -> "RangeSharding":
@@ -60,6 +63,7 @@ class RangeSharding:
             rng,
             bounds=bounds,
             counts=[0] * n,
+            ops=[0.0] * n,
             shard=[i // 2 for i in range(n)],
             samples=[np.zeros(0, np.uint64) for _ in range(n)],
             jumbo=[False] * n,
@@ -69,17 +73,19 @@ class RangeSharding:
         if self.inserts is None:
             self.inserts = np.zeros(self.n_shards, np.int64)
 
-    def insert(self, keys: np.ndarray, weights: np.ndarray | None = None) -> None:
+    def insert(self, keys: np.ndarray, weights: np.ndarray | None = None, ops: np.ndarray | None = None) -> None:
         """Route a batch of inserts (in insertion order), then split oversized ranges and balance.
 
         `weights` (integer row counts per key) gives each distinct key value once with its rows; those
-        are packed exactly (see the module's docstring).
+        are packed exactly (see the module's docstring). `ops` are the requests/s of each key (row).
         """
+        ops = np.zeros(np.shape(keys)[0]) if ops is None else np.asarray(ops, np.float64)
         if weights is not None:
-            self._insert_exact(np.asarray(keys, np.uint64), np.rint(np.asarray(weights, np.float64)).astype(np.int64))
+            self._insert_exact(np.asarray(keys, np.uint64), np.rint(np.asarray(weights, np.float64)).astype(np.int64), ops)
             return
         chunk = np.searchsorted(self.bounds, keys, side="right") - 1
         per_chunk = np.bincount(chunk, minlength=self.bounds.size).astype(np.int64)
+        ops_chunk = np.bincount(chunk, weights=ops, minlength=self.bounds.size)
         if self.bounds.size > 1:
             self.top_chunk_inserts += int(per_chunk[-1])
             self.split_inserts += int(keys.size)
@@ -91,17 +97,20 @@ class RangeSharding:
             new = picked_keys[picked_chunk == c]
             self.samples[c] = self._merge(self.samples[c], self.counts[c], new, int(per_chunk[c]))
             self.counts[c] += int(per_chunk[c])
+            self.ops[c] += float(ops_chunk[c])
         self._split_all()
         self.balance()
 
-    def _insert_exact(self, keys: np.ndarray, weights: np.ndarray) -> None:
+    def _insert_exact(self, keys: np.ndarray, weights: np.ndarray, ops: np.ndarray) -> None:
         if sum(self.counts) != int(self.exact_counts.sum()):
             raise ValueError("a range table takes streamed or counted inserts, not both")
         both = np.concatenate([self.exact_keys, keys])
         values, inverse = np.unique(both, return_inverse=True)
         counts = np.bincount(inverse, weights=np.concatenate([self.exact_counts, weights]).astype(np.float64))
+        value_ops = np.bincount(inverse, weights=np.concatenate([self.exact_ops, ops]))
         present = counts > 0  # a tenant without rows has no documents in any range
         self.exact_keys, self.exact_counts = values[present], np.rint(counts[present]).astype(np.int64)
+        self.exact_ops = value_ops[present]
         self._pack()
         # Each value stands for rows inserted over the whole run, interleaved with the others: they land
         # where its range ends up, not all in the single initial range.
@@ -139,6 +148,7 @@ class RangeSharding:
         single = np.bincount(which, minlength=bounds_arr.size) == 1
         self.bounds = bounds_arr
         self.counts = [int(x) for x in np.rint(per_range)]
+        self.ops = [float(x) for x in np.bincount(which, weights=self.exact_ops, minlength=bounds_arr.size)]
         self.shard = [int(s) for s in old_shard[np.searchsorted(old_bounds, bounds_arr, side="right") - 1]]
         self.jumbo = [bool(single[c] and self.counts[c] > limit) for c in range(bounds_arr.size)]
         self.samples = [np.zeros(0, np.uint64) for _ in range(bounds_arr.size)]
@@ -164,7 +174,9 @@ class RangeSharding:
 
     def _cut(self, c: int, at: np.uint64, left_rows: int, left: np.ndarray, right: np.ndarray) -> None:
         self.bounds = np.insert(self.bounds, c + 1, at)
+        left_ops = self.ops[c] * (left_rows / self.counts[c]) if self.counts[c] else 0.0
         self.counts[c : c + 1] = [left_rows, self.counts[c] - left_rows]
+        self.ops[c : c + 1] = [left_ops, self.ops[c] - left_ops]
         self.samples[c : c + 1] = [left, right]
         self.shard.insert(c + 1, self.shard[c])
         self.jumbo.insert(c + 1, False)

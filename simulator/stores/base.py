@@ -136,6 +136,10 @@ class StoreModel:
         """Slot id of each row (or distinct key value, with `weights` its row counts); updates state."""
         raise NotImplementedError
 
+    def set_rates(self, row_rate: np.ndarray | float) -> None:
+        """Requests/s of one row, per tenant code or for every row; stores that move data after it lands
+        (MongoDB's balancer) keep requests with the data. Others account through `account`."""
+
     def account(self, slots: np.ndarray, reads: np.ndarray, writes: np.ndarray) -> None:
         """Add the rows' requests per second to the slots that serve them."""
         n = max(self.n_slots, int(slots.max()) + 1 if slots.size else 0)

@@ -43,11 +43,22 @@ class _MongoModel(StoreModel):
     def n_slots(self) -> int:
         return self.shards
 
+    def set_rates(self, row_rate: np.ndarray | float) -> None:
+        """Requests/s of one row, per tenant code (or for every row): ranges carry their rows' requests,
+        so requests follow a range when the balancer moves it."""
+        self.row_rate = row_rate
+
+    def _rates(self, chunk: Chunk, weights: np.ndarray | None) -> np.ndarray:
+        rate = getattr(self, "row_rate", 0.0)
+        per_row = rate[chunk.group] if isinstance(rate, np.ndarray) and chunk.group is not None else np.full(chunk.size, float(np.mean(rate)))
+        return per_row * (weights if weights is not None else 1.0)
+
     def route(self, chunk: Chunk, weights: np.ndarray | None = None) -> np.ndarray:
         keys, truncated = ordinals(self.key, self.data, chunk)
         self.truncated |= truncated
+        ops = self._rates(chunk, weights)
         if weights is not None:  # one row per distinct key value: order within the batch is moot
-            self.table.insert(keys, weights)
+            self.table.insert(keys, weights, ops)
             return np.asarray(self.table.shard)[np.searchsorted(self.table.bounds, keys, side="right") - 1]
         # Splits and migrations happen between inserts; batches well under a range keep that timing.
         step = max(1_000, self.table.max_rows // 4)
@@ -55,7 +66,7 @@ class _MongoModel(StoreModel):
         for lo in range(0, keys.size, step):
             part = keys[lo : lo + step]
             out[lo : lo + step] = np.asarray(self.table.shard)[np.searchsorted(self.table.bounds, part, side="right") - 1]
-            self.table.insert(part)
+            self.table.insert(part, ops=ops[lo : lo + step])
         return out
 
     def grow(self, added: int, mib_per_second: float) -> dict:
@@ -74,7 +85,9 @@ class _MongoModel(StoreModel):
 
     def outcome(self, load: KeyLoad) -> StoreOutcome:
         t = self.table
-        reads, writes = self.slot_ops()
+        t.balance()
+        # Requests per shard from the ranges it holds at the end (not where rows first landed).
+        range_ops = np.bincount(np.asarray(t.shard), weights=np.asarray(t.ops, np.float64), minlength=self.shards)
         alarms = []
         jumbo = [i for i, j in enumerate(t.jumbo) if j]
         if jumbo:
@@ -86,7 +99,6 @@ class _MongoModel(StoreModel):
                     value=float(len(jumbo)),
                 )
             )
-        t.balance()
         # Inserts into the top range once there are several: every one of them on one shard means the
         # key grows monotonically (a single-range collection takes all inserts whatever the key).
         top_share = t.top_chunk_inserts / t.split_inserts if t.split_inserts else 0.0
@@ -104,7 +116,7 @@ class _MongoModel(StoreModel):
             "shard",
             tuple(f"shard{i}" for i in range(self.shards)),
             t.shard_rows(),
-            reads + writes,
+            range_ops,
             tuple(alarms),
             {
                 "chunks": len(t.counts),
