@@ -18,7 +18,7 @@ def _mapping(name: str) -> dict:
 
 def test_cassandra_partition_limits_equal_the_mapping():
     cassandra = _mapping("cassandra.toml")["thresholds"]
-    # The simulator used 100 MiB while the mapping says 100 MB (issue 10).
+    # Issue 10: the simulator said 100 MiB while the mapping said 100 MB; now both read one number each.
     assert PARTITION_LIMITS == {
         "bytes": cassandra["max_partition_bytes"],
         "rows": cassandra["max_partition_rows"],
