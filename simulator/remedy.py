@@ -32,6 +32,8 @@ __all__ = ["remedy_whales"]
 _WHALE_ALARMS = {"imbalance", "partition_bytes", "partition_rows", "partition_cells", "throttling", "jumbo_chunks", "hot_shard"}
 #: Pieces per unit a split whale needs so that hashing them spreads it evenly (more pieces, less lumpiness).
 _PIECES_PER_UNIT = 4
+#: Rounds of widening a split remedy (see `_split_remedy`).
+_ROUNDS = 4
 
 
 def _summary(result: CandidateResult) -> dict[str, Any]:
@@ -65,8 +67,7 @@ def _whales(store: str, before: CandidateResult, data: Dataset, config: StoreCon
     elif family == "dynamodb":
         lim = limits()["dynamodb"]
         whale |= (per_row[0] > lim["partition_rcu"]) | (per_row[1] > lim["partition_wcu"])
-    elif family == "mongodb":
-        whale |= counts > config.range_size_mb * 2**20 // config.row_bytes  # a jumbo range on the tenant key
+    # MongoDB: a tenant over the range size (a jumbo range) needs the refined key, not a zone of its own.
     elif family == "citus":
         whale |= share * before.details.get("shard_count", 32) > 2.0  # citus.hot_shard
     order = np.argsort(-counts, kind="stable")
@@ -107,10 +108,13 @@ def _zones(shares: list[float], rest: float, shards: int) -> list[int]:
 
 def _mongodb(store, key, data, config, seed, traffic, whales):
     remedy, notes = [], []
+    # mongodb-hashed hashes the first field when the key marks none.
+    hashed_first = key.hashed[0] or (store == "mongodb-hashed" and not any(key.hashed))
     if len(key.fields) == 1:
         suffix = next((f for f, s in data.fields.items() if s.kind != "categorical" and f != data.group), "_id")
         data, (key,) = keys_on(data, [f"{key}, {suffix}".replace(" ", "")])
-        remedy.append(f"refineCollectionShardKey to {{{data.group}: 1, {suffix}: 1}} so a whale's documents can span ranges")
+        lead = '"hashed"' if hashed_first else "1"
+        remedy.append(f"refineCollectionShardKey to {{{data.group}: {lead}, {suffix}: 1}} so a whale's documents can span ranges")
     counts = data.group_counts
     shares = [float(counts[t] / counts.sum()) for t in whales]
     shards = config.shards or 4
@@ -127,6 +131,8 @@ def _mongodb(store, key, data, config, seed, traffic, whales):
         parts.append(res)
         zone = f"whale-{t}"
         value = json.dumps(_tenant_value(data, t))
+        if hashed_first:  # zone ranges on a hashed field are over its hash values
+            value = f"convertShardKeyToHashed({value})"
         remedy.append(
             f"zone {zone!r} on shard{first}" + (f"..shard{first + n - 1}" if n > 1 else "")
             + f": sh.addShardToZone(<shard>, {json.dumps(zone)}); sh.updateZoneKeyRange(<ns>, "
@@ -140,18 +146,38 @@ def _mongodb(store, key, data, config, seed, traffic, whales):
         (res,) = simulate(store, [key], sub, replace(config, shards=shards - first), seed, _scaled(traffic, 1.0 - sum(shares)))
         parts.append(res)
         remedy.append(f"zone 'tenants' on shard{first}..shard{shards - 1}: the key ranges between the whales")
-    return parts, remedy, notes, str(key)
+    return parts, remedy, notes, str(key), whales
 
 
 def _split_remedy(store, key, data, config, seed, traffic, whales, before):
+    """Split the whales; while the result still alarms, split the next largest tenant too and use twice
+    as many pieces (hashing few large pieces onto few units is lumpy), for a few rounds."""
+    order = [int(t) for t in np.argsort(-data.group_counts, kind="stable")]
+    notes: list[str] = []
+    for round_ in range(_ROUNDS):
+        parts, remedy, factor = _split_once(store, key, data, config, seed, traffic, whales, before, 2**round_)
+        summary = _combine(store, parts)
+        if not summary["alarms"]:
+            break
+        nxt = next((t for t in order if t not in whales), None)
+        if nxt is None:
+            break
+        whales = whales + [nxt]
+    if round_:
+        notes.append(f"widened to the {len(whales)} largest tenants and {factor} pieces per unit to get there")
+    return parts, remedy, notes, str(key) + " (whales split)", whales
+
+
+def _split_once(store, key, data, config, seed, traffic, whales, before, widen):
     family = store.split("-")[0]
     units = len(before.labels)
     counts = data.group_counts
     limit = imbalance_threshold(store)
     pieces, remedy = {}, []
+    factor = _PIECES_PER_UNIT * widen
     for t in whales:
         share = float(counts[t] / counts.sum())
-        n = max(2, math.ceil(_PIECES_PER_UNIT * share * units / (limit - 1.0)))
+        n = max(2, math.ceil(factor * share * units / (limit - 1.0)))
         if family == "cassandra":
             lim = limits()["cassandra"]
             n = max(n, math.ceil(counts[t] / lim["max_partition_rows"]), math.ceil(counts[t] * config.row_bytes / lim["max_partition_bytes"]))
@@ -165,7 +191,7 @@ def _split_remedy(store, key, data, config, seed, traffic, whales, before):
                           f"(suffix = hash(item id) % {n}); its reads query the {n} suffixes in parallel")
         pieces[t] = n
     (after,) = simulate(store, [key], _split_tenants(data, pieces), config, seed, traffic)
-    return [after], remedy, [], str(key) + " (whales split)"
+    return [after], remedy, factor
 
 
 def _combine(store: str, parts: list[CandidateResult]) -> dict[str, Any]:
@@ -198,27 +224,27 @@ def remedy_whales(
         return out
     whales = _whales(store, before, data, config, traffic, most)
     counts = data.group_counts
+    family = store.split("-")[0]
+    if not whales:
+        out.update(whales=[], remedy=[], after=out["before"], resolved=True, summary="no whale tenant", notes=[])
+        return out
+    if family == "mongodb":
+        parts, remedy, notes, after_key, whales = _mongodb(store, key, data, config, seed, traffic, whales)
+    elif family == "citus":
+        (after,) = simulate(store, [key], data, replace(config, isolate=len(whales)), seed, traffic)
+        parts, after_key, notes = [after], str(key), []
+        remedy = [f"SELECT isolate_tenant_to_new_shard(<table>, {json.dumps(_tenant_value(data, t))}, 'CASCADE');" for t in whales]
+        remedy.append("SELECT rebalance_table_shards();  -- moves the isolated shards and evens the workers out")
+        if float(counts[whales[0]] / counts.sum()) * (config.nodes or 4) > imbalance_threshold(store):
+            notes.append("Citus never splits a tenant: a whale larger than the alarm share of one worker stays above it")
+    else:
+        parts, remedy, notes, after_key, whales = _split_remedy(store, key, data, config, seed, traffic, whales, before)
     out["whales"] = [
         {"tenant": _tenant_value(data, t), "rows": int(counts[t]), "share": round(float(counts[t] / counts.sum()), 6),
          "reads_per_second": traffic.reads_per_second * float(counts[t] / counts.sum()),
          "writes_per_second": traffic.writes_per_second * float(counts[t] / counts.sum())}
         for t in whales
     ]
-    family = store.split("-")[0]
-    if not whales:
-        out.update(remedy=[], after=out["before"], resolved=True, summary="no whale tenant", notes=[])
-        return out
-    if family == "mongodb":
-        parts, remedy, notes, after_key = _mongodb(store, key, data, config, seed, traffic, whales)
-    elif family == "citus":
-        (after,) = simulate(store, [key], data, replace(config, isolate=len(whales)), seed, traffic)
-        parts, after_key, notes = [after], str(key), []
-        remedy = [f"SELECT isolate_tenant_to_new_shard(<table>, {json.dumps(_tenant_value(data, t))}, 'CASCADE');" for t in whales]
-        remedy.append("SELECT rebalance_table_shards();  -- moves the isolated shards and evens the workers out")
-        if max(out["whales"][0]["share"] * (config.nodes or 4), 0) > imbalance_threshold(store):
-            notes.append("Citus never splits a tenant: a whale larger than the alarm share of one worker stays above it")
-    else:
-        parts, remedy, notes, after_key = _split_remedy(store, key, data, config, seed, traffic, whales, before)
     after = _combine(store, parts)
     limit = imbalance_threshold(store)
     resolved = (after["rows_max_over_mean"] <= limit and after["ops_max_over_mean"] <= limit

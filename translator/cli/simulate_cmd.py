@@ -108,6 +108,12 @@ def _human(results, ranked) -> None:
         click.echo("ranking (best first): " + "  ".join(f"{i + 1}. {r.key}" for i, r in enumerate(ranked)))
 
 
+def _remedies(opts, keys, data, config, traffic) -> list:
+    from simulator.remedy import remedy_whales
+
+    return [remedy_whales(opts["store"], key, data, config, opts["seed"], traffic) for key in keys]
+
+
 @click.command(name="simulate")
 @click.option("--store", required=True, help=" | ".join(STORE_NAMES))
 @click.option("--key", "keys", multiple=True, required=True, help="Comma-separated fields; hashed(f) hashes f. Repeat to compare.")
@@ -132,6 +138,7 @@ def _human(results, ranked) -> None:
 @click.option("--isolate", type=int, default=0, show_default=True, help="Citus: isolate the N largest tenants.")
 @click.option("--grow", type=int, default=0, show_default=True, help="Add N nodes/shards/workers after the run: data moved, time, balance after.")
 @click.option("--move-mib-per-second", type=float, default=None, help="Throughput data moves at when growing [default: 24, Cassandra's stream_throughput_outbound].")
+@click.option("--remedy", is_flag=True, default=False, help="Find whale tenants and simulate each store's remedy for them, before and after.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--workload", type=click.Path(dir_okay=False), default=None, help="Workload YAML: rows and statistics of an entity.")
 @click.option("--entity", default=None, help="Entity of the workload to simulate.")
@@ -190,6 +197,7 @@ def command(**opts: Any) -> None:
         results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], None, patterns,
                            grow=opts["grow"], move_mib_per_second=opts["move_mib_per_second"])
     ranked = rank(results)
+    remedies = _remedies(opts, keys, data, config, traffic) if opts["remedy"] else None
     if opts["plot_path"]:
         from simulator.plot import plot_results
 
@@ -204,9 +212,14 @@ def command(**opts: Any) -> None:
                 "seed": opts["seed"],
                 "candidates": [r.to_dict() for r in results],
                 "ranking": [r.key for r in ranked],
+                **({"remedies": remedies} if remedies is not None else {}),
             }
         )
     else:
         _human(results, ranked)
+        for remedy in remedies or []:
+            from simulator.report import remedy_lines
+
+            click.echo("\n".join(remedy_lines(remedy)))
     # Findings: no candidate is free of alarms.
     raise SystemExit(EXIT_FINDINGS if all(r.alarms for r in results) else EXIT_OK)
