@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from translator.cli.common import EXIT_FINDINGS, EXIT_OK, UsageProblem, emit_json, format_option, handle_domain_errors
+from translator.cli.simulate_data import data_options, simulate_on_data
 
 __all__ = ["command", "STORE_NAMES"]
 
@@ -141,14 +142,17 @@ def _remedies(opts, keys, data, config, traffic) -> list:
 @click.option("--remedy", is_flag=True, default=False, help="Find whale tenants and simulate each store's remedy for them, before and after.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--workload", type=click.Path(dir_okay=False), default=None, help="Workload YAML: rows and statistics of an entity.")
-@click.option("--entity", default=None, help="Entity of the workload to simulate.")
+@click.option("--entity", default=None, help="Entity of the workload to simulate; with --data, the table to read.")
 @click.option("--chunk-rows", type=int, default=4_000_000, show_default=True, help="Rows per streamed chunk (memory bound).")
+@data_options
 @format_option()
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, writable=True), default=None, help="Write a PNG.")
 @handle_domain_errors
 @_fail_on_simulator_errors
 def command(**opts: Any) -> None:
     """Simulate shard/partition KEY candidates on a store and rank them side by side."""
+    if opts["data"]:  # the user's real rows instead of generated ones
+        return simulate_on_data(opts)
     import numpy as np
 
     from simulator.data import dataset_from_statistics, keys_on, synthetic_dataset
