@@ -8,7 +8,7 @@ from typing import Any
 from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
 from translator.ir import Schema
-from translator.targets.mongodb.decide import Plan, _children_bound, decide, numbers_of
+from translator.targets.mongodb.decide import Plan, children_bound, decide, numbers_of
 from translator.targets.mongodb.indexes import index_name, plan_indexes
 from translator.targets.mongodb.layout import Layout, Node, build_layout
 from translator.targets.mongodb.mapping import MongoMapping, load_rules
@@ -49,7 +49,7 @@ def _assumed_inputs(schema: Schema, workload: Workload, stats: StatsView) -> tup
 def _layout_within_budget(schema: Schema, workload: Workload, stats: StatsView, mapping: MongoMapping,
                           uuid_representation: str, sink: DiagnosticSink) -> tuple[Plan, Layout, dict[str, DocumentSize]]:
     """Refuse, one at a time, the embedding adding most to a document over budget, until all fit."""
-    fanout_of = lambda rel: _children_bound(stats.fanout(rel))  # noqa: E731
+    fanout_of = lambda rel: children_bound(stats.fanout(rel))  # noqa: E731
     demoted: dict[Any, str] = {}
     budget, limit = mapping.budget_bytes, mapping.limits["max_document_bytes"]
     for _ in range(len(schema.relationships) + 1):
