@@ -89,12 +89,16 @@ def test_latest_n_read_gives_subset_pattern() -> None:
     assert plan.collection == "host" and plan.query["projection"] == {emb.path: 1}
 
 
-def test_child_read_with_parent_gets_extended_reference() -> None:
+def test_child_read_with_parent_gets_a_copy_of_the_small_parent() -> None:
+    # Issue 11 changed this: host has one field besides its key, so the whole host object is copied into
+    # each log message ("embed a parent object into its children"); an extended reference is for parents
+    # with more fields than extended_reference_max_fields (see test_paths.py).
     workload = {"version": 1, "access_patterns": [
         {"id": "R1", "entity": "log_message", "with": ["host"], "equality": ["log_id"], "rate": 300}]}
     _, _, design = design_for(HOST_LOGS, workload)
     d = decision(design, "log_message")
-    assert d.choice == "extended-reference" and dict(d.numbers)["copied_fields"] == "hostname"
+    assert d.choice == "parent-object-copy" and d.rule == "embed-parent-read-with-child"
+    assert dict(d.numbers)["copied_fields"] == "hostname"
     (ref,) = design.collection("log_message").references
     assert ref.style == "extended" and ref.copied_fields == ("host.hostname",)
 

@@ -43,6 +43,8 @@ class Plan:
     extended: tuple[tuple[Relationship, tuple[str, ...]], ...]  # (rel, parent attributes copied)
     junctions: tuple[JunctionPlan, ...]
     together_rates: Mapping[Relationship, float] = field(default_factory=dict)
+    #: Embeddings through a nullable foreign key: rows without a parent live in a collection of their own.
+    orphans: tuple[Relationship, ...] = ()
 
 
 def _break_cycles(drafts: dict[Relationship, Draft], sink: DiagnosticSink) -> None:
@@ -112,7 +114,9 @@ def decide(schema: Schema, workload: Workload, stats: StatsView, mapping: MongoM
         embeds={d.rel.from_entity: d.rel for d in drafts.values() if d.choice.startswith("embed")},
         child_ids=tuple(d.rel for d in drafts.values() if d.choice == "reference-with-child-ids"),
         subsets=tuple((d.rel, *d.extra) for d in drafts.values() if d.choice == "subset"),
-        extended=tuple((d.rel, d.extra) for d in drafts.values() if d.choice == "extended-reference"),
+        extended=tuple((d.rel, d.extra) for d in drafts.values()
+                       if d.choice in ("extended-reference", "parent-object-copy")),
+        orphans=tuple(d.rel for d in drafts.values() if d.choice.startswith("embed") and d.extra == "orphans"),
         junctions=tuple(junction_plans),
         together_rates={d.rel: d.together for d in drafts.values()},
     )

@@ -165,6 +165,13 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
             validator=collection_validator(node, layout), indexes=tuple(indexes.get(name, ())),
             shard_key_candidates=shard_candidates(layout, name, node, reads.get(name, []), stats),
             estimated_max_document_bytes=size.bytes, size_assumed=size.assumed))
+    for name, node in layout.orphans:  # no shard key or indexes of their own: a handful of parentless rows
+        size = sizes[name]
+        collections.append(Collection(
+            name=name, source_entity=node.entity, id_fields=("_id",),
+            fields=tuple((fm.attribute, fm.field) for fm in node.fields), embedded=tuple(_embedded(node)),
+            validator=collection_validator(node, layout), estimated_max_document_bytes=size.bytes,
+            size_assumed=size.assumed))
     decisions = []
     for d in plan.decisions:
         child = numbers_of(d).get("child")

@@ -91,9 +91,12 @@ class Facts:
                 bool(patterns) and all(p.assumed for p in patterns))
 
     def by_parent_key(self, pattern: AccessPattern, rel: Relationship) -> bool:
-        """A read of the child by exactly (a subset of) the foreign key: served by the parent's document."""
+        """A read of the child by exactly the foreign key: served by the parent's document.
+
+        Exactly, not a part of it: with (tenant_id, owner_id) -> users, equality on tenant_id alone reads a
+        whole tenant's rows, not one user's."""
         own = _own_equality(pattern)
-        return bool(own) and own <= {a.casefold() for a in rel.from_attributes}
+        return bool(own) and own == {a.casefold() for a in rel.from_attributes}
 
     @cached_property
     def _paths(self) -> dict[str, tuple[tuple[Hop, ...], ...]]:
