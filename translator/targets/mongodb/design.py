@@ -171,7 +171,7 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
             name=name, source_entity=node.entity, id_fields=("_id",),
             fields=tuple((fm.attribute, fm.field) for fm in node.fields), embedded=tuple(_embedded(node)),
             validator=collection_validator(node, layout), estimated_max_document_bytes=size.bytes,
-            size_assumed=size.assumed))
+            size_assumed=size.assumed, orphans_of=plan.embeds[node.entity].name))
     decisions = []
     for d in plan.decisions:
         child = numbers_of(d).get("child")

@@ -34,7 +34,7 @@ def _junction_extras(schema: Schema, link: ManyToMany) -> tuple[str, ...]:
 
 
 def junction_decision(schema: Schema, facts: Facts, stats: StatsView, mapping: MongoMapping,
-              link: ManyToMany) -> tuple[Decision, JunctionPlan | None]:
+                      link: ManyToMany) -> tuple[Decision, JunctionPlan | None]:
     bound = mapping.rules.bounded_max_children
     extras = _junction_extras(schema, link)
     pure = not schema.relationships_to(link.junction)
@@ -75,18 +75,28 @@ def junction_decision(schema: Schema, facts: Facts, stats: StatsView, mapping: M
         reason = (f"only {holder} is read with the other side, with a bounded number of links: {holder} holds "
                   f"an array of ids; the junction {link.junction} becomes this array")
     copies = []
+    rules = mapping.rules
     for side in holders:
         via, other = (link.left, link.right) if side == "left" else (link.right, link.left)
         other_stats = stats.entity(other.to_entity)
-        if other_stats.assumed or other_stats.rows > mapping.rules.copy_max_rows or facts.updates(other.to_entity)[0] > 0:
+        updates = facts.updates(other.to_entity)[0]
+        small = not other_stats.assumed and other_stats.rows <= rules.copy_max_rows and updates == 0
+        # Read together, a few links per document, and the other side changes rarely: embed its names
+        # (MongoDB, 6 Rules of Thumb: denormalize when the read-to-write ratio is high).
+        few = children_bound(stats.fanout(via)) <= rules.few_max_children
+        rarely = updates * rules.alone_to_together_ratio <= inputs[f"{side}_reads_rate"]
+        if not (small or (few and rarely)):
             continue
-        fields = extended_fields(schema.entity(other.to_entity), other, schema, mapping.rules.extended_reference_max_fields)
+        fields = extended_fields(schema.entity(other.to_entity), other, schema, rules.extended_reference_max_fields)
         if fields:
             copies.append((side, fields))
-            reason += (f"; {other.to_entity} is small ({other_stats.rows:g} rows) and never updated, so {via.to_entity}'s "
-                       f"array elements also copy its {', '.join(fields)}")
+            why = (f"{other.to_entity} is small ({other_stats.rows:g} rows) and never updated" if small else
+                   f"{via.to_entity} has at most {inputs[f'{side}_max_links']:g} of them (<= {rules.few_max_children}) "
+                   f"and {other.to_entity} changes at {updates:g}/s against {inputs[f'{side}_reads_rate']:g}/s of reads")
+            reason += f"; {why}, so {via.to_entity}'s array elements also embed its {', '.join(fields)}"
             inputs[f"{side}_copied_fields"] = list(fields)
             inputs[f"{side}_other_rows"] = other_stats.rows
+            inputs[f"{side}_other_update_rate"] = updates
     inputs["copy_max_rows"] = mapping.rules.copy_max_rows
     if extras:
         holder = inputs[holders[0]]

@@ -105,6 +105,9 @@ class Collection:
     shard_key_candidates: tuple[ShardKeyCandidate, ...] = ()
     estimated_max_document_bytes: int = 0
     size_assumed: bool = False  # the estimate rests on a defaulted fan-out
+    #: Set on a collection that holds only the parentless rows of an entity embedded through this
+    #: (nullable) relationship; the entity's other rows live embedded in their parents.
+    orphans_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,6 +122,7 @@ class Collection:
             "shard_key_candidates": [s.to_dict() for s in self.shard_key_candidates],
             "estimated_max_document_bytes": self.estimated_max_document_bytes,
             "estimated_size_assumed": self.size_assumed,
+            "orphans_of": self.orphans_of,
         }
 
 
