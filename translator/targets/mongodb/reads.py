@@ -72,6 +72,9 @@ def gather(layout: Layout, pattern: AccessPattern) -> tuple[list[str], list[dict
                 continue
             name = layout.schema.entity(target).name
             new_alias = f"{alias}_{name}" if alias else name
+            if any(stage["as"] == new_alias for stage in lookups):  # a prefix shared with an earlier path
+                alias = new_alias
+                continue
             array = next((a for a in node.id_arrays if a.target[0] == target
                           and (hop.via is None or a.source == hop.via)), None)
             if array is not None:
