@@ -28,6 +28,7 @@ from translator.targets.mongodb.junction_rules import JunctionPlan, junction_dec
 from translator.targets.mongodb.mapping import MongoMapping
 from translator.targets.mongodb.workload_facts import Facts
 from translator.targets.record import Decision
+from translator.tenancy import Tenancy
 from translator.workload.model import Workload
 from translator.workload.stats import StatsView
 
@@ -87,9 +88,9 @@ def _one_parent_each(drafts: dict[Relationship, Draft]) -> None:
 
 
 def decide(schema: Schema, workload: Workload, stats: StatsView, mapping: MongoMapping, sink: DiagnosticSink,
-           demoted: Mapping[Relationship, str] | None = None) -> Plan:
+           demoted: Mapping[Relationship, str] | None = None, tenancy: Tenancy | None = None) -> Plan:
     """Every relationship's decision; `demoted` names embeddings to refuse (too large), with the reason."""
-    facts = Facts(schema, workload)
+    facts = Facts(schema, workload, tenancy or Tenancy())
     demoted = demoted or {}
     decisions: list[Decision] = []
     junction_plans = []

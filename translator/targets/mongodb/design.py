@@ -47,14 +47,15 @@ def _assumed_inputs(schema: Schema, workload: Workload, stats: StatsView) -> tup
 
 
 def _layout_within_budget(schema: Schema, workload: Workload, stats: StatsView, mapping: MongoMapping,
-                          uuid_representation: str, sink: DiagnosticSink) -> tuple[Plan, Layout, dict[str, DocumentSize]]:
+                          uuid_representation: str, sink: DiagnosticSink,
+                          tenancy: Tenancy) -> tuple[Plan, Layout, dict[str, DocumentSize]]:
     """Refuse, one at a time, the embedding adding most to a document over budget, until all fit."""
     fanout_of = lambda rel: children_bound(stats.fanout(rel))  # noqa: E731
     demoted: dict[Any, str] = {}
     budget, limit = mapping.budget_bytes, mapping.limits["max_document_bytes"]
     for _ in range(len(schema.relationships) + 1):
         trial = DiagnosticSink()
-        plan = decide(schema, workload, stats, mapping, trial, demoted)
+        plan = decide(schema, workload, stats, mapping, trial, demoted, tenancy)
         layout = build_layout(schema, plan, mapping, uuid_representation, trial)
         sizes = size_documents(layout, stats, fanout_of)
         over = [s for s in sizes.values() if s.bytes > budget and s.embedded]
@@ -138,7 +139,7 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
     mapping = load_rules()
     sink = DiagnosticSink()
     stats = StatsView(schema, workload.statistics)
-    plan, layout, sizes = _layout_within_budget(schema, workload, stats, mapping, uuid_representation, sink)
+    plan, layout, sizes = _layout_within_budget(schema, workload, stats, mapping, uuid_representation, sink, tenancy)
     _type_diagnostics(schema, mapping, sink)
     limit = mapping.limits["max_document_bytes"]
     for name, size in sizes.items():

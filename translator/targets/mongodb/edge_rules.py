@@ -113,6 +113,12 @@ def relationship_draft(schema: Schema, facts: Facts, stats: StatsView, mapping: 
         return draft
     one = rel.cardinality is Cardinality.ONE_TO_ONE
     read_alone_heavy = alone > rules.alone_to_together_ratio * together
+    if not facts.same_tenant(rel):
+        draft.rule = "reference-tenant-boundary"
+        draft.reason = (f"{c} and {p} are not tied to one tenant by {', '.join(rel.from_attributes)}: a document "
+                        f"holding both could mix tenants, so {c} is not embedded in {p}")
+        _parent_copy(schema, facts, rules, draft)
+        return draft
     if together > 0 and not read_alone_heavy and (one or size_class == "few"):
         if rel in demoted:
             draft.rule, draft.reason = "embed-too-large", demoted[rel]
@@ -170,6 +176,9 @@ def _parent_copy(schema: Schema, facts: Facts, rules: Any, draft: Draft) -> None
     p, c = rel.to_entity, rel.from_entity
     with_parent, with_ids, _ = facts.child_with_parent(rel)
     parent_updates, update_ids, _ = facts.updates(p)
+    if with_parent > 0 and not facts.copy_stays_in_tenant(rel):
+        draft.reason += f"; {p} belongs to a tenant that {c}'s key does not fix, so no copy of it goes into {c}"
+        return
     if with_parent <= 0 or parent_updates * rules.alone_to_together_ratio > with_parent:
         if with_parent > 0:
             draft.reason += (f"; {c} is read with its {p} at {with_parent:g}/s, but {p} changes at {parent_updates:g}/s "

@@ -85,7 +85,7 @@ def junction_decision(schema: Schema, facts: Facts, stats: StatsView, mapping: M
         # (MongoDB, 6 Rules of Thumb: denormalize when the read-to-write ratio is high).
         few = children_bound(stats.fanout(via)) <= rules.few_max_children
         rarely = updates * rules.alone_to_together_ratio <= inputs[f"{side}_reads_rate"]
-        if not (small or (few and rarely)):
+        if not (small or (few and rarely)) or not facts.copy_stays_in_tenant(other):
             continue
         fields = extended_fields(schema.entity(other.to_entity), other, schema, rules.extended_reference_max_fields)
         if fields:

@@ -9,10 +9,11 @@ chain of foreign keys from the pattern's entity through its other `with` entitie
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from translator.ir import Cardinality, Relationship, Schema
+from translator.tenancy import Tenancy
 from translator.workload.model import AccessPattern, Hop, PatternKind, Workload
 
 __all__ = ["Facts", "resolve_with", "pattern_paths", "crosses"]
@@ -73,6 +74,19 @@ class Facts:
 
     schema: Schema
     workload: Workload
+    tenancy: Tenancy = field(default_factory=Tenancy)
+
+    def same_tenant(self, rel: Relationship) -> bool:
+        """Child and parent rows always belong to one tenant (or neither is tenant-scoped): the foreign
+        key carries the child's tenant column to the parent's. Only then may one live inside the other."""
+        parent, child = self.tenancy.column(rel.to_entity), self.tenancy.column(rel.from_entity)
+        if parent is None or child is None:
+            return parent is None and child is None
+        return (child.attribute, parent.attribute) in set(zip(rel.from_attributes, rel.to_attributes))
+
+    def copy_stays_in_tenant(self, rel: Relationship) -> bool:
+        """A copy of the parent may go into the child: the parent is shared (no tenant) or the same tenant's."""
+        return self.tenancy.column(rel.to_entity) is None or self.same_tenant(rel)
 
     @cached_property
     def _by_entity(self) -> dict[str, list[AccessPattern]]:
