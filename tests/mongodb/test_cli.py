@@ -77,7 +77,7 @@ def test_translate_json_has_no_errors_and_every_decision_is_explained(source: Pa
     assert design["decisions"] and all(d["rule"] and d["reason"] for d in design["decisions"])
     # format_version 2: the shared envelope (targets/record.py) replaces "format" and "workload_assumed"
     assert list(design) == ["target", "format_version", "assumed", "options", "collections", "decisions",
-                            "access_patterns", "diagnostics"]
+                            "access_patterns", "tenancy", "diagnostics"]
     assert design["format_version"] == 2
     assert all(set(d) == {"subject", "choice", "rule", "reason", "numbers", "assumed"} for d in design["decisions"])
     for coll in design["collections"]:

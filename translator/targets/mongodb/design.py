@@ -9,6 +9,7 @@ from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
 from translator.ir import Schema
 from translator.targets.mongodb.decide import Plan, children_bound, decide, numbers_of
+from translator.targets.mongodb.isolation import isolation
 from translator.targets.mongodb.indexes import index_name, plan_indexes
 from translator.targets.mongodb.layout import Layout, Node, build_layout
 from translator.targets.mongodb.mapping import MongoMapping, load_rules
@@ -164,7 +165,8 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
             fields=tuple((fm.attribute, fm.field) for fm in node.fields),
             embedded=tuple(_embedded(node)), references=tuple(_references(layout, plan, node)),
             validator=collection_validator(node, layout), indexes=tuple(indexes.get(name, ())),
-            shard_key_candidates=shard_candidates(layout, name, node, reads.get(name, []), stats),
+            shard_key_candidates=shard_candidates(layout, name, node, reads.get(name, []), stats,
+                                                  tenancy.column(node.entity)),
             estimated_max_document_bytes=size.bytes, size_assumed=size.assumed))
     for name, node in layout.orphans:  # no shard key or indexes of their own: a handful of parentless rows
         size = sizes[name]
@@ -187,10 +189,13 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
                         assumed=d.assumed + (("fanout",) if size.assumed and "fanout" not in d.assumed else ()))
         decisions.append(d)
     patterns = plan_patterns(layout, plan, workload.access_patterns, indexes)
+    firsts = {c.name: c.shard_key_candidates[0].keys for c in collections if c.shard_key_candidates}
+    isolated, tenant_decisions = isolation(layout, workload, tenancy, stats, firsts, mapping.rules.whale_share, sink)
+    decisions.extend(tenant_decisions)
     return MongoDesign(
         collections=tuple(collections), decisions=tuple(decisions), access_patterns=patterns,
         diagnostics=tuple(sink), assumed=_assumed_inputs(schema, workload, stats), workload_source=workload.source,
-        tenancy=tenancy, patterns=workload.access_patterns,
+        tenancy=tenancy, patterns=workload.access_patterns, isolation=isolated,
         options=(("uuid_representation", uuid_representation), ("shard_collections", shard_collections),
                  ("database", database)),
         layout=layout)

@@ -151,6 +151,7 @@ class MongoDesign:
     workload_source: str | None = None  # the workload file, for the `simulate --workload` hint
     tenancy: Any = field(default=None, compare=False, repr=False)  # translator.tenancy.Tenancy
     patterns: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # the workload's AccessPatterns
+    isolation: Any = None  # isolation.Isolation when a tenant is known: request filters, zones, policies replaced
     layout: Any = field(default=None, compare=False, repr=False)  # documents.Layout: rows <-> documents
 
     def collection(self, name: str) -> Collection:
@@ -165,5 +166,6 @@ class MongoDesign:
             "collections": [c.to_dict() for c in self.collections],
             "decisions": [d.to_dict() for d in self.decisions],
             "access_patterns": [p.to_dict() for p in self.access_patterns],
+            "tenancy": self.isolation.to_dict() if self.isolation is not None else None,
         }
         return envelope("mongodb", body, assumed=self.assumed, diagnostics=self.diagnostics)
