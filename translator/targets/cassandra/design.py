@@ -177,4 +177,5 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy, *, keyspa
     diagnostics = tuple(dict.fromkeys(sink.items))
     assumed = _assumed(workload, stats, schema, specs) + (("tenant",) if any(c.assumed for c in tenancy.columns) else ())
     return CassandraDesign(ks, tuple(tables), tuple(udts.values()), tuple(plans), writes, diagnostics,
-                           tuple(sorted(set(assumed))), guard, tuple((p.id, p.rate) for p in workload.access_patterns))
+                           tuple(sorted(set(assumed))), guard, tuple((p.id, p.rate) for p in workload.access_patterns),
+                           workload.source, tuple(e.key for e in schema.entities if not stats.entity(e).assumed))

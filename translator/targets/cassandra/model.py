@@ -251,6 +251,9 @@ class CassandraDesign:
     assumed: tuple[str, ...] = ()  # the envelope's assumed inputs ("workload", "statistics:<entity>", ...)
     isolation: Isolation | None = None
     rates: tuple[tuple[str, float], ...] = ()  # each pattern's executions per second, for the summaries
+    #: The workload file and the entities it gives rows for: what `polyschema simulate --workload` can model.
+    workload_source: str | None = None
+    measured: tuple[str, ...] = ()
 
     def table(self, name: str) -> Table:
         for table in self.tables:
