@@ -81,4 +81,5 @@ def render_human(design: CassandraDesign) -> str:
     if design.diagnostics:
         out.append("Diagnostics:")
         out.extend(f"  {printable(str(d))}" for d in design.diagnostics)
-    return "\n".join(out) + "\n"
+    # Each entry is one line: names from the input can never start a line of their own.
+    return "\n".join(printable(line) for line in out) + "\n"
