@@ -154,6 +154,7 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy, *, keyspa
     """Tables, sizes, reads and writes for `schema` under `workload` (see docs/cassandra.md)."""
     ks = Keyspace(check_keyspace(keyspace, schema), parse_replication(replication))
     sink = DiagnosticSink()
+    sink.extend(tenancy.diagnostics)
     stats = StatsView(schema, workload.statistics)
     reads = [p for p in workload.access_patterns if p.is_read]
     shapes = [lead_with_tenant(schema, shape_of(schema, p, sink), tenancy) for p in reads]
