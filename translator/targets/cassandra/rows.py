@@ -12,7 +12,7 @@ choose any of the tied rows, so at the boundary Cassandra's rows must be a subse
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cmp_to_key
 from typing import Any, Mapping
 
@@ -68,9 +68,9 @@ def _sorter(orders: list[tuple[Any, str]]):
 def _item(table: Table, pattern: AccessPattern, root: str, values: Mapping[str, Any], kids: dict[str, tuple]) -> tuple:
     """A result row in a form both sides share: the entity's and its ancestors' values by source, children as
     sorted tuples."""
+    nested = {name for ch in table.children for name in ch.columns}
     main = tuple(sorted((c.source, values.get(c.name)) for c in table.columns
-                        if c.attribute is not None
-                        and not any(ch.entity == c.entity for ch in table.children)))
+                        if c.attribute is not None and c.name not in nested))
     return main, tuple(sorted((e, tuple(sorted(k, key=repr))) for e, k in kids.items()))
 
 
@@ -129,9 +129,8 @@ def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern,
             column = ranged[0].column
             rows = [r for r in rows if params.range[0] <= r[column] <= params.range[1]]
         if row_child is not None:
-            kid_cols = [c for c in table.columns if c.entity == row_child.entity]
-            kids = tuple(tuple(sorted((c.attribute, r[c.name]) for c in kid_cols)) for r in rows)
-            out.append(({**dict(zip(table.partition_key, pk)), **part.static}, {row_child.entity: kids}))
+            kids = tuple(tuple(sorted((columns[c].source, r[c]) for c in row_child.columns)) for r in rows)
+            out.append(({**dict(zip(table.partition_key, pk)), **part.static}, {_served(row_child): kids}))
             continue
         out += [({**part.static, **r}, {}) for r in rows]
     if len(keys) > 1:  # the client merges the buckets in clustering order
@@ -141,11 +140,16 @@ def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern,
     results = []
     for values, kids in out:
         for child in table.children:
-            if child.layout == "udt-list" and child.entity in pattern.with_:
-                fields = {c.attribute for c in _udt_fields(design, child.udt)}
-                kids[child.entity] = tuple(tuple((a, v) for a, v in k if a in fields) for k in values.get(child.column, ()))
+            if child.layout == "udt-list" and _served(child) in pattern.with_:
+                kids[_served(child)] = tuple(values.get(child.column, ()))
+        if row_child is not None and _served(row_child) not in pattern.with_:
+            kids = {}
         results.append(_item(table, pattern, root, values, kids))
     return results
+
+
+def _served(child) -> str:
+    return child.reached or child.entity
 
 
 def _shape(schema: Schema, pattern: AccessPattern) -> Shape:
@@ -161,7 +165,11 @@ def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: Acc
     (`rows_to_tables` reports each one)."""
     shape = _shape(schema, pattern)
     root = shape.entity.key
-    table = design.table(design.read(pattern.id).table)
+    plan = design.read(pattern.id)
+    table = design.table(plan.table)
+    if plan.added_equality:  # the tenant the design keys the table by: the application binds it too
+        shape = replace(shape, equality=(*(Ref(*a.rsplit(".", 1)) for a in plan.added_equality
+                                           if a not in {str(r) for r in shape.equality}), *shape.equality))
     index = RowIndex(schema, rows)
     paths = [(k, tuple(r.name for r in chain)) for k, (_, chain, _) in shape.ancestors.items()]
     paths += [(k, p) for k, p in table.parents if k not in shape.ancestors]  # copies other patterns need
@@ -192,11 +200,11 @@ def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: Acc
         values = {by_source[s]: v for s, v in joined.items() if s in by_source}
         kids = {}
         for child in table.children:
-            if child.entity in pattern.with_:
-                fields = {c.attribute for c in table.columns if c.entity == child.entity} if child.layout == "rows" else \
-                    {c.attribute for c in _udt_fields(design, child.udt)}
+            if _served(child) in pattern.with_:
+                fields = [table.column(c).source for c in child.columns] if child.layout == "rows" else \
+                    [f.source for f in _udt_fields(design, child.udt)]
                 found = index.children(child.relationship, child.entity, row)
-                kids[child.entity] = tuple(tuple(sorted((a, k[a]) for a in fields)) for k in found)
+                kids[_served(child)] = tuple(index.nested(child, k, fields) for k in found)
         results.append(_item(table, pattern, root, values, kids))
     return results
 
