@@ -35,8 +35,11 @@ class QueryParams:
     equality: Mapping[str, Any]
     range: tuple[Any, Any] | None = None
 
-    def value(self, entity: str, attribute: str, root: str) -> Any:
-        for key in (f"{entity}.{attribute}", *((attribute,) if entity == root else ())):
+    def value(self, entity: str, attribute: str, root: str, aliases: Mapping[tuple[str, str], str] = {}) -> Any:
+        """The value bound to `entity.attribute`, named as such, bare (the pattern's own entity), or as the
+        pattern named it (`aliases`: a parent's key written for the child's foreign key)."""
+        alias = aliases.get((entity, attribute))
+        for key in (f"{entity}.{attribute}", *((attribute,) if entity == root else ()), *((alias,) if alias else ())):
             if key in self.equality:
                 return self.equality[key]
         raise KeyError(f"params give no value for {entity}.{attribute}")
@@ -78,7 +81,8 @@ def _udt_fields(design: CassandraDesign, name: str | None) -> tuple[Column, ...]
     return next(u.fields for u in design.udts if u.name == name)
 
 
-def _partition_matches(table: Table, pk: tuple, plan, params: QueryParams, root: str, use_range: Ref | None) -> bool:
+def _partition_matches(table: Table, pk: tuple, plan, params: QueryParams, root: str, use_range: Ref | None,
+                       aliases: Mapping[tuple[str, str], str]) -> bool:
     columns = {c.name: c for c in table.columns}
     for predicate, value in zip(plan.predicates, pk):
         if predicate.column not in table.partition_key:
@@ -94,7 +98,7 @@ def _partition_matches(table: Table, pk: tuple, plan, params: QueryParams, root:
                     return False
             continue
         column = columns[predicate.column]
-        if value != params.value(column.entity, column.attribute, root):
+        if value != params.value(column.entity, column.attribute, root, aliases):
             return False
     return True
 
@@ -104,13 +108,14 @@ def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern,
     plan = design.read(pattern.id)
     table = design.table(plan.table)
     root = table.entity
+    aliases = dict(_shape(schema, pattern).aliases) if schema is not None else {}
     columns = {c.name: c for c in table.columns}
     stored = data.tables[table.name]
     rest = [p for p in plan.predicates if p.column not in table.partition_key]
     equal = [p for p in rest if p.op == "="]
     ranged = [p for p in rest if p.op in (">=", "<=")]
     range_ref = Ref(columns[ranged[0].column].entity, columns[ranged[0].column].attribute) if ranged else None
-    keys = [pk for pk in stored if _partition_matches(table, pk, plan, params, root, range_ref)]
+    keys = [pk for pk in stored if _partition_matches(table, pk, plan, params, root, range_ref, aliases)]
     orders = [((lambda r, c=c.column: r[c]), c.order) for c in table.clustering]
     row_child = next((c for c in table.children if c.layout == "rows"), None)
     out: list[tuple[dict, dict]] = []
@@ -123,7 +128,7 @@ def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern,
         rows = sorted(part.rows.values(), key=_sorter(orders))
         for p in equal:
             column = columns[p.column]
-            wanted = params.value(column.entity, column.attribute, root)
+            wanted = params.value(column.entity, column.attribute, root, aliases)
             rows = [r for r in rows if r[p.column] == wanted]
         if ranged and not plan.allow_filtering:
             column = ranged[0].column
@@ -183,7 +188,8 @@ def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: Acc
         if row_child and any(joined.get(c.source) is None for c in table.columns if c.name in table.partition_key
                              and c.source != "bucket"):
             continue
-        if any(joined[str(r)] is None or joined[str(r)] != params.value(r.entity, r.attribute, root)
+        aliases = dict(shape.aliases)
+        if any(joined[str(r)] is None or joined[str(r)] != params.value(r.entity, r.attribute, root, aliases)
                for r in shape.equality):
             continue
         if shape.range is not None:
@@ -217,7 +223,7 @@ def _order_key(item: tuple, order: tuple[tuple[Ref, str], ...]) -> tuple:
 def check_pattern(design: CassandraDesign, schema: Schema, rows: Rows, data: TableData, pattern: AccessPattern,
                   params: QueryParams) -> CheckResult:
     """Both answers, and whether Cassandra's is one SQL could give (see the module docstring)."""
-    cql = answer_cql(design, data, pattern, params)
+    cql = answer_cql(design, data, pattern, params, schema)
     sql = answer_sql(design, schema, rows, pattern, params)
     table = design.table(design.read(pattern.id).table)
     order = _shape(schema, pattern).order

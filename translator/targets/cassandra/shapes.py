@@ -75,6 +75,9 @@ class Shape:
     children: tuple[Child, ...]
     #: Equality attributes that must be in the partition key whatever their size (the tenant).
     required: tuple[Ref, ...] = ()
+    #: How the pattern named each equality attribute that was resolved to a nearer copy (a parent's key is
+    #: the child's foreign key): (entity, attribute) -> the name written in the pattern.
+    aliases: tuple[tuple[tuple[str, str], str], ...] = ()
 
 
 def _by_name(schema: Schema) -> dict[str, Relationship]:
@@ -231,7 +234,9 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
     if len(ranges) > 1:
         raise DesignError(f"pattern {pattern.id}: {len(ranges)} range attributes ({', '.join(map(str, ranges))}); "
                           "Cassandra serves one range, on a clustering column; keep one and filter the rest in the client")
-    equality = tuple(dict.fromkeys(_ref(schema, pattern, entity, r, "equality", with_chains) for r in pattern.equality))
+    resolved = [(r, _ref(schema, pattern, entity, r, "equality", with_chains)) for r in pattern.equality]
+    equality = tuple(dict.fromkeys(ref for _, ref in resolved))
+    aliases = tuple((ref.key, str(r)) for r, ref in resolved if str(r) != str(ref))
     range_ = _ref(schema, pattern, entity, ranges[0], "range", with_chains) if ranges else None
     if range_ is not None and range_ in equality:
         raise DesignError(f"pattern {pattern.id}: {range_} is both an equality and the range attribute; keep one")
@@ -243,6 +248,13 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
                           f"{range_.attribute}; clustering sorts by the range column first; order by "
                           f"{range_.attribute} first or drop the range")
     for ref in (*equality, *((range_,) if range_ else ()), *(r for r, _ in order)):
-        if ref.chain and ref.entity not in ancestors:
+        if not ref.chain:
+            continue
+        known = ancestors.get(ref.entity)
+        if known is None:
             ancestors[ref.entity] = (schema.entity(ref.entity), ref.chain, False)
-    return Shape(pattern, entity, equality, range_, order, ancestors, tuple(children))
+        elif [r.name for r in known[1]] != [r.name for r in ref.chain]:
+            raise DesignError(f"pattern {pattern.id}: {ref} is reached through {', '.join(r.name for r in ref.chain)} "
+                              f"and {ref.entity} also through {', '.join(r.name for r in known[1])}; a table copies "
+                              f"one {ref.entity} per row: split the pattern, or follow one foreign key")
+    return Shape(pattern, entity, equality, range_, order, ancestors, tuple(children), aliases=aliases)
