@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from translator.diagnostics import DiagnosticSink
@@ -27,6 +28,7 @@ from translator.targets.dynamodb.model import (
     TableSpec,
 )
 from translator.targets.dynamodb.patterns import add_gsi_path, plan_patterns
+from translator.targets.dynamodb.quoting import inert, logical_id
 from translator.targets.record import Decision, assumed_inputs
 from translator.tenancy import Tenancy
 from translator.workload.model import Workload
@@ -59,6 +61,16 @@ def _adjacency_gsis(schema: Schema, layout: Layout, paths: dict[str, list[KeyPat
                             tags[junction], sort, r, "adjacency-inverted")
         decisions.append(Decision(junction, path.index or "", "adjacency-inverted",
                                   f"{path.index} inverts the adjacency list: {right.to_entity} -> {left.to_entity}"))
+
+
+def _logical_id(table: str, taken: set[str], sink: DiagnosticSink) -> str:
+    """The table's CloudFormation logical ID; a name that loses characters or clashes is reported."""
+    plain = "".join(w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", table) if w) + "Table"
+    chosen, changed = logical_id(table, "Table", taken)
+    if changed or chosen != plain:
+        sink.info("dynamodb-logical-id", f"table {inert(table)!r} has the CloudFormation logical ID {chosen!r} "
+                  "(logical IDs are alphanumeric and unique)", subject=table)
+    return chosen
 
 
 def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = None, mode: str = "single-table",
@@ -112,6 +124,7 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
                                       f"{ttl_columns[entity.key]} looks like an expiry column: "
                                       f"its epoch seconds go to {naming['ttl_attribute']}, the table's TTL attribute"))
     specs = []
+    logical_ids: set[str] = set()
     for table in dict.fromkeys(tables.values()):
         members = [m for m in mappings if m.table == table]
         indexes: dict[str, list[tuple[EntityMapping, KeyPath]]] = {}
@@ -128,7 +141,7 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
                                 tuple(m.entity for m, _ in users), sparse))
         ttl = naming["ttl_attribute"] if any(m.ttl_column for m in members) else None
         specs.append(TableSpec(table, naming["partition_key"], naming["sort_key"], tuple(gsis),
-                               naming["entity_type_attribute"], ttl))
+                               naming["entity_type_attribute"], ttl, _logical_id(table, logical_ids, sink)))
         if mode == "single-table" and len(gsis) <= 2 and members:
             decisions.append(Decision(table, f"{len(gsis)} GSI(s)", "gsi-count", f"{len(gsis)} GSI(s) serve every secondary pattern (limit "
                                       f"{r.limits['gsis_per_table']})", (("gsis", len(gsis)),)))

@@ -122,6 +122,8 @@ class TableSpec:
     gsis: tuple[GsiSpec, ...]
     entity_type_attribute: str
     ttl: str | None = None
+    #: the CloudFormation logical ID of the table resource (alphanumeric, derived from the name)
+    logical_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,6 +134,7 @@ class TableSpec:
             "ttl": self.ttl,
             "entity_type_attribute": self.entity_type_attribute,
             "billing_mode": "PAY_PER_REQUEST",
+            "logical_id": self.logical_id,
         }
 
 
