@@ -35,6 +35,9 @@ def with_plan(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan:
         return flag(need, entity.key, table, f"{', '.join(missing)} is not in {entity.key}'s item collection, so it "
                     "needs another request", ctx.sink, "Query+Query")
     if base.index is not None or not base.partition.parts or not set(base.partition.parts) <= set(need.eq):
+        collection = _collection_gsi(need, entity, targets, ctx)
+        if collection is not None:
+            return collection
         return flag(need, entity.key, table, f"the equality {sorted(need.eq)} does not name {entity.key}'s "
                     "partition", ctx.sink)
     ancestors = {r.to_entity for r in layout.chain(entity.key)}
@@ -107,3 +110,45 @@ def _sort_span(ctx: Ctx, together: set[str], wanted: tuple[str, ...]) -> tuple[s
     if at[-1] - at[0] + 1 != len(at):
         return None
     return order[at[0]], order[at[-1]]
+
+
+def _collection_gsi(need: Need, entity: Entity, targets: list[str], ctx: Ctx) -> PatternPlan | None:
+    """A member read with its own descendants, by its identity: a GSI keyed `TAG#<identity>` on the member
+    and on each asked-for descendant (which carries that identity), so the read is one Query on it (the
+    inverted index of "The DynamoDB Book"'s orders and order items). None when that does not fit."""
+    from translator.targets.dynamodb.keys import carry_chain
+    from translator.targets.dynamodb.model import KeyPath, KeyTemplate
+    from translator.targets.record import Decision
+
+    layout, pattern = ctx.layout, need.pattern
+    ident = layout.identities[entity.key]
+    if not set(ident) <= set(need.eq) or entity.key in layout.generated:
+        return None
+    chains = {t: layout.chain(t) for t in targets}
+    if any(entity.key not in {r.to_entity for r in chain} for chain in chains.values()):
+        return None  # only descendants can carry the member's identity
+    users = [entity.key, *targets]
+    n = 1
+    while any(ctx.rules.gsi_names(n)[0] in {p.index for p in ctx.paths[k]} for k in users):
+        n += 1
+    name, pk_attr, sk_attr = ctx.rules.gsi_names(n)
+    tag = ctx.tags[entity.key]
+    for key in users:
+        below = chains.get(key, [])
+        upto = [r for r in below[: next((i for i, r in enumerate(below) if r.to_entity == entity.key), -1) + 1]]
+        parts = ident if key == entity.key else tuple(carry_chain(ctx.schema, ctx.schema.entity(key), upto, c, ctx.copies)
+                                                      for c in ident)
+        sort = ctx.paths[key][0].sort
+        ctx.paths[key].append(KeyPath(key, name, KeyTemplate(pk_attr, tag, parts),
+                                      KeyTemplate(sk_attr, sort.prefix, sort.parts, sort.literals), "gsi-collection"))
+    ctx.decisions.append(Decision(entity.key, name, "gsi-collection",
+                                  f"{pattern.id} reads {entity.key} with {', '.join(targets)} by {entity.key}'s identity, "
+                                  f"but {entity.key} lives in {layout.root(entity.key)}'s partition: {name} keys "
+                                  f"{entity.key} and {', '.join(targets)} by {tag}#<{'#'.join(ident)}>",
+                                  (("rate", pattern.rate),), ("workload",) if pattern.assumed else ()))
+    names = Names(ctx.rules)
+    path = ctx.paths[entity.key][-1]
+    values = [bind(":pk", path.partition, [(c, "eq") for c in path.partition.parts])]
+    return PatternPlan(pattern.id, entity.key, str(pattern.kind), ctx.tables[entity.key], name, "Query",
+                       f"{names(pk_attr)} = :pk", None, tuple(values), names.pairs(), not need.descending,
+                       pattern.limit, (entity.key, *targets), rule="gsi-collection", assumed=pattern.assumed)

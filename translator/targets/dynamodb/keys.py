@@ -18,7 +18,7 @@ from translator.targets.dynamodb.model import KeyPath, KeyTemplate
 from translator.targets.dynamodb.needs import Copies, Need, through
 from translator.targets.dynamodb.placement import Layout
 
-__all__ = ["sort_shape", "base_paths", "gsi_shape", "part_label"]
+__all__ = ["sort_shape", "base_paths", "gsi_shape", "part_label", "carry_chain"]
 
 
 def sort_shape(identity: tuple[str, ...], need: Need, fixed: list[str]) -> list[str] | None:
@@ -53,6 +53,15 @@ def _hops(schema: Schema, entity: str, names: tuple[str, ...]) -> list[Relations
         out.append(rel)
         current = rel.to_entity
     return out
+
+
+def carry_chain(schema: Schema, entity: Entity, rels: list[Relationship], part: str, copies: Copies) -> str:
+    """The part of `entity` holding part `part` of the ancestor reached by `rels` (child -> parent each)."""
+    ancestor = rels[-1].to_entity
+    spec = next((c for c in copies.of(ancestor) if c.part == part), None)
+    if spec is None:
+        return through(entity, rels, part, copies)
+    return through(entity, [*rels, *_hops(schema, ancestor, spec.hops)], spec.column, copies)
 
 
 def _carry(schema: Schema, entity: Entity, rel: Relationship, part: str, copies: Copies) -> str:

@@ -194,6 +194,13 @@ def _write_plan(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan
                                   "operation": f"Query+{operation}", "filter": None, "flagged": False,
                                   "reason": "the equality does not give the item's full key: read the keys, "
                                             "then write each"})
+    if need.eq:  # no key names the items: a GSI on the equality finds them (DeBrie's "delete a user's sessions")
+        plan = _gsi_read(need, entity, table, ctx)
+        if plan.operation == "Query":
+            return PatternPlan(**{**{f: getattr(plan, f) for f in PatternPlan.__slots__},
+                                  "operation": f"Query+{operation}", "filter": None, "flagged": False,
+                                  "reason": f"{plan.index} finds the items' keys, then each is written"})
+        return plan
     return flag(need, entity.key, table, "no key covers the equality, so the items must be found by a Scan", ctx.sink)
 
 
