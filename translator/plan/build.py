@@ -17,7 +17,14 @@ from translator.errors import PolyschemaError
 from translator.ir import Schema
 from translator.plan.capacity import Capacity, estimate
 from translator.plan.demand import demand_of
-from translator.plan.simulations import SIMULATION_FILE, SimulationRun, plan_runs, run_simulation, simulation_document
+from translator.plan.simulations import (
+    SIMULATION_FILE,
+    SimulationRun,
+    assign_rows,
+    plan_runs,
+    run_simulation,
+    simulation_document,
+)
 from translator.plan.summary import recommend, summarize
 from translator.targets import get_target, target_names
 from translator.tenancy import resolve_tenancy
@@ -46,7 +53,7 @@ class TargetPlan:
     summary: dict[str, Any] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)  # section -> why
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, workload_path: str = SIMULATION_FILE) -> dict[str, Any]:
         return {
             "target": self.name,
             "summary": self.summary,
@@ -54,7 +61,7 @@ class TargetPlan:
             "key_candidates": [c.to_dict() for c in self.key_candidates],
             "serving": [s.to_dict() for s in self.serving],
             "size_checks": [s.to_dict() for s in self.size_checks],
-            "simulations": [r.to_dict(SIMULATION_FILE) for r in self.runs],
+            "simulations": [r.to_dict(workload_path) for r in self.runs],
             "capacity": self.capacity.to_dict() if self.capacity else None,
             "unavailable": dict(self.unavailable),
             "design": self.design_dict,
@@ -72,12 +79,17 @@ class Plan:
     simulation_document: dict[str, Any]
     tenancy: dict[str, Any]
     sim_rows: int
+    sim_budget: int
+    sim_runs: int
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, workload_path: str = SIMULATION_FILE) -> dict[str, Any]:
+        """plan.json's form (docs/plan.md); `workload_path` is where the simulation commands find their file."""
         return {
             "format_version": PLAN_FORMAT_VERSION,
             "source": {
-                "schema": self.schema.name if hasattr(self.schema, "name") else None,
+                "sources": list(self.schema.sources),
+                "dialect": self.schema.dialect,
+                "partial": self.schema.partial,
                 "entities": [_entity_summary(self.view, e) for e in self.schema.entities],
                 "relationships": [{"name": r.name, "from": r.from_entity, "to": r.to_entity,
                                    "from_attributes": list(r.from_attributes),
@@ -89,8 +101,9 @@ class Plan:
                          "access_patterns": [p.to_dict() for p in self.workload.access_patterns]},
             "tenancy": self.tenancy,
             "pricing": self.pricing,
-            "simulation": {"workload_file": SIMULATION_FILE, "max_rows": self.sim_rows},
-            "targets": [t.to_dict() for t in self.targets],
+            "simulation": {"workload_file": workload_path, "max_rows": self.sim_rows,
+                           "budget_rows": self.sim_budget, "max_runs": self.sim_runs},
+            "targets": [t.to_dict(workload_path) for t in self.targets],
             "recommendation": self.recommendation,
         }
 
@@ -135,9 +148,13 @@ def _artifact(target: Any, design: Any, plan: TargetPlan) -> None:
 
 
 def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, sim_rows: int = 1_000_000,
-               chunk_rows: int = 4_000_000, progress: Progress | None = None,
+               sim_budget: int = 20_000_000, sim_runs: int = 60, chunk_rows: int = 4_000_000, progress: Progress | None = None,
                diagnostics: list[Diagnostic] | None = None) -> Plan:
-    """Design for every target, simulate its key candidates, estimate capacity and cost, recommend."""
+    """Design for every target, simulate its key candidates, estimate capacity and cost, recommend.
+
+    Simulated: the `sim_runs` heaviest runs, each with at most `sim_rows` rows and a share of `sim_budget`
+    rows (see `assign_rows`); 0 lifts any of these bounds. Memory stays bounded by `chunk_rows` whatever the entity's row count.
+    """
     done = 0
     total = len(target_names())
 
@@ -170,16 +187,18 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
         elif "serving" not in plan.unavailable:
             plan.capacity = estimate(demand_of(plan.serving, schema, workload, view, rules), rules, hours)
         placement = (rules["placement"], plan.capacity.units) if rules and plan.capacity and rules.get("placement") else None
-        plan.runs = plan_runs(name, plan.key_candidates, schema, workload, view, sim_rows, placement)
+        plan.runs = plan_runs(name, plan.key_candidates, schema, workload, view, placement)
         note(f"design {name}")
     runs = [run for plan in plans for run in plan.runs]
-    total += len(runs)
+    assign_rows(runs, sim_rows, sim_budget, sim_runs)
+    total += sum(run.skipped is None for run in runs)
     document = simulation_document(runs, schema, workload, view)
-    for run in runs:
+    for run in (run for run in runs if run.skipped is None):
         run_simulation(run, document, chunk_rows)
         note(f"simulate {run.entity} on {run.store}")
     for plan in plans:
         plan.summary = summarize(plan)
     tenancy = resolve_tenancy(schema, workload).to_dict()
-    return Plan(schema, workload, view, pricing, plans, recommend(plans), document, tenancy, sim_rows)
+    return Plan(schema, workload, view, pricing, plans, recommend(plans), document, tenancy, sim_rows,
+                sim_budget, sim_runs)
 

@@ -22,11 +22,13 @@ from translator.targets.record import KeyCandidate
 from translator.workload.model import Workload
 from translator.workload.stats import StatsView
 
-__all__ = ["SIMULATION_FILE", "SimulationRun", "plan_runs", "simulation_document", "run_simulation"]
+__all__ = ["SIMULATION_FILE", "SimulationRun", "plan_runs", "assign_rows", "simulation_document", "run_simulation"]
 
 #: The workload document the runs read, written beside the report.
 SIMULATION_FILE = "simulate.workload.yaml"
 SEED = 0
+#: The smallest sample a run gets when the budget is spread over many runs.
+MIN_SAMPLE_ROWS = 10_000
 
 
 @dataclass
@@ -47,6 +49,8 @@ class SimulationRun:
     ranking: list[str] = field(default_factory=list)
     error: str | None = None
     assumed: bool = False
+    weight: float = 0.0  # data volume x traffic: which runs come first when not all are simulated
+    skipped: str | None = None
 
     def arguments(self, workload_path: str) -> list[str]:
         args = ["--store", self.store]
@@ -69,7 +73,7 @@ class SimulationRun:
                 "placement": {self.placement[0]: self.placement[1]} if self.placement else {},
                 "command": self.command(workload_path), "assumed": self.assumed,
                 "candidates": [c.to_dict() for c in self.candidates], "results": self.results,
-                "ranking": self.ranking, "error": self.error}
+                "ranking": self.ranking, "error": self.error, "skipped": self.skipped}
 
 
 def _number(value: float) -> str:
@@ -81,8 +85,8 @@ def _own_fields(pattern: Any, entity: str) -> list[str]:
 
 
 def plan_runs(target: str, candidates: Iterable[KeyCandidate], schema: Schema, workload: Workload,
-              view: StatsView, max_rows: int, placement: tuple[str, int] | None) -> list[SimulationRun]:
-    """Group a target's candidates by (entity, store); rows capped at `max_rows` (0: every row)."""
+              view: StatsView, placement: tuple[str, int] | None) -> list[SimulationRun]:
+    """Group a target's candidates by (entity, store); each run starts with the entity's every row."""
     runs: dict[tuple[str, str], SimulationRun] = {}
     for candidate in sorted(candidates, key=lambda c: c.rank):
         run = runs.get((candidate.entity, candidate.store))
@@ -92,13 +96,34 @@ def plan_runs(target: str, candidates: Iterable[KeyCandidate], schema: Schema, w
             patterns = [p for p in workload.access_patterns if p.entity == candidate.entity]
             reads = sum(p.rate for p in patterns if p.is_read)
             writes = sum(p.rate for p in patterns if not p.is_read)
-            run = SimulationRun(target, candidate.entity, candidate.store, (), min(entity_rows, max_rows or entity_rows),
-                                entity_rows, reads, writes, placement, [], assumed=stats.assumed)
+            run = SimulationRun(target, candidate.entity, candidate.store, (), entity_rows, entity_rows, reads,
+                                writes, placement, [], assumed=stats.assumed,
+                                weight=entity_rows * (stats.avg_row_bytes or 1.0) * (1.0 + reads + writes))
             runs[(candidate.entity, candidate.store)] = run
         if candidate.simulate_key not in run.keys:
             run.keys += (candidate.simulate_key,)
         run.candidates.append(candidate)
     return list(runs.values())
+
+
+def assign_rows(runs: list[SimulationRun], max_rows: int, budget: int, max_runs: int = 0) -> None:
+    """Choose what is simulated, deterministically, so every figure can be reproduced by hand.
+
+    Only the `max_runs` heaviest runs (data volume x traffic; 0: all) are simulated; the others keep their
+    command and say why they were skipped. Each simulated run gets at most `max_rows` rows (0: no cap) and an
+    even share of `budget` rows (0: no budget), never below MIN_SAMPLE_ROWS; a sampled run says so
+    (`sampled`) and its command carries the same `--rows`.
+    """
+    if max_runs and len(runs) > max_runs:
+        order = sorted(range(len(runs)), key=lambda i: -runs[i].weight)
+        for i in order[max_runs:]:
+            runs[i].skipped = (f"not simulated: only the {max_runs} heaviest runs (rows x row size x rate) are; "
+                               "run the command to simulate it")
+    chosen = [run for run in runs if run.skipped is None]
+    share = max(MIN_SAMPLE_ROWS, budget // len(chosen)) if budget and chosen else 0
+    for run in runs:
+        caps = [cap for cap in (max_rows, share) if cap]
+        run.rows = min([run.entity_rows, *caps])
 
 
 def simulation_document(runs: Iterable[SimulationRun], schema: Schema, workload: Workload,
