@@ -59,7 +59,6 @@ def _summary_rows(plan: dict[str, Any]) -> list[str]:
     rows = []
     for t in plan["targets"]:
         s = t["summary"]
-        star = _star(s.get("assumed"))
         access = s.get("reads_by_access")
         reads = (f"{access['single-partition']} single / {access['multi-partition']} multi / "
                  f"{access['scatter-gather']} scatter / {access['scan']} scan") if access else "n/a"
@@ -79,7 +78,7 @@ def _summary_rows(plan: dict[str, Any]) -> list[str]:
             (f"{h(skew['key'])} on {h(skew['entity'])}: max/mean {skew['max_over_mean']:.2f}, "
              f"top {skew['top_share']:.1%}") if skew else "n/a",
             (f'<span class="bad">{h(", ".join(s["alarms"]))}</span>' if s.get("alarms") else "none"),
-            (f"${cost:,.2f}/month{star}" if cost is not None else "n/a")
+            (f"${cost:,.2f}/month{_star(True)}" if cost is not None else "n/a")
             + (f"<br>{units['count']} {h(units['name'])}" if units else ""),
         ]
         rows.append('<tr class="target-row">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")

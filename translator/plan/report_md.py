@@ -108,7 +108,7 @@ def render_markdown(plan: dict[str, Any], diagrams: dict[str, Diagram], fmt_cmd:
                       if largest else "n/a"),
                      (f"{m(skew['key'])}: {skew['max_over_mean']:.2f}" if skew else "n/a"),
                      m(", ".join(s.get("alarms") or [])) or "none",
-                     (f"${cost:,.2f}{_star(s.get('assumed'))}" if cost is not None else "n/a")])
+                     (f"${cost:,.2f}\\*" if cost is not None else "n/a")])
     out.append(_table(["target", "containers", "reads not on one partition", "worst write",
                        "largest vs limit", "key max/mean", "alarms", "monthly"], rows))
     rec = plan["recommendation"]
