@@ -9,7 +9,7 @@ import html
 import re
 from typing import Any
 
-__all__ = ["html_text", "md_text", "mermaid_text"]
+__all__ = ["html_text", "md_text", "md_code", "mermaid_text"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 _MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -25,6 +25,15 @@ def md_text(value: Any) -> str:
     entities (GitHub would render tags), line breaks folded."""
     text = " ".join(str(value).split())
     return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md_code(value: Any) -> str:
+    """Text shown verbatim as a Markdown code span (a command line): the fence is one backtick longer than
+    any run of backticks inside, so nothing inside can close it; line breaks are folded."""
+    text = " ".join(str(value).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
 
 
 def mermaid_text(value: Any) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from translator.plan.diagram import Diagram, er_diagram
+from translator.plan.escape import md_code
 from translator.plan.escape import md_text as m
 from translator.plan.escape import mermaid_text
 from translator.plan.report_html import fmt_bytes
@@ -140,7 +141,7 @@ def render_markdown(plan: dict[str, Any], diagrams: dict[str, Diagram], fmt_cmd:
                         for d in t["design"].get("decisions", []) if isinstance(d, dict)]),
                 "", "### Simulations", ""]
         for run in t["simulations"]:
-            out += [f"- {m(run['entity'])} on {m(run['store'])}: `{fmt_cmd(run).replace('`', '')}`"]
+            out += [f"- {m(run['entity'])} on {m(run['store'])}: {md_code(fmt_cmd(run))}"]
             out += [f"  - {m(r['key'])}: rows max/mean {r['metrics']['max_over_mean']:.2f}, top share "
                     f"{r['metrics']['top_share']:.1%}, alarms {m(', '.join(a['code'] for a in r['alarms']) or 'none')}"
                     for r in run["results"]]
@@ -150,7 +151,7 @@ def render_markdown(plan: dict[str, Any], diagrams: dict[str, Diagram], fmt_cmd:
                 out.append(f"  - failed: {m(run['error'])}")
         cap = t["capacity"]
         if cap:
-            out += ["", f"### Capacity and cost\\*", "",
+            out += ["", "### Capacity and cost\\*", "",
                     f"{cap['units']} {m(cap['unit_name'])}, ${cap['monthly_total']:,.2f} a month.", ""]
             out += [f"- {m(a)}" for a in cap["assumptions"]]
     return "\n".join(out) + "\n"
