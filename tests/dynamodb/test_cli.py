@@ -8,12 +8,11 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import SAMPLES
 from translator.cli import main
 from translator.sample_rows import sample_rows
 from translator.sources import load_schema
 from translator.targets.dynamodb.verify import _sqlite_value
-
-from tests.conftest import SAMPLES
 
 CASES = [("ecommerce.sql", "ecommerce.workload.yaml"), ("saas.sql", "saas.workload.yaml")]
 
@@ -109,13 +108,17 @@ def test_verify_refuses_a_target_without_a_verifier():
 
 
 def test_endpoint_lost_during_verify_is_a_connection_problem():
-    from translator.errors import ConnectionProblem
-    from translator.targets.dynamodb import design_dynamodb
-    from translator.targets.dynamodb.verify import dynamodb_client, local_endpoint, verify_design
     from tests.dynamodb.schema_builders import shop_schema, shop_workload
+    from translator.errors import ConnectionProblem
+    from translator.targets.dynamodb import TARGET
+    from translator.targets.dynamodb.verify import (
+        dynamodb_client,
+        local_endpoint,
+        verify_design,
+    )
 
     with local_endpoint() as url:
         client = dynamodb_client(url)
     schema, workload = shop_schema(), shop_workload()
     with pytest.raises(ConnectionProblem, match="failed during verify"):
-        verify_design(schema, workload, design_dynamodb(schema, workload), sample_rows(schema, 3), client, endpoint=url)
+        verify_design(schema, workload, TARGET.design(schema, workload), sample_rows(schema, 3), client, endpoint=url)

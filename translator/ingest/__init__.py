@@ -65,12 +65,13 @@ def ingest_source_texts(
             # A folder may hold a file of views or functions only: not an error, but worth knowing.
             sink.warning("no-tables", "no CREATE TABLE in this file", file=source.name)
     entities, relationships = freeze(builder, sink)
+    entities, policies = builder.row_security.freeze(builder, entities, sink)
     if infer_relationships:
         from translator.ingest.infer import infer_relationships as infer
 
         relationships = relationships + infer(entities, relationships, sink)
     chosen = dialect or (dialects[0] if len(set(dialects)) == 1 else None)
-    return Schema(entities, relationships, tuple(sink.items), chosen, tuple(s.name for s in texts))
+    return Schema(entities, relationships, tuple(sink.items), chosen, tuple(s.name for s in texts), policies)
 
 
 def ingest_sources(

@@ -16,6 +16,7 @@ from sqlglot.generator import Generator
 from translator.diagnostics import DiagnosticSink, excerpt
 from translator.ingest.columns import COLUMN_CONSTRAINTS
 from translator.ingest.model import ColumnDraft, ForeignKeyDraft, TableDraft, fold
+from translator.ingest.policies import RowSecurityDrafts, apply_row_security
 from translator.ingest.nodes import column_names, name_of, referential_actions, table_ref, written_type
 from translator.ingest.recovery import UNNAMED
 from translator.ingest.statements import Statement
@@ -39,6 +40,8 @@ class SchemaBuilder:
         self.aliases: dict[str, exp.DataType] = {}
         #: views seen (and skipped): an index or comment on one is not a loss
         self.views: set[str] = set()
+        #: CREATE POLICY and ALTER TABLE ... ROW LEVEL SECURITY (translator/ingest/policies.py)
+        self.row_security = RowSecurityDrafts()
         self._by_name: dict[str, list[TableDraft]] = {}
         self._generators: dict[str | None, Generator] = {}
         self.file = "<string>"
@@ -371,4 +374,5 @@ HANDLERS: dict[str, Callable[[SchemaBuilder, Statement], None]] = {
     "index": SchemaBuilder.create_index,
     "type": SchemaBuilder.create_type,
     "comment": SchemaBuilder.comment,
+    "policy": apply_row_security,
 }

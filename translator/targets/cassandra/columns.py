@@ -11,7 +11,8 @@ from translator.workload.stats import StatsView, estimate_value_bytes
 from translator.targets.cassandra.mapping import cql_type
 from translator.targets.cassandra.model import ChildLayout, Column, Udt
 from translator.targets.cassandra.names import NameSpace, column_name
-from translator.targets.cassandra.tables import Spec, entity_key
+from translator.targets.cassandra.shapes import entity_key
+from translator.targets.cassandra.tables import Spec
 
 __all__ = ["TableColumns", "build_columns"]
 
@@ -40,10 +41,10 @@ def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names:
     columns: list[Column] = []
     by_source: dict[tuple[str, str], str] = {}
     sizes: dict[str, tuple[float, float]] = {}
-    key_refs = {(entity.key, a) for a in spec.partition} | {ref for ref, _ in spec.clustering}
+    key_refs = {r.key for r in spec.partition} | {ref.key for ref, _ in spec.clustering}
     subject = f"{entity.key} (patterns {', '.join(spec.serves)})"
 
-    def add(owner: Entity, attr: Attribute, wanted: str, scale: float) -> None:
+    def add(owner: Entity, attr: Attribute, wanted: str, scale: float, path: tuple[str, ...] = ()) -> None:
         in_key = (owner.key, attr.name) in key_refs
         name = names.claim(column_name(wanted, sink, f"{owner.key}.{attr.name}"))
         type_ = cql_type(attr.type, in_key=in_key, default=attr.default)
@@ -53,7 +54,7 @@ def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names:
         if attr.type.kind in (TypeKind.JSON, TypeKind.SPATIAL, TypeKind.OTHER):
             sink.info("cassandra-as-text", f"{owner.key}.{attr.name} ({attr.type}) is stored as text: Cassandra has no "
                       "such type", subject=f"{owner.key}.{attr.name}")
-        columns.append(Column(name, type_, f"{owner.key}.{attr.name}", owner.key, attr.name))
+        columns.append(Column(name, type_, f"{owner.key}.{attr.name}", owner.key, attr.name, path))
         by_source[(owner.key, attr.name)] = name
         size = estimate_value_bytes(attr.type) * scale
         sizes[name] = (size, size)
@@ -61,11 +62,15 @@ def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names:
     scale = _scale(stats, entity)
     for attr in entity.attributes:
         add(entity, attr, attr.name, scale)
-    for parent, rel in spec.parents.values():
-        skip = set(rel.to_attributes)  # equal to the entity's foreign-key columns
+    for parent, chain in spec.parents.values():
+        wanted = spec.copies.get(parent.key)
+        # A direct parent's key equals the entity's foreign-key columns: not copied twice.
+        skip = set(chain[0].to_attributes) if len(chain) == 1 else set()
+        path = tuple(r.name for r in chain)
         for attr in parent.attributes:
-            if attr.name not in skip:
-                add(parent, attr, f"{parent.name}_{attr.name}", _scale(stats, parent))
+            needed = (parent.key, attr.name) in key_refs or (wanted is None or attr.name in wanted)
+            if needed and (attr.name not in skip or (parent.key, attr.name) in key_refs):
+                add(parent, attr, f"{parent.name}_{attr.name}", _scale(stats, parent), path)
     children: list[ChildLayout] = []
     if spec.row_child is not None:
         child, rel = spec.row_child

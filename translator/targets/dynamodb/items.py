@@ -14,7 +14,8 @@ import decimal
 import json
 import struct
 import uuid
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from translator.errors import PolyschemaError
 from translator.ir import Entity, Schema
@@ -23,20 +24,20 @@ from translator.targets.dynamodb.model import DynamoDesign, EntityMapping, KeyTe
 from translator.types import CanonicalType, TypeKind
 
 __all__ = [
-    "ItemError",
-    "key_type",
-    "encode_key_value",
-    "decode_key_value",
     "KEY_CODECS",
-    "to_attribute_value",
+    "ItemError",
+    "decode_key_value",
+    "encode_key_value",
     "from_attribute_value",
-    "normalize_value",
+    "items_to_rows",
+    "key_type",
     "normalize_row",
-    "render_key",
+    "normalize_value",
     "parse_key",
+    "render_key",
     "row_to_item",
     "rows_to_items",
-    "items_to_rows",
+    "to_attribute_value",
 ]
 
 _N_MIN, _N_MAX = decimal.Decimal("1E-130"), decimal.Decimal("1E126")  # DynamoDB's number range
@@ -87,7 +88,7 @@ def _iso(type_: CanonicalType, value: Any) -> str:
         value = dt.datetime.fromisoformat(str(value))
     zone = ""
     if value.tzinfo is not None:
-        value, zone = value.astimezone(dt.timezone.utc), "Z"
+        value, zone = value.astimezone(dt.UTC), "Z"
     # Formatted by hand: strftime("%Y") does not zero-pad years before 1000, which would break the order.
     return (f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:"
             f"{value.second:02d}.{value.microsecond:06d}{zone}")
@@ -294,10 +295,10 @@ def parse_key(schema: Schema, entity: Entity, template: KeyTemplate, text: str) 
 
 def _epoch_seconds(value: Any) -> int:
     if isinstance(value, dt.datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         return int(moment.timestamp())
     if isinstance(value, dt.date):
-        return int(dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc).timestamp())
+        return int(dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC).timestamp())
     return int(value)
 
 

@@ -23,11 +23,20 @@ from translator.diagnostics import DiagnosticSink
 from translator.ir import Entity, Relationship, Schema
 from translator.targets.common import unique_name
 from translator.targets.dynamodb.mapping import DynamoRules
-from translator.targets.dynamodb.model import AttributeMapping, Decision, KeyPath, KeyTemplate
+from translator.targets.dynamodb.model import AttributeMapping, KeyPath, KeyTemplate
+from translator.targets.record import Decision
 from translator.workload.model import AccessPattern, Workload
 
-__all__ = ["Layout", "entity_tags", "plan_attributes", "sanitize_table_name", "place_entities", "sort_shape",
-           "base_path", "gsi_shape"]
+__all__ = [
+    "Layout",
+    "base_path",
+    "entity_tags",
+    "gsi_shape",
+    "place_entities",
+    "plan_attributes",
+    "sanitize_table_name",
+    "sort_shape",
+]
 
 
 @dataclass
@@ -118,8 +127,8 @@ def place_entities(schema: Schema, workload: Workload, decisions: list[Decision]
     """Decide which children join their parent's partition (see the module docstring for the rules)."""
     layout = Layout()
     junctions = {m.junction: m for m in schema.many_to_many()}  # computed once: it scans every relationship
-    candidates: list[tuple[int, float, str, Relationship, str]] = []
-    for pattern in workload.access_patterns:
+    candidates: list[tuple[int, float, int, str, Relationship, str, bool]] = []
+    for position, pattern in enumerate(workload.access_patterns):
         if not pattern.is_read or schema.find_entity(pattern.entity) is None:
             continue
         entity = schema.entity(pattern.entity)
@@ -127,22 +136,27 @@ def place_entities(schema: Schema, workload: Workload, decisions: list[Decision]
             child = schema.find_entity(name)
             for rel in schema.relationships_to(entity.key) if child else ():
                 if rel.from_entity == child.key:
-                    candidates.append((0, -pattern.rate, pattern.id, rel, "item-collection-with"))
+                    candidates.append((0, -pattern.rate, position, pattern.id, rel, "item-collection-with",
+                                       pattern.assumed))
         eq = {c.casefold() for c in _eq(pattern)}
         for rel in schema.relationships_from(entity.key):
             if {c.casefold() for c in rel.from_attributes} <= eq and not entity.is_unique(_eq(pattern)):
-                candidates.append((1, -pattern.rate, pattern.id, rel, "item-collection-children"))
+                candidates.append((1, -pattern.rate, position, pattern.id, rel, "item-collection-children",
+                                   pattern.assumed))
     for mm in junctions.values():
-        candidates.append((2, 0.0, "", mm.left, "adjacency-list"))
-    for _priority, neg_rate, pattern_id, rel, rule in sorted(candidates, key=lambda c: (c[0], c[1], c[2])):
+        candidates.append((2, 0.0, 0, "", mm.left, "adjacency-list", False))
+    # Strongest rule first, then the busiest pattern, then the pattern's position in the workload file
+    # (never the id's spelling: "AP13" must not win over "AP8").
+    for _priority, neg_rate, _position, pattern_id, rel, rule, assumed in sorted(candidates, key=lambda c: c[:3]):
+        inputs = ("workload",) if assumed else ()
         if layout.members.get(rel.from_entity) == rel:
             continue  # already there for a stronger reason
         why_not = _placeable(schema, rel, layout)
         if why_not is not None:
             if rule != "adjacency-list" or rel.from_entity not in layout.members:
-                decisions.append(Decision(rel.from_entity, "own-partition",
+                decisions.append(Decision(rel.from_entity, "own partition", "own-partition",
                                           f"not placed with {rel.to_entity} for {pattern_id or 'many-to-many'}: {why_not}",
-                                          (("rate", -neg_rate),)))
+                                          (("rate", -neg_rate),), inputs))
             continue
         layout.members[rel.from_entity] = rel
         # A junction in either parent's partition is an adjacency list: the other parent gets the inverted GSI.
@@ -152,7 +166,8 @@ def place_entities(schema: Schema, workload: Workload, decisions: list[Decision]
         reason = {"item-collection-with": f"{pattern_id} reads {rel.from_entity} with {rel.to_entity}: one Query on the shared partition",
                   "item-collection-children": f"{pattern_id} reads {rel.from_entity} by its foreign key to {rel.to_entity}: one Query on the parent's partition",
                   "adjacency-list": f"{rel.from_entity} joins {rel.to_entity} (many-to-many); the other direction uses an inverted GSI"}[rule]
-        decisions.append(Decision(rel.from_entity, rule, reason, (("rate", -neg_rate),)))
+        decisions.append(Decision(rel.from_entity, f"item collection of {rel.to_entity}", rule, reason,
+                                  (("rate", -neg_rate),), inputs))
     return layout
 
 
@@ -201,9 +216,8 @@ def base_path(schema: Schema, workload: Workload, entity: Entity, layout: Layout
     order = {c.casefold(): i for i, c in enumerate(parent.primary_key)}
     fixed = sorted(rel.from_attributes, key=lambda c: order[rel.to_attributes[rel.from_attributes.index(c)].casefold()])
     parts: list[str] | None = None
-    readers = sorted((p for p in workload.access_patterns if p.is_read and schema.find_entity(p.entity) is entity),
-                     key=lambda p: (-p.rate, p.id))
-    for pattern in readers:
+    readers = [p for p in workload.access_patterns if p.is_read and schema.find_entity(p.entity) is entity]
+    for pattern in sorted(readers, key=lambda p: -p.rate):  # stable: ties keep their order in the workload file
         shape = sort_shape(entity, pattern, fixed)
         if shape is not None and all(_not_null(entity, c) for c in shape):
             parts, layout.sort_source[entity.key] = shape, pattern.id

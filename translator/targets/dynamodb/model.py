@@ -6,19 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from translator.diagnostics import Diagnostic
+from translator.targets.record import Decision, envelope
 
 __all__ = [
-    "KeyTemplate",
-    "KeyPath",
     "AttributeMapping",
+    "DynamoDesign",
     "EntityMapping",
     "GsiSpec",
+    "KeyPath",
+    "KeyTemplate",
+    "LimitFinding",
+    "PatternPlan",
     "TableSpec",
     "ValueBinding",
-    "PatternPlan",
-    "Decision",
-    "LimitFinding",
-    "DynamoDesign",
 ]
 
 
@@ -70,6 +70,10 @@ class EntityMapping:
 
     def path_on(self, index: str | None) -> KeyPath | None:
         return next((p for p in self.paths if p.index == index), None)
+
+    @property
+    def columns(self) -> frozenset[str]:
+        return frozenset(a.column for a in self.attributes)
 
     def attribute_of(self, column: str) -> str:
         return next(a.attribute for a in self.attributes if a.column == column)
@@ -168,6 +172,11 @@ class PatternPlan:
     reason: str = ""
     rule: str = ""
     assumed: bool = False
+    rate: float = 0.0
+    #: Queries one execution sends: N for a write-sharded partition (one per suffix), else 1
+    shards: int = 1
+    #: for a write: the other entities whose items hold copies of what it changes (they must be updated too)
+    also_writes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -187,23 +196,11 @@ class PatternPlan:
             "flagged": self.flagged,
             "reason": self.reason,
             "rule": self.rule,
+            "rate": self.rate,
+            "shards": self.shards,
+            "also_writes": list(self.also_writes),
             "assumed": self.assumed,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """Why the design is what it is: the rule applied, its reason, the numbers used, and assumptions."""
-
-    subject: str
-    rule: str
-    reason: str
-    numbers: tuple[tuple[str, float | int | str | None], ...] = ()
-    assumed: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"subject": self.subject, "rule": self.rule, "reason": self.reason,
-                "numbers": dict(self.numbers), "assumed": self.assumed}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,11 +214,12 @@ class LimitFinding:
     ok: bool
     proposal: str | None = None
     numbers: tuple[tuple[str, float | int | str | None], ...] = ()
-    assumed: bool = False
+    #: the names of the inputs behind `value` that were defaulted (`statistics:orders`, `workload`)
+    assumed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"check": self.check, "subject": self.subject, "value": round(self.value, 3), "limit": self.limit,
-                "ok": self.ok, "proposal": self.proposal, "numbers": dict(self.numbers), "assumed": self.assumed}
+                "ok": self.ok, "proposal": self.proposal, "numbers": dict(self.numbers), "assumed": list(self.assumed)}
 
 
 @dataclass(frozen=True)
@@ -233,6 +231,10 @@ class DynamoDesign:
     limits: tuple[LimitFinding, ...] = ()
     decisions: tuple[Decision, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: the inputs the design rests on that were defaulted (the envelope's `assumed`)
+    assumed: tuple[str, ...] = ()
+    #: the workload file the design was made for (None: derived patterns), for the simulate commands it prints
+    workload_source: str | None = None
 
     def entity(self, key: str) -> EntityMapping:
         return next(e for e in self.entities if e.entity == key)
@@ -240,20 +242,13 @@ class DynamoDesign:
     def table(self, name: str) -> TableSpec:
         return next(t for t in self.tables if t.name == name)
 
-    @property
-    def assumed(self) -> bool:
-        return any(p.assumed for p in self.access_patterns) or any(d.assumed for d in self.decisions)
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": "polyschema.dynamodb/1",
-            "target": "dynamodb",
+        body = {
             "mode": self.mode,
             "tables": [t.to_dict() for t in self.tables],
             "entities": [e.to_dict() for e in self.entities],
             "access_patterns": [p.to_dict() for p in self.access_patterns],
             "limits": [f.to_dict() for f in self.limits],
             "decisions": [d.to_dict() for d in self.decisions],
-            "assumed": self.assumed,
-            "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
+        return envelope("dynamodb", body, assumed=self.assumed, diagnostics=self.diagnostics)

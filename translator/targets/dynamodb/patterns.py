@@ -16,10 +16,16 @@ from translator.diagnostics import DiagnosticSink
 from translator.ir import Entity, Schema
 from translator.targets.dynamodb.keys import gsi_shape
 from translator.targets.dynamodb.mapping import DynamoRules
-from translator.targets.dynamodb.model import Decision, KeyPath, KeyTemplate, PatternPlan, ValueBinding
+from translator.targets.dynamodb.model import (
+    KeyPath,
+    KeyTemplate,
+    PatternPlan,
+    ValueBinding,
+)
+from translator.targets.record import Decision
 from translator.workload.model import AccessPattern, Direction, PatternKind
 
-__all__ = ["Match", "match_path", "plan_patterns", "add_gsi_path"]
+__all__ = ["Match", "add_gsi_path", "match_path", "plan_patterns"]
 
 _WRITE_OPS = {PatternKind.WRITE: "PutItem", PatternKind.UPDATE: "UpdateItem", PatternKind.DELETE: "DeleteItem"}
 
@@ -187,7 +193,8 @@ def plan_patterns(schema: Schema, patterns: tuple[AccessPattern, ...], paths: di
     """Plan reads first, highest rate first (they shape the GSIs), then writes; output in workload order."""
     max_gsis = rules.limits["gsis_per_table"]
     plans: dict[str, PatternPlan] = {}
-    reads = sorted((p for p in patterns if p.is_read), key=lambda p: (-p.rate, p.id))
+    # Busiest first; a stable sort keeps ties in workload-file order (never the id's spelling: AP13 vs AP8).
+    reads = sorted((p for p in patterns if p.is_read), key=lambda p: -p.rate)
     for pattern in [*reads, *(p for p in patterns if not p.is_read)]:
         entity = schema.find_entity(pattern.entity)
         if entity is None or entity.key not in paths:
@@ -220,10 +227,10 @@ def plan_patterns(schema: Schema, patterns: tuple[AccessPattern, ...], paths: di
                 continue
             path = add_gsi_path(paths[entity.key], entity, prefix, partition, tags[entity.key], sort, rules, "gsi")
             nullable = [c for c in partition if entity.attribute(c).nullable and c not in entity.primary_key]
-            decisions.append(Decision(entity.key, "gsi-overloaded",
+            decisions.append(Decision(entity.key, path.index or "", "gsi-overloaded",
                                       f"{pattern.id} needs {path.partition.text()} / {path.sort.text()}: {path.index} "
                                       "(shared with other entities' keys)" + (f"; sparse: items with NULL {nullable} are left out" if nullable else ""),
-                                      (("rate", pattern.rate),), pattern.assumed))
+                                      (("rate", pattern.rate),), ("workload",) if pattern.assumed else ()))
             match = match_path(pattern, path)
             assert match is not None, (pattern, path)
         plans[pattern.id] = _read_plan(pattern, entity, table, match, rules, rule)

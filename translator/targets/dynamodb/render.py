@@ -16,8 +16,9 @@ import time
 from typing import Any
 
 from translator.targets.dynamodb.model import DynamoDesign, TableSpec
+from translator.targets.dynamodb.summaries import key_candidates, simulate_command
 
-__all__ = ["create_table_request", "render_aws_cli", "render_cloudformation", "render_workbench", "render_human"]
+__all__ = ["create_table_request", "render_aws_cli", "render_cloudformation", "render_human", "render_workbench"]
 
 
 def create_table_request(table: TableSpec) -> dict[str, Any]:
@@ -169,6 +170,11 @@ def render_human(design: DynamoDesign) -> str:
                    + (" (assumed inputs)" if finding.assumed else ""))
         if finding.proposal:
             out.append(f"      proposal: {finding.proposal}")
+    candidates = key_candidates(design)
+    if candidates:
+        out.append("\nPartition key candidates (simulate each one)")
+        for candidate in candidates:
+            out.append(f"  {candidate.entity} on {candidate.container}: {simulate_command(candidate, design.workload_source)}")
     if design.decisions:
         out.append("\nDecisions")
         for decision in design.decisions:

@@ -14,19 +14,27 @@ import random
 import socket
 import sqlite3
 import uuid
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from translator.errors import ConnectionProblem
 from translator.ir import Entity, Schema
-from translator.targets.dynamodb.items import (_iso, encode_key_value, items_to_rows, key_type, normalize_row, row_to_item,
-                                               rows_to_items)
+from translator.targets.dynamodb.items import (
+    _iso,
+    encode_key_value,
+    items_to_rows,
+    key_type,
+    normalize_row,
+    row_to_item,
+    rows_to_items,
+)
 from translator.targets.dynamodb.model import DynamoDesign, PatternPlan, ValueBinding
 from translator.targets.dynamodb.render import create_table_request
 from translator.types import TypeKind
 from translator.workload.model import AccessPattern, Workload
 
-__all__ = ["PatternResult", "VerifyReport", "local_endpoint", "dynamodb_client", "verify_design"]
+__all__ = ["PatternResult", "VerifyReport", "dynamodb_client", "local_endpoint", "verify_design"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,12 +22,36 @@ from typing import Any, Mapping
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Cardinality, Entity, ManyToMany, Relationship, Schema
 from translator.targets.mongodb.mapping import MongoMapping
-from translator.targets.mongodb.model import Decision
+from translator.targets.record import Decision, Number
 from translator.targets.mongodb.workload_facts import Facts
 from translator.workload.model import Workload
 from translator.workload.stats import StatsView, estimate_value_bytes
 
-__all__ = ["Plan", "JunctionPlan", "decide"]
+__all__ = ["Plan", "JunctionPlan", "decide", "make_decision", "numbers_of"]
+
+
+def _flatten(inputs: Mapping[str, Any]) -> list[tuple[str, Number]]:
+    """The rule's inputs as record numbers: nested figures get a prefix, lists of pattern ids are joined."""
+    out: list[tuple[str, Number]] = []
+    for key, value in inputs.items():
+        if isinstance(value, Mapping):
+            out += [(f"{key}_{k}", v) for k, v in _flatten(value)]
+        elif isinstance(value, (list, tuple)):
+            out.append((key, ", ".join(map(str, value))))
+        else:
+            out.append((key, value))
+    return out
+
+
+def make_decision(subject: str, choice: str, rule: str, reason: str, inputs: Mapping[str, Any],
+                  assumed: Any = (), *, parent: str | None, child: str | None) -> Decision:
+    """A record.Decision about a relationship or junction: `parent`/`child` lead its numbers."""
+    numbers = [("parent", parent), ("child", child), *_flatten(inputs)]
+    return Decision(subject, choice, rule, reason, tuple(numbers), tuple(dict.fromkeys(assumed)))
+
+
+def numbers_of(decision: Decision) -> dict[str, Number]:
+    return dict(decision.numbers)
 
 
 @dataclass(frozen=True)
@@ -65,8 +89,8 @@ class _Draft:
     extra: Any = None
 
     def freeze(self, name: str | None = None) -> Decision:
-        return Decision(name or self.rel.name, self.choice, self.rule, self.reason, tuple(self.inputs.items()),
-                        tuple(dict.fromkeys(self.assumed)), parent=self.rel.to_entity, child=self.rel.from_entity)
+        return make_decision(name or self.rel.name, self.choice, self.rule, self.reason, self.inputs, self.assumed,
+                             parent=self.rel.to_entity, child=self.rel.from_entity)
 
 
 def _children_bound(fanout: Any) -> float:
@@ -107,8 +131,8 @@ def _junction(schema: Schema, facts: Facts, stats: StatsView, mapping: MongoMapp
     if not pure or not holders:
         reason = why_not or (f"neither {names} is read with the other through {link.junction} with a bounded "
                              f"number of links (<= {bound}), so the junction stays a collection referencing both")
-        decision = Decision(link.junction, "junction-collection", "junction-kept", reason, tuple(inputs.items()),
-                            tuple(dict.fromkeys(assumed)), parent=None, child=link.junction)
+        decision = make_decision(link.junction, "junction-collection", "junction-kept", reason, inputs, assumed,
+                                 parent=None, child=link.junction)
         return decision, None
     if len(holders) == 2:
         choice, rule = "two-way-references", "many-to-many-read-both-ways"
@@ -139,8 +163,8 @@ def _junction(schema: Schema, facts: Facts, stats: StatsView, mapping: MongoMapp
         holder = inputs[holders[0]]
         reason += f"; its own attributes ({', '.join(extras)}) ride along in the elements of {holder}'s array"
         inputs["carried_attributes"] = list(extras)
-    return (Decision(link.junction, choice, rule, reason, tuple(inputs.items()), tuple(dict.fromkeys(assumed)),
-                     parent=None, child=link.junction), JunctionPlan(link, tuple(holders), extras, tuple(copies)))
+    return (make_decision(link.junction, choice, rule, reason, inputs, assumed, parent=None, child=link.junction),
+            JunctionPlan(link, tuple(holders), extras, tuple(copies)))
 
 
 def _extended_fields(parent: Entity, rel: Relationship, schema: Schema, limit: int) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from translator.errors import MappingError
 from translator.targets.common import check_kind_table, positive_number
 from translator.types import CanonicalType, TypeKind
 
-__all__ = ["TypeRule", "Rules", "MongoMapping", "load_mapping", "UUID_REPRESENTATIONS"]
+__all__ = ["TypeRule", "Rules", "MongoMapping", "load_rules", "UUID_REPRESENTATIONS"]
 
 _FILE = "mappings/mongodb.toml"
 UUID_REPRESENTATIONS = ("binData", "string")
@@ -118,6 +118,6 @@ def parse_mapping(data: dict[str, Any]) -> MongoMapping:
 
 
 @cache
-def load_mapping() -> MongoMapping:
+def load_rules() -> MongoMapping:
     """The packaged mappings/mongodb.toml, checked (cached: it is read once per process)."""
     return parse_mapping(mapdata.load_mapping("mongodb.toml"))

@@ -1,7 +1,9 @@
 """Shard key candidates per collection, each with the `polyschema simulate --store/--key` arguments.
 
-Grammar handed to the simulator: `--store mongodb-hashed --key "hashed(<field>)"` or
-`--store mongodb-range --key "<field>,<field>..."` (fields are document paths).
+`keys` are document paths (what `shardCollection` takes); the simulator is handed the entity's attribute
+names behind them: `--store mongodb-hashed --key "hashed(<attribute>)"` or `--store mongodb-range --key
+"<attribute>,<attribute>..."`. A key on the server's ObjectId `_id` (an entity without a primary key) has
+no attribute behind it: it stays a candidate of the design but is not offered for simulation.
 """
 
 from __future__ import annotations
@@ -14,12 +16,21 @@ from translator.workload.stats import StatsView
 __all__ = ["shard_candidates", "reads_by_collection"]
 
 
-def _hashed(field: str, reason: str) -> ShardKeyCandidate:
-    return ShardKeyCandidate(((field, "hashed"),), "mongodb-hashed", f"hashed({field})", reason)
+def _attribute(node: Node, path: str) -> str | None:
+    return next((fm.attribute for fm in node.fields if fm.field == path), None)
 
 
-def _ranged(fields: list[str], reason: str) -> ShardKeyCandidate:
-    return ShardKeyCandidate(tuple((f, 1) for f in fields), "mongodb-range", ",".join(fields), reason)
+def _hashed(node: Node, field: str, reason: str) -> ShardKeyCandidate:
+    attr = _attribute(node, field)
+    return ShardKeyCandidate(((field, "hashed"),), (attr,) if attr else (), "mongodb-hashed",
+                             f"hashed({attr})" if attr else "", reason)
+
+
+def _ranged(node: Node, fields: list[str], reason: str) -> ShardKeyCandidate:
+    attrs = [_attribute(node, f) for f in fields]
+    known = None not in attrs
+    return ShardKeyCandidate(tuple((f, 1) for f in fields), tuple(a for a in attrs if a) if known else (),
+                             "mongodb-range", ",".join(a for a in attrs if a) if known else "", reason)
 
 
 def _skew(stats: StatsView, entity: str, attribute: str) -> str:
@@ -53,16 +64,16 @@ def shard_candidates(layout: Layout, collection: str, node: Node, reads: list[Ac
         share = sum(p.rate for p in reads if any(layout.path_of(r.entity, r.attribute) == lead
                                                   for r in p.equality if r.entity in layout.nodes
                                                   and layout.nodes[r.entity][0] == collection)) / total
-        out.append(_ranged(pk_paths, f"the primary key; its first field {lead} is in the equality of {share:.0%} of this "
+        out.append(_ranged(node, pk_paths, f"the primary key; its first field {lead} is in the equality of {share:.0%} of this "
                                      f"collection's read rate, so those reads go to one shard{_skew(stats, entity.key, lead_attr)}; "
                                      f"ranged keeps one {lead}'s documents together"))
-        out.append(_hashed(pk_paths[-1], f"spreads writes evenly over shards when {pk_paths[-1]} is unique-ish, but "
+        out.append(_hashed(node, pk_paths[-1], f"spreads writes evenly over shards when {pk_paths[-1]} is unique-ish, but "
                                          f"queries by {lead} alone are broadcast"))
     elif pk_paths:
-        out.append(_hashed(pk_paths[0], "the primary key hashed: even spread of documents and inserts; lookups by key "
+        out.append(_hashed(node, pk_paths[0], "the primary key hashed: even spread of documents and inserts; lookups by key "
                                         "are targeted, everything else is broadcast"))
     else:
-        out.append(_hashed("_id", f"{entity.key} has no primary key: the server's ObjectId _id hashed spreads inserts"))
+        out.append(_hashed(node, "_id", f"{entity.key} has no primary key: the server's ObjectId _id hashed spreads inserts"))
     busiest = max(reads, key=lambda p: p.rate, default=None)
     if busiest is not None and busiest.equality:
         paths = []
@@ -73,9 +84,9 @@ def shard_candidates(layout: Layout, collection: str, node: Node, reads: list[Ac
                     paths.append(path)
         tail = [p for p in (pk_paths or ["_id"]) if p not in paths]
         fields = paths + tail[:1]
-        if paths and paths != pk_paths[: len(paths)] and all(c.key != ",".join(fields) for c in out):
+        if paths and paths != pk_paths[: len(paths)] and all(dict(c.keys) != dict.fromkeys(fields, 1) for c in out):
             first = busiest.equality[0]
-            out.append(_ranged(fields, f"targets the busiest read {busiest.id} ({busiest.rate:g}/s of {total:g}/s) at one "
+            out.append(_ranged(node, fields, f"targets the busiest read {busiest.id} ({busiest.rate:g}/s of {total:g}/s) at one "
                                        f"shard; {tail[0] if tail else fields[-1]} is appended so chunks can split"
                                        f"{_skew(stats, first.entity, first.attribute)}"))
     return tuple(out)
