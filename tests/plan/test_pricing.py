@@ -57,7 +57,21 @@ def test_cassandra_nodes_by_hand(pricing):
     # replica operations: 50,000 reads + 10,000 x 2 rows x RF 3 = 110,000 -> 11 nodes at 10,000/s
     assert cap.figures["nodes_for_throughput"] == 11
     assert cap.units == 11
+    assert cap.figures["replica_ops_per_node"] == pytest.approx(10_000)
     assert cap.monthly_total == pytest.approx(11 * 730 * 0.686)
+
+
+def test_scatter_gather_reads_land_on_every_shard(pricing):
+    rules = pricing["mongodb"]
+    # 4,000 scatter-gather reads/s reach every shard; 30,000 targeted ops/s share the rest of each shard's
+    # 10,000/s: 30,000 / 6,000 -> 5 shards, each with 4,000 + 6,000 = 10,000 ops/s
+    demand = Demand(((4000, 1, 100, math.inf), (30_000, 1, 100, 1)), (), 1e9, 0)
+    cap = estimate(demand, rules, 730)
+    assert cap.figures["shards_for_throughput"] == 5 and cap.units == 5
+    assert cap.figures["operations_per_shard"] == pytest.approx(10_000)
+    # beyond one shard's capacity, more shards cannot help, and the estimate says so
+    flooded = estimate(Demand(((12_000, 1, 100, math.inf),), (), 1e9, 0), rules, 730)
+    assert any("scatter-gather reads alone" in a for a in flooded.assumptions)
 
 
 def test_mongodb_shards_by_hand(pricing):

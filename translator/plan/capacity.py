@@ -61,6 +61,23 @@ class CapacityModel:
 GB = 1e9
 
 
+def _for_ops(demand: Demand, writes: float, per_unit: float) -> tuple[int, float, float, str | None]:
+    """Machines for the operations: targeted reads and writes spread over the machines, but a scatter-gather
+    read (`partitions` infinite) lands on every machine, so each carries all of them. Returns (count, the
+    spread operations, the everywhere operations, a warning when scatter-gather reads alone exceed one
+    machine)."""
+    spread = writes + sum(rate * requests * partitions for rate, requests, _, partitions in demand.reads
+                          if math.isfinite(partitions))
+    everywhere = sum(rate * requests for rate, requests, _, partitions in demand.reads if not math.isfinite(partitions))
+    if everywhere >= per_unit:
+        count = max(1, math.ceil(spread / per_unit))
+        return count, spread, everywhere, (
+            f"scatter-gather reads alone ({everywhere:,.0f}/s) exceed one machine's {per_unit:,.0f}/s: adding "
+            "machines does not help; index or key the pattern")
+    count = max(1, math.ceil(spread / (per_unit - everywhere)))
+    return count, spread, everywhere, None
+
+
 def request_units(demand: Demand, rules: dict[str, Any], hours: float) -> Capacity:
     """DynamoDB-style: request units per second from sizes, priced on demand and provisioned; storage."""
     seconds = hours * 3600
@@ -97,16 +114,17 @@ def nodes(demand: Demand, rules: dict[str, Any], hours: float) -> Capacity:
     rf = rules["replication_factor"]
     stored_gb = demand.data_bytes * rf * rules["storage_overhead"] / GB
     for_data = math.ceil(stored_gb / rules["data_per_node_gb"])
-    replica_ops = (sum(rate * requests * partitions for rate, requests, _, partitions in demand.reads)
-                   + sum(rate * items * rf for rate, items, _ in demand.writes))
-    for_ops = math.ceil(replica_ops / rules["ops_per_node"])
+    writes = sum(rate * items * rf for rate, items, _ in demand.writes)
+    for_ops, spread, everywhere, warning = _for_ops(demand, writes, rules["ops_per_node"])
     count = max(int(rules["min_nodes"]), int(rf), for_data, for_ops)
+    per_node = everywhere + spread / count
     cost = count * hours * rules["node_price_per_hour"]
-    figures = {"stored_gb": stored_gb, "nodes_for_data": for_data, "replica_ops_per_second": replica_ops,
+    figures = {"stored_gb": stored_gb, "nodes_for_data": for_data, "replica_ops_per_node": per_node,
                "nodes_for_throughput": for_ops, "nodes": count}
     assumptions = (*demand.assumptions, f"replication factor {rf}",
                    f"{rules['data_per_node_gb']} GB of data per node, x{rules['storage_overhead']} on disk",
-                   f"{rules['ops_per_node']:,} replica operations/s per node; reads at consistency ONE")
+                   f"{rules['ops_per_node']:,} replica operations/s per node; reads at consistency ONE",
+                   *([warning] if warning else []))
     return Capacity("nodes", count, "nodes", cost, {"nodes": cost}, figures, assumptions)
 
 
@@ -116,19 +134,20 @@ def shards(demand: Demand, rules: dict[str, Any], hours: float) -> Capacity:
     for_data = math.ceil(data_gb / rules["data_per_shard_gb"])
     working_set_gb = data_gb * (rules["working_set_fraction"] + rules["index_fraction"])
     for_cache = math.ceil(working_set_gb / (rules["ram_per_shard_gb"] * rules["cache_fraction"]))
-    ops = (sum(rate * requests * partitions for rate, requests, _, partitions in demand.reads)
-           + sum(rate * items for rate, items, _ in demand.writes))
-    for_ops = math.ceil(ops / rules["ops_per_shard"])
+    writes = sum(rate * items for rate, items, _ in demand.writes)
+    for_ops, spread, everywhere, warning = _for_ops(demand, writes, rules["ops_per_shard"])
     count = max(int(rules["min_shards"]), for_data, for_cache, for_ops)
+    per_shard = everywhere + spread / count
     cost = count * hours * rules["shard_price_per_hour"]
     figures = {"data_gb": data_gb, "shards_for_data": for_data, "working_set_gb": working_set_gb,
-               "shards_for_working_set": for_cache, "operations_per_second": ops,
+               "shards_for_working_set": for_cache, "operations_per_shard": per_shard,
                "shards_for_throughput": for_ops, "shards": count}
     assumptions = (*demand.assumptions,
                    f"{rules['data_per_shard_gb']} GB of data and {rules['ram_per_shard_gb']} GB RAM per shard",
                    f"working set {rules['working_set_fraction']:.0%} of the data plus indexes at "
                    f"{rules['index_fraction']:.0%}",
-                   f"{rules['ops_per_shard']:,} operations/s per shard")
+                   f"{rules['ops_per_shard']:,} operations/s per shard; a scatter-gather read costs one on every shard",
+                   *([warning] if warning else []))
     return Capacity("shards", count, "shards", cost, {"shards": cost}, figures, assumptions)
 
 
