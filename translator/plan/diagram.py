@@ -81,6 +81,11 @@ def style_documents(design: dict[str, Any], plan: Any) -> Diagram | None:
         box = Box(path, str(node.get("name") or node.get("path") or path),
                   f"{node.get('estimated_max_document_bytes', '')} B max" if "estimated_max_document_bytes" in node else "",
                   [("", str(n)) for n in names])
+        if node.get("entity") and not names:
+            shape = "array of" if node.get("shape") == "array" else "one"
+            limit = f", at most {node['max_items']}" if node.get("max_items") else ""
+            copy = ", copied subset" if node.get("copy") else ""
+            box.rows.append(("emb", f"{shape} {node['entity']}{limit}{copy}"))
         for ref in node.get("references") or []:
             if isinstance(ref, dict):
                 box.rows.append(("ref", f"{ref.get('path')} -> {ref.get('to_collection')}"))
@@ -124,7 +129,8 @@ def style_tables(design: dict[str, Any], plan: Any) -> Diagram | None:
 
 
 def style_facets(design: dict[str, Any], plan: Any) -> Diagram | None:
-    """NoSQL Workbench's facet view: per table, items grouped by entity type with their key formats; GSIs."""
+    """NoSQL Workbench's facet view: one facet per entity type of the single table (its PK/SK formats and
+    attributes), side by side, then one per GSI with the entities it indexes."""
     tables = design.get("tables")
     entities = design.get("entities")
     if not isinstance(tables, list) or not isinstance(entities, list):
@@ -134,23 +140,20 @@ def style_facets(design: dict[str, Any], plan: Any) -> Diagram | None:
         if not isinstance(table, dict):
             continue
         name = str(table.get("name"))
-        members = [e for e in entities if isinstance(e, dict) and e.get("table") == name]
-        box = Box(name, name, "single table", [])
-        for ent in members:
+        for ent in (e for e in entities if isinstance(e, dict) and e.get("table") == name):
             keys = ent.get("keys") or {}
-            rows = [(k, str(v)) for k, v in keys.items()] if isinstance(keys, dict) else []
+            rows = [(str(k), str(v)) for k, v in keys.items()] if isinstance(keys, dict) else []
             attrs = ent.get("attributes") or {}
             rows += [("", str(a)) for a in (attrs if isinstance(attrs, dict) else [])]
-            box.children.append(Box(f"{name}:{ent.get('name')}", f"{ent.get('type_value', ent.get('name'))}",
-                                    str(ent.get("placement", "")), rows, group=name))
+            boxes.append(Box(f"{name}:{ent.get('name')}", f"{name} / {ent.get('type_value', ent.get('name'))}",
+                             str(ent.get("placement", "")), rows, group=name))
         for gsi in table.get("gsis") or []:
             if isinstance(gsi, dict):
                 keys = [gsi.get("partition_key"), gsi.get("sort_key")]
                 rows = [("GSI", str(k.get("name") if isinstance(k, dict) else k)) for k in keys if k]
-                rows += [("", f"entities: {', '.join(map(str, gsi.get('entities') or []))}")]
-                box.children.append(Box(f"{name}:{gsi.get('name')}", f"GSI {gsi.get('name')}",
-                                        f"projection {gsi.get('projection', '')}", rows, group=name))
-        boxes.append(box)
+                rows += [("", f"indexes {e}") for e in gsi.get("entities") or []]
+                boxes.append(Box(f"{name}:{gsi.get('name')}", f"{name} / GSI {gsi.get('name')}",
+                                 f"projection {gsi.get('projection', '')}", rows, group=name))
     boxes, omitted = _cap(boxes)
     return Diagram("facets", "Facet view", boxes, [], omitted)
 

@@ -174,7 +174,7 @@ def _target(t: dict[str, Any], diagram: Diagram, fmt_cmd: Any) -> str:
     name = h(t["target"])
     gaps = "".join(f'<p class="unavailable">{h(k)}: {h(v)}</p>' for k, v in t["unavailable"].items())
     serving = [[h(s["pattern"]), h(s["kind"]), f'{s["rate"]:g}{_star(s["assumed"])}', h(s["access"]),
-                h(s["requests"]), h(s["partitions"]), h(", ".join(s["containers"])), f'{s["writes"]:g}', h(s["detail"])]
+                h(s["requests"]), "all" if s["partitions"] is None else f'{s["partitions"]:g}', h(", ".join(s["containers"])), f'{s["writes"]:g}', h(s["detail"])]
                for s in t["serving"]]
     decisions = [[h(d.get("subject", "")), h(d.get("choice", "")), h(d.get("rule", "")), h(d.get("reason", ""))]
                  for d in t["design"].get("decisions", []) if isinstance(d, dict)]
