@@ -79,14 +79,14 @@ def _find_table(conn, entity: str) -> tuple[int, str, str, str, float, int]:
         )]
         close = difflib.get_close_matches(name, names, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"{len(names)} tables are visible"
-        raise SimulatorError(f"entity={entity!r}: no such table; {hint}")
+        raise SimulatorError(f"no such table; {hint}", "entity", entity)
     return row
 
 
 def describe(source: Source, entity: str | None, order_by: str | None, options: ReadOptions) -> TableInfo:
     """Columns, primary key, the catalog's row estimate and the block ranges of `entity`."""
     if not entity:
-        raise SimulatorError("entity=None: name the table to read, e.g. entity='orders' or 'public.orders'")
+        raise SimulatorError("name the table to read, e.g. entity='orders' or 'public.orders'", "entity", None)
     with connect(source, options) as conn:
         oid, schema, name, kind, reltuples, blocks = _find_table(conn, entity)
         columns = {
@@ -115,7 +115,7 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
     sampling = None
     if options.sample is not None and options.sample < 1.0:
         if kind not in ("r", "m"):
-            raise SimulatorError(f"sample={options.sample}: {qualified} is not a plain table; TABLESAMPLE needs one")
+            raise SimulatorError(f"{qualified} is not a plain table; TABLESAMPLE needs one", "sample", options.sample)
         sampling = f"TABLESAMPLE SYSTEM ({options.sample * 100:g}%) REPEATABLE ({options.seed})"
     return TableInfo(
         name=qualified,

@@ -145,7 +145,7 @@ def test_json_has_the_data_section(parquet_dir):
     [
         (["--key", "tenant_id", "--entity", "evnts"], "--entity 'evnts': no such table; did you mean 'events'?"),
         (["--key", "tenant", "--entity", "events"], "--key 'tenant': unknown field 'tenant'; did you mean 'tenant_id'?"),
-        (["--key", "tenant_id", "--entity", "events", "--order-by", "creatd_at"], "--order-by 'creatd_at' is not a column"),
+        (["--key", "tenant_id", "--entity", "events", "--order-by", "creatd_at"], "--order-by 'creatd_at': not a column of events"),
         (["--key", "tenant_id", "--entity", "events", "--sample", "2"], "--sample 2.0: give a fraction in (0, 1]"),
         (["--key", "tenant_id", "--entity", "events", "--rows", "5"], "--rows describes generated rows"),
     ],

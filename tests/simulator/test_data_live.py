@@ -260,7 +260,7 @@ def _error(*args):
 def test_bad_input_one_line_exit_2_no_connection_left(pg_url, maria_url):
     assert "no such table; did you mean 'events'?" in _error("--key", "tenant_id", "--data", pg_url, "--entity", "evnts")
     assert "unknown field 'tenant'" in _error("--key", "tenant", "--data", pg_url, "--entity", "events")
-    assert "--order-by 'made_at' is not a column" in _error("--key", "tenant_id", "--data", pg_url, "--entity", "events",
+    assert "--order-by 'made_at': not a column" in _error("--key", "tenant_id", "--data", pg_url, "--entity", "events",
                                                              "--order-by", "made_at")
     assert "no such table" in _error("--key", "tenant_id", "--data", maria_url, "--entity", "evnts")
     assert "unknown field 'x'" in _error("--key", "x", "--data", maria_url, "--entity", "events")
