@@ -207,3 +207,9 @@ def test_password_is_never_printed():
         "--key", "tenant_id", "--data", "mysql://me:s3cr%40tpw@127.0.0.1:9/db?connect_timeout=2", "--entity", "t"
     )
     assert result.exit_code == 2 and "s3cr" not in result.output
+
+
+def test_unreachable_scheduler_is_one_error(sqlite_db):
+    with pytest.raises(SimulatorError, match=r"scheduler='tcp://127.0.0.1:9': cannot reach it"):
+        simulate_table(f"sqlite:///{sqlite_db}", "events", ["tenant_id"], "citus", scheduler="tcp://127.0.0.1:9",
+                       options=ReadOptions(connect_timeout=1))
