@@ -69,7 +69,7 @@ def test_cli_json_shape(name):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     # format_version 2: the shared envelope (target, format_version, assumed ... diagnostics) replaced "format".
-    # saas.sql carries row-level-security policies (issue 15), so its design adds the tenant isolation section.
+    # saas declares its tenant by row-level security policies: the design adds its isolation section.
     isolation = ["isolation"] if name == "saas" else []
     assert list(data) == ["target", "format_version", "assumed", "keyspace", "udts", "tables", "reads", "writes",
                           *isolation, "diagnostics"]
