@@ -1,6 +1,6 @@
 """DynamoDB design and item-mapping speed, each against a baseline measured in the same run.
 
-1. Design: `design_dynamodb(schema, default_workload(schema))` for the largest corpus schema against the
+1. Design: `TARGET.design(schema, default_workload(schema))` for the largest corpus schema against the
    baseline of ingesting that schema (`load_schema`). Goal: ratio <= 1.0 (designing costs no more than
    reading the DDL).
 2. Items: `rows_to_items` (keys in order-preserving encodings + attribute values) for the e-commerce
@@ -21,7 +21,7 @@ from boto3.dynamodb.types import TypeSerializer  # noqa: E402
 
 from translator.sample_rows import sample_rows  # noqa: E402
 from translator.sources import load_schema  # noqa: E402
-from translator.targets.dynamodb import design_dynamodb, rows_to_items  # noqa: E402
+from translator.targets.dynamodb import TARGET, rows_to_items  # noqa: E402
 from translator.workload import default_workload, load_workload  # noqa: E402
 
 DEFAULT_FILE = CORPUS / "postgres" / "musicbrainz.sql"
@@ -36,13 +36,13 @@ def main() -> int:
 
     ingest_t, schema = best_of(args.repeat, lambda: load_schema([str(args.file)]))
     workload = default_workload(schema)
-    design_t, design = best_of(args.repeat, lambda: design_dynamodb(schema, workload))
+    design_t, design = best_of(args.repeat, lambda: TARGET.design(schema, workload))
     ratio = design_t / ingest_t
     print(f"design {args.file.name} ({len(schema.entities)} entities, {len(workload.access_patterns)} patterns): "
           f"ingest {ingest_t:.3f} s, design {design_t:.3f} s; ratio {ratio:.3f} (goal <= 1.0)")
 
     shop = load_schema([str(ROOT / "samples" / "ecommerce.sql")])
-    shop_design = design_dynamodb(shop, load_workload(str(ROOT / "samples" / "ecommerce.workload.yaml"), shop))
+    shop_design = TARGET.design(shop, load_workload(str(ROOT / "samples" / "ecommerce.workload.yaml"), shop))
     rows = sample_rows(shop, args.rows, seed=0)
     count = sum(len(v) for v in rows.values())
     map_t, items = best_of(args.repeat, lambda: rows_to_items(shop, shop_design, rows))

@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
+from translator.errors import PolyschemaError
+
 __all__ = ["Severity", "ErrorLevel", "Diagnostic", "DiagnosticSink", "excerpt"]
 
 
@@ -74,7 +76,7 @@ class Diagnostic:
         return f"{prefix}{self.severity}[{self.code}] {self.message}{lost}"
 
 
-class DiagnosticRaised(Exception):
+class DiagnosticRaised(PolyschemaError):
     """Raised under `ErrorLevel.RAISE` at the first error-level diagnostic."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "Entity",
     "Relationship",
     "ManyToMany",
+    "Policy",
     "Schema",
     "derive_cardinality",
 ]
@@ -144,6 +145,10 @@ class Entity:
     checks: tuple[CheckConstraint, ...] = ()
     comment: str | None = None
     partition_by: str | None = None
+    #: PostgreSQL row-level security: enabled on the table (`ENABLE ROW LEVEL SECURITY`), and forced on
+    #: its owner too (`FORCE ROW LEVEL SECURITY`)
+    row_security: bool = False
+    force_row_security: bool = False
 
     @property
     def key(self) -> str:
@@ -195,6 +200,8 @@ class Entity:
             "indexes": [i.to_dict() for i in self.indexes],
             "checks": [c.to_dict() for c in self.checks],
             "partition_by": self.partition_by,
+            "row_security": self.row_security,
+            "force_row_security": self.force_row_security,
         }
 
     @classmethod
@@ -209,6 +216,8 @@ class Entity:
             checks=tuple(CheckConstraint(c.get("name"), c["expression"]) for c in data.get("checks", ())),
             comment=data.get("comment"),
             partition_by=data.get("partition_by"),
+            row_security=data.get("row_security", False),
+            force_row_security=data.get("force_row_security", False),
         )
 
 
@@ -281,6 +290,38 @@ class ManyToMany:
         }
 
 
+POLICY_COMMANDS = ("all", "select", "insert", "update", "delete")
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A row-level-security policy (PostgreSQL `CREATE POLICY`) on `entity` (an `Entity.key`).
+
+    `using` filters the rows a command sees, `with_check` the rows it may write; both are SQL text in a
+    normal form (see docs/ir-format.md), or the text as written when it could not be read (a diagnostic
+    names the policy). `permissive` policies are OR-ed together, restrictive ones AND-ed on top.
+    """
+
+    name: str
+    entity: str
+    command: str = "all"
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)
+    using: str | None = None
+    with_check: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "entity": self.entity, "command": self.command,
+                "permissive": self.permissive, "roles": list(self.roles), "using": self.using,
+                "with_check": self.with_check}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Policy:
+        return cls(name=data["name"], entity=data["entity"], command=data.get("command", "all"),
+                   permissive=data.get("permissive", True), roles=tuple(data.get("roles", ("public",))),
+                   using=data.get("using"), with_check=data.get("with_check"))
+
+
 def derive_cardinality(child: Entity, from_attributes: Iterable[str]) -> Cardinality:
     """One-to-one when the FK columns are unique in the child (a unique key or the whole primary key)."""
     return Cardinality.ONE_TO_ONE if child.is_unique(from_attributes) else Cardinality.MANY_TO_ONE
@@ -293,6 +334,7 @@ class Schema:
     diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
     dialect: str | None = field(default=None, compare=False)
     sources: tuple[str, ...] = field(default=(), compare=False)
+    policies: tuple[Policy, ...] = ()
 
     @property
     def partial(self) -> bool:
@@ -332,6 +374,11 @@ class Schema:
         key = self.entity(entity).key
         return tuple(r for r in self.relationships if r.to_entity == key)
 
+    def policies_on(self, entity: str) -> tuple[Policy, ...]:
+        """The row-level-security policies of `entity`, in the order they were created."""
+        key = self.entity(entity).key
+        return tuple(p for p in self.policies if p.entity == key)
+
     def many_to_many(self) -> tuple[ManyToMany, ...]:
         """Junction entities: exactly two outgoing relationships to other entities whose columns cover the primary key."""
         outgoing_of: dict[str, list[Relationship]] = {}
@@ -358,6 +405,7 @@ class Schema:
             "entities": [e.to_dict() for e in self.entities],
             "relationships": [r.to_dict() for r in self.relationships],
             "many_to_many": [m.to_dict() for m in self.many_to_many()],
+            "policies": [p.to_dict() for p in self.policies],
             "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
 
@@ -368,4 +416,5 @@ class Schema:
             relationships=tuple(Relationship.from_dict(r) for r in data.get("relationships", ())),
             dialect=data.get("dialect"),
             sources=tuple(data.get("sources", ())),
+            policies=tuple(Policy.from_dict(p) for p in data.get("policies", ())),
         )

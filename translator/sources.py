@@ -6,11 +6,12 @@ This module only dispatches: DDL text goes to `translator.ingest`, database URLs
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Sequence
 
+from translator.dialects import DIALECT_ALIASES, check_dialect
+from translator.diagnostics import ErrorLevel
 from translator.errors import SourceError
 from translator.ir import Schema
 
@@ -19,10 +20,6 @@ __all__ = ["DATABASE_SCHEMES", "DIALECT_ALIASES", "is_database_url", "looks_like
 
 #: URL schemes that name a live database rather than a file.
 DATABASE_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite")
-
-#: other names people give a dialect -> the sqlglot name (`--dialect`, and folder names in ingest)
-DIALECT_ALIASES = {"postgresql": "postgres", "pg": "postgres", "mssql": "tsql", "sqlserver": "tsql", "mariadb": "mysql"}
-
 
 def is_database_url(source: str) -> bool:
     scheme, sep, _ = source.partition("://")
@@ -50,22 +47,6 @@ def mask_credentials(text: str) -> str:
     return f"{head}{sep}{user}:***@{tail}"
 
 
-def check_dialect(dialect: str | None) -> str | None:
-    """Return the dialect name sqlglot knows, or raise naming the closest valid one."""
-    if dialect is None:
-        return None
-    from sqlglot.dialects.dialect import Dialects
-
-    names = sorted(d.value for d in Dialects if d.value)
-    wanted = dialect.strip().lower()
-    wanted = DIALECT_ALIASES.get(wanted, wanted)
-    if wanted in names:
-        return wanted
-    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.5)
-    hint = f"did you mean {close[0]!r}?" if close else f"choose one of: {', '.join(names)}"
-    raise SourceError(f"--dialect {dialect!r} is not a dialect sqlglot reads; {hint}")
-
-
 def load_schema(
     sources: Sequence[str],
     *,
@@ -73,8 +54,14 @@ def load_schema(
     infer_relationships: bool = False,
     namespaces: Sequence[str] = (),
     type_overrides: str | Path | None = None,
+    error_level: ErrorLevel = ErrorLevel.WARN,
 ) -> Schema:
-    """The IR of `sources`: DDL files/folders/`-`, or exactly one database URL."""
+    """The IR of `sources`: DDL files/folders/`-`, or exactly one database URL.
+
+    `error_level` is the error policy for DDL files, as in sqlglot: `ErrorLevel.WARN` (the default) records
+    each error-level diagnostic and goes on, so a partial result is labelled partial; `ErrorLevel.RAISE`
+    raises `DiagnosticRaised` at the first one.
+    """
     if not sources:
         raise SourceError("no SOURCE given; pass a .sql file, a folder of .sql files, '-' for stdin, or a database URL")
     for source in sources:
@@ -97,5 +84,6 @@ def load_schema(
     from translator.ingest import ingest_sources
 
     return ingest_sources(
-        sources, dialect=check_dialect(dialect), type_overrides=type_overrides, infer_relationships=infer_relationships
+        sources, dialect=check_dialect(dialect), type_overrides=type_overrides, infer_relationships=infer_relationships,
+        error_level=error_level,
     )

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from translator.ir import Attribute, Cardinality, Entity, Relationship, Schema
 from translator.types import CanonicalType
-from translator.workload.model import AccessPattern, AttributeRef, Direction, OrderTerm, PatternKind, Workload
+from translator.workload.model import (
+    AccessPattern,
+    AttributeRef,
+    Direction,
+    OrderTerm,
+    PatternKind,
+    Workload,
+)
 
 T = CanonicalType.of
 

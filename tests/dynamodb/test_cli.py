@@ -8,12 +8,11 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import SAMPLES
 from translator.cli import main
 from translator.sample_rows import sample_rows
 from translator.sources import load_schema
-from translator.targets.dynamodb.verify import _sqlite_value
-
-from tests.conftest import SAMPLES
+from translator.targets.dynamodb.verify_sql import sqlite_value as _sqlite_value
 
 CASES = [("ecommerce.sql", "ecommerce.workload.yaml"), ("saas.sql", "saas.workload.yaml")]
 
@@ -89,18 +88,22 @@ def test_endpoint_down_is_one_line_and_exit_2():
 
 def test_unservable_workload_is_reported_by_translate_and_verify(moto_endpoint, tmp_path):
     workload = tmp_path / "scan.yaml"
+    # Issue 11 serves "every product" by a sparse GSI with a constant partition now; an order in two
+    # directions at once is still no single sort key, so that pattern stays a Scan.
     workload.write_text("version: 1\naccess_patterns:\n  - id: all-products\n    entity: products\n"
+                        "    order_by: [price asc, name desc]\n"
                         "  - id: by-sku\n    entity: products\n    equality: [sku]\n")
     translated = _run("translate", str(SAMPLES / "ecommerce.sql"), "--to", "dynamodb", "--workload", str(workload),
                       "--format", "json")
     assert translated.exit_code == 1
     plans = {p["id"]: p for p in json.loads(translated.output)["access_patterns"]}
     assert plans["all-products"]["flagged"] and plans["all-products"]["operation"] == "Scan"
+    assert "RCU/s" in plans["all-products"]["reason"]  # the Scan's cost next to the GSI's
     assert not plans["by-sku"]["flagged"]
     verified = _run("verify", "--to", "dynamodb", str(SAMPLES / "ecommerce.sql"), "--workload", str(workload),
                     "--endpoint-url", moto_endpoint)
     assert verified.exit_code == 1
-    assert any(l.startswith("FAIL all-products") for l in verified.output.splitlines())
+    assert any(line.startswith("FAIL all-products") for line in verified.output.splitlines())
 
 
 def test_verify_refuses_a_target_without_a_verifier():
@@ -109,13 +112,17 @@ def test_verify_refuses_a_target_without_a_verifier():
 
 
 def test_endpoint_lost_during_verify_is_a_connection_problem():
-    from translator.errors import ConnectionProblem
-    from translator.targets.dynamodb import design_dynamodb
-    from translator.targets.dynamodb.verify import dynamodb_client, local_endpoint, verify_design
     from tests.dynamodb.schema_builders import shop_schema, shop_workload
+    from translator.errors import ConnectionProblem
+    from translator.targets.dynamodb import TARGET
+    from translator.targets.dynamodb.verify import (
+        dynamodb_client,
+        local_endpoint,
+        verify_design,
+    )
 
     with local_endpoint() as url:
         client = dynamodb_client(url)
     schema, workload = shop_schema(), shop_workload()
     with pytest.raises(ConnectionProblem, match="failed during verify"):
-        verify_design(schema, workload, design_dynamodb(schema, workload), sample_rows(schema, 3), client, endpoint=url)
+        verify_design(schema, workload, TARGET.design(schema, workload), sample_rows(schema, 3), client, endpoint=url)

@@ -9,10 +9,10 @@ import pytest
 
 from tests.conftest import corpus_params
 from tests.ingest.corpus_util import CORPUS_FILES, corpus_id, ingested
-from translator.targets.dynamodb import design_dynamodb
+from translator.sample_rows import sample_rows
+from translator.targets.dynamodb import TARGET
 from translator.targets.dynamodb.render import create_table_request
 from translator.targets.dynamodb.verify import verify_design
-from translator.sample_rows import sample_rows
 from translator.workload import default_workload
 
 SMALL = [p for p in CORPUS_FILES if p.stem in ("chinook", "northwind", "sakila", "employees", "tpch", "hr", "tpcc")]
@@ -22,7 +22,7 @@ SMALL = [p for p in CORPUS_FILES if p.stem in ("chinook", "northwind", "sakila",
 def test_corpus_designs_are_consistent(path):
     schema = ingested(path)
     workload = default_workload(schema)
-    design = design_dynamodb(schema, workload)
+    design = TARGET.design(schema, workload)
     json.dumps(design.to_dict(), default=str)
     tables = {t.name: t for t in design.tables}
     for plan in design.access_patterns:
@@ -45,7 +45,7 @@ def test_corpus_designs_are_consistent(path):
 def test_chinook_with_derived_workload_verifies_on_moto(ddb, path):
     schema = ingested(path)
     workload = default_workload(schema)
-    design = design_dynamodb(schema, workload)
+    design = TARGET.design(schema, workload)
     report = verify_design(schema, workload, design, sample_rows(schema, 6, seed=2), ddb, checks_per_pattern=2)
     flagged = {p.id for p in design.access_patterns if p.flagged and p.key_condition is None}
     failures = [r for r in report.results if r.status == "fail" and r.id not in flagged]

@@ -6,12 +6,18 @@ import dataclasses
 
 import pytest
 
+from tests.dynamodb.schema_builders import (
+    attr,
+    read,
+    shop_schema,
+    shop_workload,
+    tagging_schema,
+    write,
+)
 from translator.errors import DesignError
 from translator.ir import Entity, Schema
-from translator.targets.dynamodb import design_dynamodb
+from translator.targets.dynamodb import TARGET
 from translator.workload.model import EntityStats, Statistics, Workload
-
-from tests.dynamodb.schema_builders import attr, read, shop_schema, shop_workload, tagging_schema, write
 
 
 def _plans(design):
@@ -19,7 +25,7 @@ def _plans(design):
 
 
 def test_shop_example_is_one_table_with_at_most_two_gsis_and_four_key_reads():
-    design = design_dynamodb(shop_schema(), shop_workload())
+    design = TARGET.design(shop_schema(), shop_workload())
     assert len(design.tables) == 1
     assert len(design.tables[0].gsis) <= 2
     plans = _plans(design)
@@ -39,7 +45,7 @@ def test_shop_example_is_one_table_with_at_most_two_gsis_and_four_key_reads():
 
 
 def test_children_share_parent_partition_and_keys_are_overloaded():
-    design = design_dynamodb(shop_schema(), shop_workload())
+    design = TARGET.design(shop_schema(), shop_workload())
     orders, items = design.entity("orders"), design.entity("order_items")
     assert items.base.partition.prefix == orders.tag and items.placement == "item collection of orders"
     gsi_users = [e.entity for e in design.entities for p in e.paths[1:] if p.index == "GSI1"]
@@ -50,7 +56,7 @@ def test_children_share_parent_partition_and_keys_are_overloaded():
 def test_many_to_many_becomes_adjacency_list_with_inverted_gsi():
     schema = tagging_schema()
     workload = Workload((read("tags-of-post", "post_tags", ["post_id"]), read("posts-with-tag", "post_tags", ["tag_id"])))
-    design = design_dynamodb(schema, workload)
+    design = TARGET.design(schema, workload)
     junction = design.entity("post_tags")
     parents = {design.entity("posts").tag: "tags-of-post", design.entity("tags").tag: "posts-with-tag"}
     inverted = [p for p in junction.paths if p.rule == "adjacency-inverted"]
@@ -62,18 +68,34 @@ def test_many_to_many_becomes_adjacency_list_with_inverted_gsi():
     assert len(design.tables[0].gsis) == 1  # the pattern reuses the adjacency list's inverted GSI
 
 
-def test_pattern_without_equality_is_flagged_as_error_not_hidden():
+def test_pattern_without_equality_is_a_query_on_a_sparse_constant_partition_gsi():
+    # Before issue 11 these were Scans; now "every product" and "products by price" are one Query each on a
+    # GSI whose partition is the constant PRODUCTS (only products carry it: the index is sparse).
     workload = Workload((read("all-products", "products"), read("by-price", "products", range_="price")))
-    design = design_dynamodb(shop_schema(), workload)
+    design = TARGET.design(shop_schema(), workload)
     for plan in design.access_patterns:
-        assert plan.flagged and plan.operation == "Scan" and plan.reason
+        assert not plan.flagged and plan.operation == "Query" and plan.index is not None, plan
+        path = design.entity("products").path_on(plan.index)
+        assert path.partition.parts == () and path.partition.prefix == "PRODUCTS"
+    assert design.access_patterns[1].key_condition.endswith("BETWEEN :lo AND :hi")
+    assert not [d for d in design.diagnostics if d.severity == "error"]
+    assert any(g.sparse for g in design.tables[0].gsis)
+
+
+def test_an_order_in_two_directions_is_still_a_flagged_scan_with_its_cost():
+    workload = Workload((read("odd-order", "products", order=[("price", "asc"), ("title", "desc")]),))
+    design = TARGET.design(shop_schema(), workload)
+    plan = design.access_patterns[0]
+    assert plan.flagged and plan.operation == "Scan" and "RCU/s" in plan.reason
+    costs = [d for d in design.decisions if d.rule == "scan-vs-gsi"]
+    assert costs and {"scan_rcu_per_s", "gsi_extra_wcu_per_s", "gsi_storage_bytes"} <= dict(costs[0].numbers).keys()
     codes = [d.code for d in design.diagnostics if d.severity == "error"]
-    assert codes.count("dynamodb-unserved-pattern") == 2
+    assert codes == ["dynamodb-unserved-pattern"]
 
 
 def test_with_on_a_parent_not_holding_the_child_is_flagged():
     # per-entity mode has no item collections: "order with its items" needs two requests
-    design = design_dynamodb(shop_schema(), shop_workload(), mode="per-entity")
+    design = TARGET.design(shop_schema(), shop_workload(), mode="per-entity")
     plan = _plans(design)["order-with-items"]
     assert plan.flagged and "item collection" in plan.reason
     assert {t.name for t in design.tables} == {"customers", "products", "orders", "order_items"}
@@ -83,7 +105,7 @@ def test_write_patterns_use_the_full_key_or_say_they_query_first():
     workload = Workload((*shop_workload().access_patterns, write("new-order", "orders"),
                          write("change-item", "order_items", "update", ["order_id", "line_no"]),
                          write("drop-customer", "customers", "delete", ["customer_id"])))
-    plans = _plans(design_dynamodb(shop_schema(), workload))
+    plans = _plans(TARGET.design(shop_schema(), workload))
     assert plans["new-order"].operation == "PutItem"
     assert plans["drop-customer"].operation == "DeleteItem" and plans["drop-customer"].key_condition == "PK = :pk AND SK = :sk"
     assert plans["change-item"].operation in ("UpdateItem", "Query+UpdateItem")
@@ -92,7 +114,7 @@ def test_write_patterns_use_the_full_key_or_say_they_query_first():
 def test_names_breaking_dynamodb_rules_are_renamed_with_a_diagnostic():
     odd = Entity("x y", (attr("id", "integer"), attr("PK", "string", length=10), attr("aws:tag", "string", length=5),
                          attr("n" * 300, "integer", nullable=True)), primary_key=("id",))
-    design = design_dynamodb(Schema((odd,)), Workload((read("by-id", "x y", ["id"]),)), mode="per-entity")
+    design = TARGET.design(Schema((odd,)), Workload((read("by-id", "x y", ["id"]),)), mode="per-entity")
     mapping = design.entities[0]
     stored = {a.column: a.attribute for a in mapping.attributes}
     assert stored["PK"] != "PK" and not stored["aws:tag"].startswith("aws:")
@@ -103,7 +125,7 @@ def test_names_breaking_dynamodb_rules_are_renamed_with_a_diagnostic():
 
 
 def test_table_name_option_is_checked():
-    design = design_dynamodb(shop_schema(), shop_workload(), table_name="a")
+    design = TARGET.design(shop_schema(), shop_workload(), table_name="a")
     assert design.tables[0].name == "a__"
     assert any(d.code == "dynamodb-renamed" for d in design.diagnostics)
 
@@ -112,38 +134,54 @@ def test_hot_partition_gets_a_write_sharding_proposal():
     base = shop_workload()
     hot = Workload((*base.access_patterns, write("orders-burst", "orders", rate=5_000_000)),
                    Statistics(entities={"orders": EntityStats(1000, 2000)}))
-    design = design_dynamodb(shop_schema(), hot)
+    design = TARGET.design(shop_schema(), hot)
     over = [f for f in design.limits if f.check == "partition-wcu" and not f.ok]
     assert over and "suffix" in over[0].proposal and "Queries" in over[0].proposal
     assert any(d.code == "dynamodb-hot-partition" for d in design.diagnostics)
-    calm = design_dynamodb(shop_schema(), base)
+    calm = TARGET.design(shop_schema(), base)
     assert all(f.ok for f in calm.limits if f.check.startswith("partition-"))
 
 
 def test_expiry_column_becomes_the_ttl_attribute():
     sessions = Entity("sessions", (attr("session_id", "uuid"), attr("expires_at", "timestamp", with_timezone=True)),
                       primary_key=("session_id",))
-    design = design_dynamodb(Schema((sessions,)), Workload((read("s", "sessions", ["session_id"]),)))
+    design = TARGET.design(Schema((sessions,)), Workload((read("s", "sessions", ["session_id"]),)))
     assert design.tables[0].ttl == "ExpiresAt" and design.entities[0].ttl_column == "expires_at"
 
 
 def test_item_size_over_400kb_is_an_error():
     schema = shop_schema()
     workload = Workload(shop_workload().access_patterns, Statistics(entities={"products": EntityStats(10, 500_000)}))
-    design = design_dynamodb(schema, workload)
+    design = TARGET.design(schema, workload)
     assert any(d.code == "dynamodb-item-too-large" for d in design.diagnostics)
     assert not next(f for f in design.limits if f.check == "item-size" and f.subject == "products").ok
 
 
-@pytest.mark.parametrize("kwargs, fragment", [({"mode": "multi"}, "--mode"), ])
-def test_bad_options_name_the_argument(kwargs, fragment):
-    with pytest.raises(DesignError, match=fragment):
-        design_dynamodb(shop_schema(), shop_workload(), **kwargs)
+@pytest.mark.parametrize("kwargs, fragment", [({"mode": "multi"}, "mode='multi' is invalid"),
+                                               ({"tablename": "x"}, "tablename='x' is not an option")])
+def test_bad_options_name_the_argument_not_a_cli_flag(kwargs, fragment):
+    with pytest.raises(DesignError, match=fragment) as caught:
+        TARGET.design(shop_schema(), shop_workload(), **kwargs)
+    assert "--" not in str(caught.value)
+
+
+def test_build_design_checks_the_mode_itself():
+    from translator.targets.dynamodb import build_design
+
+    with pytest.raises(DesignError, match="mode='x' is invalid"):
+        build_design(shop_schema(), shop_workload(), mode="x")
 
 
 def test_design_json_has_the_documented_keys_in_order():
-    data = design_dynamodb(shop_schema(), shop_workload()).to_dict()
-    assert list(data)[:6] == ["format", "target", "mode", "tables", "entities", "access_patterns"]
+    data = TARGET.design(shop_schema(), shop_workload()).to_dict()
+    # format_version 2: the shared envelope (target, format_version, assumed ... diagnostics) replaced "format"
+    assert list(data) == ["target", "format_version", "assumed", "mode", "tables", "entities", "access_patterns",
+                          "limits", "decisions", "diagnostics"]
+    assert data["format_version"] == 2 and data["target"] == "dynamodb"
+    # shop_workload gives no statistics: the row counts behind the limits are named as assumed
+    assert "statistics:orders" in data["assumed"] and "workload" not in data["assumed"]
+    decision = data["decisions"][0]
+    assert list(decision) == ["subject", "choice", "rule", "reason", "numbers", "assumed"]
     assert list(data["tables"][0])[:5] == ["name", "partition_key", "sort_key", "gsis", "ttl"]
     assert list(data["access_patterns"][0])[:10] == ["id", "entity", "kind", "table", "index", "operation",
                                                    "key_condition", "filter", "values", "names"]
@@ -151,8 +189,8 @@ def test_design_json_has_the_documented_keys_in_order():
 
 
 def test_design_is_deterministic():
-    first = design_dynamodb(shop_schema(), shop_workload()).to_dict()
-    again = design_dynamodb(dataclasses.replace(shop_schema()), shop_workload()).to_dict()
+    first = TARGET.design(shop_schema(), shop_workload()).to_dict()
+    again = TARGET.design(dataclasses.replace(shop_schema()), shop_workload()).to_dict()
     assert first == again
 
 
@@ -164,29 +202,35 @@ def test_nullable_order_column_keeps_rows_in_the_index_with_nulls_first(ddb):
                   primary_key=("doc_id",))
     workload = Workload((read("by-owner", "docs", ["owner"], order=[("seen_at", "asc")]),))
     schema = Schema((docs,))
-    design = design_dynamodb(schema, workload)
+    design = TARGET.design(schema, workload)
     import datetime as dt
     rows = {"docs": [{"doc_id": i, "owner": 1, "seen_at": None if i % 2 else dt.datetime(2024, 1, i + 1)} for i in range(6)]}
     report = verify_design(schema, workload, design, rows, ddb)
     assert report.ok and report.results[0].status == "pass", report
 
 
-def test_collection_holding_other_children_needs_a_type_filter_which_is_flagged_and_still_correct(ddb):
-    from translator.targets.dynamodb.verify import verify_design
-    from translator.sample_rows import sample_rows
+def test_collection_reads_use_a_sort_key_range_or_a_flagged_type_filter(ddb):
+    """Order-with-items: when other children's sort-key prefixes fall between the asked-for ones, a type
+    filter is needed (flagged); when they sort outside, `SK BETWEEN` selects exactly the asked-for types."""
     from tests.dynamodb.schema_builders import fk
+    from translator.sample_rows import sample_rows
+    from translator.targets.dynamodb.verify import verify_design
 
     base = shop_schema()
-    shipments = Entity("shipments", (attr("shipment_id", "integer"), attr("order_id", "integer", bits=64),
-                                     attr("carrier", "string", length=20)), primary_key=("shipment_id",))
-    schema = Schema((*base.entities, shipments),
-                    (*base.relationships, fk("ship_order_fk", "shipments", ("order_id",), "orders", ("order_id",))))
-    workload = Workload((*shop_workload().access_patterns, read("shipments-of-order", "shipments", ["order_id"])))
-    design = design_dynamodb(schema, workload)
-    plan = _plans(design)["order-with-items"]
-    assert design.entity("shipments").base.partition.prefix == design.entity("orders").tag
-    assert plan.flagged and plan.filter and "shipments" in plan.reason
-    assert any(d.code == "dynamodb-filter" for d in design.diagnostics)
-    report = verify_design(schema, workload, design, sample_rows(schema, 9, seed=4), ddb)
-    result = next(r for r in report.results if r.id == "order-with-items")
-    assert result.status == "pass" and "flagged" in result.detail
+    for child, filtered in (("order_extras", True), ("shipments", False)):  # ORDERS# < ORDER_EXTRAS# < ORDER_ITEMS#
+        extra = Entity(child, (attr("extra_id", "integer"), attr("order_id", "integer", bits=64),
+                               attr("note", "string", length=20)), primary_key=("extra_id",))
+        schema = Schema((*base.entities, extra),
+                        (*base.relationships, fk("x_order_fk", child, ("order_id",), "orders", ("order_id",))))
+        workload = Workload((*shop_workload().access_patterns, read("extras-of-order", child, ["order_id"])))
+        design = TARGET.design(schema, workload)
+        plan = _plans(design)["order-with-items"]
+        assert design.entity(child).base.partition.prefix == design.entity("orders").tag
+        if filtered:
+            assert plan.flagged and plan.filter and child in plan.reason
+            assert any(d.code == "dynamodb-filter" for d in design.diagnostics)
+        else:
+            assert not plan.flagged and plan.filter is None and "BETWEEN" in plan.key_condition
+        report = verify_design(schema, workload, design, sample_rows(schema, 9, seed=4), ddb)
+        result = next(r for r in report.results if r.id == "order-with-items")
+        assert result.status == "pass" and ("flagged" in result.detail) == filtered, result

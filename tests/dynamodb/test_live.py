@@ -11,7 +11,12 @@ from click.testing import CliRunner
 
 from tests.conftest import SAMPLES
 from tests.dynamodb.schema_builders import shop_schema
-from tests.live import mariadb_database, postgres_database, require_mariadb, require_postgres
+from tests.live import (
+    mariadb_database,
+    postgres_database,
+    require_mariadb,
+    require_postgres,
+)
 from translator.cli import main
 from translator.sample_rows import sample_rows
 from translator.sources import load_schema

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import json
+import shlex
 import uuid
 
 import pytest
 
-from translator.targets.dynamodb import TARGET, design_dynamodb
-from translator.targets.dynamodb.mapping import check_rules, rules
+from tests.dynamodb.schema_builders import shop_schema, shop_workload
 from translator.errors import MappingError
 from translator.mapdata import load_mapping
-
-from tests.dynamodb.schema_builders import shop_schema, shop_workload
+from translator.targets.dynamodb import TARGET
+from translator.targets.dynamodb.mapping import check_rules, rules
 
 
 @pytest.mark.parametrize("mode", ["single-table", "per-entity"])
 def test_aws_cli_json_is_accepted_by_create_table(ddb, mode):
-    design = design_dynamodb(shop_schema(), shop_workload(), mode=mode)
-    payload = json.loads(TARGET.render(design, "aws-cli"))
-    requests = payload if isinstance(payload, list) else [payload]
+    design = TARGET.design(shop_schema(), shop_workload(), mode=mode)
+    script = TARGET.render(design, "aws-cli")
+    commands = [shlex.split(line) for line in script.splitlines() if line.startswith("aws ")]
+    assert all(c[:4] == ["aws", "dynamodb", "create-table", "--cli-input-json"] and len(c) == 5 for c in commands)
+    requests = [json.loads(c[4]) for c in commands]
     assert len(requests) == len(design.tables)
     for request in requests:
         request["TableName"] += "-" + uuid.uuid4().hex[:6]
@@ -32,7 +34,7 @@ def test_aws_cli_json_is_accepted_by_create_table(ddb, mode):
 
 
 def test_cloudformation_template_declares_each_table():
-    design = design_dynamodb(shop_schema(), shop_workload())
+    design = TARGET.design(shop_schema(), shop_workload())
     template = json.loads(TARGET.render(design, "cloudformation"))
     assert template["AWSTemplateFormatVersion"] == "2010-09-09"
     tables = [r for r in template["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"]
@@ -44,7 +46,7 @@ def test_cloudformation_template_declares_each_table():
 
 def test_workbench_model_has_the_documented_shape(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    design = design_dynamodb(shop_schema(), shop_workload())
+    design = TARGET.design(shop_schema(), shop_workload())
     model = json.loads(TARGET.render(design, "workbench"))
     assert set(model) == {"ModelName", "ModelMetadata", "DataModel"}
     assert model["ModelMetadata"]["AWSService"] == "Amazon DynamoDB"
@@ -58,7 +60,7 @@ def test_workbench_model_has_the_documented_shape(monkeypatch):
 
 
 def test_human_output_names_every_pattern_and_operation():
-    design = design_dynamodb(shop_schema(), shop_workload())
+    design = TARGET.design(shop_schema(), shop_workload())
     text = TARGET.render(design, "human")
     for plan in design.access_patterns:
         assert f"{plan.id}: {plan.operation}" in text
@@ -87,13 +89,13 @@ def test_mapping_with_an_unknown_canonical_kind_is_refused():
 
 
 def test_reserved_attribute_names_go_through_expression_attribute_names():
+    from tests.dynamodb.schema_builders import attr, read
     from translator.ir import Entity, Schema
     from translator.workload.model import Workload
-    from tests.dynamodb.schema_builders import attr, read
 
     events = Entity("events", (attr("event_id", "integer"), attr("status", "string", length=10),
                                attr("date", "timestamp")), primary_key=("event_id",))
-    plan = design_dynamodb(Schema((events,)), Workload((read("q", "events", ["status"], order=[("date", "asc")]),))).access_patterns[0]
+    plan = TARGET.design(Schema((events,)), Workload((read("q", "events", ["status"], order=[("date", "asc")]),))).access_patterns[0]
     assert plan.operation == "Query" and not plan.flagged
     # the key attributes are the generic GSI names; the reserved column names live only inside key strings
     assert "status" not in plan.key_condition and "date" not in plan.key_condition

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
-
-from translator.sample_rows import sample_rows
-from translator.strategies import schemas
-from translator.sources import load_schema
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import SAMPLES
+from translator.sample_rows import sample_rows
+from translator.sources import load_schema
+from translator.strategies import schemas
 
 
 @given(schemas(max_entities=5), st.integers(0, 2 ** 32), st.integers(1, 15))

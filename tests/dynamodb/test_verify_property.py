@@ -3,13 +3,13 @@ returns exactly the rows SQL returns, and every write reaches its row's item (on
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
-
-from translator.strategies import rows_for, schemas, workloads
-from translator.targets.dynamodb import design_dynamodb
-from translator.targets.dynamodb.verify import verify_design
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from tests.dynamodb.test_items import _in_dynamodb_range
+from translator.strategies import rows_for, schemas, workloads
+from translator.targets.dynamodb import TARGET
+from translator.targets.dynamodb.verify import verify_design
 
 
 @st.composite
@@ -25,7 +25,7 @@ def _case(draw):
 def test_served_reads_match_sql(ddb, case):
     schema, workload, rows = case
     assume(_in_dynamodb_range(rows))
-    design = design_dynamodb(schema, workload)
+    design = TARGET.design(schema, workload)
     report = verify_design(schema, workload, design, rows, ddb, checks_per_pattern=3)
     unserved = {p.id for p in design.access_patterns if p.flagged and p.key_condition is None}
     served = [r for r in report.results if r.id not in unserved]  # includes flagged-but-runnable (type filter)

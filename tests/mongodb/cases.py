@@ -20,7 +20,8 @@ def design_for(ddl: str, workload: dict[str, Any] | None, **options: Any) -> tup
 
 
 def decision(design: MongoDesign, relationship_child: str, parent: str | None = None) -> Any:
-    found = [d for d in design.decisions if d.child == relationship_child and (parent is None or d.parent == parent)]
+    found = [d for d in design.decisions if dict(d.numbers).get("child") == relationship_child
+             and (parent is None or dict(d.numbers).get("parent") == parent)]
     assert len(found) == 1, f"expected one decision for {relationship_child}->{parent}, got {found}"
     return found[0]
 

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLES
-from tests.mongodb.cases import decision, design_for
+from tests.mongodb.cases import PERSON_ADDRESSES, decision, design_for
 from translator.cli import main
 from translator.diagnostics import Severity
 from translator.errors import DesignError, MappingError
@@ -21,8 +21,9 @@ ALTER TABLE a ADD CONSTRAINT a_b_fk FOREIGN KEY (b_id) REFERENCES b (b_id);
 CYCLE_WORKLOAD = {
     "version": 1,
     "access_patterns": [
-        {"id": "R1", "entity": "a", "with": ["b"], "equality": ["a_id"], "rate": 100},
-        {"id": "R2", "entity": "b", "with": ["a"], "equality": ["b_id"], "rate": 40},
+        # a and b reference each other, so a bare `with` is ambiguous: name the foreign key followed
+        {"id": "R1", "entity": "a", "with": ["b(fk_b_a_id)"], "equality": ["a_id"], "rate": 100},
+        {"id": "R2", "entity": "b", "with": ["a(a_b_fk)"], "equality": ["b_id"], "rate": 40},
     ],
     "statistics": {"relationships": {"a.b_id": {"avg": 2, "p99": 5, "max": 10},
                                      "b.a_id": {"avg": 2, "p99": 5, "max": 10}}},
@@ -101,14 +102,15 @@ def test_workload_naming_unknown_entity_exits_2(tmp_path) -> None:
     assert "custmers" in result.output and "Traceback" not in result.output
 
 
-def test_design_arguments_are_checked_early() -> None:
-    from translator.ir import Schema
-
-    with pytest.raises(DesignError, match="--uuid-representation 'hex'"):
-        TARGET.design(Schema(entities=()), __import__("translator.workload", fromlist=["x"]).default_workload(Schema(entities=())),
-                      uuid_representation="hex")
-    with pytest.raises(TypeError, match="workload="):
-        TARGET.design(Schema(entities=()), None)
+def test_design_arguments_are_checked_early_and_named_as_arguments() -> None:
+    # Library errors are DesignErrors naming the argument (not a CLI flag); the CLI maps them to flags.
+    schema, workload, _ = design_for(PERSON_ADDRESSES, None)
+    with pytest.raises(DesignError, match="uuid_representation='hex' is invalid"):
+        TARGET.design(schema, workload, uuid_representation="hex")
+    with pytest.raises(DesignError, match="database='my.db' is invalid"):
+        TARGET.design(schema, workload, database="my.db")
+    with pytest.raises(DesignError, match="workload=NoneType"):
+        TARGET.design(schema, None)
 
 
 def test_mapping_with_unknown_canonical_kind_is_a_mapping_error() -> None:

@@ -112,3 +112,27 @@ def test_embedded_documents_drop_the_implied_foreign_key_and_restore_it() -> Non
     docs = rows_to_documents(design, rows)
     assert docs == {"person": [{"_id": 1, "name": "Ann", "address": [{"address_id": 9, "street": "s", "city": "c"}]}]}
     assert documents_to_rows(design, docs) == rows
+
+
+def test_junction_column_named_like_the_other_sides_key_keeps_its_own_type() -> None:
+    """Regression (issue 12, found by the property above): the junction's own column `id` (text) and the
+    other side's key `id` (bigint) shared one field of the array elements, so the round trip decoded
+    the junction's text with the bigint's codec."""
+    from tests.mongodb.cases import design_for
+
+    ddl = """
+    CREATE TABLE a (id bigint PRIMARY KEY);
+    CREATE TABLE b (id bigint PRIMARY KEY);
+    CREATE TABLE ab (a_id bigint NOT NULL REFERENCES a (id), b_id bigint NOT NULL REFERENCES b (id),
+                     id varchar(10) NOT NULL, PRIMARY KEY (a_id, b_id));
+    """
+    workload = {"version": 1, "access_patterns": [{"id": "R", "entity": "a", "with": ["b"], "equality": ["id"]}],
+                "statistics": {"entities": {"a": {"rows": 100}, "b": {"rows": 1.0e6}, "ab": {"rows": 300}},
+                               "relationships": {"ab.a_id": {"avg": 3, "p99": 5, "max": 8},
+                                                 "ab.b_id": {"avg": 3, "p99": 5, "max": 8}}}}
+    _, _, design = design_for(ddl, workload)
+    assert "a" in {c.name for c in design.collections} and "ab" not in {c.name for c in design.collections}
+    rows = {"a": [{"id": 1}], "b": [{"id": 2}], "ab": [{"a_id": 1, "b_id": 2, "id": "own"}]}
+    stored = {n: [bson.decode(bson.encode(d)) for d in docs] for n, docs in rows_to_documents(design, rows).items()}
+    back = documents_to_rows(design, stored)
+    assert back["ab"] == rows["ab"]

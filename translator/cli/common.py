@@ -14,6 +14,7 @@ __all__ = [
     "EXIT_FINDINGS",
     "EXIT_USAGE",
     "UsageProblem",
+    "in_flag_terms",
     "format_option",
     "emit_json",
     "handle_domain_errors",
@@ -58,6 +59,22 @@ def emit_json(payload: Any) -> None:
     click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
 
 
+def in_flag_terms(message: str) -> str:
+    """The library names arguments (`keyspace='x' is invalid`); at the CLI edge, say the flag instead.
+
+    The flags come from the running command's own parameters, so every option a command declares is
+    covered, with no table to keep in step.
+    """
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return message
+    for param in context.command.params:
+        if isinstance(param, click.Option) and param.name and message.startswith(f"{param.name}="):
+            flag = max(param.opts, key=len)
+            return f"{flag} {message[len(param.name) + 1:]}"
+    return message
+
+
 def handle_domain_errors(func: Callable) -> Callable:
     """Map the library's domain errors to `UsageProblem` at the CLI edge."""
     from translator.errors import PolyschemaError
@@ -67,7 +84,7 @@ def handle_domain_errors(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except PolyschemaError as exc:
-            raise UsageProblem(str(exc)) from None
+            raise UsageProblem(in_flag_terms(str(exc))) from None
         except BrokenPipeError:  # `polyschema ... | head` must not print a traceback
             sys.stderr.close()
             raise SystemExit(EXIT_OK)

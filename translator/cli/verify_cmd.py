@@ -1,8 +1,10 @@
 """`polyschema verify --to TARGET SOURCE... --workload FILE`: run every access pattern of the design on a
 live (or local) target and compare with SQL over the same rows; exit 1 on any mismatch.
 
-A target offers verification by defining `verify(schema, workload, design, data_url=, endpoint_url=, seed=)`
+A target offers verification by defining `verify(schema, workload, design, rows, endpoint_url=, seed=)`
 returning a report with `ok`, `results` (each with `id`, `status`, `operation`, `detail`) and `to_dict()`.
+The rows (per entity key) are read here, from `--data` or generated with the seed, so that no target
+reaches introspection (the layering contract in DEVELOPERS-NOTES.md).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from translator.cli.targeting import (
 from translator.targets import get_target
 
 __all__ = ["command"]
+
+_ROWS_PER_ENTITY = 12  # generated rows per entity: enough for several children per parent, quick to load
 
 
 def _build() -> click.Command:
@@ -58,7 +62,10 @@ def _build() -> click.Command:
         options = resolve_target_options(target, target_options)
         args = source_args(sources, dialect, namespaces, type_overrides, infer_relationships)
         schema, workload, design = design_from_sources(target, args, workload_path, options)
-        report = target.verify(schema, workload, design, data_url=data_url, endpoint_url=endpoint_url, seed=seed)
+        from translator.sample_rows import read_rows, sample_rows
+
+        rows = read_rows(data_url, schema) if data_url else sample_rows(schema, _ROWS_PER_ENTITY, seed=seed)
+        report = target.verify(schema, workload, design, rows, endpoint_url=endpoint_url, seed=seed)
         if output_format == "json":
             emit_json(report.to_dict())
         else:

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Sequence
 
-from translator.diagnostics import DiagnosticSink, Severity
+from translator.diagnostics import DiagnosticSink, ErrorLevel, Severity
 from translator.errors import SourceError
 from translator.ingest.build import SchemaBuilder
 from translator.ingest.files import SourceText, read_sources
@@ -19,7 +19,7 @@ from translator.ingest.script import guess_dialect, split_script
 from translator.ingest.stack import on_own_stack
 from translator.ingest.statements import read_statements
 from translator.ir import Schema
-from translator.sources import check_dialect
+from translator.dialects import check_dialect
 from translator.typemap import TypeMapper
 
 __all__ = ["ingest_sources", "ingest_text", "ingest_source_texts"]
@@ -37,6 +37,7 @@ def ingest_source_texts(
     type_overrides: str | Path | None = None,
     infer_relationships: bool = False,
     mapper: TypeMapper | None = None,
+    error_level: ErrorLevel = ErrorLevel.WARN,
 ) -> Schema:
     """The IR of already-read sources; each file keeps its own guessed dialect when `dialect` is None.
 
@@ -44,11 +45,12 @@ def ingest_source_texts(
     """
     dialect = check_dialect(dialect)
     mapper = mapper or TypeMapper.load(type_overrides)
-    return on_own_stack(lambda: _ingest(texts, dialect, infer_relationships, mapper))
+    return on_own_stack(lambda: _ingest(texts, dialect, infer_relationships, mapper, error_level))
 
 
-def _ingest(texts: Sequence[SourceText], dialect: str | None, infer_relationships: bool, mapper: TypeMapper) -> Schema:
-    sink = DiagnosticSink()
+def _ingest(texts: Sequence[SourceText], dialect: str | None, infer_relationships: bool, mapper: TypeMapper,
+            error_level: ErrorLevel) -> Schema:
+    sink = DiagnosticSink(error_level=ErrorLevel(error_level))
     builder = SchemaBuilder(mapper, dialect, sink)
     dialects = []
     for source in texts:
@@ -82,12 +84,13 @@ def _ingest(texts: Sequence[SourceText], dialect: str | None, infer_relationship
                 # A folder may hold a file of views or functions only: not an error, but worth knowing.
                 sink.warning("no-tables", "no CREATE TABLE in this file", file=source.name)
     entities, relationships = freeze(builder, sink)
+    entities, policies = builder.row_security.freeze(builder, entities, sink)
     if infer_relationships:
         from translator.ingest.infer import infer_relationships as infer
 
         relationships = relationships + infer(entities, relationships, sink)
     chosen = dialect or (dialects[0] if len(set(dialects)) == 1 else None)
-    return Schema(entities, relationships, tuple(sink.items), chosen, tuple(s.name for s in texts))
+    return Schema(entities, relationships, tuple(sink.items), chosen, tuple(s.name for s in texts), policies)
 
 
 def ingest_sources(
@@ -96,11 +99,12 @@ def ingest_sources(
     dialect: str | None = None,
     type_overrides: str | Path | None = None,
     infer_relationships: bool = False,
+    error_level: ErrorLevel = ErrorLevel.WARN,
 ) -> Schema:
     """The IR of DDL files, folders of .sql files (sorted) and `-` (stdin); raises `SourceError` on unreadable input."""
     mapper = TypeMapper.load(type_overrides)
     return ingest_source_texts(read_sources(sources), dialect=dialect, infer_relationships=infer_relationships,
-                               mapper=mapper)
+                               mapper=mapper, error_level=error_level)
 
 
 def ingest_text(text: str, dialect: str | None, name: str = "<string>", *, infer_relationships: bool = False,

@@ -18,6 +18,7 @@ from translator.diagnostics import DiagnosticSink, excerpt
 from translator.ingest.columns import COLUMN_CONSTRAINTS, set_sequence_default
 from translator.ingest.model import ColumnDraft, ForeignKeyDraft, IndexDraft, TableDraft, fold
 from translator.ingest.nodes import KeyParts, column_names, key_parts, name_of, referential_actions, table_ref, written_type
+from translator.ingest.policies import RowSecurityDrafts, apply_row_security
 from translator.ingest.recovery import UNNAMED
 from translator.ingest.statements import Statement
 from translator.typemap import TypeMapper
@@ -40,6 +41,8 @@ class SchemaBuilder:
         self.aliases: dict[str, exp.DataType] = {}
         #: views seen (and skipped): an index or comment on one is not a loss
         self.views: set[str] = set()
+        #: CREATE POLICY and ALTER TABLE ... ROW LEVEL SECURITY (translator/ingest/policies.py)
+        self.row_security = RowSecurityDrafts()
         self._by_name: dict[str, list[TableDraft]] = {}
         self._generators: dict[str | None, Generator] = {}
         self.file = "<string>"
@@ -419,4 +422,5 @@ HANDLERS: dict[str, Callable[[SchemaBuilder, Statement], None]] = {
     "index": SchemaBuilder.create_index,
     "type": SchemaBuilder.create_type,
     "comment": SchemaBuilder.comment,
+    "policy": apply_row_security,
 }

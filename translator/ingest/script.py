@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from translator.sources import DIALECT_ALIASES
+from translator.dialects import DIALECT_ALIASES
 
 __all__ = ["Chunk", "ScriptSplit", "split_script", "guess_dialect", "SPLITTERS"]
 

@@ -21,6 +21,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
 from translator.diagnostics import DiagnosticSink, excerpt
+from translator.ingest.policies import is_row_security_statement
 from translator.ingest.recovery import apply_rules
 from translator.ingest.script import Chunk
 from translator.ingest.stack import MAX_NESTING
@@ -253,6 +254,9 @@ class _Reader:
         kind = classify(head)
         line = chunk.line + tokens[0].line - 1
         text = chunk.text[tokens[0].start : tokens[-1].end + 1]
+        if is_row_security_statement(head, text):  # sqlglot reads these as Command: policies.py reads the text
+            yield Statement("policy", exp.Command(this="POLICY"), line, text, text, tokens[0].start)
+            return
         if kind not in DDL_KIND_NAMES:
             self.skip(kind, head, line, text)
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, Iterator, Sequence
 
 from translator.diagnostics import DiagnosticSink
@@ -17,6 +18,7 @@ from translator.introspect.build import (
     spell_default,
 )
 from translator.introspect.build import quote_identifier as quote
+from translator.introspect.postgres_policies import read_row_security
 from translator.introspect.url import ConnectionParams
 from translator.ir import Attribute, CheckConstraint, Index, Schema
 from translator.typemap import TypeMapper
@@ -142,9 +144,12 @@ def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: Typ
         for relid, name, unique, predicate, method, keys in conn.execute(_INDEXES, (oids,)):
             columns = tuple(_unquote(k) for k in keys)
             tables[relid].indexes.append(Index(name, columns, bool(unique), predicate, method))
+        flags, policies = read_row_security(conn, {oid: t.key for oid, t in tables.items()}, sink)
     entities = {t.key: t.entity() for t in tables.values()}
+    entities = {k: replace(e, row_security=flags[k][0], force_row_security=flags[k][1]) if k in flags else e
+                for k, e in entities.items()}
     relationships = assemble_relationships(entities, fks, sink)
-    return Schema(tuple(entities.values()), relationships, tuple(sink), DIALECT, (params.masked(),))
+    return Schema(tuple(entities.values()), relationships, tuple(sink), DIALECT, (params.masked(),), policies)
 
 
 def _attribute(row: tuple, enums: dict[int, list[str]], default_namespace: str | None, mapper: TypeMapper,

@@ -15,6 +15,7 @@ from typing import Any
 __all__ = [
     "PatternKind",
     "Direction",
+    "Hop",
     "AttributeRef",
     "OrderTerm",
     "AccessPattern",
@@ -39,9 +40,31 @@ class Direction(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Hop:
+    """One step along a relationship path: from `source` to `target` (entity keys).
+
+    `relationships` names the foreign key followed (one name), or a many-to-many link's two foreign keys
+    (source side first) with `via` the junction entity. `to_many` is True when one `source` row reaches
+    many `target` rows (parent -> children, or across a many-to-many link).
+    """
+
+    source: str
+    target: str
+    relationships: tuple[str, ...]
+    to_many: bool
+    via: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.source}->{self.target}"
+
+
+@dataclass(frozen=True, slots=True)
 class AttributeRef:
+    """`entity.attribute`, reached from the pattern's entity along `path` (empty: the entity itself)."""
+
     entity: str
     attribute: str
+    path: tuple[Hop, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.entity}.{self.attribute}"
@@ -66,6 +89,10 @@ class AccessPattern:
     limit: int | None = None
     rate: float = 1.0
     assumed: bool = False
+    #: One hop chain per `with_` entry, from `entity` to that entry (filled by the loader).
+    paths: tuple[tuple[Hop, ...], ...] = ()
+    #: An administrative pattern may cross tenants without being flagged.
+    admin: bool = False
 
     @property
     def is_read(self) -> bool:
@@ -75,19 +102,27 @@ class AccessPattern:
     def entities(self) -> tuple[str, ...]:
         return (self.entity, *self.with_)
 
+    def with_specs(self) -> list[str]:
+        """Each `with` entry as a workload file names it: the entities along its path joined by dots."""
+        if len(self.paths) != len(self.with_):
+            return list(self.with_)
+        return [".".join(hop.target for hop in path) or end for path, end in zip(self.paths, self.with_)]
+
     def to_dict(self) -> dict[str, Any]:
+        """The pattern in workload-file form (`parse_workload` reads it back; see `workload_to_dict`)."""
         return {
             "id": self.id,
             "description": self.description,
             "kind": str(self.kind),
             "entity": self.entity,
-            "with": list(self.with_),
+            "with": self.with_specs(),
             "equality": [str(a) for a in self.equality],
             "range": [str(self.range)] if self.range else [],
             "order_by": [f"{t.attribute} {t.direction}" for t in self.order_by],
             "limit": self.limit,
             "rate": self.rate,
             "assumed": self.assumed,
+            "admin": self.admin,
         }
 
 
@@ -129,6 +164,8 @@ class Workload:
     access_patterns: tuple[AccessPattern, ...]
     statistics: Statistics = field(default_factory=Statistics)
     source: str | None = None
+    #: The tenant attribute declared by the workload (`tenant: tenant_id`), if any.
+    tenant: str | None = None
 
     def pattern(self, pattern_id: str) -> AccessPattern:
         for pattern in self.access_patterns:

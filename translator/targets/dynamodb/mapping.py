@@ -12,14 +12,14 @@ from translator.mapdata import load_mapping
 from translator.targets.common import check_kind_table, positive_number
 from translator.types import TypeKind
 
-__all__ = ["DynamoRules", "rules", "check_rules", "ATTRIBUTE_TYPES", "KEY_ENCODINGS"]
+__all__ = ["ATTRIBUTE_TYPES", "KEY_ENCODINGS", "DynamoRules", "check_rules", "rules"]
 
 ATTRIBUTE_TYPES = frozenset({"S", "N", "B", "BOOL", "L", "M"})
 KEY_ENCODINGS = frozenset({"int", "decimal", "float", "text", "bool", "iso", "hex"})
 _FILE = "dynamodb.toml"
 # The [limits] the design reads; each must be a positive integer (others in the table are checked alike).
 _LIMIT_KEYS = ("item_bytes", "item_overhead_bytes", "partition_rcu", "partition_wcu", "rcu_bytes", "wcu_bytes",
-               "item_collection_bytes_with_lsi", "gsis_per_table")
+               "item_collection_bytes_with_lsi", "gsis_per_table", "partition_key_bytes", "sort_key_bytes")
 _NAMING_NUMBERS = ("table_name_min", "table_name_max", "attribute_name_max_bytes")
 
 
@@ -88,7 +88,7 @@ def check_rules(data: dict[str, Any]) -> DynamoRules:
     if bad:
         raise MappingError(f"mappings/{_FILE}: [key_encodings] has unknown encodings {bad}; use {sorted(KEY_ENCODINGS)}")
     for key in ("partition_key", "sort_key", "gsi_partition", "gsi_sort", "gsi_name", "entity_type_attribute",
-                "ttl_attribute", "separator", "default_table_name", "table_name_pattern", "expression_name_pattern"):
+                "ttl_attribute", "generated_id_attribute", "separator", "default_table_name", "table_name_pattern", "expression_name_pattern"):
         if not isinstance(naming.get(key), str) or not naming[key]:
             raise MappingError(f"mappings/{_FILE}: [naming] {key} must be a non-empty string")
     for key in ("gsi_partition", "gsi_sort", "gsi_name"):

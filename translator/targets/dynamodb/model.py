@@ -6,32 +6,70 @@ from dataclasses import dataclass
 from typing import Any
 
 from translator.diagnostics import Diagnostic
+from translator.targets.record import Decision, envelope
 
 __all__ = [
-    "KeyTemplate",
-    "KeyPath",
     "AttributeMapping",
+    "CopySpec",
+    "DynamoDesign",
     "EntityMapping",
     "GsiSpec",
+    "KeyPath",
+    "KeyTemplate",
+    "LimitFinding",
+    "PatternPlan",
     "TableSpec",
     "ValueBinding",
-    "PatternPlan",
-    "Decision",
-    "LimitFinding",
-    "DynamoDesign",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class KeyTemplate:
-    """A key attribute's value as `prefix#<part>#<part>`; parts are column names, encoded to sort."""
+    """A key attribute's value as `prefix#<part>#<part>`; parts are column names (or copied attributes, see
+    `CopySpec`), encoded to sort.
+
+    `literals` are fixed tags placed before `parts[i]` (`(1, "LINES")`: `SHIPMENTS#<shipment_id>#LINES#<n>`),
+    which keep the levels of a nested item collection apart. `shards` > 1 adds a calculated suffix
+    `0..shards-1` after the prefix (write sharding of a hot partition).
+    """
 
     attribute: str
     prefix: str
     parts: tuple[str, ...] = ()
+    literals: tuple[tuple[int, str], ...] = ()
+    shards: int = 1
+
+    def pieces(self) -> list[tuple[str, str]]:
+        """("lit", text), ("shard", "") and ("part", column) in the order they are joined."""
+        out: list[tuple[str, str]] = [("lit", self.prefix)]
+        if self.shards > 1:
+            out.append(("shard", ""))
+        for i in range(len(self.parts) + 1):
+            out += [("lit", tag) for at, tag in self.literals if at == i]
+            if i < len(self.parts):
+                out.append(("part", self.parts[i]))
+        return out
 
     def text(self, separator: str = "#") -> str:
-        return separator.join((self.prefix, *(f"<{p}>" for p in self.parts)))
+        shown = {"lit": lambda v: v, "part": lambda v: f"<{v}>", "shard": lambda v: f"<0..{self.shards - 1}>"}
+        return separator.join(shown[kind](value) for kind, value in self.pieces())
+
+
+@dataclass(frozen=True, slots=True)
+class CopySpec:
+    """An attribute of a related entity copied into this entity's items, so a key can hold it.
+
+    `part`: the name key templates use for it (and the item attribute that stores it). `hops`: the
+    foreign keys followed from this entity to `source` (each towards a parent, so there is one value).
+    """
+
+    part: str
+    source: str
+    column: str
+    hops: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"attribute": self.part, "from": f"{self.source}.{self.column}", "via": list(self.hops)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +101,9 @@ class EntityMapping:
     attributes: tuple[AttributeMapping, ...]
     placement: str
     ttl_column: str | None = None
+    copies: tuple[CopySpec, ...] = ()
+    #: the item attribute holding a generated id, for an entity with neither a primary nor a unique key
+    generated_id: str | None = None
 
     @property
     def base(self) -> KeyPath:
@@ -70,6 +111,10 @@ class EntityMapping:
 
     def path_on(self, index: str | None) -> KeyPath | None:
         return next((p for p in self.paths if p.index == index), None)
+
+    @property
+    def columns(self) -> frozenset[str]:
+        return frozenset(a.column for a in self.attributes)
 
     def attribute_of(self, column: str) -> str:
         return next(a.attribute for a in self.attributes if a.column == column)
@@ -87,6 +132,8 @@ class EntityMapping:
             "keys": keys,
             "attributes": {a.column: {"attribute": a.attribute, "type": a.type} for a in self.attributes},
             "ttl_from": self.ttl_column,
+            "copies": [c.to_dict() for c in self.copies],
+            "generated_id": self.generated_id,
         }
 
 
@@ -118,6 +165,8 @@ class TableSpec:
     gsis: tuple[GsiSpec, ...]
     entity_type_attribute: str
     ttl: str | None = None
+    #: the CloudFormation logical ID of the table resource (alphanumeric, derived from the name)
+    logical_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -128,6 +177,7 @@ class TableSpec:
             "ttl": self.ttl,
             "entity_type_attribute": self.entity_type_attribute,
             "billing_mode": "PAY_PER_REQUEST",
+            "logical_id": self.logical_id,
         }
 
 
@@ -135,7 +185,8 @@ class TableSpec:
 class ValueBinding:
     """An expression value built from the pattern's parameters: prefix, encoded parts, then suffix.
 
-    `parts` are (column, role) with role `eq` (the equality value), `low`/`high` (the range bounds).
+    `parts` are (value, role): role `eq` (the equality value of column `value`), `low`/`high` (the range
+    bounds), `lit` (the fixed text `value`), `shard` (one write-shard suffix; the plan runs once per suffix).
     """
 
     placeholder: str
@@ -145,8 +196,9 @@ class ValueBinding:
     trailing_separator: bool = False
 
     def text(self, separator: str = "#") -> str:
-        shown = [self.prefix, *(f"<{c}>" if role == "eq" else f"<{c}.{role}>" for c, role in self.parts)]
-        return separator.join(shown) + (separator if self.trailing_separator else "") + self.suffix
+        shown = {"eq": "<{}>", "low": "<{}.low>", "high": "<{}.high>", "lit": "{}", "shard": "<shard>"}
+        pieces = [self.prefix, *(shown[role].format(c) for c, role in self.parts)]
+        return separator.join(pieces) + (separator if self.trailing_separator else "") + self.suffix
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +220,11 @@ class PatternPlan:
     reason: str = ""
     rule: str = ""
     assumed: bool = False
+    rate: float = 0.0
+    #: Queries one execution sends: N for a write-sharded partition (one per suffix), else 1
+    shards: int = 1
+    #: for a write: the other entities whose items hold copies of what it changes (they must be updated too)
+    also_writes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -187,23 +244,11 @@ class PatternPlan:
             "flagged": self.flagged,
             "reason": self.reason,
             "rule": self.rule,
+            "rate": self.rate,
+            "shards": self.shards,
+            "also_writes": list(self.also_writes),
             "assumed": self.assumed,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """Why the design is what it is: the rule applied, its reason, the numbers used, and assumptions."""
-
-    subject: str
-    rule: str
-    reason: str
-    numbers: tuple[tuple[str, float | int | str | None], ...] = ()
-    assumed: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"subject": self.subject, "rule": self.rule, "reason": self.reason,
-                "numbers": dict(self.numbers), "assumed": self.assumed}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,11 +262,12 @@ class LimitFinding:
     ok: bool
     proposal: str | None = None
     numbers: tuple[tuple[str, float | int | str | None], ...] = ()
-    assumed: bool = False
+    #: the names of the inputs behind `value` that were defaulted (`statistics:orders`, `workload`)
+    assumed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"check": self.check, "subject": self.subject, "value": round(self.value, 3), "limit": self.limit,
-                "ok": self.ok, "proposal": self.proposal, "numbers": dict(self.numbers), "assumed": self.assumed}
+                "ok": self.ok, "proposal": self.proposal, "numbers": dict(self.numbers), "assumed": list(self.assumed)}
 
 
 @dataclass(frozen=True)
@@ -233,6 +279,10 @@ class DynamoDesign:
     limits: tuple[LimitFinding, ...] = ()
     decisions: tuple[Decision, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: the inputs the design rests on that were defaulted (the envelope's `assumed`)
+    assumed: tuple[str, ...] = ()
+    #: the workload file the design was made for (None: derived patterns), for the simulate commands it prints
+    workload_source: str | None = None
 
     def entity(self, key: str) -> EntityMapping:
         return next(e for e in self.entities if e.entity == key)
@@ -240,20 +290,13 @@ class DynamoDesign:
     def table(self, name: str) -> TableSpec:
         return next(t for t in self.tables if t.name == name)
 
-    @property
-    def assumed(self) -> bool:
-        return any(p.assumed for p in self.access_patterns) or any(d.assumed for d in self.decisions)
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": "polyschema.dynamodb/1",
-            "target": "dynamodb",
+        body = {
             "mode": self.mode,
             "tables": [t.to_dict() for t in self.tables],
             "entities": [e.to_dict() for e in self.entities],
             "access_patterns": [p.to_dict() for p in self.access_patterns],
             "limits": [f.to_dict() for f in self.limits],
             "decisions": [d.to_dict() for d in self.decisions],
-            "assumed": self.assumed,
-            "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
+        return envelope("dynamodb", body, assumed=self.assumed, diagnostics=self.diagnostics)

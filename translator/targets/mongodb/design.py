@@ -8,15 +8,18 @@ from typing import Any
 from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
 from translator.ir import Schema
-from translator.targets.mongodb.decide import Plan, _children_bound, decide
+from translator.targets.mongodb.decide import Plan, children_bound, decide, numbers_of
+from translator.targets.mongodb.isolation import isolation
 from translator.targets.mongodb.indexes import index_name, plan_indexes
 from translator.targets.mongodb.layout import Layout, Node, build_layout
-from translator.targets.mongodb.mapping import UUID_REPRESENTATIONS, MongoMapping, load_mapping
+from translator.targets.mongodb.mapping import MongoMapping, load_rules
 from translator.targets.mongodb.model import Collection, Embedded, IndexSpec, MongoDesign, Reference
 from translator.targets.mongodb.patterns import plan_patterns
 from translator.targets.mongodb.shard import reads_by_collection, shard_candidates
 from translator.targets.mongodb.sizing import DocumentSize, size_documents
 from translator.targets.mongodb.validator import collection_validator
+from translator.targets.record import assumed_inputs
+from translator.tenancy import Tenancy
 from translator.types import TypeKind
 from translator.workload.model import Workload
 from translator.workload.stats import StatsView
@@ -24,29 +27,36 @@ from translator.workload.stats import StatsView
 __all__ = ["build_design"]
 
 
-def _check_args(schema: Any, workload: Any, uuid_representation: Any, database: Any) -> None:
-    if not isinstance(schema, Schema):
-        raise TypeError(f"schema={type(schema).__name__} is invalid; pass a translator.ir.Schema")
-    if not isinstance(workload, Workload):
-        raise TypeError(f"workload={type(workload).__name__} is invalid; pass a translator.workload.Workload "
-                        "(translator.workload.default_workload(schema) when there is none)")
-    # Option values come from the command line: a DesignError is a one-line usage error there (exit 2).
-    if uuid_representation not in UUID_REPRESENTATIONS:
-        raise DesignError(f"--uuid-representation {uuid_representation!r} is invalid; choose one of {list(UUID_REPRESENTATIONS)}")
-    if not isinstance(database, str) or not database or len(database) > 63 or any(c in database for c in '/\\. "$\x00'):
-        raise DesignError(f"--database {database!r} is invalid; pass a MongoDB database name (1-63 characters) "
-                          "without /\\. \"$ or spaces")
+_BAD_DATABASE_CHARS = '/\\. "$\x00'
+
+
+def _check_database(database: Any) -> None:
+    # Option values may come from a command line: a DesignError is a one-line usage error there (exit 2).
+    if not isinstance(database, str) or not database or len(database) > 63 or any(c in database for c in _BAD_DATABASE_CHARS):
+        raise DesignError(f"database={database!r} is invalid; pass a MongoDB database name (1-63 characters) "
+                          "without /\\. \"$, spaces or NUL")
+
+
+def _assumed_inputs(schema: Schema, workload: Workload, stats: StatsView) -> tuple[str, ...]:
+    """The envelope's `assumed`: the defaulted inputs the decisions and sizes rest on."""
+    names = ["workload"] if workload.assumed else []
+    names += [f"statistics:{e.key}" for e in schema.entities if stats.entity(e).assumed]
+    for rel in schema.relationships:
+        if stats.fanout(rel).assumed:
+            names.append(f"statistics:{rel.from_entity}.{','.join(rel.from_attributes)}")
+    return assumed_inputs(names)
 
 
 def _layout_within_budget(schema: Schema, workload: Workload, stats: StatsView, mapping: MongoMapping,
-                          uuid_representation: str, sink: DiagnosticSink) -> tuple[Plan, Layout, dict[str, DocumentSize]]:
+                          uuid_representation: str, sink: DiagnosticSink,
+                          tenancy: Tenancy) -> tuple[Plan, Layout, dict[str, DocumentSize]]:
     """Refuse, one at a time, the embedding adding most to a document over budget, until all fit."""
-    fanout_of = lambda rel: _children_bound(stats.fanout(rel))  # noqa: E731
+    fanout_of = lambda rel: children_bound(stats.fanout(rel))  # noqa: E731
     demoted: dict[Any, str] = {}
     budget, limit = mapping.budget_bytes, mapping.limits["max_document_bytes"]
     for _ in range(len(schema.relationships) + 1):
         trial = DiagnosticSink()
-        plan = decide(schema, workload, stats, mapping, trial, demoted)
+        plan = decide(schema, workload, stats, mapping, trial, demoted, tenancy)
         layout = build_layout(schema, plan, mapping, uuid_representation, trial)
         sizes = size_documents(layout, stats, fanout_of)
         over = [s for s in sizes.values() if s.bytes > budget and s.embedded]
@@ -118,14 +128,19 @@ def _type_diagnostics(schema: Schema, mapping: MongoMapping, sink: DiagnosticSin
                      lost="numeric comparison and sorting of these fields on the server")
 
 
-def build_design(schema: Schema, workload: Workload, *, uuid_representation: str = "binData",
-                 shard_collections: bool = False, database: str = "polyschema") -> MongoDesign:
-    """The MongoDB design of `schema` under `workload` (see decide.py for the rules)."""
-    _check_args(schema, workload, uuid_representation, database)
-    mapping = load_mapping()
+def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = None, *,
+                 uuid_representation: str = "binData", shard_collections: bool = False,
+                 database: str = "polyschema") -> MongoDesign:
+    """The MongoDB design of `schema` under `workload` (see decide.py for the rules).
+
+    Inputs are checked by `Target.design`; only the database name needs a check of its own here.
+    """
+    _check_database(database)
+    tenancy = tenancy or Tenancy()
+    mapping = load_rules()
     sink = DiagnosticSink()
     stats = StatsView(schema, workload.statistics)
-    plan, layout, sizes = _layout_within_budget(schema, workload, stats, mapping, uuid_representation, sink)
+    plan, layout, sizes = _layout_within_budget(schema, workload, stats, mapping, uuid_representation, sink, tenancy)
     _type_diagnostics(schema, mapping, sink)
     limit = mapping.limits["max_document_bytes"]
     for name, size in sizes.items():
@@ -150,24 +165,37 @@ def build_design(schema: Schema, workload: Workload, *, uuid_representation: str
             fields=tuple((fm.attribute, fm.field) for fm in node.fields),
             embedded=tuple(_embedded(node)), references=tuple(_references(layout, plan, node)),
             validator=collection_validator(node, layout), indexes=tuple(indexes.get(name, ())),
-            shard_key_candidates=shard_candidates(layout, name, node, reads.get(name, []), stats),
-            estimated_max_document_bytes=size.bytes))
+            shard_key_candidates=shard_candidates(layout, name, node, reads.get(name, []), stats,
+                                                  tenancy.column(node.entity)),
+            estimated_max_document_bytes=size.bytes, size_assumed=size.assumed))
+    for name, node in layout.orphans:  # no shard key or indexes of their own: a handful of parentless rows
+        size = sizes[name]
+        collections.append(Collection(
+            name=name, source_entity=node.entity, id_fields=("_id",),
+            fields=tuple((fm.attribute, fm.field) for fm in node.fields), embedded=tuple(_embedded(node)),
+            validator=collection_validator(node, layout), estimated_max_document_bytes=size.bytes,
+            size_assumed=size.assumed, orphans_of=plan.embeds[node.entity].name))
     decisions = []
     for d in plan.decisions:
-        if d.choice.startswith("embed") and d.child in layout.nodes:
-            size = sizes[layout.collection_of(d.child)]
-            inputs = dict(d.inputs)
+        child = numbers_of(d).get("child")
+        if d.choice.startswith("embed") and child in layout.nodes:
+            size = sizes[layout.collection_of(str(child))]
+            inputs = numbers_of(d)
             inputs.update(estimated_document_bytes=size.bytes, max_document_bytes=limit,
                           margin_bytes=limit - size.bytes, budget_bytes=mapping.budget_bytes)
-            reason = (f"{d.reason}; the largest {layout.collection_of(d.child)} document is estimated at "
+            reason = (f"{d.reason}; the largest {layout.collection_of(str(child))} document is estimated at "
                       f"{size.bytes:,} bytes, {size.bytes / limit:.2%} of the 16 MiB limit ({limit - size.bytes:,} bytes to spare)")
-            d = replace(d, inputs=tuple(inputs.items()), reason=reason,
+            d = replace(d, numbers=tuple(inputs.items()), reason=reason,
                         assumed=d.assumed + (("fanout",) if size.assumed and "fanout" not in d.assumed else ()))
         decisions.append(d)
     patterns = plan_patterns(layout, plan, workload.access_patterns, indexes)
+    firsts = {c.name: c.shard_key_candidates[0].keys for c in collections if c.shard_key_candidates}
+    isolated, tenant_decisions = isolation(layout, workload, tenancy, stats, firsts, mapping.rules.whale_share, sink)
+    decisions.extend(tenant_decisions)
     return MongoDesign(
         collections=tuple(collections), decisions=tuple(decisions), access_patterns=patterns,
-        diagnostics=tuple(sink), workload_assumed=workload.assumed,
+        diagnostics=tuple(sink), assumed=_assumed_inputs(schema, workload, stats), workload_source=workload.source,
+        tenancy=tenancy, patterns=workload.access_patterns, isolation=isolated,
         options=(("uuid_representation", uuid_representation), ("shard_collections", shard_collections),
                  ("database", database)),
         layout=layout)

@@ -103,6 +103,9 @@ class Layout:
     nodes: Mapping[str, tuple[str, Node]]  # entity key -> (collection, node) of its canonical home
     uuid_representation: str
     mapping: MongoMapping = field(repr=False)
+    #: (collection, root node) for the rows of an entity embedded through a nullable foreign key that
+    #: have no parent: they cannot live inside one, so they keep a collection of their own.
+    orphans: tuple[tuple[str, Node], ...] = ()
 
     def collection_of(self, entity: str) -> str:
         return self.nodes[entity][0]
@@ -120,9 +123,27 @@ class Layout:
 
 
 def _sanitize(name: str, mapping: MongoMapping) -> str:
+    """A legal field name: "." is a path separator, a leading "$" an operator, NUL ends a BSON key."""
     repl = mapping.naming.get("field_replacement", "_")
-    out = name.replace(".", repl)
+    out = name.replace(".", repl).replace("\x00", repl)
     return repl + out[1:] if out.startswith("$") else out
+
+
+def _element_fields(names: Iterable[str], mapping: MongoMapping) -> tuple[str, ...]:
+    """Field names of an id array's elements, unique: a junction's own column may share its name with the
+    other side's key (`id` and `id`), and each needs its own field to keep its own type."""
+    taken = _Names(mapping)
+    return tuple(taken.claim(n) for n in names)
+
+
+def _report_renamed_fields(schema: Schema, mapping: MongoMapping, sink: DiagnosticSink) -> None:
+    """Names MongoDB cannot hold as they are are replaced; say which, never silently."""
+    for entity in schema.entities:
+        renamed = [a.name for a in entity.attributes if _sanitize(a.name, mapping) != a.name]
+        if renamed:
+            sink.info("mongodb-field-renamed", f"{entity.key}: {len(renamed)} column name(s) hold '.', NUL or a leading "
+                      f"'$', which MongoDB field names cannot; they are stored as {[_sanitize(n, mapping) for n in renamed]!r} "
+                      f"(from {renamed!r})", subject=entity.key)
 
 
 class _Names:
@@ -168,6 +189,7 @@ def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_represe
                  sink: DiagnosticSink) -> Layout:
     """Nodes for every collection: roots are entities neither embedded nor absorbed as a junction."""
     absorbed = {jp.link.junction for jp in plan.junctions}
+    _report_renamed_fields(schema, mapping, sink)
     roots = [e for e in schema.entities if e.key not in plan.embeds and e.key not in absorbed]
     coll_names = _collection_names(schema, roots, mapping, sink)
     embedded_children: dict[str, list[Relationship]] = {}
@@ -262,13 +284,27 @@ def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_represe
         types = tuple(FieldMap(a, a, source_entity.attribute(a).type, source_entity.attribute(a).nullable,
                                mapping.rule_for(source_entity.attribute(a).type, uuid_representation)) for a in value_attrs)
         return IdArray(name, style, rel, source, tuple(match_source), tuple(match_own), tuple(value_attrs),
-                       tuple(_sanitize(n, mapping) for n in (value_names or value_attrs)), types, to_coll, restores,
+                       _element_fields(value_names or value_attrs, mapping), types, to_coll, restores,
                        (target[0], tuple(target[1])))
 
     collections = []
     for entity in roots:
         collections.append((coll_names[entity.key], build(entity, "", None, coll_names[entity.key])))
+    orphans = []
+    taken = {name for name, _ in collections}
+    for rel in plan.orphans:
+        entity = schema.entity(rel.from_entity)
+        name = "".join("_" if ch in "$\x00" else ch for ch in entity.name) + "_orphans"
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        homes = dict(nodes)  # the orphans' nodes must not replace the entities' canonical homes
+        orphans.append((name, build(entity, "", None, name)))
+        nodes.clear()
+        nodes.update(homes)
+        sink.info("mongodb-orphans-collection", f"{entity.key} rows whose {', '.join(rel.from_attributes)} is NULL have "
+                  f"no {rel.to_entity} to live in: they are kept in the collection {name!r}", subject=entity.key)
     missing = [e.key for e in schema.entities if e.key not in nodes and e.key not in absorbed]
     for key in missing:  # only reachable through an embedding cycle, which decide() breaks
         sink.error("mongodb-unplaced-entity", f"{key} ended up in no collection (embedding cycle?)", subject=key)
-    return Layout(schema, tuple(collections), nodes, uuid_representation, mapping)
+    return Layout(schema, tuple(collections), nodes, uuid_representation, mapping, tuple(orphans))
