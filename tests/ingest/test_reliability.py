@@ -218,3 +218,30 @@ def test_columns_named_with_a_non_reserved_keyword_are_read():
 def test_a_constraint_is_not_mistaken_for_a_keyword_named_column():
     schema = ingest_text("CREATE TABLE b (id INT, EXCLUDE USING gist (id WITH =));", "postgres")
     assert schema.entity("b").attribute_names == ("id",)
+
+
+# ---------------------------------------------------------------- inspect --format json
+def test_inspect_json_keeps_its_documented_fields_and_reports_a_lost_statement(tmp_path):
+    """docs/ir-format.md: the fields of each record; a statement lost to nesting makes the run partial, exit 1."""
+    import json
+
+    path = tmp_path / "s.sql"
+    path.write_text(MYSQL_PREFIX + f"CREATE TABLE deep (n INT DEFAULT {'(' * 150}1{')' * 150});\n")
+    result = CliRunner().invoke(main, ["inspect", str(path), "--dialect", "mysql", "--format", "json"])
+    assert result.exit_code == 1
+    payload = json.loads(result.output)
+    assert set(payload) >= {"format", "dialect", "sources", "partial", "entities", "relationships", "many_to_many",
+                            "diagnostics"}
+    assert payload["format"] == "polyschema.ir/1" and payload["partial"] is True
+    index = payload["entities"][0]["indexes"][0]
+    assert list(index) == ["name", "columns", "unique", "predicate", "method", "prefix_lengths"]
+    assert [d["code"] for d in payload["diagnostics"] if d["severity"] == "error"] == ["too-deep"]
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01binary", b"", b"   \n"])
+def test_inspect_json_of_bad_input_is_one_line_exit_2_and_no_output(tmp_path, content):
+    path = tmp_path / "bad.sql"
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["inspect", str(path), "--format", "json"])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and result.output.startswith("polyschema: error: ")
