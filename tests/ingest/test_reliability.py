@@ -245,3 +245,17 @@ def test_inspect_json_of_bad_input_is_one_line_exit_2_and_no_output(tmp_path, co
     result = CliRunner().invoke(main, ["inspect", str(path), "--format", "json"])
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and result.output.startswith("polyschema: error: ")
+
+
+def test_a_create_table_swallowed_by_a_statement_of_another_kind_is_an_error():
+    """Found by benchmarks/fuzz_ingest.py: T-SQL `GO` lines read as MySQL glue the next CREATE TABLE to a `GO`
+    statement, which was skipped with an info note."""
+    schema = _read("CREATE TABLE a (id INT);\nGO\nCREATE TABLE b (id INT);\nGO\n", "mysql")
+    assert [e.name for e in schema.entities] == ["a"]
+    assert [(d.code, d.line) for d in _errors(schema)] == [("unreadable-ddl", 3)]
+
+
+def test_a_table_swallowed_by_an_unreadable_statement_is_reported_too():
+    schema = _read("CREATE TABLE a (id INT,\nCREATE TABLE b (id INT);\n", "postgres")
+    assert schema.entities == ()
+    assert [(d.code, d.line) for d in _errors(schema)][:2] == [("unparsed-statement", 1), ("unreadable-ddl", 2)]
