@@ -13,7 +13,11 @@ from simulator.stores import StoreConfig
 def test_compound_key_routes_and_is_characterized_on_the_distribution_column():
     data = synthetic_dataset(300, 50_000, parse_skew("zipf:1.1"), "serial", np.random.default_rng(4))
     tenant, compound = simulate(
-        "citus", [KeySpec(("tenant_id",), (False,)), KeySpec(("tenant_id", "id"), (False, False))], data, StoreConfig(), 4
+        "citus",
+        [KeySpec(("tenant_id",), (False,)), KeySpec(("tenant_id", "id"), (False, False))],
+        data,
+        StoreConfig(),
+        4,
     )
     assert compound.per_shard_rows.tolist() == tenant.per_shard_rows.tolist()
     # Characteristics are tenant_id's: its distinct values and its largest tenant, not one row per id.
