@@ -152,7 +152,7 @@ def _remedies(opts, keys, data, config, traffic) -> list:
 def command(**opts: Any) -> None:
     """Simulate shard/partition KEY candidates on a store and rank them side by side."""
     if opts["data"]:  # the user's real rows instead of generated ones
-        return simulate_on_data(opts)
+        return simulate_on_data(opts, _human)
     import numpy as np
 
     from simulator.data import dataset_from_statistics, keys_on, synthetic_dataset
