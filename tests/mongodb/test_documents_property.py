@@ -43,6 +43,14 @@ def cases(draw: Any) -> tuple[Any, Any, Any, str]:
                                        rate=draw(st.floats(1.0, 1000.0))))
         top = draw(st.sampled_from([5.0, 50.0, 500.0, 5.0e4, 5.0e7]))
         fanouts[f"{rel.from_entity}.{rel.from_attributes[-1]}"] = RelationshipStats(avg=min(2.0, top), p99=top, max=top)
+    for i, upper in enumerate(schema.relationships):  # two-hop reads: nested embedding and copies along paths
+        for lower in schema.relationships:
+            if lower.to_entity == upper.from_entity and lower != upper and draw(st.booleans()):
+                extra.append(AccessPattern(id=f"path{i}", entity=upper.to_entity,
+                                           with_=(upper.from_entity, lower.from_entity), rate=draw(st.floats(1.0, 1000.0))))
+            if upper.to_entity == lower.from_entity and lower != upper and draw(st.booleans()):
+                extra.append(AccessPattern(id=f"up{i}_{lower.name}", entity=upper.from_entity,
+                                           with_=(upper.to_entity, lower.to_entity), rate=draw(st.floats(1.0, 1000.0))))
     sizes = {e.key: EntityStats(rows=draw(st.sampled_from([100.0, 1.0e6]))) for e in schema.entities}  # small ones get copied
     workload = Workload(base.access_patterns + tuple(extra), Statistics(entities=sizes, relationships=fanouts))
     return schema, rows, workload, draw(st.sampled_from(["binData", "string"]))

@@ -134,6 +134,8 @@ class PatternPlan:
     index: dict[str, Any] | None
     note: str = ""
     assumed: bool = False
+    #: Per `with` path, how each hop is read (reads.Step): what `answer.answer` executes on documents.
+    steps: tuple[tuple[Any, ...], ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "collection": self.collection, "query": self.query, "index": self.index,

@@ -66,7 +66,7 @@ def plan_patterns(layout: Layout, plan: Plan, patterns: tuple[AccessPattern, ...
             note = (note + "; " if note else "") + (
                 f"{pattern.entity} is embedded at {node.path}: "
                 + ("$push into the parent document" if pattern.kind is PatternKind.WRITE else "match the parent document, then project or $unwind the array"))
-        embedded, lookups = gather(layout, pattern)
+        embedded, lookups, steps = gather(layout, pattern)
         if embedded:
             query["embedded"] = embedded
         if lookups:
@@ -79,7 +79,7 @@ def plan_patterns(layout: Layout, plan: Plan, patterns: tuple[AccessPattern, ...
                 if pattern.id in spec.patterns:
                     index = {"keys": dict(spec.keys), "name": spec.name}
                     break
-        out.append(PatternPlan(pattern.id, collection, query, index, note, pattern.assumed))
+        out.append(PatternPlan(pattern.id, collection, query, index, note, pattern.assumed, tuple(steps)))
     return tuple(out)
 
 
