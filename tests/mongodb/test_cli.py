@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import given, settings
 
-from tests.conftest import CORPUS, SAMPLES
+from tests.conftest import CORPUS, SAMPLES, needs_corpus
 from translator.cli import main
 from translator.diagnostics import Severity
 from translator.strategies import workloads
@@ -42,12 +42,12 @@ SAKILA = {"version": 1, "access_patterns": [
                                      "film_actor.actor_id": {"avg": 20, "p99": 60, "max": 100}}}}
 
 CASES = [
-    (SAMPLES / "ecommerce.sql", SAMPLES / "ecommerce.workload.yaml"),
-    (SAMPLES / "saas.sql", SAMPLES / "saas.workload.yaml"),
-    (CORPUS / "postgres" / "pagila.sql", SAKILA),
-    (CORPUS / "postgres" / "northwind.sql", NORTHWIND),
-    (CORPUS / "postgres" / "chinook.sql", CHINOOK),
-    (CORPUS / "mysql" / "sakila.sql", SAKILA),
+    pytest.param(SAMPLES / "ecommerce.sql", SAMPLES / "ecommerce.workload.yaml", id="samples/ecommerce.sql"),
+    pytest.param(SAMPLES / "saas.sql", SAMPLES / "saas.workload.yaml", id="samples/saas.sql"),
+    pytest.param(CORPUS / "postgres" / "pagila.sql", SAKILA, marks=needs_corpus, id="postgres/pagila.sql"),
+    pytest.param(CORPUS / "postgres" / "northwind.sql", NORTHWIND, marks=needs_corpus, id="postgres/northwind.sql"),
+    pytest.param(CORPUS / "postgres" / "chinook.sql", CHINOOK, marks=needs_corpus, id="postgres/chinook.sql"),
+    pytest.param(CORPUS / "mysql" / "sakila.sql", SAKILA, marks=needs_corpus, id="mysql/sakila.sql"),
 ]
 
 
@@ -64,7 +64,7 @@ def _workload_file(workload: Any, tmp_path: Path) -> str:
 
 
 @pytest.mark.parametrize("with_workload", [True, False], ids=["workload", "no-workload"])
-@pytest.mark.parametrize("source, workload", CASES, ids=[f"{s.parent.name}/{s.name}" for s, _ in CASES])
+@pytest.mark.parametrize("source, workload", CASES)
 def test_translate_json_has_no_errors_and_every_decision_is_explained(source: Path, workload: Any, with_workload: bool,
                                                                       tmp_path: Path) -> None:
     args = ["translate", str(source), "--to", "mongodb", "--format", "json"]
@@ -126,6 +126,7 @@ def test_unknown_format_is_a_usage_error() -> None:
 
 @settings(max_examples=15)
 @given(data=__import__("hypothesis").strategies.data())
+@needs_corpus
 def test_generated_workloads_on_chinook_never_give_errors(data: Any) -> None:
     schema = _chinook()
     workload = data.draw(workloads(schema))
