@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from translator.strategies import rows_for, schemas
 from translator.targets.mongodb import TARGET, rows_to_documents
-from translator.targets.mongodb.answer import UnsupportedRead, answer, identity
+from translator.targets.mongodb.answer import UnsupportedRead, answer
 from translator.targets.mongodb.codecs import decode_value, encode_value
 from translator.targets.mongodb.workload_facts import pattern_paths
 from translator.workload.model import AccessPattern, AttributeRef, EntityStats, RelationshipStats, Statistics, Workload
@@ -54,14 +54,16 @@ def cases(draw: Any) -> tuple[Any, Any, Workload]:
             patterns.append(AccessPattern(f"up{i}", rel.from_entity, with_=(rel.to_entity,), rate=100))
         for j, lower in enumerate(rels):
             if lower.to_entity == rel.from_entity and lower is not rel and draw(st.booleans()):
-                patterns.append(AccessPattern(f"two{i}_{j}", rel.to_entity, with_=(rel.from_entity, lower.from_entity),
-                                              rate=100))
+                patterns.append(
+                    AccessPattern(f"two{i}_{j}", rel.to_entity, with_=(rel.from_entity, lower.from_entity), rate=100)
+                )
     assume(patterns)
     entity = schema.entity(patterns[0].entity)
     if draw(st.booleans()):  # one pattern also filters on an attribute of its own entity
         attr = draw(st.sampled_from(entity.attribute_names))
-        patterns[0] = AccessPattern(patterns[0].id, entity.key, with_=patterns[0].with_,
-                                    equality=(AttributeRef(entity.key, attr),), rate=100)
+        patterns[0] = AccessPattern(
+            patterns[0].id, entity.key, with_=patterns[0].with_, equality=(AttributeRef(entity.key, attr),), rate=100
+        )
     sizes = {e.key: EntityStats(rows=1000.0) for e in schema.entities}
     return schema, rows, Workload(tuple(patterns), Statistics(entities=sizes, relationships=fanouts))
 
@@ -72,14 +74,16 @@ def _sqlite(schema: Any, rows: dict[str, list[dict[str, Any]]], norm: Any) -> sq
         cols = ", ".join(f"c{a}" for a in range(len(entity.attributes)))
         db.execute(f"CREATE TABLE t{e} ({cols})")
         marks = ", ".join("?" for _ in entity.attributes)
-        db.executemany(f"INSERT INTO t{e} VALUES ({marks})",
-                       [[_canon(norm(row.get(a.name), a.type)) for a in entity.attributes]
-                        for row in rows.get(entity.key, [])])
+        db.executemany(
+            f"INSERT INTO t{e} VALUES ({marks})",
+            [[_canon(norm(row.get(a.name), a.type)) for a in entity.attributes] for row in rows.get(entity.key, [])],
+        )
     return db
 
 
-def _sql_answer(schema: Any, db: sqlite3.Connection, pattern: AccessPattern, path: Any,
-                value: Any) -> dict[tuple, set[tuple]]:
+def _sql_answer(
+    schema: Any, db: sqlite3.Connection, pattern: AccessPattern, path: Any, value: Any
+) -> dict[tuple, set[tuple]]:
     index = {e.key: i for i, e in enumerate(schema.entities)}
 
     def col(entity: str, attr: str, alias: str) -> str:
@@ -88,14 +92,21 @@ def _sql_answer(schema: Any, db: sqlite3.Connection, pattern: AccessPattern, pat
     start = pattern.entity
     joins, previous = [], start
     for h, hop in enumerate(path, 1):
-        rel = next(r for r in schema.relationships if r.name in hop.relationships
-                   and {r.from_entity, r.to_entity} == {hop.source, hop.target})
+        rel = next(
+            r
+            for r in schema.relationships
+            if r.name in hop.relationships and {r.from_entity, r.to_entity} == {hop.source, hop.target}
+        )
         if rel.from_entity == hop.source:  # up: child -> parent
-            on = [f"{col(hop.target, b, f'a{h}')} = {col(hop.source, a, f'a{h - 1}')}"
-                  for a, b in zip(rel.from_attributes, rel.to_attributes, strict=True)]
+            on = [
+                f"{col(hop.target, b, f'a{h}')} = {col(hop.source, a, f'a{h - 1}')}"
+                for a, b in zip(rel.from_attributes, rel.to_attributes, strict=True)
+            ]
         else:
-            on = [f"{col(hop.target, a, f'a{h}')} = {col(hop.source, b, f'a{h - 1}')}"
-                  for a, b in zip(rel.from_attributes, rel.to_attributes, strict=True)]
+            on = [
+                f"{col(hop.target, a, f'a{h}')} = {col(hop.source, b, f'a{h - 1}')}"
+                for a, b in zip(rel.from_attributes, rel.to_attributes, strict=True)
+            ]
         joins.append(f"JOIN t{index[hop.target]} a{h} ON " + " AND ".join(on))
         previous = hop.target
     own = [col(start, a, "a0") for a in identity_of(schema, start)]
@@ -106,7 +117,7 @@ def _sql_answer(schema: Any, db: sqlite3.Connection, pattern: AccessPattern, pat
     sql = f"SELECT {', '.join(own + far)} FROM t{index[start]} a0 {' '.join(joins)}{where}"
     out: dict[tuple, set[tuple]] = {}
     for row in db.execute(sql, args):
-        out.setdefault(tuple(row[: len(own)]), set()).add(tuple(row[len(own):]))
+        out.setdefault(tuple(row[: len(own)]), set()).add(tuple(row[len(own) :]))
     return out
 
 
@@ -144,8 +155,9 @@ def test_documents_answer_path_patterns_like_sql(case: tuple[Any, Any, Workload]
             continue
         for i, path in enumerate(pattern_paths(schema, pattern)):
             expected = _sql_answer(schema, db, pattern, path, value)
-            mongo = {tuple(map(_canon, key)): {tuple(map(_canon, k)) for k in reached[i]}
-                     for key, reached in got.items()}
+            mongo = {
+                tuple(map(_canon, key)): {tuple(map(_canon, k)) for k in reached[i]} for key, reached in got.items()
+            }
             mongo = {k: v for k, v in mongo.items() if v}  # SQL's inner join lists only rows that reach one
             assert mongo == expected, (pattern, path, design.to_dict()["decisions"])
             checked += 1

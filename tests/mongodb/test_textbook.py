@@ -27,8 +27,12 @@ def test_docs_one_to_one_patron_address_is_embedded_as_an_object() -> None:
     CREATE TABLE address (patron_id bigint PRIMARY KEY REFERENCES patron (patron_id), street varchar(100) NOT NULL,
       city varchar(50) NOT NULL, state char(2) NOT NULL, zip varchar(10) NOT NULL);
     """
-    workload = {"version": 1, "access_patterns": [
-        {"id": "R1", "entity": "patron", "with": ["address"], "equality": ["patron_id"], "rate": 100}]}
+    workload = {
+        "version": 1,
+        "access_patterns": [
+            {"id": "R1", "entity": "patron", "with": ["address"], "equality": ["patron_id"], "rate": 100}
+        ],
+    }
     _, _, design = design_for(ddl, workload)
     d = decision(design, "address")
     assert (d.choice, d.rule) == ("embed-object", "embed-one-to-one")
@@ -42,9 +46,13 @@ def test_docs_one_to_many_patron_addresses_are_embedded_as_an_array() -> None:
     CREATE TABLE address (address_id bigint PRIMARY KEY, patron_id bigint NOT NULL REFERENCES patron (patron_id),
       street varchar(100) NOT NULL, city varchar(50) NOT NULL, state char(2) NOT NULL, zip varchar(10) NOT NULL);
     """
-    workload = {"version": 1, "access_patterns": [
-        {"id": "R1", "entity": "patron", "with": ["address"], "equality": ["patron_id"], "rate": 100}],
-        "statistics": {"relationships": {"address.patron_id": {"avg": 2, "p99": 3, "max": 5}}}}
+    workload = {
+        "version": 1,
+        "access_patterns": [
+            {"id": "R1", "entity": "patron", "with": ["address"], "equality": ["patron_id"], "rate": 100}
+        ],
+        "statistics": {"relationships": {"address.patron_id": {"avg": 2, "p99": 3, "max": 5}}},
+    }
     _, _, design = design_for(ddl, workload)
     assert (decision(design, "address").choice, decision(design, "address").rule) == ("embed-array", "embed-one-to-few")
     assert [c.name for c in design.collections] == ["patron"]
@@ -58,10 +66,14 @@ def test_docs_publisher_books_keep_a_reference_to_the_publisher() -> None:
     CREATE TABLE book (book_id bigint PRIMARY KEY, title varchar(200) NOT NULL, pages integer NOT NULL,
       language varchar(20) NOT NULL, publisher_id varchar(20) NOT NULL REFERENCES publisher (publisher_id));
     """
-    workload = {"version": 1, "access_patterns": [
-        {"id": "R1", "entity": "book", "equality": ["book_id"], "rate": 10},
-        {"id": "R2", "entity": "book", "equality": ["publisher_id"], "rate": 20}],
-        "statistics": {"relationships": {"book.publisher_id": {"avg": 5000, "p99": 200000, "max": 2000000}}}}
+    workload = {
+        "version": 1,
+        "access_patterns": [
+            {"id": "R1", "entity": "book", "equality": ["book_id"], "rate": 10},
+            {"id": "R2", "entity": "book", "equality": ["publisher_id"], "rate": 20},
+        ],
+        "statistics": {"relationships": {"book.publisher_id": {"avg": 5000, "p99": 200000, "max": 2000000}}},
+    }
     _, _, design = design_for(ddl, workload)
     d = decision(design, "book")
     assert (d.choice, d.rule) == ("reference", "reference-unbounded")
@@ -78,11 +90,17 @@ def test_docs_books_embed_their_few_authors() -> None:
     CREATE TABLE book_author (book_id bigint NOT NULL REFERENCES book (book_id),
       author_id bigint NOT NULL REFERENCES author (author_id), PRIMARY KEY (book_id, author_id));
     """
-    workload = {"version": 1, "access_patterns": [
-        {"id": "R1", "entity": "book", "with": ["author"], "equality": ["book_id"], "rate": 300}],
-        "statistics": {"entities": {"author": {"rows": 2.0e6}},
-                       "relationships": {"book_author.book_id": {"avg": 2, "p99": 5, "max": 12},
-                                         "book_author.author_id": {"avg": 4, "p99": 60, "max": 900}}}}
+    workload = {
+        "version": 1,
+        "access_patterns": [{"id": "R1", "entity": "book", "with": ["author"], "equality": ["book_id"], "rate": 300}],
+        "statistics": {
+            "entities": {"author": {"rows": 2.0e6}},
+            "relationships": {
+                "book_author.book_id": {"avg": 2, "p99": 5, "max": 12},
+                "book_author.author_id": {"avg": 4, "p99": 60, "max": 900},
+            },
+        },
+    }
     _, _, design = design_for(ddl, workload)
     d = next(d for d in design.decisions if d.subject == "book_author")
     numbers = dict(d.numbers)
@@ -103,10 +121,14 @@ def test_patterns_extended_reference_order_holds_its_customers_name_and_address(
     CREATE TABLE orders (order_id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customer (customer_id),
       placed_at timestamp NOT NULL, total numeric(10,2) NOT NULL);
     """
-    workload = {"version": 1, "access_patterns": [
-        {"id": "R1", "entity": "orders", "with": ["customer"], "equality": ["order_id"], "rate": 800},
-        {"id": "U1", "entity": "customer", "kind": "update", "equality": ["customer_id"], "rate": 2}],
-        "statistics": {"relationships": {"orders.customer_id": {"avg": 30, "p99": 800, "max": 20000}}}}
+    workload = {
+        "version": 1,
+        "access_patterns": [
+            {"id": "R1", "entity": "orders", "with": ["customer"], "equality": ["order_id"], "rate": 800},
+            {"id": "U1", "entity": "customer", "kind": "update", "equality": ["customer_id"], "rate": 2},
+        ],
+        "statistics": {"relationships": {"orders.customer_id": {"avg": 30, "p99": 800, "max": 20000}}},
+    }
     _, _, design = design_for(ddl, workload)
     d = decision(design, "orders")
     assert (d.choice, d.rule) == ("extended-reference", "extended-reference-read-with-parent")
@@ -123,10 +145,20 @@ def test_patterns_subset_product_holds_its_ten_newest_reviews() -> None:
     CREATE TABLE review (review_id bigint PRIMARY KEY, product_id bigint NOT NULL REFERENCES product (product_id),
       stars smallint NOT NULL, body text NOT NULL, created_at timestamp NOT NULL);
     """
-    workload = {"version": 1, "access_patterns": [
-        {"id": "R1", "entity": "review", "equality": ["product_id"], "order_by": ["created_at desc"], "limit": 10,
-         "rate": 400}],
-        "statistics": {"relationships": {"review.product_id": {"avg": 200, "p99": 5000, "max": 100000}}}}
+    workload = {
+        "version": 1,
+        "access_patterns": [
+            {
+                "id": "R1",
+                "entity": "review",
+                "equality": ["product_id"],
+                "order_by": ["created_at desc"],
+                "limit": 10,
+                "rate": 400,
+            }
+        ],
+        "statistics": {"relationships": {"review.product_id": {"avg": 200, "p99": 5000, "max": 100000}}},
+    }
     _, _, design = design_for(ddl, workload)
     d = decision(design, "review")
     assert (d.choice, d.rule) == ("subset", "subset-latest-n")

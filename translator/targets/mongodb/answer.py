@@ -90,8 +90,12 @@ def _in_collection(layout: Layout, docs: Iterable[Mapping[str, Any]], target: st
     return items
 
 
-def answer(design: MongoDesign, documents: Mapping[str, list[Mapping[str, Any]]], pattern_id: str,
-           values: Mapping[str, Any] | None = None) -> dict[Key, tuple[frozenset[Key], ...]]:
+def answer(
+    design: MongoDesign,
+    documents: Mapping[str, list[Mapping[str, Any]]],
+    pattern_id: str,
+    values: Mapping[str, Any] | None = None,
+) -> dict[Key, tuple[frozenset[Key], ...]]:
     """For each row of the pattern's entity that its filter matches (`values`: attribute -> value of its own
     equality; None matches every row), the keys reached along each of its `with` paths."""
     layout: Layout = design.layout
@@ -107,8 +111,10 @@ def answer(design: MongoDesign, documents: Mapping[str, list[Mapping[str, Any]]]
     for doc in documents.get(collection, []):
         item: Item = (node, doc, ())
         if values is not None and any(
-                encode_value(value, layout.schema.entity(pattern.entity).attribute(attr).type, ctx)
-                not in _values_at(doc, layout.path_of(pattern.entity, attr)) for attr, value in values.items()):
+            encode_value(value, layout.schema.entity(pattern.entity).attribute(attr).type, ctx)
+            not in _values_at(doc, layout.path_of(pattern.entity, attr))
+            for attr, value in values.items()
+        ):
             continue
         result = dict(doc)  # $lookup stages add their `as` fields to it
         reached = []
@@ -121,8 +127,14 @@ def answer(design: MongoDesign, documents: Mapping[str, list[Mapping[str, Any]]]
     return out
 
 
-def _step(layout: Layout, documents: Mapping[str, list[Mapping[str, Any]]], stages: list[dict[str, Any]],
-          result: dict[str, Any], items: list[Any], step: Any) -> list[Any]:
+def _step(
+    layout: Layout,
+    documents: Mapping[str, list[Mapping[str, Any]]],
+    stages: list[dict[str, Any]],
+    result: dict[str, Any],
+    items: list[Any],
+    step: Any,
+) -> list[Any]:
     if step.kind == "child":
         return [c for it in items for c in _children(it, step.detail.field, step.detail.node)]
     if step.kind == "parent":
@@ -131,8 +143,11 @@ def _step(layout: Layout, documents: Mapping[str, list[Mapping[str, Any]]], stag
         rel = step.detail.rel
         if tuple(rel.to_attributes) != identity(layout, step.target):
             raise UnsupportedRead(f"{rel.name} does not reference {step.target}'s primary key")
-        return [_CopiedKey(_attribute(layout, n, d, c, a) for a in rel.from_attributes) for n, d, c in items
-                if isinstance(d.get(step.detail.field), Mapping)]
+        return [
+            _CopiedKey(_attribute(layout, n, d, c, a) for a in rel.from_attributes)
+            for n, d, c in items
+            if isinstance(d.get(step.detail.field), Mapping)
+        ]
     if step.kind == "lookup":
         stage = stages[step.detail]
         if "localField" not in stage:

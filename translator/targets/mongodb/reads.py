@@ -46,9 +46,18 @@ def _lookup(layout: Layout, target: str, local: list[str], foreign: list[str], a
         return {"from": source, "localField": local[0], "foreignField": foreign[0], "as": alias}
     # A composite key: localField/foreignField take one field each, so match all of them in a pipeline.
     names = [f"k{i}" for i in range(len(local))]
-    return {"from": source, "let": {n: "$" + path for n, path in zip(names, local)},
-            "pipeline": [{"$match": {"$expr": {"$and": [{"$eq": ["$" + f, "$$" + n]} for n, f in zip(names, foreign)]}}}],
-            "as": alias}
+    return {
+        "from": source,
+        "let": {n: "$" + path for n, path in zip(names, local, strict=False)},
+        "pipeline": [
+            {
+                "$match": {
+                    "$expr": {"$and": [{"$eq": ["$" + f, "$$" + n]} for n, f in zip(names, foreign, strict=False)]}
+                }
+            }
+        ],
+        "as": alias,
+    }
 
 
 def _child_link(node: Node, target: str) -> Any:
@@ -95,25 +104,47 @@ def gather(layout: Layout, pattern: AccessPattern) -> tuple[list[str], list[dict
                 alias = new_alias
                 steps.append(Step("lookup", target, shared))
                 continue
-            array = next((a for a in node.id_arrays if a.target[0] == target
-                          and (hop.via is None or a.source == hop.via)), None)
+            array = next(
+                (a for a in node.id_arrays if a.target[0] == target and (hop.via is None or a.source == hop.via)), None
+            )
             if array is not None:
                 base = f"{node.path}." if node.path else ""
                 local = prefix + base + (array.field if array.scalar else f"{array.field}.{array.value_fields[0]}")
                 foreign = layout.path_of(target, array.target[1][0]) if target in layout.nodes else array.target[1][0]
-                lookups.append({"from": layout.collection_of(target) if target in layout.nodes else target,
-                                "localField": local, "foreignField": foreign, "as": new_alias})
+                lookups.append(
+                    {
+                        "from": layout.collection_of(target) if target in layout.nodes else target,
+                        "localField": local,
+                        "foreignField": foreign,
+                        "as": new_alias,
+                    }
+                )
             else:
                 rel = _rel(layout, hop)
                 if rel is None or target not in layout.nodes:
-                    lookups.append({"from": layout.collection_of(target) if target in layout.nodes else target,
-                                    "note": f"no foreign key between {source} and {target} to match on", "as": new_alias})
+                    lookups.append(
+                        {
+                            "from": layout.collection_of(target) if target in layout.nodes else target,
+                            "note": f"no foreign key between {source} and {target} to match on",
+                            "as": new_alias,
+                        }
+                    )
                     steps.append(Step("unsupported", target))
                     break
-                own, other = ((rel.from_attributes, rel.to_attributes) if rel.from_entity == source
-                              else (rel.to_attributes, rel.from_attributes))
-                lookups.append(_lookup(layout, target, [prefix + layout.path_of(source, a) for a in own],
-                                       [layout.path_of(target, a) for a in other], new_alias))
+                own, other = (
+                    (rel.from_attributes, rel.to_attributes)
+                    if rel.from_entity == source
+                    else (rel.to_attributes, rel.from_attributes)
+                )
+                lookups.append(
+                    _lookup(
+                        layout,
+                        target,
+                        [prefix + layout.path_of(source, a) for a in own],
+                        [layout.path_of(target, a) for a in other],
+                        new_alias,
+                    )
+                )
             steps.append(Step("lookup", target, len(lookups) - 1))
             alias = new_alias
         all_steps[-1] = tuple(steps)
