@@ -72,7 +72,7 @@ class TargetPlan:
 class Plan:
     schema: Schema
     workload: Workload
-    view: StatsView
+    view: MemoStats
     pricing: dict[str, Any]
     targets: list[TargetPlan]
     recommendation: dict[str, Any]
@@ -106,6 +106,33 @@ class Plan:
             "targets": [t.to_dict(workload_path) for t in self.targets],
             "recommendation": self.recommendation,
         }
+
+
+class MemoStats:
+    """`StatsView` lookups memoized for one plan: the view is immutable, and the report asks for the same
+    entity's figures many times (its lookups walk the relationships each time)."""
+
+    def __init__(self, view: StatsView) -> None:
+        self.view = view
+        self.schema = view.schema
+        self._entities: dict[str, Any] = {}
+        self._fanouts: dict[Any, Any] = {}
+
+    def entity(self, entity: Any) -> Any:
+        key = entity if isinstance(entity, str) else entity.key
+        if key not in self._entities:
+            self._entities[key] = self.view.entity(entity)
+        return self._entities[key]
+
+    def fanout(self, relationship: Any) -> Any:
+        if relationship not in self._fanouts:
+            self._fanouts[relationship] = self.view.fanout(relationship)
+        return self._fanouts[relationship]
+
+    def attribute(self, entity: str, attribute: str) -> Any:
+        if (entity, attribute) not in self._fanouts:
+            self._fanouts[(entity, attribute)] = self.view.attribute(entity, attribute)
+        return self._fanouts[(entity, attribute)]
 
 
 def _entity_summary(view: StatsView, entity: Any) -> dict[str, Any]:
@@ -148,7 +175,7 @@ def _artifact(target: Any, design: Any, plan: TargetPlan) -> None:
 
 
 def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, sim_rows: int = 1_000_000,
-               sim_budget: int = 20_000_000, sim_runs: int = 60, chunk_rows: int = 4_000_000, progress: Progress | None = None,
+               sim_budget: int = 3_000_000, sim_runs: int = 30, chunk_rows: int = 4_000_000, progress: Progress | None = None,
                diagnostics: list[Diagnostic] | None = None) -> Plan:
     """Design for every target, simulate its key candidates, estimate capacity and cost, recommend.
 
@@ -164,7 +191,7 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
         if progress:
             progress(stage, done, total)
 
-    view = StatsView(schema, workload.statistics)
+    view = MemoStats(StatsView(schema, workload.statistics))
     hours = float(pricing["meta"]["hours_per_month"])
     plans: list[TargetPlan] = []
     for name in target_names():

@@ -41,7 +41,8 @@ def render_files(plan: Plan, out: Path) -> dict[str, str]:
     files = {
         "report.html": render_html(data, diagrams, command, title),
         "report.md": render_markdown(data, diagrams, command, title),
-        "plan.json": json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n",
+        # indent=None keeps the C encoder: a large schema's plan is megabytes of designs
+        "plan.json": json.dumps(data, ensure_ascii=False, allow_nan=False, default=str) + "\n",
         SIMULATION_FILE: "# The inputs of the simulations in plan.json, derived from the statistics by "
                          "`polyschema plan`.\n" + yaml.safe_dump(plan.simulation_document, sort_keys=False),
     }
