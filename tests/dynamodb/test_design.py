@@ -68,13 +68,29 @@ def test_many_to_many_becomes_adjacency_list_with_inverted_gsi():
     assert len(design.tables[0].gsis) == 1  # the pattern reuses the adjacency list's inverted GSI
 
 
-def test_pattern_without_equality_is_flagged_as_error_not_hidden():
+def test_pattern_without_equality_is_a_query_on_a_sparse_constant_partition_gsi():
+    # Before issue 11 these were Scans; now "every product" and "products by price" are one Query each on a
+    # GSI whose partition is the constant PRODUCTS (only products carry it: the index is sparse).
     workload = Workload((read("all-products", "products"), read("by-price", "products", range_="price")))
     design = TARGET.design(shop_schema(), workload)
     for plan in design.access_patterns:
-        assert plan.flagged and plan.operation == "Scan" and plan.reason
+        assert not plan.flagged and plan.operation == "Query" and plan.index is not None, plan
+        path = design.entity("products").path_on(plan.index)
+        assert path.partition.parts == () and path.partition.prefix == "PRODUCTS"
+    assert design.access_patterns[1].key_condition.endswith("BETWEEN :lo AND :hi")
+    assert not [d for d in design.diagnostics if d.severity == "error"]
+    assert any(g.sparse for g in design.tables[0].gsis)
+
+
+def test_an_order_in_two_directions_is_still_a_flagged_scan_with_its_cost():
+    workload = Workload((read("odd-order", "products", order=[("price", "asc"), ("title", "desc")]),))
+    design = TARGET.design(shop_schema(), workload)
+    plan = design.access_patterns[0]
+    assert plan.flagged and plan.operation == "Scan" and "RCU/s" in plan.reason
+    costs = [d for d in design.decisions if d.rule == "scan-vs-gsi"]
+    assert costs and {"scan_rcu_per_s", "gsi_extra_wcu_per_s", "gsi_storage_bytes"} <= dict(costs[0].numbers).keys()
     codes = [d.code for d in design.diagnostics if d.severity == "error"]
-    assert codes.count("dynamodb-unserved-pattern") == 2
+    assert codes == ["dynamodb-unserved-pattern"]
 
 
 def test_with_on_a_parent_not_holding_the_child_is_flagged():
@@ -193,22 +209,28 @@ def test_nullable_order_column_keeps_rows_in_the_index_with_nulls_first(ddb):
     assert report.ok and report.results[0].status == "pass", report
 
 
-def test_collection_holding_other_children_needs_a_type_filter_which_is_flagged_and_still_correct(ddb):
+def test_collection_reads_use_a_sort_key_range_or_a_flagged_type_filter(ddb):
+    """Order-with-items: when other children's sort-key prefixes fall between the asked-for ones, a type
+    filter is needed (flagged); when they sort outside, `SK BETWEEN` selects exactly the asked-for types."""
     from tests.dynamodb.schema_builders import fk
     from translator.sample_rows import sample_rows
     from translator.targets.dynamodb.verify import verify_design
 
     base = shop_schema()
-    shipments = Entity("shipments", (attr("shipment_id", "integer"), attr("order_id", "integer", bits=64),
-                                     attr("carrier", "string", length=20)), primary_key=("shipment_id",))
-    schema = Schema((*base.entities, shipments),
-                    (*base.relationships, fk("ship_order_fk", "shipments", ("order_id",), "orders", ("order_id",))))
-    workload = Workload((*shop_workload().access_patterns, read("shipments-of-order", "shipments", ["order_id"])))
-    design = TARGET.design(schema, workload)
-    plan = _plans(design)["order-with-items"]
-    assert design.entity("shipments").base.partition.prefix == design.entity("orders").tag
-    assert plan.flagged and plan.filter and "shipments" in plan.reason
-    assert any(d.code == "dynamodb-filter" for d in design.diagnostics)
-    report = verify_design(schema, workload, design, sample_rows(schema, 9, seed=4), ddb)
-    result = next(r for r in report.results if r.id == "order-with-items")
-    assert result.status == "pass" and "flagged" in result.detail
+    for child, filtered in (("order_extras", True), ("shipments", False)):  # ORDERS# < ORDER_EXTRAS# < ORDER_ITEMS#
+        extra = Entity(child, (attr("extra_id", "integer"), attr("order_id", "integer", bits=64),
+                               attr("note", "string", length=20)), primary_key=("extra_id",))
+        schema = Schema((*base.entities, extra),
+                        (*base.relationships, fk("x_order_fk", child, ("order_id",), "orders", ("order_id",))))
+        workload = Workload((*shop_workload().access_patterns, read("extras-of-order", child, ["order_id"])))
+        design = TARGET.design(schema, workload)
+        plan = _plans(design)["order-with-items"]
+        assert design.entity(child).base.partition.prefix == design.entity("orders").tag
+        if filtered:
+            assert plan.flagged and plan.filter and child in plan.reason
+            assert any(d.code == "dynamodb-filter" for d in design.diagnostics)
+        else:
+            assert not plan.flagged and plan.filter is None and "BETWEEN" in plan.key_condition
+        report = verify_design(schema, workload, design, sample_rows(schema, 9, seed=4), ddb)
+        result = next(r for r in report.results if r.id == "order-with-items")
+        assert result.status == "pass" and ("flagged" in result.detail) == filtered, result

@@ -117,7 +117,7 @@ def test_items_round_trip_to_rows_and_keys_match_templates(case):
                     if template.attribute not in item:  # sparse: a NULL partition part
                         assert any(row[c] is None for c in path.partition.parts)
                         continue
-                    parsed = parse_key(schema, entity, template, item[template.attribute])
+                    parsed = parse_key(schema, mapping, template, item[template.attribute])
                     assert parsed is not None, (template, item[template.attribute])
                     for column, value in parsed.items():
                         expected = row[column]

@@ -10,8 +10,8 @@ import pytest
 from translator.diagnostics import DiagnosticSink
 from translator.errors import MappingError
 from translator.mapdata import load_mapping
-from translator.targets.dynamodb.keys import sanitize_table_name
 from translator.targets.dynamodb.mapping import check_rules, rules
+from translator.targets.dynamodb.naming import sanitize_table_name
 
 
 def _data() -> dict:

@@ -35,7 +35,7 @@ def test_key_candidates_name_entity_attributes_and_the_dynamodb_store():
 
 def test_serving_counts_requests_partitions_and_write_amplification():
     workload = Workload((*shop_workload().access_patterns, write("new-order", "orders", rate=7),
-                         read("all-products", "products")))
+                         read("all-products", "products", order=[("price", "asc"), ("title", "desc")])))
     design = TARGET.design(shop_schema(), workload)
     served = {s.pattern: s for s in TARGET.serving(design)}
     assert served["customer-by-id"].access == "single-partition" and served["customer-by-id"].requests == 1

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, needs_corpus
 from tests.introspect.shape import innodb_default, shape
 from tests.live import mariadb_database, postgres_database, require_mariadb, require_postgres
 from translator.ingest import ingest_text
@@ -21,6 +21,7 @@ def _ddl(path, dialect):
     return text, ingest_text(text, dialect, name=str(path))
 
 
+@needs_corpus
 @pytest.mark.parametrize("name", ["northwind", "chinook"])
 def test_postgres_live_ir_equals_ddl_ir(name):
     params = require_postgres()
@@ -41,6 +42,7 @@ def _mysql_attribute(entity: str, attribute):
     return attribute.name, type_, attribute.nullable
 
 
+@needs_corpus
 @pytest.mark.parametrize("name", ["sakila", "chinook"])
 def test_mariadb_live_ir_equals_ddl_ir(name):
     params = require_mariadb()
@@ -54,6 +56,7 @@ def test_mariadb_live_ir_equals_ddl_ir(name):
     assert len(live.entities) == len(ddl.entities) > 5
 
 
+@needs_corpus
 def test_sqlite_live_ir_equals_ddl_ir(tmp_path):
     text, ddl = _ddl(CORPUS / "sqlite" / "chinook.sql", "sqlite")
     path = tmp_path / "chinook.db"
@@ -99,6 +102,7 @@ def _unqualify_public(schema):
     return Schema(entities, relationships)
 
 
+@needs_corpus
 def test_postgres_pg_dump_file_equals_ddl_under_the_namespace_rule():
     params = require_postgres()
     # citus_ad_analytics.sql: pg_dump output (`public.` everywhere, enum types); the citus extension is not

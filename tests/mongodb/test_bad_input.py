@@ -21,8 +21,9 @@ ALTER TABLE a ADD CONSTRAINT a_b_fk FOREIGN KEY (b_id) REFERENCES b (b_id);
 CYCLE_WORKLOAD = {
     "version": 1,
     "access_patterns": [
-        {"id": "R1", "entity": "a", "with": ["b"], "equality": ["a_id"], "rate": 100},
-        {"id": "R2", "entity": "b", "with": ["a"], "equality": ["b_id"], "rate": 40},
+        # a and b reference each other, so a bare `with` is ambiguous: name the foreign key followed
+        {"id": "R1", "entity": "a", "with": ["b(fk_b_a_id)"], "equality": ["a_id"], "rate": 100},
+        {"id": "R2", "entity": "b", "with": ["a(a_b_fk)"], "equality": ["b_id"], "rate": 40},
     ],
     "statistics": {"relationships": {"a.b_id": {"avg": 2, "p99": 5, "max": 10},
                                      "b.a_id": {"avg": 2, "p99": 5, "max": 10}}},

@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 
 from translator.ir import Attribute, Entity, Relationship, Schema
 from translator.targets.mongodb import TARGET
-from translator.targets.mongodb.js import js_comment, js_value
-from translator.targets.mongodb.mongosh import statements
+from translator.targets.mongodb.js import JsConstant, js_comment, js_value
+from translator.targets.mongodb.mongosh import comments, statements
+from translator.tenancy import Tenancy, TenantColumn
 from translator.types import CanonicalType, TypeKind
-from translator.workload.model import AccessPattern, AttributeRef, PatternKind, RelationshipStats, Statistics, Workload
+from translator.workload.model import AccessPattern, AttributeRef, AttributeStats, PatternKind, RelationshipStats, Statistics, Workload
 
 HOSTILE = ["$", "\x00", "\n", "\r\n", '"', "'", "*/", "/*", "--", "//", "\\", "${", "`", "\u2028", "\u2029",
            '"); db.dropDatabase(); //', "\n db.dropDatabase();", "</script>", "x", "ab", " ", "é"]
@@ -54,7 +55,8 @@ def _schema(names: list[str]) -> tuple[Schema, Workload]:
         AccessPattern("R1", parent, with_=(child,), equality=(AttributeRef(parent, pk),), rate=100),
         AccessPattern("R2", other, equality=(AttributeRef(other, note),), rate=10),
         AccessPattern("W1", child, kind=PatternKind.WRITE, rate=5),
-    ), Statistics(relationships={f"{child}.{fk}": RelationshipStats(avg=2, p99=4, max=5)}))
+    ), Statistics(relationships={f"{child}.{fk}": RelationshipStats(avg=2, p99=4, max=5)},
+                  attributes={f"{other}.{note}": AttributeStats(distinct=100, most_common=((names[3], 0.5),))}))
     return schema, workload
 
 
@@ -72,6 +74,8 @@ def _decode(node: Any) -> Any:
         return [_decode(e) for e in node.elements]
     if kind == "Literal":
         return node.value
+    if kind == "Identifier" and node.name in ("MinKey", "MaxKey"):  # the only bare names the script may hold
+        return JsConstant(node.name)
     if kind == "UnaryExpression" and node.operator == "-":
         return -_decode(node.argument)
     raise AssertionError(f"not a literal: {kind}")
@@ -93,7 +97,12 @@ def _same(a: Any, b: Any) -> bool:
 @given(names=st.lists(hostile, min_size=8, max_size=8, unique_by=lambda s: s.casefold()))
 def test_mongosh_script_is_exactly_the_intended_statements(names: list[str]) -> None:
     schema, workload = _schema(names)
-    design = TARGET.design(schema, workload, shard_collections=True)
+    # `other` is tenant-scoped by its hostile `note` column, and one tenant (a hostile string) is a whale:
+    # the script then also holds the zone commands, with the tenant value and MinKey/MaxKey in their ranges.
+    tenancy = Tenancy((TenantColumn(names[2], names[5], "policy", (names[6],)),))
+    design = TARGET.build(schema, workload, tenancy, uuid_representation="binData", shard_collections=True,
+                          database="polyschema")
+    assert design.isolation.zones and design.isolation.zones[0].tenant == names[3]
     intended = statements(design)
     script = TARGET.render(design, "mongosh")
     program = esprima.parseScript(script, {"comment": True})
@@ -107,7 +116,10 @@ def test_mongosh_script_is_exactly_the_intended_statements(names: list[str]) -> 
         assert expression.type == "CallExpression" and _callee(expression.callee) == call.callee
         assert _same([_decode(a) for a in expression.arguments], list(call.args))
     # every comment is one whole line of its own, one per commented call
-    assert len(program.comments) == sum(1 for c in intended if c.comment)
+    assert len(program.comments) == sum(1 for c in intended if c.comment) + len(comments(design))
+    assert [c.value for c in program.comments[-len(comments(design)):]] == [
+        " " + text.replace("\n", "\\n").replace("\r", "\\r").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        for text in comments(design)]
     assert all(c.type == "Line" for c in program.comments)
     created = [_decode(n.expression.arguments[0])["create"] for n in program.body
                if n.expression.type == "CallExpression" and "create" in _decode(n.expression.arguments[0])]

@@ -20,7 +20,6 @@ from translator.targets.dynamodb.items import (
     ItemError,
     items_to_rows,
     parse_key,
-    render_key,
     rows_to_items,
 )
 from translator.targets.dynamodb.model import DynamoDesign
@@ -36,7 +35,6 @@ __all__ = [
     "build_design",
     "items_to_rows",
     "parse_key",
-    "render_key",
     "rows_to_items",
 ]
 

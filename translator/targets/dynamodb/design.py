@@ -1,32 +1,31 @@
-"""decide: schema + workload + statistics -> `DynamoDesign` (pure; no I/O)."""
+"""decide: schema + workload + statistics -> `DynamoDesign` (pure; no I/O).
+
+Order: tags and identities -> item collections (placement.py) -> each pattern in parts of its entity
+(needs.py) -> table keys (keys.py) -> inverted GSIs of adjacency lists -> one plan per pattern, adding GSIs
+(patterns.py, collection_reads.py) -> copies and the writes that maintain them -> limits and costs.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
 from typing import Any
 
 from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
 from translator.ir import Schema
 from translator.targets.common import unique_name
-from translator.targets.dynamodb.keys import (
-    Layout,
-    base_path,
-    entity_tags,
-    place_entities,
-    plan_attributes,
-    sanitize_table_name,
-)
-from translator.targets.dynamodb.limits import check_limits
+from translator.targets.dynamodb.keys import base_paths
+from translator.targets.dynamodb.limits import check_limits, scan_costs
 from translator.targets.dynamodb.mapping import DynamoRules, rules
-from translator.targets.dynamodb.model import (
-    DynamoDesign,
-    EntityMapping,
-    GsiSpec,
-    KeyPath,
-    TableSpec,
-)
-from translator.targets.dynamodb.patterns import add_gsi_path, plan_patterns
+from translator.targets.dynamodb.model import DynamoDesign, EntityMapping, GsiSpec, KeyPath, PatternPlan, TableSpec
+from translator.targets.dynamodb.naming import entity_tags, plan_attributes, sanitize_table_name
+from translator.targets.dynamodb.needs import Copies, need_of
+from translator.targets.dynamodb.patterns import Ctx, add_gsi_path, plan_patterns
+from translator.targets.dynamodb.placement import Layout, place_entities
+from translator.targets.dynamodb.quoting import inert, logical_id
+from translator.targets.dynamodb.tenant import apply_tenancy
 from translator.targets.record import Decision, assumed_inputs
 from translator.tenancy import Tenancy
 from translator.workload.model import Workload
@@ -50,15 +49,75 @@ def _adjacency_gsis(schema: Schema, layout: Layout, paths: dict[str, list[KeyPat
     for junction, right in layout.junctions.items():
         entity = schema.entity(junction)
         left = layout.members[junction]
-        order = {c.casefold(): i for i, c in enumerate(schema.entity(right.to_entity).primary_key)}
+        order = {c.casefold(): i for i, c in enumerate(layout.identities[right.to_entity])}
         partition = sorted(right.from_attributes,
                            key=lambda c: order.get(right.to_attributes[right.from_attributes.index(c)].casefold(), 0))
         sort = [c for c in left.from_attributes if c not in partition]
-        sort += [c for c in entity.primary_key if c not in partition and c not in sort]
-        path = add_gsi_path(paths[junction], entity, tags[schema.entity(right.to_entity).key], partition,
-                            tags[junction], sort, r, "adjacency-inverted")
+        sort += [c for c in layout.identities[junction] if c not in partition and c not in sort]
+        path = add_gsi_path(paths[junction], entity, tags[right.to_entity], partition, tags[junction], sort, r,
+                            "adjacency-inverted")
         decisions.append(Decision(junction, path.index or "", "adjacency-inverted",
                                   f"{path.index} inverts the adjacency list: {right.to_entity} -> {left.to_entity}"))
+
+
+def _logical_id(table: str, taken: set[str], sink: DiagnosticSink) -> str:
+    """The table's CloudFormation logical ID; a name that loses characters or clashes is reported."""
+    plain = "".join(w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", table) if w) + "Table"
+    chosen, changed = logical_id(table, "Table", taken)
+    if changed or chosen != plain:
+        sink.info("dynamodb-logical-id", f"table {inert(table)!r} has the CloudFormation logical ID {chosen!r} "
+                  "(logical IDs are alphanumeric and unique)", subject=table)
+    return chosen
+
+
+def _constant_shards(schema: Schema, workload: Workload, stats: StatsView, r: DynamoRules) -> dict[str, int]:
+    """Write-shard suffixes for an entity's constant-partition GSI: every write of the entity lands on it."""
+    out: dict[str, int] = {}
+    for entity in schema.entities:
+        rate = sum(p.rate for p in workload.access_patterns if not p.is_read and schema.find_entity(p.entity) is entity)
+        item = (stats.entity(entity).avg_row_bytes or 0.0) + r.limits["item_overhead_bytes"]
+        load = rate * max(1, math.ceil(item / r.limits["wcu_bytes"]))
+        if load > r.limits["partition_wcu"]:
+            out[entity.key] = math.ceil(load / (0.8 * r.limits["partition_wcu"]))
+    return out
+
+
+def _tables(schema: Schema, mode: str, table_name: str | None, r: DynamoRules, sink: DiagnosticSink) -> dict[str, str]:
+    if mode == "single-table":
+        name = sanitize_table_name(table_name or r.naming["default_table_name"], r, sink, "table_name")
+        return {e.key: name for e in schema.entities}
+    if table_name:
+        sink.info("dynamodb-option-ignored", f"table_name={inert(table_name)!r} applies to mode='single-table' only; "
+                  "per-entity tables are named after their entities")
+    tables: dict[str, str] = {}
+    for entity in schema.entities:
+        wanted = sanitize_table_name(entity.name, r, sink, f"table for {inert(entity.key)}")
+        tables[entity.key] = unique_name(wanted, set(tables.values()))
+    return tables
+
+
+def _with_writes(plans: list[PatternPlan], copies: Copies, schema: Schema) -> list[PatternPlan]:
+    """Each update/delete lists the entities holding copies of its entity's columns; an insert of an entity
+    with copies says it reads their sources first."""
+    holders: dict[str, list[str]] = {}
+    for entity in schema.entities:
+        for spec in copies.of(entity.key):
+            holders.setdefault(spec.source, [])
+            if entity.key not in holders[spec.source]:
+                holders[spec.source].append(entity.key)
+    out = []
+    for plan in plans:
+        if plan.kind in ("update", "delete") and holders.get(plan.entity):
+            targets = tuple(holders[plan.entity])
+            note = (f"the items of {', '.join(targets)} hold copies of {plan.entity}'s attributes: update them too "
+                    "(Query each copy's GSI by the old value, then UpdateItem)")
+            plan = dataclasses.replace(plan, also_writes=targets, reason="; ".join(x for x in (plan.reason, note) if x))
+        elif plan.kind == "write" and copies.of(plan.entity):
+            sources = sorted({s.source for s in copies.of(plan.entity)})
+            note = f"reads {', '.join(sources)} to fill the copied attributes before the PutItem"
+            plan = dataclasses.replace(plan, reason="; ".join(x for x in (plan.reason, note) if x))
+        out.append(plan)
+    return out
 
 
 def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = None, mode: str = "single-table",
@@ -76,66 +135,75 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
     stats = StatsView(schema, workload.statistics)
     tags = entity_tags(schema)
     naming = r.naming
+    tables = _tables(schema, mode, table_name, r, sink)
     if mode == "single-table":
-        layout = place_entities(schema, workload, decisions)
-        name = sanitize_table_name(table_name or naming["default_table_name"], r, sink, "table_name")
-        tables = {e.key: name for e in schema.entities}
+        layout = place_entities(schema, workload, naming["generated_id_attribute"], sink, decisions)
     else:
-        layout = Layout()
-        if table_name:
-            sink.info("dynamodb-option-ignored", f"table_name={table_name!r} applies to mode='single-table' only; "
-                      "per-entity tables are named after their entities")
-        tables = {}
-        for entity in schema.entities:
-            tables[entity.key] = sanitize_table_name(entity.name, r, sink, f"table for {entity.key}")
-        seen: dict[str, str] = {}
-        for key, table in list(tables.items()):
-            seen[key] = unique_name(table, set(seen.values()))
-        tables = seen
-    paths = {e.key: [base_path(schema, workload, e, layout, tags, r)] for e in schema.entities}
+        layout = place_entities(schema, Workload(()), naming["generated_id_attribute"], sink, decisions)
+        layout.members.clear()
+        layout.junctions.clear()
+        decisions[:] = [d for d in decisions if d.rule == "unique-key-identity"]
+    copies = Copies()
+    needs = [need_of(schema, schema.find_entity(p.entity) or schema.entities[0], p, copies) for p in
+             workload.access_patterns]
+    readers: dict[str, list] = {}
+    for need in needs:
+        entity = schema.find_entity(need.pattern.entity)
+        if need.pattern.is_read and entity is not None:
+            readers.setdefault(entity.key, []).append(need)
+    paths = {k: [p] for k, p in base_paths(schema, readers, layout, tags, copies, r).items()}
     _adjacency_gsis(schema, layout, paths, tags, r, decisions)
+    ctx = Ctx(schema, paths, tables, tags, copies, layout, r, sink, _constant_shards(schema, workload, stats, r),
+              decisions)
     plans = [dataclasses.replace(plan, rate=pattern.rate) for plan, pattern in
-             zip(plan_patterns(schema, workload.access_patterns, paths, tables, tags, r, sink, decisions),
-                 workload.access_patterns)]
+             zip(plan_patterns(needs, ctx), workload.access_patterns, strict=True)]
+    plans = apply_tenancy(schema, workload, tenancy, paths, plans, tags, sink, decisions)
+    used = {part for ps in paths.values() for p in ps for t in (p.partition, p.sort) for part in t.parts}
+    for key, held in copies.by_entity.items():  # keep only the copies some key holds
+        copies.by_entity[key] = {part: spec for part, spec in held.items() if part in used}
+    plans = _with_writes(plans, copies, schema)
     ttl_columns = {e.key: _ttl_column(e, r) for e in schema.entities}
-    taken = {naming["partition_key"], naming["sort_key"], naming["entity_type_attribute"], naming["ttl_attribute"]}
+    taken = {naming["partition_key"], naming["sort_key"], naming["entity_type_attribute"], naming["ttl_attribute"],
+             naming["generated_id_attribute"]}
     mappings: list[EntityMapping] = []
     for entity in schema.entities:
-        path0 = paths[entity.key][0]
-        placement = ("own partition" if path0.rule == "own-partition"
-                     else f"item collection of {layout.members[entity.key].to_entity}")
+        rel = layout.members.get(entity.key)
+        placement = "own partition" if rel is None else f"item collection of {rel.to_entity}"
         mappings.append(EntityMapping(entity.key, tables[entity.key], entity.key, tags[entity.key],
                                       tuple(paths[entity.key]), plan_attributes(entity, r, taken, sink), placement,
-                                      ttl_columns[entity.key]))
+                                      ttl_columns[entity.key], copies.of(entity.key), layout.generated.get(entity.key)))
         if ttl_columns[entity.key]:
             decisions.append(Decision(entity.key, f"TTL from {ttl_columns[entity.key]}", "ttl",
                                       f"{ttl_columns[entity.key]} looks like an expiry column: "
                                       f"its epoch seconds go to {naming['ttl_attribute']}, the table's TTL attribute"))
     specs = []
+    logical_ids: set[str] = set()
     for table in dict.fromkeys(tables.values()):
         members = [m for m in mappings if m.table == table]
         indexes: dict[str, list[tuple[EntityMapping, KeyPath]]] = {}
         for m in members:
             for path in m.paths[1:]:
-                indexes.setdefault(path.index, []).append((m, path))
+                indexes.setdefault(path.index or "", []).append((m, path))
         gsis = []
         for index in sorted(indexes, key=lambda i: (len(i), i)):
             users = indexes[index]
             sparse = len(users) < len(members) or any(
-                schema.entity(m.entity).attribute(c).nullable for m, p in users for c in p.partition.parts
-                if c not in schema.entity(m.entity).primary_key)
+                (a := schema.entity(m.entity).find_attribute(c)) is not None and a.nullable
+                for m, p in users for c in p.partition.parts if c not in schema.entity(m.entity).primary_key)
             gsis.append(GsiSpec(index, users[0][1].partition.attribute, users[0][1].sort.attribute, "ALL",
                                 tuple(m.entity for m, _ in users), sparse))
         ttl = naming["ttl_attribute"] if any(m.ttl_column for m in members) else None
         specs.append(TableSpec(table, naming["partition_key"], naming["sort_key"], tuple(gsis),
-                               naming["entity_type_attribute"], ttl))
+                               naming["entity_type_attribute"], ttl, _logical_id(table, logical_ids, sink)))
         if mode == "single-table" and len(gsis) <= 2 and members:
-            decisions.append(Decision(table, f"{len(gsis)} GSI(s)", "gsi-count", f"{len(gsis)} GSI(s) serve every secondary pattern (limit "
-                                      f"{r.limits['gsis_per_table']})", (("gsis", len(gsis)),)))
+            decisions.append(Decision(table, f"{len(gsis)} GSI(s)", "gsi-count", f"{len(gsis)} GSI(s) serve every "
+                                      f"secondary pattern (limit {r.limits['gsis_per_table']})", (("gsis", len(gsis)),)))
     findings = check_limits(schema, workload, stats, mappings, plans, r, sink)
+    plans = scan_costs(schema, workload, stats, mappings, plans, r, decisions)
     if workload.assumed and workload.access_patterns:
         sink.info("dynamodb-assumed-workload", "no workload file: the access patterns are derived defaults (assumed)")
     assumed = assumed_inputs(["workload"] if workload.assumed and workload.access_patterns else [],
-                             *(f.assumed for f in findings), *(d.assumed for d in decisions))
+                             *(f.assumed for f in findings), *(d.assumed for d in decisions),
+                             ["tenant"] if any(c.assumed for c in tenancy.columns) else [])
     return DynamoDesign(mode, tuple(specs), tuple(mappings), tuple(plans), tuple(findings), tuple(decisions),
                         tuple(sink.items), assumed, workload.source)

@@ -14,13 +14,15 @@ import decimal
 import json
 import struct
 import uuid
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from translator.errors import PolyschemaError
-from translator.ir import Entity, Schema
+from translator.ir import Entity, Relationship, Schema
 from translator.targets.dynamodb.mapping import rules
-from translator.targets.dynamodb.model import DynamoDesign, EntityMapping, KeyTemplate
+from translator.targets.dynamodb.model import CopySpec, DynamoDesign, EntityMapping, KeyTemplate
+from translator.targets.dynamodb.parts import key_type, part_type
 from translator.types import CanonicalType, TypeKind
 
 __all__ = [
@@ -34,7 +36,6 @@ __all__ = [
     "normalize_row",
     "normalize_value",
     "parse_key",
-    "render_key",
     "row_to_item",
     "rows_to_items",
     "to_attribute_value",
@@ -47,19 +48,6 @@ _SIGN64 = 1 << 63
 
 class ItemError(PolyschemaError):
     """A value cannot become (part of) a DynamoDB item: out of range, or not of its column's type."""
-
-
-def key_type(schema: Schema, entity: Entity, column: str, _depth: int = 0) -> CanonicalType:
-    """The type whose encoding a key part uses: a foreign-key column borrows its parent column's type,
-    so a child's copy of the parent key renders to the same string as the parent's own key."""
-    if _depth < 8:
-        for rel in schema.relationships_from(entity.key):
-            if column in rel.from_attributes and not rel.is_self_reference:
-                parent = schema.entity(rel.to_entity)
-                target = rel.to_attributes[rel.from_attributes.index(column)]
-                if parent.find_attribute(target) is not None:
-                    return key_type(schema, parent, target, _depth + 1)
-    return entity.attribute(column).type
 
 
 #: Decimal arithmetic in the default context rounds to 28 digits; keys carry up to 38 (and more in SQL).
@@ -266,31 +254,51 @@ def normalize_row(entity: Entity, row: Mapping[str, Any]) -> dict[str, Any]:
     return {a.name: normalize_value(a.type, row.get(a.name)) for a in entity.attributes}
 
 
-def render_key(schema: Schema, entity: Entity, template: KeyTemplate, row: Mapping[str, Any],
-               null_sorts_first: bool = False) -> str | None:
-    """The key string for `row`. A NULL part makes it None (the item stays out of a sparse GSI), except
-    with `null_sorts_first` (sort keys): NULL is then the empty component, which sorts before every value
-    as SQLite, MySQL and SQL Server order NULLs, so an ordered read still returns the row."""
-    values = [row.get(part) for part in template.parts]
-    if any(v is None for v in values) and not null_sorts_first:
-        return None
-    separator = rules().naming["separator"]
-    encoded = ["" if v is None else encode_key_value(key_type(schema, entity, part), v)
-               for part, v in zip(template.parts, values)]
-    return separator.join((template.prefix, *encoded))
+class Related:
+    """Every entity's rows indexed by the columns foreign keys reference, so a copy can follow its hops."""
+
+    def __init__(self, schema: Schema, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> None:
+        self.schema = schema
+        self.rows = {schema.entity(k).key: list(v) for k, v in rows.items()}
+        self._index: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], Mapping[str, Any]]] = {}
+
+    def parent(self, rel: Relationship, row: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        key = (rel.to_entity, rel.to_attributes)
+        if key not in self._index:
+            self._index[key] = {tuple(r.get(c) for c in rel.to_attributes): r for r in self.rows.get(rel.to_entity, [])}
+        return self._index[key].get(tuple(row.get(c) for c in rel.from_attributes))
+
+    def copy_value(self, entity: str, spec: CopySpec, row: Mapping[str, Any]) -> Any:
+        current: Mapping[str, Any] | None = row
+        for name in spec.hops:
+            rel = next(r for r in self.schema.relationships_from(entity) if r.name == name)
+            current = self.parent(rel, current) if current is not None else None
+            entity = rel.to_entity
+        return None if current is None else current.get(spec.column)
 
 
-def parse_key(schema: Schema, entity: Entity, template: KeyTemplate, text: str) -> dict[str, Any] | None:
-    """The column values a key string encodes, or None when it does not match the template."""
+def _shard(pk: str, sk: str, shards: int) -> int:
+    """The calculated write-shard suffix of an item: stable, spread evenly, found again from its table key."""
+    return zlib.crc32(f"{pk}\x00{sk}".encode()) % shards
+
+
+def parse_key(schema: Schema, mapping: EntityMapping, template: KeyTemplate, text: str) -> dict[str, Any] | None:
+    """The part values a key string encodes, or None when it does not match the template."""
     separator = rules().naming["separator"]
     pieces = text.split(separator)
-    if pieces[0] != template.prefix or len(pieces) != len(template.parts) + 1:
+    shape = template.pieces()
+    if len(pieces) != len(shape):
         return None
+    out: dict[str, Any] = {}
     try:
-        return {part: None if piece == "" else decode_key_value(key_type(schema, entity, part), piece)
-                for part, piece in zip(template.parts, pieces[1:])}
+        for (kind, value), piece in zip(shape, pieces, strict=True):
+            if kind == "lit" and piece != value or kind == "shard" and not piece.isdigit():
+                return None
+            if kind == "part":
+                out[value] = None if piece == "" else decode_key_value(part_type(schema, mapping, value), piece)
     except (ValueError, decimal.InvalidOperation, struct.error):
         return None
+    return out
 
 
 def _epoch_seconds(value: Any) -> int:
@@ -310,30 +318,54 @@ class _ItemPlan:
         table = design.table(mapping.table)
         self.entity, self.mapping, self.table = entity, mapping, table
         self.separator = rules().naming["separator"]
-        self.paths = [(path.index, [(t, t is path.sort, [(c, key_type(schema, entity, c)) for c in t.parts])
-                                    for t in (path.partition, path.sort)]) for path in mapping.paths]
+        self.types = {part: part_type(schema, mapping, part)
+                      for path in mapping.paths for t in (path.partition, path.sort) for part in t.parts}
         self.columns = [(a.column, a.attribute, entity.attribute(a.column).type) for a in mapping.attributes]
+        self.copy_types = {c.part: part_type(schema, mapping, c.part) for c in mapping.copies}
 
-    def key(self, template: KeyTemplate, parts: list[tuple[str, CanonicalType]], row: Mapping[str, Any],
-            null_sorts_first: bool) -> str | None:
-        values = [row.get(c) for c, _ in parts]
-        if not null_sorts_first and any(v is None for v in values):
-            return None
-        return self.separator.join((template.prefix, *("" if v is None else encode_key_value(t, v)
-                                                        for (_, t), v in zip(parts, values))))
+    def key(self, template: KeyTemplate, values: Mapping[str, Any], null_sorts_first: bool, shard: int | None) -> str | None:
+        pieces = []
+        for kind, value in template.pieces():
+            if kind == "lit":
+                pieces.append(value)
+            elif kind == "shard":
+                pieces.append(str(shard if shard is not None else 0))
+            elif values.get(value) is None:
+                if not null_sorts_first:
+                    return None
+                pieces.append("")
+            else:
+                pieces.append(encode_key_value(self.types[value], values[value]))
+        return self.separator.join(pieces)
 
-    def item(self, row: Mapping[str, Any]) -> dict[str, Any]:
+    def item(self, row: Mapping[str, Any], related: Related | None = None, ordinal: int | None = None) -> dict[str, Any]:
         item: dict[str, Any] = {self.table.entity_type_attribute: self.mapping.type_value}
-        for index, templates in self.paths:
-            (partition, _, partition_parts) = templates[0]
-            if index is not None and self.key(partition, partition_parts, row, False) is None:
+        values = dict(row)
+        generated = self.mapping.generated_id
+        if generated:
+            seed = f"{self.entity.key}|{ordinal}|{sorted((k, repr(v)) for k, v in row.items())}"
+            values[generated] = uuid.uuid5(uuid.NAMESPACE_URL, seed) if ordinal is not None else uuid.uuid4()
+            item[generated] = str(values[generated])
+        for spec in self.mapping.copies:
+            value = related.copy_value(self.entity.key, spec, row) if related is not None else row.get(spec.part)
+            values[spec.part] = value
+            stored = to_attribute_value(self.copy_types[spec.part], value)
+            if stored is not None:
+                item[spec.part] = stored
+        base_pk = base_sk = ""
+        for path in self.mapping.paths:
+            partition, sort = path.partition, path.sort
+            shard = _shard(base_pk, base_sk, partition.shards) if partition.shards > 1 else None
+            pk = self.key(partition, values, False, shard)
+            if pk is None and path.index is not None:
                 continue  # sparse: no GSI key at all
-            for template, is_sort, parts in templates:
-                value = self.key(template, parts, row, is_sort)
-                if value is None:
-                    raise ItemError(f"{self.entity.key}: a row has NULL in key column(s) {list(template.parts)}; "
-                                    "its item cannot be stored")
-                item[template.attribute] = value
+            sk = self.key(sort, values, True, None)
+            if pk is None or sk is None:
+                raise ItemError(f"{self.entity.key}: a row has NULL in key part(s) {list(partition.parts)}; "
+                                "its item cannot be stored")
+            if path.index is None:
+                base_pk, base_sk = pk, sk
+            item[partition.attribute], item[sort.attribute] = pk, sk
         for column, attribute, type_ in self.columns:
             value = to_attribute_value(type_, row.get(column))
             if value is not None:
@@ -344,8 +376,11 @@ class _ItemPlan:
         return item
 
 
-def row_to_item(schema: Schema, design: DynamoDesign, mapping: EntityMapping, row: Mapping[str, Any]) -> dict[str, Any]:
-    return _ItemPlan(schema, design, mapping).item(row)
+def row_to_item(schema: Schema, design: DynamoDesign, mapping: EntityMapping, row: Mapping[str, Any],
+                related: Related | None = None, ordinal: int | None = None) -> dict[str, Any]:
+    """One row's item. Copies are read from `related` (or from the row under the copy's part name); a
+    generated id is derived from `ordinal` (the row's position, as `rows_to_items` numbers them)."""
+    return _ItemPlan(schema, design, mapping).item(row, related, ordinal)
 
 
 def rows_to_items(schema: Schema, design: DynamoDesign,
@@ -353,12 +388,13 @@ def rows_to_items(schema: Schema, design: DynamoDesign,
     """Items per table name, from rows per entity key (entities absent from the design are skipped)."""
     out: dict[str, list[dict[str, Any]]] = {t.name: [] for t in design.tables}
     by_entity = {m.entity: m for m in design.entities}
+    related = Related(schema, rows) if any(m.copies for m in design.entities) else None
     for entity_key, entity_rows in rows.items():
         mapping = by_entity.get(schema.entity(entity_key).key)
         if mapping is None:
             continue
         plan = _ItemPlan(schema, design, mapping)
-        out[mapping.table].extend(plan.item(row) for row in entity_rows)
+        out[mapping.table].extend(plan.item(row, related, i) for i, row in enumerate(entity_rows))
     return out
 
 
@@ -379,4 +415,3 @@ def items_to_rows(schema: Schema, design: DynamoDesign, items: Iterable[Mapping[
             {a.column: from_attribute_value(entity.attribute(a.column).type, item.get(a.attribute))
              for a in mapping.attributes})
     return out
-

@@ -16,7 +16,6 @@ from collections import defaultdict
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Entity, Schema
-from translator.targets.dynamodb.items import key_type
 from translator.targets.dynamodb.mapping import DynamoRules
 from translator.targets.dynamodb.model import (
     EntityMapping,
@@ -25,6 +24,7 @@ from translator.targets.dynamodb.model import (
     LimitFinding,
     PatternPlan,
 )
+from translator.targets.dynamodb.parts import part_type
 from translator.types import TypeKind
 from translator.workload.model import Workload
 from translator.workload.stats import StatsView
@@ -62,6 +62,8 @@ def hot_share(schema: Schema, stats: StatsView, entity: Entity, path: KeyPath) -
     """(share of the entity's requests that hit its hottest partition key, the assumed inputs behind it,
     how it was derived)."""
     parts = path.partition.parts
+    if not parts:  # a constant partition: every request, spread over its write shards
+        return 1.0 / path.partition.shards, (), f"constant partition over {path.partition.shards} shard(s)"
     for column in parts:
         attr = stats.attribute(entity.key, column)
         if attr.most_common:
@@ -81,7 +83,7 @@ def hot_share(schema: Schema, stats: StatsView, entity: Entity, path: KeyPath) -
     if distinct:
         named = tuple(f"statistics:{entity.key}.{c}" for c in parts if stats.attribute(entity.key, c).assumed)
         return 1.0 / distinct, named, "1 / distinct values"
-    values = [len(entity.attribute(c).enum_values) for c in parts if entity.attribute(c).enum_values]
+    values = [len(a.enum_values) for a in map(entity.find_attribute, parts) if a is not None and a.enum_values]
     if values:
         return 1.0 / max(1, math.prod(values)), tuple(f"statistics:{entity.key}.{c}" for c in parts), "enum values (uniform)"
     return min(1.0, 10.0 / max(rows.rows, 1.0)), (_rows_name(entity), *(f"statistics:{entity.key}.{c}" for c in parts)), \
@@ -92,11 +94,14 @@ def hot_share(schema: Schema, stats: StatsView, entity: Entity, path: KeyPath) -
 _PART_BYTES = {"int": 21, "float": 16, "iso": 32, "bool": 1, "text_uuid": 36}
 
 
-def key_bytes(schema: Schema, entity: Entity, template: KeyTemplate, rules: DynamoRules) -> float | None:
-    """The most bytes `template` renders to for `entity`'s rows, or None when a part's size is unbounded."""
-    total = float(len(template.prefix.encode("utf-8")) + len(template.parts))  # prefix and separators
+def key_bytes(schema: Schema, mapping: EntityMapping, template: KeyTemplate, rules: DynamoRules) -> float | None:
+    """The most bytes `template` renders to for the entity's rows, or None when a part's size is unbounded."""
+    pieces = template.pieces()
+    total = float(len(pieces) - 1)  # separators
+    total += sum(len(v.encode("utf-8")) for kind, v in pieces if kind == "lit")
+    total += len(str(template.shards)) if template.shards > 1 else 0
     for part in template.parts:
-        type_ = key_type(schema, entity, part)
+        type_ = part_type(schema, mapping, part)
         encoding = rules.key_encodings.get(type_.kind, "text")
         if encoding == "decimal":
             total += (type_.precision or rules.decimal_precision) + 2
@@ -110,7 +115,7 @@ def key_bytes(schema: Schema, entity: Entity, template: KeyTemplate, rules: Dyna
             elif type_.length is None:
                 return None
             else:
-                total += 3 * 4 * type_.length  # 4 UTF-8 bytes a character; "%" and "#" escape to 3 characters
+                total += 4 * type_.length  # 4 UTF-8 bytes a character ("%" and "#" escape to 3)
         else:
             total += _PART_BYTES[encoding]
     return total
@@ -124,7 +129,7 @@ def _check_key_sizes(schema: Schema, mappings: list[EntityMapping], rules: Dynam
         entity = schema.entity(mapping.entity)
         for path in mapping.paths:
             for template, cap_key in ((path.partition, "partition_key_bytes"), (path.sort, "sort_key_bytes")):
-                most, cap = key_bytes(schema, entity, template, rules), rules.limits[cap_key]
+                most, cap = key_bytes(schema, mapping, template, rules), rules.limits[cap_key]
                 if most is None or most <= cap:
                     continue
                 where = f"{mapping.table}/{path.index or 'table'}/{template.attribute}"
@@ -139,13 +144,15 @@ def _items_per_call(schema: Schema, stats: StatsView, entity: Entity, plan: Patt
     if plan.operation in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):
         return 1.0
     count = 1.0
-    if path is not None and not entity.is_unique(path.partition.parts):
+    if path is not None and not path.partition.parts:
+        count = stats.entity(entity).rows
+    elif path is not None and not entity.is_unique(path.partition.parts):
         rel = next((r for r in schema.relationships_from(entity.key) if set(r.from_attributes) == set(path.partition.parts)), None)
         count = stats.fanout(rel).avg if rel else 10.0
     for child_key in plan.returns[1:]:
         child = schema.find_entity(child_key)
-        rel = next((r for r in schema.relationships_from(child.key) if r.to_entity == entity.key), None) if child else None
-        count += stats.fanout(rel).avg if rel else 10.0
+        down = next((r for r in schema.relationships_from(child.key) if r.to_entity == entity.key), None) if child else None
+        count += stats.fanout(down).avg if down else (1.0 if child else 10.0)  # a parent read with its child: 1
     return min(count, plan.limit) if plan.limit else count
 
 
@@ -232,3 +239,38 @@ def plan_rate(workload: Workload, plan: PatternPlan) -> float:
         return workload.pattern(plan.id).rate
     except KeyError:
         return 0.0
+
+
+def scan_costs(schema: Schema, workload: Workload, stats: StatsView, mappings: list[EntityMapping],
+               plans: list[PatternPlan], rules: DynamoRules, decisions: list) -> list[PatternPlan]:
+    """For every pattern still answered by a Scan: the Scan's read units per second at the pattern's rate
+    next to what a GSI serving it would cost (extra write units per second and storage), as a decision."""
+    from dataclasses import replace
+
+    from translator.targets.record import Decision
+
+    by_key = {m.entity: m for m in mappings}
+    sizes = {m.entity: item_bytes(schema.entity(m.entity), m, stats, rules)[0] for m in mappings}
+    out = []
+    for plan in plans:
+        mapping = by_key.get(plan.entity)
+        if plan.operation != "Scan" or mapping is None:
+            out.append(plan)
+            continue
+        entity = schema.entity(plan.entity)
+        table_bytes = sum(stats.entity(m.entity).rows * sizes[m.entity] for m in mappings if m.table == mapping.table)
+        scan_rcu = plan_rate(workload, plan) * math.ceil(table_bytes / rules.limits["rcu_bytes"])
+        writes = sum(p.rate for p in workload.access_patterns if not p.is_read and schema.find_entity(p.entity) is entity)
+        gsi_wcu = writes * max(1, math.ceil(sizes[entity.key] / rules.limits["wcu_bytes"]))
+        gsi_bytes = stats.entity(entity).rows * sizes[entity.key]
+        numbers = (("scan_rcu_per_s", round(scan_rcu, 1)), ("gsi_extra_wcu_per_s", round(gsi_wcu, 1)),
+                   ("gsi_storage_bytes", round(gsi_bytes)))
+        text = (f"a Scan reads the whole table ({table_bytes:,.0f} bytes) each time: ~{scan_rcu:,.0f} RCU/s at "
+                f"{plan_rate(workload, plan):g}/s, against a GSI's ~{gsi_wcu:,.0f} extra WCU/s and "
+                f"{gsi_bytes:,.0f} bytes of storage")
+        assumed = ("workload",) if plan.assumed else ()
+        if stats.entity(entity).assumed:
+            assumed = (*assumed, f"statistics:{entity.key}")
+        decisions.append(Decision(f"pattern {plan.id}", "scan", "scan-vs-gsi", text, numbers, assumed))
+        out.append(replace(plan, reason=f"{plan.reason}; {text}" if plan.reason else text))
+    return out

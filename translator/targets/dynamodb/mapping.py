@@ -88,7 +88,7 @@ def check_rules(data: dict[str, Any]) -> DynamoRules:
     if bad:
         raise MappingError(f"mappings/{_FILE}: [key_encodings] has unknown encodings {bad}; use {sorted(KEY_ENCODINGS)}")
     for key in ("partition_key", "sort_key", "gsi_partition", "gsi_sort", "gsi_name", "entity_type_attribute",
-                "ttl_attribute", "separator", "default_table_name", "table_name_pattern", "expression_name_pattern"):
+                "ttl_attribute", "generated_id_attribute", "separator", "default_table_name", "table_name_pattern", "expression_name_pattern"):
         if not isinstance(naming.get(key), str) or not naming[key]:
             raise MappingError(f"mappings/{_FILE}: [naming] {key} must be a non-empty string")
     for key in ("gsi_partition", "gsi_sort", "gsi_name"):

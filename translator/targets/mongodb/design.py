@@ -8,7 +8,8 @@ from typing import Any
 from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
 from translator.ir import Schema
-from translator.targets.mongodb.decide import Plan, _children_bound, decide, numbers_of
+from translator.targets.mongodb.decide import Plan, children_bound, decide, numbers_of
+from translator.targets.mongodb.isolation import isolation
 from translator.targets.mongodb.indexes import index_name, plan_indexes
 from translator.targets.mongodb.layout import Layout, Node, build_layout
 from translator.targets.mongodb.mapping import MongoMapping, load_rules
@@ -47,14 +48,15 @@ def _assumed_inputs(schema: Schema, workload: Workload, stats: StatsView) -> tup
 
 
 def _layout_within_budget(schema: Schema, workload: Workload, stats: StatsView, mapping: MongoMapping,
-                          uuid_representation: str, sink: DiagnosticSink) -> tuple[Plan, Layout, dict[str, DocumentSize]]:
+                          uuid_representation: str, sink: DiagnosticSink,
+                          tenancy: Tenancy) -> tuple[Plan, Layout, dict[str, DocumentSize]]:
     """Refuse, one at a time, the embedding adding most to a document over budget, until all fit."""
-    fanout_of = lambda rel: _children_bound(stats.fanout(rel))  # noqa: E731
+    fanout_of = lambda rel: children_bound(stats.fanout(rel))  # noqa: E731
     demoted: dict[Any, str] = {}
     budget, limit = mapping.budget_bytes, mapping.limits["max_document_bytes"]
     for _ in range(len(schema.relationships) + 1):
         trial = DiagnosticSink()
-        plan = decide(schema, workload, stats, mapping, trial, demoted)
+        plan = decide(schema, workload, stats, mapping, trial, demoted, tenancy)
         layout = build_layout(schema, plan, mapping, uuid_representation, trial)
         sizes = size_documents(layout, stats, fanout_of)
         over = [s for s in sizes.values() if s.bytes > budget and s.embedded]
@@ -138,7 +140,7 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
     mapping = load_rules()
     sink = DiagnosticSink()
     stats = StatsView(schema, workload.statistics)
-    plan, layout, sizes = _layout_within_budget(schema, workload, stats, mapping, uuid_representation, sink)
+    plan, layout, sizes = _layout_within_budget(schema, workload, stats, mapping, uuid_representation, sink, tenancy)
     _type_diagnostics(schema, mapping, sink)
     limit = mapping.limits["max_document_bytes"]
     for name, size in sizes.items():
@@ -163,8 +165,16 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
             fields=tuple((fm.attribute, fm.field) for fm in node.fields),
             embedded=tuple(_embedded(node)), references=tuple(_references(layout, plan, node)),
             validator=collection_validator(node, layout), indexes=tuple(indexes.get(name, ())),
-            shard_key_candidates=shard_candidates(layout, name, node, reads.get(name, []), stats),
+            shard_key_candidates=shard_candidates(layout, name, node, reads.get(name, []), stats,
+                                                  tenancy.column(node.entity)),
             estimated_max_document_bytes=size.bytes, size_assumed=size.assumed))
+    for name, node in layout.orphans:  # no shard key or indexes of their own: a handful of parentless rows
+        size = sizes[name]
+        collections.append(Collection(
+            name=name, source_entity=node.entity, id_fields=("_id",),
+            fields=tuple((fm.attribute, fm.field) for fm in node.fields), embedded=tuple(_embedded(node)),
+            validator=collection_validator(node, layout), estimated_max_document_bytes=size.bytes,
+            size_assumed=size.assumed, orphans_of=plan.embeds[node.entity].name))
     decisions = []
     for d in plan.decisions:
         child = numbers_of(d).get("child")
@@ -179,10 +189,13 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
                         assumed=d.assumed + (("fanout",) if size.assumed and "fanout" not in d.assumed else ()))
         decisions.append(d)
     patterns = plan_patterns(layout, plan, workload.access_patterns, indexes)
+    firsts = {c.name: c.shard_key_candidates[0].keys for c in collections if c.shard_key_candidates}
+    isolated, tenant_decisions = isolation(layout, workload, tenancy, stats, firsts, mapping.rules.whale_share, sink)
+    decisions.extend(tenant_decisions)
     return MongoDesign(
         collections=tuple(collections), decisions=tuple(decisions), access_patterns=patterns,
         diagnostics=tuple(sink), assumed=_assumed_inputs(schema, workload, stats), workload_source=workload.source,
-        tenancy=tenancy, patterns=workload.access_patterns,
+        tenancy=tenancy, patterns=workload.access_patterns, isolation=isolated,
         options=(("uuid_representation", uuid_representation), ("shard_collections", shard_collections),
                  ("database", database)),
         layout=layout)

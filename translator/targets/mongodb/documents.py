@@ -135,6 +135,12 @@ def rows_to_documents(design: Any, rows: Mapping[str, Iterable[Row]]) -> dict[st
     out: dict[str, list[dict[str, Any]]] = {}
     for name, node in layout.collections:
         out[name] = [build(node, row) for row in data.get(node.entity, ())]
+    for name, node in layout.orphans:  # embedded through a nullable key: the rows without a parent
+        implied = [child for child, _ in layout.nodes[node.entity][1].implied]
+        rows_here = [i for i, row in enumerate(data.get(node.entity, ()))
+                     if i not in placed[node.entity] and any(row.get(a) is None for a in implied)]
+        placed[node.entity].update(rows_here)
+        out[name] = [build(node, data[node.entity][i]) for i in rows_here]
     absorbed = [e.key for e in layout.schema.entities if e.key not in {n.entity for _, n in layout.collections}]
     for entity in absorbed:
         left = len(data.get(entity, ())) - len(placed[entity])
@@ -149,7 +155,7 @@ def documents_to_rows(design: Any, documents: Mapping[str, Iterable[Mapping[str,
     """Rows per entity key from `documents` (collection name -> documents), the inverse of `rows_to_documents`."""
     layout = _layout(design)
     ctx = (layout.mapping, layout.uuid_representation)
-    known = dict(layout.collections)
+    known = {**dict(layout.collections), **dict(layout.orphans)}
     unknown = sorted(set(documents) - set(known))
     if unknown:
         raise DocumentMappingError(f"documents given for unknown collections {unknown}; the design has {sorted(known)}")

@@ -103,6 +103,9 @@ class Layout:
     nodes: Mapping[str, tuple[str, Node]]  # entity key -> (collection, node) of its canonical home
     uuid_representation: str
     mapping: MongoMapping = field(repr=False)
+    #: (collection, root node) for the rows of an entity embedded through a nullable foreign key that
+    #: have no parent: they cannot live inside one, so they keep a collection of their own.
+    orphans: tuple[tuple[str, Node], ...] = ()
 
     def collection_of(self, entity: str) -> str:
         return self.nodes[entity][0]
@@ -287,7 +290,21 @@ def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_represe
     collections = []
     for entity in roots:
         collections.append((coll_names[entity.key], build(entity, "", None, coll_names[entity.key])))
+    orphans = []
+    taken = {name for name, _ in collections}
+    for rel in plan.orphans:
+        entity = schema.entity(rel.from_entity)
+        name = "".join("_" if ch in "$\x00" else ch for ch in entity.name) + "_orphans"
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        homes = dict(nodes)  # the orphans' nodes must not replace the entities' canonical homes
+        orphans.append((name, build(entity, "", None, name)))
+        nodes.clear()
+        nodes.update(homes)
+        sink.info("mongodb-orphans-collection", f"{entity.key} rows whose {', '.join(rel.from_attributes)} is NULL have "
+                  f"no {rel.to_entity} to live in: they are kept in the collection {name!r}", subject=entity.key)
     missing = [e.key for e in schema.entities if e.key not in nodes and e.key not in absorbed]
     for key in missing:  # only reachable through an embedding cycle, which decide() breaks
         sink.error("mongodb-unplaced-entity", f"{key} ended up in no collection (embedding cycle?)", subject=key)
-    return Layout(schema, tuple(collections), nodes, uuid_representation, mapping)
+    return Layout(schema, tuple(collections), nodes, uuid_representation, mapping, tuple(orphans))

@@ -24,6 +24,7 @@ _RULE_KEYS = {
     "extended_reference_max_fields": int,
     "subset_max_items": int,
     "copy_max_rows": int,
+    "whale_share": (int, float),
 }
 _LIMIT_KEYS = ("decimal128_digits", "max_document_bytes", "max_namespace_bytes", "max_index_keys")
 
@@ -45,6 +46,7 @@ class Rules:
     extended_reference_max_fields: int
     subset_max_items: int
     copy_max_rows: int
+    whale_share: float
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def parse_mapping(data: dict[str, Any]) -> MongoMapping:
         positive_number(_FILE, "rules", raw_rules, key, integer=kind is int)
     if raw_rules["few_max_children"] > raw_rules["bounded_max_children"]:
         raise _fail("[rules] few_max_children must not exceed bounded_max_children")
+    if not 0 < raw_rules["whale_share"] <= 1:
+        raise _fail(f"[rules] whale_share must be in (0, 1], got {raw_rules['whale_share']}")
     if not 0 < raw_rules["document_budget_fraction"] <= 1:
         raise _fail(f"[rules] document_budget_fraction must be in (0, 1], got {raw_rules['document_budget_fraction']}")
     return MongoMapping(

@@ -105,6 +105,9 @@ class Collection:
     shard_key_candidates: tuple[ShardKeyCandidate, ...] = ()
     estimated_max_document_bytes: int = 0
     size_assumed: bool = False  # the estimate rests on a defaulted fan-out
+    #: Set on a collection that holds only the parentless rows of an entity embedded through this
+    #: (nullable) relationship; the entity's other rows live embedded in their parents.
+    orphans_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,6 +122,7 @@ class Collection:
             "shard_key_candidates": [s.to_dict() for s in self.shard_key_candidates],
             "estimated_max_document_bytes": self.estimated_max_document_bytes,
             "estimated_size_assumed": self.size_assumed,
+            "orphans_of": self.orphans_of,
         }
 
 
@@ -147,6 +151,7 @@ class MongoDesign:
     workload_source: str | None = None  # the workload file, for the `simulate --workload` hint
     tenancy: Any = field(default=None, compare=False, repr=False)  # translator.tenancy.Tenancy
     patterns: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # the workload's AccessPatterns
+    isolation: Any = None  # isolation.Isolation when a tenant is known: request filters, zones, policies replaced
     layout: Any = field(default=None, compare=False, repr=False)  # documents.Layout: rows <-> documents
 
     def collection(self, name: str) -> Collection:
@@ -161,5 +166,6 @@ class MongoDesign:
             "collections": [c.to_dict() for c in self.collections],
             "decisions": [d.to_dict() for d in self.decisions],
             "access_patterns": [p.to_dict() for p in self.access_patterns],
+            "tenancy": self.isolation.to_dict() if self.isolation is not None else None,
         }
         return envelope("mongodb", body, assumed=self.assumed, diagnostics=self.diagnostics)

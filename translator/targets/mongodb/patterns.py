@@ -4,61 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from translator.ir import Schema
 from translator.targets.mongodb.decide import Plan
 from translator.targets.mongodb.indexes import esr_keys
 from translator.targets.mongodb.layout import Layout
 from translator.targets.mongodb.model import IndexSpec, PatternPlan
-from translator.targets.mongodb.workload_facts import resolve_with
+from translator.targets.mongodb.reads import gather
 from translator.workload.model import AccessPattern, Direction, PatternKind
 
 __all__ = ["plan_patterns"]
 
 _OPERATION = {PatternKind.READ: "find", PatternKind.WRITE: "insertOne", PatternKind.UPDATE: "updateOne",
               PatternKind.DELETE: "deleteOne"}
-
-
-def _with(layout: Layout, plan: Plan, pattern: AccessPattern) -> tuple[list[str], list[dict[str, Any]]]:
-    """Entities in `with`: (embedded paths already in the document, $lookup stages for the rest)."""
-    schema: Schema = layout.schema
-    embedded, lookups = [], []
-    collection, node = layout.nodes[pattern.entity]
-    for other in sorted(resolve_with(schema, pattern)):
-        if other in layout.nodes and layout.nodes[other][0] == collection and layout.nodes[other][1].path.startswith(node.path):
-            embedded.append(layout.nodes[other][1].path)
-            continue
-        arrays = [a for a in node.id_arrays if schema.entity(a.source).key == other or
-                  any(r.to_entity == other for r in schema.relationships_from(a.source))]
-        copies = [c for c in node.copies if c.source == other]
-        if copies:
-            embedded.append(f"{node.path + '.' if node.path else ''}{copies[0].field}")
-            continue
-        rel = next((r for r in schema.relationships if {r.from_entity, r.to_entity} == {pattern.entity, other}), None)
-        target = layout.nodes.get(other, (other,))[0]
-        if arrays and (len(arrays[0].value_fields) == 1 or rel is None):
-            arr = arrays[0]
-            prefix = f"{node.path}." if node.path else ""
-            local = prefix + (arr.field if arr.scalar else f"{arr.field}.{arr.value_fields[0]}")
-            target_entity, target_attrs = arr.target
-            foreign = layout.path_of(target_entity, target_attrs[0]) if target_entity in layout.nodes else target_attrs[0]
-            lookups.append({"from": arr.to_collection, "localField": local, "foreignField": foreign, "as": other})
-        elif rel is not None and other in layout.nodes:
-            child_side = rel.from_entity == other
-            local = rel.to_attributes if child_side else rel.from_attributes
-            foreign = rel.from_attributes if child_side else rel.to_attributes
-            if len(local) == 1:
-                lookups.append({"from": target, "localField": layout.path_of(pattern.entity, local[0]),
-                                "foreignField": layout.path_of(other, foreign[0]), "as": other})
-            else:  # a composite key: $lookup's localField/foreignField take one field, so match on all of them
-                names = [f"k{i}" for i in range(len(local))]
-                lookups.append({"from": target,
-                                "let": {n: "$" + layout.path_of(pattern.entity, a) for n, a in zip(names, local)},
-                                "pipeline": [{"$match": {"$expr": {"$and": [
-                                    {"$eq": ["$" + layout.path_of(other, f), "$$" + n]} for n, f in zip(names, foreign)]}}}],
-                                "as": other})
-        else:
-            lookups.append({"from": target, "note": f"no direct relationship between {pattern.entity} and {other}", "as": other})
-    return embedded, lookups
 
 
 def plan_patterns(layout: Layout, plan: Plan, patterns: tuple[AccessPattern, ...],
@@ -110,7 +66,7 @@ def plan_patterns(layout: Layout, plan: Plan, patterns: tuple[AccessPattern, ...
             note = (note + "; " if note else "") + (
                 f"{pattern.entity} is embedded at {node.path}: "
                 + ("$push into the parent document" if pattern.kind is PatternKind.WRITE else "match the parent document, then project or $unwind the array"))
-        embedded, lookups = _with(layout, plan, pattern)
+        embedded, lookups = gather(layout, pattern)
         if embedded:
             query["embedded"] = embedded
         if lookups:

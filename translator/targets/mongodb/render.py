@@ -55,6 +55,13 @@ def render_human(design: MongoDesign) -> str:
             lines.append(f"  shard key candidate {_keys(s.keys)}: {s.reason}")
             lines.append(f"      {simulate_command(design, c.source_entity, s)}" if s.simulate_key else
                          "      (not simulated: the server's ObjectId _id is no attribute of the entity)")
+    if design.isolation is not None:
+        iso = design.isolation
+        lines += ["", "Tenant isolation", f"  {iso.statement}"]
+        lines += [f"  {c}: every request carries {js_value(dict(f))}" for c, f in iso.request_filters]
+        lines += [f"  zone {z.zone}: tenant {z.tenant!r} ({z.share:.0%} of {z.collection}) on {z.shard}" for z in iso.zones]
+        if iso.crossing:
+            lines.append(f"  patterns crossing tenants: {', '.join(iso.crossing)}")
     if design.access_patterns:
         lines.append("")
         lines.append("Access patterns")
@@ -71,6 +78,6 @@ def render_human(design: MongoDesign) -> str:
 
 def render_mongosh(design: MongoDesign) -> str:
     """A mongosh script: the collections with validators, their indexes, and sharding when asked."""
-    from translator.targets.mongodb.mongosh import render_statements, statements
+    from translator.targets.mongodb.mongosh import comments, render_statements, statements
 
-    return render_statements(statements(design))
+    return render_statements(statements(design), comments(design))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from translator.targets.mongodb.layout import Layout, Node
 from translator.targets.mongodb.model import ShardKeyCandidate
+from translator.tenancy import TenantColumn
 from translator.workload.model import AccessPattern, Workload
 from translator.workload.stats import StatsView
 
@@ -52,9 +53,32 @@ def reads_by_collection(layout: Layout, workload: Workload) -> dict[str, list[Ac
     return out
 
 
+def _tenant_first(layout: Layout, node: Node, tenant: TenantColumn, stats: StatsView) -> ShardKeyCandidate:
+    """Issue 15: the shard key leads with the tenant, then the rest of the primary key (or `_id`)."""
+    entity = layout.schema.entity(node.entity)
+    lead = layout.path_of(entity.key, tenant.attribute)
+    rest = [layout.path_of(entity.key, a) for a in entity.primary_key if a != tenant.attribute] or ["_id"]
+    source = f"from policy {', '.join(tenant.policies)}" if tenant.policies else f"{tenant.source}"
+    return _ranged(node, [lead, *rest], f"leads with the tenant {lead} ({source}): a tenant's documents stay on one "
+                                        f"shard or a few, every tenant-scoped query is targeted, and zones can pin a "
+                                        f"whale to its own shard{_skew(stats, entity.key, tenant.attribute)}")
+
+
 def shard_candidates(layout: Layout, collection: str, node: Node, reads: list[AccessPattern],
-                     stats: StatsView) -> tuple[ShardKeyCandidate, ...]:
-    """Candidates for `collection` given the read patterns served by it (see `reads_by_collection`)."""
+                     stats: StatsView, tenant: TenantColumn | None = None) -> tuple[ShardKeyCandidate, ...]:
+    """Candidates for `collection` given the read patterns served by it (see `reads_by_collection`);
+    with a tenant column, the tenant-leading key comes first."""
+    out = _candidates(layout, collection, node, reads, stats)
+    entity = layout.schema.entity(node.entity)
+    if tenant is None or entity.primary_key == (tenant.attribute,) or layout.path_of(node.entity, tenant.attribute) != layout.nodes[node.entity][1].field_of(
+            tenant.attribute):
+        return out
+    first = _tenant_first(layout, node, tenant, stats)
+    return (first, *(c for c in out if c.keys != first.keys))
+
+
+def _candidates(layout: Layout, collection: str, node: Node, reads: list[AccessPattern],
+                stats: StatsView) -> tuple[ShardKeyCandidate, ...]:
     entity = layout.schema.entity(node.entity)
     total = sum(p.rate for p in reads) or 1.0
     out: list[ShardKeyCandidate] = []

@@ -136,7 +136,7 @@ def size_documents(layout: Layout, stats: StatsView, fanout_of: Any) -> dict[str
         return size
 
     out = {}
-    for name, node in layout.collections:
+    for name, node in (*layout.collections, *layout.orphans):
         assumed[0] = False
         edges: list[EdgeSize] = []
         total = node_bytes(node, edges)
