@@ -59,9 +59,11 @@ def write_report(plan: Plan, out: str | Path) -> Path:
     parent = out.resolve().parent
     staging = None
     try:
+        blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise ReportError(f"out={str(out)!r} cannot be a folder: {str(blocker)!r} is a file; "
+                              "choose another folder")
         parent.mkdir(parents=True, exist_ok=True)
-        if out.exists() and not out.is_dir():
-            raise ReportError(f"out={str(out)!r} is a file; give a folder for the report")
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
