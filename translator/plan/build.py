@@ -213,7 +213,9 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
             plan.unavailable["capacity"] = f"no [{name}] table in the pricing file"
         elif "serving" not in plan.unavailable:
             plan.capacity = estimate(demand_of(plan.serving, schema, workload, view, rules), rules, hours)
-        placement = (rules["placement"], plan.capacity.units) if rules and plan.capacity and rules.get("placement") else None
+        placement = None
+        if rules and plan.capacity and rules.get("placement"):
+            placement = (rules["placement"], max(plan.capacity.units, int(rules.get("simulate_at_least", 1))))
         plan.runs = plan_runs(name, plan.key_candidates, schema, workload, view, placement)
         note(f"design {name}")
     runs = [run for plan in plans for run in plan.runs]
