@@ -71,7 +71,8 @@ def _human(data: dict[str, Any], report: Path) -> None:
 @click.command(name="plan")
 @source_options
 @click.option("--workload", "workload_path", type=click.Path(dir_okay=False), default=None,
-              help="Workload YAML (access patterns and statistics). Without it, default patterns are derived and marked assumed.")
+              help="Workload YAML (access patterns and statistics). Without it, default patterns are derived "
+                   "and marked assumed.")
 @click.option("--stats", is_flag=True, help="Database URL sources: take the statistics from the database.")
 @click.option("--exact", is_flag=True, help="With --stats: exact row counts (COUNT(*)) instead of catalog estimates.")
 @click.option("--out", "out", type=click.Path(file_okay=False), default="plan", show_default=True,
@@ -83,7 +84,8 @@ def _human(data: dict[str, Any], report: Path) -> None:
 @click.option("--sim-budget", type=click.IntRange(min=0), default=3_000_000, show_default=True,
               help="Rows simulated over all runs at most, shared evenly (at least 10,000 a run; 0: no budget).")
 @click.option("--sim-runs", type=click.IntRange(min=0), default=30, show_default=True,
-              help="Simulate the N heaviest (entity, store) runs (rows x row size x rate); the rest are listed with their command (0: all).")
+              help="Simulate the N heaviest (entity, store) runs (rows x row size x rate); the rest are listed "
+                   "with their command (0: all).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary; only the report path.")
 @format_option()
 @handle_domain_errors

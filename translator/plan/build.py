@@ -108,31 +108,29 @@ class Plan:
         }
 
 
-class MemoStats:
-    """`StatsView` lookups memoized for one plan: the view is immutable, and the report asks for the same
-    entity's figures many times (its lookups walk the relationships each time)."""
+@dataclass(frozen=True)
+class MemoStats(StatsView):
+    """`StatsView` with its lookups memoized for one plan: the view is immutable, and the report asks for
+    the same entity's figures many times (each lookup walks the relationships)."""
 
-    def __init__(self, view: StatsView) -> None:
-        self.view = view
-        self.schema = view.schema
-        self._entities: dict[str, Any] = {}
-        self._fanouts: dict[Any, Any] = {}
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_memo", {})
+
+    def _cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        memo: dict[tuple, Any] = self._memo  # type: ignore[attr-defined]
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     def entity(self, entity: Any) -> Any:
-        key = entity if isinstance(entity, str) else entity.key
-        if key not in self._entities:
-            self._entities[key] = self.view.entity(entity)
-        return self._entities[key]
+        name = entity if isinstance(entity, str) else entity.key
+        return self._cached(("entity", name), lambda: StatsView.entity(self, entity))
 
     def fanout(self, relationship: Any) -> Any:
-        if relationship not in self._fanouts:
-            self._fanouts[relationship] = self.view.fanout(relationship)
-        return self._fanouts[relationship]
+        return self._cached(("fanout", relationship), lambda: StatsView.fanout(self, relationship))
 
     def attribute(self, entity: str, attribute: str) -> Any:
-        if (entity, attribute) not in self._fanouts:
-            self._fanouts[(entity, attribute)] = self.view.attribute(entity, attribute)
-        return self._fanouts[(entity, attribute)]
+        return self._cached(("attribute", entity, attribute), lambda: StatsView.attribute(self, entity, attribute))
 
 
 def _entity_summary(view: StatsView, entity: Any) -> dict[str, Any]:
@@ -175,12 +173,14 @@ def _artifact(target: Any, design: Any, plan: TargetPlan) -> None:
 
 
 def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, sim_rows: int = 1_000_000,
-               sim_budget: int = 3_000_000, sim_runs: int = 30, chunk_rows: int = 4_000_000, progress: Progress | None = None,
+               sim_budget: int = 3_000_000, sim_runs: int = 30, chunk_rows: int = 4_000_000,
+               progress: Progress | None = None,
                diagnostics: list[Diagnostic] | None = None) -> Plan:
     """Design for every target, simulate its key candidates, estimate capacity and cost, recommend.
 
     Simulated: the `sim_runs` heaviest runs, each with at most `sim_rows` rows and a share of `sim_budget`
-    rows (see `assign_rows`); 0 lifts any of these bounds. Memory stays bounded by `chunk_rows` whatever the entity's row count.
+    rows (see `assign_rows`); 0 lifts any of these bounds. Memory stays bounded by `chunk_rows` whatever
+    the entity's row count.
     """
     done = 0
     total = len(target_names())
@@ -191,7 +191,7 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
         if progress:
             progress(stage, done, total)
 
-    view = MemoStats(StatsView(schema, workload.statistics))
+    view = MemoStats(schema, workload.statistics)
     hours = float(pricing["meta"]["hours_per_month"])
     plans: list[TargetPlan] = []
     for name in target_names():

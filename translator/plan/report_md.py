@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from translator.plan.diagram import Diagram, er_diagram
-from translator.plan.escape import md_code
+from translator.plan.escape import md_code, mermaid_text
 from translator.plan.escape import md_text as m
-from translator.plan.escape import mermaid_text
 from translator.plan.report_html import fmt_bytes
 
 __all__ = ["render_markdown", "mermaid"]
@@ -104,7 +103,8 @@ def render_markdown(plan: dict[str, Any], diagrams: dict[str, Diagram], fmt_cmd:
         largest = s.get("largest")
         rows.append([m(t["target"]), s.get("containers"),
                      (f"{s['spread_read_share']:.0%}" if s.get("spread_read_share") is not None else "n/a"),
-                     (f"{m(s['worst_write']['pattern'])}: {s['worst_write']['writes']:g}" if s.get("worst_write") else "n/a"),
+                     (f"{m(s['worst_write']['pattern'])}: {s['worst_write']['writes']:g}"
+                      if s.get("worst_write") else "n/a"),
                      (f"{m(largest['container'])} {fmt_bytes(largest['estimate_bytes'])} / {m(largest['limit'])}"
                       if largest else "n/a"),
                      (f"{m(skew['key'])}: {skew['max_over_mean']:.2f}" if skew else "n/a"),
@@ -122,7 +122,8 @@ def render_markdown(plan: dict[str, Any], diagrams: dict[str, Diagram], fmt_cmd:
                    [[m(e["key"]), f"{e['rows']:,.0f}{_star(e['assumed'])}",
                      f"{e['avg_row_bytes']:,.0f}{_star(e['assumed'])}"] for e in src["entities"]]),
             "", "Ingest diagnostics:", ""]
-    out += [f"- {m(d.get('severity'))} {m(d.get('code'))}: {m(d.get('message'))}" for d in src["diagnostics"]] or ["- none"]
+    out += [f"- {m(d.get('severity'))} {m(d.get('code'))}: {m(d.get('message'))}"
+            for d in src["diagnostics"]] or ["- none"]
     tenancy = plan["tenancy"].get("columns") or []
     out += ["", "## Tenancy", "",
             _table(["entity", "tenant column", "source"],
