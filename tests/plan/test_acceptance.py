@@ -37,3 +37,6 @@ def test_plan_writes_every_file(tmp_path, name, args):
         assert all(r["error"] is None and r["results"] for r in simulated), target["target"]
     assert sum(r["skipped"] is None for t in data["targets"] for r in t["simulations"]) <= 6
     assert data["recommendation"]["target"] in target_names()
+    if name == "saas":  # row-level-security policies name the tenant: the section lists the keys on it
+        assert data["tenancy"]["columns"] and data["tenancy"]["keys"]
+        assert {k["target"] for k in data["tenancy"]["keys"]} == set(target_names())

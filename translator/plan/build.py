@@ -26,8 +26,8 @@ from translator.plan.simulations import (
     simulation_document,
 )
 from translator.plan.summary import recommend, summarize
+from translator.plan.tenancy_section import tenancy_section
 from translator.targets import get_target, target_names
-from translator.tenancy import resolve_tenancy
 from translator.workload.model import Workload
 from translator.workload.stats import StatsView
 
@@ -227,7 +227,7 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
         note(f"simulate {run.entity} on {run.store}")
     for plan in plans:
         plan.summary = summarize(plan)
-    tenancy = resolve_tenancy(schema, workload).to_dict()
+    tenancy = tenancy_section(schema, workload, plans)
     return Plan(schema, workload, view, pricing, plans, recommend(plans), document, tenancy, sim_rows,
                 sim_budget, sim_runs)
 

@@ -6,6 +6,7 @@ marked asterisk.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from translator.plan.diagram import Diagram, er_diagram
@@ -124,11 +125,25 @@ def _source(plan: dict[str, Any]) -> str:
 
 def _tenancy(plan: dict[str, Any]) -> str:
     ten = plan["tenancy"]
+    if not ten.get("columns"):
+        return ("<h2>Tenancy</h2><p>No tenant column was found (no row-level-security policy, no "
+                "<code>tenant:</code> declaration, nothing to infer).</p>")
     cols = [[h(c["entity"]), h(c["attribute"]), h(c["source"]) + _star(c["assumed"]), h(", ".join(c["policies"]))]
-            for c in ten.get("columns", [])]
-    body = _table(["entity", "tenant column", "source", "policies"], cols) if cols else \
-        "<p>No tenant column was found (no row-level-security policy, no <code>tenant:</code> declaration).</p>"
-    return f"<h2>Tenancy</h2>{body}"
+            for c in ten["columns"]]
+    keys = [[h(k["target"]), h(k["container"]), h(", ".join(k["fields"])),
+             '<span class="ok">yes</span>' if k["leads_with_tenant"] else '<span class="bad">no</span>']
+            for k in ten.get("keys", [])]
+    crossing = ", ".join(h(p) for p in ten.get("crossing_patterns", [])) or "none"
+    notes = "".join(f'<li>{h(d.get("code"))}: {h(d.get("message"))}</li>' for d in ten.get("diagnostics", []))
+    enforcement = "".join(
+        f"<details><summary>{h(name)}</summary><pre>{h(json.dumps(section, indent=1, ensure_ascii=False))}</pre>"
+        "</details>" if section is not None else f'<p class="unavailable">{h(name)}: not available from this target</p>'
+        for name, section in ten.get("enforcement", {}).items())
+    return (f"<h2>Tenancy</h2><p>Tenant root: {h(ten.get('root'))}; columns from {h(ten.get('source'))}.</p>"
+            f"{_table(['entity', 'tenant column', 'source', 'policies'], cols)}"
+            f"<h3>Design keys and the tenant</h3>{_table(['target', 'container', 'key', 'leads with tenant'], keys)}"
+            f"<p>Patterns that cross tenants: {crossing}</p><ul>{notes}</ul>"
+            f"<h3>Enforcement artefacts</h3>{enforcement}")
 
 
 def _simulations(t: dict[str, Any], fmt_cmd: Any) -> str:

@@ -129,6 +129,10 @@ def render_markdown(plan: dict[str, Any], diagrams: dict[str, Diagram], fmt_cmd:
             _table(["entity", "tenant column", "source"],
                    [[m(c["entity"]), m(c["attribute"]), m(c["source"])] for c in tenancy])
             if tenancy else "No tenant column was found."]
+    if tenancy:
+        leading = [k for k in plan["tenancy"].get("keys", []) if k["leads_with_tenant"]]
+        out += ["", f"Design keys leading with the tenant: {len(leading)} of {len(plan['tenancy'].get('keys', []))}; "
+                f"patterns crossing tenants: {m(', '.join(plan['tenancy'].get('crossing_patterns', [])) or 'none')}."]
     for t in plan["targets"]:
         out += ["", f"## {m(t['target'])}", ""]
         out += [f"> {m(k)}: {m(v)}" for k, v in t["unavailable"].items()]
