@@ -50,13 +50,13 @@ def mermaid(diagram: Diagram) -> str:
             lines.append("    }")
         for src, dst, label in diagram.edges:
             card = next((v for k, v in _ER_CARDINALITY.items() if label.startswith(k)), "}o--||")
-            lines.append(f'    {ids(src)} {card} {ids(dst)} : "{mermaid_text(label)}"')
+            lines.append(f'    {ids(src)} {card} {ids(dst)} : "{mermaid_text(label, label=True)}"')
     else:
         lines.append("flowchart LR")
 
         def emit(box: Any, indent: str) -> None:
-            rows = "<br/>".join(mermaid_text(f"{mk} {tx}".strip()) for mk, tx in box.rows)
-            title = mermaid_text(box.title)
+            rows = "<br/>".join(mermaid_text(f"{mk} {tx}".strip(), label=True) for mk, tx in box.rows)
+            title = mermaid_text(box.title, label=True)
             if box.children:
                 lines.append(f'{indent}subgraph {ids(box.id)} ["{title}"]')
                 if rows:
@@ -70,7 +70,7 @@ def mermaid(diagram: Diagram) -> str:
         for box in diagram.boxes:
             emit(box, "    ")
         for src, dst, label in diagram.edges:
-            lines.append(f'    {ids(src)}(["{mermaid_text(src.removeprefix("q:"))}"]) --> '
+            lines.append(f'    {ids(src)}(["{mermaid_text(src.removeprefix("q:"), label=True)}"]) --> '
                          f'|{mermaid_text(label)}| {ids(dst)}')
     block = "\n".join(lines)
     more = f"\n\n{diagram.omitted} more not drawn (listed in the tables)." if diagram.omitted else ""
