@@ -15,6 +15,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 _MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 #: Inside a quoted label a few more characters are inert (no quote, no `#` entity code, no `<`, no `%`).
 _MERMAID_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9_ .,:()/=+-]")
+_MERMAID_KEYWORDS = {"end", "graph", "subgraph", "style", "class", "click", "flowchart", "direction"}
 
 
 def html_text(value: Any) -> str:
@@ -41,9 +42,9 @@ def md_code(value: Any) -> str:
 def mermaid_text(value: Any, label: bool = False) -> str:
     """An identifier (or, with `label`, the text of a quoted label) inside a Mermaid block: letters, digits
     and underscores only (labels also keep spaces and `.,:()/=+-`), never empty; an identifier never
-    leads with a digit nor is a keyword. Anything else (quotes, braces, backticks, `#`, `<`, line breaks, `%%`, `end`) is replaced, so a
-    hostile name cannot close the label, the statement or the block."""
+    leads with a digit nor is a keyword (`end`). Anything else (quotes, braces, backticks, `#`, `<`, line
+    breaks, `%%`) is replaced, so a hostile name cannot close the label, the statement or the block."""
     text = (_MERMAID_LABEL_UNSAFE if label else _MERMAID_UNSAFE).sub("_", " ".join(str(value).split())) or "_"
-    if not label and (text[0].isdigit() or text.lower() in {"end", "graph", "subgraph", "style", "class", "click"}):
+    if not label and (text[0].isdigit() or text.lower() in _MERMAID_KEYWORDS):
         text = "n_" + text
     return text
