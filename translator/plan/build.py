@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from translator.diagnostics import Diagnostic
 from translator.errors import PolyschemaError
 from translator.ir import Schema
 from translator.plan.capacity import Capacity, estimate
@@ -174,8 +173,7 @@ def _artifact(target: Any, design: Any, plan: TargetPlan) -> None:
 
 def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, sim_rows: int = 1_000_000,
                sim_budget: int = 3_000_000, sim_runs: int = 30, chunk_rows: int = 4_000_000,
-               progress: Progress | None = None,
-               diagnostics: list[Diagnostic] | None = None) -> Plan:
+               progress: Progress | None = None) -> Plan:
     """Design for every target, simulate its key candidates, estimate capacity and cost, recommend.
 
     Simulated: the `sim_runs` heaviest runs, each with at most `sim_rows` rows and a share of `sim_budget`

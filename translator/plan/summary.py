@@ -114,6 +114,9 @@ def recommend(plans: list[Any]) -> dict[str, Any]:
             text += (f"; it would then win on {llabel} ({_describe(lname, _value(other.summary, lname))} against "
                      f"{_describe(lname, _value(best.summary, lname))})")
         changes.append(text)
+    gaps = [f"{p.name} lacks {', '.join(sorted(p.unavailable))}" for p in plans if p.unavailable]
+    if gaps:  # a partial comparison is labelled partial
+        reasons.append("partial: " + "; ".join(gaps) + " (not available from the target)")
     return {"target": best.name, "reasons": reasons, "would_change": changes,
             "ranking": [p.name for p in scored], "criteria": [label for _, label in CRITERIA],
             "assumed": best.summary["assumed"]}
