@@ -99,6 +99,8 @@ def _refuse_synthetic_options(opts: dict[str, Any]) -> None:
     ):
         if opts.get(name):
             raise UsageProblem(f"{flag} describes generated rows; it cannot be combined with --data")
+    if opts.get("sources"):
+        raise UsageProblem("SOURCE... describes the entity for generated rows; with --data the table itself is read")
     if opts.get("isolate"):
         raise UsageProblem("--isolate needs generated tenants; it cannot be combined with --data")
 
