@@ -46,3 +46,18 @@ def headless_chromium(width: int = 1400, height: int = 1000) -> Iterator[object]
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def screenshot(html: str, png: str, width: int = 1400, height: int = 1100) -> None:
+    """The docs' screenshot of a report: `python -m tests.plan.browser plan/report.html docs/plan-report.png`."""
+    from pathlib import Path
+
+    with headless_chromium(width, height) as driver:
+        driver.get(Path(html).resolve().as_uri())
+        driver.save_screenshot(png)
+
+
+if __name__ == "__main__":
+    import sys
+
+    screenshot(sys.argv[1], sys.argv[2])

@@ -66,8 +66,9 @@ def test_capacity_feeds_the_simulated_placement(ecommerce_plan):
     _, _, data = ecommerce_plan
     for target in data["targets"]:
         units = target["capacity"]["units"]
+        at_least = data["pricing"][target["target"]]["simulate_at_least"]
         for run in target["simulations"]:
-            assert list(run["placement"].values()) == [units]
+            assert list(run["placement"].values()) == [max(units, at_least)]
 
 
 def _peak_bytes(document, rows: int) -> int:

@@ -7,10 +7,10 @@ import math
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import SAMPLES
 from translator.cli import main
 from translator.plan.capacity import Demand, estimate
 from translator.plan.pricing import PricingError, load_pricing
-from tests.conftest import SAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,8 @@ def test_cli_bad_pricing_exit_2_and_no_report(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[meta]\nhours_per_month = 'many'\n")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["plan", str(SAMPLES / "ecommerce.sql"), "--pricing", str(bad), "--out", str(out)])
+    result = CliRunner().invoke(main, ["plan", str(SAMPLES / "ecommerce.sql"), "--pricing", str(bad),
+                                       "--out", str(out)])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "hours_per_month" in result.output
     assert not out.exists()

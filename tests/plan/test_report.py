@@ -88,6 +88,8 @@ def test_hostile_names_stay_text(fake_targets, tmp_path):
 def test_mermaid_text_is_a_safe_identifier(text):
     out = mermaid_text(text)
     assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", out)
+    label = mermaid_text(text, label=True)
+    assert re.fullmatch(r"[A-Za-z0-9_ .,:()/=+-]+", label) and "%%" not in label
 
 
 @given(st.text())

@@ -71,24 +71,26 @@ def _human(data: dict[str, Any], report: Path) -> None:
 @click.command(name="plan")
 @source_options
 @click.option("--workload", "workload_path", type=click.Path(dir_okay=False), default=None,
-              help="Workload YAML (access patterns and statistics). Without it, default patterns are derived and marked assumed.")
+              help="Workload YAML (access patterns and statistics). Without it, default patterns are derived "
+                   "and marked assumed.")
 @click.option("--stats", is_flag=True, help="Database URL sources: take the statistics from the database.")
 @click.option("--exact", is_flag=True, help="With --stats: exact row counts (COUNT(*)) instead of catalog estimates.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="plan", show_default=True,
+@click.option("--out", "out", type=click.Path(file_okay=False), default="plan", show_default=True,
               help="Folder for report.html, report.md, plan.json and the apply scripts (replaced as a whole).")
-@click.option("--pricing", "pricing_path", type=click.Path(dir_okay=False), default=None,
+@click.option("--pricing", "pricing", type=click.Path(dir_okay=False), default=None,
               help="TOML file replacing mappings/pricing.toml (same shape).")
 @click.option("--sim-rows", type=click.IntRange(min=0), default=1_000_000, show_default=True,
               help="Rows simulated per entity at most (a sample of larger entities; 0: every row).")
-@click.option("--sim-budget", type=click.IntRange(min=0), default=20_000_000, show_default=True,
+@click.option("--sim-budget", type=click.IntRange(min=0), default=3_000_000, show_default=True,
               help="Rows simulated over all runs at most, shared evenly (at least 10,000 a run; 0: no budget).")
-@click.option("--sim-runs", type=click.IntRange(min=0), default=60, show_default=True,
-              help="Simulate the N heaviest (entity, store) runs (rows x row size x rate); the rest are listed with their command (0: all).")
+@click.option("--sim-runs", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Simulate the N heaviest (entity, store) runs (rows x row size x rate); the rest are listed "
+                   "with their command (0: all).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary; only the report path.")
 @format_option()
 @handle_domain_errors
-def command(sources, dialect, namespaces, type_overrides, infer_relationships, workload_path, stats, exact, out_dir,
-            pricing_path, sim_rows, sim_budget, sim_runs, quiet, output_format) -> None:
+def command(sources, dialect, namespaces, type_overrides, infer_relationships, workload_path, stats, exact, out,
+            pricing, sim_rows, sim_budget, sim_runs, quiet, output_format) -> None:
     """Design SOURCE's schema for every target, simulate the keys, estimate capacity and cost, and write a report."""
     from translator.cli.common import load_schema_from_options
     from translator.cli.targeting import source_args
@@ -101,22 +103,22 @@ def command(sources, dialect, namespaces, type_overrides, infer_relationships, w
         raise UsageProblem("--exact needs --stats")
     if stats and not (len(sources) == 1 and is_database_url(sources[0])):
         raise UsageProblem("--stats needs a database URL as SOURCE (DDL files carry no statistics)")
-    pricing = load_pricing(pricing_path)  # a bad pricing file fails before any work
+    rules = load_pricing(pricing)  # a bad pricing file fails before any work
     schema = load_schema_from_options(**source_args(sources, dialect, namespaces, type_overrides, infer_relationships))
     workload = load_workload(workload_path, schema)
     if stats:
         workload = _with_database_statistics(workload, schema, sources, namespaces, exact)
     bar = _Bar() if sys.stderr.isatty() and not quiet else None
     try:
-        plan = build_plan(schema, workload, pricing, sim_rows=sim_rows, sim_budget=sim_budget, sim_runs=sim_runs,
+        plan = build_plan(schema, workload, rules, sim_rows=sim_rows, sim_budget=sim_budget, sim_runs=sim_runs,
                           progress=bar)
     finally:
         if bar:
             bar.close()
-    report = write_report(plan, out_dir)
+    report = write_report(plan, out)
     if output_format == "json":
-        data = plan.to_dict(str(Path(out_dir) / "simulate.workload.yaml"))
-        emit_json({"report": str(report), "files": sorted(p.name for p in Path(out_dir).iterdir()),
+        data = plan.to_dict(str(Path(out) / "simulate.workload.yaml"))
+        emit_json({"report": str(report), "files": sorted(p.name for p in Path(out).iterdir()),
                    "summary": [{"target": t["target"], **t["summary"]} for t in data["targets"]],
                    "recommendation": data["recommendation"]})
     elif quiet:

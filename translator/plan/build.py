@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from translator.diagnostics import Diagnostic
 from translator.errors import PolyschemaError
 from translator.ir import Schema
 from translator.plan.capacity import Capacity, estimate
@@ -26,8 +25,8 @@ from translator.plan.simulations import (
     simulation_document,
 )
 from translator.plan.summary import recommend, summarize
+from translator.plan.tenancy_section import tenancy_section
 from translator.targets import get_target, target_names
-from translator.tenancy import resolve_tenancy
 from translator.workload.model import Workload
 from translator.workload.stats import StatsView
 
@@ -72,7 +71,7 @@ class TargetPlan:
 class Plan:
     schema: Schema
     workload: Workload
-    view: StatsView
+    view: MemoStats
     pricing: dict[str, Any]
     targets: list[TargetPlan]
     recommendation: dict[str, Any]
@@ -106,6 +105,31 @@ class Plan:
             "targets": [t.to_dict(workload_path) for t in self.targets],
             "recommendation": self.recommendation,
         }
+
+
+@dataclass(frozen=True)
+class MemoStats(StatsView):
+    """`StatsView` with its lookups memoized for one plan: the view is immutable, and the report asks for
+    the same entity's figures many times (each lookup walks the relationships)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_memo", {})
+
+    def _cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        memo: dict[tuple, Any] = self._memo  # type: ignore[attr-defined]
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
+    def entity(self, entity: Any) -> Any:
+        name = entity if isinstance(entity, str) else entity.key
+        return self._cached(("entity", name), lambda: StatsView.entity(self, entity))
+
+    def fanout(self, relationship: Any) -> Any:
+        return self._cached(("fanout", relationship), lambda: StatsView.fanout(self, relationship))
+
+    def attribute(self, entity: str, attribute: str) -> Any:
+        return self._cached(("attribute", entity, attribute), lambda: StatsView.attribute(self, entity, attribute))
 
 
 def _entity_summary(view: StatsView, entity: Any) -> dict[str, Any]:
@@ -148,12 +172,13 @@ def _artifact(target: Any, design: Any, plan: TargetPlan) -> None:
 
 
 def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, sim_rows: int = 1_000_000,
-               sim_budget: int = 20_000_000, sim_runs: int = 60, chunk_rows: int = 4_000_000, progress: Progress | None = None,
-               diagnostics: list[Diagnostic] | None = None) -> Plan:
+               sim_budget: int = 3_000_000, sim_runs: int = 30, chunk_rows: int = 4_000_000,
+               progress: Progress | None = None) -> Plan:
     """Design for every target, simulate its key candidates, estimate capacity and cost, recommend.
 
     Simulated: the `sim_runs` heaviest runs, each with at most `sim_rows` rows and a share of `sim_budget`
-    rows (see `assign_rows`); 0 lifts any of these bounds. Memory stays bounded by `chunk_rows` whatever the entity's row count.
+    rows (see `assign_rows`); 0 lifts any of these bounds. Memory stays bounded by `chunk_rows` whatever
+    the entity's row count.
     """
     done = 0
     total = len(target_names())
@@ -164,7 +189,7 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
         if progress:
             progress(stage, done, total)
 
-    view = StatsView(schema, workload.statistics)
+    view = MemoStats(schema, workload.statistics)
     hours = float(pricing["meta"]["hours_per_month"])
     plans: list[TargetPlan] = []
     for name in target_names():
@@ -186,7 +211,9 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
             plan.unavailable["capacity"] = f"no [{name}] table in the pricing file"
         elif "serving" not in plan.unavailable:
             plan.capacity = estimate(demand_of(plan.serving, schema, workload, view, rules), rules, hours)
-        placement = (rules["placement"], plan.capacity.units) if rules and plan.capacity and rules.get("placement") else None
+        placement = None
+        if rules and plan.capacity and rules.get("placement"):
+            placement = (rules["placement"], max(plan.capacity.units, int(rules.get("simulate_at_least", 1))))
         plan.runs = plan_runs(name, plan.key_candidates, schema, workload, view, placement)
         note(f"design {name}")
     runs = [run for plan in plans for run in plan.runs]
@@ -198,7 +225,7 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
         note(f"simulate {run.entity} on {run.store}")
     for plan in plans:
         plan.summary = summarize(plan)
-    tenancy = resolve_tenancy(schema, workload).to_dict()
+    tenancy = tenancy_section(schema, workload, plans)
     return Plan(schema, workload, view, pricing, plans, recommend(plans), document, tenancy, sim_rows,
                 sim_budget, sim_runs)
 

@@ -57,8 +57,8 @@ def er_diagram(source: dict[str, Any]) -> Diagram:
     boxes = []
     for ent in entities:
         fks = {a for rel in source["relationships"] if rel["from"] == ent["key"] for a in rel["from_attributes"]}
-        rows = [("PK" if a["name"] in ent["primary_key"] else "FK" if a["name"] in fks else "", f"{a['name']}: {a['type']}")
-                for a in ent["attributes"]]
+        rows = [("PK" if a["name"] in ent["primary_key"] else "FK" if a["name"] in fks else "",
+                 f"{a['name']}: {a['type']}") for a in ent["attributes"]]
         rows.sort(key=lambda r: {"PK": 0, "FK": 1}.get(r[0], 2))
         marker = " (assumed)" if ent["assumed"] else ""
         boxes.append(Box(ent["key"], ent["key"], f"{ent['rows']:,.0f} rows{marker}", rows))
@@ -79,7 +79,7 @@ def style_documents(design: dict[str, Any], plan: Any) -> Diagram | None:
         fields = node.get("fields") or {}
         names = list(fields.values()) if isinstance(fields, dict) else [str(f) for f in fields]
         box = Box(path, str(node.get("name") or node.get("path") or path),
-                  f"{node.get('estimated_max_document_bytes', '')} B max" if "estimated_max_document_bytes" in node else "",
+                  f"{node['estimated_max_document_bytes']} B max" if "estimated_max_document_bytes" in node else "",
                   [("", str(n)) for n in names])
         if node.get("entity") and not names:
             shape = "array of" if node.get("shape") == "array" else "one"
@@ -117,7 +117,8 @@ def style_tables(design: dict[str, Any], plan: Any) -> Diagram | None:
         for col in table.get("columns") or []:
             name = col.get("name") if isinstance(col, dict) else str(col)
             if name not in named:
-                rows.append(("S" if name in static else "", f"{name}: {col.get('type', '')}" if isinstance(col, dict) else name))
+                text = f"{name}: {col.get('type', '')}" if isinstance(col, dict) else str(name)
+                rows.append(("S" if name in static else "", text))
         serves = ", ".join(str(q) for q in table.get("serves") or [])
         boxes.append(Box(str(table.get("name")), str(table.get("name")),
                          f"entity {table.get('entity', '')}" + (f"; serves {serves}" if serves else ""), rows))

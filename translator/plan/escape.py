@@ -13,6 +13,9 @@ __all__ = ["html_text", "md_text", "md_code", "mermaid_text"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 _MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+#: Inside a quoted label a few more characters are inert (no quote, no `#` entity code, no `<`, no `%`).
+_MERMAID_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9_ .,:()/=+-]")
+_MERMAID_KEYWORDS = {"end", "graph", "subgraph", "style", "class", "click", "flowchart", "direction"}
 
 
 def html_text(value: Any) -> str:
@@ -36,11 +39,12 @@ def md_code(value: Any) -> str:
     return f"{fence} {text} {fence}"
 
 
-def mermaid_text(value: Any) -> str:
-    """An identifier or label inside a Mermaid block: letters, digits and underscores only, never empty,
-    never leading with a digit. Anything else (quotes, braces, backticks, line breaks, `%%`, `end`) is
-    replaced, so a hostile name cannot close the block or the diagram statement."""
-    text = _MERMAID_UNSAFE.sub("_", str(value)) or "_"
-    if text[0].isdigit() or text.lower() in {"end", "graph", "subgraph", "style", "class", "click"}:
+def mermaid_text(value: Any, label: bool = False) -> str:
+    """An identifier (or, with `label`, the text of a quoted label) inside a Mermaid block: letters, digits
+    and underscores only (labels also keep spaces and `.,:()/=+-`), never empty; an identifier never
+    leads with a digit nor is a keyword (`end`). Anything else (quotes, braces, backticks, `#`, `<`, line
+    breaks, `%%`) is replaced, so a hostile name cannot close the label, the statement or the block."""
+    text = (_MERMAID_LABEL_UNSAFE if label else _MERMAID_UNSAFE).sub("_", " ".join(str(value).split())) or "_"
+    if not label and (text[0].isdigit() or text.lower() in _MERMAID_KEYWORDS):
         text = "n_" + text
     return text

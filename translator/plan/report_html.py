@@ -6,6 +6,7 @@ marked asterisk.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from translator.plan.diagram import Diagram, er_diagram
@@ -15,14 +16,17 @@ from translator.plan.svg import bar_chart_svg, diagram_svg
 __all__ = ["render_html", "fmt_bytes"]
 
 CSS = """
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1200px;padding:16px 24px;color:#1d2433}
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1200px;
+padding:16px 24px;color:#1d2433}
 h1{font-size:24px}h2{border-bottom:2px solid #4a6fa5;padding-bottom:4px;margin-top:36px}h3{margin-top:24px}
-table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}th,td{border:1px solid #c8d1e0;padding:4px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
+th,td{border:1px solid #c8d1e0;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#e8eef8}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .assumed{color:#b35c00;font-weight:bold}.bad{color:#b00020;font-weight:bold}.ok{color:#1b7a3a}
 .note{color:#5a6475}.unavailable{background:#fff3f3;border-left:4px solid #b00020;padding:6px 10px}
 .rec{background:#eef7ee;border-left:4px solid #1b7a3a;padding:8px 14px}
-.scroll{overflow-x:auto;border:1px solid #e1e6ef;margin:8px 0}code{background:#f1f3f7;padding:1px 4px;word-break:break-all}
+.scroll{overflow-x:auto;border:1px solid #e1e6ef;margin:8px 0}
+code{background:#f1f3f7;padding:1px 4px;word-break:break-all}
 svg text{font:11px ui-monospace,Menlo,Consolas,monospace;fill:#1d2433}svg .t{font-weight:bold;font-size:12px}
 svg .s{fill:#5a6475}svg .m{fill:#4a6fa5;font-weight:bold}svg .l{fill:#7a3e9d;font-size:10px}
 svg .e{stroke:#7a3e9d;stroke-width:1.2}svg .bar{fill:#4a6fa5}svg .mean{stroke:#b00020;stroke-dasharray:4 3}
@@ -121,11 +125,25 @@ def _source(plan: dict[str, Any]) -> str:
 
 def _tenancy(plan: dict[str, Any]) -> str:
     ten = plan["tenancy"]
+    if not ten.get("columns"):
+        return ("<h2>Tenancy</h2><p>No tenant column was found (no row-level-security policy, no "
+                "<code>tenant:</code> declaration, nothing to infer).</p>")
     cols = [[h(c["entity"]), h(c["attribute"]), h(c["source"]) + _star(c["assumed"]), h(", ".join(c["policies"]))]
-            for c in ten.get("columns", [])]
-    body = _table(["entity", "tenant column", "source", "policies"], cols) if cols else \
-        "<p>No tenant column was found (no row-level-security policy, no <code>tenant:</code> declaration).</p>"
-    return f"<h2>Tenancy</h2>{body}"
+            for c in ten["columns"]]
+    keys = [[h(k["target"]), h(k["container"]), h(", ".join(k["fields"])),
+             '<span class="ok">yes</span>' if k["leads_with_tenant"] else '<span class="bad">no</span>']
+            for k in ten.get("keys", [])]
+    crossing = ", ".join(h(p) for p in ten.get("crossing_patterns", [])) or "none"
+    notes = "".join(f'<li>{h(d.get("code"))}: {h(d.get("message"))}</li>' for d in ten.get("diagnostics", []))
+    enforcement = "".join(
+        f"<details><summary>{h(name)}</summary><pre>{h(json.dumps(section, indent=1, ensure_ascii=False))}</pre>"
+        "</details>" if section is not None else f'<p class="unavailable">{h(name)}: not available from this target</p>'
+        for name, section in ten.get("enforcement", {}).items())
+    return (f"<h2>Tenancy</h2><p>Tenant root: {h(ten.get('root'))}; columns from {h(ten.get('source'))}.</p>"
+            f"{_table(['entity', 'tenant column', 'source', 'policies'], cols)}"
+            f"<h3>Design keys and the tenant</h3>{_table(['target', 'container', 'key', 'leads with tenant'], keys)}"
+            f"<p>Patterns that cross tenants: {crossing}</p><ul>{notes}</ul>"
+            f"<h3>Enforcement artefacts</h3>{enforcement}")
 
 
 def _simulations(t: dict[str, Any], fmt_cmd: Any) -> str:
@@ -174,7 +192,8 @@ def _target(t: dict[str, Any], diagram: Diagram, fmt_cmd: Any) -> str:
     name = h(t["target"])
     gaps = "".join(f'<p class="unavailable">{h(k)}: {h(v)}</p>' for k, v in t["unavailable"].items())
     serving = [[h(s["pattern"]), h(s["kind"]), f'{s["rate"]:g}{_star(s["assumed"])}', h(s["access"]),
-                h(s["requests"]), "all" if s["partitions"] is None else f'{s["partitions"]:g}', h(", ".join(s["containers"])), f'{s["writes"]:g}', h(s["detail"])]
+                h(s["requests"]), "all" if s["partitions"] is None else f'{s["partitions"]:g}',
+                h(", ".join(s["containers"])), f'{s["writes"]:g}', h(s["detail"])]
                for s in t["serving"]]
     decisions = [[h(d.get("subject", "")), h(d.get("choice", "")), h(d.get("rule", "")), h(d.get("reason", ""))]
                  for d in t["design"].get("decisions", []) if isinstance(d, dict)]

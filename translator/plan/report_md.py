@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from translator.plan.diagram import Diagram, er_diagram
-from translator.plan.escape import md_code
+from translator.plan.escape import md_code, mermaid_text
 from translator.plan.escape import md_text as m
-from translator.plan.escape import mermaid_text
 from translator.plan.report_html import fmt_bytes
 
 __all__ = ["render_markdown", "mermaid"]
@@ -51,13 +50,13 @@ def mermaid(diagram: Diagram) -> str:
             lines.append("    }")
         for src, dst, label in diagram.edges:
             card = next((v for k, v in _ER_CARDINALITY.items() if label.startswith(k)), "}o--||")
-            lines.append(f'    {ids(src)} {card} {ids(dst)} : "{mermaid_text(label)}"')
+            lines.append(f'    {ids(src)} {card} {ids(dst)} : "{mermaid_text(label, label=True)}"')
     else:
         lines.append("flowchart LR")
 
         def emit(box: Any, indent: str) -> None:
-            rows = "<br/>".join(mermaid_text(f"{mk} {tx}".strip()) for mk, tx in box.rows)
-            title = mermaid_text(box.title)
+            rows = "<br/>".join(mermaid_text(f"{mk} {tx}".strip(), label=True) for mk, tx in box.rows)
+            title = mermaid_text(box.title, label=True)
             if box.children:
                 lines.append(f'{indent}subgraph {ids(box.id)} ["{title}"]')
                 if rows:
@@ -71,7 +70,7 @@ def mermaid(diagram: Diagram) -> str:
         for box in diagram.boxes:
             emit(box, "    ")
         for src, dst, label in diagram.edges:
-            lines.append(f'    {ids(src)}(["{mermaid_text(src.removeprefix("q:"))}"]) --> '
+            lines.append(f'    {ids(src)}(["{mermaid_text(src.removeprefix("q:"), label=True)}"]) --> '
                          f'|{mermaid_text(label)}| {ids(dst)}')
     block = "\n".join(lines)
     more = f"\n\n{diagram.omitted} more not drawn (listed in the tables)." if diagram.omitted else ""
@@ -104,7 +103,8 @@ def render_markdown(plan: dict[str, Any], diagrams: dict[str, Diagram], fmt_cmd:
         largest = s.get("largest")
         rows.append([m(t["target"]), s.get("containers"),
                      (f"{s['spread_read_share']:.0%}" if s.get("spread_read_share") is not None else "n/a"),
-                     (f"{m(s['worst_write']['pattern'])}: {s['worst_write']['writes']:g}" if s.get("worst_write") else "n/a"),
+                     (f"{m(s['worst_write']['pattern'])}: {s['worst_write']['writes']:g}"
+                      if s.get("worst_write") else "n/a"),
                      (f"{m(largest['container'])} {fmt_bytes(largest['estimate_bytes'])} / {m(largest['limit'])}"
                       if largest else "n/a"),
                      (f"{m(skew['key'])}: {skew['max_over_mean']:.2f}" if skew else "n/a"),
@@ -122,12 +122,17 @@ def render_markdown(plan: dict[str, Any], diagrams: dict[str, Diagram], fmt_cmd:
                    [[m(e["key"]), f"{e['rows']:,.0f}{_star(e['assumed'])}",
                      f"{e['avg_row_bytes']:,.0f}{_star(e['assumed'])}"] for e in src["entities"]]),
             "", "Ingest diagnostics:", ""]
-    out += [f"- {m(d.get('severity'))} {m(d.get('code'))}: {m(d.get('message'))}" for d in src["diagnostics"]] or ["- none"]
+    out += [f"- {m(d.get('severity'))} {m(d.get('code'))}: {m(d.get('message'))}"
+            for d in src["diagnostics"]] or ["- none"]
     tenancy = plan["tenancy"].get("columns") or []
     out += ["", "## Tenancy", "",
             _table(["entity", "tenant column", "source"],
                    [[m(c["entity"]), m(c["attribute"]), m(c["source"])] for c in tenancy])
             if tenancy else "No tenant column was found."]
+    if tenancy:
+        leading = [k for k in plan["tenancy"].get("keys", []) if k["leads_with_tenant"]]
+        out += ["", f"Design keys leading with the tenant: {len(leading)} of {len(plan['tenancy'].get('keys', []))}; "
+                f"patterns crossing tenants: {m(', '.join(plan['tenancy'].get('crossing_patterns', [])) or 'none')}."]
     for t in plan["targets"]:
         out += ["", f"## {m(t['target'])}", ""]
         out += [f"> {m(k)}: {m(v)}" for k, v in t["unavailable"].items()]

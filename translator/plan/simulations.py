@@ -138,7 +138,8 @@ def simulation_document(runs: Iterable[SimulationRun], schema: Schema, workload:
             continue
         seen.add(run.entity)
         stats = view.entity(run.entity)
-        entities[run.entity] = {"rows": run.entity_rows, "avg_row_bytes": max(1, int(math.ceil(stats.avg_row_bytes or 1)))}
+        row_bytes = max(1, int(math.ceil(stats.avg_row_bytes or 1)))
+        entities[run.entity] = {"rows": run.entity_rows, "avg_row_bytes": row_bytes}
         names = {f for c in (c for r in runs if r.entity == run.entity for c in r.candidates) for f in c.fields}
         for pattern in workload.access_patterns:
             if pattern.entity == run.entity:

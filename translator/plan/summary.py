@@ -106,9 +106,17 @@ def recommend(plans: list[Any]) -> dict[str, Any]:
             changes.append(f"{other.name} ties with {best.name} on every criterion; the registry order decided")
             continue
         name, label = CRITERIA[decided]
-        changes.append(f"{other.name} would be preferred if its {label} fell from "
-                       f"{_describe(name, _value(other.summary, name))} to below "
-                       f"{_describe(name, _value(best.summary, name))} (the first criterion that separates them)")
+        text = (f"{other.name} would need its {label} at {_describe(name, _value(best.summary, name))} or better "
+                f"(it has {_describe(name, _value(other.summary, name))})")
+        later = next((i for i in range(decided + 1, len(CRITERIA)) if theirs[i] < mine[i]), None)
+        if later is not None:
+            lname, llabel = CRITERIA[later]
+            text += (f"; it would then win on {llabel} ({_describe(lname, _value(other.summary, lname))} against "
+                     f"{_describe(lname, _value(best.summary, lname))})")
+        changes.append(text)
+    gaps = [f"{p.name} lacks {', '.join(sorted(p.unavailable))}" for p in plans if p.unavailable]
+    if gaps:  # a partial comparison is labelled partial
+        reasons.append("partial: " + "; ".join(gaps) + " (not available from the target)")
     return {"target": best.name, "reasons": reasons, "would_change": changes,
             "ranking": [p.name for p in scored], "criteria": [label for _, label in CRITERIA],
             "assumed": best.summary["assumed"]}

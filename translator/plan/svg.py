@@ -36,7 +36,8 @@ def _box(box: Box, x: float, y: float, width: float, depth: int, out: list[str])
     fill = ("#f4f8ff", "#eef7ee", "#fff7ea")[depth % 3]
     out.append(f'<g class="box"><rect x="{x:.0f}" y="{y:.0f}" width="{width:.0f}" height="{h:.0f}" rx="6" '
                f'fill="{fill}" stroke="#4a6fa5"/>')
-    out.append(f'<text x="{x + PAD:.0f}" y="{y + 16:.0f}" class="t">{html_text(_clip(box.title, width - 2 * PAD))}</text>')
+    title = html_text(_clip(box.title, width - 2 * PAD))
+    out.append(f'<text x="{x + PAD:.0f}" y="{y + 16:.0f}" class="t">{title}</text>')
     if box.subtitle:
         out.append(f'<text x="{x + PAD:.0f}" y="{y + 30:.0f}" class="s">'
                    f'{html_text(_clip(box.subtitle, width - 2 * PAD))}</text>')

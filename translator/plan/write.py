@@ -41,7 +41,8 @@ def render_files(plan: Plan, out: Path) -> dict[str, str]:
     files = {
         "report.html": render_html(data, diagrams, command, title),
         "report.md": render_markdown(data, diagrams, command, title),
-        "plan.json": json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n",
+        # indent=None keeps the C encoder: a large schema's plan is megabytes of designs
+        "plan.json": json.dumps(data, ensure_ascii=False, allow_nan=False, default=str) + "\n",
         SIMULATION_FILE: "# The inputs of the simulations in plan.json, derived from the statistics by "
                          "`polyschema plan`.\n" + yaml.safe_dump(plan.simulation_document, sort_keys=False),
     }
@@ -58,9 +59,11 @@ def write_report(plan: Plan, out: str | Path) -> Path:
     parent = out.resolve().parent
     staging = None
     try:
+        blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise ReportError(f"out={str(out)!r} cannot be a folder: {str(blocker)!r} is a file; "
+                              "choose another folder")
         parent.mkdir(parents=True, exist_ok=True)
-        if out.exists() and not out.is_dir():
-            raise ReportError(f"out={str(out)!r} is a file; give a folder for the report")
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
