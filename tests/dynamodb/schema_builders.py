@@ -79,3 +79,13 @@ def tagging_schema() -> Schema:
         fk("pt_post_fk", "post_tags", ("post_id",), "posts", ("post_id",)),
         fk("pt_tag_fk", "post_tags", ("tag_id",), "tags", ("tag_id",)),
     ))
+
+
+def in_dynamodb_range(rows) -> bool:
+    """False when a generated float lies outside DynamoDB's number range (those rows cannot be items)."""
+    for entity_rows in rows.values():
+        for row in entity_rows:
+            for value in row.values():
+                if isinstance(value, float) and value != 0 and not 1e-130 <= abs(value) < 1e125:
+                    return False
+    return True

@@ -10,6 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from translator.strategies import rows_for, schemas, workloads
+from tests.dynamodb.schema_builders import in_dynamodb_range
 from translator.targets.dynamodb import TARGET, items_to_rows, parse_key, rows_to_items
 from translator.targets.dynamodb.items import (
     ItemError,
@@ -73,13 +74,7 @@ def test_integer_too_wide_for_a_key_is_a_domain_error():
         raise AssertionError("expected ItemError")
 
 
-def _in_dynamodb_range(rows) -> bool:
-    for entity_rows in rows.values():
-        for row in entity_rows:
-            for value in row.values():
-                if isinstance(value, float) and value != 0 and not 1e-130 <= abs(value) < 1e125:
-                    return False
-    return True
+_in_dynamodb_range = in_dynamodb_range
 
 
 @st.composite

@@ -56,14 +56,17 @@ def _maintain_copies(client: Any, schema: Schema, design: DynamoDesign, source: 
             changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
             if gsi is None or not changed:
                 continue
-            old_key = changed[0][0][gsi.partition.attribute]
-            found = client.query(TableName=tables[holder.table], IndexName=gsi.index,
-                                 KeyConditionExpression="#p = :v", ExpressionAttributeNames={"#p": gsi.partition.attribute},
-                                 ExpressionAttributeValues={":v": {"S": old_key}}).get("Items", [])
+            # Every changed item copies the same source row, so they share one old GSI key, or none when the
+            # old value was NULL (those items were not in the sparse GSI; they are found by their foreign key).
+            old_key = next((b[gsi.partition.attribute] for b, _ in changed if gsi.partition.attribute in b), None)
+            found = [] if old_key is None else client.query(
+                TableName=tables[holder.table], IndexName=gsi.index, KeyConditionExpression="#p = :v",
+                ExpressionAttributeNames={"#p": gsi.partition.attribute},
+                ExpressionAttributeValues={":v": {"S": old_key}}).get("Items", [])
             found_keys = {(f[holder.base.partition.attribute]["S"], f[holder.base.sort.attribute]["S"]) for f in found
                           if _plain(f).get(design.table(holder.table).entity_type_attribute) == holder.type_value}
             wanted = {(b[holder.base.partition.attribute], b[holder.base.sort.attribute]) for b, _ in changed
-                      if b.get(gsi.partition.attribute) == old_key}
+                      if old_key is not None and b.get(gsi.partition.attribute) == old_key}
             if found_keys != wanted:
                 return False, (f"the {gsi.index} Query by the old {spec.part} found {len(found_keys)} {holder.entity} "
                                f"item(s), {len(wanted)} hold the copy")
