@@ -87,3 +87,30 @@ CREATE TABLE invoices (
     UNIQUE (tenant_id, number)
 );
 COMMENT ON COLUMN invoices.amount IS 'Total including tax, in currency.';
+
+-- Row-level security: the application sets the tenant once per connection or transaction
+-- (SET app.tenant_id = '42'), and PostgreSQL admits only that tenant's rows in every tenant-scoped
+-- table. polyschema reads the tenant column of each table from these policies (docs/tenancy.md).
+ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
+ALTER TABLE users ENABLE ROW LEVEL SECURITY;
+ALTER TABLE projects ENABLE ROW LEVEL SECURITY;
+ALTER TABLE issues ENABLE ROW LEVEL SECURITY;
+ALTER TABLE issues FORCE ROW LEVEL SECURITY;
+ALTER TABLE comments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY tenant_self ON tenants
+    USING (tenant_id = current_setting('app.tenant_id')::bigint);
+CREATE POLICY users_tenant_isolation ON users
+    USING (tenant_id = current_setting('app.tenant_id')::bigint);
+CREATE POLICY users_admin_changes ON users AS RESTRICTIVE FOR UPDATE
+    USING (current_setting('app.is_admin', true)::boolean);
+CREATE POLICY projects_tenant_isolation ON projects
+    USING (tenant_id = current_setting('app.tenant_id')::bigint);
+CREATE POLICY issues_tenant_isolation ON issues
+    USING (tenant_id = current_setting('app.tenant_id')::bigint);
+CREATE POLICY comments_tenant_isolation ON comments FOR ALL
+    USING (tenant_id = current_setting('app.tenant_id')::bigint)
+    WITH CHECK (tenant_id = current_setting('app.tenant_id')::bigint);
+CREATE POLICY invoices_tenant_isolation ON invoices FOR SELECT
+    USING (tenant_id = current_setting('app.tenant_id')::bigint);

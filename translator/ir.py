@@ -24,6 +24,7 @@ __all__ = [
     "Entity",
     "Relationship",
     "ManyToMany",
+    "Policy",
     "Schema",
     "derive_cardinality",
 ]
@@ -90,11 +91,23 @@ class Attribute:
 
 @dataclass(frozen=True, slots=True)
 class Index:
+    """An index, or a unique key whose parts are not whole columns.
+
+    `prefix_lengths`, when not empty, holds one entry per column: the number of leading characters (bytes for
+    binary) the index covers, as in MySQL's `KEY (uri(190))`, or None for a whole column. A unique index with
+    a prefix part only makes the prefixes unique, so it is not a candidate key (`Entity.candidate_keys`).
+    """
+
     name: str | None
     columns: tuple[str, ...]
     unique: bool = False
     predicate: str | None = None
     method: str | None = None
+    prefix_lengths: tuple[int | None, ...] = ()
+
+    @property
+    def has_prefix(self) -> bool:
+        return any(length is not None for length in self.prefix_lengths)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,11 +116,13 @@ class Index:
             "unique": self.unique,
             "predicate": self.predicate,
             "method": self.method,
+            "prefix_lengths": list(self.prefix_lengths) if self.has_prefix else None,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Index:
-        return cls(data.get("name"), tuple(data["columns"]), data.get("unique", False), data.get("predicate"), data.get("method"))
+        return cls(data.get("name"), tuple(data["columns"]), data.get("unique", False), data.get("predicate"),
+                   data.get("method"), tuple(data.get("prefix_lengths") or ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +145,10 @@ class Entity:
     checks: tuple[CheckConstraint, ...] = ()
     comment: str | None = None
     partition_by: str | None = None
+    #: PostgreSQL row-level security: enabled on the table (`ENABLE ROW LEVEL SECURITY`), and forced on
+    #: its owner too (`FORCE ROW LEVEL SECURITY`)
+    row_security: bool = False
+    force_row_security: bool = False
 
     @property
     def key(self) -> str:
@@ -156,11 +175,19 @@ class Entity:
     def attribute_names(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.attributes)
 
+    def candidate_keys(self) -> tuple[tuple[str, ...], ...]:
+        """Column sets that identify at most one row: the primary key, each unique key, and each unique index
+        without a predicate whose parts are whole columns of this entity (not a prefix, not an expression)."""
+        keys = [self.primary_key, *self.unique_keys]
+        keys.extend(i.columns for i in self.indexes
+                    if i.unique and not i.predicate and not i.has_prefix
+                    and all(self.find_attribute(c) is not None for c in i.columns))
+        return tuple(dict.fromkeys(key for key in keys if key))
+
     def is_unique(self, columns: Iterable[str]) -> bool:
-        """True when `columns` contain the primary key or a unique key (so at most one row matches)."""
+        """True when `columns` contain a candidate key (so at most one row matches)."""
         wanted = {c.casefold() for c in columns}
-        keys = [self.primary_key, *self.unique_keys, *(i.columns for i in self.indexes if i.unique and not i.predicate)]
-        return any(key and {c.casefold() for c in key} <= wanted for key in keys)
+        return any({c.casefold() for c in key} <= wanted for key in self.candidate_keys())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -173,6 +200,8 @@ class Entity:
             "indexes": [i.to_dict() for i in self.indexes],
             "checks": [c.to_dict() for c in self.checks],
             "partition_by": self.partition_by,
+            "row_security": self.row_security,
+            "force_row_security": self.force_row_security,
         }
 
     @classmethod
@@ -187,6 +216,8 @@ class Entity:
             checks=tuple(CheckConstraint(c.get("name"), c["expression"]) for c in data.get("checks", ())),
             comment=data.get("comment"),
             partition_by=data.get("partition_by"),
+            row_security=data.get("row_security", False),
+            force_row_security=data.get("force_row_security", False),
         )
 
 
@@ -259,6 +290,38 @@ class ManyToMany:
         }
 
 
+POLICY_COMMANDS = ("all", "select", "insert", "update", "delete")
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A row-level-security policy (PostgreSQL `CREATE POLICY`) on `entity` (an `Entity.key`).
+
+    `using` filters the rows a command sees, `with_check` the rows it may write; both are SQL text in a
+    normal form (see docs/ir-format.md), or the text as written when it could not be read (a diagnostic
+    names the policy). `permissive` policies are OR-ed together, restrictive ones AND-ed on top.
+    """
+
+    name: str
+    entity: str
+    command: str = "all"
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)
+    using: str | None = None
+    with_check: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "entity": self.entity, "command": self.command,
+                "permissive": self.permissive, "roles": list(self.roles), "using": self.using,
+                "with_check": self.with_check}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Policy:
+        return cls(name=data["name"], entity=data["entity"], command=data.get("command", "all"),
+                   permissive=data.get("permissive", True), roles=tuple(data.get("roles", ("public",))),
+                   using=data.get("using"), with_check=data.get("with_check"))
+
+
 def derive_cardinality(child: Entity, from_attributes: Iterable[str]) -> Cardinality:
     """One-to-one when the FK columns are unique in the child (a unique key or the whole primary key)."""
     return Cardinality.ONE_TO_ONE if child.is_unique(from_attributes) else Cardinality.MANY_TO_ONE
@@ -271,6 +334,7 @@ class Schema:
     diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
     dialect: str | None = field(default=None, compare=False)
     sources: tuple[str, ...] = field(default=(), compare=False)
+    policies: tuple[Policy, ...] = ()
 
     @property
     def partial(self) -> bool:
@@ -310,11 +374,20 @@ class Schema:
         key = self.entity(entity).key
         return tuple(r for r in self.relationships if r.to_entity == key)
 
+    def policies_on(self, entity: str) -> tuple[Policy, ...]:
+        """The row-level-security policies of `entity`, in the order they were created."""
+        key = self.entity(entity).key
+        return tuple(p for p in self.policies if p.entity == key)
+
     def many_to_many(self) -> tuple[ManyToMany, ...]:
         """Junction entities: exactly two outgoing relationships to other entities whose columns cover the primary key."""
+        outgoing_of: dict[str, list[Relationship]] = {}
+        for relationship in self.relationships:  # one pass: O(entities + relationships), not their product
+            if not relationship.is_self_reference:
+                outgoing_of.setdefault(relationship.from_entity, []).append(relationship)
         out = []
         for entity in self.entities:
-            outgoing = [r for r in self.relationships if r.from_entity == entity.key and not r.is_self_reference]
+            outgoing = outgoing_of.get(entity.key, [])
             if len(outgoing) != 2 or not entity.primary_key:
                 continue
             fk_columns = {c.casefold() for r in outgoing for c in r.from_attributes}
@@ -332,6 +405,7 @@ class Schema:
             "entities": [e.to_dict() for e in self.entities],
             "relationships": [r.to_dict() for r in self.relationships],
             "many_to_many": [m.to_dict() for m in self.many_to_many()],
+            "policies": [p.to_dict() for p in self.policies],
             "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
 
@@ -342,4 +416,5 @@ class Schema:
             relationships=tuple(Relationship.from_dict(r) for r in data.get("relationships", ())),
             dialect=data.get("dialect"),
             sources=tuple(data.get("sources", ())),
+            policies=tuple(Policy.from_dict(p) for p in data.get("policies", ())),
         )

@@ -37,13 +37,25 @@ def test_unknown_attribute_names_pattern_and_attribute():
 
 
 def test_with_unrelated_entity():
-    with pytest.raises(DesignError, match=r"pattern Q6: networks in with is not related to measurements"):
-        _design(read("Q6", "measurements", equality=("sensor_id",), with_=("networks",)))
+    # networks is not reached from sensors' children by foreign keys to a parent (two hops to many rows).
+    with pytest.raises(DesignError, match=r"pattern Q6: measurements in with is not related to networks"):
+        _design(read("Q6", "networks", equality=("network_id",), with_=("measurements",)))
+
+
+def test_with_grandparent_is_copied():
+    # Changed by issue 11: measurements -> sensors -> networks used to be refused ("not related"); a
+    # grandparent reached by foreign keys is now copied into the table, STATIC since sensor_id fixes it.
+    design = _design(read("Q6", "measurements", equality=("sensor_id",), with_=("networks",)))
+    table = design.table(design.read("Q6").table)
+    copied = [c for c in table.columns if c.entity == "networks"]
+    assert {c.attribute for c in copied} == {"network_id", "name", "region"}
+    assert all(c.path == ("measurements_sensor_fk", "sensors_network_fk") for c in copied)
+    assert {c.name for c in copied} <= set(table.static)
 
 
 @pytest.mark.parametrize("text", ["dc1", "dc1:0", "dc1:3,", "dc1:3,dc1:2", "dc 1:3", ":3", "dc1:x"])
 def test_bad_replication(text):
-    with pytest.raises(PolyschemaError, match=r"^--replication .* is invalid|names data center"):
+    with pytest.raises(PolyschemaError, match=r"^replication=.* is invalid|names data center"):
         parse_replication(text)
 
 
@@ -53,7 +65,7 @@ def test_replication_forms():
 
 
 def test_bad_keyspace():
-    with pytest.raises(DesignError, match=r"--keyspace 'my shop' is invalid"):
+    with pytest.raises(DesignError, match=r"keyspace='my shop' is invalid"):
         _design(read("Q1", "networks", order=(("name", "asc"),)), keyspace="my shop")
 
 

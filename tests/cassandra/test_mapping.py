@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from translator.errors import MappingError
 from translator.targets.cassandra import mapping
 from translator.targets.cassandra.mapping import cql_type, rules
-from translator.targets.cassandra.names import quote, table_name
+from translator.targets.cassandra.cqltext import identifier as quote
+from translator.targets.cassandra.names import table_name
 from translator.diagnostics import DiagnosticSink
 from translator.types import CanonicalType, TypeKind
 

@@ -20,6 +20,8 @@ __all__ = [
     "handle_domain_errors",
     "source_options",
     "load_schema_from_options",
+    "ConnectionUri",
+    "CONNECTION_URI",
 ]
 
 #: The run finished and nothing is wrong.
@@ -113,3 +115,37 @@ def load_schema_from_options(sources: tuple[str, ...], dialect: str | None, name
         sources, dialect=dialect, namespaces=namespaces, type_overrides=type_overrides,
         infer_relationships=infer_relationships,
     )
+
+
+class ConnectionUri(click.ParamType):
+    """A server URI argument (`apply`'s `mongodb://...`): its shape is checked before anything connects, and
+    every complaint is one line that shows the URI with its password masked (exit 2)."""
+
+    name = "uri"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        from urllib.parse import parse_qsl, urlsplit
+
+        from translator.introspect.url import mask_url
+
+        text = str(value)
+        shown = mask_url(text)
+        if "://" not in text:
+            raise UsageProblem(f"URI {shown!r} is not a connection URI; write scheme://host:port/, e.g. mongodb://localhost:27017/")
+        try:
+            parts = urlsplit(text)
+            if "," not in parts.netloc:  # a host list (mongodb://a:1,b:2/) has no single port to check
+                parts.port  # noqa: B018 - raises ValueError on a port that is not a number 0-65535
+        except ValueError as exc:
+            raise UsageProblem(f"URI {shown!r} is malformed ({mask_url(' '.join(str(exc).split()))}); write "
+                               "scheme://user@host:port/, with an IPv6 host in brackets: [::1]") from None
+        if not parts.netloc.rpartition("@")[2]:
+            raise UsageProblem(f"URI {shown!r} names no host; write e.g. mongodb://localhost:27017/")
+        names = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True)]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise UsageProblem(f"URI {shown!r}: option {twice[0]!r} is given {names.count(twice[0])} times; give it once")
+        return text
+
+
+CONNECTION_URI = ConnectionUri()

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 import click
 
 from translator.cli.common import UsageProblem, load_schema_from_options
+from translator.errors import PolyschemaError
 from translator.targets import TARGET_MODULES
 
 __all__ = ["offers", "available_targets", "add_target_options", "resolve_target_options", "design_from_sources", "source_args"]
@@ -58,7 +59,19 @@ def design_from_sources(target: Any, source_args: dict[str, Any], workload_path:
 
     schema = load_schema_from_options(**source_args)
     workload = load_workload(workload_path, schema)
-    return schema, workload, target.design(schema, workload, **options)
+    try:
+        return schema, workload, target.design(schema, workload, **options)
+    except PolyschemaError as exc:
+        raise _as_flag(exc, target) from None
+
+
+def _as_flag(exc: Exception, target: Any) -> Exception:
+    """The library names its arguments (`keyspace='x y' is invalid`); on the command line they are flags."""
+    message = str(exc)
+    for option in target.options:
+        if message.startswith(f"{option.name}="):
+            return UsageProblem(f"--{option.name.replace('_', '-')} " + message[len(option.name) + 1:])
+    return exc
 
 
 def source_args(sources: tuple[str, ...], dialect: str | None, namespaces: tuple[str, ...],

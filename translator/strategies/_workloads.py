@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from translator.ir import Schema
 from translator.strategies._types import _check_count
 from translator.types import TypeKind
+from translator.workload.paths import hops_from
 from translator.workload.model import (
     AccessPattern,
     AttributeRef,
@@ -94,11 +95,13 @@ def _pattern(draw: Any, schema: Schema) -> AccessPattern:
     order = draw(st.lists(st.sampled_from(rest), max_size=2, unique=True)) if rest else []
     if range_ is not None and order and order[0] != range_:
         order = [range_]  # a range scan can only come back ordered by the range attribute first
-    related = sorted(({r.to_entity for r in schema.relationships_from(entity.key)}
-                      | {r.from_entity for r in schema.relationships_to(entity.key)}) - {entity.key})
+    # Adjacent entities reached by exactly one step (two foreign keys to the same parent need a qualifier).
+    steps = hops_from(schema, entity.key)
+    related = sorted(h.target for h in steps if sum(o.target == h.target for o in steps) == 1)
     with_ = draw(st.lists(st.sampled_from(related), max_size=2, unique=True)) if related else []
+    paths = tuple((next(h for h in steps if h.target == name),) for name in with_)
     return AccessPattern(
-        id="q", entity=entity.key, kind=kind, with_=tuple(with_), equality=tuple(ref(n) for n in equality),
+        id="q", entity=entity.key, kind=kind, with_=tuple(with_), paths=paths, equality=tuple(ref(n) for n in equality),
         range=ref(range_) if range_ else None,
         order_by=tuple(OrderTerm(ref(n), draw(st.sampled_from(Direction))) for n in order),
         limit=draw(st.none() | st.integers(1, 1000)), rate=rate)

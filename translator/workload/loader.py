@@ -13,6 +13,7 @@ from typing import Any
 
 from translator.ir import Entity, Schema
 from translator.workload.defaults import default_patterns, default_workload
+from translator.workload.scope import PatternScope
 from translator.workload.model import (
     AccessPattern,
     AttributeRef,
@@ -47,8 +48,9 @@ __all__ = [
 ]
 
 SUPPORTED_VERSIONS = (1,)
-_TOP_KEYS = ("version", "access_patterns", "statistics")
-_PATTERN_KEYS = ("id", "description", "kind", "entity", "with", "equality", "range", "order_by", "limit", "rate", "assumed")
+_TOP_KEYS = ("version", "tenant", "access_patterns", "statistics")
+_PATTERN_KEYS = ("id", "description", "kind", "entity", "with", "equality", "range", "order_by", "limit", "rate",
+                 "assumed", "admin")
 _ORDER_KEYS = ("attribute", "direction")
 _STATS_KEYS = ("entities", "relationships", "attributes")
 _ENTITY_KEYS = ("rows", "avg_row_bytes", "assumed")
@@ -103,8 +105,23 @@ def _parse(data: Any, schema: Schema, problems: Problems) -> Workload:
     else:  # a statistics-only file (as `inspect --write-stats` writes): the assumed patterns still apply
         patterns = default_patterns(schema)
     statistics = _statistics(top.get("statistics"), schema, problems, "statistics")
+    tenant = _tenant(top["tenant"], schema, problems) if top.get("tenant") is not None else None
     problems.raise_if_any()
-    return Workload(access_patterns=patterns, statistics=statistics, source=problems.source)
+    return Workload(access_patterns=patterns, statistics=statistics, source=problems.source, tenant=tenant)
+
+
+def _tenant(value: Any, schema: Schema, problems: Problems) -> str | None:
+    """`tenant: tenant_id`: an attribute name that some entity holds (the tenant column of those entities)."""
+    name = problems.text(value, "tenant")
+    if name is None:
+        return None
+    holders = [a.name for e in schema.entities if (a := e.find_attribute(name)) is not None]
+    if not holders:
+        names = [a for e in schema.entities for a in e.attribute_names]
+        problems.add("tenant", f"no entity has an attribute {name!r}{suggest(name, names)}; "
+                     "name the column that holds the tenant in every tenant-scoped table")
+        return None
+    return holders[0]
 
 
 def _patterns(value: Any, schema: Schema, problems: Problems) -> tuple[AccessPattern, ...]:
@@ -154,25 +171,21 @@ def _pattern(item: Any, schema: Schema, problems: Problems, path: str) -> Access
     if "entity" in data:
         name = problems.text(data["entity"], f"{path}.entity")
         entity = problems.entity(schema, name, f"{path}.entity") if name else None
-    with_entities: list[Entity] = []
-    for item_path, name in problems.names(data.get("with"), f"{path}.with"):
-        found = problems.entity(schema, name, item_path)
-        if found is None:
-            continue
-        if (entity is not None and found.key == entity.key) or found in with_entities:
-            problems.add(item_path, f"entity {found.key!r} is already part of this pattern")
-            continue
-        with_entities.append(found)
-    scope = ([entity] if entity else []) + with_entities
+    scope = PatternScope(schema, entity, pattern_id) if entity is not None else None
+    with_items = problems.names(data.get("with"), f"{path}.with")
+    if scope is not None:
+        for (item_path, _), reason in zip(with_items, scope.add_withs([n for _, n in with_items])):
+            if reason is not None:
+                problems.add(item_path, reason)
 
     def ref(item_path: str, name: str) -> AttributeRef | None:
-        if entity is None:  # the entity's own problem is reported; guessing the attribute would only add noise
+        if scope is None:  # the entity's own problem is reported; guessing the attribute would only add noise
             return None
-        resolved = resolve_attribute(schema, name, scope)
+        resolved = scope.attribute(name)
         if isinstance(resolved, str):
             problems.add(item_path, resolved)
             return None
-        return AttributeRef(resolved[0].key, resolved[1].name)
+        return resolved
 
     equality = [r for p, n in problems.names(data.get("equality"), f"{path}.equality") if (r := ref(p, n))]
     ranges = problems.names(data.get("range"), f"{path}.range")
@@ -190,12 +203,13 @@ def _pattern(item: Any, schema: Schema, problems: Problems, path: str) -> Access
         number = problems.number(data["rate"], f"{path}.rate", positive=True)
         rate = float(number) if number is not None else rate
     assumed = problems.flag(data["assumed"], f"{path}.assumed") if "assumed" in data else False
-    if len(problems.items) > before or pattern_id is None or entity is None:
+    admin = problems.flag(data["admin"], f"{path}.admin") if "admin" in data else False
+    if len(problems.items) > before or pattern_id is None or entity is None or scope is None:
         return None
     return AccessPattern(
         id=pattern_id, entity=entity.key, kind=kind, description=description,
-        with_=tuple(e.key for e in with_entities), equality=tuple(equality), range=range_ref,
-        order_by=tuple(order_by), limit=limit, rate=rate, assumed=assumed,
+        with_=scope.ends, equality=tuple(equality), range=range_ref,
+        order_by=tuple(order_by), limit=limit, rate=rate, assumed=assumed, paths=scope.paths, admin=admin,
     )
 
 

@@ -102,19 +102,27 @@ class AccessPattern:
     def entities(self) -> tuple[str, ...]:
         return (self.entity, *self.with_)
 
+    def with_specs(self) -> list[str]:
+        """Each `with` entry as a workload file names it: the entities along its path joined by dots."""
+        if len(self.paths) != len(self.with_):
+            return list(self.with_)
+        return [".".join(hop.target for hop in path) or end for path, end in zip(self.paths, self.with_)]
+
     def to_dict(self) -> dict[str, Any]:
+        """The pattern in workload-file form (`parse_workload` reads it back; see `workload_to_dict`)."""
         return {
             "id": self.id,
             "description": self.description,
             "kind": str(self.kind),
             "entity": self.entity,
-            "with": list(self.with_),
+            "with": self.with_specs(),
             "equality": [str(a) for a in self.equality],
             "range": [str(self.range)] if self.range else [],
             "order_by": [f"{t.attribute} {t.direction}" for t in self.order_by],
             "limit": self.limit,
             "rate": self.rate,
             "assumed": self.assumed,
+            "admin": self.admin,
         }
 
 

@@ -1,7 +1,9 @@
 """Statistics with documented defaults: every number a design uses, and whether it was assumed.
 
 Defaults (used when the workload file or `--stats` gives nothing, always marked `assumed=True`):
-- rows per entity: `DEFAULT_ROWS`
+- rows per entity: `DEFAULT_ROWS`, unless a fan-out is given for one of its foreign keys: then
+  rows(parent) x given avg fan-out (the largest such product), so a given fan-out is never smaller than
+  the child's row count; assumed when the parent's rows or the fan-out are
 - average row size: the sum of the per-type sizes in `mappings/sizes.toml`
 - children per parent through a foreign key: `DEFAULT_FANOUT` (avg, p99, max); for a one-to-one
   relationship: 1/1/1 (not assumed: the schema guarantees it)
@@ -18,7 +20,7 @@ from translator.errors import MappingError
 from translator.mapdata import load_mapping
 from translator.ir import Attribute, Cardinality, Entity, Relationship, Schema
 from translator.types import CanonicalType, TypeKind
-from translator.workload.model import AttributeStats, EntityStats, RelationshipStats, Statistics
+from translator.workload.model import AttributeStats, EntityStats, Hop, RelationshipStats, Statistics
 
 __all__ = ["DEFAULT_ROWS", "DEFAULT_FANOUT", "StatsView", "estimate_value_bytes", "estimate_row_bytes"]
 
@@ -65,18 +67,41 @@ class StatsView:
 
     def entity(self, entity: str | Entity) -> EntityStats:
         ent = entity if isinstance(entity, Entity) else self.schema.entity(entity)
+        return self._entity(ent, frozenset())
+
+    def _entity(self, ent: Entity, visiting: frozenset[str]) -> EntityStats:
         given = self.statistics.entities.get(ent.key) or self.statistics.entities.get(ent.name)
         estimated = estimate_row_bytes(ent.attributes)
         if given is None:
-            return EntityStats(rows=DEFAULT_ROWS, avg_row_bytes=estimated, assumed=True)
+            derived = self._rows_from_fanouts(ent, visiting | {ent.key})
+            rows, assumed = derived if derived is not None else (DEFAULT_ROWS, True)
+            return EntityStats(rows=rows, avg_row_bytes=estimated, assumed=assumed)
         if given.avg_row_bytes is None:
             return EntityStats(rows=given.rows, avg_row_bytes=estimated, assumed=given.assumed)
         return given
+
+    def _rows_from_fanouts(self, child: Entity, visiting: frozenset[str]) -> tuple[float, bool] | None:
+        """rows(parent) x avg for each given fan-out of `child`'s foreign keys: the largest, and if it is assumed."""
+        best: tuple[float, bool] | None = None
+        for rel in self.schema.relationships:
+            if rel.from_entity != child.key or rel.is_self_reference or rel.to_entity in visiting:
+                continue
+            fan = self._given_fanout(rel)
+            if fan is None:
+                continue
+            parent = self._entity(self.schema.entity(rel.to_entity), visiting)
+            rows = parent.rows * fan.avg
+            if best is None or rows > best[0]:
+                best = (rows, parent.assumed or fan.assumed)
+        return best
 
     def fanout(self, relationship: Relationship) -> RelationshipStats:
         """Children per parent through `relationship` (its child side holds the foreign key)."""
         if relationship.cardinality is Cardinality.ONE_TO_ONE:
             return RelationshipStats(avg=1.0, p99=1.0, max=1.0, assumed=False)
+        return self._given_fanout(relationship) or DEFAULT_FANOUT
+
+    def _given_fanout(self, relationship: Relationship) -> RelationshipStats | None:
         child = self.schema.entity(relationship.from_entity)
         # With composite keys such as (tenant_id, issue_id), "comments.issue_id" names the relationship;
         # "comments.tenant_id" would name a sibling's statistics, so shared attributes count only when the
@@ -89,7 +114,31 @@ class StatsView:
                 given = self.statistics.relationships.get(f"{name}.{attribute}")
                 if given is not None:
                     return given
-        return DEFAULT_FANOUT
+        return None
+
+    def hop_fanout(self, hop: Hop) -> RelationshipStats:
+        """Rows of `hop.target` reached from one `hop.source` row: 1 towards a parent; the fan-out towards
+        children; across a many-to-many link, the junction rows per source row."""
+        name = hop.relationships[0]
+        if hop.via:  # the junction's foreign key to the source: its rows per source row
+            child, parent = hop.via, hop.source
+        else:  # towards children (this hop's foreign key is on the target) or towards the parent (1)
+            child, parent = hop.target, hop.source
+        rel = next((r for r in self.schema.relationships
+                    if r.name == name and r.from_entity == child and r.to_entity == parent), None)
+        if rel is None:
+            return RelationshipStats(avg=1.0, p99=1.0, max=1.0, assumed=False)
+        return self.fanout(rel)
+
+    def path_fanout(self, path: tuple[Hop, ...] | list[Hop]) -> RelationshipStats:
+        """Rows at the end of `path` per row at its start: the hops' fan-outs multiplied (avg, p99 and max)."""
+        avg, p99, top, assumed = 1.0, 1.0, 1.0, False
+        for hop in path:
+            fan = self.hop_fanout(hop)
+            avg, assumed = avg * fan.avg, assumed or fan.assumed
+            p99 *= fan.p99 if fan.p99 is not None else fan.avg
+            top *= fan.max if fan.max is not None else (fan.p99 if fan.p99 is not None else fan.avg)
+        return RelationshipStats(avg=avg, p99=p99, max=top, assumed=assumed)
 
     def attribute(self, entity: str, attribute: str) -> AttributeStats:
         ent = self.schema.entity(entity)

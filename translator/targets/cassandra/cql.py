@@ -1,5 +1,6 @@
-"""Render a design as CQL: keyspace, UDTs, tables, and each read's query as a comment.
+"""Render a design as CQL: keyspace, UDTs, tables, and each read's query (as a comment above its table).
 
+All CQL text of the target is written here, from the design's structure, escaping through `cqltext`.
 Keys are written as Cassandra's own DESCRIBE prints them: a single-column partition key as
 `PRIMARY KEY (pk, ck...)`, a composite one as `PRIMARY KEY ((pk1, pk2), ck...)`, and a table whose
 whole key is one column as `col type PRIMARY KEY`.
@@ -7,25 +8,24 @@ whole key is one column as `col type PRIMARY KEY`.
 
 from __future__ import annotations
 
-from translator.targets.cassandra.model import CassandraDesign, Table, Udt
-from translator.targets.cassandra.names import quote
+from translator.targets.cassandra.cqltext import comment, identifier, printable, qualified, string_literal
+from translator.targets.cassandra.model import Bucketing, CassandraDesign, Predicate, ReadPlan, Table, Udt
 
-__all__ = ["render_cql", "table_cql", "udt_cql", "keyspace_cql"]
+__all__ = ["render_cql", "table_cql", "udt_cql", "keyspace_cql", "select_cql", "predicate_cql", "bucketing_note"]
 
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+#: Past this many hash buckets a read binds the bucket list (`IN ?`) instead of spelling it out.
+INLINE_BUCKETS = 16
 
 
 def keyspace_cql(design: CassandraDesign) -> str:
-    replication = ", ".join([_literal("class") + ": " + _literal("NetworkTopologyStrategy"),
-                             *(f"{_literal(dc)}: {factor}" for dc, factor in design.keyspace.replication)])
-    return f"CREATE KEYSPACE IF NOT EXISTS {quote(design.keyspace.name)}\n    WITH replication = {{{replication}}};"
+    replication = ", ".join([string_literal("class") + ": " + string_literal("NetworkTopologyStrategy"),
+                             *(f"{string_literal(dc)}: {factor}" for dc, factor in design.keyspace.replication)])
+    return f"CREATE KEYSPACE IF NOT EXISTS {identifier(design.keyspace.name)}\n    WITH replication = {{{replication}}};"
 
 
 def udt_cql(keyspace: str, udt: Udt) -> str:
-    fields = ",\n".join(f"    {quote(f.name)} {f.type}" for f in udt.fields)
-    return f"CREATE TYPE IF NOT EXISTS {quote(keyspace)}.{quote(udt.name)} (\n{fields}\n);"
+    fields = ",\n".join(f"    {identifier(f.name)} {f.type}" for f in udt.fields)
+    return f"CREATE TYPE IF NOT EXISTS {qualified(keyspace, udt.name)} (\n{fields}\n);"
 
 
 def _ordered(table: Table) -> list:
@@ -41,30 +41,59 @@ def table_cql(keyspace: str, table: Table) -> str:
     for column in _ordered(table):
         static = " STATIC" if column.name in table.static else ""
         key = " PRIMARY KEY" if inline and column.name == table.partition_key[0] else ""
-        lines.append(f"    {quote(column.name)} {column.type}{static}{key}")
+        lines.append(f"    {identifier(column.name)} {column.type}{static}{key}")
     if not inline:
-        partition = ", ".join(quote(c) for c in table.partition_key)
+        partition = ", ".join(identifier(c) for c in table.partition_key)
         if len(table.partition_key) > 1:
             partition = f"({partition})"
-        key = ", ".join([partition, *(quote(c.column) for c in table.clustering)])
+        key = ", ".join([partition, *(identifier(c.column) for c in table.clustering)])
         lines.append(f"    PRIMARY KEY ({key})")
     properties = []
     if table.clustering:
-        properties.append("CLUSTERING ORDER BY (" + ", ".join(f"{quote(c.column)} {c.order}" for c in table.clustering) + ")")
-    properties.append("comment = " + _literal(f"serves {', '.join(table.serves)}; source entity {table.entity}"))
+        properties.append("CLUSTERING ORDER BY (" + ", ".join(f"{identifier(c.column)} {c.order}"
+                                                             for c in table.clustering) + ")")
+    properties.append("comment = " + string_literal(printable(f"serves {', '.join(table.serves)}; source entity {table.entity}")))
     body = ",\n".join(lines)
-    return (f"CREATE TABLE IF NOT EXISTS {quote(keyspace)}.{quote(table.name)} (\n{body}\n)"
-            f" WITH {' AND '.join(properties)};")
+    return f"CREATE TABLE IF NOT EXISTS {qualified(keyspace, table.name)} (\n{body}\n) WITH {' AND '.join(properties)};"
+
+
+def predicate_cql(predicate: Predicate) -> str:
+    name = identifier(predicate.column)
+    if predicate.values is None:
+        return f"{name} {predicate.op} ?"
+    if predicate.op == "IN":
+        return f"{name} IN ({', '.join(map(str, predicate.values))})"
+    return f"{name} {predicate.op} {predicate.values[0]}"
+
+
+def select_cql(plan: ReadPlan) -> str:
+    where = " AND ".join(predicate_cql(p) for p in plan.predicates)
+    limit = f" LIMIT {plan.limit}" if plan.limit else ""
+    filtering = " ALLOW FILTERING" if plan.allow_filtering else ""
+    columns = ", ".join(identifier(c) for c in plan.columns)
+    return f"SELECT {columns} FROM {qualified(plan.keyspace, plan.table)} WHERE {where}{limit}{filtering};"
+
+
+def bucketing_note(bucketing: Bucketing) -> str:
+    """How a reader finds the buckets of a bucketed partition, in words around CQL."""
+    column = identifier(bucketing.column)
+    if bucketing.kind == "single":
+        return f"{column} = 0: every row is in bucket 0"
+    if bucketing.kind == "time":
+        return (f"{column} IN ? : one value per {bucketing.unit} the range covers (newest first for DESC); the client "
+                "reads bucket by bucket until the limit is met")
+    count = bucketing.count or 1
+    listed = f"IN ({', '.join(map(str, range(count)))})" if count <= INLINE_BUCKETS else "IN ?"
+    return f"{column} {listed}: every bucket (0..{count - 1}) is read and the client merges them in clustering order"
 
 
 def render_cql(design: CassandraDesign) -> str:
     ks = design.keyspace.name
-    parts = [f"-- Cassandra schema generated by polyschema for keyspace {ks}", keyspace_cql(design)]
+    parts = [comment(f"Cassandra schema generated by polyschema for keyspace {ks}"), keyspace_cql(design)]
     parts += [udt_cql(ks, u) for u in design.udts]
     for table in design.tables:
-        reads = [r for r in design.reads if r.table == table.name]
-        comments = [f"-- {r.id}: {r.query}" for r in reads]
+        lines = [comment(f"{r.id}: {select_cql(r)}") for r in design.reads if r.table == table.name]
         if table.bucketing and table.bucketing.kind != "single":
-            comments.append(f"-- bucketing ({table.bucketing.kind}): {table.bucketing.query}")
-        parts.append("\n".join([*comments, table_cql(ks, table)]))
+            lines.append(comment(f"bucketing ({table.bucketing.kind}): {bucketing_note(table.bucketing)}"))
+        parts.append("\n".join([*lines, table_cql(ks, table)]))
     return "\n\n".join(parts) + "\n"

@@ -1,38 +1,42 @@
-"""The Cassandra design record: frozen dataclasses whose `to_dict()` is the stable `--format json` form."""
+"""The Cassandra design record: structure only (no CQL text). `cql.py` renders every statement from it.
+
+Frozen dataclasses whose `to_dict()` is the stable `--format json` body inside the shared envelope
+(`translator.targets.record.envelope`); a read's `query` in the JSON is rendered from its structure.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from translator.diagnostics import Diagnostic
+from translator.targets.record import Decision, envelope
 
-__all__ = ["Decision", "Column", "Clustering", "ChildLayout", "Udt", "Bucketing", "PartitionEstimate", "Table",
-           "ReadPlan", "WritePlan", "Keyspace", "CassandraDesign"]
+__all__ = ["Order", "BucketKind", "Comparison", "Decision", "Column", "Clustering", "ChildLayout", "Udt",
+           "Bucketing", "PartitionEstimate", "Table", "Predicate", "ReadPlan", "WritePlan", "Keyspace",
+           "Isolation", "CassandraDesign"]
 
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """Why something was chosen: the rule applied, a sentence, the numbers used, and the assumed inputs."""
-
-    rule: str
-    reason: str
-    numbers: tuple[tuple[str, float], ...] = ()
-    assumed: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "reason": self.reason, "numbers": dict(self.numbers), "assumed": list(self.assumed)}
+Order = Literal["ASC", "DESC"]
+BucketKind = Literal["single", "time", "hash"]
+TimeUnit = Literal["month", "week", "day", "hour"]
+Comparison = Literal["=", "IN", ">=", "<="]
+Role = Literal["partition", "clustering", "static", "regular"]
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A table column. `source` is `entity.attribute`, `entity[]` for an embedded child list, or `bucket`."""
+    """A table column. `source` is `entity.attribute`, `entity[]` for an embedded child list, or `bucket`.
+
+    `path`: the relationship names followed from the table's entity to `entity` when the value is a copy
+    (a denormalized ancestor's attribute); empty for the entity's own attributes.
+    """
 
     name: str
     type: str
     source: str
     entity: str | None = None
     attribute: str | None = None
+    path: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "type": self.type, "source": self.source}
@@ -41,7 +45,7 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class Clustering:
     column: str
-    order: str  # "ASC" | "DESC"
+    order: Order
 
     def to_dict(self) -> dict[str, Any]:
         return {"column": self.column, "order": self.order}
@@ -53,14 +57,18 @@ class ChildLayout:
 
     entity: str
     relationship: str
-    layout: str  # "rows" | "udt-list"
+    layout: Literal["rows", "udt-list"]
     column: str | None = None  # the list column for "udt-list"
     udt: str | None = None
     key: tuple[str, ...] = ()  # child attributes ordering the list / forming clustering
+    reached: str = ""  # the `with` entry served: the child, or the far side of a many-to-many link
+    columns: tuple[str, ...] = ()  # "rows": the table columns holding the child and its copied ancestors
+    copies: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ancestors of the child copied in: (entity, path)
 
     def to_dict(self) -> dict[str, Any]:
         return {"entity": self.entity, "relationship": self.relationship, "layout": self.layout,
-                "column": self.column, "udt": self.udt}
+                "column": self.column, "udt": self.udt, "reached": self.reached or self.entity,
+                "copied_from": [{"entity": e, "path": list(p)} for e, p in self.copies]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,18 +85,16 @@ class Udt:
 class Bucketing:
     """A column added to the partition key: one constant bucket, a time bucket or a hash bucket."""
 
-    kind: str  # "single" | "time" | "hash"
+    kind: BucketKind
     column: str
-    unit: str | None = None  # time: month/week/day/hour
+    unit: TimeUnit | None = None  # time: the period one bucket covers
     count: int | None = None  # hash: number of buckets
     attribute: str | None = None  # time: the attribute bucketed; hash: the key hashed (comma-joined)
-    query: str = ""
     decision: Decision | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "column": self.column, "unit": self.unit, "count": self.count,
-                "attribute": self.attribute, "query": self.query,
-                "decision": self.decision.to_dict() if self.decision else None}
+                "attribute": self.attribute, "decision": self.decision.to_dict() if self.decision else None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +124,8 @@ class Table:
     clustering: tuple[Clustering, ...]
     static: tuple[str, ...]
     columns: tuple[Column, ...]
-    parents: tuple[tuple[str, str], ...] = ()  # (entity, relationship) denormalized parents
+    #: Denormalized ancestors: (entity key, relationship names followed from `entity`), nearest first.
+    parents: tuple[tuple[str, tuple[str, ...]], ...] = ()
     children: tuple[ChildLayout, ...] = ()
     estimate: PartitionEstimate | None = None
     unbucketed_estimate: PartitionEstimate | None = None
@@ -135,6 +142,13 @@ class Table:
     def primary_key(self) -> tuple[str, ...]:
         return (*self.partition_key, *(c.column for c in self.clustering))
 
+    def role(self, column: str) -> Role:
+        if column in self.partition_key:
+            return "partition"
+        if any(c.column == column for c in self.clustering):
+            return "clustering"
+        return "static" if column in self.static else "regular"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -144,6 +158,7 @@ class Table:
             "clustering": [c.to_dict() for c in self.clustering],
             "static": list(self.static),
             "columns": [c.to_dict() for c in self.columns],
+            "copied_from": [{"entity": e, "path": list(p)} for e, p in self.parents],
             "children": [c.to_dict() for c in self.children],
             "partition_estimate": self.estimate.to_dict() if self.estimate else None,
             "unbucketed_estimate": self.unbucketed_estimate.to_dict() if self.unbucketed_estimate else None,
@@ -153,12 +168,35 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class Predicate:
+    """One restriction of a read's WHERE clause. `values` None: a bind marker (`?`); else literal integers
+    (a constant bucket `= 0`, or the hash buckets `IN (0, 1, ...)`)."""
+
+    column: str
+    op: Comparison
+    values: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ReadPlan:
     id: str
     table: str
-    query: str
-    partitions: str  # "single" | "in-buckets"
+    keyspace: str
+    columns: tuple[str, ...]
+    predicates: tuple[Predicate, ...]
+    partitions: Literal["single", "in-buckets"]
+    limit: int | None = None
+    allow_filtering: bool = False  # a range on a STATIC column within the one partition already chosen
     assumed: bool = False
+    #: Equality the design added to the pattern (`entity.attribute`): the tenant, which every query binds.
+    added_equality: tuple[str, ...] = ()
+
+    @property
+    def query(self) -> str:
+        """The CQL text, rendered from the structure (the renderer is the only place CQL is written)."""
+        from translator.targets.cassandra.cql import select_cql
+
+        return select_cql(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "table": self.table, "query": self.query, "partitions": self.partitions,
@@ -192,6 +230,22 @@ class Keyspace:
         return {"name": self.name, "replication": {"class": "NetworkTopologyStrategy", **dict(self.replication)}}
 
 
+@dataclass(frozen=True, slots=True)
+class Isolation:
+    """How tenant isolation is kept without row-level security (issue 15): the tenant attribute per table,
+    the patterns that cross tenants, and the keyspace-per-tenant vs shared-table decision."""
+
+    tenant_columns: tuple[tuple[str, str], ...]  # (table, column holding the tenant)
+    crossing: tuple[str, ...]  # read patterns that do not fix the tenant (admin patterns excluded)
+    decisions: tuple[Decision, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row_level_security": False,
+                "tenant_columns": [{"table": t, "column": c} for t, c in self.tenant_columns],
+                "cross_tenant_patterns": list(self.crossing),
+                "decisions": [d.to_dict() for d in self.decisions]}
+
+
 @dataclass(frozen=True)
 class CassandraDesign:
     keyspace: Keyspace
@@ -200,7 +254,12 @@ class CassandraDesign:
     reads: tuple[ReadPlan, ...]
     writes: tuple[WritePlan, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
-    assumed: bool = False
+    assumed: tuple[str, ...] = ()  # the envelope's assumed inputs ("workload", "statistics:<entity>", ...)
+    isolation: Isolation | None = None
+    rates: tuple[tuple[str, float], ...] = ()  # each pattern's executions per second, for the summaries
+    #: The workload file and the entities it gives rows for: what `polyschema simulate --workload` can model.
+    workload_source: str | None = None
+    measured: tuple[str, ...] = ()
 
     def table(self, name: str) -> Table:
         for table in self.tables:
@@ -214,22 +273,18 @@ class CassandraDesign:
                 return read
         raise KeyError(f"no read plan for pattern {pattern_id!r}")
 
+    @property
+    def workload_assumed(self) -> bool:
+        return "workload" in self.assumed
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": "polyschema.cassandra/1",
+        body: dict[str, Any] = {
             "keyspace": self.keyspace.to_dict(),
             "udts": [u.to_dict() for u in self.udts],
             "tables": [t.to_dict() for t in self.tables],
             "reads": [r.to_dict() for r in self.reads],
             "writes": [w.to_dict() for w in self.writes],
-            "assumed": self.assumed,
-            "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
-
-
-def range_static_column(table: Table, pattern) -> str | None:
-    """The STATIC column a pattern's range tests when its table holds one entity row per partition."""
-    if pattern.range is None or not any(c.layout == "rows" for c in table.children):
-        return None
-    return next((c.name for c in table.columns
-                 if c.entity == table.entity and c.attribute == pattern.range.attribute), None)
+        if self.isolation is not None:
+            body["isolation"] = self.isolation.to_dict()
+        return envelope("cassandra", body, assumed=self.assumed, diagnostics=self.diagnostics)

@@ -1,8 +1,10 @@
-"""CQL identifiers: quote reserved or invalid names, keep table names within Cassandra's limit.
+"""CQL names: which source names are renamed, quoted or replaced, and table names within Cassandra's limit.
 
 Cassandra folds unquoted identifiers to lower case, so a source name such as `OrderItems` would not
 survive unquoted; such names are lower-cased (a rename) and reported, while names that cannot be
-written unquoted at all (reserved words, spaces) are quoted.
+written unquoted at all (reserved words, spaces, quotes) are quoted by `cqltext.identifier`. Control
+characters and line separators could be quoted, but no driver, cqlsh listing or log would show them
+intact: they are replaced by `_`, with a diagnostic.
 """
 
 from __future__ import annotations
@@ -11,31 +13,32 @@ import hashlib
 import re
 
 from translator.diagnostics import DiagnosticSink
+from translator.targets.cassandra.cqltext import identifier, printable
 from translator.targets.cassandra.mapping import rules
 from translator.targets.common import unique_name
 
-__all__ = ["quote", "column_name", "table_name", "NameSpace"]
+__all__ = ["column_name", "table_name", "NameSpace"]
 
-
-def quote(name: str) -> str:
-    """`name` as it must be written in CQL: bare when it is a valid unreserved lower-case identifier."""
-    r = rules()
-    if r.unquoted_pattern.match(name) and name not in r.reserved:
-        return name
-    return '"' + name.replace('"', '""') + '"'
+_UNQUOTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
 
 
 def column_name(raw: str, sink: DiagnosticSink, subject: str) -> str:
-    """A column name for `raw`: lower-cased when only case is the problem (renamed, with a diagnostic)."""
+    """A column name for `raw`: lower-cased when only case is the problem (renamed, with a diagnostic);
+    control characters replaced by `_`; an empty name becomes `column`."""
     r = rules()
+    cleaned = _UNQUOTABLE.sub("_", raw) or "column"
+    if cleaned != raw:
+        sink.warning("cassandra-name-replaced", f"{printable(subject)}: name {printable(raw)!r} holds control characters "
+                     f"or line breaks (or is empty); written {printable(cleaned)!r}", subject=printable(subject))
+        raw = cleaned
     lowered = raw.lower()
     if raw != lowered and r.unquoted_pattern.match(lowered):
-        sink.info("cassandra-renamed", f"{subject}: column {raw!r} renamed {lowered!r} (CQL folds unquoted names to lower case)",
-                  subject=subject)
+        sink.info("cassandra-renamed", f"{printable(subject)}: column {raw!r} renamed {lowered!r} (CQL folds unquoted "
+                  "names to lower case)", subject=printable(subject))
         raw = lowered
-    if quote(raw) != raw:
-        sink.info("cassandra-quoted", f"{subject}: column {raw!r} is reserved or not a plain identifier; it is quoted as {quote(raw)}",
-                  subject=subject)
+    if identifier(raw) != raw:
+        sink.info("cassandra-quoted", f"{printable(subject)}: column {raw!r} is reserved or not a plain identifier; it "
+                  f"is quoted as {identifier(raw)}", subject=printable(subject))
     return raw
 
 

@@ -1,57 +1,48 @@
-"""Relational rows -> the rows of each Cassandra table, and a checker that answers an access pattern both ways.
+"""A checker that answers a read pattern both ways: from the Cassandra tables, and from the source rows as SQL.
 
-`rows_to_tables` stores rows the way Cassandra would: by partition key, then clustering key (an upsert:
-a second row with the same primary key overwrites the first), with STATIC columns once per partition.
-Rows with NULL in a key column cannot be stored; they are skipped and reported as diagnostics.
-
-`check_pattern` answers a read pattern (a) against those tables as Cassandra would: partition key
-equality (every bucket the query's `IN` names), a range on the first clustering column, clustering
-order, LIMIT; and (b) against the source rows as SQL would: WHERE equality and BETWEEN, LEFT JOIN of
-parents, children per row, ORDER BY, LIMIT. Ties in ORDER BY make SQL's LIMIT choose any of the tied
-rows, so at the boundary Cassandra's rows must be a subset of SQL's tied rows.
+`answer_cql` executes the pattern's `ReadPlan` (the structure `cql.select_cql` prints) against the stored
+tables: partition key equality (every bucket its `IN` names), equality on a clustering prefix, a range on
+the next clustering column (or on a STATIC column in the one partition), clustering order, LIMIT.
+`answer_sql` answers the pattern from the source rows as SQL would, independently of the design:
+`SELECT ... FROM entity LEFT JOIN` its ancestors along the pattern's foreign-key paths, `WHERE` equality
+and `BETWEEN` (on any entity of the path), children per row, `ORDER BY`. Ties in ORDER BY make SQL's LIMIT
+choose any of the tied rows, so at the boundary Cassandra's rows must be a subset of SQL's tied rows.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import cmp_to_key
 from typing import Any, Mapping
 
-from translator.diagnostics import Diagnostic, DiagnosticSink
+from translator.diagnostics import DiagnosticSink
 from translator.ir import Schema
-from translator.workload.model import AccessPattern, Direction
-from translator.targets.cassandra.model import Bucketing, CassandraDesign, Table, range_static_column
-from translator.targets.cassandra.tables import entity_key
+from translator.workload.model import AccessPattern
+from translator.targets.cassandra.model import CassandraDesign, Column, Table
+from translator.targets.cassandra.shapes import Ref, Shape, shape_of
+from translator.targets.cassandra.storage import RowIndex, Rows, TableData, bucket_value, period, rows_to_tables
 
 __all__ = ["TableData", "QueryParams", "CheckResult", "bucket_value", "rows_to_tables", "answer_cql", "answer_sql",
            "check_pattern"]
 
-Rows = Mapping[str, list[dict[str, Any]]]
-
-
-@dataclass
-class _Partition:
-    static: dict[str, Any] = field(default_factory=dict)
-    rows: dict[tuple, dict[str, Any]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class TableData:
-    """Stored partitions per table name: {table: {partition key tuple: partition}}, plus what was skipped."""
-
-    tables: dict[str, dict[tuple, _Partition]]
-    diagnostics: tuple[Diagnostic, ...] = ()
-
 
 @dataclass(frozen=True)
 class QueryParams:
-    """Values bound to a pattern: equality attribute -> value, and inclusive range bounds (low, high)."""
+    """Values bound to a pattern: equality attribute -> value (`attribute` of the pattern's entity, or
+    `entity.attribute` for any entity), and inclusive range bounds (low, high)."""
 
     equality: Mapping[str, Any]
     range: tuple[Any, Any] | None = None
+
+    def value(self, entity: str, attribute: str, root: str, aliases: Mapping[tuple[str, str], str] = {}) -> Any:
+        """The value bound to `entity.attribute`, named as such, bare (the pattern's own entity), or as the
+        pattern named it (`aliases`: a parent's key written for the child's foreign key)."""
+        alias = aliases.get((entity, attribute))
+        for key in (f"{entity}.{attribute}", *((attribute,) if entity == root else ()), *((alias,) if alias else ())):
+            if key in self.equality:
+                return self.equality[key]
+        raise KeyError(f"params give no value for {entity}.{attribute}")
 
 
 @dataclass(frozen=True)
@@ -60,32 +51,6 @@ class CheckResult:
     cql: tuple
     sql: tuple
     reason: str = ""
-
-
-def _hash_text(values: tuple) -> str:
-    return "\x1f".join(repr(v) for v in values)
-
-
-def bucket_value(bucketing: Bucketing, row: Mapping[str, Any], key: tuple[str, ...]) -> Any:
-    """The bucket a source row falls in: 0; crc32 of the key's values mod count; or its time period's start."""
-    if bucketing.kind == "single":
-        return 0
-    if bucketing.kind == "hash":
-        return zlib.crc32(_hash_text(tuple(row[k] for k in key)).encode()) % (bucketing.count or 1)
-    return _period(row[bucketing.attribute], bucketing.unit)
-
-
-def _period(value: Any, unit: str | None) -> Any:
-    if value is None:
-        return None
-    if unit == "hour":
-        return value.replace(minute=0, second=0, microsecond=0)
-    day = value.date() if isinstance(value, dt.datetime) else value
-    if unit == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if unit == "month":
-        return day.replace(day=1)
-    return day
 
 
 def _cmp(a: Any, b: Any) -> int:
@@ -103,221 +68,179 @@ def _sorter(orders: list[tuple[Any, str]]):
     return cmp_to_key(compare)
 
 
-class _RowIndex:
-    """Each entity's rows grouped by a tuple of attributes, built once per (entity, attributes) and reused for
-    every row of a pass (a parent lookup per child row would otherwise regroup all parent rows each time)."""
-
-    def __init__(self, schema: Schema, rows: Rows) -> None:
-        self.schema, self.rows = schema, rows
-        self._groups: dict[tuple[str, tuple[str, ...]], dict[tuple, list[dict[str, Any]]]] = {}
-        self._relationships: dict[str, Any] = {}
-        for rel in schema.relationships:  # the first of a name wins, as a scan for it would find
-            self._relationships.setdefault(rel.name, rel)
-
-    def matching(self, entity: str, attributes: tuple[str, ...], key: tuple) -> list[dict[str, Any]]:
-        """Rows of `entity` whose `attributes` equal `key` (none when the key holds NULL, as in SQL)."""
-        groups = self._groups.get((entity, attributes))
-        if groups is None:
-            groups = self._groups[(entity, attributes)] = {}
-            for row in self.rows.get(entity, []):
-                row_key = tuple(row[a] for a in attributes)
-                if None not in row_key:
-                    groups.setdefault(row_key, []).append(row)
-        return groups.get(key, [])
-
-    def joined(self, table: Table, row: dict[str, Any]) -> dict[str, Any]:
-        """`row` plus its parents' attributes under their `entity.attribute` sources (LEFT JOIN: None when absent)."""
-        out = {f"{table.entity}.{k}": v for k, v in row.items()}
-        for parent, rel_name in table.parents:
-            rel = self._relationships[rel_name]
-            match = (self.matching(parent, rel.to_attributes, tuple(row[a] for a in rel.from_attributes)) or [{}])[0]
-            for attr in self.schema.entity(parent).attribute_names:
-                out[f"{parent}.{attr}"] = match.get(attr)
-        return out
-
-    def children(self, rel_name: str, child: str, parent_row: dict[str, Any]) -> list[dict[str, Any]]:
-        rel = self._relationships[rel_name]
-        return self.matching(child, rel.from_attributes, tuple(parent_row[a] for a in rel.to_attributes))
-
-
-def rows_to_tables(design: CassandraDesign, schema: Schema, rows: Rows) -> TableData:
-    """Every table's partitions filled from `rows` (entity key -> list of attribute dicts)."""
-    sink = DiagnosticSink()
-    tables: dict[str, dict[tuple, _Partition]] = {}
-    index = _RowIndex(schema, rows)
-    for table in design.tables:
-        parts: dict[tuple, _Partition] = {}
-        key = entity_key(schema.entity(table.entity))
-        clustering = [c.column for c in table.clustering]
-        row_child = next((c for c in table.children if c.layout == "rows"), None)
-        for row in rows.get(table.entity, []):
-            joined = index.joined(table, row)
-            for child in table.children:
-                if child.layout == "udt-list":
-                    kids = sorted(index.children(child.relationship, child.entity, row),
-                                  key=lambda k: repr(tuple(k[a] for a in child.key)))
-                    joined[f"{child.entity}[]"] = tuple(tuple(sorted(k.items())) for k in kids)
-            values = {c.name: joined.get(c.source) for c in table.columns if c.source != "bucket"}
-            if table.bucketing:
-                values[table.bucketing.column] = bucket_value(table.bucketing, row, key)
-            pk = tuple(values[c] for c in table.partition_key)
-            static = {c: values[c] for c in table.static}
-            if row_child is None:
-                ck = tuple(values[c] for c in clustering)
-                if None in pk or None in ck:
-                    sink.info("cassandra-row-skipped", f"{table.name}: a {table.entity} row has NULL in a key column "
-                              f"({', '.join(c for c, v in zip((*table.partition_key, *clustering), (*pk, *ck)) if v is None)}) "
-                              "and cannot be stored", subject=table.name)
-                    continue
-                part = parts.setdefault(pk, _Partition())
-                part.static.update(static)
-                part.rows[ck] = {c: v for c, v in values.items() if c not in static}
-                continue
-            if None in pk:
-                sink.info("cassandra-row-skipped", f"{table.name}: a {table.entity} row has NULL in the partition key",
-                          subject=table.name)
-                continue
-            part = parts.setdefault(pk, _Partition())
-            part.static.update(static)
-            for kid in index.children(row_child.relationship, row_child.entity, row):
-                kid_values = {c.name: kid.get(c.attribute) for c in table.columns if c.entity == row_child.entity}
-                ck = tuple(kid_values[c] for c in clustering)
-                if None in ck:
-                    sink.info("cassandra-row-skipped", f"{table.name}: a {row_child.entity} row has NULL in a clustering "
-                              "column", subject=table.name)
-                    continue
-                part.rows[ck] = {**{c: values[c] for c in table.partition_key}, **kid_values}
-        tables[table.name] = parts
-    return TableData(tables, tuple(sink.items))
-
-
-def _item(table: Table, pattern: AccessPattern, values: Mapping[str, Any], kids: dict[str, tuple]) -> tuple:
-    """A result row in a form both sides share: main and parent values by source, children as sorted tuples."""
-    wanted = {pattern.entity, *pattern.with_}
+def _item(table: Table, pattern: AccessPattern, root: str, values: Mapping[str, Any], kids: dict[str, tuple]) -> tuple:
+    """A result row in a form both sides share: the entity's and its ancestors' values by source, children as
+    sorted tuples."""
+    nested = {name for ch in table.children for name in ch.columns}
     main = tuple(sorted((c.source, values.get(c.name)) for c in table.columns
-                        if c.entity in wanted and c.attribute is not None
-                        and not any(ch.entity == c.entity for ch in table.children)))
+                        if c.attribute is not None and c.name not in nested))
     return main, tuple(sorted((e, tuple(sorted(k, key=repr))) for e, k in kids.items()))
 
 
-def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern, params: QueryParams) -> list[tuple]:
-    table = design.table(design.read(pattern.id).table)
+def _udt_fields(design: CassandraDesign, name: str | None) -> tuple[Column, ...]:
+    return next(u.fields for u in design.udts if u.name == name)
+
+
+def _partition_matches(table: Table, pk: tuple, plan, params: QueryParams, root: str, use_range: Ref | None,
+                       aliases: Mapping[tuple[str, str], str]) -> bool:
+    columns = {c.name: c for c in table.columns}
+    for predicate, value in zip(plan.predicates, pk):
+        if predicate.column not in table.partition_key:
+            break
+        bucket = table.bucketing
+        if bucket is not None and predicate.column == bucket.column:
+            if predicate.values is not None:
+                if value not in predicate.values:
+                    return False
+            elif bucket.kind == "time" and params.range is not None and use_range is not None \
+                    and use_range.attribute == bucket.attribute:
+                if not period(params.range[0], bucket.unit) <= value <= period(params.range[1], bucket.unit):
+                    return False
+            continue
+        column = columns[predicate.column]
+        if value != params.value(column.entity, column.attribute, root, aliases):
+            return False
+    return True
+
+
+def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern, params: QueryParams,
+               schema: Schema | None = None) -> list[tuple]:
+    plan = design.read(pattern.id)
+    table = design.table(plan.table)
+    root = table.entity
+    aliases = dict(_shape(schema, pattern).aliases) if schema is not None else {}
     columns = {c.name: c for c in table.columns}
     stored = data.tables[table.name]
-    bucket = table.bucketing
-    wanted_other = tuple(params.equality[columns[c].attribute] for c in table.partition_key if not (bucket and c == bucket.column))
-    keys = []
-    for pk in stored:
-        other = tuple(v for c, v in zip(table.partition_key, pk) if not (bucket and c == bucket.column))
-        if other != wanted_other:
-            continue
-        if bucket and bucket.kind == "time" and params.range is not None and bucket.attribute == pattern.range.attribute:
-            b = pk[table.partition_key.index(bucket.column)]
-            if not _period(params.range[0], bucket.unit) <= b <= _period(params.range[1], bucket.unit):
-                continue
-        keys.append(pk)
+    rest = [p for p in plan.predicates if p.column not in table.partition_key]
+    equal = [p for p in rest if p.op == "="]
+    ranged = [p for p in rest if p.op in (">=", "<=")]
+    range_ref = Ref(columns[ranged[0].column].entity, columns[ranged[0].column].attribute) if ranged else None
+    keys = [pk for pk in stored if _partition_matches(table, pk, plan, params, root, range_ref, aliases)]
     orders = [((lambda r, c=c.column: r[c]), c.order) for c in table.clustering]
     row_child = next((c for c in table.children if c.layout == "rows"), None)
-    out: list[tuple[dict, tuple]] = []
-    static_range = range_static_column(table, pattern)
+    out: list[tuple[dict, dict]] = []
     for pk in keys:
         part = stored[pk]
-        if static_range is not None:
-            value = part.static.get(static_range)
+        if plan.allow_filtering:  # a range on the partition's STATIC column
+            value = part.static.get(ranged[0].column)
             if value is None or not params.range[0] <= value <= params.range[1]:
                 continue
         rows = sorted(part.rows.values(), key=_sorter(orders))
-        if pattern.range is not None and table.clustering and row_child is None:
-            first = table.clustering[0].column
-            rows = [r for r in rows if params.range[0] <= r[first] <= params.range[1]]
+        for p in equal:
+            column = columns[p.column]
+            wanted = params.value(column.entity, column.attribute, root, aliases)
+            rows = [r for r in rows if r[p.column] == wanted]
+        if ranged and not plan.allow_filtering:
+            column = ranged[0].column
+            rows = [r for r in rows if params.range[0] <= r[column] <= params.range[1]]
         if row_child is not None:
-            kid_cols = [c for c in table.columns if c.entity == row_child.entity]
-            kids = tuple(tuple(sorted((c.attribute, r[c.name]) for c in kid_cols)) for r in rows)
-            out.append(({**dict(zip(table.partition_key, pk)), **part.static}, {row_child.entity: kids}))
+            kids = tuple(tuple(sorted((columns[c].source, r[c]) for c in row_child.columns)) for r in rows)
+            out.append(({**dict(zip(table.partition_key, pk)), **part.static}, {_served(row_child): kids}))
             continue
-        for r in rows:
-            out.append(({**part.static, **r}, {}))
+        out += [({**part.static, **r}, {}) for r in rows]
     if len(keys) > 1:  # the client merges the buckets in clustering order
         out.sort(key=_sorter([((lambda x, c=c.column: x[0][c]), c.order) for c in table.clustering]))
-    if pattern.limit and row_child is None:
-        out = out[: pattern.limit]
+    if plan.limit:
+        out = out[: plan.limit]
     results = []
     for values, kids in out:
         for child in table.children:
-            if child.layout == "udt-list" and child.entity in pattern.with_:
-                kids[child.entity] = tuple(tuple((a, v) for a, v in k if a in {c.attribute for c in _udt_fields(design, child.udt)})
-                                           for k in values.get(child.column, ()))
-        results.append(_item(table, pattern, values, kids))
+            if child.layout == "udt-list" and _served(child) in pattern.with_:
+                kids[_served(child)] = tuple(values.get(child.column, ()))
+        if row_child is not None and _served(row_child) not in pattern.with_:
+            kids = {}
+        results.append(_item(table, pattern, root, values, kids))
     return results
 
 
-def _udt_fields(design: CassandraDesign, name: str | None):
-    return next(u.fields for u in design.udts if u.name == name)
+def _served(child) -> str:
+    return child.reached or child.entity
+
+
+def _shape(schema: Schema, pattern: AccessPattern) -> Shape:
+    return shape_of(schema, pattern, DiagnosticSink())
 
 
 def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: AccessPattern,
                params: QueryParams) -> list[tuple]:
-    """SELECT ... FROM entity LEFT JOIN parents WHERE ... ORDER BY ..., children attached per row (LIMIT is
+    """SELECT ... FROM entity LEFT JOIN ancestors WHERE ... ORDER BY ..., children attached per row (LIMIT is
     applied by `check_pattern`).
 
-    Rows with NULL in one of the table's key attributes are left out: Cassandra cannot store them
+    Rows with NULL in one of the table's key columns are left out: Cassandra cannot store them
     (`rows_to_tables` reports each one)."""
-    table = design.table(design.read(pattern.id).table)
-    key_attrs = [c.attribute for c in table.columns if c.name in table.primary_key and c.entity == table.entity]
+    shape = _shape(schema, pattern)
+    root = shape.entity.key
+    plan = design.read(pattern.id)
+    table = design.table(plan.table)
+    if plan.added_equality:  # the tenant the design keys the table by: the application binds it too
+        shape = replace(shape, equality=(*(Ref(*a.rsplit(".", 1)) for a in plan.added_equality
+                                           if a not in {str(r) for r in shape.equality}), *shape.equality))
+    index = RowIndex(schema, rows)
+    paths = [(k, tuple(r.name for r in chain)) for k, (_, chain, _) in shape.ancestors.items()]
+    paths += [(k, p) for k, p in table.parents if k not in shape.ancestors]  # copies other patterns need
+    key_sources = [c.source for c in table.columns if c.name in table.primary_key and c.source != "bucket"]
+    row_child = any(c.layout == "rows" for c in table.children)
     selected = []
-    for row in rows.get(table.entity, []):
-        if any(row[a] is None for a in key_attrs):
+    for row in rows.get(root, []):
+        joined = index.joined(root, row, paths)
+        if not row_child and any(joined.get(s) is None for s in key_sources):
             continue
-        if any(row[a] is None or row[a] != v for a, v in params.equality.items()):
+        if row_child and any(joined.get(c.source) is None for c in table.columns if c.name in table.partition_key
+                             and c.source != "bucket"):
             continue
-        if pattern.range is not None:
-            x = row[pattern.range.attribute]
+        aliases = dict(shape.aliases)
+        if any(joined[str(r)] is None or joined[str(r)] != params.value(r.entity, r.attribute, root, aliases)
+               for r in shape.equality):
+            continue
+        if shape.range is not None:
+            x = joined[str(shape.range)]
             if x is None or not params.range[0] <= x <= params.range[1]:
                 continue
-        selected.append(row)
-    terms = [t for t in pattern.order_by if t.attribute.attribute not in params.equality]
-    selected.sort(key=_sorter([((lambda r, a=t.attribute.attribute: r[a]), "DESC" if t.direction is Direction.DESC else "ASC")
-                               for t in terms]))
+        selected.append((row, joined))
+    selected.sort(key=_sorter([((lambda j, r=str(ref): j[1][r]), order) for ref, order in shape.order]))
     # No LIMIT here: with ties (or no ORDER BY) SQL may return any of several row sets; check_pattern
     # accepts Cassandra's answer when it is one of them.
     results = []
-    index = _RowIndex(schema, rows)
     by_source = {c.source: c.name for c in table.columns}
-    for row in selected:
-        joined = index.joined(table, row)
+    for row, joined in selected:
         values = {by_source[s]: v for s, v in joined.items() if s in by_source}
         kids = {}
         for child in table.children:
-            if child.entity in pattern.with_:
-                fields = {c.attribute for c in table.columns if c.entity == child.entity} if child.layout == "rows" else \
-                    {c.attribute for c in _udt_fields(design, child.udt)}
+            if _served(child) in pattern.with_:
+                fields = [table.column(c).source for c in child.columns] if child.layout == "rows" else \
+                    [f.source for f in _udt_fields(design, child.udt)]
                 found = index.children(child.relationship, child.entity, row)
-                kids[child.entity] = tuple(tuple(sorted((a, k[a]) for a in fields)) for k in found)
-        results.append(_item(table, pattern, values, kids))
+                kids[_served(child)] = tuple(index.nested(child, k, fields) for k in found)
+        results.append(_item(table, pattern, root, values, kids))
     return results
+
+
+def _order_key(item: tuple, order: tuple[tuple[Ref, str], ...]) -> tuple:
+    values = dict(item[0])
+    return tuple(values.get(str(ref)) for ref, _ in order)
 
 
 def check_pattern(design: CassandraDesign, schema: Schema, rows: Rows, data: TableData, pattern: AccessPattern,
                   params: QueryParams) -> CheckResult:
     """Both answers, and whether Cassandra's is one SQL could give (see the module docstring)."""
-    cql = answer_cql(design, data, pattern, params)
+    cql = answer_cql(design, data, pattern, params, schema)
     sql = answer_sql(design, schema, rows, pattern, params)
     table = design.table(design.read(pattern.id).table)
-    order_attrs = [t.attribute.attribute for t in pattern.order_by if t.attribute.attribute not in params.equality]
+    order = _shape(schema, pattern).order
     row_child = any(c.layout == "rows" for c in table.children)
     if not pattern.limit or row_child:
         ok = Counter(cql) == Counter(sql)
-        if ok and order_attrs and not row_child:
-            ok = [_order_key(i, pattern.entity, order_attrs) for i in cql] == [_order_key(i, pattern.entity, order_attrs) for i in sql]
+        if ok and order and not row_child:
+            ok = [_order_key(i, order) for i in cql] == [_order_key(i, order) for i in sql]
         return CheckResult(ok, tuple(cql), tuple(sql), "" if ok else "different rows or order")
     n = min(pattern.limit, len(sql))
     if len(cql) != n:
         return CheckResult(False, tuple(cql), tuple(sql), f"{len(cql)} rows, SQL gives {n}")
-    if not order_attrs:
+    if not order:
         ok = not (Counter(cql) - Counter(sql))
         return CheckResult(ok, tuple(cql), tuple(sql), "" if ok else "rows SQL does not return")
-    keys_c = [_order_key(i, pattern.entity, order_attrs) for i in cql]
-    keys_s = [_order_key(i, pattern.entity, order_attrs) for i in sql]
+    keys_c = [_order_key(i, order) for i in cql]
+    keys_s = [_order_key(i, order) for i in sql]
     if keys_c != keys_s[:n]:
         return CheckResult(False, tuple(cql), tuple(sql), "order differs")
     if n == 0:
@@ -329,8 +252,3 @@ def check_pattern(design: CassandraDesign, schema: Schema, rows: Rows, data: Tab
     tied_c = Counter(i for i, k in zip(cql, keys_c) if k == last)
     ok = before_c == before_s and not (tied_c - tied_s)
     return CheckResult(ok, tuple(cql), tuple(sql), "" if ok else "rows differ before the limit boundary")
-
-
-def _order_key(item: tuple, entity: str, attrs: list[str]) -> tuple:
-    values = dict(item[0])
-    return tuple(values.get(f"{entity}.{a}") for a in attrs)

@@ -16,6 +16,7 @@ from translator.types import TypeKind
 from translator.workload.stats import StatsView
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import Decision, PartitionEstimate
+from translator.targets.cassandra.shapes import Ref
 
 __all__ = ["RowCount", "Layout", "partition_rows", "estimate", "over_limits", "hash_buckets", "time_bucket"]
 
@@ -43,38 +44,68 @@ class Layout:
     regular: tuple[tuple[float, float], ...]
 
 
-def partition_rows(schema: Schema, stats: StatsView, entity_key: str, partition: tuple[str, ...],
+def _chain_fanout(stats: StatsView, chain, skew: float) -> tuple[float, float, bool]:
+    """Rows of the chain's first entity per row of its last entity: the product of the fan-outs."""
+    avg, worst, assumed = 1.0, 1.0, False
+    for rel in chain:
+        fan = stats.fanout(rel)
+        avg *= fan.avg
+        worst *= fan.max or fan.p99 or fan.avg * skew
+        assumed = assumed or fan.assumed
+    return avg, worst, assumed
+
+
+def partition_rows(schema: Schema, stats: StatsView, entity_key: str, partition: tuple[Ref, ...],
                    child_relationship=None) -> RowCount:
-    """Rows in one partition keyed by `partition` (attributes of `entity_key`), average and worst case."""
+    """Rows in one partition keyed by `partition` (attributes of `entity_key` or copied from its ancestors),
+    average and worst case."""
     entity = schema.entity(entity_key)
     base = stats.entity(entity)
     assumed: list[str] = [f"{entity.key}.rows"] if base.assumed else []
     numbers: list[tuple[str, float]] = [(f"{entity.key}.rows", base.rows)]
     assumptions = rules().assumptions
+    own = tuple(r.attribute for r in partition if not r.chain)
     if not partition:
         avg = worst = base.rows
         rule = "one bucket holds every row"
-    elif entity.is_unique(partition):
+    elif own and entity.is_unique(own):
         avg = worst = 1.0
         rule = "partition key contains a unique key"
     else:
         avg, worst, covered, rule = base.rows, base.rows, set(), "independent attribute selectivities"
         for rel in schema.relationships_from(entity.key):
-            if set(rel.from_attributes) <= set(partition):
+            if own and set(rel.from_attributes) <= set(own):
                 fan = stats.fanout(rel)
                 fan_max = fan.max or fan.p99 or fan.avg * assumptions["skew"]
                 if fan.avg < avg:
-                    avg, worst, covered = fan.avg, fan_max, set(rel.from_attributes)
+                    avg, worst, covered = fan.avg, fan_max, {(entity.key, a) for a in rel.from_attributes}
                     rule = f"fan-out of {rel.name}"
                     numbers += [(f"{rel.name}.avg", fan.avg), (f"{rel.name}.max", fan_max)]
                     if fan.assumed:
                         assumed.append(f"fanout {entity.key}.{','.join(rel.from_attributes)}")
-        for name in partition:
-            if name in covered:
+        # A copied ancestor identified by its key: the rows under one ancestor, through the chain's fan-outs.
+        by_chain: dict[tuple, list[Ref]] = {}
+        for ref in partition:
+            if ref.chain:
+                by_chain.setdefault(tuple(r.name for r in ref.chain), []).append(ref)
+        for refs in by_chain.values():
+            ancestor = schema.entity(refs[0].entity)
+            if ancestor.is_unique([r.attribute for r in refs]):
+                fan_avg, fan_max, fan_assumed = _chain_fanout(stats, refs[0].chain, assumptions["skew"])
+                if fan_avg < avg:
+                    avg, worst = fan_avg, fan_max
+                    covered |= {r.key for r in refs}
+                    rule = f"fan-out from {ancestor.key} through {', '.join(r.name for r in refs[0].chain)}"
+                    numbers += [(f"{ancestor.key}.fanout_avg", fan_avg), (f"{ancestor.key}.fanout_max", fan_max)]
+                    if fan_assumed:
+                        assumed.append(f"fanout {ancestor.key}")
+        for ref in partition:
+            if ref.key in covered:
                 continue
-            attr = stats.attribute(entity.key, name)
+            owner = schema.entity(ref.entity)
+            attr = stats.attribute(owner.key, ref.attribute)
             distinct, given = attr.distinct, not attr.assumed
-            kind = entity.attribute(name).type
+            kind = owner.attribute(ref.attribute).type
             if not distinct and kind.values:  # an enum can take only its declared values
                 distinct, given = float(len(kind.values)), True
             elif not distinct and kind.kind is TypeKind.BOOLEAN:
@@ -83,17 +114,17 @@ def partition_rows(schema: Schema, stats: StatsView, entity_key: str, partition:
                 frac_avg = 1.0 / distinct
                 frac_max = max((f for _, f in attr.most_common), default=frac_avg)
                 if not attr.most_common:
-                    assumed.append(f"{entity.key}.{name} uniform")
+                    assumed.append(f"{ref} uniform")
                 if not given:
-                    assumed.append(f"{entity.key}.{name} distinct")
+                    assumed.append(f"{ref} distinct")
             else:
                 # No statistics: the attribute splits the rows left into distinct_fraction x that many values.
                 frac_avg = 1.0 / max(1.0, avg * assumptions["distinct_fraction"])
                 frac_max = min(1.0, frac_avg * assumptions["skew"])
-                assumed.append(f"{entity.key}.{name} distinct")
-            numbers += [(f"{name}.fraction_avg", frac_avg), (f"{name}.fraction_max", frac_max)]
+                assumed.append(f"{ref} distinct")
+            numbers += [(f"{ref.attribute}.fraction_avg", frac_avg), (f"{ref.attribute}.fraction_max", frac_max)]
             avg, worst = avg * frac_avg, worst * frac_max
-            covered.add(name)
+            covered.add(ref.key)
     count = RowCount(max(1.0, avg), max(1.0, avg, worst), tuple(dict.fromkeys(assumed)), tuple(numbers), rule)
     if child_relationship is not None:
         fan = stats.fanout(child_relationship)
@@ -143,10 +174,10 @@ def hash_buckets(count: RowCount, layout: Layout) -> tuple[int, RowCount, Decisi
     ratio = _ratio(estimate(count, layout))
     buckets = max(2, math.ceil(ratio / headroom))
     scaled = count.scaled(1.0 / buckets, "hash_bucket_share")
-    decision = Decision("SZ-hash-bucket", f"worst partition is {ratio:.2f}x the limit; {buckets} hash buckets bring it "
+    decision = Decision("partition", f"{buckets} hash buckets", "SZ-hash-bucket", f"worst partition is {ratio:.2f}x the limit; {buckets} hash buckets bring it "
                         f"under {headroom:g} of the limit (rows assumed spread evenly)",
                         (("limit_ratio", ratio), ("buckets", float(buckets)), ("headroom", headroom)),
-                        (*count.assumed, "even hash spread"))
+                        tuple(dict.fromkeys((*count.assumed, "even hash spread"))))
     return buckets, scaled, decision
 
 
@@ -155,7 +186,7 @@ def time_bucket(count: RowCount, layout: Layout, is_date: bool, history_days: fl
     r = rules()
     headroom = r.thresholds["bucket_headroom"]
     span = history_days or r.assumptions["history_days"]
-    assumed = (*count.assumed, *(() if history_days else ("history_days",)))
+    assumed = tuple(dict.fromkeys((*count.assumed, *(() if history_days else ("history_days",)))))
     choices = [(name, days) for name, days in r.time_buckets if not (is_date and days < 1)]
     chosen = choices[-1]
     for name, days in choices:
@@ -166,6 +197,6 @@ def time_bucket(count: RowCount, layout: Layout, is_date: bool, history_days: fl
             break
     name, days = chosen
     scaled = count.scaled(min(1.0, days / span), f"{name}_share")
-    decision = Decision("SZ-time-bucket", f"rows spread over {span:g} days of history; one partition per {name} "
+    decision = Decision("partition", f"one bucket per {name}", "SZ-time-bucket", f"rows spread over {span:g} days of history; one partition per {name} "
                         f"holds {days / span:.2%} of them", (("history_days", span), ("bucket_days", days)), assumed)
     return name, scaled, decision

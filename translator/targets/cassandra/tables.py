@@ -1,14 +1,21 @@
-"""Chebotko's mapping rules: one query-first table shape per read pattern, shared when primary keys match.
+"""Chebotko's mapping rules: one query-first table shape per read pattern, shared by a clustering prefix.
 
-Rules (each table records the ones it used):
-- MR-eq: the pattern's equality attributes form the partition key (none: one constant `bucket`).
-- MR-range: the range attribute is the first clustering column.
-- MR-order: order_by attributes follow as clustering columns with their ASC/DESC.
-- MR-key: the returned entity's key attributes complete the clustering key, so rows stay unique.
-- MR-with-parent: attributes of a parent read `with` the entity are copied in; STATIC when the partition key
-  holds the foreign key (the parent is then constant within the partition).
+Chebotko, Kashlev, Lu, "A Big Data Modeling Methodology for Apache Cassandra", IEEE BigData Congress 2015
+(mapping rules MR1-MR5). Each table records the rules it used as decisions:
+- MR-eq (MR2, equality search attributes): the partition key is the *fewest* equality attributes, in the
+  pattern's order, whose worst partition stays within the limits (`keys.choose_partition`); none: one
+  constant `bucket` (re-bucketed by hash when it grows too large).
+- MR-eq-clustering (MR2): the other equality attributes lead the clustering key, so that patterns with a
+  prefix of them share the table.
+- MR-range (MR3, inequality search attributes): the range attribute follows as a clustering column.
+- MR-order (MR4, ordering attributes): order_by attributes follow with their ASC/DESC.
+- MR-key (MR5, key attributes): the entity's key completes the clustering key, so rows stay unique.
+- MR-copy (MR1, entities and relationships): an attribute of an ancestor reached by foreign keys is copied in;
+  STATIC when the partition key fixes the ancestor (`MR-static`).
 - MR-with-child: a child read `with` the entity becomes clustering rows when the partition holds one
   entity row (its attributes then STATIC) and children can be many; otherwise a frozen list of a UDT.
+- MR-share: a pattern whose partition key is the table's and whose clustering restrictions are a prefix of
+  the table's clustering key is served by it.
 """
 
 from __future__ import annotations
@@ -16,191 +23,204 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from translator.diagnostics import DiagnosticSink
-from translator.errors import DesignError
 from translator.ir import Entity, Relationship, Schema
-from translator.workload.model import AccessPattern, AttributeRef, Direction
 from translator.workload.stats import StatsView
+from translator.targets.cassandra.keys import choose_partition
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import Decision
+from translator.targets.cassandra.shapes import Chain, Child, Ref, Shape, entity_key
 
-__all__ = ["Shape", "Spec", "entity_key", "shape_of", "spec_for", "merge_specs"]
-
-
-def entity_key(entity: Entity) -> tuple[str, ...]:
-    """Attributes identifying one row: the primary key, else the first unique key, else every attribute."""
-    if entity.primary_key:
-        return entity.primary_key
-    if entity.unique_keys:
-        return entity.unique_keys[0]
-    return entity.attribute_names
+__all__ = ["Use", "Spec", "spec_for", "merge_specs", "constant_in_partition"]
 
 
-@dataclass(frozen=True)
-class Shape:
-    """A read pattern checked against the schema: attribute names resolved on its entity."""
+@dataclass(frozen=True, slots=True)
+class Use:
+    """How one pattern reads its table: equality on the first clustering columns, then its range."""
 
-    pattern: AccessPattern
-    entity: Entity
-    equality: tuple[str, ...]
-    range: str | None
-    order: tuple[tuple[str, str], ...]
-    parents: tuple[tuple[Entity, Relationship], ...]
-    children: tuple[tuple[Entity, Relationship], ...]
-
-
-def _attr(schema: Schema, pattern: AccessPattern, entity: Entity, ref: object, role: str) -> str:
-    if not isinstance(ref, AttributeRef):
-        raise DesignError(f"pattern {pattern.id}: {role} {ref!r} is not an attribute reference; "
-                          "build the workload with translator.workload.load_workload")
-    other = schema.find_entity(ref.entity)
-    if other is None or other.key != entity.key:
-        raise DesignError(f"pattern {pattern.id}: {role} {ref} is not an attribute of the pattern's entity {entity.key}; "
-                          "the Cassandra target filters and orders on the returned entity's attributes only")
-    found = entity.find_attribute(ref.attribute)
-    if found is None:
-        raise DesignError(f"pattern {pattern.id}: unknown attribute {ref} in {role}; {entity.key} has "
-                          f"{', '.join(entity.attribute_names)}")
-    return found.name
-
-
-def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Shape:
-    """Resolve and check a read pattern; bad input raises `DesignError` naming the pattern."""
-    entity = schema.find_entity(pattern.entity)
-    if entity is None:
-        raise DesignError(f"pattern {pattern.id}: unknown entity {pattern.entity!r}")
-    ranges = pattern.range if isinstance(pattern.range, (tuple, list)) else ((pattern.range,) if pattern.range else ())
-    if len(ranges) > 1:
-        raise DesignError(f"pattern {pattern.id}: {len(ranges)} range attributes ({', '.join(map(str, ranges))}); "
-                          "Cassandra serves one range, on the first clustering column; keep one and filter the rest in the client")
-    equality = tuple(dict.fromkeys(_attr(schema, pattern, entity, r, "equality") for r in pattern.equality))
-    range_ = _attr(schema, pattern, entity, ranges[0], "range") if ranges else None
-    if range_ in equality:
-        raise DesignError(f"pattern {pattern.id}: {range_} is both an equality and the range attribute; keep one")
-    order = tuple((_attr(schema, pattern, entity, t.attribute, "order_by"),
-                   "DESC" if t.direction is Direction.DESC else "ASC") for t in pattern.order_by)
-    order = tuple(o for o in order if o[0] not in equality)  # constant within the partition: nothing to order
-    if range_ and order and order[0][0] != range_:
-        raise DesignError(f"pattern {pattern.id}: order_by {order[0][0]} cannot be served after a range on {range_}; "
-                          f"clustering sorts by the range column first; order by {range_} first or drop the range")
-    parents, children = [], []
-    for name in pattern.with_:
-        other = schema.find_entity(name)
-        if other is None:
-            raise DesignError(f"pattern {pattern.id}: unknown entity {name!r} in with")
-        up = sorted((r for r in schema.relationships_from(entity.key) if r.to_entity == other.key), key=lambda r: r.name)
-        down = sorted((r for r in schema.relationships_to(entity.key) if r.from_entity == other.key and not r.is_self_reference),
-                      key=lambda r: r.name)
-        chosen = (up or down)[:1]
-        if not chosen:
-            raise DesignError(f"pattern {pattern.id}: {other.key} in with is not related to {entity.key} by a foreign key")
-        if len(up) + len(down) > 1:
-            sink.info("cassandra-with-relationship", f"pattern {pattern.id}: {other.key} is related to {entity.key} in "
-                      f"{len(up) + len(down)} ways; joined through {chosen[0].name}", subject=pattern.id)
-        (parents if up else children).append((other, chosen[0]))
-    return Shape(pattern, entity, equality, range_, order, tuple(parents), tuple(children))
+    equality: tuple[Ref, ...]  # equality attributes that are clustering columns, in clustering order
+    range: Ref | None
+    order: tuple[tuple[Ref, str], ...]
 
 
 @dataclass
 class Spec:
-    """A table before naming and sizing; attributes are (entity key, attribute) pairs."""
+    """A table before naming and sizing."""
 
     entity: Entity
-    partition: tuple[str, ...]
-    clustering: tuple[tuple[tuple[str, str], str], ...]
-    parents: dict[str, tuple[Entity, Relationship]]
-    row_child: tuple[Entity, Relationship] | None
-    udt_children: dict[str, tuple[Entity, Relationship]]
+    partition: tuple[Ref, ...]
+    clustering: tuple[tuple[Ref, str], ...]
+    parents: dict[str, tuple[Entity, Chain]]
+    copies: dict[str, frozenset[str] | None]  # ancestor -> attributes copied (None: all of them)
+    row_child: Child | None
+    udt_children: dict[str, Child]
     static_entities: frozenset[str]
     serves: list[str] = field(default_factory=list)
+    uses: dict[str, Use] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
     assumed: bool = False
 
     @property
     def identity(self) -> tuple:
-        row_child = (self.row_child[0].key, self.row_child[1].name) if self.row_child else None
-        return (self.entity.key, self.partition, self.clustering, row_child)
+        row_child = (self.row_child.entity.key, self.row_child.relationship.name, self.row_child.reached) \
+            if self.row_child else None
+        return (self.entity.key, tuple(r.key for r in self.partition), row_child)
+
+    def ref(self, key: tuple[str, str]) -> Ref:
+        """The Ref of an attribute this table holds (own, copied or child)."""
+        if key[0] in self.parents:
+            return Ref(key[0], key[1], self.parents[key[0]][1])
+        return Ref(*key)
 
 
-def spec_for(shape: Shape, stats: StatsView, sink: DiagnosticSink) -> Spec:
+def constant_in_partition(schema: Schema, chain: Chain, partition: set[tuple[str, str]]) -> bool:
+    """Whether every row of a partition has the same ancestor at the end of `chain`: some foreign key on the
+    chain, or some unique key of an entity on it, is in the partition key."""
+    if chain:
+        held = [a for e, a in partition if e == chain[0].from_entity]
+        if held and schema.entity(chain[0].from_entity).is_unique(held):
+            return True
+    for rel in chain:
+        if all((rel.from_entity, a) in partition for a in rel.from_attributes):
+            return True
+        held = [a for e, a in partition if e == rel.to_entity]
+        if held and schema.entity(rel.to_entity).is_unique(held):
+            return True
+    return False
+
+
+def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSink) -> Spec:
     entity, pattern = shape.entity, shape.pattern
+    subject = f"pattern {pattern.id}"
     key = entity_key(entity)
     decisions: list[Decision] = []
-    if shape.equality:
-        decisions.append(Decision("MR-eq", f"equality on {', '.join(shape.equality)} -> partition key"))
-    else:
-        decisions.append(Decision("MR-bucket", "no equality attribute: rows share one constant bucket partition "
-                                  "(re-bucketed by hash if it grows too large)"))
-    single_row = entity.is_unique(shape.equality) if shape.equality else False
+    partition, eq_clustering, choice = choose_partition(schema, stats, shape)
+    decisions.append(choice)
+    own_partition = [r.attribute for r in partition if not r.chain]
+    single_row = bool(own_partition) and entity.is_unique(own_partition)
     row_child = None
-    udt_children: dict[str, tuple[Entity, Relationship]] = {}
+    udt_children: dict[str, Child] = {}
     limit = rules().thresholds["udt_max_children"]
-    for child, rel in shape.children:
+    for nested in shape.children:
+        child, rel = nested.entity, nested.relationship
         fan = stats.fanout(rel)
         worst = fan.max or fan.p99 or fan.avg
         numbers = (("children_max", float(worst)), ("udt_max_children", limit))
         own_key = [a for a in entity_key(child) if a not in rel.from_attributes]
-        if single_row and row_child is None and worst > limit and own_key:
-            row_child = (child, rel)
-            decisions.append(Decision("MR-with-child", f"{child.key} as clustering rows: one {entity.key} per partition, "
-                                      f"up to {worst:g} children", numbers, ("fanout",) if fan.assumed else ()))
+        assumed = ("fanout",) if fan.assumed else ()
+        if single_row and row_child is None and worst > limit and own_key and not eq_clustering:
+            row_child = nested
+            decisions.append(Decision(f"{entity.key} with {child.key}", "clustering rows", "MR-with-child",
+                                      f"{child.key} as clustering rows: one {entity.key} per partition, up to "
+                                      f"{worst:g} children", numbers, assumed))
         else:
-            udt_children[child.key] = (child, rel)
+            udt_children[f"{child.key}/{rel.name}/{nested.reached}"] = nested
             why = "few children" if worst <= limit else "the partition holds several entity rows"
-            decisions.append(Decision("MR-with-child-udt", f"{child.key} as a frozen list of a UDT ({why})", numbers,
-                                      ("fanout",) if fan.assumed else ()))
-    clustering: list[tuple[tuple[str, str], str]] = []
-    placed = set(shape.equality)
+            decisions.append(Decision(f"{entity.key} with {child.key}", "frozen list of a UDT", "MR-with-child-udt",
+                                      f"{child.key} as a frozen list of a UDT ({why})", numbers, assumed))
+    clustering: list[tuple[Ref, str]] = []
+    placed = {r.key for r in partition}
 
-    def add(attr_entity: Entity, name: str, order: str) -> None:
-        if (attr_entity.key, name) not in {c[0] for c in clustering} and not (attr_entity is entity and name in placed):
-            clustering.append(((attr_entity.key, name), order))
+    def add(ref: Ref, order: str) -> None:
+        if ref.key not in {c[0].key for c in clustering} and ref.key not in placed:
+            clustering.append((ref, order))
 
+    use = Use(tuple(eq_clustering), shape.range, shape.order)
     if row_child is None:
+        for ref in eq_clustering:
+            add(ref, "ASC")
+            decisions.append(Decision(str(ref), "clustering column (equality)", "MR-eq-clustering",
+                                      f"{subject}: equality on {ref} beyond the fewest partition attributes leads the "
+                                      "clustering key, so a pattern with a prefix of it can share the table"))
         if shape.range:
             first = shape.order[0][1] if shape.order else "ASC"
-            add(entity, shape.range, first)
-            decisions.append(Decision("MR-range", f"range on {shape.range} -> first clustering column {first}"))
-        for name, order in shape.order:
-            add(entity, name, order)
-        if shape.order:
-            decisions.append(Decision("MR-order", "order_by -> clustering " + ", ".join(f"{n} {o}" for n, o in shape.order)))
+            add(shape.range, first)
+            decisions.append(Decision(str(shape.range), f"clustering column {first}", "MR-range",
+                                      f"{subject}: the range on {shape.range} follows the equality columns"))
+        for ref, order in shape.order:
+            add(ref, order)
+            decisions.append(Decision(str(ref), f"clustering column {order}", "MR-order",
+                                      f"{subject}: order_by {ref} {order.lower()}"))
         for name in key:
-            add(entity, name, "ASC")
+            add(Ref(entity.key, name), "ASC")
     else:
         if shape.range or shape.order:
             sink.info("cassandra-order-ignored", f"pattern {pattern.id}: one {entity.key} per partition, so its order_by "
                       "orders at most one row and its range filters that row's STATIC value within the "
                       "partition (ALLOW FILTERING on one partition); children are clustered by their key", subject=pattern.id)
-        child, rel = row_child
+        child, rel = row_child.entity, row_child.relationship
         for name in entity_key(child):
             if name not in rel.from_attributes:  # those equal the entity's key, fixed by the partition
-                add(child, name, "ASC")
-    decisions.append(Decision("MR-key", "key attributes complete the clustering key so rows stay unique"))
+                add(Ref(child.key, name), "ASC")
+    decisions.append(Decision(entity.key, "clustering key completed", "MR-key",
+                              f"the key of {entity.key} ({', '.join(key)}) completes the primary key so rows stay unique"))
+    parents = {k: (e, c) for k, (e, c, _) in shape.ancestors.items()}
+    copies = {k: (None if whole else frozenset(r.attribute for r in (*shape.equality, *(r for r, _ in shape.order),
+                                                                     *((shape.range,) if shape.range else ()))
+                                               if r.entity == k))
+              for k, (_, _, whole) in shape.ancestors.items()}
+    for k, (ancestor, chain, whole) in shape.ancestors.items():
+        path = " -> ".join([entity.key, *(r.to_entity for r in chain)])
+        what = "its attributes are" if whole else f"{', '.join(sorted(copies[k] or ()))} is"
+        decisions.append(Decision(k, "copied", "MR-copy", f"{subject}: {ancestor.key} is reached by {path}; {what} "
+                                  "copied into each row, and every write that changes it must update this table"))
     static: set[str] = set()
     if clustering:
         if row_child is not None:
             static.add(entity.key)
-        for parent, rel in shape.parents:
-            if set(rel.from_attributes) <= set(shape.equality):
-                static.add(parent.key)
-                decisions.append(Decision("MR-static", f"{parent.key} is fixed by the partition key ({', '.join(rel.from_attributes)}): STATIC"))
-    return Spec(entity, shape.equality, tuple(clustering), {p.key: (p, r) for p, r in shape.parents}, row_child,
-                udt_children, frozenset(static), [pattern.id], decisions, pattern.assumed)
+        placed_keys = {r.key for r in partition}
+        for k, (ancestor, chain) in parents.items():
+            if constant_in_partition(schema, chain, placed_keys):
+                static.add(k)
+                decisions.append(Decision(k, "static", "MR-static", f"{k} is fixed by the partition key "
+                                          f"({', '.join(str(r) for r in partition)}): its columns are STATIC"))
+    return Spec(entity, partition, tuple(clustering), parents, copies, row_child, udt_children, frozenset(static),
+                [pattern.id], {pattern.id: use}, decisions, pattern.assumed)
+
+
+def _prefix_fits(table: Spec, use: Use) -> bool:
+    """Whether `use`'s restrictions are a prefix of `table`'s clustering: its equality columns first (in any
+    order), then its range column, then its order_by columns with their orders."""
+    keys = [ref.key for ref, _ in table.clustering]
+    n = len(use.equality)
+    if {r.key for r in use.equality} != set(keys[:n]):
+        return False
+    wanted: list[tuple[tuple[str, str], str | None]] = []
+    if use.range is not None:
+        wanted.append((use.range.key, use.order[0][1] if use.order else None))
+    wanted += [(ref.key, order) for ref, order in use.order if not (use.range and ref.key == use.range.key)]
+    rest = table.clustering[n:]
+    if len(wanted) > len(rest):
+        return False
+    return all(ref.key == k and (order is None or order == o) for (ref, o), (k, order) in zip(rest, wanted))
 
 
 def merge_specs(specs: list[Spec]) -> list[Spec]:
-    """Patterns whose tables have the same primary key share one table (the union of their columns)."""
-    merged: dict[tuple, Spec] = {}
-    for spec in specs:
-        existing = merged.get(spec.identity)
-        if existing is None:
-            merged[spec.identity] = spec
+    """Patterns served by a prefix of another table's clustering key share that table (the union of columns).
+
+    Longer clustering keys are placed first so that shorter patterns can join them; the tables keep the
+    order of their first pattern."""
+    order = {spec.serves[0]: i for i, spec in enumerate(specs)}
+    merged: list[Spec] = []
+    for spec in sorted(specs, key=lambda s: -len(s.clustering)):
+        use = spec.uses[spec.serves[0]]
+        host = next((m for m in merged if m.identity == spec.identity
+                     and (m.row_child is not None or _prefix_fits(m, use))), None)
+        if host is None:
+            merged.append(spec)
             continue
-        existing.serves.extend(spec.serves)
-        existing.parents.update(spec.parents)
-        existing.udt_children.update(spec.udt_children)
-        # Same partition key, so a parent fixed by it in one pattern is fixed by it in every pattern.
-        existing.static_entities = existing.static_entities | spec.static_entities
-        existing.assumed = existing.assumed and spec.assumed
-        existing.decisions.append(Decision("MR-share", f"pattern {spec.serves[0]} has the same primary key: served by this table"))
-    return list(merged.values())
+        host.serves.append(spec.serves[0])
+        host.uses.update(spec.uses)
+        host.parents.update(spec.parents)
+        for k, attrs in spec.copies.items():
+            old = host.copies.get(k, frozenset())
+            host.copies[k] = None if attrs is None or old is None else old | attrs
+        host.udt_children.update(spec.udt_children)
+        # Same partition key, so an ancestor fixed by it in one pattern is fixed by it in every pattern.
+        host.static_entities = host.static_entities | spec.static_entities
+        host.assumed = host.assumed and spec.assumed
+        host.decisions.append(Decision(f"pattern {spec.serves[0]}", "shares a table", "MR-share",
+                                       f"pattern {spec.serves[0]} has the same partition key and its restrictions are "
+                                       "a prefix of this table's clustering key: served by this table"))
+    for m in merged:
+        m.serves.sort(key=order.__getitem__)
+    return sorted(merged, key=lambda m: order[m.serves[0]])

@@ -2,6 +2,7 @@
 
     from translator.targets.mongodb import TARGET, rows_to_documents, documents_to_rows
     design = TARGET.design(schema, workload)            # decisions, collections, indexes, shard keys
+    TARGET.key_candidates(design), TARGET.serving(design), TARGET.size_checks(design)   # what `plan` reads
     docs = rows_to_documents(design, {"customers": [...], "addresses": [...]})
     rows = documents_to_rows(design, docs)              # the inverse; exact except BSON's ms dates
 
@@ -18,9 +19,12 @@ from translator.targets.base import Target, TargetOption
 from translator.targets.mongodb.codecs import check_codecs
 from translator.targets.mongodb.design import build_design
 from translator.targets.mongodb.documents import DocumentMappingError, documents_to_rows, rows_to_documents
-from translator.targets.mongodb.mapping import UUID_REPRESENTATIONS, load_mapping
+from translator.targets.mongodb.mapping import UUID_REPRESENTATIONS, load_rules
 from translator.targets.mongodb.model import MongoDesign
+from translator.targets.mongodb.summaries import key_candidates, serving, size_checks
 from translator.targets.mongodb.validator import check_document, document_errors
+from translator.targets.record import KeyCandidate, PatternServing, SizeCheck
+from translator.tenancy import Tenancy
 from translator.workload.model import Workload
 
 __all__ = [
@@ -35,23 +39,43 @@ __all__ = [
 ]
 
 # A codec named in mappings/mongodb.toml that does not exist must fail at import, not mid-migration.
-_MAPPING = load_mapping()
-check_codecs([r.codec for r in (*_MAPPING.types.values(), *_MAPPING.uuid_representations.values(), _MAPPING.wide_decimal)])
+_MAPPING = load_rules()
+check_codecs(
+    [r.codec for r in (*_MAPPING.types.values(), *_MAPPING.uuid_representations.values(), _MAPPING.wide_decimal)]
+)
 
 
 class MongoDBTarget(Target):
     name: ClassVar[str] = "mongodb"
     formats: ClassVar[tuple[str, ...]] = ("mongosh",)
+    artifact: ClassVar[tuple[str, str] | None] = ("mongodb.js", "mongosh")
     options: ClassVar[tuple[TargetOption, ...]] = (
-        TargetOption("uuid_representation", "MongoDB: store uuid columns as BSON binData subtype 4 (default) or as "
-                     "36-character strings.", default="binData", choices=UUID_REPRESENTATIONS),
-        TargetOption("shard_collections", "MongoDB: make the mongosh script / apply also shard every collection on "
-                     "its first shard key candidate.", default=False, is_flag=True),
+        TargetOption(
+            "uuid_representation",
+            "MongoDB: store uuid columns as BSON binData subtype 4 (default) or as 36-character strings.",
+            default="binData",
+            choices=UUID_REPRESENTATIONS,
+        ),
+        TargetOption(
+            "shard_collections",
+            "MongoDB: make the mongosh script / apply also shard every collection on its first shard key candidate.",
+            default=False,
+            is_flag=True,
+        ),
         TargetOption("database", "MongoDB: database name used by the mongosh script and apply.", default="polyschema"),
     )
 
-    def design(self, schema: Schema, workload: Workload, **options: Any) -> MongoDesign:
-        return build_design(schema, workload, **options)
+    def build(self, schema: Schema, workload: Workload, tenancy: Tenancy, **options: Any) -> MongoDesign:
+        return build_design(schema, workload, tenancy, **options)
+
+    def key_candidates(self, design: MongoDesign) -> tuple[KeyCandidate, ...]:
+        return key_candidates(design)
+
+    def serving(self, design: MongoDesign) -> tuple[PatternServing, ...]:
+        return serving(design)
+
+    def size_checks(self, design: MongoDesign) -> tuple[SizeCheck, ...]:
+        return size_checks(design)
 
     def render_human(self, design: MongoDesign) -> str:
         from translator.targets.mongodb.render import render_human

@@ -1,4 +1,8 @@
-"""The MongoDB design record: frozen dataclasses with a stable, documented `to_dict()` (keys in fixed order)."""
+"""The MongoDB design record: frozen dataclasses with a stable, documented `to_dict()` (keys in fixed order).
+
+Decisions are the shared `targets.record.Decision`; a relationship decision's subject is the relationship
+(or junction) name, and its `numbers` hold `parent` and `child` (entity keys) beside the figures used.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from translator.diagnostics import Diagnostic
+from translator.targets.record import Decision, envelope
 
 __all__ = [
     "Decision",
@@ -20,32 +25,6 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
-    """One explained choice about a relationship (or a junction, for many-to-many)."""
-
-    relationship: str
-    choice: str
-    rule: str
-    reason: str
-    inputs: tuple[tuple[str, Any], ...] = ()
-    assumed: tuple[str, ...] = ()
-    parent: str | None = None
-    child: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "relationship": self.relationship,
-            "parent": self.parent,
-            "child": self.child,
-            "choice": self.choice,
-            "rule": self.rule,
-            "reason": self.reason,
-            "inputs": dict(self.inputs),
-            "assumed": list(self.assumed),
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class Embedded:
     """`entity` lives inside the collection's documents at `path` (dotted from the document root)."""
 
@@ -57,8 +36,14 @@ class Embedded:
     max_items: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"entity": self.entity, "path": self.path, "shape": self.shape, "relationship": self.relationship,
-                "copy": self.copy, "max_items": self.max_items}
+        return {
+            "entity": self.entity,
+            "path": self.path,
+            "shape": self.shape,
+            "relationship": self.relationship,
+            "copy": self.copy,
+            "max_items": self.max_items,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +58,14 @@ class Reference:
     copied_fields: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "to_collection": self.to_collection, "relationship": self.relationship,
-                "style": self.style, "fields": list(self.fields), "copied_fields": list(self.copied_fields)}
+        return {
+            "path": self.path,
+            "to_collection": self.to_collection,
+            "relationship": self.relationship,
+            "style": self.style,
+            "fields": list(self.fields),
+            "copied_fields": list(self.copied_fields),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,22 +78,39 @@ class IndexSpec:
     partial_filter: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"keys": dict(self.keys), "unique": self.unique, "name": self.name,
-                "partial_filter": dict(self.partial_filter) or None, "reason": self.reason,
-                "patterns": list(self.patterns)}
+        return {
+            "keys": dict(self.keys),
+            "unique": self.unique,
+            "name": self.name,
+            "partial_filter": dict(self.partial_filter) or None,
+            "reason": self.reason,
+            "patterns": list(self.patterns),
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class ShardKeyCandidate:
-    """A shard key plus the `polyschema simulate --store STORE --key KEY` arguments that model it."""
+    """A shard key (document paths, as `shardCollection` takes them) plus the simulator's view of it:
+    `fields` are the entity's attribute names behind those paths, and `simulate_key` the `--key` argument
+    of `polyschema simulate --store STORE` (attribute names; `hashed(x)` for a hashed field)."""
 
     keys: tuple[tuple[str, Any], ...]
+    fields: tuple[str, ...]
     store: str
-    key: str
+    simulate_key: str
     reason: str
 
+    @property
+    def hashed(self) -> bool:
+        return any(v == "hashed" for _, v in self.keys)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"keys": dict(self.keys), "simulate": {"store": self.store, "key": self.key}, "reason": self.reason}
+        return {
+            "keys": dict(self.keys),
+            "fields": list(self.fields),
+            "simulate": {"store": self.store, "key": self.simulate_key},
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +125,10 @@ class Collection:
     indexes: tuple[IndexSpec, ...] = ()
     shard_key_candidates: tuple[ShardKeyCandidate, ...] = ()
     estimated_max_document_bytes: int = 0
+    size_assumed: bool = False  # the estimate rests on a defaulted fan-out
+    #: Set on a collection that holds only the parentless rows of an entity embedded through this
+    #: (nullable) relationship; the entity's other rows live embedded in their parents.
+    orphans_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -130,6 +142,8 @@ class Collection:
             "indexes": [i.to_dict() for i in self.indexes],
             "shard_key_candidates": [s.to_dict() for s in self.shard_key_candidates],
             "estimated_max_document_bytes": self.estimated_max_document_bytes,
+            "estimated_size_assumed": self.size_assumed,
+            "orphans_of": self.orphans_of,
         }
 
 
@@ -141,10 +155,18 @@ class PatternPlan:
     index: dict[str, Any] | None
     note: str = ""
     assumed: bool = False
+    #: Per `with` path, how each hop is read (reads.Step): what `answer.answer` executes on documents.
+    steps: tuple[tuple[Any, ...], ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "collection": self.collection, "query": self.query, "index": self.index,
-                "note": self.note, "assumed": self.assumed}
+        return {
+            "id": self.id,
+            "collection": self.collection,
+            "query": self.query,
+            "index": self.index,
+            "note": self.note,
+            "assumed": self.assumed,
+        }
 
 
 @dataclass(frozen=True)
@@ -154,7 +176,11 @@ class MongoDesign:
     access_patterns: tuple[PatternPlan, ...]
     diagnostics: tuple[Diagnostic, ...]
     options: tuple[tuple[str, Any], ...] = ()
-    workload_assumed: bool = False
+    assumed: tuple[str, ...] = ()  # the envelope's `assumed`: "workload", "statistics:<entity>", ...
+    workload_source: str | None = None  # the workload file, for the `simulate --workload` hint
+    tenancy: Any = field(default=None, compare=False, repr=False)  # translator.tenancy.Tenancy
+    patterns: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # the workload's AccessPatterns
+    isolation: Any = None  # isolation.Isolation when a tenant is known: request filters, zones, policies replaced
     layout: Any = field(default=None, compare=False, repr=False)  # documents.Layout: rows <-> documents
 
     def collection(self, name: str) -> Collection:
@@ -164,13 +190,11 @@ class MongoDesign:
         raise KeyError(f"no collection {name!r} in the design")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": "polyschema.mongodb/1",
-            "target": "mongodb",
+        body = {
             "options": dict(self.options),
-            "workload_assumed": self.workload_assumed,
             "collections": [c.to_dict() for c in self.collections],
             "decisions": [d.to_dict() for d in self.decisions],
             "access_patterns": [p.to_dict() for p in self.access_patterns],
-            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "tenancy": self.isolation.to_dict() if self.isolation is not None else None,
         }
+        return envelope("mongodb", body, assumed=self.assumed, diagnostics=self.diagnostics)

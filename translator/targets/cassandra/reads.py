@@ -1,0 +1,61 @@
+"""Each read pattern as a structured query on its table: the columns it selects and its restrictions.
+
+No CQL here: `cql.select_cql` renders a `ReadPlan`, and `rows.answer_cql` executes the same structure
+against the stored rows, so what is printed is what is checked.
+"""
+
+from __future__ import annotations
+
+from translator.targets.cassandra.cql import INLINE_BUCKETS
+from translator.targets.cassandra.model import Predicate, ReadPlan, Table
+from translator.targets.cassandra.tables import Use
+from translator.workload.model import AccessPattern
+
+__all__ = ["read_plan", "range_static_column"]
+
+
+def range_static_column(table: Table, use: Use) -> str | None:
+    """The STATIC column a pattern's range tests when its table holds one entity row per partition."""
+    if use.range is None or not any(c.layout == "rows" for c in table.children):
+        return None
+    return next((c.name for c in table.columns
+                 if c.entity == use.range.entity and c.attribute == use.range.attribute and c.name in table.static), None)
+
+
+def _column(table: Table, entity: str, attribute: str) -> str:
+    return next(c.name for c in table.columns if c.entity == entity and c.attribute == attribute)
+
+
+def read_plan(table: Table, pattern: AccessPattern, use: Use, keyspace: str, added: tuple[str, ...] = ()) -> ReadPlan:
+    entities = {table.entity, *pattern.with_}
+    columns = tuple(c.name for c in table.columns if c.entity in entities)
+    predicates: list[Predicate] = []
+    partitions = "single"
+    bucket = table.bucketing
+    for column in table.partition_key:
+        if bucket and column == bucket.column:
+            if bucket.kind == "single":
+                predicates.append(Predicate(column, "=", (0,)))
+            elif bucket.kind == "hash" and (bucket.count or 1) <= INLINE_BUCKETS:
+                predicates.append(Predicate(column, "IN", tuple(range(bucket.count or 1))))
+                partitions = "in-buckets"
+            else:
+                predicates.append(Predicate(column, "IN"))
+                partitions = "in-buckets"
+        else:
+            predicates.append(Predicate(column, "="))
+    predicates += [Predicate(_column(table, r.entity, r.attribute), "=") for r in use.equality]
+    static_range = range_static_column(table, use)
+    allow_filtering = False
+    if static_range is not None:
+        # One entity row per partition (children are the clustering rows): the range tests that row's
+        # STATIC value, a filter inside the single partition already chosen, hence cheap.
+        predicates += [Predicate(static_range, ">="), Predicate(static_range, "<=")]
+        allow_filtering = True
+    elif use.range is not None:
+        column = table.clustering[len(use.equality)].column
+        predicates += [Predicate(column, ">="), Predicate(column, "<=")]
+    rows_layout = any(c.layout == "rows" for c in table.children)
+    limit = pattern.limit if pattern.limit and not rows_layout else None
+    return ReadPlan(pattern.id, table.name, keyspace, columns, tuple(predicates), partitions, limit, allow_filtering,
+                    pattern.assumed, added)

@@ -1,0 +1,260 @@
+"""Read patterns checked against the schema, with every attribute placed on a relationship path.
+
+A pattern's equality, range and order_by may name attributes of any entity reached from its entity along
+foreign keys to the parent side (a "to-one" path: tickets -> flights -> airports). Such an attribute is
+*copied* into the pattern's table (Chebotko et al. 2015, mapping rule MR1 with denormalization), so every
+attribute is a `Ref`: the entity that owns it, its name, and the chain of foreign keys followed to reach it.
+Entities read `with` the pattern's entity are ancestors (copied) or children (one-to-many, one hop).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from translator.diagnostics import DiagnosticSink
+from translator.errors import DesignError
+from translator.ir import Entity, Relationship, Schema
+from translator.workload.model import AccessPattern, AttributeRef, Direction, Hop
+
+__all__ = ["Ref", "Chain", "Child", "Shape", "shape_of", "entity_key"]
+
+#: The foreign keys followed from the pattern's entity, each from its child side to its parent side.
+Chain = tuple[Relationship, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """`entity.attribute`, reached from the pattern's entity by `chain` (empty: its own attribute)."""
+
+    entity: str
+    attribute: str
+    chain: Chain = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.entity, self.attribute)
+
+    def __str__(self) -> str:
+        return f"{self.entity}.{self.attribute}"
+
+
+class Child(NamedTuple):
+    """Rows of `entity` nested under the pattern's entity through `relationship` (its foreign key to it).
+
+    `reached` is the `with` entry it serves: the child itself, or the far entity of a many-to-many link
+    (the child is then the junction) or of to-one hops after the child (`order_lines.products`), whose
+    attributes are copied into each child (`copies`: entity and the chain from the child to it)."""
+
+    entity: Entity
+    relationship: Relationship
+    reached: str
+    copies: tuple[tuple[Entity, Chain], ...] = ()
+
+
+def entity_key(entity: Entity) -> tuple[str, ...]:
+    """Attributes identifying one row: the primary key, else the first unique key, else every attribute."""
+    if entity.primary_key:
+        return entity.primary_key
+    if entity.unique_keys:
+        return entity.unique_keys[0]
+    return entity.attribute_names
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A read pattern resolved: its attributes as `Ref`s, its ancestors (copied) and children (nested)."""
+
+    pattern: AccessPattern
+    entity: Entity
+    equality: tuple[Ref, ...]
+    range: Ref | None
+    order: tuple[tuple[Ref, str], ...]
+    ancestors: dict[str, tuple[Entity, Chain, bool]]  # key -> (entity, chain, all attributes copied?)
+    children: tuple[Child, ...]
+    #: Equality attributes that must be in the partition key whatever their size (the tenant).
+    required: tuple[Ref, ...] = ()
+    #: How the pattern named each equality attribute that was resolved to a nearer copy (a parent's key is
+    #: the child's foreign key): (entity, attribute) -> the name written in the pattern.
+    aliases: tuple[tuple[tuple[str, str], str], ...] = ()
+
+
+def _by_name(schema: Schema) -> dict[str, Relationship]:
+    out: dict[str, Relationship] = {}
+    for rel in schema.relationships:
+        out.setdefault(rel.name, rel)
+    return out
+
+
+def _hops_to_chain(schema: Schema, pattern: AccessPattern, hops: tuple[Hop, ...], what: str) -> Chain | None:
+    """The chain of a to-one hop path; None when a hop goes to many rows."""
+    rels = _by_name(schema)
+    chain = []
+    for hop in hops:
+        if hop.to_many or hop.via is not None:
+            return None
+        rel = rels.get(hop.relationships[0]) if hop.relationships else None
+        if rel is None:
+            raise DesignError(f"pattern {pattern.id}: {what} follows an unknown relationship {hop.relationships!r}")
+        chain.append(rel)
+    return tuple(chain)
+
+
+def _to_one_chain(schema: Schema, pattern: AccessPattern, root: Entity, target: str, what: str) -> Chain:
+    """The unique shortest chain of foreign keys from `root` to `target`'s parent side (breadth first)."""
+    found: list[Chain] = []
+    queue: deque[tuple[str, Chain]] = deque([(root.key, ())])
+    seen_depth: dict[str, int] = {root.key: 0}
+    while queue:
+        at, chain = queue.popleft()
+        if found and len(chain) >= len(found[0]):
+            break
+        for rel in sorted(schema.relationships_from(at), key=lambda r: r.name):
+            if rel.is_self_reference:
+                continue
+            nxt = (*chain, rel)
+            if rel.to_entity == target:
+                found.append(nxt)
+            elif seen_depth.get(rel.to_entity, len(nxt)) >= len(nxt) and len(nxt) < 6:
+                seen_depth[rel.to_entity] = len(nxt)
+                queue.append((rel.to_entity, nxt))
+    if not found:
+        raise DesignError(f"pattern {pattern.id}: {what} is on {target}, which {root.key} does not reach by foreign "
+                          "keys to a parent; make the entity holding it the pattern's entity, or name it in with")
+    if len(found) > 1:
+        paths = "; ".join(" -> ".join([root.key, *(r.to_entity for r in c)]) + f" ({', '.join(r.name for r in c)})"
+                          for c in found)
+        raise DesignError(f"pattern {pattern.id}: {what} is reached from {root.key} in {len(found)} ways: {paths}; "
+                          "name the path in with")
+    return found[0]
+
+
+def _ref(schema: Schema, pattern: AccessPattern, root: Entity, ref: object, role: str,
+         with_chains: dict[str, Chain]) -> Ref:
+    if not isinstance(ref, AttributeRef):
+        raise DesignError(f"pattern {pattern.id}: {role} {ref!r} is not an attribute reference; "
+                          "build the workload with translator.workload.load_workload")
+    owner = schema.find_entity(ref.entity)
+    if owner is None:
+        raise DesignError(f"pattern {pattern.id}: unknown entity {ref.entity!r} in {role} {ref}")
+    found = owner.find_attribute(ref.attribute)
+    if found is None:
+        raise DesignError(f"pattern {pattern.id}: unknown attribute {ref} in {role}; {owner.key} has "
+                          f"{', '.join(owner.attribute_names)}")
+    if owner.key == root.key and not ref.path:
+        return Ref(owner.key, found.name)
+    chain: Chain | None
+    if ref.path:
+        chain = _hops_to_chain(schema, pattern, ref.path, f"{role} {ref}")
+        if chain is None:
+            raise DesignError(f"pattern {pattern.id}: {role} {ref} is reached through a one-to-many path; Cassandra "
+                              f"filters on one row's copy of a value: make {owner.key} (or the child on the path) the "
+                              f"pattern's entity and read {root.key} with it")
+    elif owner.key in with_chains:
+        chain = with_chains[owner.key]
+    else:
+        chain = _to_one_chain(schema, pattern, root, owner.key, f"{role} {ref}")
+    return _nearest(schema, Ref(owner.key, found.name, chain))
+
+
+def _nearest(schema: Schema, ref: Ref) -> Ref:
+    """A parent's key attribute is the child's foreign key: `orders -> customers` customers.customer_id is
+    orders.customer_id (nothing to copy)."""
+    while ref.chain and ref.attribute in ref.chain[-1].to_attributes:
+        last = ref.chain[-1]
+        ref = Ref(last.from_entity, last.from_attributes[last.to_attributes.index(ref.attribute)], ref.chain[:-1])
+    return ref
+
+
+def _child_path(schema: Schema, pattern: AccessPattern, name: str, hops: tuple[Hop, ...]) -> Child:
+    """A `with` path that starts with one hop to many rows (a child, or a many-to-many link through its
+    junction), then goes to parents only."""
+    rels = _by_name(schema)
+    first, rest = hops[0], hops[1:]
+    tail = _hops_to_chain(schema, pattern, rest, f"with {name}") if rest else ()
+    known = all(n in rels for n in first.relationships)
+    if tail is None or not known or (first.via is None and len(first.relationships) != 1):
+        raise DesignError(f"pattern {pattern.id}: with {name} follows {' -> '.join(map(str, hops))}, more than one "
+                          "hop to many rows; Cassandra nests one level of children: read the nearer child with its "
+                          "own parents instead")
+    if first.via is not None:  # many-to-many: the junction rows are the children, the far side is copied
+        down, up = (rels[n] for n in first.relationships[:2])
+        junction = schema.entity(first.via)
+        far = schema.entity(hops[-1].target)
+        return Child(junction, down, far.key, ((far, (up, *tail)),))
+    child = schema.entity(first.target)
+    copies = ((schema.entity(hops[-1].target), tail),) if tail else ()
+    return Child(child, rels[first.relationships[0]], schema.entity(hops[-1].target).key, copies)
+
+
+def _with_entry(schema: Schema, pattern: AccessPattern, root: Entity, index: int, name: str,
+                sink: DiagnosticSink) -> tuple[Entity, Chain | None, Child | None]:
+    """(entity, to-one chain, None) for an ancestor; (entity, None, child) for children."""
+    other = schema.find_entity(name)
+    if other is None:
+        raise DesignError(f"pattern {pattern.id}: unknown entity {name!r} in with")
+    hops = pattern.paths[index] if index < len(pattern.paths) else ()
+    if hops:
+        chain = _hops_to_chain(schema, pattern, hops, f"with {name}")
+        if chain is not None:
+            return other, chain, None
+        return other, None, _child_path(schema, pattern, name, hops)
+    up = sorted((r for r in schema.relationships_from(root.key) if r.to_entity == other.key and not r.is_self_reference),
+                key=lambda r: r.name)
+    down = sorted((r for r in schema.relationships_to(root.key) if r.from_entity == other.key and not r.is_self_reference),
+                  key=lambda r: r.name)
+    if not up and not down:
+        try:
+            return other, _to_one_chain(schema, pattern, root, other.key, f"with {other.key}"), None
+        except DesignError:
+            raise DesignError(f"pattern {pattern.id}: {other.key} in with is not related to {root.key} by a foreign "
+                              "key") from None
+    if len(up) + len(down) > 1:
+        sink.info("cassandra-with-relationship", f"pattern {pattern.id}: {other.key} is related to {root.key} in "
+                  f"{len(up) + len(down)} ways; joined through {(up or down)[0].name}", subject=pattern.id)
+    return (other, (up[0],), None) if up else (other, None, Child(other, down[0], other.key))
+
+
+def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Shape:
+    """Resolve and check a read pattern; bad input raises `DesignError` naming the pattern."""
+    entity = schema.find_entity(pattern.entity)
+    if entity is None:
+        raise DesignError(f"pattern {pattern.id}: unknown entity {pattern.entity!r}")
+    ancestors: dict[str, tuple[Entity, Chain, bool]] = {}
+    children: list[Child] = []
+    for i, name in enumerate(pattern.with_):
+        other, chain, child = _with_entry(schema, pattern, entity, i, name, sink)
+        if child is not None:
+            children.append(child)
+        elif chain is not None:
+            ancestors[other.key] = (other, chain, True)
+    with_chains = {k: c for k, (_, c, _) in ancestors.items()}
+    ranges = pattern.range if isinstance(pattern.range, (tuple, list)) else ((pattern.range,) if pattern.range else ())
+    if len(ranges) > 1:
+        raise DesignError(f"pattern {pattern.id}: {len(ranges)} range attributes ({', '.join(map(str, ranges))}); "
+                          "Cassandra serves one range, on a clustering column; keep one and filter the rest in the client")
+    resolved = [(r, _ref(schema, pattern, entity, r, "equality", with_chains)) for r in pattern.equality]
+    equality = tuple(dict.fromkeys(ref for _, ref in resolved))
+    aliases = tuple((ref.key, str(r)) for r, ref in resolved if str(r) != str(ref))
+    range_ = _ref(schema, pattern, entity, ranges[0], "range", with_chains) if ranges else None
+    if range_ is not None and range_ in equality:
+        raise DesignError(f"pattern {pattern.id}: {range_} is both an equality and the range attribute; keep one")
+    order = tuple((_ref(schema, pattern, entity, t.attribute, "order_by", with_chains),
+                   "DESC" if t.direction is Direction.DESC else "ASC") for t in pattern.order_by)
+    order = tuple(o for o in order if o[0] not in equality)  # constant within the partition: nothing to order
+    if range_ and order and order[0][0] != range_:
+        raise DesignError(f"pattern {pattern.id}: order_by {order[0][0].attribute} cannot be served after a range on "
+                          f"{range_.attribute}; clustering sorts by the range column first; order by "
+                          f"{range_.attribute} first or drop the range")
+    for ref in (*equality, *((range_,) if range_ else ()), *(r for r, _ in order)):
+        if not ref.chain:
+            continue
+        known = ancestors.get(ref.entity)
+        if known is None:
+            ancestors[ref.entity] = (schema.entity(ref.entity), ref.chain, False)
+        elif [r.name for r in known[1]] != [r.name for r in ref.chain]:
+            raise DesignError(f"pattern {pattern.id}: {ref} is reached through {', '.join(r.name for r in ref.chain)} "
+                              f"and {ref.entity} also through {', '.join(r.name for r in known[1])}; a table copies "
+                              f"one {ref.entity} per row: split the pattern, or follow one foreign key")
+    return Shape(pattern, entity, equality, range_, order, ancestors, tuple(children), aliases=aliases)
