@@ -13,7 +13,7 @@ from __future__ import annotations
 from translator.ir import Entity
 from translator.targets.dynamodb.model import PatternPlan, ValueBinding
 from translator.targets.dynamodb.needs import Need, with_chains
-from translator.targets.dynamodb.patterns import Ctx, Names, bind, flag
+from translator.targets.dynamodb.plancore import Ctx, Names, bind, flag
 from translator.targets.dynamodb.quoting import inert
 
 __all__ = ["with_plan"]

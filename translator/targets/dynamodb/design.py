@@ -22,8 +22,9 @@ from translator.targets.dynamodb.mapping import DynamoRules, rules
 from translator.targets.dynamodb.model import DynamoDesign, EntityMapping, GsiSpec, KeyPath, PatternPlan, TableSpec
 from translator.targets.dynamodb.naming import entity_tags, plan_attributes, sanitize_table_name
 from translator.targets.dynamodb.needs import Copies, need_of
-from translator.targets.dynamodb.patterns import Ctx, add_gsi_path, plan_patterns
+from translator.targets.dynamodb.patterns import plan_patterns
 from translator.targets.dynamodb.placement import Layout, place_entities
+from translator.targets.dynamodb.plancore import Ctx, add_gsi_path
 from translator.targets.dynamodb.quoting import inert, logical_id
 from translator.targets.dynamodb.tenant import apply_tenancy
 from translator.targets.record import Decision, assumed_inputs

@@ -16,7 +16,7 @@ from typing import Any
 from translator.ir import Schema
 from translator.targets.dynamodb.items import Related, items_to_rows, row_to_item
 from translator.targets.dynamodb.model import DynamoDesign, EntityMapping, PatternPlan
-from translator.targets.dynamodb.verify import PatternResult, binding_value, run_dynamodb
+from translator.targets.dynamodb.verify_run import PatternResult, binding_value, run_dynamodb
 from translator.targets.dynamodb.verify_sql import need_for, part_values
 from translator.workload.model import Workload
 
