@@ -176,7 +176,7 @@ def test_design_json_has_the_documented_keys_in_order():
     data = TARGET.design(shop_schema(), shop_workload()).to_dict()
     # format_version 2: the shared envelope (target, format_version, assumed ... diagnostics) replaced "format"
     assert list(data) == ["target", "format_version", "assumed", "mode", "tables", "entities", "access_patterns",
-                          "limits", "decisions", "diagnostics"]
+                          "limits", "decisions", "isolation", "diagnostics"]
     assert data["format_version"] == 2 and data["target"] == "dynamodb"
     # shop_workload gives no statistics: the row counts behind the limits are named as assumed
     assert "statistics:orders" in data["assumed"] and "workload" not in data["assumed"]

@@ -118,6 +118,7 @@ def _collection_gsi(need: Need, entity: Entity, targets: list[str], ctx: Ctx) ->
     inverted index of "The DynamoDB Book"'s orders and order items). None when that does not fit."""
     from translator.targets.dynamodb.keys import carry_chain
     from translator.targets.dynamodb.model import KeyPath, KeyTemplate
+    from translator.targets.dynamodb.tenant import lead
     from translator.targets.record import Decision
 
     layout, pattern = ctx.layout, need.pattern
@@ -139,7 +140,10 @@ def _collection_gsi(need: Need, entity: Entity, targets: list[str], ctx: Ctx) ->
         parts = ident if key == entity.key else tuple(carry_chain(ctx.schema, ctx.schema.entity(key), upto, c, ctx.copies)
                                                       for c in ident)
         sort = ctx.paths[key][0].sort
-        ctx.paths[key].append(KeyPath(key, name, KeyTemplate(pk_attr, tag, parts),
+        partition = KeyTemplate(pk_attr, tag, parts)
+        if entity.key in ctx.tenant and key in ctx.tenant:
+            partition = lead(partition, ctx.tenant[key])
+        ctx.paths[key].append(KeyPath(key, name, partition,
                                       KeyTemplate(sk_attr, sort.prefix, sort.parts, sort.literals), "gsi-collection"))
     ctx.decisions.append(Decision(entity.key, name, "gsi-collection",
                                   f"{pattern.id} reads {entity.key} with {', '.join(targets)} by {entity.key}'s identity, "

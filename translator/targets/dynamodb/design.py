@@ -26,7 +26,7 @@ from translator.targets.dynamodb.patterns import plan_patterns
 from translator.targets.dynamodb.placement import Layout, place_entities
 from translator.targets.dynamodb.plancore import Ctx, add_gsi_path
 from translator.targets.dynamodb.quoting import inert, logical_id
-from translator.targets.dynamodb.tenant import apply_tenancy
+from translator.targets.dynamodb.tenant import TENANT_PREFIX, tenant_columns
 from translator.targets.record import Decision, assumed_inputs
 from translator.tenancy import Tenancy
 from translator.workload.model import Workload
@@ -45,7 +45,7 @@ def _ttl_column(entity: Any, r: DynamoRules) -> str | None:
 
 
 def _adjacency_gsis(schema: Schema, layout: Layout, paths: dict[str, list[KeyPath]], tags: dict[str, str],
-                    r: DynamoRules, decisions: list[Decision]) -> None:
+                    r: DynamoRules, decisions: list[Decision], tenant: dict[str, str]) -> None:
     """The inverted index of each adjacency list: partition = the right parent, sort = the left parent."""
     for junction, right in layout.junctions.items():
         entity = schema.entity(junction)
@@ -56,7 +56,7 @@ def _adjacency_gsis(schema: Schema, layout: Layout, paths: dict[str, list[KeyPat
         sort = [c for c in left.from_attributes if c not in partition]
         sort += [c for c in layout.identities[junction] if c not in partition and c not in sort]
         path = add_gsi_path(paths[junction], entity, tags[right.to_entity], partition, tags[junction], sort, r,
-                            "adjacency-inverted")
+                            "adjacency-inverted", tenant_column=tenant.get(junction))
         decisions.append(Decision(junction, path.index or "", "adjacency-inverted",
                                   f"{path.index} inverts the adjacency list: {right.to_entity} -> {left.to_entity}"))
 
@@ -121,6 +121,24 @@ def _with_writes(plans: list[PatternPlan], copies: Copies, schema: Schema) -> li
     return out
 
 
+def _isolation(schema: Schema, tenancy: Tenancy, tenant: dict[str, str], sink: DiagnosticSink,
+               decisions: list[Decision]) -> tuple[tuple[str, str], ...]:
+    """(entity, tenant column) of every tenant-scoped entity; says which RLS policies the IAM policy replaces."""
+    if not tenant:
+        return ()
+    policies = sorted({p for c in tenancy.columns for p in c.policies})
+    replaced = f"row-level security policies {', '.join(policies)}" if policies else (
+        "the tenant filter the application applied (no row-level security policy was found)")
+    sink.info("dynamodb-tenant-isolation", f"every partition key leads with {TENANT_PREFIX}#<tenant>; the IAM policy "
+              f"TenantIsolationPolicy (dynamodb:LeadingKeys, in the cloudformation output) replaces {inert(replaced)}")
+    sources = sorted({c.source for c in tenancy.columns})
+    decisions.append(Decision("tenancy", f"{TENANT_PREFIX}#<tenant> leads every partition key", "tenant-leading-keys",
+                              f"the tenant column ({', '.join(sources)}) leads the keys of {len(tenant)} entities, so "
+                              f"dynamodb:LeadingKeys can confine each principal to its tenant; replaces {replaced}",
+                              (("entities", len(tenant)),), ("tenant",) if any(c.assumed for c in tenancy.columns) else ()))
+    return tuple(sorted(tenant.items()))
+
+
 def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = None, mode: str = "single-table",
                  table_name: str | None = None) -> DynamoDesign:
     """The DynamoDB design for `schema` under `workload` (see docs/dynamodb.md for every rule).
@@ -152,13 +170,13 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
         entity = schema.find_entity(need.pattern.entity)
         if need.pattern.is_read and entity is not None:
             readers.setdefault(entity.key, []).append(need)
-    paths = {k: [p] for k, p in base_paths(schema, readers, layout, tags, copies, r).items()}
-    _adjacency_gsis(schema, layout, paths, tags, r, decisions)
+    tenant = tenant_columns(schema, tenancy)
+    paths = {k: [p] for k, p in base_paths(schema, readers, layout, tags, copies, r, tenant).items()}
+    _adjacency_gsis(schema, layout, paths, tags, r, decisions, tenant)
     ctx = Ctx(schema, paths, tables, tags, copies, layout, r, sink, _constant_shards(schema, workload, stats, r),
-              decisions)
+              decisions, tenant)
     plans = [dataclasses.replace(plan, rate=pattern.rate) for plan, pattern in
              zip(plan_patterns(needs, ctx), workload.access_patterns, strict=True)]
-    plans = apply_tenancy(schema, workload, tenancy, paths, plans, tags, sink, decisions)
     used = {part for ps in paths.values() for p in ps for t in (p.partition, p.sort) for part in t.parts}
     for key, held in copies.by_entity.items():  # keep only the copies some key holds
         copies.by_entity[key] = {part: spec for part, spec in held.items() if part in used}
@@ -199,6 +217,7 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
         if mode == "single-table" and len(gsis) <= 2 and members:
             decisions.append(Decision(table, f"{len(gsis)} GSI(s)", "gsi-count", f"{len(gsis)} GSI(s) serve every "
                                       f"secondary pattern (limit {r.limits['gsis_per_table']})", (("gsis", len(gsis)),)))
+    isolation = _isolation(schema, tenancy, tenant, sink, decisions)
     findings = check_limits(schema, workload, stats, mappings, plans, r, sink)
     plans = scan_costs(schema, workload, stats, mappings, plans, r, decisions)
     if workload.assumed and workload.access_patterns:
@@ -207,4 +226,4 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
                              *(f.assumed for f in findings), *(d.assumed for d in decisions),
                              ["tenant"] if any(c.assumed for c in tenancy.columns) else [])
     return DynamoDesign(mode, tuple(specs), tuple(mappings), tuple(plans), tuple(findings), tuple(decisions),
-                        tuple(sink.items), assumed, workload.source)
+                        tuple(sink.items), assumed, workload.source, isolation)

@@ -17,6 +17,7 @@ from translator.targets.dynamodb.mapping import DynamoRules
 from translator.targets.dynamodb.model import KeyPath, KeyTemplate
 from translator.targets.dynamodb.needs import Copies, Need, through
 from translator.targets.dynamodb.placement import Layout
+from translator.targets.dynamodb.tenant import lead
 
 __all__ = ["sort_shape", "base_paths", "gsi_shape", "part_label", "carry_chain"]
 
@@ -73,7 +74,7 @@ def _carry(schema: Schema, entity: Entity, rel: Relationship, part: str, copies:
 
 
 def base_paths(schema: Schema, readers: dict[str, list[Need]], layout: Layout, tags: dict[str, str],
-               copies: Copies, rules: DynamoRules) -> dict[str, KeyPath]:
+               copies: Copies, rules: DynamoRules, tenant: dict[str, str] | None = None) -> dict[str, KeyPath]:
     """The table key of every entity; parents before their members, so a member can extend its parent's."""
     pk_attr, sk_attr = rules.naming["partition_key"], rules.naming["sort_key"]
     out: dict[str, KeyPath] = {}
@@ -81,12 +82,15 @@ def base_paths(schema: Schema, readers: dict[str, list[Need]], layout: Layout, t
         ident = layout.identities[entity.key]
         rel = layout.members.get(entity.key)
         if rel is None:
-            out[entity.key] = KeyPath(entity.key, None, KeyTemplate(pk_attr, tags[entity.key], ident),
-                                      KeyTemplate(sk_attr, tags[entity.key], ident), "own-partition")
+            partition = KeyTemplate(pk_attr, tags[entity.key], ident)
+            if tenant and entity.key in tenant:
+                partition = lead(partition, tenant[entity.key])
+            out[entity.key] = KeyPath(entity.key, None, partition, KeyTemplate(sk_attr, tags[entity.key], ident),
+                                      "own-partition")
             continue
         parent = out[rel.to_entity]
         fixed = [_carry(schema, entity, rel, p, copies) for p in parent.partition.parts]
-        partition = KeyTemplate(pk_attr, parent.partition.prefix, tuple(fixed))
+        partition = KeyTemplate(pk_attr, parent.partition.prefix, tuple(fixed), parent.partition.literals)
         rule = "adjacency-list" if entity.key in layout.junctions else "item-collection"
         if layout.depth(entity.key) > 1:
             carried = [_carry(schema, entity, rel, p, copies) for p in parent.sort.parts]
@@ -104,8 +108,8 @@ def base_paths(schema: Schema, readers: dict[str, list[Need]], layout: Layout, t
                     break
         if parts is None:
             right = layout.junctions.get(entity.key)
-            lead = [c for c in right.from_attributes if c not in fixed] if right else []
-            parts = lead + [c for c in ident if c not in fixed and c not in lead]
+            leading = [c for c in right.from_attributes if c not in fixed] if right else []
+            parts = leading + [c for c in ident if c not in fixed and c not in leading]
         out[entity.key] = KeyPath(entity.key, None, partition, KeyTemplate(sk_attr, tags[entity.key], tuple(parts)), rule)
     return out
 

@@ -98,8 +98,9 @@ def _gsi_read(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
         return flag(need, entity.key, table, f"the table already has {max_gsis} GSIs (the limit)", ctx.sink)
     shards = ctx.shards.get(entity.key, 1) if not partition else 1
     rule = "gsi-sparse-constant" if not partition else "gsi"
+    tenant_column = ctx.tenant.get(entity.key)
     path = add_gsi_path(ctx.paths[entity.key], entity, prefix, partition, ctx.tags[entity.key], sort, ctx.rules,
-                        rule, shards)
+                        rule, 1 if tenant_column else shards, tenant_column)
     nullable = [c for c in (*partition, *([need.range] if need.range else [])) if (a := entity.find_attribute(c))
                 and a.nullable and c not in entity.primary_key]
     copied = [c for c in partition if any(s.part == c for s in ctx.copies.of(entity.key))]
@@ -121,6 +122,22 @@ def _gsi_read(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
     return _read_plan(need, entity, table, match, ctx, rule)
 
 
+def _across_tenants(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
+    """Keys lead with the tenant: a pattern without it reads across tenants. An admin pattern may (a Scan
+    for an administrative role the tenant policy does not confine); any other one is an error."""
+    pattern, column = need.pattern, ctx.tenant[entity.key]
+    reason = f"it does not fix the tenant ({entity.key}.{column}), and every key leads with it"
+    if not pattern.admin:
+        return flag(need, entity.key, table, f"crosses tenants: {reason}; add {column} to its equality, or mark "
+                    "it admin", ctx.sink)
+    ctx.sink.warning("dynamodb-admin-scan", f"admin pattern {inert(pattern.id)} reads across tenants: a Scan by an "
+                     "administrative role (the tenant policy's dynamodb:LeadingKeys does not allow Scan)",
+                     subject=pattern.id)
+    return PatternPlan(pattern.id, entity.key, str(pattern.kind), table, None, "Scan", None, None, (), (),
+                       not need.descending, pattern.limit, (entity.key, *pattern.with_), False,
+                       f"admin pattern across tenants: {reason}", "admin-scan", pattern.assumed)
+
+
 def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
     """Plan reads first, highest rate first (they shape the GSIs), then writes; output in workload order."""
     plans: dict[int, PatternPlan] = {}
@@ -136,6 +153,10 @@ def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
         if need.unresolved:
             plans[i] = flag(need, entity.key, table, f"{', '.join(need.unresolved)} is reached through children "
                             "(many values per item), so no key of one item can hold it", ctx.sink, "Query+Query")
+            continue
+        column = ctx.tenant.get(entity.key)
+        if column is not None and column not in need.eq and pattern.kind is not PatternKind.WRITE:
+            plans[i] = _across_tenants(need, entity, table, ctx)
             continue
         if not pattern.is_read:
             plans[i] = _write_plan(need, entity, table, ctx)

@@ -12,6 +12,7 @@ from translator.targets.dynamodb.model import KeyPath, KeyTemplate, PatternPlan,
 from translator.targets.dynamodb.needs import Copies, Need
 from translator.targets.dynamodb.placement import Layout
 from translator.targets.dynamodb.quoting import inert
+from translator.targets.dynamodb.tenant import lead
 from translator.targets.record import Decision
 
 __all__ = ["Ctx", "Match", "match_path", "add_gsi_path", "Names", "bind", "flag"]
@@ -31,6 +32,7 @@ class Ctx:
     sink: DiagnosticSink
     shards: dict[str, int] = field(default_factory=dict)  # entity -> suffixes of its constant-partition GSI
     decisions: list[Decision] = field(default_factory=list)
+    tenant: dict[str, str] = field(default_factory=dict)  # entity -> tenant column, when the tenancy is known
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +74,18 @@ def match_path(need: Need, path: KeyPath) -> Match | None:
 
 
 def add_gsi_path(paths: list[KeyPath], entity: Entity, prefix: str, partition: list[str], sort_prefix: str,
-                 sort: list[str], rules: DynamoRules, rule: str, shards: int = 1) -> KeyPath:
+                 sort: list[str], rules: DynamoRules, rule: str, shards: int = 1,
+                 tenant_column: str | None = None) -> KeyPath:
     used = {p.index for p in paths}
     n = 1
     while rules.gsi_names(n)[0] in used:
         n += 1
     name, pk_attr, sk_attr = rules.gsi_names(n)
-    path = KeyPath(entity.key, name, KeyTemplate(pk_attr, prefix, tuple(partition), shards=shards),
-                   KeyTemplate(sk_attr, sort_prefix, tuple(sort)), rule)
+    key = KeyTemplate(pk_attr, prefix, tuple(partition), shards=shards)
+    if tenant_column is not None:  # the tenant leads every partition key, GSIs included
+        key = lead(key, tenant_column)
+        sort = [c for c in sort if c != tenant_column]
+    path = KeyPath(entity.key, name, key, KeyTemplate(sk_attr, sort_prefix, tuple(sort)), rule)
     paths.append(path)
     return path
 
