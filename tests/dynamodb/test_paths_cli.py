@@ -45,8 +45,11 @@ def files(tmp_path_factory):
 
 def test_translate_serves_each_acceptance_pattern_with_one_request(files):
     sql, workload = files
-    result = CliRunner().invoke(main, ["translate", sql, "--to", "dynamodb", "--workload", workload,
-                                       "--dialect", "postgres", "--format", "json"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["translate", sql, "--to", "dynamodb", "--workload", workload, "--dialect", "postgres", "--format", "json"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     plans = {p["id"]: p for p in json.loads(result.output)["access_patterns"]}
     for pattern in ("orders-by-email", "order-with-shipments", "open-games", "session"):
@@ -59,9 +62,24 @@ def test_translate_serves_each_acceptance_pattern_with_one_request(files):
 
 def test_verify_passes_on_each_acceptance_pattern(files, moto_endpoint):
     sql, workload = files
-    result = CliRunner().invoke(main, ["verify", "--to", "dynamodb", sql, "--workload", workload, "--dialect",
-                                       "postgres", "--endpoint-url", moto_endpoint, "--format", "json"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        [
+            "verify",
+            "--to",
+            "dynamodb",
+            sql,
+            "--workload",
+            workload,
+            "--dialect",
+            "postgres",
+            "--endpoint-url",
+            moto_endpoint,
+            "--format",
+            "json",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["ok"] and all(r["status"] == "pass" and r["checks"] > 0 for r in report["results"]), report

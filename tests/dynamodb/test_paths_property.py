@@ -27,21 +27,47 @@ def _path_patterns(draw, schema):
         rate = draw(st.sampled_from([1.0, 5.0, 50.0]))
         if kind == "by-parent-attribute":
             column = draw(st.sampled_from(parent.attribute_names))
-            patterns.append(AccessPattern(f"p{i}", child.key, rate=rate,
-                                          equality=(AttributeRef(parent.key, column, (up,)),)))
+            patterns.append(
+                AccessPattern(f"p{i}", child.key, rate=rate, equality=(AttributeRef(parent.key, column, (up,)),))
+            )
         elif kind == "parent-with-children" and parent.primary_key:
-            patterns.append(AccessPattern(f"p{i}", parent.key, with_=(child.key,), paths=((down,),), rate=rate,
-                                          equality=tuple(AttributeRef(parent.key, c) for c in parent.primary_key)))
+            patterns.append(
+                AccessPattern(
+                    f"p{i}",
+                    parent.key,
+                    with_=(child.key,),
+                    paths=((down,),),
+                    rate=rate,
+                    equality=tuple(AttributeRef(parent.key, c) for c in parent.primary_key),
+                )
+            )
         elif kind == "child-with-parent":
-            patterns.append(AccessPattern(f"p{i}", child.key, with_=(parent.key,), paths=((up,),), rate=rate,
-                                          equality=tuple(AttributeRef(child.key, c) for c in rel.from_attributes)))
+            patterns.append(
+                AccessPattern(
+                    f"p{i}",
+                    child.key,
+                    with_=(parent.key,),
+                    paths=((up,),),
+                    rate=rate,
+                    equality=tuple(AttributeRef(child.key, c) for c in rel.from_attributes),
+                )
+            )
         if draw(st.booleans()):
-            patterns.append(AccessPattern(f"u{i}", parent.key, PatternKind.UPDATE, rate=1.0,
-                                          equality=tuple(AttributeRef(parent.key, c) for c in parent.primary_key)))
+            patterns.append(
+                AccessPattern(
+                    f"u{i}",
+                    parent.key,
+                    PatternKind.UPDATE,
+                    rate=1.0,
+                    equality=tuple(AttributeRef(parent.key, c) for c in parent.primary_key),
+                )
+            )
     entity = draw(st.sampled_from(schema.entities))
     column = draw(st.sampled_from(entity.attribute_names))
     direction = draw(st.sampled_from(list(Direction)))
-    patterns.append(AccessPattern("every", entity.key, order_by=(OrderTerm(AttributeRef(entity.key, column), direction),)))
+    patterns.append(
+        AccessPattern("every", entity.key, order_by=(OrderTerm(AttributeRef(entity.key, column), direction),))
+    )
     return Workload(tuple(p for p in patterns if p.kind is PatternKind.READ or p.equality))
 
 
@@ -54,8 +80,11 @@ def _case(draw):
     return schema, workload, rows
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+)
 @given(case=_case())
 def test_patterns_across_relationships_agree_with_sql(ddb, case):
     schema, workload, rows = case
@@ -63,6 +92,7 @@ def test_patterns_across_relationships_agree_with_sql(ddb, case):
     design = TARGET.design(schema, workload)
     report = verify_design(schema, workload, design, rows, ddb, checks_per_pattern=3)
     unserved = {p.id for p in design.access_patterns if p.flagged and p.key_condition is None}
-    assert all(r.status != "fail" for r in report.results if r.id not in unserved), \
-        [r for r in report.results if r.status == "fail"]
+    assert all(r.status != "fail" for r in report.results if r.id not in unserved), [
+        r for r in report.results if r.status == "fail"
+    ]
     assert all(r.status == "fail" for r in report.results if r.id in unserved)

@@ -26,19 +26,43 @@ POLICY_SCHEMA = {
     "required": ["Version", "Statement"],
     "properties": {
         "Version": {"const": "2012-10-17"},
-        "Statement": {"type": "array", "minItems": 1, "items": {
-            "type": "object",
-            "required": ["Effect", "Action", "Resource", "Condition"],
-            "properties": {
-                "Effect": {"const": "Allow"},
-                "Action": {"type": "array", "items": {"type": "string", "pattern": "^dynamodb:[A-Za-z]+$"},
-                           "not": {"contains": {"const": "dynamodb:Scan"}}},
-                "Resource": {"type": "array", "minItems": 1},
-                "Condition": {"type": "object", "required": ["ForAllValues:StringLike"], "properties": {
-                    "ForAllValues:StringLike": {"type": "object", "required": ["dynamodb:LeadingKeys"], "properties": {
-                        "dynamodb:LeadingKeys": {"type": "array", "minItems": 1, "items": {
-                            "type": "string", "pattern": r"^TENANT#\$\{aws:PrincipalTag/[A-Za-z_]+\}#\*$"}}}}}},
-            }}},
+        "Statement": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["Effect", "Action", "Resource", "Condition"],
+                "properties": {
+                    "Effect": {"const": "Allow"},
+                    "Action": {
+                        "type": "array",
+                        "items": {"type": "string", "pattern": "^dynamodb:[A-Za-z]+$"},
+                        "not": {"contains": {"const": "dynamodb:Scan"}},
+                    },
+                    "Resource": {"type": "array", "minItems": 1},
+                    "Condition": {
+                        "type": "object",
+                        "required": ["ForAllValues:StringLike"],
+                        "properties": {
+                            "ForAllValues:StringLike": {
+                                "type": "object",
+                                "required": ["dynamodb:LeadingKeys"],
+                                "properties": {
+                                    "dynamodb:LeadingKeys": {
+                                        "type": "array",
+                                        "minItems": 1,
+                                        "items": {
+                                            "type": "string",
+                                            "pattern": r"^TENANT#\$\{aws:PrincipalTag/[A-Za-z_]+\}#\*$",
+                                        },
+                                    }
+                                },
+                            }
+                        },
+                    },
+                },
+            },
+        },
     },
 }
 
@@ -76,10 +100,15 @@ def test_the_cloudformation_output_has_the_leading_keys_policy(saas):
 def test_the_policy_is_accepted_by_moto_iam(moto_endpoint):
     import boto3
 
-    iam = boto3.client("iam", endpoint_url=moto_endpoint, region_name="us-east-1", aws_access_key_id="x",
-                       aws_secret_access_key="x")
-    document = isolation_policy(["arn:aws:dynamodb:us-east-1:123456789012:table/app",
-                                 "arn:aws:dynamodb:us-east-1:123456789012:table/app/index/*"])
+    iam = boto3.client(
+        "iam", endpoint_url=moto_endpoint, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    document = isolation_policy(
+        [
+            "arn:aws:dynamodb:us-east-1:123456789012:table/app",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/app/index/*",
+        ]
+    )
     jsonschema.validate(document, POLICY_SCHEMA)
     created = iam.create_policy(PolicyName=f"tenant-{uuid.uuid4().hex[:6]}", PolicyDocument=json.dumps(document))
     arn = created["Policy"]["Arn"]
@@ -100,11 +129,14 @@ def test_a_diagnostic_names_the_row_level_security_policies_replaced(saas):
 def test_a_pattern_without_the_tenant_is_an_error_unless_admin(saas):
     schema, workload, _ = saas
     by_status = (AttributeRef("issues", "status"),)
-    extra = (AccessPattern("all-open", "issues", equality=by_status),
-             AccessPattern("ops-report", "issues", equality=by_status, admin=True),
-             AccessPattern("bulk", "issues", PatternKind.DELETE, equality=by_status))
-    design = TARGET.design(schema, Workload((*workload.access_patterns, *extra), workload.statistics,
-                                           workload.source, workload.tenant))
+    extra = (
+        AccessPattern("all-open", "issues", equality=by_status),
+        AccessPattern("ops-report", "issues", equality=by_status, admin=True),
+        AccessPattern("bulk", "issues", PatternKind.DELETE, equality=by_status),
+    )
+    design = TARGET.design(
+        schema, Workload((*workload.access_patterns, *extra), workload.statistics, workload.source, workload.tenant)
+    )
     plans = {p.id: p for p in design.access_patterns}
     assert plans["all-open"].flagged and "crosses tenants" in plans["all-open"].reason
     assert plans["bulk"].flagged

@@ -20,7 +20,9 @@ def _case(draw):
     return schema, workload, rows
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(case=_case())
 def test_served_reads_match_sql(ddb, case):
     schema, workload, rows = case

@@ -266,8 +266,16 @@ class LimitFinding:
     assumed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"check": self.check, "subject": self.subject, "value": round(self.value, 3), "limit": self.limit,
-                "ok": self.ok, "proposal": self.proposal, "numbers": dict(self.numbers), "assumed": list(self.assumed)}
+        return {
+            "check": self.check,
+            "subject": self.subject,
+            "value": round(self.value, 3),
+            "limit": self.limit,
+            "ok": self.ok,
+            "proposal": self.proposal,
+            "numbers": dict(self.numbers),
+            "assumed": list(self.assumed),
+        }
 
 
 @dataclass(frozen=True)
@@ -302,6 +310,7 @@ class DynamoDesign:
             "limits": [f.to_dict() for f in self.limits],
             "decisions": [d.to_dict() for d in self.decisions],
             "isolation": {"tenant_columns": dict(self.isolation), "policy": "TenantIsolationPolicy"}
-            if self.isolation else None,
+            if self.isolation
+            else None,
         }
         return envelope("dynamodb", body, assumed=self.assumed, diagnostics=self.diagnostics)

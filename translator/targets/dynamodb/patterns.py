@@ -37,8 +37,10 @@ def _read_plan(need: Need, entity: Entity, table: str, match: Match, ctx: Ctx, r
         condition = f"{pk} = :pk AND {sk} = :sk"
     elif need.range is not None:
         above = chr(ord(ctx.rules.naming["separator"]) + 1)  # sorts after every "<value>#..." continuation
-        values += [bind(":lo", path.sort, fixed + [(need.range, "low")]),
-                   bind(":hi", path.sort, fixed + [(need.range, "high")], suffix=above)]
+        values += [
+            bind(":lo", path.sort, fixed + [(need.range, "low")]),
+            bind(":hi", path.sort, fixed + [(need.range, "high")], suffix=above),
+        ]
         condition = f"{pk} = :pk AND {sk} BETWEEN :lo AND :hi"
     else:
         values.append(bind(":sk", path.sort, fixed, trailing=True))
@@ -52,17 +54,46 @@ def _read_plan(need: Need, entity: Entity, table: str, match: Match, ctx: Ctx, r
         ctx.sink.warning("dynamodb-filter", f"access pattern {inert(pattern.id)}: {reason}", subject=pattern.id)
     operation = "GetItem" if match.full and path.index is None else "Query"
     shards = path.partition.shards
-    return PatternPlan(pattern.id, entity.key, str(pattern.kind), table, path.index, operation, condition,
-                       filter_text, tuple(values), names.pairs(), not need.descending, pattern.limit, (entity.key,),
-                       flagged, reason, rule=rule, assumed=pattern.assumed, shards=shards)
+    return PatternPlan(
+        pattern.id,
+        entity.key,
+        str(pattern.kind),
+        table,
+        path.index,
+        operation,
+        condition,
+        filter_text,
+        tuple(values),
+        names.pairs(),
+        not need.descending,
+        pattern.limit,
+        (entity.key,),
+        flagged,
+        reason,
+        rule=rule,
+        assumed=pattern.assumed,
+        shards=shards,
+    )
 
 
 def _write_plan(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
     pattern, paths = need.pattern, ctx.paths[entity.key]
     operation = _WRITE_OPS[pattern.kind]
     if pattern.kind is PatternKind.WRITE:
-        return PatternPlan(pattern.id, entity.key, str(pattern.kind), table, None, operation, None, None, (),
-                           returns=(entity.key,), rule="put-item", assumed=pattern.assumed)
+        return PatternPlan(
+            pattern.id,
+            entity.key,
+            str(pattern.kind),
+            table,
+            None,
+            operation,
+            None,
+            None,
+            (),
+            returns=(entity.key,),
+            rule="put-item",
+            assumed=pattern.assumed,
+        )
     match = match_path(need, paths[0])
     if match is not None and match.full:
         plan = _read_plan(need, entity, table, match, ctx, "key")
@@ -71,16 +102,27 @@ def _write_plan(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan
         match = match_path(need, path)
         if match is not None:
             plan = _read_plan(need, entity, table, match, ctx, "query-then-write")
-            return PatternPlan(**{**{f: getattr(plan, f) for f in PatternPlan.__slots__},
-                                  "operation": f"Query+{operation}", "filter": None, "flagged": False,
-                                  "reason": "the equality does not give the item's full key: read the keys, "
-                                            "then write each"})
+            return PatternPlan(
+                **{
+                    **{f: getattr(plan, f) for f in PatternPlan.__slots__},
+                    "operation": f"Query+{operation}",
+                    "filter": None,
+                    "flagged": False,
+                    "reason": "the equality does not give the item's full key: read the keys, then write each",
+                }
+            )
     if need.eq:  # no key names the items: a GSI on the equality finds them (DeBrie's "delete a user's sessions")
         plan = _gsi_read(need, entity, table, ctx)
         if plan.operation == "Query":
-            return PatternPlan(**{**{f: getattr(plan, f) for f in PatternPlan.__slots__},
-                                  "operation": f"Query+{operation}", "filter": None, "flagged": False,
-                                  "reason": f"{plan.index} finds the items' keys, then each is written"})
+            return PatternPlan(
+                **{
+                    **{f: getattr(plan, f) for f in PatternPlan.__slots__},
+                    "operation": f"Query+{operation}",
+                    "filter": None,
+                    "flagged": False,
+                    "reason": f"{plan.index} finds the items' keys, then each is written",
+                }
+            )
         return plan
     return flag(need, entity.key, table, "no key covers the equality, so the items must be found by a Scan", ctx.sink)
 
@@ -90,8 +132,14 @@ def _gsi_read(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
     ident = ctx.layout.identities[entity.key]
     shape = gsi_shape(ctx.schema, entity, need, ident, ctx.tags, ctx.copies)
     if shape is None:
-        return flag(need, entity.key, table, "its order cannot be a single sort key (mixed directions, or a range "
-                                             "on another attribute than the first order term)", ctx.sink)
+        return flag(
+            need,
+            entity.key,
+            table,
+            "its order cannot be a single sort key (mixed directions, or a range "
+            "on another attribute than the first order term)",
+            ctx.sink,
+        )
     prefix, partition, sort = shape
     max_gsis = ctx.rules.limits["gsis_per_table"]
     if sum(1 for p in ctx.paths[entity.key] if p.index) >= max_gsis:
@@ -99,24 +147,48 @@ def _gsi_read(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
     shards = ctx.shards.get(entity.key, 1) if not partition else 1
     rule = "gsi-sparse-constant" if not partition else "gsi"
     tenant_column = ctx.tenant.get(entity.key)
-    path = add_gsi_path(ctx.paths[entity.key], entity, prefix, partition, ctx.tags[entity.key], sort, ctx.rules,
-                        rule, 1 if tenant_column else shards, tenant_column)
-    nullable = [c for c in (*partition, *([need.range] if need.range else [])) if (a := entity.find_attribute(c))
-                and a.nullable and c not in entity.primary_key]
+    path = add_gsi_path(
+        ctx.paths[entity.key],
+        entity,
+        prefix,
+        partition,
+        ctx.tags[entity.key],
+        sort,
+        ctx.rules,
+        rule,
+        1 if tenant_column else shards,
+        tenant_column,
+    )
+    nullable = [
+        c
+        for c in (*partition, *([need.range] if need.range else []))
+        if (a := entity.find_attribute(c)) and a.nullable and c not in entity.primary_key
+    ]
     copied = [c for c in partition if any(s.part == c for s in ctx.copies.of(entity.key))]
-    why = (f"{pattern.id} needs {path.partition.text()} / {path.sort.text()}: {path.index} (shared with other "
-           "entities' keys)")
+    why = (
+        f"{pattern.id} needs {path.partition.text()} / {path.sort.text()}: {path.index} (shared with other "
+        "entities' keys)"
+    )
     if not partition:
-        why = (f"{pattern.id} has no equality attribute: {path.index} holds {entity.key}'s items under the "
-               f"constant partition {path.partition.text()}, so it is one Query" + (
-                   f" per write shard ({shards} Queries, merged by the sort key)" if shards > 1 else ""))
+        why = (
+            f"{pattern.id} has no equality attribute: {path.index} holds {entity.key}'s items under the "
+            f"constant partition {path.partition.text()}, so it is one Query"
+            + (f" per write shard ({shards} Queries, merged by the sort key)" if shards > 1 else "")
+        )
     if copied:
         why += f"; {', '.join(copied)} is copied into every {entity.key} item to key it"
     if nullable:
         why += f"; sparse: items with NULL {', '.join(nullable)} are left out"
-    ctx.decisions.append(Decision(entity.key, path.index or "", rule, why,
-                                  (("rate", pattern.rate), ("shards", shards)),
-                                  ("workload",) if pattern.assumed else ()))
+    ctx.decisions.append(
+        Decision(
+            entity.key,
+            path.index or "",
+            rule,
+            why,
+            (("rate", pattern.rate), ("shards", shards)),
+            ("workload",) if pattern.assumed else (),
+        )
+    )
     match = match_path(need, path)
     assert match is not None, (pattern, path)
     return _read_plan(need, entity, table, match, ctx, rule)
@@ -128,14 +200,38 @@ def _across_tenants(need: Need, entity: Entity, table: str, ctx: Ctx) -> Pattern
     pattern, column = need.pattern, ctx.tenant[entity.key]
     reason = f"it does not fix the tenant ({entity.key}.{column}), and every key leads with it"
     if not pattern.admin:
-        return flag(need, entity.key, table, f"crosses tenants: {reason}; add {column} to its equality, or mark "
-                    "it admin", ctx.sink)
-    ctx.sink.warning("dynamodb-admin-scan", f"admin pattern {inert(pattern.id)} reads across tenants: a Scan by an "
-                     "administrative role (the tenant policy's dynamodb:LeadingKeys does not allow Scan)",
-                     subject=pattern.id)
-    return PatternPlan(pattern.id, entity.key, str(pattern.kind), table, None, "Scan", None, None, (), (),
-                       not need.descending, pattern.limit, (entity.key, *pattern.with_), False,
-                       f"admin pattern across tenants: {reason}", "admin-scan", pattern.assumed)
+        return flag(
+            need,
+            entity.key,
+            table,
+            f"crosses tenants: {reason}; add {column} to its equality, or mark it admin",
+            ctx.sink,
+        )
+    ctx.sink.warning(
+        "dynamodb-admin-scan",
+        f"admin pattern {inert(pattern.id)} reads across tenants: a Scan by an "
+        "administrative role (the tenant policy's dynamodb:LeadingKeys does not allow Scan)",
+        subject=pattern.id,
+    )
+    return PatternPlan(
+        pattern.id,
+        entity.key,
+        str(pattern.kind),
+        table,
+        None,
+        "Scan",
+        None,
+        None,
+        (),
+        (),
+        not need.descending,
+        pattern.limit,
+        (entity.key, *pattern.with_),
+        False,
+        f"admin pattern across tenants: {reason}",
+        "admin-scan",
+        pattern.assumed,
+    )
 
 
 def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
@@ -151,8 +247,15 @@ def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
             continue
         table = ctx.tables[entity.key]
         if need.unresolved:
-            plans[i] = flag(need, entity.key, table, f"{', '.join(need.unresolved)} is reached through children "
-                            "(many values per item), so no key of one item can hold it", ctx.sink, "Query+Query")
+            plans[i] = flag(
+                need,
+                entity.key,
+                table,
+                f"{', '.join(need.unresolved)} is reached through children "
+                "(many values per item), so no key of one item can hold it",
+                ctx.sink,
+                "Query+Query",
+            )
             continue
         column = ctx.tenant.get(entity.key)
         if column is not None and column not in need.eq and pattern.kind is not PatternKind.WRITE:

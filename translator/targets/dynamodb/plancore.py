@@ -68,14 +68,23 @@ def match_path(need: Need, path: KeyPath) -> Match | None:
             return None
         if terms and terms[0] != need.range:
             return None
-    if terms and not full and tuple(sort[k:k + len(terms)]) != tuple(terms):
+    if terms and not full and tuple(sort[k : k + len(terms)]) != tuple(terms):
         return None
     return Match(path, k, full)
 
 
-def add_gsi_path(paths: list[KeyPath], entity: Entity, prefix: str, partition: list[str], sort_prefix: str,
-                 sort: list[str], rules: DynamoRules, rule: str, shards: int = 1,
-                 tenant_column: str | None = None) -> KeyPath:
+def add_gsi_path(
+    paths: list[KeyPath],
+    entity: Entity,
+    prefix: str,
+    partition: list[str],
+    sort_prefix: str,
+    sort: list[str],
+    rules: DynamoRules,
+    rule: str,
+    shards: int = 1,
+    tenant_column: str | None = None,
+) -> KeyPath:
     used = {p.index for p in paths}
     n = 1
     while rules.gsi_names(n)[0] in used:
@@ -106,8 +115,9 @@ class Names:
         return tuple((token, name) for name, token in self.used.items())
 
 
-def bind(placeholder: str, template: KeyTemplate, fixed: list[tuple[str, str]], trailing: bool = False,
-         suffix: str = "") -> ValueBinding:
+def bind(
+    placeholder: str, template: KeyTemplate, fixed: list[tuple[str, str]], trailing: bool = False, suffix: str = ""
+) -> ValueBinding:
     """The value of `template` with its leading parts bound to `fixed` ((column, role) pairs); literals
     are included up to the first unbound part, the write-shard suffix as a `shard` part."""
     parts: list[tuple[str, str]] = []
@@ -127,13 +137,34 @@ def bind(placeholder: str, template: KeyTemplate, fixed: list[tuple[str, str]], 
     return ValueBinding(placeholder, template.prefix, tuple(parts), suffix, trailing)
 
 
-def flag(need: Need, entity_key: str, table: str | None, reason: str, sink: DiagnosticSink,
-         operation: str = "Scan") -> PatternPlan:
+def flag(
+    need: Need, entity_key: str, table: str | None, reason: str, sink: DiagnosticSink, operation: str = "Scan"
+) -> PatternPlan:
     pattern = need.pattern
     # An error, not a warning: the design does not serve the workload, and `translate` must say so by its exit status.
-    sink.error("dynamodb-unserved-pattern", f"access pattern {inert(pattern.id)} "
-               f"({inert(pattern.description or pattern.entity)}) cannot be one GetItem/Query ({operation}): "
-               f"{inert(reason)}", subject=pattern.id)
-    return PatternPlan(pattern.id, entity_key, str(pattern.kind), table, None, operation, None, None, (), (),
-                       not need.descending, pattern.limit, (entity_key, *pattern.with_), True, reason, "flagged",
-                       pattern.assumed)
+    sink.error(
+        "dynamodb-unserved-pattern",
+        f"access pattern {inert(pattern.id)} "
+        f"({inert(pattern.description or pattern.entity)}) cannot be one GetItem/Query ({operation}): "
+        f"{inert(reason)}",
+        subject=pattern.id,
+    )
+    return PatternPlan(
+        pattern.id,
+        entity_key,
+        str(pattern.kind),
+        table,
+        None,
+        operation,
+        None,
+        None,
+        (),
+        (),
+        not need.descending,
+        pattern.limit,
+        (entity_key, *pattern.with_),
+        True,
+        reason,
+        "flagged",
+        pattern.assumed,
+    )

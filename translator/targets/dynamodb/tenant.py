@@ -21,8 +21,16 @@ __all__ = ["TENANT_PREFIX", "tenant_columns", "lead", "isolation_policy", "templ
 
 TENANT_PREFIX = "TENANT"
 #: Item-level actions `dynamodb:LeadingKeys` can confine (Scan cannot: it reads every partition).
-ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
-           "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem")
+ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+)
 
 
 def tenant_columns(schema: Schema, tenancy: Tenancy) -> dict[str, str]:
@@ -57,12 +65,17 @@ def isolation_policy(resources: list[Any], tag: str = "tenant_id") -> dict[str, 
     tenant (the principal's `tag` session tag holds the tenant id as the key encodes it)."""
     return {
         "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "TenantItemsOnly",
-            "Effect": "Allow",
-            "Action": list(ACTIONS),
-            "Resource": resources,
-            "Condition": {"ForAllValues:StringLike": {
-                "dynamodb:LeadingKeys": [f"{TENANT_PREFIX}#${{aws:PrincipalTag/{tag}}}#*"]}},
-        }],
+        "Statement": [
+            {
+                "Sid": "TenantItemsOnly",
+                "Effect": "Allow",
+                "Action": list(ACTIONS),
+                "Resource": resources,
+                "Condition": {
+                    "ForAllValues:StringLike": {
+                        "dynamodb:LeadingKeys": [f"{TENANT_PREFIX}#${{aws:PrincipalTag/{tag}}}#*"]
+                    }
+                },
+            }
+        ],
     }

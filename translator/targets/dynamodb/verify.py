@@ -45,8 +45,13 @@ class VerifyReport:
         return all(r.status != "fail" for r in self.results)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"target": "dynamodb", "endpoint": self.endpoint, "items_loaded": self.items_loaded, "ok": self.ok,
-                "results": [r.to_dict() for r in self.results]}
+        return {
+            "target": "dynamodb",
+            "endpoint": self.endpoint,
+            "items_loaded": self.items_loaded,
+            "ok": self.ok,
+            "results": [r.to_dict() for r in self.results],
+        }
 
 
 def _free_port() -> int:
@@ -80,9 +85,16 @@ def dynamodb_client(endpoint_url: str) -> Any:
     from botocore.exceptions import BotoCoreError, ClientError
 
     session = boto3.session.Session()
-    credentials = {} if session.get_credentials() else {"aws_access_key_id": "polyschema", "aws_secret_access_key": "polyschema"}
-    client = session.client("dynamodb", endpoint_url=endpoint_url, region_name=session.region_name or "us-east-1",
-                            config=Config(connect_timeout=3, read_timeout=20, retries={"max_attempts": 1}), **credentials)
+    credentials = (
+        {} if session.get_credentials() else {"aws_access_key_id": "polyschema", "aws_secret_access_key": "polyschema"}
+    )
+    client = session.client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name=session.region_name or "us-east-1",
+        config=Config(connect_timeout=3, read_timeout=20, retries={"max_attempts": 1}),
+        **credentials,
+    )
     try:
         client.list_tables(Limit=1)
     except (BotoCoreError, ClientError, ValueError) as exc:
@@ -95,9 +107,18 @@ def _canon(rows: list[dict[str, Any]]) -> list[str]:
     return [repr(sorted(r.items())) for r in rows]
 
 
-def verify_design(schema: Schema, workload: Workload, design: DynamoDesign, rows: Mapping[str, list[dict[str, Any]]],
-                  client: Any, *, endpoint: str = "", seed: int = 0, checks_per_pattern: int = 5,
-                  keep_tables: bool = False) -> VerifyReport:
+def verify_design(
+    schema: Schema,
+    workload: Workload,
+    design: DynamoDesign,
+    rows: Mapping[str, list[dict[str, Any]]],
+    client: Any,
+    *,
+    endpoint: str = "",
+    seed: int = 0,
+    checks_per_pattern: int = 5,
+    keep_tables: bool = False,
+) -> VerifyReport:
     """Create the tables, load `rows` as items, run every pattern and compare with SQL on the rows.
 
     An endpoint error (refused request, lost connection) is a one-line `ConnectionProblem`."""
@@ -106,12 +127,22 @@ def verify_design(schema: Schema, workload: Workload, design: DynamoDesign, rows
     try:
         return _verify(schema, workload, design, rows, client, endpoint, seed, checks_per_pattern, keep_tables)
     except (BotoCoreError, ClientError) as exc:
-        raise ConnectionProblem(f"DynamoDB endpoint {endpoint or '(client)'} failed during verify: "
-                                + " ".join(str(exc).split())) from None
+        raise ConnectionProblem(
+            f"DynamoDB endpoint {endpoint or '(client)'} failed during verify: " + " ".join(str(exc).split())
+        ) from None
 
 
-def _verify(schema: Schema, workload: Workload, design: DynamoDesign, rows: Mapping[str, list[dict[str, Any]]],
-            client: Any, endpoint: str, seed: int, checks_per_pattern: int, keep_tables: bool) -> VerifyReport:
+def _verify(
+    schema: Schema,
+    workload: Workload,
+    design: DynamoDesign,
+    rows: Mapping[str, list[dict[str, Any]]],
+    client: Any,
+    endpoint: str,
+    seed: int,
+    checks_per_pattern: int,
+    keep_tables: bool,
+) -> VerifyReport:
     rows = {schema.entity(k).key: [normalize_row(schema.entity(k), r) for r in v] for k, v in rows.items()}
     run = uuid.uuid4().hex[:8]
     tables = {t.name: f"{t.name}-verify-{run}" for t in design.tables}
@@ -127,11 +158,16 @@ def _verify(schema: Schema, workload: Workload, design: DynamoDesign, rows: Mapp
             request["TableName"] = tables[table.name]
             client.create_table(**request)
             created.append(tables[table.name])
-            client.get_waiter("table_exists").wait(TableName=tables[table.name], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+            client.get_waiter("table_exists").wait(
+                TableName=tables[table.name], WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+            )
         related = Related(schema, rows)
         for table, items in rows_to_items(schema, design, rows).items():
             for start in range(0, len(items), 25):
-                batch = [{"PutRequest": {"Item": {k: ser.serialize(v) for k, v in item.items()}}} for item in items[start:start + 25]]
+                batch = [
+                    {"PutRequest": {"Item": {k: ser.serialize(v) for k, v in item.items()}}}
+                    for item in items[start : start + 25]
+                ]
                 pending = {tables[table]: batch}
                 while pending:
                     pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
@@ -142,8 +178,9 @@ def _verify(schema: Schema, workload: Workload, design: DynamoDesign, rows: Mapp
             if plan.kind != "read" and plan.key_condition is not None or plan.operation == "PutItem":
                 results.append(check_write(client, schema, workload, design, plan, tables, rows, related, rng))
             else:
-                results.append(_check(client, db, schema, workload, design, plan, tables, rows, related, rng,
-                                      checks_per_pattern))
+                results.append(
+                    _check(client, db, schema, workload, design, plan, tables, rows, related, rng, checks_per_pattern)
+                )
     finally:
         if not keep_tables:
             for name in created:
@@ -152,9 +189,19 @@ def _verify(schema: Schema, workload: Workload, design: DynamoDesign, rows: Mapp
     return VerifyReport(endpoint, loaded, tuple(results))
 
 
-def _check(client: Any, db: sqlite3.Connection, schema: Schema, workload: Workload, design: DynamoDesign,
-           plan: PatternPlan, tables: dict[str, str], rows: Mapping[str, list[dict[str, Any]]], related: Related,
-           rng: random.Random, count: int) -> PatternResult:
+def _check(
+    client: Any,
+    db: sqlite3.Connection,
+    schema: Schema,
+    workload: Workload,
+    design: DynamoDesign,
+    plan: PatternPlan,
+    tables: dict[str, str],
+    rows: Mapping[str, list[dict[str, Any]]],
+    related: Related,
+    rng: random.Random,
+    count: int,
+) -> PatternResult:
     if plan.flagged and plan.key_condition is None:
         return PatternResult(plan.id, "fail", plan.operation, 0, f"flagged: {plan.reason}")
     if plan.rule == "admin-scan":
@@ -179,9 +226,19 @@ def _check(client: Any, db: sqlite3.Connection, schema: Schema, workload: Worklo
                 same = len(have) == len(want) and set(_canon(have)) <= set(_canon(rows[key]))
             if not same:
                 shown = {k: str(v) for k, v in params.items()}
-                return PatternResult(plan.id, "fail", plan.operation, len(param_sets),
-                                     f"{key}: DynamoDB returned {len(have)} item(s), SQL {len(want)} row(s) for {shown}")
+                return PatternResult(
+                    plan.id,
+                    "fail",
+                    plan.operation,
+                    len(param_sets),
+                    f"{key}: DynamoDB returned {len(have)} item(s), SQL {len(want)} row(s) for {shown}",
+                )
     note = f" (flagged: {plan.reason})" if plan.flagged else ""
     shards = f", {plan.shards} Queries merged" if plan.shards > 1 else ""
-    return PatternResult(plan.id, "pass", plan.operation, len(param_sets),
-                         f"{len(param_sets)} parameter set(s) gave the same rows as SQL{shards}{note}")
+    return PatternResult(
+        plan.id,
+        "pass",
+        plan.operation,
+        len(param_sets),
+        f"{len(param_sets)} parameter set(s) gave the same rows as SQL{shards}{note}",
+    )

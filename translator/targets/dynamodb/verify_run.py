@@ -23,12 +23,18 @@ class PatternResult:
     detail: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "status": self.status, "operation": self.operation, "checks": self.checks,
-                "detail": self.detail}
+        return {
+            "id": self.id,
+            "status": self.status,
+            "operation": self.operation,
+            "checks": self.checks,
+            "detail": self.detail,
+        }
 
 
-def binding_value(schema: Schema, mapping: EntityMapping, binding: ValueBinding, params: dict[str, Any], sep: str,
-                   shard: int = 0) -> Any:
+def binding_value(
+    schema: Schema, mapping: EntityMapping, binding: ValueBinding, params: dict[str, Any], sep: str, shard: int = 0
+) -> Any:
     """The expression value of `binding` for `params`: a key string, or an attribute value (role `value`)."""
     if any(role == "value" for _, role in binding.parts):
         column = binding.parts[0][0]
@@ -47,8 +53,9 @@ def binding_value(schema: Schema, mapping: EntityMapping, binding: ValueBinding,
     return sep.join(parts) + (sep if binding.trailing_separator else "") + binding.suffix
 
 
-def run_dynamodb(client: Any, schema: Schema, design: DynamoDesign, plan: PatternPlan, tables: dict[str, str],
-                  params: dict[str, Any]) -> list[dict[str, Any]]:
+def run_dynamodb(
+    client: Any, schema: Schema, design: DynamoDesign, plan: PatternPlan, tables: dict[str, str], params: dict[str, Any]
+) -> list[dict[str, Any]]:
     """Run the plan as designed; a write-sharded plan runs once per suffix and merges by the sort key."""
     from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
@@ -62,9 +69,12 @@ def run_dynamodb(client: Any, schema: Schema, design: DynamoDesign, plan: Patter
             key = {path.partition.attribute: {"S": values[":pk"]}, path.sort.attribute: {"S": values[":sk"]}}
             found = client.get_item(TableName=tables[plan.table], Key=key).get("Item")
             return [{k: de.deserialize(v) for k, v in found.items()}] if found else []
-        request: dict[str, Any] = {"TableName": tables[plan.table], "KeyConditionExpression": plan.key_condition,
-                                   "ExpressionAttributeValues": {k: ser.serialize(v) for k, v in values.items()},
-                                   "ScanIndexForward": plan.scan_forward}
+        request: dict[str, Any] = {
+            "TableName": tables[plan.table],
+            "KeyConditionExpression": plan.key_condition,
+            "ExpressionAttributeValues": {k: ser.serialize(v) for k, v in values.items()},
+            "ScanIndexForward": plan.scan_forward,
+        }
         if plan.index:
             request["IndexName"] = plan.index
         if plan.names:
