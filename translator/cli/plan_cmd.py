@@ -83,7 +83,7 @@ def _human(data: dict[str, Any], report: Path) -> None:
               help="Rows simulated per entity at most (a sample of larger entities; 0: every row).")
 @click.option("--sim-budget", type=click.IntRange(min=0), default=3_000_000, show_default=True,
               help="Rows simulated over all runs at most, shared evenly (at least 10,000 a run; 0: no budget).")
-@click.option("--sim-runs", type=click.IntRange(min=0), default=30, show_default=True,
+@click.option("--sim-runs", type=click.IntRange(min=0), default=20, show_default=True,
               help="Simulate the N heaviest (entity, store) runs (rows x row size x rate); the rest are listed "
                    "with their command (0: all).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary; only the report path.")
