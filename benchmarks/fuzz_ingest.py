@@ -150,6 +150,8 @@ def run_one(text: str, folder: str | None, mapper: TypeMapper, counts: Counter[s
     schema.to_dict()
     render_schema_human(schema)
     accounted = sum(1 for d in schema.diagnostics if d.severity is Severity.ERROR or d.lost)
+    if any(d.code == "no-tables" and d.severity is Severity.ERROR for d in schema.diagnostics):
+        accounted = max(accounted, count_create_tables(source.text))  # "every table of this file" is lost, and said
     result = count_create_tables(source.text), len(schema.entities), accounted
     try:
         workload = load_workload(None, schema)
@@ -202,6 +204,7 @@ def main() -> int:
         except Hang:
             counts["hang"] += 1
             (args.out / f"hang-{index}.sql").write_text(text, encoding="utf-8", errors="replace")
+            (args.out / f"hang-{index}.txt").write_text(f"folder={folder} kind={kind}\n", encoding="utf-8")
             continue
         except BaseException as exc:  # noqa: BLE001 - a crash is what this harness counts
             if isinstance(exc, KeyboardInterrupt):
@@ -217,6 +220,8 @@ def main() -> int:
         if creates > entities + accounted:
             counts["silent loss"] += 1
             (args.out / f"loss-{index}.sql").write_text(text, encoding="utf-8", errors="replace")
+            (args.out / f"loss-{index}.txt").write_text(f"folder={folder} kind={kind} create_tables={creates} "
+                                                        f"entities={entities} accounted={accounted}\n", encoding="utf-8")
         if sys.stderr.isatty() and (index + 1) % 100 == 0:
             print(f"\r{index + 1 - args.start}/{args.count} {dict(counts)}", end="", file=sys.stderr)
     elapsed = time.perf_counter() - started

@@ -18,7 +18,9 @@ INT64_MAX = 2**63 - 1
 _MEMORY_SHARE = 0.5
 
 
-def check_count(argument: str, value: Any, minimum: int = 1, maximum: int = INT64_MAX, example: int | None = None) -> int:
+def check_count(
+    argument: str, value: Any, minimum: int = 1, maximum: int = INT64_MAX, example: int | None = None
+) -> int:
     """`value` as an int within [minimum, maximum]; anything else (bool, float, huge) is an error."""
     hint = f", e.g. {example}" if example is not None else ""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -31,7 +33,11 @@ def check_count(argument: str, value: Any, minimum: int = 1, maximum: int = INT6
 
 
 def check_number(
-    argument: str, value: Any, minimum: float | None = None, above: float | None = None, maximum: float | None = None,
+    argument: str,
+    value: Any,
+    minimum: float | None = None,
+    above: float | None = None,
+    maximum: float | None = None,
     example: float | None = None,
 ) -> float:
     """`value` as a finite float, >= minimum (or > above) and <= maximum; NaN and infinities are errors."""

@@ -10,13 +10,13 @@ import numpy as np
 from simulator.checks import check_count, check_number, check_seed
 from simulator.data import Chunk, Dataset, KeySpec, iter_chunks
 from simulator.encode import encoding_notes, ordinals
-from simulator.limits import limits
+from simulator.imbalance import imbalance_alarms
 from simulator.grow import DEFAULT_MIB_PER_SECOND, check_growth
 from simulator.generators import SkewSpec, split_counts, tenant_weights
 from simulator.metrics import Alarm, BalanceMetrics, KeyCharacteristics, balance, monotonicity
 from simulator.stores import KeyLoad, StoreConfig, store_model
 
-__all__ = ["Traffic", "CandidateResult", "simulate", "rank", "imbalance_threshold"]
+__all__ = ["Traffic", "CandidateResult", "simulate", "rank"]
 
 _MONOTONIC_R = 0.7
 _SAMPLE_ROWS = 100_000
@@ -232,7 +232,7 @@ def simulate(
             out.details["grow"] = model.grow(grow, mib_per_second)
         r, monotonic = _monotonicity(routed, data, sample_seed)
         chars = KeyCharacteristics(chars.distinct_values, chars.most_common, round(r, 6), monotonic, chars.max_rows_per_value)
-        alarms = out.alarms + _imbalance(store, balance(out.rows), balance(out.ops))
+        alarms = out.alarms + imbalance_alarms(store, balance(out.rows), balance(out.ops))
         results.append(
             CandidateResult(
                 store=store,
@@ -254,27 +254,6 @@ def simulate(
             )
         )
     return results
-
-
-def imbalance_threshold(store: str) -> float:
-    """The store's max/mean alarm threshold (simulator/limits.toml [alarm.max_over_mean])."""
-    return float(limits()["alarm"]["max_over_mean"][store.split("-")[0]])
-
-
-def _imbalance(store: str, rows: BalanceMetrics, ops: BalanceMetrics) -> tuple[Alarm, ...]:
-    limit = imbalance_threshold(store)
-    worst = max(rows.max_over_mean, ops.max_over_mean)
-    if worst <= limit:
-        return ()
-    what = "rows" if rows.max_over_mean >= ops.max_over_mean else "requests"
-    return (
-        Alarm(
-            f"{store.split('-')[0]}.imbalance",
-            f"the busiest unit holds {worst:.2f}x the mean of {what} (alarm above {limit:g}); "
-            "see the whale remedies (remedy_whales)",
-            value=worst,
-        ),
-    )
 
 
 def _check_arguments(seed: int, traffic: Traffic, chunk_rows: int) -> None:

@@ -31,8 +31,15 @@ def check_growth(added: Any, mib_per_second: Any) -> tuple[int, float]:
 
 
 def growth_report(
-    unit: str, added: int, labels: list[str], rows_after: np.ndarray, moved_rows: float, stored_rows: float,
-    row_bytes: int, mib_per_second: float, **extra: Any,
+    unit: str,
+    added: int,
+    labels: list[str],
+    rows_after: np.ndarray,
+    moved_rows: float,
+    stored_rows: float,
+    row_bytes: int,
+    mib_per_second: float,
+    **extra: Any,
 ) -> dict[str, Any]:
     """The common shape of every store's growth report (docs/simulator.md, "Growth")."""
     moved_bytes = float(moved_rows) * row_bytes

@@ -12,6 +12,6 @@ __all__ = ["limits"]
 
 @functools.cache
 def limits() -> dict[str, Any]:
-    """The parsed limits file: {"cassandra": {...}, "dynamodb": {...}, "mongodb": {...}, "alarm": {...}, "grow": {...}}."""
+    """The parsed limits file: tables cassandra, dynamodb, mongodb, alarm and grow."""
     text = resources.files("simulator").joinpath("limits.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)

@@ -52,7 +52,7 @@ class RangeSharding:
     exact_ops: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64))
 
     @classmethod
-    def hashed(cls, n_shards: int, max_rows: int, rng: np.random.Generator) -> "RangeSharding":
+    def hashed(cls, n_shards: int, max_rows: int, rng: np.random.Generator) -> RangeSharding:
         """Initial ranges for a hashed key: 2 per shard, split points evenly over the int64 hash space."""
         n = 2 * n_shards
         # Ordinals are hash ^ sign bit, so evenly spaced signed split points are evenly spaced here too.
@@ -81,7 +81,8 @@ class RangeSharding:
         """
         ops = np.zeros(np.shape(keys)[0]) if ops is None else np.asarray(ops, np.float64)
         if weights is not None:
-            self._insert_exact(np.asarray(keys, np.uint64), np.rint(np.asarray(weights, np.float64)).astype(np.int64), ops)
+            counts = np.rint(np.asarray(weights, np.float64)).astype(np.int64)
+            self._insert_exact(np.asarray(keys, np.uint64), counts, ops)
             return
         chunk = np.searchsorted(self.bounds, keys, side="right") - 1
         per_chunk = np.bincount(chunk, minlength=self.bounds.size).astype(np.int64)
@@ -207,7 +208,8 @@ class RangeSharding:
         return True
 
     def shard_rows(self) -> np.ndarray:
-        return np.bincount(np.asarray(self.shard), weights=np.asarray(self.counts, np.float64), minlength=self.n_shards).astype(np.int64)
+        counts = np.asarray(self.counts, np.float64)
+        return np.bincount(np.asarray(self.shard), weights=counts, minlength=self.n_shards).astype(np.int64)
 
     def balance(self) -> int:
         """Run the balancer to its end state; returns the number of migrations it made.
@@ -255,5 +257,5 @@ class RangeSharding:
     def chunk_table(self) -> list[dict]:
         return [
             {"min_ordinal": int(b), "rows": n, "shard": s, "jumbo": j}
-            for b, n, s, j in zip(self.bounds, self.counts, self.shard, self.jumbo)
+            for b, n, s, j in zip(self.bounds, self.counts, self.shard, self.jumbo, strict=True)
         ]

@@ -24,8 +24,10 @@ def growth_lines(grow: dict[str, Any] | None) -> list[str]:
 def remedy_lines(remedy: dict[str, Any]) -> list[str]:
     lines = [f"{remedy['store']}  whales: {remedy['summary']}"]
     for w in remedy["whales"]:
-        lines.append(f"  tenant {w['tenant']}: {w['share']:.1%} of rows, {w['reads_per_second']:,.0f} reads/s, "
-                     f"{w['writes_per_second']:,.0f} writes/s")
+        lines.append(
+            f"  tenant {w['tenant']}: {w['share']:.1%} of rows, {w['reads_per_second']:,.0f} reads/s, "
+            f"{w['writes_per_second']:,.0f} writes/s"
+        )
     for step in remedy["remedy"]:
         lines.append(f"  remedy: {step}")
     before, after, limit = remedy["before"], remedy["after"], remedy["threshold"]

@@ -97,7 +97,9 @@ def simulate_table(
     source = parse_source(data)
     info = reader(source.engine).describe(source, entity, order_by, options)
     if not keys:
-        raise SimulatorError("keys=[]: give at least one candidate key, e.g. keys=['tenant_id']")
+        raise SimulatorError("give at least one candidate key, e.g. keys=['tenant_id']", "keys", list(keys))
+    if info.estimated_rows:
+        limits = replace(limits, order_keep=min(1.0, 4.0 * limits.order_sample * info.scale / info.estimated_rows))
     specs = [parse_key(k, list(info.columns), "key") for k in keys]
     plan = ScanPlan(source, info, tuple(k.fields for k in specs), options, limits)
     partial, ran = scan(plan, scheduler, workers, progress)

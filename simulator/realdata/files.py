@@ -49,14 +49,14 @@ def find_files(text: str) -> tuple[list[str], str]:
     elif path.is_file():
         files, where = [text], f"file {text!r}"
         if not _format(path):
-            raise SimulatorError(f"data={text!r}: not a .parquet or .csv file")
+            raise SimulatorError("not a .parquet or .csv file", "data", text)
     else:
-        raise SimulatorError(f"data={text!r}: no such file or folder (and not a database URL)")
+        raise SimulatorError("no such file or folder (and not a database URL)", "data", text)
     if not files:
-        raise SimulatorError(f"data={text!r}: the {where} holds no .parquet or .csv files")
+        raise SimulatorError(f"the {where} holds no .parquet or .csv files", "data", text)
     formats = {_format(Path(f)) for f in files}
     if len(formats) > 1:
-        raise SimulatorError(f"data={text!r}: mixes Parquet and CSV files; point it at one kind")
+        raise SimulatorError("mixes Parquet and CSV files; point it at one kind", "data", text)
     return files, formats.pop()
 
 
@@ -76,7 +76,7 @@ def _schema(path: str, fmt: str) -> pa.Schema:
             return pq.read_schema(path)
         return ds.dataset(path, format="csv").schema
     except (pa.ArrowException, OSError) as exc:
-        raise SimulatorError(f"data={path!r}: cannot read it ({' '.join(str(exc).split())[:200]})") from None
+        raise SimulatorError(f"cannot read it ({' '.join(str(exc).split())[:200]})", "data", path) from None
 
 
 def describe(source, entity: str | None, order_by: str | None, options: ReadOptions) -> TableInfo:
@@ -91,8 +91,8 @@ def describe(source, entity: str | None, order_by: str | None, options: ReadOpti
                 "different columns",
             )
             raise SimulatorError(
-                f"data={source.path!r}: the files have different schemas ({files[0]} vs {other}: {diff}); "
-                "export them with one schema"
+                f"the files have different schemas ({files[0]} vs {other}: {diff}); export them with one schema",
+                "data", source.path,
             )
     columns = {f.name: _kind(f.type) for f in schema}
     ranges, total, size = [], 0, 0
@@ -159,4 +159,4 @@ def read(source, info: TableInfo, part: Range, fields: Sequence[str], options: R
             offset += batch.num_rows
             yield pa.table(cols)
     except pa.ArrowException as exc:
-        raise SimulatorError(f"data={path!r}: cannot read it ({' '.join(str(exc).split())[:200]})") from None
+        raise SimulatorError(f"cannot read it ({' '.join(str(exc).split())[:200]})", "data", path) from None

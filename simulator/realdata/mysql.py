@@ -72,13 +72,13 @@ def connect(source: Source, options: ReadOptions) -> Iterator:
 
 def describe(source: Source, entity: str | None, order_by: str | None, options: ReadOptions) -> TableInfo:
     if not entity:
-        raise SimulatorError("entity=None: name the table to read, e.g. entity='orders' or 'shop.orders'")
+        raise SimulatorError("name the table to read, e.g. entity='orders' or 'shop.orders'", "entity", None)
     schema, _, name = entity.rpartition(".")
     with connect(source, options) as conn, conn.cursor() as cur:
         cur.execute("SELECT DATABASE()")
         schema = schema or cur.fetchone()[0]
         if not schema:
-            raise SimulatorError(f"entity={entity!r}: the URL names no database; write mysql://host/db or db.table")
+            raise SimulatorError("the URL names no database; write mysql://host/db or db.table", "entity", entity)
         cur.execute(
             "SELECT TABLE_ROWS, AVG_ROW_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
             (schema, name),
@@ -89,7 +89,7 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
             names = [r[0] for r in cur.fetchall()]
             close = difflib.get_close_matches(name, names, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"{len(names)} tables in {schema}"
-            raise SimulatorError(f"entity={entity!r}: no such table; {hint}")
+            raise SimulatorError(f"no such table; {hint}", "entity", entity)
         cur.execute(
             "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS "
             "WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s ORDER BY ORDINAL_POSITION", (schema, name),
@@ -110,7 +110,7 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
     sampling, scale = None, 1.0
     if options.sample is not None and options.sample < 1.0:
         if len(ranges) == 1:
-            raise SimulatorError(f"sample={options.sample}: {qualified} has no integer primary key to sample ranges of")
+            raise SimulatorError(f"{qualified} has no integer primary key to sample ranges of", "sample", options.sample)
         total = len(ranges)
         ranges = sample_ranges(ranges, options.sample, options.seed)
         scale = total / len(ranges)

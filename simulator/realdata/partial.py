@@ -53,6 +53,10 @@ class Limits:
     heavy_k: int = 1_024
     kmv_k: int = 65_536
     order_sample: int = 100_000
+    #: Rows whose order hash falls in this lowest fraction of the hash space are candidates for the
+    #: order sample (a fixed filter, so still the same however the table is split); set from the
+    #: catalog's row estimate to a few times `order_sample` rows, it spares sorting every row.
+    order_keep: float = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,7 +128,7 @@ def _sum_by_value(values: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.nda
     order = np.argsort(values, kind="stable")
     v = values[order]
     starts = np.flatnonzero(np.concatenate([[True], v[1:] != v[:-1]]))
-    return v[starts], np.add.reduceat(n[order], starts)
+    return v[starts], np.rint(np.add.reduceat(n[order], starts)).astype(np.int64)
 
 
 def _packed(table: pa.Table, fields: tuple[str, ...]) -> tuple[np.ndarray, list[tuple[int, int]]] | None:
@@ -181,7 +185,9 @@ def _bottom_k(table: pa.Table, k: int, order: tuple[str, ...]) -> pa.Table:
 def _sketch(counts: KeyCounts, limits: Limits) -> KeyCounts:
     """Exact counts turned into heavy hitters + bottom-k distinct sample."""
     exact = counts.exact
-    hashed = exact.append_column(_HASH, pa.array(row_hash(exact, counts.fields).view(np.int64)))
+    hashed = exact.select(list(counts.fields)).append_column(
+        _HASH, pa.array(row_hash(exact, counts.fields).view(np.int64))
+    ).append_column("n", exact.column("n"))  # the column order _group gives merged sketches
     return KeyCounts(
         counts.fields, counts.rows, counts.nulls,
         heavy=_misra_gries(exact, counts.fields, limits.heavy_k),
@@ -202,7 +208,11 @@ def _order_sample(table: pa.Table, fields: tuple[str, ...], limits: Limits) -> p
         return None
     cols = table.select(list(fields) + [ORDER])
     order = cols.column(ORDER).to_numpy(zero_copy_only=False)
-    cols = cols.append_column(_HASH, pa.array(_splitmix(order.astype(np.int64).view(np.uint64)).view(np.int64)))
+    h = _splitmix(order.astype(np.int64).view(np.uint64))
+    if limits.order_keep < 1.0:
+        keep = np.flatnonzero(h < np.uint64(min(2**64 - 1, int(limits.order_keep * 2**64))))
+        cols, h = cols.take(pa.array(keep)), h[keep]
+    cols = cols.append_column(_HASH, pa.array(h.view(np.int64)))
     return _bottom_k(cols, limits.order_sample, (ORDER,))
 
 

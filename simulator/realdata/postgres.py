@@ -79,14 +79,14 @@ def _find_table(conn, entity: str) -> tuple[int, str, str, str, float, int]:
         )]
         close = difflib.get_close_matches(name, names, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"{len(names)} tables are visible"
-        raise SimulatorError(f"entity={entity!r}: no such table; {hint}")
+        raise SimulatorError(f"no such table; {hint}", "entity", entity)
     return row
 
 
 def describe(source: Source, entity: str | None, order_by: str | None, options: ReadOptions) -> TableInfo:
     """Columns, primary key, the catalog's row estimate and the block ranges of `entity`."""
     if not entity:
-        raise SimulatorError("entity=None: name the table to read, e.g. entity='orders' or 'public.orders'")
+        raise SimulatorError("name the table to read, e.g. entity='orders' or 'public.orders'", "entity", None)
     with connect(source, options) as conn:
         oid, schema, name, kind, reltuples, blocks = _find_table(conn, entity)
         columns = {
@@ -115,7 +115,7 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
     sampling = None
     if options.sample is not None and options.sample < 1.0:
         if kind not in ("r", "m"):
-            raise SimulatorError(f"sample={options.sample}: {qualified} is not a plain table; TABLESAMPLE needs one")
+            raise SimulatorError(f"{qualified} is not a plain table; TABLESAMPLE needs one", "sample", options.sample)
         sampling = f"TABLESAMPLE SYSTEM ({options.sample * 100:g}%) REPEATABLE ({options.seed})"
     return TableInfo(
         name=qualified,
@@ -234,5 +234,43 @@ def read(source: Source, info: TableInfo, part: Range, fields: Sequence[str], op
     query, params = _select(info, fields, options, part)
     with connect(source, options) as conn:
         statement = psycopg.ClientCursor(conn).mogrify(query, params).encode(conn.info.encoding)
-        for block in _copy_out(conn, statement):
+        for block in _prefetched(_copy_out(conn, statement)):
             yield _parse(block, names, types)
+
+
+def _prefetched(blocks: Iterator[bytes], depth: int = 2) -> Iterator[bytes]:
+    """`blocks`, produced by a thread up to `depth` ahead: receiving rows (a Python loop) overlaps with
+    parsing and counting the previous block (pyarrow and numpy, which release the GIL). The thread is
+    done before this generator finishes, so the connection is never used by two threads at once."""
+    import queue
+    import threading
+
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def produce() -> None:
+        try:
+            for block in blocks:
+                if stop.is_set():
+                    break
+                box.put(block)
+            box.put(end)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            box.put(exc)
+
+    worker = threading.Thread(target=produce, name="copy-reader", daemon=True)
+    worker.start()
+    try:
+        while (item := box.get()) is not end:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a blocked put() through, then wait for the thread
+            try:
+                box.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        worker.join()

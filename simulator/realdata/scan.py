@@ -83,7 +83,7 @@ def scan(
                 progress(parts[-1].rows)
         return _tree(parts, lambda a, b: merge(a, b, plan.limits)), "in-process"
     if workers is not None and workers < 1:
-        raise SimulatorError(f"workers={workers}: must be at least 1, e.g. workers=4")
+        raise SimulatorError("must be at least 1, e.g. workers=4", "workers", workers)
     return _scan_dask(plan, ranges, scheduler, workers, progress)
 
 
@@ -102,7 +102,7 @@ def _scan_dask(plan, ranges, scheduler, workers, progress) -> tuple[Partial, str
         try:
             client = Client(cluster if cluster is not None else scheduler, timeout=plan.options.connect_timeout)
         except (OSError, TimeoutError) as exc:
-            raise SimulatorError(f"scheduler={scheduler!r}: cannot reach it ({' '.join(str(exc).split())})") from None
+            raise SimulatorError(f"cannot reach it ({' '.join(str(exc).split())})", "scheduler", scheduler) from None
         with client:
             futures = client.map(functools.partial(scan_range, plan), list(ranges), pure=False)
             merged = _tree(list(futures), lambda a, b: client.submit(_merge_pair, plan.limits, a, b, pure=False))

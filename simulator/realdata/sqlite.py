@@ -53,7 +53,7 @@ def connect(source: Source, options: ReadOptions) -> Iterator:
 
     path = Path(source.path or "")
     if not path.is_file():
-        raise SimulatorError(f"data={source.masked()!r}: no such SQLite file {str(path)!r}")
+        raise SimulatorError(f"no such SQLite file {str(path)!r}", "data", source.masked())
     try:
         conn = sqlite3.connect(f"file:{url_quote(str(path.resolve()))}?mode=ro", uri=True, timeout=options.connect_timeout)
         conn.execute("PRAGMA query_only = ON")
@@ -71,13 +71,13 @@ def connect(source: Source, options: ReadOptions) -> Iterator:
 
 def describe(source: Source, entity: str | None, order_by: str | None, options: ReadOptions) -> TableInfo:
     if not entity:
-        raise SimulatorError("entity=None: name the table to read, e.g. entity='orders'")
+        raise SimulatorError("name the table to read, e.g. entity='orders'", "entity", None)
     with connect(source, options) as conn:
         names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")]
         if entity not in names:
             close = difflib.get_close_matches(entity, names, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"{len(names)} tables in the file"
-            raise SimulatorError(f"entity={entity!r}: no such table; {hint}")
+            raise SimulatorError(f"no such table; {hint}", "entity", entity)
         info = conn.execute(f"PRAGMA table_info({quote(entity)})").fetchall()
         columns = {r[1]: _kind(r[2]) for r in info}
         pk = [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5] > 0]
@@ -92,7 +92,7 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
     sampling, scale = None, 1.0
     if options.sample is not None and options.sample < 1.0:
         if len(ranges) == 1:
-            raise SimulatorError(f"sample={options.sample}: {entity} has no INTEGER PRIMARY KEY to sample ranges of")
+            raise SimulatorError(f"{entity} has no INTEGER PRIMARY KEY to sample ranges of", "sample", options.sample)
         total = len(ranges)
         ranges = sample_ranges(ranges, options.sample, options.seed)
         scale = total / len(ranges)

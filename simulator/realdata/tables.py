@@ -53,11 +53,13 @@ class ReadOptions:
 
     def __post_init__(self) -> None:
         if self.sample is not None and not 0.0 < self.sample <= 1.0:
-            raise SimulatorError(f"sample={self.sample}: give a fraction in (0, 1], e.g. 0.01")
+            raise SimulatorError("give a fraction in (0, 1], e.g. 0.01", "sample", self.sample)
         if self.chunk_rows < 1 or self.range_rows < 1:
-            raise SimulatorError(f"chunk_rows={self.chunk_rows}, range_rows={self.range_rows}: must be >= 1")
+            raise SimulatorError("must be >= 1", "chunk_rows" if self.chunk_rows < 1 else "range_rows",
+                                 min(self.chunk_rows, self.range_rows))
         if self.statement_timeout <= 0 or self.connect_timeout <= 0:
-            raise SimulatorError("statement_timeout and connect_timeout must be > 0 seconds")
+            raise SimulatorError("must be > 0 seconds", "statement_timeout" if self.statement_timeout <= 0
+                                 else "connect_timeout", min(self.statement_timeout, self.connect_timeout))
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def check_column(name: str, columns: Sequence[str], table: str, argument: str) -
         return name
     close = difflib.get_close_matches(name, list(columns), n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"its columns: {', '.join(columns)}"
-    raise SimulatorError(f"{argument}={name!r} is not a column of {table}; {hint}")
+    raise SimulatorError(f"not a column of {table}; {hint}", argument, name)
 
 
 def order_column(columns: dict[str, str], primary_key: Sequence[str], order_by: str | None, table: str) -> str | None:

@@ -53,34 +53,34 @@ class Source:
     def problem(self, reason: object) -> SimulatorError:
         """A one-line error naming the source (masked) and the reason, with the password scrubbed."""
         first = " ".join(str(reason).split()) or type(reason).__name__
-        return SimulatorError(self.scrub(f"data={self.masked()!r}: {first}"))
+        return SimulatorError(self.scrub(first), "data", self.masked())
 
 
 def parse_source(text: str) -> Source:
     """A database URL (`postgresql://`, `mysql://`, `mariadb://`, `sqlite:///file.db`) or a Parquet/CSV
     file, folder or glob."""
     if not isinstance(text, str) or not text.strip():
-        raise SimulatorError(f"data={text!r}: give a database URL or a Parquet/CSV file, folder or glob")
+        raise SimulatorError("give a database URL or a Parquet/CSV file, folder or glob", "data", text)
     if "://" not in text:
         return Source("files", text, path=text)
     scheme = text.split("://", 1)[0]
     engine = _ENGINES.get(scheme.split("+", 1)[0].lower())
     if engine is None:
         raise SimulatorError(
-            f"data={mask_url(text)!r}: URL scheme {scheme!r} is not supported; use postgresql://, mysql://, "
-            "mariadb://, sqlite:/// or a Parquet/CSV path"
+            f"URL scheme {scheme!r} is not supported; use postgresql://, mysql://, mariadb://, sqlite:/// "
+            "or a Parquet/CSV path", "data", mask_url(text),
         )
     if engine == "sqlite":
         path = unquote(text.split("://", 1)[1].split("?", 1)[0])
         path = path.removeprefix("/")  # sqlite:///rel.db, sqlite:////abs.db
         if not path:
-            raise SimulatorError(f"data={text!r} names no file; write sqlite:///path/to/file.db")
+            raise SimulatorError("names no file; write sqlite:///path/to/file.db", "data", text)
         return Source("sqlite", text, path=path)
     parts = urlsplit(text)
     try:
         port = parts.port
     except ValueError:
-        raise SimulatorError(f"data={mask_url(text)!r}: the port is not a number 0-65535") from None
+        raise SimulatorError("the port is not a number 0-65535", "data", mask_url(text)) from None
     query = dict(parse_qsl(parts.query))
     timeout = query.get("connect_timeout")
     try:
@@ -88,7 +88,7 @@ def parse_source(text: str) -> Source:
     except ValueError:
         connect_timeout = -1.0
     if connect_timeout is not None and connect_timeout <= 0:
-        raise SimulatorError(f"data={mask_url(text)!r}: connect_timeout={timeout!r} must be a number of seconds > 0")
+        raise SimulatorError(f"connect_timeout={timeout!r} must be a number of seconds > 0", "data", mask_url(text))
     password = unquote(parts.password) if parts.password is not None else os.environ.get(_PASSWORD_ENV[engine])
     return Source(
         engine,

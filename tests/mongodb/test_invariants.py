@@ -21,8 +21,16 @@ def test_array_bytes_equals_bson_encoding(count: int, element: str) -> None:
     assert len(bson.encode(doc)) == 4 + field_bytes("xs", array_bytes(count, value_bytes({"v": element}))) + 1
 
 
-@given(value=st.one_of(st.integers(-(2**63), 2**63 - 1), st.text(max_size=20), st.binary(max_size=20),
-                       st.booleans(), st.floats(allow_nan=False), st.none()))
+@given(
+    value=st.one_of(
+        st.integers(-(2**63), 2**63 - 1),
+        st.text(max_size=20),
+        st.binary(max_size=20),
+        st.booleans(),
+        st.floats(allow_nan=False),
+        st.none(),
+    )
+)
 def test_value_bytes_matches_a_field_in_a_document(value: Any) -> None:
     assert len(bson.encode({"field": value})) == 4 + field_bytes("field", value_bytes(value)) + 1
 
@@ -74,7 +82,7 @@ def test_reads_get_an_index_in_equality_sort_range_order(case: tuple[Any, Any, A
             assert "_id" in eq or (not eq and (sort + range_path)[:1] == ["_id"])
             continue
         assert set(keys[: len(eq)]) == eq  # equality first
-        rest = [k for k in keys[len(eq):]]
+        rest = [k for k in keys[len(eq) :]]
         expected_sort = [p for p in dict.fromkeys(sort) if p not in eq]
         assert rest[: len(expected_sort)] == expected_sort  # then the sort keys, in order
         if range_path:

@@ -22,17 +22,34 @@ CREATE TABLE order_lines (order_id bigint NOT NULL REFERENCES orders (order_id),
 
 
 def _orders_workload(max_lines: float, with_: list[str] | None = None, product_updates: float = 1) -> dict[str, Any]:
-    return {"version": 1, "access_patterns": [
-        {"id": "R1", "description": "An order with its lines and each line's product name and price",
-         "entity": "orders", "with": with_ or ["order_lines", "products"], "equality": ["order_id"], "rate": 500},
-        {"id": "W1", "entity": "orders", "kind": "write", "rate": 50},
-        {"id": "U1", "entity": "products", "kind": "update", "equality": ["product_id"], "rate": product_updates}],
+    return {
+        "version": 1,
+        "access_patterns": [
+            {
+                "id": "R1",
+                "description": "An order with its lines and each line's product name and price",
+                "entity": "orders",
+                "with": with_ or ["order_lines", "products"],
+                "equality": ["order_id"],
+                "rate": 500,
+            },
+            {"id": "W1", "entity": "orders", "kind": "write", "rate": 50},
+            {"id": "U1", "entity": "products", "kind": "update", "equality": ["product_id"], "rate": product_updates},
+        ],
         "statistics": {
-            "entities": {"orders": {"rows": 1e6}, "order_lines": {"rows": 4e6}, "products": {"rows": 1e4},
-                         "customers": {"rows": 1e5}},
-            "relationships": {"order_lines.order_id": {"avg": 4, "p99": min(10, max_lines), "max": max_lines},
-                              "order_lines.product_id": {"avg": 400, "p99": 2000, "max": 50000},
-                              "orders.customer_id": {"avg": 10, "p99": 100, "max": 1000}}}}
+            "entities": {
+                "orders": {"rows": 1e6},
+                "order_lines": {"rows": 4e6},
+                "products": {"rows": 1e4},
+                "customers": {"rows": 1e5},
+            },
+            "relationships": {
+                "order_lines.order_id": {"avg": 4, "p99": min(10, max_lines), "max": max_lines},
+                "order_lines.product_id": {"avg": 400, "p99": 2000, "max": 50000},
+                "orders.customer_id": {"avg": 10, "p99": 100, "max": 1000},
+            },
+        },
+    }
 
 
 def test_acceptance_order_with_lines_and_each_lines_product_read_together() -> None:
@@ -57,11 +74,20 @@ def test_acceptance_order_with_lines_and_each_lines_product_read_together() -> N
     r1 = next(p for p in design.access_patterns if p.id == "R1")
     assert r1.query["embedded"] == ["order_lines", "order_lines.products"] and "lookup" not in r1.query
     # the documents hold what the pattern reads, and give the rows back
-    rows = {"customers": [{"customer_id": 1, "name": "Ann", "email": "a@x"}],
-            "products": [{"product_id": 7, "name": "Pen", "price": __import__("decimal").Decimal("1.50"),
-                          "description": None, "stock": 3}],
-            "orders": [{"order_id": 10, "customer_id": 1, "order_date": __import__("datetime").datetime(2024, 1, 2)}],
-            "order_lines": [{"order_id": 10, "line_no": 1, "product_id": 7, "qty": 2}]}
+    rows = {
+        "customers": [{"customer_id": 1, "name": "Ann", "email": "a@x"}],
+        "products": [
+            {
+                "product_id": 7,
+                "name": "Pen",
+                "price": __import__("decimal").Decimal("1.50"),
+                "description": None,
+                "stock": 3,
+            }
+        ],
+        "orders": [{"order_id": 10, "customer_id": 1, "order_date": __import__("datetime").datetime(2024, 1, 2)}],
+        "order_lines": [{"order_id": 10, "line_no": 1, "product_id": 7, "qty": 2}],
+    }
     docs = rows_to_documents(design, rows)
     (line,) = docs["orders"][0]["order_lines"]
     assert line["products"]["name"] == "Pen" and str(line["products"]["price"]) == "1.50"
@@ -114,9 +140,11 @@ CREATE TABLE person (person_id bigint PRIMARY KEY, name varchar(100) NOT NULL);
 CREATE TABLE address (address_id bigint PRIMARY KEY, person_id bigint REFERENCES person (person_id),
   city varchar(100) NOT NULL);
 """
-NULLABLE_WORKLOAD = {"version": 1, "access_patterns": [
-    {"id": "P1", "entity": "person", "with": ["address"], "equality": ["person_id"], "rate": 500}],
-    "statistics": {"relationships": {"address.person_id": {"avg": 1.5, "p99": 4, "max": 8}}}}
+NULLABLE_WORKLOAD = {
+    "version": 1,
+    "access_patterns": [{"id": "P1", "entity": "person", "with": ["address"], "equality": ["person_id"], "rate": 500}],
+    "statistics": {"relationships": {"address.person_id": {"avg": 1.5, "p99": 4, "max": 8}}},
+}
 
 
 def test_nullable_foreign_key_embeds_and_keeps_orphans_in_their_own_collection() -> None:
@@ -125,12 +153,19 @@ def test_nullable_foreign_key_embeds_and_keeps_orphans_in_their_own_collection()
     d = decision(design, "address")
     assert d.choice == "embed-array" and "may be NULL" in d.reason and "collection of its own" in d.reason
     orphans = next(c for c in design.collections if c.orphans_of is not None)
-    assert (orphans.name, orphans.source_entity, orphans.orphans_of) == ("address_orphans", "address",
-                                                                          "fk_address_person_id")
+    assert (orphans.name, orphans.source_entity, orphans.orphans_of) == (
+        "address_orphans",
+        "address",
+        "fk_address_person_id",
+    )
     assert any(x.code == "mongodb-orphans-collection" for x in design.diagnostics)
-    rows = {"person": [{"person_id": 1, "name": "Ann"}],
-            "address": [{"address_id": 5, "person_id": 1, "city": "Oslo"},
-                        {"address_id": 6, "person_id": None, "city": "Bergen"}]}
+    rows = {
+        "person": [{"person_id": 1, "name": "Ann"}],
+        "address": [
+            {"address_id": 5, "person_id": 1, "city": "Oslo"},
+            {"address_id": 6, "person_id": None, "city": "Bergen"},
+        ],
+    }
     docs = rows_to_documents(design, rows)
     assert [a["city"] for a in docs["person"][0]["address"]] == ["Oslo"]
     assert docs["address_orphans"] == [{"_id": 6, "person_id": None, "city": "Bergen"}]

@@ -71,22 +71,44 @@ CREATE TABLE audit (audit_id bigint PRIMARY KEY, plan_id bigint NOT NULL REFEREN
 
 def _tenant_design(patterns: list[dict], tenant_of_audit: bool = False) -> tuple:
     schema, _, _ = design_for(TENANT_DDL, None)
-    workload = parse_workload({"version": 1, "access_patterns": patterns, "statistics": {"relationships": {
-        "notes.account_id": {"avg": 3, "p99": 8, "max": 20}, "accounts.plan_id": {"avg": 3, "p99": 8, "max": 20},
-        "audit.plan_id": {"avg": 3, "p99": 8, "max": 20}}}}, schema)
-    columns = [TenantColumn("accounts", "tenant_id", "policy", ("accounts_iso",)),
-               TenantColumn("notes", "tenant_id", "policy", ("notes_iso",))]
+    workload = parse_workload(
+        {
+            "version": 1,
+            "access_patterns": patterns,
+            "statistics": {
+                "relationships": {
+                    "notes.account_id": {"avg": 3, "p99": 8, "max": 20},
+                    "accounts.plan_id": {"avg": 3, "p99": 8, "max": 20},
+                    "audit.plan_id": {"avg": 3, "p99": 8, "max": 20},
+                }
+            },
+        },
+        schema,
+    )
+    columns = [
+        TenantColumn("accounts", "tenant_id", "policy", ("accounts_iso",)),
+        TenantColumn("notes", "tenant_id", "policy", ("notes_iso",)),
+    ]
     if tenant_of_audit:
         columns.append(TenantColumn("plans", "plan_id", "declared"))
-    return schema, TARGET.build(schema, workload, Tenancy(tuple(columns), root=None),
-                                uuid_representation="binData", shard_collections=False, database="polyschema")
+    return schema, TARGET.build(
+        schema,
+        workload,
+        Tenancy(tuple(columns), root=None),
+        uuid_representation="binData",
+        shard_collections=False,
+        database="polyschema",
+    )
 
 
 def test_documents_never_mix_tenants() -> None:
     # notes -> accounts carries tenant_id on both sides: the notes may live in their account's document
-    _, design = _tenant_design([
-        {"id": "R1", "entity": "accounts", "with": ["notes"], "equality": ["tenant_id", "account_id"], "rate": 100},
-        {"id": "R2", "entity": "plans", "with": ["accounts"], "equality": ["plan_id"], "rate": 100, "admin": True}])
+    _, design = _tenant_design(
+        [
+            {"id": "R1", "entity": "accounts", "with": ["notes"], "equality": ["tenant_id", "account_id"], "rate": 100},
+            {"id": "R2", "entity": "plans", "with": ["accounts"], "equality": ["plan_id"], "rate": 100, "admin": True},
+        ]
+    )
     assert decision(design, "notes", "accounts").choice == "embed-array"
     # accounts are tenant rows, plans are shared: a plan document holding accounts would mix tenants
     d = decision(design, "accounts", "plans")
@@ -94,21 +116,26 @@ def test_documents_never_mix_tenants() -> None:
 
 
 def test_a_shared_parent_may_be_copied_into_tenant_documents_but_not_the_reverse() -> None:
-    _, design = _tenant_design([
-        {"id": "R1", "entity": "accounts", "with": ["plans"], "equality": ["tenant_id", "account_id"], "rate": 100}])
+    _, design = _tenant_design(
+        [{"id": "R1", "entity": "accounts", "with": ["plans"], "equality": ["tenant_id", "account_id"], "rate": 100}]
+    )
     assert decision(design, "accounts", "plans").choice == "parent-object-copy"  # plans are shared data
-    _, design = _tenant_design([
-        {"id": "R1", "entity": "audit", "with": ["plans"], "equality": ["audit_id"], "rate": 100}],
-        tenant_of_audit=True)
+    _, design = _tenant_design(
+        [{"id": "R1", "entity": "audit", "with": ["plans"], "equality": ["audit_id"], "rate": 100}],
+        tenant_of_audit=True,
+    )
     d = decision(design, "audit", "plans")  # plans now belong to tenants; audit rows to none
     assert d.choice == "reference" and "no copy" in d.reason
 
 
 def test_patterns_that_do_not_fix_the_tenant_are_flagged_unless_admin() -> None:
-    _, design = _tenant_design([
-        {"id": "R1", "entity": "notes", "equality": ["note_id"], "rate": 10},
-        {"id": "R2", "entity": "notes", "equality": ["account_id"], "rate": 10, "admin": True},
-        {"id": "R3", "entity": "notes", "equality": ["tenant_id", "note_id"], "rate": 10}])
+    _, design = _tenant_design(
+        [
+            {"id": "R1", "entity": "notes", "equality": ["note_id"], "rate": 10},
+            {"id": "R2", "entity": "notes", "equality": ["account_id"], "rate": 10, "admin": True},
+            {"id": "R3", "entity": "notes", "equality": ["tenant_id", "note_id"], "rate": 10},
+        ]
+    )
     assert design.isolation.crossing == ("R1",)
     flagged = {d.subject for d in design.diagnostics if d.code == "crosses-tenants"}
     assert flagged == {"R1"}

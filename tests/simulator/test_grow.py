@@ -26,7 +26,7 @@ def _driver_replicas(ring, rf):
     """cassandra-driver's own token map: token -> replica hosts (as node indexes)."""
     hosts = [Host(f"10.0.0.{i}", SimpleConvictionPolicy) for i in range(len(ring.nodes))]
     tokens = [Murmur3Token(int(t)) for t in ring.tokens]
-    owner = {t: hosts[o] for t, o in zip(tokens, ring.owners)}
+    owner = {t: hosts[o] for t, o in zip(tokens, ring.owners, strict=True)}
     replica_map = SimpleStrategy({"replication_factor": str(rf)}).make_token_replica_map(owner, tokens)
     return [int(t.value) for t in tokens], [{hosts.index(h) for h in replica_map[t]} for t in tokens]
 
@@ -87,7 +87,10 @@ def test_citus_grow_moves_whole_shards_to_the_new_worker():
     assert grow["moved_rows"] <= sum(shard_rows) and grow["balance_after"]["max_over_mean"] < 1.3
 
 
-@pytest.mark.parametrize("args, fragment", [(["--grow", "-1"], "--grow -1"), (["--grow", "1", "--move-mib-per-second", "inf"], "--move-mib-per-second inf")])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [(["--grow", "-1"], "--grow -1"), (["--grow", "1", "--move-mib-per-second", "inf"], "--move-mib-per-second inf")],
+)
 def test_bad_growth_is_one_line_exit_2(args, fragment):
     result = CliRunner().invoke(main, ["simulate", "--store", "cassandra", "--key", "id", "--rows", "1000", *args])
     assert result.exit_code == 2 and fragment in result.output and len(result.output.strip().splitlines()) == 1

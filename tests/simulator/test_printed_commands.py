@@ -40,8 +40,22 @@ def test_printed_simulate_commands_run(target, sql, workload):
 
 
 def test_underscore_id_is_the_server_objectid_not_a_typo_of_id():
-    result = CliRunner().invoke(main, ["simulate", "--store", "mongodb-hashed", "--key", "hashed(_id)",
-                                       "--rows", "20000", "--tenants", "50", "--format", "json"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "simulate",
+            "--store",
+            "mongodb-hashed",
+            "--key",
+            "hashed(_id)",
+            "--rows",
+            "20000",
+            "--tenants",
+            "50",
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code in (0, 1), result.output
     assert "server-generated ObjectId" in result.output
 

@@ -16,17 +16,17 @@ from simulator.stores import StoreConfig
 
 def _end_state_holds(t: RangeSharding) -> None:
     rows = t.shard_rows()
-    movable = [not j and n > 0 for j, n in zip(t.jumbo, t.counts)]
+    movable = [not j and n > 0 for j, n in zip(t.jumbo, t.counts, strict=True)]
     threshold = MIGRATION_THRESHOLD_RANGES * t.max_rows
     for donor in range(t.n_shards):
         if rows[donor] - rows.min() >= threshold:
             # Only jumbo ranges are left on a shard that is still 3 ranges ahead: MongoDB cannot move them.
-            assert not any(m and s == donor for m, s in zip(movable, t.shard)), (rows, donor)
+            assert not any(m and s == donor for m, s in zip(movable, t.shard, strict=True)), (rows, donor)
 
 
 def _jumbo_only_for_single_values_over_the_range_size(t: RangeSharding) -> None:
     which = np.searchsorted(t.bounds, t.exact_keys, side="right") - 1
-    for c, (n, jumbo) in enumerate(zip(t.counts, t.jumbo)):
+    for c, (n, jumbo) in enumerate(zip(t.counts, t.jumbo, strict=True)):
         values = t.exact_counts[which == c]
         assert jumbo == (values.size == 1 and n > t.max_rows), (c, n, values)
         if not jumbo:
@@ -79,7 +79,9 @@ def test_streamed_inserts_balance_to_mongodb_end_state(tenants, skew, shards, se
 def test_the_issue_example_no_longer_leaves_every_row_on_shard_0():
     # Issue 12: 20M rows of 10,000 zipf tenants at 900 bytes on 4 shards gave 100% on shard 0, 74
     # jumbo ranges and 0 migrations. Scaled down 10x in rows and range size alike (same ranges).
-    data = synthetic_dataset(10_000, 2_000_000, parse_skew("zipf:1.1"), "serial", np.random.default_rng(0), row_bytes=900)
+    data = synthetic_dataset(
+        10_000, 2_000_000, parse_skew("zipf:1.1"), "serial", np.random.default_rng(0), row_bytes=900
+    )
     config = StoreConfig(shards=4, range_size_mb=12.8, row_bytes=900)
     max_rows = int(12.8 * 2**20 // 900)
     (res,) = simulate("mongodb-range", [KeySpec(("tenant_id",), (False,))], data, config, 0)

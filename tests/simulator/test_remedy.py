@@ -49,8 +49,25 @@ def test_a_key_that_does_not_lead_with_the_tenant_gets_no_tenant_remedy(whale_po
 
 
 def test_cli_remedy_json_shows_before_and_after():
-    result = CliRunner().invoke(main, ["simulate", "--store", "citus", "--key", "tenant_id", "--tenants", "300",
-                                       "--rows", "100000", "--skew", "zipf:1.1+whales:0.3", "--remedy", "--format", "json"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "simulate",
+            "--store",
+            "citus",
+            "--key",
+            "tenant_id",
+            "--tenants",
+            "300",
+            "--rows",
+            "100000",
+            "--skew",
+            "zipf:1.1+whales:0.3",
+            "--remedy",
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code in (0, 1), result.output
     import json
 

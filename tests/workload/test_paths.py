@@ -117,6 +117,7 @@ def test_given_fanout_wins_over_the_assumed_row_count():
     # Regression (issue 11): with no row count for issues, its assumed 100,000 rows were smaller than the
     # given 250,000 issues per project, and sizing discarded the fan-out (Cassandra's partition_rows kept
     # the assumed row count). A given fan-out now sets the child's rows: rows(parent) x avg.
+    from translator.targets.cassandra.shapes import Ref
     from translator.targets.cassandra.sizing import partition_rows
     from translator.workload import DEFAULT_ROWS, StatsView
 
@@ -124,7 +125,7 @@ def test_given_fanout_wins_over_the_assumed_row_count():
     view = StatsView(SAAS, parse_workload(given, SAAS).statistics)
     issues = view.entity("issues")
     assert issues.rows == DEFAULT_ROWS * 250000 and issues.assumed  # the parent's rows are still assumed
-    rows = partition_rows(SAAS, view, "issues", ("tenant_id", "project_id"))
+    rows = partition_rows(SAAS, view, "issues", (Ref("issues", "tenant_id"), Ref("issues", "project_id")))
     assert (rows.avg, rows.max) == (250000, 900000)
     with_parent = {"version": 1, "statistics": {"entities": {"projects": {"rows": 40}},
                                                 "relationships": {"issues.project_id": {"avg": 250000}}}}

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import click
 
-from translator.cli.common import EXIT_FINDINGS, EXIT_OK, UsageProblem, emit_json, in_flag_terms
+from translator.cli.common import EXIT_FINDINGS, EXIT_OK, UsageProblem, emit_json
 
 __all__ = ["data_options", "simulate_on_data"]
 
@@ -35,11 +35,6 @@ def data_options(func: Callable) -> Callable:
     for decorator in reversed(_OPTIONS):
         func = decorator(func)
     return func
-
-
-def _flags(message: str) -> str:
-    message = in_flag_terms(message)
-    return "--key " + message[4:] if message.startswith("key ") else message
 
 
 def _config(opts: dict[str, Any], row_bytes: int | None):
@@ -70,36 +65,33 @@ def _refuse_synthetic_options(opts: dict[str, Any]) -> None:
         raise UsageProblem("--isolate needs generated tenants; it cannot be combined with --data")
 
 
-def simulate_on_data(opts: dict[str, Any]) -> None:
-    """Run the candidates on the table, print them like a synthetic run, exit 0 / 1 (all alarmed)."""
-    from simulator.errors import SimulatorError
+def simulate_on_data(opts: dict[str, Any], human: Callable) -> None:
+    """Run the candidates on the table, print them like a synthetic run (`human(results, ranked)`), exit
+    0 / 1 (all alarmed). SimulatorErrors go up to the command, which names the option in them."""
     from simulator.realdata import describe_table, simulate_table
     from simulator.realdata.api import estimated_rows
     from simulator.realdata.tables import ReadOptions
 
     _refuse_synthetic_options(opts)
-    try:
-        options = ReadOptions(sample=opts["sample"], seed=opts["seed"])
-        info = describe_table(opts["data"], opts["entity"], opts["order_by"], options)
-        config, traffic = _config(opts, info.row_bytes)
-        run = lambda progress: simulate_table(  # noqa: E731
-            opts["data"], opts["entity"], opts["keys"], opts["store"], config=config, traffic=traffic,
-            order_by=opts["order_by"], sample=opts["sample"], scheduler=opts["scheduler"], workers=opts["workers"],
-            seed=opts["seed"], progress=progress,
-        )
-        if sys.stderr.isatty():
-            with click.progressbar(length=estimated_rows(info), label=f"reading {info.name}", file=sys.stderr) as bar:
-                result = run(bar.update)
-        else:
-            result = run(None)
-    except SimulatorError as exc:
-        raise UsageProblem(_flags(str(exc).splitlines()[0])) from None
-    _report(result, opts)
+    if opts["workers"] is not None and opts["workers"] < 1:
+        raise UsageProblem(f"--workers {opts['workers']}: must be at least 1, e.g. --workers 4")
+    options = ReadOptions(sample=opts["sample"], seed=opts["seed"])
+    info = describe_table(opts["data"], opts["entity"], opts["order_by"], options)
+    config, traffic = _config(opts, info.row_bytes)
+    run = lambda progress: simulate_table(  # noqa: E731
+        opts["data"], opts["entity"], opts["keys"], opts["store"], config=config, traffic=traffic,
+        order_by=opts["order_by"], sample=opts["sample"], scheduler=opts["scheduler"], workers=opts["workers"],
+        seed=opts["seed"], progress=progress,
+    )
+    if sys.stderr.isatty():
+        with click.progressbar(length=estimated_rows(info), label=f"reading {info.name}", file=sys.stderr) as bar:
+            result = run(bar.update)
+    else:
+        result = run(None)
+    _report(result, opts, human)
 
 
-def _report(result, opts: dict[str, Any]) -> None:
-    from translator.cli.simulate_cmd import _human
-
+def _report(result, opts: dict[str, Any], human: Callable) -> None:
     ranked = result.ranked
     if opts["plot_path"]:
         from simulator.plot import plot_results
@@ -123,5 +115,5 @@ def _report(result, opts: dict[str, Any]) -> None:
                    f"{d['ranges']} range(s), {result.ran}")
         for line in ([d["sampling"]] if d["sampling"] else []) + d["notes"]:
             click.echo(f"  note: {line}")
-        _human(result.results, ranked)
+        human(result.results, ranked)
     raise SystemExit(EXIT_FINDINGS if all(r.alarms for r in result.results) else EXIT_OK)

@@ -6,6 +6,7 @@ One handler per statement kind (`HANDLERS`), one per column constraint and table
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Callable
 
@@ -14,7 +15,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.generator import Generator
 
 from translator.diagnostics import DiagnosticSink, excerpt
-from translator.ingest.columns import COLUMN_CONSTRAINTS
+from translator.ingest.columns import COLUMN_CONSTRAINTS, set_sequence_default
 from translator.ingest.model import ColumnDraft, ForeignKeyDraft, IndexDraft, TableDraft, fold
 from translator.ingest.nodes import KeyParts, column_names, key_parts, name_of, referential_actions, table_ref, written_type
 from translator.ingest.policies import RowSecurityDrafts, apply_row_security
@@ -151,6 +152,8 @@ class SchemaBuilder:
             handler = COLUMN_CONSTRAINTS.get(type(kind))
             if handler is not None:
                 handler(self, table, column, kind, statement, name_of(constraint.this))
+        if self.dialect == "mysql" and column.default is not None:
+            column.default = _mysql_stored_default(column)
 
     def copy_from(self, table: TableDraft, ref: tuple[str | None, str], statement: Statement, *, keys: bool) -> None:
         source = self.find_table(ref)
@@ -262,7 +265,7 @@ class SchemaBuilder:
         on_delete, on_update = referential_actions(reference.args.get("options"))
         self.foreign_keys.append(ForeignKeyDraft(
             name, table, columns, table_ref(target), target_columns or None,
-            on_delete, on_update, self.file, statement.line))
+            on_delete, on_update, self.file, statement.line, self.dialect))
 
     def check(self, table, node, statement, name):
         table.checks.append((name, self.render(node.this)))
@@ -314,7 +317,7 @@ class SchemaBuilder:
             return
         if action.args.get("default") is not None:
             column.default = self.render(action.args["default"])
-            column.identity = column.identity or "nextval(" in column.default.lower()
+            set_sequence_default(column)
         if action.args.get("dtype") is not None:
             self.set_type(column, action.args["dtype"], table, statement)
         if action.args.get("allow_null") is not None:
@@ -381,6 +384,22 @@ class SchemaBuilder:
         self.sink.info("skipped-statement", f"skipped COMMENT ON {kind} for something not modelled (a view, or not created here)",
                        subject="comment", **self.where(statement))
 
+
+
+#: a number written as a string (`DEFAULT '0'`)
+_QUOTED_NUMBER = re.compile(r"^'(-?\d+(?:\.\d+)?)'$")
+_NUMERIC_KINDS = frozenset({TypeKind.INTEGER, TypeKind.DECIMAL, TypeKind.FLOAT, TypeKind.BOOLEAN})
+
+
+def _mysql_stored_default(column: ColumnDraft) -> str:
+    """The default as MySQL stores it (and its catalog reports it): `'0'` on a number column is the number 0,
+    and a boolean (tinyint(1)) default 1/0 is TRUE/FALSE, as the live reader spells it."""
+    default = column.default
+    if column.type.kind in _NUMERIC_KINDS and (quoted := _QUOTED_NUMBER.match(default)) is not None:
+        default = quoted[1]
+    if column.type.kind is TypeKind.BOOLEAN and default in ("0", "1"):
+        default = "TRUE" if default == "1" else "FALSE"
+    return default
 
 
 _ALTER_ACTIONS = (exp.AddConstraint, exp.ColumnDef, exp.AlterColumn, exp.Constraint, exp.ForeignKey, exp.PrimaryKey,

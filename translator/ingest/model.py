@@ -82,3 +82,4 @@ class ForeignKeyDraft:
     on_update: str | None
     file: str
     line: int
+    dialect: str | None = None

@@ -125,9 +125,19 @@ def _relationship(builder: SchemaBuilder, fk: ForeignKeyDraft, entities: dict[in
         to_attributes=to_columns,
         cardinality=derive_cardinality(child, from_columns),
         optional=optional,
-        on_delete=ReferentialAction(fk.on_delete) if fk.on_delete else None,
-        on_update=ReferentialAction(fk.on_update) if fk.on_update else None,
+        on_delete=referential_action(fk.on_delete, fk.dialect),
+        on_update=referential_action(fk.on_update, fk.dialect),
     )
+
+
+def referential_action(written: str | None, dialect: str | None) -> ReferentialAction | None:
+    """The action as the engine keeps it: None for the default (NO ACTION everywhere; in MySQL also RESTRICT,
+    which InnoDB checks the same way and MariaDB's catalog reports for a key written without a clause)."""
+    if written is None:
+        return None
+    action = ReferentialAction(written)
+    default = {ReferentialAction.NO_ACTION, ReferentialAction.RESTRICT} if dialect == "mysql" else {ReferentialAction.NO_ACTION}
+    return None if action in default else action
 
 
 def freeze(builder: SchemaBuilder, sink: DiagnosticSink) -> tuple[tuple[Entity, ...], tuple[Relationship, ...]]:

@@ -240,6 +240,15 @@ class _Reader:
                             f"{self.dialect or 'generic'} SQL knows", lost="this statement (a table, if it was one)",
                             **self.where(line, text))
             return
+        hidden = _HIDDEN_TABLE.search(text) if kind not in ("routine", "view") else None
+        if hidden is not None:
+            # `GO\nCREATE TABLE ...` read as MySQL, or a CREATE TABLE after a statement missing its `;`
+            table_line = line + text.count("\n", 0, hidden.start())
+            self.sink.error("unreadable-ddl", f"a CREATE TABLE at line {table_line} is inside a statement starting "
+                            f"{' '.join(head.split()[:3])!r}, which {self.dialect or 'generic'} SQL does not read as a table "
+                            "(a missing ';', or a client command of another dialect?)", lost="this table",
+                            **self.where(table_line, text[hidden.start():]))
+            return
         if kind == "view":
             match = re.search(r"\bVIEW\s+(IF\s+NOT\s+EXISTS\s+)?([\w.\[\]\"`$]+)", text, re.I)
             if match:
@@ -314,6 +323,13 @@ class _Reader:
         what = _LOST.get(kind, f"this {kind} statement")
         report("unparsed-statement", f"sqlglot could not read this {kind} statement as {self.dialect or 'generic'} SQL",
                lost=what, **self.where(line, text))
+        first_line_end = text.find("\n") + 1 if "\n" in text else len(text)
+        for hidden in _HIDDEN_TABLE.finditer(text, first_line_end):
+            # a statement missing its `;` swallowed the next table: that table is lost too
+            table_line = line + text.count("\n", 0, hidden.start())
+            self.sink.error("unreadable-ddl", f"a CREATE TABLE at line {table_line} is inside the unreadable statement "
+                            f"starting at line {line} (a missing ';'?)", lost="this table",
+                            **self.where(table_line, text[hidden.start():]))
         return None
 
 

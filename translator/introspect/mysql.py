@@ -15,6 +15,7 @@ from translator.introspect.build import (
     check_namespaces,
     entity_namespace,
     map_type,
+    spell_default,
 )
 from translator.introspect.url import ConnectionParams
 from translator.ir import Attribute, CheckConstraint, Index, Schema
@@ -148,7 +149,7 @@ def _attribute(name: str, type_text: str, nullable: str, default: Any, extra: st
     canonical, implied_identity = map_type(mapper, type_text, DIALECT, sink, subject)
     generated = expression if "GENERATED" in extra.upper() and expression else None
     # MariaDB writes a NULL default as the text 'NULL'; a real string default comes quoted.
-    default_text = None if default is None or default == "NULL" or generated else str(default)
+    default_text = None if default is None or default == "NULL" or generated else spell_default(str(default), canonical, DIALECT)
     return Attribute(name=name, type=canonical, nullable=nullable == "YES", default=default_text,
                      identity="auto_increment" in extra.lower() or implied_identity, generated=generated,
                      comment=comment or None)
@@ -162,6 +163,10 @@ def _foreign_keys(cur: Any, where: tuple, tables: dict[tuple[str, str], TableFac
                                                                 "rules": (on_delete, on_update)})
         entry["cols"].append(column)
         entry["ref_cols"].append(ref_column)
+        # InnoDB checks RESTRICT as NO ACTION, and MariaDB reports RESTRICT for a key written without a clause:
+        # both are the default, None, as the DDL reader keeps them.
+        entry["rules"] = tuple(None if (rule or "").upper() in ("RESTRICT", "NO ACTION") else rule
+                               for rule in (on_delete, on_update))
     out = []
     for (schema_name, table, name), entry in grouped.items():
         child = tables.get((schema_name, table))

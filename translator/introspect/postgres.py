@@ -15,6 +15,7 @@ from translator.introspect.build import (
     check_namespaces,
     entity_namespace,
     map_type,
+    spell_default,
 )
 from translator.introspect.build import quote_identifier as quote
 from translator.introspect.postgres_policies import read_row_security
@@ -169,7 +170,7 @@ def _attribute(row: tuple, enums: dict[int, list[str]], default_namespace: str |
     serial = bool(default and default.startswith("nextval(") and not generated)
     return Attribute(
         name=name, type=canonical, nullable=not notnull,
-        default=None if serial or generated == "s" else default,
+        default=None if serial or generated == "s" or default is None else spell_default(default, canonical, DIALECT),
         identity=bool(identity) or serial or implied_identity,
         generated=default if generated == "s" else None, comment=comment,
     )

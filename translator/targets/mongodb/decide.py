@@ -59,17 +59,22 @@ def _break_cycles(drafts: dict[Relationship, Draft], sink: DiagnosticSink) -> No
                 seen.append(node)
                 node = embeds[node].rel.to_entity
             if node in seen:
-                cycle = seen[seen.index(node):]
+                cycle = seen[seen.index(node) :]
                 break
         if cycle is None:
             return
         weakest = min((embeds[n] for n in cycle), key=lambda d: (d.together, d.rel.name))
         path = " -> ".join([*cycle, cycle[0]])
         weakest.choice, weakest.rule = "reference", "embed-cycle"
-        weakest.reason = (f"embedding would recurse along {path}; the edge read together least often "
-                          f"({weakest.rel.name}, {weakest.together:g}/s) becomes a reference")
-        sink.warning("mongodb-embed-cycle", f"relationship cycle {path}: {weakest.rel.name} is referenced, not embedded",
-                     subject=weakest.rel.name)
+        weakest.reason = (
+            f"embedding would recurse along {path}; the edge read together least often "
+            f"({weakest.rel.name}, {weakest.together:g}/s) becomes a reference"
+        )
+        sink.warning(
+            "mongodb-embed-cycle",
+            f"relationship cycle {path}: {weakest.rel.name} is referenced, not embedded",
+            subject=weakest.rel.name,
+        )
 
 
 def _one_parent_each(drafts: dict[Relationship, Draft]) -> None:
@@ -83,12 +88,21 @@ def _one_parent_each(drafts: dict[Relationship, Draft]) -> None:
         for loser in candidates[1:]:
             winner = candidates[0].rel
             loser.choice, loser.rule = "reference", "embedded-elsewhere"
-            loser.reason = (f"{child} is already embedded in {winner.to_entity} (read together at "
-                            f"{candidates[0].together:g}/s vs {loser.together:g}/s), so it references {loser.rel.to_entity}")
+            loser.reason = (
+                f"{child} is already embedded in {winner.to_entity} (read together at "
+                f"{candidates[0].together:g}/s vs {loser.together:g}/s), so it references {loser.rel.to_entity}"
+            )
 
 
-def decide(schema: Schema, workload: Workload, stats: StatsView, mapping: MongoMapping, sink: DiagnosticSink,
-           demoted: Mapping[Relationship, str] | None = None, tenancy: Tenancy | None = None) -> Plan:
+def decide(
+    schema: Schema,
+    workload: Workload,
+    stats: StatsView,
+    mapping: MongoMapping,
+    sink: DiagnosticSink,
+    demoted: Mapping[Relationship, str] | None = None,
+    tenancy: Tenancy | None = None,
+) -> Plan:
     """Every relationship's decision; `demoted` names embeddings to refuse (too large), with the reason."""
     facts = Facts(schema, workload, tenancy or Tenancy())
     demoted = demoted or {}
@@ -101,22 +115,29 @@ def decide(schema: Schema, workload: Workload, stats: StatsView, mapping: MongoM
         if plan is not None:
             junction_plans.append(plan)
             in_junction |= {link.left, link.right}
-    drafts = {rel: relationship_draft(schema, facts, stats, mapping, rel, demoted)
-              for rel in schema.relationships if rel not in in_junction}
+    drafts = {
+        rel: relationship_draft(schema, facts, stats, mapping, rel, demoted)
+        for rel in schema.relationships
+        if rel not in in_junction
+    }
     _one_parent_each(drafts)
     _break_cycles(drafts, sink)
     for rel, draft in drafts.items():
         if rel.is_self_reference:
-            sink.info("mongodb-self-reference", f"{rel.name}: {rel.from_entity} references itself; kept as a reference",
-                      subject=rel.name)
+            sink.info(
+                "mongodb-self-reference",
+                f"{rel.name}: {rel.from_entity} references itself; kept as a reference",
+                subject=rel.name,
+            )
         decisions.append(draft.freeze())
     return Plan(
         decisions=tuple(decisions),
         embeds={d.rel.from_entity: d.rel for d in drafts.values() if d.choice.startswith("embed")},
         child_ids=tuple(d.rel for d in drafts.values() if d.choice == "reference-with-child-ids"),
         subsets=tuple((d.rel, *d.extra) for d in drafts.values() if d.choice == "subset"),
-        extended=tuple((d.rel, d.extra) for d in drafts.values()
-                       if d.choice in ("extended-reference", "parent-object-copy")),
+        extended=tuple(
+            (d.rel, d.extra) for d in drafts.values() if d.choice in ("extended-reference", "parent-object-copy")
+        ),
         orphans=tuple(d.rel for d in drafts.values() if d.choice.startswith("embed") and d.extra == "orphans"),
         junctions=tuple(junction_plans),
         together_rates={d.rel: d.together for d in drafts.values()},

@@ -24,8 +24,17 @@ def _flatten(inputs: Mapping[str, Any]) -> list[tuple[str, Number]]:
     return out
 
 
-def make_decision(subject: str, choice: str, rule: str, reason: str, inputs: Mapping[str, Any],
-                  assumed: Any = (), *, parent: str | None, child: str | None) -> Decision:
+def make_decision(
+    subject: str,
+    choice: str,
+    rule: str,
+    reason: str,
+    inputs: Mapping[str, Any],
+    assumed: Any = (),
+    *,
+    parent: str | None,
+    child: str | None,
+) -> Decision:
     """A record.Decision about a relationship or junction: `parent`/`child` lead its numbers."""
     numbers = [("parent", parent), ("child", child), *_flatten(inputs)]
     return Decision(subject, choice, rule, reason, tuple(numbers), tuple(dict.fromkeys(assumed)))

@@ -30,14 +30,21 @@ class Draft:
     extra: Any = None
 
     def freeze(self, name: str | None = None) -> Decision:
-        return make_decision(name or self.rel.name, self.choice, self.rule, self.reason, self.inputs, self.assumed,
-                             parent=self.rel.to_entity, child=self.rel.from_entity)
+        return make_decision(
+            name or self.rel.name,
+            self.choice,
+            self.rule,
+            self.reason,
+            self.inputs,
+            self.assumed,
+            parent=self.rel.to_entity,
+            child=self.rel.from_entity,
+        )
 
 
 def children_bound(fanout: Any) -> float:
     """The fan-out the rules compare: the maximum when known, else p99, else the average."""
     return float(next(v for v in (fanout.max, fanout.p99, fanout.avg) if v is not None))
-
 
 
 def extended_fields(parent: Entity, rel: Relationship, schema: Schema, limit: int) -> tuple[str, ...]:
@@ -69,14 +76,23 @@ def fanout_class(fan: Any, rules: Any) -> tuple[str, float]:
 def _measured_note(fan: Any, rules: Any) -> str:
     if not fan.assumed:
         return ""
-    return (f" (fan-out assumed: avg {fan.avg:g}, p99 {fan.p99:g}, max {fan.max:g}; by the rules of thumb ({RULES_OF_THUMB}) "
-            f"a p99 up to {rules.few_max_children} is one-to-few and embeds, up to {rules.bounded_max_children} one-to-many "
-            f"and keeps an array of references, beyond that one-to-squillions and keeps a parent reference; with measured "
-            f"statistics the class would come from the measured maximum instead)")
+    return (
+        f" (fan-out assumed: avg {fan.avg:g}, p99 {fan.p99:g}, max {fan.max:g}; by the rules of thumb "
+        f"({RULES_OF_THUMB}) a p99 up to {rules.few_max_children} is one-to-few and embeds, up to "
+        f"{rules.bounded_max_children} one-to-many "
+        f"and keeps an array of references, beyond that one-to-squillions and keeps a parent reference; with measured "
+        f"statistics the class would come from the measured maximum instead)"
+    )
 
 
-def relationship_draft(schema: Schema, facts: Facts, stats: StatsView, mapping: MongoMapping, rel: Relationship,
-                       demoted: Mapping[Relationship, str]) -> Draft:
+def relationship_draft(
+    schema: Schema,
+    facts: Facts,
+    stats: StatsView,
+    mapping: MongoMapping,
+    rel: Relationship,
+    demoted: Mapping[Relationship, str],
+) -> Draft:
     rules = mapping.rules
     fan = stats.fanout(rel)
     size_class, bound = fanout_class(fan, rules)
@@ -89,10 +105,14 @@ def relationship_draft(schema: Schema, facts: Facts, stats: StatsView, mapping: 
     inputs: dict[str, Any] = {
         "cardinality": str(rel.cardinality),
         "fanout": {"avg": fan.avg, "p99": fan.p99, "max": fan.max},
-        "fanout_class": size_class, "fanout_compared": bound,
-        "together_rate": together, "together_patterns": list(together_ids),
-        "parent_with_children_rate": with_rate, "children_by_parent_key_rate": by_key,
-        "alone_rate": alone, "alone_patterns": list(alone_ids),
+        "fanout_class": size_class,
+        "fanout_compared": bound,
+        "together_rate": together,
+        "together_patterns": list(together_ids),
+        "parent_with_children_rate": with_rate,
+        "children_by_parent_key_rate": by_key,
+        "alone_rate": alone,
+        "alone_patterns": list(alone_ids),
         "few_max_children": rules.few_max_children,
         "bounded_max_children": rules.bounded_max_children,
         "alone_to_together_ratio": rules.alone_to_together_ratio,
@@ -108,15 +128,19 @@ def relationship_draft(schema: Schema, facts: Facts, stats: StatsView, mapping: 
 
     if rel.is_self_reference:
         draft.rule = "self-reference"
-        draft.reason = (f"{c} references itself through {', '.join(rel.from_attributes)}: embedding would recurse "
-                        "without end, so each document holds its parent's id")
+        draft.reason = (
+            f"{c} references itself through {', '.join(rel.from_attributes)}: embedding would recurse "
+            "without end, so each document holds its parent's id"
+        )
         return draft
     one = rel.cardinality is Cardinality.ONE_TO_ONE
     read_alone_heavy = alone > rules.alone_to_together_ratio * together
     if not facts.same_tenant(rel):
         draft.rule = "reference-tenant-boundary"
-        draft.reason = (f"{c} and {p} are not tied to one tenant by {', '.join(rel.from_attributes)}: a document "
-                        f"holding both could mix tenants, so {c} is not embedded in {p}")
+        draft.reason = (
+            f"{c} and {p} are not tied to one tenant by {', '.join(rel.from_attributes)}: a document "
+            f"holding both could mix tenants, so {c} is not embedded in {p}"
+        )
         _parent_copy(schema, facts, rules, draft)
         return draft
     if together > 0 and not read_alone_heavy and (one or size_class == "few"):
@@ -125,44 +149,62 @@ def relationship_draft(schema: Schema, facts: Facts, stats: StatsView, mapping: 
         else:
             draft.choice = "embed-object" if one else "embed-array"
             draft.rule = "embed-one-to-one" if one else "embed-one-to-few"
-            draft.reason = (f"{p} and its {c} are read together at {together:g}/s ({', '.join(together_ids)}) and {c} "
-                            f"on its own only at {alone:g}/s; "
-                            + ("one-to-one: " if one else f"{bound:g} per {p} (<= {rules.few_max_children}){measured}: ")
-                            + f"{c} is embedded in {p}")
+            draft.reason = (
+                f"{p} and its {c} are read together at {together:g}/s ({', '.join(together_ids)}) and {c} "
+                f"on its own only at {alone:g}/s; "
+                + ("one-to-one: " if one else f"{bound:g} per {p} (<= {rules.few_max_children}){measured}: ")
+                + f"{c} is embedded in {p}"
+            )
             if not required:
                 draft.extra = "orphans"
                 draft.inputs.update(orphans_collection=True)
-                draft.reason += (f"; {', '.join(rel.from_attributes)} may be NULL, so a {c} without a {p} is kept in "
-                                 f"a collection of its own for such rows (nothing is dropped)")
+                draft.reason += (
+                    f"; {', '.join(rel.from_attributes)} may be NULL, so a {c} without a {p} is kept in "
+                    f"a collection of its own for such rows (nothing is dropped)"
+                )
             return draft
     # Not embedded: say why, then see whether a pattern adds a copy or an id array.
     if not draft.rule:
         if together <= 0:
             draft.rule = "reference-not-read-together"
-            draft.reason = f"no access pattern reads {p} with its {c}, so {c} is not embedded in {p} and holds the {p} id"
+            draft.reason = (
+                f"no access pattern reads {p} with its {c}, so {c} is not embedded in {p} and holds the {p} id"
+            )
         elif read_alone_heavy:
             draft.rule = "reference-read-alone"
-            draft.reason = (f"{c} is read or updated on its own at {alone:g}/s, more than {rules.alone_to_together_ratio:g}x "
-                            f"the {together:g}/s it is read with {p}: it keeps its own documents")
+            draft.reason = (
+                f"{c} is read or updated on its own at {alone:g}/s, more than {rules.alone_to_together_ratio:g}x "
+                f"the {together:g}/s it is read with {p}: it keeps its own documents"
+            )
         else:
             draft.rule = "reference-unbounded" if size_class == "squillions" else "reference-large-fanout"
-            draft.reason = (f"{bound:g} {c} per {p} is more than one-to-few (<= {rules.few_max_children}){measured}; "
-                            f"{c} keeps its own documents holding the {p} id")
+            draft.reason = (
+                f"{bound:g} {c} per {p} is more than one-to-few (<= {rules.few_max_children}){measured}; "
+                f"{c} keeps its own documents holding the {p} id"
+            )
     latest = facts.latest_n(rel, rules.subset_max_items)
     child_updates = facts.updates(c)[0]
     if latest is not None and not one and child_updates <= latest.rate:
         draft.choice, draft.rule, draft.extra = "subset", "subset-latest-n", (latest.limit, latest.order_by, latest.id)
-        draft.inputs.update(subset_pattern=latest.id, subset_rate=latest.rate, subset_items=latest.limit,
-                            child_update_rate=child_updates)
-        draft.reason += (f"; {latest.id} reads the latest {latest.limit} {c} of a {p} at {latest.rate:g}/s, so {p} "
-                         f"also embeds a copy of its newest {latest.limit} (subset pattern)")
+        draft.inputs.update(
+            subset_pattern=latest.id,
+            subset_rate=latest.rate,
+            subset_items=latest.limit,
+            child_update_rate=child_updates,
+        )
+        draft.reason += (
+            f"; {latest.id} reads the latest {latest.limit} {c} of a {p} at {latest.rate:g}/s, so {p} "
+            f"also embeds a copy of its newest {latest.limit} (subset pattern)"
+        )
         return draft
     if with_rate > 0 and not one and size_class != "squillions" and child.primary_key:
         draft.choice = "reference-with-child-ids"
         if draft.rule != "embed-too-large":  # the refusal is the decisive rule; keep it visible
             draft.rule = "child-ids-bounded-read-from-parent"
-        draft.reason += (f"; {p} is read with its {c} and has {bound:g} of them (one-to-many, <= "
-                         f"{rules.bounded_max_children}), so {p} also holds an array of their ids")
+        draft.reason += (
+            f"; {p} is read with its {c} and has {bound:g} of them (one-to-many, <= "
+            f"{rules.bounded_max_children}), so {p} also holds an array of their ids"
+        )
         return draft
     _parent_copy(schema, facts, rules, draft)
     return draft
@@ -181,8 +223,10 @@ def _parent_copy(schema: Schema, facts: Facts, rules: Any, draft: Draft) -> None
         return
     if with_parent <= 0 or parent_updates * rules.alone_to_together_ratio > with_parent:
         if with_parent > 0:
-            draft.reason += (f"; {c} is read with its {p} at {with_parent:g}/s, but {p} changes at {parent_updates:g}/s "
-                             f"({', '.join(update_ids)}), too often to copy it into every {c}")
+            draft.reason += (
+                f"; {c} is read with its {p} at {with_parent:g}/s, but {p} changes at {parent_updates:g}/s "
+                f"({', '.join(update_ids)}), too often to copy it into every {c}"
+            )
         return
     parent = schema.entity(p)
     limit = rules.extended_reference_max_fields
@@ -195,12 +239,22 @@ def _parent_copy(schema: Schema, facts: Facts, rules: Any, draft: Draft) -> None
     draft.extra = fields
     draft.choice = "parent-object-copy" if whole else "extended-reference"
     draft.rule = "embed-parent-read-with-child" if whole else "extended-reference-read-with-parent"
-    draft.inputs.update(child_with_parent_rate=with_parent, child_with_parent_patterns=list(with_ids),
-                        parent_update_rate=parent_updates, parent_fields=len(own),
-                        extended_reference_max_fields=limit, copied_fields=list(fields))
-    what = (f"{p} has {len(own)} field(s) besides its key (<= {limit}), so the whole {p} object is embedded in each "
-            f"{c}" if whole else
-            f"{p} has {len(own)} fields besides its key (> {limit}), so an extended reference copies {', '.join(fields)}")
-    draft.reason += (f"; {c} is read with its {p} at {with_parent:g}/s ({', '.join(with_ids)}) and {p} changes at "
-                     f"{parent_updates:g}/s, rarely: {what}; {p} keeps its own documents, and its updates also update "
-                     f"the copies")
+    draft.inputs.update(
+        child_with_parent_rate=with_parent,
+        child_with_parent_patterns=list(with_ids),
+        parent_update_rate=parent_updates,
+        parent_fields=len(own),
+        extended_reference_max_fields=limit,
+        copied_fields=list(fields),
+    )
+    what = (
+        f"{p} has {len(own)} field(s) besides its key (<= {limit}), so the whole {p} object is embedded in each {c}"
+        if whole
+        else f"{p} has {len(own)} fields besides its key (> {limit}), so an extended reference copies "
+        f"{', '.join(fields)}"
+    )
+    draft.reason += (
+        f"; {c} is read with its {p} at {with_parent:g}/s ({', '.join(with_ids)}) and {p} changes at "
+        f"{parent_updates:g}/s, rarely: {what}; {p} keeps its own documents, and its updates also update "
+        f"the copies"
+    )

@@ -28,11 +28,13 @@ from translator.workload.stats import StatsView
 
 __all__ = ["Zone", "Isolation", "isolation", "NO_RLS"]
 
-NO_RLS = ("MongoDB has no row-level security: roles grant actions on whole databases and collections, so the "
-          "server cannot keep one tenant from another's documents. The options: the tenant filter on every request "
-          "(below), enforced by the application's data-access layer; read-only views with $match/$redact per tenant "
-          "for field-level redaction (they do not stop writes); a database of its own, or a shard zone of its own, "
-          "for the largest tenants.")
+NO_RLS = (
+    "MongoDB has no row-level security: roles grant actions on whole databases and collections, so the "
+    "server cannot keep one tenant from another's documents. The options: the tenant filter on every request "
+    "(below), enforced by the application's data-access layer; read-only views with $match/$redact per tenant "
+    "for field-level redaction (they do not stop writes); a database of its own, or a shard zone of its own, "
+    "for the largest tenants."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +50,15 @@ class Zone:
     maximum: tuple[tuple[str, Any], ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"collection": self.collection, "tenant": self.tenant, "share": self.share, "zone": self.zone,
-                "shard": self.shard, "min": {k: _json(v) for k, v in self.minimum},
-                "max": {k: _json(v) for k, v in self.maximum}}
+        return {
+            "collection": self.collection,
+            "tenant": self.tenant,
+            "share": self.share,
+            "zone": self.zone,
+            "shard": self.shard,
+            "min": {k: _json(v) for k, v in self.minimum},
+            "max": {k: _json(v) for k, v in self.maximum},
+        }
 
 
 def _json(value: Any) -> Any:
@@ -74,11 +82,13 @@ class Isolation:
     statement: str = NO_RLS
 
     def to_dict(self) -> dict[str, Any]:
-        return {"statement": self.statement,
-                "request_filters": {c: dict(f) for c, f in self.request_filters},
-                "replaces": {c: list(p) for c, p in self.replaces},
-                "zones": [z.to_dict() for z in self.zones],
-                "crossing_patterns": list(self.crossing)}
+        return {
+            "statement": self.statement,
+            "request_filters": {c: dict(f) for c, f in self.request_filters},
+            "replaces": {c: list(p) for c, p in self.replaces},
+            "zones": [z.to_dict() for z in self.zones],
+            "crossing_patterns": list(self.crossing),
+        }
 
 
 def _whales(stats: StatsView, entity: str, attribute: str, share: float) -> list[tuple[Any, float]]:
@@ -86,8 +96,15 @@ def _whales(stats: StatsView, entity: str, attribute: str, share: float) -> list
     return [(value, float(freq)) for value, freq in info.most_common if 0 <= float(freq) <= 1 and float(freq) >= share]
 
 
-def isolation(layout: Layout, workload: Workload, tenancy: Tenancy, stats: StatsView, shard_keys: dict[str, Any],
-              whale_share: float, sink: DiagnosticSink) -> tuple[Isolation | None, tuple[Decision, ...]]:
+def isolation(
+    layout: Layout,
+    workload: Workload,
+    tenancy: Tenancy,
+    stats: StatsView,
+    shard_keys: dict[str, Any],
+    whale_share: float,
+    sink: DiagnosticSink,
+) -> tuple[Isolation | None, tuple[Decision, ...]]:
     """The artefacts for every collection whose root entity has a tenant column (None: no tenant known).
 
     `shard_keys` maps a collection to its first shard key (document paths, in order).
@@ -103,22 +120,37 @@ def isolation(layout: Layout, workload: Workload, tenancy: Tenancy, stats: Stats
         filters.append((name, ((field, f"<{column.attribute} of the session's tenant>"),)))
         replaces.append((name, column.policies))
         for policy in column.policies:
-            sink.info("mongodb-policy-replaced", f"row-level security policy {policy} on {node.entity} is replaced by "
-                      f"the shard key of {name} leading with {field} and the filter {{{field}: <tenant>}} every request "
-                      "must carry; MongoDB has no row-level security, so the application enforces it",
-                      subject=node.entity)
+            sink.info(
+                "mongodb-policy-replaced",
+                f"row-level security policy {policy} on {node.entity} is replaced by "
+                f"the shard key of {name} leading with {field} and the filter {{{field}: <tenant>}} every request "
+                "must carry; MongoDB has no row-level security, so the application enforces it",
+                subject=node.entity,
+            )
         keys = [path for path, _ in shard_keys.get(name, ())]
         if not keys or keys[0] != field:
             continue
         for value, share in _whales(stats, node.entity, column.attribute, whale_share):
             zone = f"tenant-{value}"
             rest = keys[1:]
-            zones.append(Zone(name, value, share, zone, f"<shard for tenant {value}>",
-                              ((field, value), *((k, MIN_KEY) for k in rest)),
-                              ((field, value), *((k, MAX_KEY) for k in rest)) if rest else ((field, _next(value)),)))
+            zones.append(
+                Zone(
+                    name,
+                    value,
+                    share,
+                    zone,
+                    f"<shard for tenant {value}>",
+                    ((field, value), *((k, MIN_KEY) for k in rest)),
+                    ((field, value), *((k, MAX_KEY) for k in rest)) if rest else ((field, _next(value)),),
+                )
+            )
             replaces_note = f" (in place of policy {', '.join(column.policies)})" if column.policies else ""
-            sink.info("mongodb-tenant-zone", f"tenant {value!r} holds {share:.0%} of {name}: zone {zone} pins its range "
-                      f"to a shard of its own{replaces_note}", subject=name)
+            sink.info(
+                "mongodb-tenant-zone",
+                f"tenant {value!r} holds {share:.0%} of {name}: zone {zone} pins its range "
+                f"to a shard of its own{replaces_note}",
+                subject=name,
+            )
     crossing = []
     for pattern in workload.access_patterns:
         if tenancy.crosses_tenants(pattern):
@@ -126,14 +158,34 @@ def isolation(layout: Layout, workload: Workload, tenancy: Tenancy, stats: Stats
     sink.extend(tenancy.crossing_diagnostics(workload))
     assumed = ("tenant",) if any(c.assumed for c in tenancy.columns) else ()
     decisions = (
-        make_decision("tenant isolation", "tenant-leading shard keys and a request filter", "TN-no-rls", NO_RLS,
-                      {"collections": len(filters), "crossing_patterns": crossing}, assumed, parent=None, child=None),
-        make_decision("tenant isolation", "zones for whales" if zones else "shared shards", "TN-whale-zones",
-                      (f"{len(zones)} tenant(s) hold at least {whale_share:.0%} of a collection's rows: each gets a "
-                       "shard zone of its own (or a database of its own)") if zones else
-                      (f"no tenant holds {whale_share:.0%} of a collection's rows by the statistics, so tenants share "
-                       "shards; a whale later gets a zone of its own"),
-                      {"whale_share": whale_share, "zones": len(zones)}, assumed, parent=None, child=None),
+        make_decision(
+            "tenant isolation",
+            "tenant-leading shard keys and a request filter",
+            "TN-no-rls",
+            NO_RLS,
+            {"collections": len(filters), "crossing_patterns": crossing},
+            assumed,
+            parent=None,
+            child=None,
+        ),
+        make_decision(
+            "tenant isolation",
+            "zones for whales" if zones else "shared shards",
+            "TN-whale-zones",
+            (
+                f"{len(zones)} tenant(s) hold at least {whale_share:.0%} of a collection's rows: each gets a "
+                "shard zone of its own (or a database of its own)"
+            )
+            if zones
+            else (
+                f"no tenant holds {whale_share:.0%} of a collection's rows by the statistics, so tenants share "
+                "shards; a whale later gets a zone of its own"
+            ),
+            {"whale_share": whale_share, "zones": len(zones)},
+            assumed,
+            parent=None,
+            child=None,
+        ),
     )
     return Isolation(tuple(filters), tuple(replaces), tuple(zones), tuple(crossing)), decisions
 

@@ -33,8 +33,9 @@ def _junction_extras(schema: Schema, link: ManyToMany) -> tuple[str, ...]:
     return tuple(a.name for a in junction.attributes if a.name.casefold() not in fk)
 
 
-def junction_decision(schema: Schema, facts: Facts, stats: StatsView, mapping: MongoMapping,
-                      link: ManyToMany) -> tuple[Decision, JunctionPlan | None]:
+def junction_decision(
+    schema: Schema, facts: Facts, stats: StatsView, mapping: MongoMapping, link: ManyToMany
+) -> tuple[Decision, JunctionPlan | None]:
     bound = mapping.rules.bounded_max_children
     extras = _junction_extras(schema, link)
     pure = not schema.relationships_to(link.junction)
@@ -58,22 +59,36 @@ def junction_decision(schema: Schema, facts: Facts, stats: StatsView, mapping: M
     inputs["bounded_max_children"] = bound
     names = f"{link.left.to_entity} and {link.right.to_entity}"
     if not pure or not holders:
-        reason = why_not or (f"neither {names} is read with the other through {link.junction} with a bounded "
-                             f"number of links (<= {bound}), so the junction stays a collection referencing both")
-        decision = make_decision(link.junction, "junction-collection", "junction-kept", reason, inputs, assumed,
-                                 parent=None, child=link.junction)
+        reason = why_not or (
+            f"neither {names} is read with the other through {link.junction} with a bounded "
+            f"number of links (<= {bound}), so the junction stays a collection referencing both"
+        )
+        decision = make_decision(
+            link.junction,
+            "junction-collection",
+            "junction-kept",
+            reason,
+            inputs,
+            assumed,
+            parent=None,
+            child=link.junction,
+        )
         return decision, None
     if len(holders) == 2:
         choice, rule = "two-way-references", "many-to-many-read-both-ways"
-        reason = (f"{names} are read with each other, and each side has at most {inputs['left_max_links']:g} / "
-                  f"{inputs['right_max_links']:g} links: each holds an array of the other's ids; "
-                  f"the junction {link.junction} becomes these arrays")
+        reason = (
+            f"{names} are read with each other, and each side has at most {inputs['left_max_links']:g} / "
+            f"{inputs['right_max_links']:g} links: each holds an array of the other's ids; "
+            f"the junction {link.junction} becomes these arrays"
+        )
     else:
         side = holders[0]
         holder = inputs[side]
         choice, rule = "one-way-references", "many-to-many-read-one-way"
-        reason = (f"only {holder} is read with the other side, with a bounded number of links: {holder} holds "
-                  f"an array of ids; the junction {link.junction} becomes this array")
+        reason = (
+            f"only {holder} is read with the other side, with a bounded number of links: {holder} holds "
+            f"an array of ids; the junction {link.junction} becomes this array"
+        )
     copies = []
     rules = mapping.rules
     for side in holders:
@@ -90,9 +105,13 @@ def junction_decision(schema: Schema, facts: Facts, stats: StatsView, mapping: M
         fields = extended_fields(schema.entity(other.to_entity), other, schema, rules.extended_reference_max_fields)
         if fields:
             copies.append((side, fields))
-            why = (f"{other.to_entity} is small ({other_stats.rows:g} rows) and never updated" if small else
-                   f"{via.to_entity} has at most {inputs[f'{side}_max_links']:g} of them (<= {rules.few_max_children}) "
-                   f"and {other.to_entity} changes at {updates:g}/s against {inputs[f'{side}_reads_rate']:g}/s of reads")
+            why = (
+                f"{other.to_entity} is small ({other_stats.rows:g} rows) and never updated"
+                if small
+                else f"{via.to_entity} has at most {inputs[f'{side}_max_links']:g} of them "
+                f"(<= {rules.few_max_children}) "
+                f"and {other.to_entity} changes at {updates:g}/s against {inputs[f'{side}_reads_rate']:g}/s of reads"
+            )
             reason += f"; {why}, so {via.to_entity}'s array elements also embed its {', '.join(fields)}"
             inputs[f"{side}_copied_fields"] = list(fields)
             inputs[f"{side}_other_rows"] = other_stats.rows
@@ -102,5 +121,7 @@ def junction_decision(schema: Schema, facts: Facts, stats: StatsView, mapping: M
         holder = inputs[holders[0]]
         reason += f"; its own attributes ({', '.join(extras)}) ride along in the elements of {holder}'s array"
         inputs["carried_attributes"] = list(extras)
-    return (make_decision(link.junction, choice, rule, reason, inputs, assumed, parent=None, child=link.junction),
-            JunctionPlan(link, tuple(holders), extras, tuple(copies)))
+    return (
+        make_decision(link.junction, choice, rule, reason, inputs, assumed, parent=None, child=link.junction),
+        JunctionPlan(link, tuple(holders), extras, tuple(copies)),
+    )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from translator import mapdata
 from translator.errors import MappingError
@@ -111,13 +112,17 @@ def parse_mapping(data: dict[str, Any]) -> MongoMapping:
         raise _fail(f"[rules] document_budget_fraction must be in (0, 1], got {raw_rules['document_budget_fraction']}")
     return MongoMapping(
         types=MappingProxyType(types),
-        uuid_representations=MappingProxyType({k: _type_rule(f"uuid_representations.{k}", v) for k, v in uuids.items()}),
+        uuid_representations=MappingProxyType(
+            {k: _type_rule(f"uuid_representations.{k}", v) for k, v in uuids.items()}
+        ),
         int32_max_bits=int32_bits,
         limits=MappingProxyType(dict(limits)),
         naming=MappingProxyType(dict(data.get("naming", {}))),
         rules=Rules(**{k: raw_rules[k] for k in _RULE_KEYS}),
-        wide_decimal=_type_rule("types.decimal (wide_*)", {"bson_type": raw_types["decimal"].get("wide_bson_type"),
-                                                           "codec": raw_types["decimal"].get("wide_codec")}),
+        wide_decimal=_type_rule(
+            "types.decimal (wide_*)",
+            {"bson_type": raw_types["decimal"].get("wide_bson_type"), "codec": raw_types["decimal"].get("wide_codec")},
+        ),
     )
 
 

@@ -36,8 +36,14 @@ class Embedded:
     max_items: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"entity": self.entity, "path": self.path, "shape": self.shape, "relationship": self.relationship,
-                "copy": self.copy, "max_items": self.max_items}
+        return {
+            "entity": self.entity,
+            "path": self.path,
+            "shape": self.shape,
+            "relationship": self.relationship,
+            "copy": self.copy,
+            "max_items": self.max_items,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +58,14 @@ class Reference:
     copied_fields: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "to_collection": self.to_collection, "relationship": self.relationship,
-                "style": self.style, "fields": list(self.fields), "copied_fields": list(self.copied_fields)}
+        return {
+            "path": self.path,
+            "to_collection": self.to_collection,
+            "relationship": self.relationship,
+            "style": self.style,
+            "fields": list(self.fields),
+            "copied_fields": list(self.copied_fields),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +78,14 @@ class IndexSpec:
     partial_filter: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"keys": dict(self.keys), "unique": self.unique, "name": self.name,
-                "partial_filter": dict(self.partial_filter) or None, "reason": self.reason,
-                "patterns": list(self.patterns)}
+        return {
+            "keys": dict(self.keys),
+            "unique": self.unique,
+            "name": self.name,
+            "partial_filter": dict(self.partial_filter) or None,
+            "reason": self.reason,
+            "patterns": list(self.patterns),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +105,12 @@ class ShardKeyCandidate:
         return any(v == "hashed" for _, v in self.keys)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"keys": dict(self.keys), "fields": list(self.fields),
-                "simulate": {"store": self.store, "key": self.simulate_key}, "reason": self.reason}
+        return {
+            "keys": dict(self.keys),
+            "fields": list(self.fields),
+            "simulate": {"store": self.store, "key": self.simulate_key},
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +155,18 @@ class PatternPlan:
     index: dict[str, Any] | None
     note: str = ""
     assumed: bool = False
+    #: Per `with` path, how each hop is read (reads.Step): what `answer.answer` executes on documents.
+    steps: tuple[tuple[Any, ...], ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "collection": self.collection, "query": self.query, "index": self.index,
-                "note": self.note, "assumed": self.assumed}
+        return {
+            "id": self.id,
+            "collection": self.collection,
+            "query": self.query,
+            "index": self.index,
+            "note": self.note,
+            "assumed": self.assumed,
+        }
 
 
 @dataclass(frozen=True)

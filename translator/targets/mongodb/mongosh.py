@@ -37,16 +37,30 @@ def statements(design: MongoDesign) -> list[Call]:
     db = dict(design.options).get("database", "polyschema")
     out = [Call("db.getSiblingDB", (db,), HEADER, assign="db")]
     for command in plan_commands(design):
-        out.append(Call("db.adminCommand" if command["admin"] else "db.runCommand", (command["command"],),
-                        command["description"]))
+        out.append(
+            Call(
+                "db.adminCommand" if command["admin"] else "db.runCommand",
+                (command["command"],),
+                command["description"],
+            )
+        )
     isolation = design.isolation
     if isolation is not None and dict(design.options).get("shard_collections"):
         for zone in isolation.zones:
-            out.append(Call("sh.addShardToZone", (zone.shard, zone.zone),
-                            f"tenant {zone.tenant!r} holds {zone.share:.0%} of {zone.collection}: a zone of its own "
-                            "(replace the shard name with one from sh.status())"))
-            out.append(Call("sh.updateZoneKeyRange", (f"{db}.{zone.collection}", dict(zone.minimum),
-                                                      dict(zone.maximum), zone.zone)))
+            out.append(
+                Call(
+                    "sh.addShardToZone",
+                    (zone.shard, zone.zone),
+                    f"tenant {zone.tenant!r} holds {zone.share:.0%} of {zone.collection}: a zone of its own "
+                    "(replace the shard name with one from sh.status())",
+                )
+            )
+            out.append(
+                Call(
+                    "sh.updateZoneKeyRange",
+                    (f"{db}.{zone.collection}", dict(zone.minimum), dict(zone.maximum), zone.zone),
+                )
+            )
     return out
 
 
@@ -63,7 +77,7 @@ def comments(design: MongoDesign) -> list[str]:
     return lines
 
 
-def render_statements(calls: list[Call], closing: list[str] = ()) -> str:
+def render_statements(calls: list[Call], closing: tuple[str, ...] | list[str] = ()) -> str:
     lines = []
     for call in calls:
         if call.comment:

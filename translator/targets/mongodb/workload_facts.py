@@ -82,7 +82,7 @@ class Facts:
         parent, child = self.tenancy.column(rel.to_entity), self.tenancy.column(rel.from_entity)
         if parent is None or child is None:
             return parent is None and child is None
-        return (child.attribute, parent.attribute) in set(zip(rel.from_attributes, rel.to_attributes))
+        return (child.attribute, parent.attribute) in set(zip(rel.from_attributes, rel.to_attributes, strict=False))
 
     def copy_stays_in_tenant(self, rel: Relationship) -> bool:
         """A copy of the parent may go into the child: the parent is shared (no tenant) or the same tenant's."""
@@ -101,8 +101,11 @@ class Facts:
 
     def _sum(self, patterns: list[AccessPattern]) -> tuple[float, tuple[str, ...], bool]:
         """(total rate, pattern ids, whether every contributing pattern was assumed)."""
-        return (float(sum(p.rate for p in patterns)), tuple(p.id for p in patterns),
-                bool(patterns) and all(p.assumed for p in patterns))
+        return (
+            float(sum(p.rate for p in patterns)),
+            tuple(p.id for p in patterns),
+            bool(patterns) and all(p.assumed for p in patterns),
+        )
 
     def by_parent_key(self, pattern: AccessPattern, rel: Relationship) -> bool:
         """A read of the child by exactly the foreign key: served by the parent's document.
@@ -118,8 +121,11 @@ class Facts:
 
     def across(self, rel: Relationship, down: bool) -> list[AccessPattern]:
         """Reads whose paths cross `rel` downwards (parent with children) or upwards (child with parent)."""
-        return [p for p in self.workload.access_patterns if p.is_read
-                and any(crosses(h, rel, down) for path in self._paths.get(p.id, ()) for h in path)]
+        return [
+            p
+            for p in self.workload.access_patterns
+            if p.is_read and any(crosses(h, rel, down) for path in self._paths.get(p.id, ()) for h in path)
+        ]
 
     def together(self, rel: Relationship) -> tuple[float, tuple[str, ...], bool]:
         """Reads that want `rel`'s parent with its children, at any depth of their paths."""
@@ -131,9 +137,18 @@ class Facts:
         One parent document serves them when the children are embedded, so they count for embedding;
         assumed ones (the default workload asks this of every relationship) are no evidence either way.
         """
-        return self._sum([p for p in self.on(rel.from_entity)
-                          if p.is_read and not p.assumed and p.range is None and p.limit is None
-                          and rel.to_entity not in resolve_with(self.schema, p) and self.by_parent_key(p, rel)])
+        return self._sum(
+            [
+                p
+                for p in self.on(rel.from_entity)
+                if p.is_read
+                and not p.assumed
+                and p.range is None
+                and p.limit is None
+                and rel.to_entity not in resolve_with(self.schema, p)
+                and self.by_parent_key(p, rel)
+            ]
+        )
 
     def child_with_parent(self, rel: Relationship) -> tuple[float, tuple[str, ...], bool]:
         """Reads that want the child with its parent, at any depth (the case for an extended reference)."""
@@ -155,17 +170,35 @@ class Facts:
     def latest_n(self, rel: Relationship, max_items: int) -> AccessPattern | None:
         """The busiest read of `rel`'s children by parent key, sorted, limited, without a range: a "latest N"."""
         wanted = {a.casefold() for a in rel.from_attributes}
-        found = [p for p in self.on(rel.from_entity)
-                 if p.is_read and p.range is None and p.order_by
-                 and p.limit is not None and 0 < p.limit <= max_items and _own_equality(p) == wanted
-                 and all(t.attribute.entity == rel.from_entity for t in p.order_by)]
+        found = [
+            p
+            for p in self.on(rel.from_entity)
+            if p.is_read
+            and p.range is None
+            and p.order_by
+            and p.limit is not None
+            and 0 < p.limit <= max_items
+            and _own_equality(p) == wanted
+            and all(t.attribute.entity == rel.from_entity for t in p.order_by)
+        ]
         return max(found, key=lambda p: p.rate, default=None)
 
-    def reads_via_junction(self, holder: str, other: str, junction: str, via: Relationship) -> tuple[float, tuple[str, ...], bool]:
+    def reads_via_junction(
+        self, holder: str, other: str, junction: str, via: Relationship
+    ) -> tuple[float, tuple[str, ...], bool]:
         """Reads that go from `holder` to the `other` side of a many-to-many (with either entity or the
         junction in `with`, or junction rows looked up by `holder`'s foreign key)."""
         out = [p for p in self.on(holder) if p.is_read and resolve_with(self.schema, p) & {other, junction}]
-        out += [p for p in self.workload.access_patterns if p.is_read and p not in out and any(
-            h.source == holder and h.target == other and h.via == junction for path in self._paths.get(p.id, ()) for h in path)]
+        out += [
+            p
+            for p in self.workload.access_patterns
+            if p.is_read
+            and p not in out
+            and any(
+                h.source == holder and h.target == other and h.via == junction
+                for path in self._paths.get(p.id, ())
+                for h in path
+            )
+        ]
         out += [p for p in self.on(junction) if p.is_read and self.by_parent_key(p, via)]
         return self._sum(out)
