@@ -76,7 +76,8 @@ def _human(data: dict[str, Any], report: Path) -> None:
 @click.option("--stats", is_flag=True, help="Database URL sources: take the statistics from the database.")
 @click.option("--exact", is_flag=True, help="With --stats: exact row counts (COUNT(*)) instead of catalog estimates.")
 @click.option("--out", "out", type=click.Path(file_okay=False), default="plan", show_default=True,
-              help="Folder for report.html, report.md, plan.json and the apply scripts (replaced as a whole).")
+              help="Folder for report.html, report.md, plan.json and the apply scripts: new, empty, or an earlier "
+                   "report (replaced as a whole).")
 @click.option("--pricing", "pricing", type=click.Path(dir_okay=False), default=None,
               help="TOML file replacing mappings/pricing.toml (same shape).")
 @click.option("--sim-rows", type=click.IntRange(min=0), default=1_000_000, show_default=True,
