@@ -16,7 +16,8 @@ from simulator.generators import ID_KINDS, SkewSpec, id_columns, split_counts, t
 __all__ = ["FieldSpec", "Dataset", "Chunk", "KeySpec", "parse_key", "keys_on", "synthetic_dataset", "dataset_from_statistics"]
 
 #: Field kinds: "categorical" draws codes 0..D-1 from weights; the others are per-row and unique.
-FIELD_KINDS = ("categorical", "time") + ID_KINDS
+#: "integer" holds real int64 values read from a table (simulator.realdata), never generated.
+FIELD_KINDS = ("categorical", "time", "integer") + ID_KINDS
 #: Memory per tenant over a run: weights, counts, traffic and spread arrays, sorts (measured about 120).
 _BYTES_PER_TENANT = 160
 

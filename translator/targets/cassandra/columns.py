@@ -73,21 +73,32 @@ def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names:
                 add(parent, attr, f"{parent.name}_{attr.name}", _scale(stats, parent), path)
     children: list[ChildLayout] = []
     if spec.row_child is not None:
-        child, rel = spec.row_child
+        child, rel = spec.row_child.entity, spec.row_child.relationship
         taken = {c.name for c in columns}
+        first = len(columns)
         for attr in child.attributes:
             if attr.name not in rel.from_attributes:
                 wanted = attr.name if attr.name.lower() not in taken else f"{child.name}_{attr.name}"
                 add(child, attr, wanted, _scale(stats, child))
-        children.append(ChildLayout(child.key, rel.name, "rows", key=entity_key(child)))
+        for ancestor, chain in spec.row_child.copies:
+            for attr in ancestor.attributes:
+                add(ancestor, attr, f"{ancestor.name}_{attr.name}", _scale(stats, ancestor), tuple(r.name for r in chain))
+        children.append(ChildLayout(child.key, rel.name, "rows", key=entity_key(child), reached=spec.row_child.reached,
+                                    columns=tuple(c.name for c in columns[first:]),
+                                    copies=tuple((a.key, tuple(r.name for r in c)) for a, c in spec.row_child.copies)))
     udts: list[Udt] = []
-    for child, rel in spec.udt_children.values():
-        cache_key = f"{child.key}/{rel.name}"
+    for nested in spec.udt_children.values():
+        child, rel = nested.entity, nested.relationship
+        cache_key = f"{child.key}/{rel.name}/{nested.reached}"
         if cache_key not in udt_cache:
             udt_name = udt_names.claim(column_name(f"{child.name}_row".lower(), sink, subject))
-            fields = tuple(Column(column_name(a.name, sink, f"{child.key}.{a.name}"), cql_type(a.type, in_key=True, default=a.default),
-                                  f"{child.key}.{a.name}", child.key, a.name)
-                           for a in child.attributes if a.name not in rel.from_attributes)
+            field_names = NameSpace()  # two source names may differ only by case: fields stay distinct
+            members = [(child, a, a.name, ()) for a in child.attributes if a.name not in rel.from_attributes]
+            members += [(anc, a, f"{anc.name}_{a.name}", tuple(r.name for r in chain))
+                        for anc, chain in nested.copies for a in anc.attributes]
+            fields = tuple(Column(field_names.claim(column_name(wanted, sink, f"{owner.key}.{a.name}")),
+                                  cql_type(a.type, in_key=True, default=a.default), f"{owner.key}.{a.name}", owner.key,
+                                  a.name, path) for owner, a, wanted, path in members)
             udt_cache[cache_key] = Udt(udt_name, fields, child.key)
         udts.append(udt_cache[cache_key])
         udt_name = udt_cache[cache_key].name
@@ -95,6 +106,9 @@ def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names:
         columns.append(Column(name, f"frozen<list<{udt_name}>>", f"{child.key}[]", child.key, None))
         fan = stats.fanout(rel)
         row = sum(estimate_value_bytes(a.type) for a in child.attributes) * _scale(stats, child)
+        row += sum(estimate_value_bytes(a.type) * _scale(stats, anc) for anc, _ in nested.copies for a in anc.attributes)
         sizes[name] = (row * fan.avg, row * (fan.max or fan.p99 or fan.avg))
-        children.append(ChildLayout(child.key, rel.name, "udt-list", name, udt_name, entity_key(child)))
+        children.append(ChildLayout(child.key, rel.name, "udt-list", name, udt_name, entity_key(child),
+                                    reached=nested.reached,
+                                    copies=tuple((a.key, tuple(r.name for r in c)) for a, c in nested.copies)))
     return TableColumns(tuple(columns), by_source, tuple(udts), tuple(children), sizes)

@@ -8,7 +8,7 @@ whole key is one column as `col type PRIMARY KEY`.
 
 from __future__ import annotations
 
-from translator.targets.cassandra.cqltext import comment, identifier, qualified, string_literal
+from translator.targets.cassandra.cqltext import comment, identifier, printable, qualified, string_literal
 from translator.targets.cassandra.model import Bucketing, CassandraDesign, Predicate, ReadPlan, Table, Udt
 
 __all__ = ["render_cql", "table_cql", "udt_cql", "keyspace_cql", "select_cql", "predicate_cql", "bucketing_note"]
@@ -52,7 +52,7 @@ def table_cql(keyspace: str, table: Table) -> str:
     if table.clustering:
         properties.append("CLUSTERING ORDER BY (" + ", ".join(f"{identifier(c.column)} {c.order}"
                                                              for c in table.clustering) + ")")
-    properties.append("comment = " + string_literal(f"serves {', '.join(table.serves)}; source entity {table.entity}"))
+    properties.append("comment = " + string_literal(printable(f"serves {', '.join(table.serves)}; source entity {table.entity}")))
     body = ",\n".join(lines)
     return f"CREATE TABLE IF NOT EXISTS {qualified(keyspace, table.name)} (\n{body}\n) WITH {' AND '.join(properties)};"
 

@@ -105,7 +105,7 @@ def _table(spec: Spec, schema: Schema, stats: StatsView, sink: DiagnosticSink, t
     clustering = [Clustering(cols.by_source[ref.key], order) for ref, order in spec.clustering]
     key_names = {*partition, *(c.column for c in clustering)}
     static = [c.name for c in cols.columns if c.entity in spec.static_entities and c.name not in key_names]
-    child_rel = spec.row_child[1] if spec.row_child else None
+    child_rel = spec.row_child.relationship if spec.row_child else None
     count = partition_rows(schema, stats, spec.entity.key, spec.partition, child_rel)
     layout = _layout(cols, partition, [c.column for c in clustering], static, 4.0)
     first = estimate(count, layout)
@@ -129,7 +129,7 @@ def _table(spec: Spec, schema: Schema, stats: StatsView, sink: DiagnosticSink, t
             sink.warning("cassandra-partition-too-large", f"table for {', '.join(spec.serves)}: even bucketed, the worst "
                          f"partition ({final.rows_max:,.0f} rows, {final.bytes_max:,.0f} bytes) exceeds the "
                          f"{'/'.join(final.over_limits)} limit", subject=",".join(spec.serves))
-    base = spec.entity.name + (f"_with_{spec.row_child[0].name}" if spec.row_child else "")
+    base = spec.entity.name + (f"_with_{spec.row_child.entity.name}" if spec.row_child else "")
     name = tables.claim(table_name(f"{base}_by_{'_'.join(partition)}", sink, ",".join(spec.serves)))
     parents = tuple((k, tuple(r.name for r in chain)) for k, (_, chain) in spec.parents.items())
     table = Table(name, spec.entity.key, tuple(spec.serves), tuple(partition), tuple(clustering), tuple(static),
@@ -141,10 +141,10 @@ def _table(spec: Spec, schema: Schema, stats: StatsView, sink: DiagnosticSink, t
 def _assumed(workload: Workload, stats: StatsView, schema: Schema, specs: list[Spec]) -> tuple[str, ...]:
     names = {"workload"} if workload.assumed else set()
     for spec in specs:
-        entities = {spec.entity.key, *spec.parents, *spec.udt_children, *((spec.row_child[0].key,) if spec.row_child else ())}
+        nested = [*spec.udt_children.values(), *((spec.row_child,) if spec.row_child else ())]
+        entities = {spec.entity.key, *spec.parents, *(c.entity.key for c in nested)}
         names |= {f"statistics:{e}" for e in entities if stats.entity(schema.entity(e)).assumed}
-        rels = [r for _, chain in spec.parents.values() for r in chain] + [r for _, r in spec.udt_children.values()]
-        rels += [spec.row_child[1]] if spec.row_child else []
+        rels = [r for _, chain in spec.parents.values() for r in chain] + [c.relationship for c in nested]
         names |= {f"statistics:{r.from_entity}.{','.join(r.from_attributes)}" for r in rels if stats.fanout(r).assumed}
     return tuple(sorted(names))
 
@@ -154,6 +154,7 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy, *, keyspa
     """Tables, sizes, reads and writes for `schema` under `workload` (see docs/cassandra.md)."""
     ks = Keyspace(check_keyspace(keyspace, schema), parse_replication(replication))
     sink = DiagnosticSink()
+    sink.extend(tenancy.diagnostics)
     stats = StatsView(schema, workload.statistics)
     reads = [p for p in workload.access_patterns if p.is_read]
     shapes = [lead_with_tenant(schema, shape_of(schema, p, sink), tenancy) for p in reads]
@@ -165,8 +166,10 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy, *, keyspa
         tables.append(table)
         udts.update({u.name: u for u in table_udts})
     by_pattern = {pid: (t, s) for t, s in zip(tables, specs) for pid in t.serves}
-    plans = [read_plan(by_pattern[p.id][0], p, by_pattern[p.id][1].uses[p.id], ks.name) for p in reads]
-    stored = {t.entity for t in tables} | {e for t in tables for e, _ in t.parents} | {c.entity for t in tables for c in t.children}
+    added = {s.pattern.id: tuple(str(r) for r in s.required) for s in shapes}
+    plans = [read_plan(by_pattern[p.id][0], p, by_pattern[p.id][1].uses[p.id], ks.name, added[p.id]) for p in reads]
+    stored = {t.entity for t in tables} | {e for t in tables for e, _ in t.parents} | \
+        {e for t in tables for c in t.children for e in (c.entity, *(a for a, _ in c.copies))}
     for entity in schema.entities:
         if entity.key not in stored:
             sink.info("cassandra-entity-unread", f"{entity.key} is read by no access pattern, so no table holds it; "
@@ -177,4 +180,5 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy, *, keyspa
     diagnostics = tuple(dict.fromkeys(sink.items))
     assumed = _assumed(workload, stats, schema, specs) + (("tenant",) if any(c.assumed for c in tenancy.columns) else ())
     return CassandraDesign(ks, tuple(tables), tuple(udts.values()), tuple(plans), writes, diagnostics,
-                           tuple(sorted(set(assumed))), guard, tuple((p.id, p.rate) for p in workload.access_patterns))
+                           tuple(sorted(set(assumed))), guard, tuple((p.id, p.rate) for p in workload.access_patterns),
+                           workload.source, tuple(e.key for e in schema.entities if not stats.entity(e).assumed))

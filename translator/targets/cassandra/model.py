@@ -61,10 +61,14 @@ class ChildLayout:
     column: str | None = None  # the list column for "udt-list"
     udt: str | None = None
     key: tuple[str, ...] = ()  # child attributes ordering the list / forming clustering
+    reached: str = ""  # the `with` entry served: the child, or the far side of a many-to-many link
+    columns: tuple[str, ...] = ()  # "rows": the table columns holding the child and its copied ancestors
+    copies: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ancestors of the child copied in: (entity, path)
 
     def to_dict(self) -> dict[str, Any]:
         return {"entity": self.entity, "relationship": self.relationship, "layout": self.layout,
-                "column": self.column, "udt": self.udt}
+                "column": self.column, "udt": self.udt, "reached": self.reached or self.entity,
+                "copied_from": [{"entity": e, "path": list(p)} for e, p in self.copies]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +188,8 @@ class ReadPlan:
     limit: int | None = None
     allow_filtering: bool = False  # a range on a STATIC column within the one partition already chosen
     assumed: bool = False
+    #: Equality the design added to the pattern (`entity.attribute`): the tenant, which every query binds.
+    added_equality: tuple[str, ...] = ()
 
     @property
     def query(self) -> str:
@@ -251,6 +257,9 @@ class CassandraDesign:
     assumed: tuple[str, ...] = ()  # the envelope's assumed inputs ("workload", "statistics:<entity>", ...)
     isolation: Isolation | None = None
     rates: tuple[tuple[str, float], ...] = ()  # each pattern's executions per second, for the summaries
+    #: The workload file and the entities it gives rows for: what `polyschema simulate --workload` can model.
+    workload_source: str | None = None
+    measured: tuple[str, ...] = ()
 
     def table(self, name: str) -> Table:
         for table in self.tables:

@@ -26,7 +26,7 @@ def _column(table: Table, entity: str, attribute: str) -> str:
     return next(c.name for c in table.columns if c.entity == entity and c.attribute == attribute)
 
 
-def read_plan(table: Table, pattern: AccessPattern, use: Use, keyspace: str) -> ReadPlan:
+def read_plan(table: Table, pattern: AccessPattern, use: Use, keyspace: str, added: tuple[str, ...] = ()) -> ReadPlan:
     entities = {table.entity, *pattern.with_}
     columns = tuple(c.name for c in table.columns if c.entity in entities)
     predicates: list[Predicate] = []
@@ -58,4 +58,4 @@ def read_plan(table: Table, pattern: AccessPattern, use: Use, keyspace: str) -> 
     rows_layout = any(c.layout == "rows" for c in table.children)
     limit = pattern.limit if pattern.limit and not rows_layout else None
     return ReadPlan(pattern.id, table.name, keyspace, columns, tuple(predicates), partitions, limit, allow_filtering,
-                    pattern.assumed)
+                    pattern.assumed, added)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from translator.targets.cassandra.cql import bucketing_note, select_cql
 from translator.targets.cassandra.cqltext import printable
 from translator.targets.cassandra.model import CassandraDesign, PartitionEstimate
+from translator.targets.cassandra.summaries import simulate_commands
 
 __all__ = ["render_human"]
 
@@ -19,10 +20,11 @@ def _size(est: PartitionEstimate | None) -> str:
 
 
 def _simulate_lines(design: CassandraDesign) -> list[str]:
-    from translator.targets.cassandra.summaries import key_candidates
-
-    return [f"  polyschema simulate --store {c.store} --key {c.simulate_key}   # {c.container}"
-            for c in key_candidates(design)]
+    lines = []
+    for table, command in simulate_commands(design):
+        lines.append(f"  {printable(command)}   # {table}" if command else
+                     f"  # {table}: give its entity's rows in the workload's statistics to simulate its partition key")
+    return lines
 
 
 def render_human(design: CassandraDesign) -> str:
@@ -79,4 +81,5 @@ def render_human(design: CassandraDesign) -> str:
     if design.diagnostics:
         out.append("Diagnostics:")
         out.extend(f"  {printable(str(d))}" for d in design.diagnostics)
-    return "\n".join(out) + "\n"
+    # Each entry is one line: names from the input can never start a line of their own.
+    return "\n".join(printable(line) for line in out) + "\n"

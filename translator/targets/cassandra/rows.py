@@ -12,7 +12,7 @@ choose any of the tied rows, so at the boundary Cassandra's rows must be a subse
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cmp_to_key
 from typing import Any, Mapping
 
@@ -35,8 +35,11 @@ class QueryParams:
     equality: Mapping[str, Any]
     range: tuple[Any, Any] | None = None
 
-    def value(self, entity: str, attribute: str, root: str) -> Any:
-        for key in (f"{entity}.{attribute}", *((attribute,) if entity == root else ())):
+    def value(self, entity: str, attribute: str, root: str, aliases: Mapping[tuple[str, str], str] = {}) -> Any:
+        """The value bound to `entity.attribute`, named as such, bare (the pattern's own entity), or as the
+        pattern named it (`aliases`: a parent's key written for the child's foreign key)."""
+        alias = aliases.get((entity, attribute))
+        for key in (f"{entity}.{attribute}", *((attribute,) if entity == root else ()), *((alias,) if alias else ())):
             if key in self.equality:
                 return self.equality[key]
         raise KeyError(f"params give no value for {entity}.{attribute}")
@@ -68,9 +71,9 @@ def _sorter(orders: list[tuple[Any, str]]):
 def _item(table: Table, pattern: AccessPattern, root: str, values: Mapping[str, Any], kids: dict[str, tuple]) -> tuple:
     """A result row in a form both sides share: the entity's and its ancestors' values by source, children as
     sorted tuples."""
+    nested = {name for ch in table.children for name in ch.columns}
     main = tuple(sorted((c.source, values.get(c.name)) for c in table.columns
-                        if c.attribute is not None
-                        and not any(ch.entity == c.entity for ch in table.children)))
+                        if c.attribute is not None and c.name not in nested))
     return main, tuple(sorted((e, tuple(sorted(k, key=repr))) for e, k in kids.items()))
 
 
@@ -78,7 +81,8 @@ def _udt_fields(design: CassandraDesign, name: str | None) -> tuple[Column, ...]
     return next(u.fields for u in design.udts if u.name == name)
 
 
-def _partition_matches(table: Table, pk: tuple, plan, params: QueryParams, root: str, use_range: Ref | None) -> bool:
+def _partition_matches(table: Table, pk: tuple, plan, params: QueryParams, root: str, use_range: Ref | None,
+                       aliases: Mapping[tuple[str, str], str]) -> bool:
     columns = {c.name: c for c in table.columns}
     for predicate, value in zip(plan.predicates, pk):
         if predicate.column not in table.partition_key:
@@ -94,7 +98,7 @@ def _partition_matches(table: Table, pk: tuple, plan, params: QueryParams, root:
                     return False
             continue
         column = columns[predicate.column]
-        if value != params.value(column.entity, column.attribute, root):
+        if value != params.value(column.entity, column.attribute, root, aliases):
             return False
     return True
 
@@ -104,13 +108,14 @@ def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern,
     plan = design.read(pattern.id)
     table = design.table(plan.table)
     root = table.entity
+    aliases = dict(_shape(schema, pattern).aliases) if schema is not None else {}
     columns = {c.name: c for c in table.columns}
     stored = data.tables[table.name]
     rest = [p for p in plan.predicates if p.column not in table.partition_key]
     equal = [p for p in rest if p.op == "="]
     ranged = [p for p in rest if p.op in (">=", "<=")]
     range_ref = Ref(columns[ranged[0].column].entity, columns[ranged[0].column].attribute) if ranged else None
-    keys = [pk for pk in stored if _partition_matches(table, pk, plan, params, root, range_ref)]
+    keys = [pk for pk in stored if _partition_matches(table, pk, plan, params, root, range_ref, aliases)]
     orders = [((lambda r, c=c.column: r[c]), c.order) for c in table.clustering]
     row_child = next((c for c in table.children if c.layout == "rows"), None)
     out: list[tuple[dict, dict]] = []
@@ -123,15 +128,14 @@ def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern,
         rows = sorted(part.rows.values(), key=_sorter(orders))
         for p in equal:
             column = columns[p.column]
-            wanted = params.value(column.entity, column.attribute, root)
+            wanted = params.value(column.entity, column.attribute, root, aliases)
             rows = [r for r in rows if r[p.column] == wanted]
         if ranged and not plan.allow_filtering:
             column = ranged[0].column
             rows = [r for r in rows if params.range[0] <= r[column] <= params.range[1]]
         if row_child is not None:
-            kid_cols = [c for c in table.columns if c.entity == row_child.entity]
-            kids = tuple(tuple(sorted((c.attribute, r[c.name]) for c in kid_cols)) for r in rows)
-            out.append(({**dict(zip(table.partition_key, pk)), **part.static}, {row_child.entity: kids}))
+            kids = tuple(tuple(sorted((columns[c].source, r[c]) for c in row_child.columns)) for r in rows)
+            out.append(({**dict(zip(table.partition_key, pk)), **part.static}, {_served(row_child): kids}))
             continue
         out += [({**part.static, **r}, {}) for r in rows]
     if len(keys) > 1:  # the client merges the buckets in clustering order
@@ -141,11 +145,16 @@ def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern,
     results = []
     for values, kids in out:
         for child in table.children:
-            if child.layout == "udt-list" and child.entity in pattern.with_:
-                fields = {c.attribute for c in _udt_fields(design, child.udt)}
-                kids[child.entity] = tuple(tuple((a, v) for a, v in k if a in fields) for k in values.get(child.column, ()))
+            if child.layout == "udt-list" and _served(child) in pattern.with_:
+                kids[_served(child)] = tuple(values.get(child.column, ()))
+        if row_child is not None and _served(row_child) not in pattern.with_:
+            kids = {}
         results.append(_item(table, pattern, root, values, kids))
     return results
+
+
+def _served(child) -> str:
+    return child.reached or child.entity
 
 
 def _shape(schema: Schema, pattern: AccessPattern) -> Shape:
@@ -161,7 +170,11 @@ def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: Acc
     (`rows_to_tables` reports each one)."""
     shape = _shape(schema, pattern)
     root = shape.entity.key
-    table = design.table(design.read(pattern.id).table)
+    plan = design.read(pattern.id)
+    table = design.table(plan.table)
+    if plan.added_equality:  # the tenant the design keys the table by: the application binds it too
+        shape = replace(shape, equality=(*(Ref(*a.rsplit(".", 1)) for a in plan.added_equality
+                                           if a not in {str(r) for r in shape.equality}), *shape.equality))
     index = RowIndex(schema, rows)
     paths = [(k, tuple(r.name for r in chain)) for k, (_, chain, _) in shape.ancestors.items()]
     paths += [(k, p) for k, p in table.parents if k not in shape.ancestors]  # copies other patterns need
@@ -175,7 +188,8 @@ def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: Acc
         if row_child and any(joined.get(c.source) is None for c in table.columns if c.name in table.partition_key
                              and c.source != "bucket"):
             continue
-        if any(joined[str(r)] is None or joined[str(r)] != params.value(r.entity, r.attribute, root)
+        aliases = dict(shape.aliases)
+        if any(joined[str(r)] is None or joined[str(r)] != params.value(r.entity, r.attribute, root, aliases)
                for r in shape.equality):
             continue
         if shape.range is not None:
@@ -192,11 +206,11 @@ def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: Acc
         values = {by_source[s]: v for s, v in joined.items() if s in by_source}
         kids = {}
         for child in table.children:
-            if child.entity in pattern.with_:
-                fields = {c.attribute for c in table.columns if c.entity == child.entity} if child.layout == "rows" else \
-                    {c.attribute for c in _udt_fields(design, child.udt)}
+            if _served(child) in pattern.with_:
+                fields = [table.column(c).source for c in child.columns] if child.layout == "rows" else \
+                    [f.source for f in _udt_fields(design, child.udt)]
                 found = index.children(child.relationship, child.entity, row)
-                kids[child.entity] = tuple(tuple(sorted((a, k[a]) for a in fields)) for k in found)
+                kids[_served(child)] = tuple(index.nested(child, k, fields) for k in found)
         results.append(_item(table, pattern, root, values, kids))
     return results
 
@@ -209,7 +223,7 @@ def _order_key(item: tuple, order: tuple[tuple[Ref, str], ...]) -> tuple:
 def check_pattern(design: CassandraDesign, schema: Schema, rows: Rows, data: TableData, pattern: AccessPattern,
                   params: QueryParams) -> CheckResult:
     """Both answers, and whether Cassandra's is one SQL could give (see the module docstring)."""
-    cql = answer_cql(design, data, pattern, params)
+    cql = answer_cql(design, data, pattern, params, schema)
     sql = answer_sql(design, schema, rows, pattern, params)
     table = design.table(design.read(pattern.id).table)
     order = _shape(schema, pattern).order

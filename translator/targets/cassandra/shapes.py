@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
 from translator.ir import Entity, Relationship, Schema
 from translator.workload.model import AccessPattern, AttributeRef, Direction, Hop
 
-__all__ = ["Ref", "Chain", "Shape", "shape_of", "entity_key"]
+__all__ = ["Ref", "Chain", "Child", "Shape", "shape_of", "entity_key"]
 
 #: The foreign keys followed from the pattern's entity, each from its child side to its parent side.
 Chain = tuple[Relationship, ...]
@@ -39,6 +40,19 @@ class Ref:
         return f"{self.entity}.{self.attribute}"
 
 
+class Child(NamedTuple):
+    """Rows of `entity` nested under the pattern's entity through `relationship` (its foreign key to it).
+
+    `reached` is the `with` entry it serves: the child itself, or the far entity of a many-to-many link
+    (the child is then the junction) or of to-one hops after the child (`order_lines.products`), whose
+    attributes are copied into each child (`copies`: entity and the chain from the child to it)."""
+
+    entity: Entity
+    relationship: Relationship
+    reached: str
+    copies: tuple[tuple[Entity, Chain], ...] = ()
+
+
 def entity_key(entity: Entity) -> tuple[str, ...]:
     """Attributes identifying one row: the primary key, else the first unique key, else every attribute."""
     if entity.primary_key:
@@ -58,9 +72,12 @@ class Shape:
     range: Ref | None
     order: tuple[tuple[Ref, str], ...]
     ancestors: dict[str, tuple[Entity, Chain, bool]]  # key -> (entity, chain, all attributes copied?)
-    children: tuple[tuple[Entity, Relationship], ...]
+    children: tuple[Child, ...]
     #: Equality attributes that must be in the partition key whatever their size (the tenant).
     required: tuple[Ref, ...] = ()
+    #: How the pattern named each equality attribute that was resolved to a nearer copy (a parent's key is
+    #: the child's foreign key): (entity, attribute) -> the name written in the pattern.
+    aliases: tuple[tuple[tuple[str, str], str], ...] = ()
 
 
 def _by_name(schema: Schema) -> dict[str, Relationship]:
@@ -150,9 +167,30 @@ def _nearest(schema: Schema, ref: Ref) -> Ref:
     return ref
 
 
+def _child_path(schema: Schema, pattern: AccessPattern, name: str, hops: tuple[Hop, ...]) -> Child:
+    """A `with` path that starts with one hop to many rows (a child, or a many-to-many link through its
+    junction), then goes to parents only."""
+    rels = _by_name(schema)
+    first, rest = hops[0], hops[1:]
+    tail = _hops_to_chain(schema, pattern, rest, f"with {name}") if rest else ()
+    known = all(n in rels for n in first.relationships)
+    if tail is None or not known or (first.via is None and len(first.relationships) != 1):
+        raise DesignError(f"pattern {pattern.id}: with {name} follows {' -> '.join(map(str, hops))}, more than one "
+                          "hop to many rows; Cassandra nests one level of children: read the nearer child with its "
+                          "own parents instead")
+    if first.via is not None:  # many-to-many: the junction rows are the children, the far side is copied
+        down, up = (rels[n] for n in first.relationships[:2])
+        junction = schema.entity(first.via)
+        far = schema.entity(hops[-1].target)
+        return Child(junction, down, far.key, ((far, (up, *tail)),))
+    child = schema.entity(first.target)
+    copies = ((schema.entity(hops[-1].target), tail),) if tail else ()
+    return Child(child, rels[first.relationships[0]], schema.entity(hops[-1].target).key, copies)
+
+
 def _with_entry(schema: Schema, pattern: AccessPattern, root: Entity, index: int, name: str,
-                sink: DiagnosticSink) -> tuple[Entity, Chain | None, Relationship | None]:
-    """(entity, to-one chain, None) for an ancestor; (entity, None, relationship) for a direct child."""
+                sink: DiagnosticSink) -> tuple[Entity, Chain | None, Child | None]:
+    """(entity, to-one chain, None) for an ancestor; (entity, None, child) for children."""
     other = schema.find_entity(name)
     if other is None:
         raise DesignError(f"pattern {pattern.id}: unknown entity {name!r} in with")
@@ -161,13 +199,7 @@ def _with_entry(schema: Schema, pattern: AccessPattern, root: Entity, index: int
         chain = _hops_to_chain(schema, pattern, hops, f"with {name}")
         if chain is not None:
             return other, chain, None
-        if len(hops) == 1 and hops[0].via is None:
-            rel = _by_name(schema).get(hops[0].relationships[0])
-            if rel is not None:
-                return other, None, rel
-        raise DesignError(f"pattern {pattern.id}: with {name} follows {' -> '.join(map(str, hops))}, more than one "
-                          "hop to many rows (or a many-to-many link); Cassandra nests one level of children: read "
-                          "the nearer child with its own parents instead")
+        return other, None, _child_path(schema, pattern, name, hops)
     up = sorted((r for r in schema.relationships_from(root.key) if r.to_entity == other.key and not r.is_self_reference),
                 key=lambda r: r.name)
     down = sorted((r for r in schema.relationships_to(root.key) if r.from_entity == other.key and not r.is_self_reference),
@@ -181,7 +213,7 @@ def _with_entry(schema: Schema, pattern: AccessPattern, root: Entity, index: int
     if len(up) + len(down) > 1:
         sink.info("cassandra-with-relationship", f"pattern {pattern.id}: {other.key} is related to {root.key} in "
                   f"{len(up) + len(down)} ways; joined through {(up or down)[0].name}", subject=pattern.id)
-    return (other, (up[0],), None) if up else (other, None, down[0])
+    return (other, (up[0],), None) if up else (other, None, Child(other, down[0], other.key))
 
 
 def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Shape:
@@ -190,11 +222,11 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
     if entity is None:
         raise DesignError(f"pattern {pattern.id}: unknown entity {pattern.entity!r}")
     ancestors: dict[str, tuple[Entity, Chain, bool]] = {}
-    children: list[tuple[Entity, Relationship]] = []
+    children: list[Child] = []
     for i, name in enumerate(pattern.with_):
-        other, chain, child_rel = _with_entry(schema, pattern, entity, i, name, sink)
-        if child_rel is not None:
-            children.append((other, child_rel))
+        other, chain, child = _with_entry(schema, pattern, entity, i, name, sink)
+        if child is not None:
+            children.append(child)
         elif chain is not None:
             ancestors[other.key] = (other, chain, True)
     with_chains = {k: c for k, (_, c, _) in ancestors.items()}
@@ -202,7 +234,9 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
     if len(ranges) > 1:
         raise DesignError(f"pattern {pattern.id}: {len(ranges)} range attributes ({', '.join(map(str, ranges))}); "
                           "Cassandra serves one range, on a clustering column; keep one and filter the rest in the client")
-    equality = tuple(dict.fromkeys(_ref(schema, pattern, entity, r, "equality", with_chains) for r in pattern.equality))
+    resolved = [(r, _ref(schema, pattern, entity, r, "equality", with_chains)) for r in pattern.equality]
+    equality = tuple(dict.fromkeys(ref for _, ref in resolved))
+    aliases = tuple((ref.key, str(r)) for r, ref in resolved if str(r) != str(ref))
     range_ = _ref(schema, pattern, entity, ranges[0], "range", with_chains) if ranges else None
     if range_ is not None and range_ in equality:
         raise DesignError(f"pattern {pattern.id}: {range_} is both an equality and the range attribute; keep one")
@@ -214,6 +248,13 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
                           f"{range_.attribute}; clustering sorts by the range column first; order by "
                           f"{range_.attribute} first or drop the range")
     for ref in (*equality, *((range_,) if range_ else ()), *(r for r, _ in order)):
-        if ref.chain and ref.entity not in ancestors:
+        if not ref.chain:
+            continue
+        known = ancestors.get(ref.entity)
+        if known is None:
             ancestors[ref.entity] = (schema.entity(ref.entity), ref.chain, False)
-    return Shape(pattern, entity, equality, range_, order, ancestors, tuple(children))
+        elif [r.name for r in known[1]] != [r.name for r in ref.chain]:
+            raise DesignError(f"pattern {pattern.id}: {ref} is reached through {', '.join(r.name for r in ref.chain)} "
+                              f"and {ref.entity} also through {', '.join(r.name for r in known[1])}; a table copies "
+                              f"one {ref.entity} per row: split the pattern, or follow one foreign key")
+    return Shape(pattern, entity, equality, range_, order, ancestors, tuple(children), aliases=aliases)

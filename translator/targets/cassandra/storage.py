@@ -105,6 +105,11 @@ class RowIndex:
                 out[f"{parent}.{attr}"] = match.get(attr)
         return out
 
+    def nested(self, child, kid: dict[str, Any], sources: list[str]) -> tuple:
+        """One child row as a UDT value: (source, value) pairs of its fields, copied ancestors included."""
+        joined = self.joined(child.entity, kid, child.copies)
+        return tuple(sorted((s, joined.get(s)) for s in sources))
+
     def children(self, rel_name: str, child: str, parent_row: dict[str, Any]) -> list[dict[str, Any]]:
         rel = self.relationships[rel_name]
         return self.matching(child, rel.from_attributes, tuple(parent_row[a] for a in rel.to_attributes))
@@ -124,9 +129,10 @@ def rows_to_tables(design: CassandraDesign, schema: Schema, rows: Rows) -> Table
             joined = index.joined(table.entity, row, table.parents)
             for child in table.children:
                 if child.layout == "udt-list":
+                    fields = [f.source for f in next(u.fields for u in design.udts if u.name == child.udt)]
                     kids = sorted(index.children(child.relationship, child.entity, row),
                                   key=lambda k: repr(tuple(k[a] for a in child.key)))
-                    joined[f"{child.entity}[]"] = tuple(tuple(sorted(k.items())) for k in kids)
+                    joined[f"{child.entity}[]"] = tuple(index.nested(child, kid, fields) for kid in kids)
             values = {c.name: joined.get(c.source) for c in table.columns if c.source != "bucket"}
             if table.bucketing:
                 values[table.bucketing.column] = bucket_value(table.bucketing, row, key)
@@ -149,8 +155,10 @@ def rows_to_tables(design: CassandraDesign, schema: Schema, rows: Rows) -> Table
                 continue
             part = parts.setdefault(pk, Partition())
             part.static.update(static)
+            sources = {c.name: c.source for c in table.columns}
             for kid in index.children(row_child.relationship, row_child.entity, row):
-                kid_values = {c.name: kid.get(c.attribute) for c in table.columns if c.entity == row_child.entity}
+                kid_joined = index.joined(row_child.entity, kid, row_child.copies)
+                kid_values = {c: kid_joined.get(sources[c]) for c in row_child.columns}
                 ck = tuple(kid_values[c] for c in clustering)
                 if None in ck:
                     sink.info("cassandra-row-skipped", f"{table.name}: a {row_child.entity} row has NULL in a clustering "

@@ -3,11 +3,16 @@ table's worst partition against Cassandra's limits."""
 
 from __future__ import annotations
 
+import re
+import shlex
+
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import CassandraDesign, Table
 from translator.targets.record import KeyCandidate, PatternServing, SizeCheck
 
-__all__ = ["key_candidates", "serving", "size_checks", "simulate_fields"]
+__all__ = ["key_candidates", "serving", "size_checks", "simulate_fields", "simulate_commands"]
+
+_SIMULATOR_NAME = re.compile(r"^[^\s,()]+$")  # a field name the simulator's --key grammar can carry
 
 
 def simulate_fields(table: Table) -> tuple[str, ...] | None:
@@ -18,7 +23,8 @@ def simulate_fields(table: Table) -> tuple[str, ...] | None:
         column = table.column(name)
         if column.source == "bucket":
             continue
-        if column.entity != table.entity or column.path or column.attribute is None:
+        if column.entity != table.entity or column.path or column.attribute is None \
+                or not _SIMULATOR_NAME.match(column.attribute):
             return None
         fields.append(column.attribute)
     return tuple(fields) or None
@@ -86,3 +92,17 @@ def size_checks(design: CassandraDesign) -> tuple[SizeCheck, ...]:
                              f"{t['max_partition_rows']:,.0f} rows", est.rows_max, t["max_partition_rows"],
                              bool(est.assumed)))
     return tuple(out)
+
+
+def simulate_commands(design: CassandraDesign) -> list[tuple[str, str | None]]:
+    """(table, the `polyschema simulate` command modelling its partition key, or None with the reason it
+    cannot be simulated as is). Runnable as printed: the simulator reads the entity's rows and attribute
+    statistics from the same workload file."""
+    out: list[tuple[str, str | None]] = []
+    for c in key_candidates(design):
+        if design.workload_source is None or c.entity not in design.measured:
+            out.append((c.container, None))
+            continue
+        out.append((c.container, f"polyschema simulate --store {c.store} --key {shlex.quote(c.simulate_key)} "
+                                 f"--workload {shlex.quote(design.workload_source)} --entity {shlex.quote(c.entity)}"))
+    return out

@@ -28,7 +28,7 @@ from translator.workload.stats import StatsView
 from translator.targets.cassandra.keys import choose_partition
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import Decision
-from translator.targets.cassandra.shapes import Chain, Ref, Shape, entity_key
+from translator.targets.cassandra.shapes import Chain, Child, Ref, Shape, entity_key
 
 __all__ = ["Use", "Spec", "spec_for", "merge_specs", "constant_in_partition"]
 
@@ -51,8 +51,8 @@ class Spec:
     clustering: tuple[tuple[Ref, str], ...]
     parents: dict[str, tuple[Entity, Chain]]
     copies: dict[str, frozenset[str] | None]  # ancestor -> attributes copied (None: all of them)
-    row_child: tuple[Entity, Relationship] | None
-    udt_children: dict[str, tuple[Entity, Relationship]]
+    row_child: Child | None
+    udt_children: dict[str, Child]
     static_entities: frozenset[str]
     serves: list[str] = field(default_factory=list)
     uses: dict[str, Use] = field(default_factory=dict)
@@ -61,7 +61,8 @@ class Spec:
 
     @property
     def identity(self) -> tuple:
-        row_child = (self.row_child[0].key, self.row_child[1].name) if self.row_child else None
+        row_child = (self.row_child.entity.key, self.row_child.relationship.name, self.row_child.reached) \
+            if self.row_child else None
         return (self.entity.key, tuple(r.key for r in self.partition), row_child)
 
     def ref(self, key: tuple[str, str]) -> Ref:
@@ -97,21 +98,22 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
     own_partition = [r.attribute for r in partition if not r.chain]
     single_row = bool(own_partition) and entity.is_unique(own_partition)
     row_child = None
-    udt_children: dict[str, tuple[Entity, Relationship]] = {}
+    udt_children: dict[str, Child] = {}
     limit = rules().thresholds["udt_max_children"]
-    for child, rel in shape.children:
+    for nested in shape.children:
+        child, rel = nested.entity, nested.relationship
         fan = stats.fanout(rel)
         worst = fan.max or fan.p99 or fan.avg
         numbers = (("children_max", float(worst)), ("udt_max_children", limit))
         own_key = [a for a in entity_key(child) if a not in rel.from_attributes]
         assumed = ("fanout",) if fan.assumed else ()
         if single_row and row_child is None and worst > limit and own_key and not eq_clustering:
-            row_child = (child, rel)
+            row_child = nested
             decisions.append(Decision(f"{entity.key} with {child.key}", "clustering rows", "MR-with-child",
                                       f"{child.key} as clustering rows: one {entity.key} per partition, up to "
                                       f"{worst:g} children", numbers, assumed))
         else:
-            udt_children[child.key] = (child, rel)
+            udt_children[f"{child.key}/{rel.name}/{nested.reached}"] = nested
             why = "few children" if worst <= limit else "the partition holds several entity rows"
             decisions.append(Decision(f"{entity.key} with {child.key}", "frozen list of a UDT", "MR-with-child-udt",
                                       f"{child.key} as a frozen list of a UDT ({why})", numbers, assumed))
@@ -145,7 +147,7 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
             sink.info("cassandra-order-ignored", f"pattern {pattern.id}: one {entity.key} per partition, so its order_by "
                       "orders at most one row and its range filters that row's STATIC value within the "
                       "partition (ALLOW FILTERING on one partition); children are clustered by their key", subject=pattern.id)
-        child, rel = row_child
+        child, rel = row_child.entity, row_child.relationship
         for name in entity_key(child):
             if name not in rel.from_attributes:  # those equal the entity's key, fixed by the partition
                 add(Ref(child.key, name), "ASC")

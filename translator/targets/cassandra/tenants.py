@@ -38,10 +38,6 @@ def lead_with_tenant(schema: Schema, shape: Shape, tenancy: Tenancy) -> Shape:
     return replace(shape, equality=equality, order=order, required=(tenant,))
 
 
-def _fixes_tenant(pattern, attribute: str) -> bool:
-    return any(r.attribute == attribute and not r.path and r.entity == pattern.entity for r in pattern.equality)
-
-
 def isolation(schema: Schema, workload: Workload, tenancy: Tenancy, tables: list[Table], reads: list[ReadPlan],
               sink: DiagnosticSink) -> Isolation | None:
     if not tenancy.known:
@@ -54,19 +50,13 @@ def isolation(schema: Schema, workload: Workload, tenancy: Tenancy, tables: list
         name = next((c.name for c in table.columns if c.entity == table.entity and c.attribute == tenant.attribute), None)
         if name is not None:
             columns.append((table.name, name))
-    crossing = []
-    for pattern in (p for p in workload.access_patterns if p.is_read):
-        tenant = tenancy.column(pattern.entity)
-        if tenant is None or _fixes_tenant(pattern, tenant.attribute):
-            continue
-        if pattern.admin:
+    reads = [p for p in workload.access_patterns if p.is_read]
+    crossing = [p.id for p in reads if tenancy.crosses_tenants(p)]
+    sink.extend(tenancy.crossing_diagnostics(workload))
+    for pattern in reads:
+        if pattern.admin and tenancy.column(pattern.entity) and not tenancy.fixes_tenant(pattern):
             sink.info("cassandra-admin-crosses-tenants", f"pattern {pattern.id} reads across tenants (admin pattern); "
                       "its table is not keyed by the tenant", subject=pattern.id)
-            continue
-        crossing.append(pattern.id)
-        sink.warning("cassandra-cross-tenant", f"pattern {pattern.id} does not fix {tenant.entity}.{tenant.attribute}: it "
-                     "crosses tenants and would break isolation; its table is keyed by the tenant, so the application "
-                     "must pass one (mark the pattern admin if it must read every tenant)", subject=pattern.id)
     by_table = dict(columns)
     for tenant in tenancy.columns:
         held = [t.name for t in tables if t.entity == tenant.entity and t.name in by_table]
