@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
 import numpy as np
 
+from simulator.checks import check_count, require_memory
 from simulator.errors import SimulatorError
 from simulator.generators import ID_KINDS, SkewSpec, id_columns, split_counts, tenant_weights, weights_from_most_common
 
-__all__ = ["FieldSpec", "Dataset", "Chunk", "KeySpec", "parse_key", "synthetic_dataset", "dataset_from_statistics"]
+__all__ = ["FieldSpec", "Dataset", "Chunk", "KeySpec", "parse_key", "keys_on", "synthetic_dataset", "dataset_from_statistics"]
 
 #: Field kinds: "categorical" draws codes 0..D-1 from weights; the others are per-row and unique.
-FIELD_KINDS = ("categorical", "time") + ID_KINDS
+#: "integer" holds real int64 values read from a table (simulator.realdata), never generated.
+FIELD_KINDS = ("categorical", "time", "integer") + ID_KINDS
+#: Memory per tenant over a run: weights, counts, traffic and spread arrays, sorts (measured about 120).
+_BYTES_PER_TENANT = 160
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,11 +57,11 @@ class KeySpec:
         return ",".join(f"hashed({f})" if h else f for f, h in zip(self.fields, self.hashed))
 
 
-def parse_key(text: str, available: Sequence[str], argument: str = "--key") -> KeySpec:
+def parse_key(text: str, available: Sequence[str], argument: str = "key") -> KeySpec:
     """Parse `tenant_id,id` or `hashed(id)`; unknown fields get the closest known name suggested."""
     parts = [p.strip() for p in text.split(",")]
     if not text.strip() or any(not p for p in parts):
-        raise SimulatorError(f"{argument} {text!r}: give comma-separated field names, e.g. tenant_id,id")
+        raise SimulatorError("give comma-separated field names, e.g. tenant_id,id", argument, text)
     fields, hashed = [], []
     for part in parts:
         is_hashed = part.startswith("hashed(") and part.endswith(")")
@@ -65,14 +69,46 @@ def parse_key(text: str, available: Sequence[str], argument: str = "--key") -> K
         if name not in available:
             close = difflib.get_close_matches(name, list(available), n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(available)}"
-            raise SimulatorError(f"{argument} {text!r}: unknown field {name!r}; {hint}")
+            raise SimulatorError(f"unknown field {name!r}; {hint}", argument, text)
         if name in fields:
-            raise SimulatorError(f"{argument} {text!r}: field {name!r} appears twice; list it once")
+            raise SimulatorError(f"field {name!r} appears twice; list it once", argument, text)
         fields.append(name)
         hashed.append(is_hashed)
     if sum(hashed) > 1:
-        raise SimulatorError(f"{argument} {text!r}: at most one hashed field per key, e.g. tenant_id,hashed(id)")
+        raise SimulatorError("at most one hashed field per key, e.g. tenant_id,hashed(id)", argument, text)
     return KeySpec(tuple(fields), tuple(hashed))
+
+
+def _key_names(text: str) -> list[str]:
+    names = []
+    for part in (p.strip() for p in text.split(",")):
+        names.append(part[7:-1].strip() if part.startswith("hashed(") and part.endswith(")") else part)
+    return [n for n in names if n]
+
+
+def keys_on(data: "Dataset", texts: Sequence[str], argument: str = "key") -> tuple["Dataset", list[KeySpec]]:
+    """Parse candidate keys that name attributes of the simulated entity, adding the ones it lacks.
+
+    The rule the targets print by: a key names attributes of the entity, `hashed(x)` for a hashed one.
+    An attribute the rows do not model yet (no statistics, or synthetic rows) is simulated as unique per
+    row: `_id` as MongoDB's server-generated ObjectId, anything else as a serial id, with a note. A
+    name close to a known field is taken for a typo and refused with the suggestion.
+    """
+    fields = dict(data.fields)
+    notes = list(data.notes)
+    for text in texts:
+        for name in _key_names(text):
+            if name in fields or not name.replace("_", "").replace(".", "").isalnum():
+                continue
+            if name != "_id" and difflib.get_close_matches(name, list(fields), n=1, cutoff=0.8):
+                continue  # parse_key names the typo and the field it probably means
+            kind = "objectid" if name == "_id" else "serial"
+            fields[name] = FieldSpec(name, kind)
+            what = "MongoDB's server-generated ObjectId" if kind == "objectid" else "unique per row (a serial id)"
+            notes.append(f"field {name!r} has no statistics: simulated as {what}")
+    if len(fields) != len(data.fields):
+        data = replace(data, fields=fields, notes=tuple(notes))
+    return data, [parse_key(t, list(data.fields), argument) for t in texts]
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,12 +145,12 @@ def synthetic_dataset(
     tenants: int, rows: int, skew: SkewSpec, id_kind: str, rng: np.random.Generator, row_bytes: int = 200
 ) -> Dataset:
     """Rows with `tenant_id` (sizes from `skew`), `id` (per `id_kind`) and `ts` (insertion time)."""
-    if tenants < 1:
-        raise SimulatorError(f"--tenants {tenants}: need at least 1 tenant, e.g. --tenants 1000")
-    if rows < 1:
-        raise SimulatorError(f"--rows {rows}: need at least 1 row, e.g. --rows 1000000")
+    check_count("tenants", tenants, 1, example=1000)
+    check_count("rows", rows, 1, example=1_000_000)
+    check_count("row_bytes", row_bytes, 1, 2**40, example=200)
     if id_kind not in ID_KINDS:
-        raise SimulatorError(f"--id-kind {id_kind!r}: use one of {', '.join(ID_KINDS)}")
+        raise SimulatorError(f"use one of {', '.join(ID_KINDS)}", "id_kind", id_kind)
+    require_memory(tenants * _BYTES_PER_TENANT, "tenants", tenants)
     weights = tenant_weights(skew, tenants, rng)
     counts = rng.multinomial(rows, weights)
     fields = {
@@ -133,8 +169,8 @@ def dataset_from_statistics(
     The attribute with the fewest distinct values among those with statistics becomes the group
     (tenant) whose per-value row counts are kept exact; attributes without statistics are unique per row.
     """
-    if rows < 1:
-        raise SimulatorError(f"rows={rows}: the entity needs at least 1 row")
+    check_count("rows", rows, 1, example=1_000_000)
+    check_count("row_bytes", row_bytes, 1, 2**40, example=200)
     fields: dict[str, FieldSpec] = {}
     notes = []
     for name, stats in attributes.items():
@@ -148,6 +184,7 @@ def dataset_from_statistics(
             notes.append(f"attribute {name!r}: no most_common statistics, values assumed uniform over {distinct}")
         else:
             fields[name] = FieldSpec(name, "serial")
+            notes.append(f"attribute {name!r}: no statistics, simulated as unique per row (a serial id)")
     cats = [f for f in fields.values() if f.kind == "categorical"]
     group = min(cats, key=lambda f: f.distinct or math.inf).name if cats else None
     counts = rng.multinomial(rows, fields[group].weights) if group else None

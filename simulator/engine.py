@@ -7,8 +7,11 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from simulator.checks import check_count, check_number, check_seed
 from simulator.data import Chunk, Dataset, KeySpec, iter_chunks
 from simulator.encode import encoding_notes, ordinals
+from simulator.imbalance import imbalance_alarms
+from simulator.grow import DEFAULT_MIB_PER_SECOND, check_growth
 from simulator.generators import SkewSpec, split_counts, tenant_weights
 from simulator.metrics import Alarm, BalanceMetrics, KeyCharacteristics, balance, monotonicity
 from simulator.stores import KeyLoad, StoreConfig, store_model
@@ -143,13 +146,17 @@ def _key_load(key: KeySpec, data: Dataset, reads_g, writes_g, traffic: Traffic) 
     return load, KeyCharacteristics(distinct, mc, 0.0, False, load.max_rows_per_value)
 
 
-def _monotonicity(key: KeySpec, data: Dataset, seed: np.random.SeedSequence) -> float:
-    """Correlation of key order with insertion order over the first rows (hashed fields read unhashed)."""
-    plain = KeySpec(key.fields, (False,) * len(key.fields))
+def _monotonicity(key: KeySpec, data: Dataset, seed: np.random.SeedSequence) -> tuple[float, bool]:
+    """Correlation of key order with insertion order over the first rows, and whether that is monotonic.
+
+    Hashed fields are read as the store orders them, by their hash; a key that leads with a hashed field
+    is never monotonic (its order is the hash's), like analyzeShardKey.
+    """
     rng = np.random.default_rng(seed)
     first = next(iter_chunks(data, key.fields, min(data.rows, _SAMPLE_ROWS), rng, shuffle=True))
-    keys, _ = ordinals(plain, data, first)
-    return monotonicity(keys, np.arange(first.size))
+    keys, _ = ordinals(key, data, first)
+    r = monotonicity(keys, np.arange(first.size))
+    return r, abs(r) >= _MONOTONIC_R and not key.hashed[0]
 
 
 def _patterns(
@@ -185,6 +192,8 @@ def simulate(
     progress: Callable[[int], None] | None = None,
     patterns: Sequence[tuple[str, tuple[str, ...]]] | None = None,
     fused: bool = True,
+    grow: int = 0,
+    move_mib_per_second: float | None = None,
 ) -> list[CandidateResult]:
     """Simulate every candidate key on the same generated rows; results in the order of `keys`.
 
@@ -192,6 +201,9 @@ def simulate(
     both give identical results, which is how the fused kernels are tested.
     """
     model_cls = store_model(store)
+    _check_arguments(seed, traffic, chunk_rows)
+    model_cls.check_memory(config)
+    grow, mib_per_second = check_growth(grow, DEFAULT_MIB_PER_SECOND if move_mib_per_second is None else move_mib_per_second)
     root = np.random.SeedSequence(seed)
     traffic_seed, data_seed, store_seed, sample_seed = root.spawn(4)
     if data.group:
@@ -201,8 +213,14 @@ def simulate(
     results = []
     for key in keys:
         model = model_cls(config, key, data, np.random.default_rng(store_seed))
-        load, chars = _key_load(key, data, reads_g, writes_g, traffic)
-        spread_pairs = _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, progress, fused)
+        # What the store routes on: Citus distributes on the key's first column only.
+        routed = model.routing_key(key)
+        load, chars = _key_load(routed, data, reads_g, writes_g, traffic)
+        if data.group:
+            model.set_rates(_per_row(reads_g + writes_g, data.group_counts))
+        else:
+            model.set_rates((traffic.reads_per_second + traffic.writes_per_second) / data.rows)
+        spread_pairs = _run(model, routed, data, reads_g, writes_g, traffic, data_seed, chunk_rows, progress, fused)
         out = model.outcome(load)
         slot_shard = model.slot_shards()
         spread = None
@@ -210,10 +228,11 @@ def simulate(
             first, other = spread_pairs
             both = (first >= 0) & (other >= 0)
             spread = int((slot_shard[first[both]] != slot_shard[other[both]]).sum())
-        r = _monotonicity(key, data, sample_seed)
-        chars = KeyCharacteristics(
-            chars.distinct_values, chars.most_common, round(r, 6), abs(r) >= _MONOTONIC_R, chars.max_rows_per_value
-        )
+        if grow:
+            out.details["grow"] = model.grow(grow, mib_per_second)
+        r, monotonic = _monotonicity(routed, data, sample_seed)
+        chars = KeyCharacteristics(chars.distinct_values, chars.most_common, round(r, 6), monotonic, chars.max_rows_per_value)
+        alarms = out.alarms + imbalance_alarms(store, balance(out.rows), balance(out.ops))
         results.append(
             CandidateResult(
                 store=store,
@@ -227,14 +246,25 @@ def simulate(
                 metrics=balance(out.rows),
                 ops_metrics=balance(out.ops),
                 characteristics=chars,
-                alarms=out.alarms,
+                alarms=alarms,
                 tenants_spread=spread,
-                access_patterns=_patterns(key, data, model.prefix_targeting, patterns),
+                access_patterns=_patterns(routed, data, model.prefix_targeting, patterns),
                 details=out.details,
                 notes=tuple(data.notes) + tuple(encoding_notes(key, data)) + tuple(out.details.pop("notes", [])),
             )
         )
     return results
+
+
+def _check_arguments(seed: int, traffic: Traffic, chunk_rows: int) -> None:
+    """One-line errors naming the argument for what numpy would otherwise reject with a traceback (or
+    silently turn into NaN in the output)."""
+    check_seed(seed)
+    check_count("chunk_rows", chunk_rows, 1, 2**31, example=4_000_000)
+    check_number("reads_per_second", traffic.reads_per_second, minimum=0, maximum=1e15, example=10_000)
+    check_number("writes_per_second", traffic.writes_per_second, minimum=0, maximum=1e15, example=1_000)
+    check_number("burst_share", traffic.burst_share, minimum=0, maximum=1, example=0.2)
+    check_number("burst_seconds", traffic.burst_seconds, above=0, maximum=1e9, example=60)
 
 
 def _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, progress, fused=True):

@@ -28,70 +28,108 @@ _SKEW_KINDS = ("zipf", "lognormal", "pareto", "uniform", "whales")
 class SkewSpec:
     """How tenant sizes (or per-tenant traffic) are distributed.
 
-    zipf:s   rank k gets 1/k**s (s >= 0; 0 is uniform);  lognormal:sigma;  pareto:alpha (> 0);
-    uniform;  whales:0.3,0.1  the first tenants own those shares, the rest share the remainder evenly.
+    zipf:s   rank k gets 1/k**s (0 <= s <= 100; 0 is uniform);  lognormal:sigma (0..100);
+    pareto:alpha (0.01..1000);  uniform;  whales:0.3,0.1  the first tenants own those shares, the rest
+    share the remainder evenly.  `BASE+whales:0.3` puts whales on top of any other kind: the first
+    tenants own those shares and the rest follow BASE over the remainder (e.g. zipf:1.1+whales:0.3).
     """
 
     kind: str
     params: tuple[float, ...] = ()
+    whales: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in _SKEW_KINDS:
-            raise SimulatorError(f"skew kind {self.kind!r} is unknown; use one of {', '.join(_SKEW_KINDS)}")
+            raise SimulatorError(f"unknown skew kind; use one of {', '.join(_SKEW_KINDS)}", "kind", self.kind)
 
     def __str__(self) -> str:
-        return self.kind + (":" + ",".join(f"{p:g}" for p in self.params) if self.params else "")
+        text = self.kind + (":" + ",".join(f"{p:g}" for p in self.params) if self.params else "")
+        return text + ("+whales:" + ",".join(f"{p:g}" for p in self.whales) if self.whales else "")
 
 
-def parse_skew(text: str, argument: str = "--skew") -> SkewSpec:
-    """Parse `zipf:1.1`, `lognormal:1.5`, `pareto:1.2`, `uniform` or `whales:0.3,0.2`; errors name `argument`."""
-    kind, _, rest = text.strip().partition(":")
-    kind = kind.lower()
-    example = "e.g. zipf:1.1, lognormal:1.5, pareto:1.2, uniform or whales:0.3,0.1"
-    if kind not in _SKEW_KINDS:
-        raise SimulatorError(f"{argument} {text!r}: unknown distribution {kind!r}; {example}")
+#: Parameter bounds per kind: (name, lowest, highest). Beyond them weights under- or overflow float64.
+_BOUNDS = {"zipf": ("exponent s", 0.0, 100.0), "lognormal": ("sigma", 0.0, 100.0), "pareto": ("alpha", 0.01, 1000.0)}
+_EXAMPLE = "e.g. zipf:1.1, lognormal:1.5, pareto:1.2, uniform, whales:0.3,0.1 or zipf:1.1+whales:0.3"
+
+
+def _numbers(text: str, part: str, argument: str) -> tuple[float, ...]:
     try:
-        params = tuple(float(p) for p in rest.split(",")) if rest else ()
+        params = tuple(float(p) for p in part.split(",")) if part else ()
     except ValueError:
-        raise SimulatorError(f"{argument} {text!r}: parameters must be numbers; {example}") from None
+        raise SimulatorError(f"parameters must be numbers; {_EXAMPLE}", argument, text) from None
     if any(not math.isfinite(p) for p in params):
-        raise SimulatorError(f"{argument} {text!r}: parameters must be finite; {example}")
-    needs_one = {"zipf": "exponent s >= 0", "lognormal": "sigma >= 0", "pareto": "alpha > 0"}
-    if kind in needs_one:
+        raise SimulatorError(f"parameters must be finite; {_EXAMPLE}", argument, text)
+    return params
+
+
+def _whale_shares(text: str, params: tuple[float, ...], argument: str) -> tuple[float, ...]:
+    if not params or any(p <= 0 for p in params) or sum(params) >= 1:
+        raise SimulatorError("whales takes positive shares summing below 1, e.g. whales:0.3,0.1", argument, text)
+    return params
+
+
+def parse_skew(text: str, argument: str = "skew") -> SkewSpec:
+    """Parse `zipf:1.1`, `lognormal:1.5`, `pareto:1.2`, `uniform`, `whales:0.3,0.2` or `BASE+whales:0.3`.
+
+    Errors name `argument` and the text.
+    """
+    base, plus, extra = text.strip().partition("+")
+    whales: tuple[float, ...] = ()
+    if plus:
+        wkind, _, wrest = extra.strip().partition(":")
+        if wkind.strip().lower() != "whales":
+            raise SimulatorError(f"only '+whales:SHARES' may follow a distribution; {_EXAMPLE}", argument, text)
+        whales = _whale_shares(text, _numbers(text, wrest, argument), argument)
+    kind, _, rest = base.strip().partition(":")
+    kind = kind.lower()
+    if kind not in _SKEW_KINDS:
+        raise SimulatorError(f"unknown distribution {kind!r}; {_EXAMPLE}", argument, text)
+    params = _numbers(text, rest, argument)
+    if kind in _BOUNDS:
+        name, low, high = _BOUNDS[kind]
         if len(params) != 1:
-            raise SimulatorError(f"{argument} {text!r}: {kind} takes one parameter, the {needs_one[kind]}")
-        p = params[0]
-        if p < 0 or (kind == "pareto" and p == 0):
-            raise SimulatorError(f"{argument} {text!r}: the {needs_one[kind]} is required, e.g. {kind}:1.1")
+            raise SimulatorError(f"{kind} takes one parameter, the {name}", argument, text)
+        if not low <= params[0] <= high:
+            raise SimulatorError(f"the {name} must be within {low:g}..{high:g}, e.g. {kind}:1.1", argument, text)
     elif kind == "uniform" and params:
-        raise SimulatorError(f"{argument} {text!r}: uniform takes no parameter; write 'uniform'")
+        raise SimulatorError("uniform takes no parameter; write 'uniform'", argument, text)
     elif kind == "whales":
-        if not params or any(p <= 0 for p in params) or sum(params) >= 1:
-            raise SimulatorError(
-                f"{argument} {text!r}: whales takes positive shares summing below 1, e.g. whales:0.3,0.1"
-            )
-    return SkewSpec(kind, params)
+        if whales:
+            raise SimulatorError(f"give whales once; {_EXAMPLE}", argument, text)
+        params = _whale_shares(text, params, argument)
+    return SkewSpec(kind, params, whales)
 
 
 def tenant_weights(spec: SkewSpec, n_tenants: int, rng: np.random.Generator) -> np.ndarray:
-    """Probabilities (sum 1) of `n_tenants` tenants, largest first for the rank-based kinds."""
-    if n_tenants < 1:
-        raise SimulatorError(f"n_tenants={n_tenants}: need at least one tenant")
-    ranks = np.arange(1, n_tenants + 1, dtype=np.float64)
+    """Probabilities (sum 1) of `n_tenants` tenants, largest first for the rank-based kinds.
+
+    Lognormal and Pareto weights are drawn in log space (the same random stream as numpy's
+    `lognormal`/`pareto`), so no parameter within bounds overflows to inf or NaN.
+    """
+    if isinstance(n_tenants, bool) or not isinstance(n_tenants, (int, np.integer)) or n_tenants < 1:
+        raise SimulatorError("need at least one tenant, e.g. 1000", "tenants", n_tenants)
+    # More whale shares than tenants: the first n_tenants shares, renormalized.
+    whales = (spec.params if spec.kind == "whales" else spec.whales)[:n_tenants]
+    if len(whales) == n_tenants:
+        w = np.array(whales, dtype=np.float64)
+        return w / w.sum()
+    n = n_tenants - len(whales)
+    ranks = np.arange(1, n + 1, dtype=np.float64)
     if spec.kind == "zipf":
         w = ranks ** -spec.params[0]
     elif spec.kind == "lognormal":
-        w = np.sort(rng.lognormal(0.0, spec.params[0], n_tenants))[::-1]
+        log_w = np.sort(rng.normal(0.0, spec.params[0], n))[::-1]
+        w = np.exp(log_w - log_w[0])
     elif spec.kind == "pareto":
-        w = np.sort(rng.pareto(spec.params[0], n_tenants) + 1.0)[::-1]
-    elif spec.kind == "uniform":
-        w = np.ones(n_tenants)
-    else:  # whales
-        shares = np.array(spec.params[:n_tenants], dtype=np.float64)
-        rest = n_tenants - shares.size
-        if rest == 0:
-            return shares / shares.sum()
-        w = np.concatenate([shares, np.full(rest, (1.0 - shares.sum()) / rest)])
+        log_w = np.sort(rng.standard_exponential(n) / spec.params[0])[::-1]
+        w = np.exp(log_w - log_w[0])
+    else:  # uniform, or the even remainder of `whales:`
+        w = np.ones(n)
+    w = w / w.sum()
+    if whales:
+        w = np.concatenate([np.array(whales, dtype=np.float64), w * (1.0 - sum(whales))])
+    if not np.isfinite(w).all() or w.sum() <= 0:  # cannot happen within bounds; never hand NaN on
+        raise SimulatorError("gives no finite tenant sizes; use a milder parameter", "skew", str(spec))
     return w / w.sum()
 
 
@@ -185,7 +223,7 @@ def id_columns(kind: str, row_index: np.ndarray, ts_ms: np.ndarray, rng: np.rand
         hi = (seconds << np.int64(32)) | np.int64(process >> 8)
         lo = (np.int64(process & 0xFF) << np.int64(24)) | (row_index.astype(np.int64) & np.int64(0xFFFFFF))
         return [hi, lo]
-    raise SimulatorError(f"--id-kind {kind!r} is unknown; use one of {', '.join(ID_KINDS)}")
+    raise SimulatorError(f"unknown id kind; use one of {', '.join(ID_KINDS)}", "id_kind", kind)
 
 
 @dataclass(frozen=True)
@@ -197,6 +235,6 @@ class HotKeyBurst:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.share <= 1.0:
-            raise SimulatorError(f"--hot-key share={self.share}: must be within 0..1, e.g. 0.2")
-        if self.seconds <= 0:
-            raise SimulatorError(f"--hot-key seconds={self.seconds}: must be > 0, e.g. 60")
+            raise SimulatorError("must be within 0..1, e.g. 0.2", "burst_share", self.share)
+        if not 0 < self.seconds < math.inf:
+            raise SimulatorError("must be a finite number > 0, e.g. 60", "burst_seconds", self.seconds)

@@ -12,7 +12,7 @@ import numpy as np
 
 from simulator.errors import SimulatorError
 
-__all__ = ["Node", "Ring", "random_ring", "replication_aware_ring", "simple_replicas", "nts_replicas"]
+__all__ = ["Node", "Ring", "random_ring", "replication_aware_ring", "grow_ring", "simple_replicas", "nts_replicas"]
 
 _SPACE = 2.0**64
 
@@ -52,7 +52,7 @@ class Ring:
         per ring token make that scan (and its mispredicted branch) rarer at the cost of a larger table.
         """
         if per_token < 1:
-            raise SimulatorError(f"per_token={per_token}: must be at least 1, e.g. 4")
+            raise SimulatorError("must be at least 1, e.g. 4", "per_token", per_token)
         bits = max(1, min(20, int(np.ceil(np.log2(self.tokens.size * per_token)))))
         starts = ((np.arange(1 << bits, dtype=np.uint64) << np.uint64(64 - bits)) ^ np.uint64(1 << 63)).view(np.int64)
         return np.searchsorted(self.tokens, starts, side="left").astype(np.int64), 64 - bits
@@ -70,9 +70,9 @@ class Ring:
 
 def _validate(n_nodes: int, num_tokens: int) -> None:
     if n_nodes < 1:
-        raise SimulatorError(f"--nodes {n_nodes}: need at least 1 node, e.g. --nodes 6")
+        raise SimulatorError("need at least 1 node, e.g. 6", "nodes", n_nodes)
     if num_tokens < 1:
-        raise SimulatorError(f"--vnodes {num_tokens}: need at least 1 token per node, e.g. --vnodes 16")
+        raise SimulatorError("need at least 1 token per node, e.g. 16", "vnodes", num_tokens)
 
 
 def _nodes(n_nodes: int, racks: int, dcs: int) -> tuple[Node, ...]:
@@ -109,20 +109,47 @@ def replication_aware_ring(
     tokens = list(rng.integers(-(2**63) + 1, 2**63 - 1, num_tokens, dtype=np.int64))
     owners = [0] * num_tokens
     for new in range(1, n_nodes):
-        for _ in range(num_tokens):
-            ring = _build(nodes[: new + 1], np.array(tokens, dtype=np.int64), np.array(owners))
-            widths = ring.range_widths()
-            # Load a range puts on its replicas is its width; try splitting each of the widest
-            # ranges and keep the split that leaves the most even replicated load.
-            best, widest = np.inf, 0
-            for cand in np.argsort(widths)[::-1][:8]:
-                trial_tokens = tokens + [_midpoint(int(ring.tokens[cand]), float(widths[cand]))]
-                trial = _build(nodes[: new + 1], np.array(trial_tokens, dtype=np.int64), np.array(owners + [new]))
-                spread = _replicated_load(trial, rf).std()
-                if spread < best:
-                    best, widest = spread, int(cand)
-            tokens.append(_midpoint(int(ring.tokens[widest]), float(widths[widest])))
-            owners.append(new)
+        _allocate(nodes, tokens, owners, new, num_tokens, rf)
+    return _build(nodes, np.array(tokens, dtype=np.int64), np.array(owners))
+
+
+def _allocate(nodes: tuple[Node, ...], tokens: list, owners: list, new: int, num_tokens: int, rf: int) -> None:
+    """Give node `new` its tokens, one at a time, where they leave the most even replicated load."""
+    for _ in range(num_tokens):
+        ring = _build(nodes[: new + 1], np.array(tokens, dtype=np.int64), np.array(owners))
+        widths = ring.range_widths()
+        # Load a range puts on its replicas is its width; try splitting each of the widest
+        # ranges and keep the split that leaves the most even replicated load.
+        best, widest = np.inf, 0
+        for cand in np.argsort(widths)[::-1][:8]:
+            trial_tokens = tokens + [_midpoint(int(ring.tokens[cand]), float(widths[cand]))]
+            trial = _build(nodes[: new + 1], np.array(trial_tokens, dtype=np.int64), np.array(owners + [new]))
+            spread = _replicated_load(trial, rf).std()
+            if spread < best:
+                best, widest = spread, int(cand)
+        tokens.append(_midpoint(int(ring.tokens[widest]), float(widths[widest])))
+        owners.append(new)
+
+
+def grow_ring(
+    ring: Ring, added: int, num_tokens: int, rng: np.random.Generator, allocation: str = "random", rf: int = 3,
+    racks: int = 1, dcs: int = 1,
+) -> Ring:
+    """`ring` with `added` nodes joined, each with `num_tokens` tokens (random, or replication-aware
+    like `allocate_tokens_for_local_replication_factor`); existing tokens stay where they are."""
+    _validate(len(ring.nodes) + added, num_tokens)
+    nodes = _nodes(len(ring.nodes) + added, racks, dcs)
+    tokens, owners = [np.int64(t) for t in ring.tokens], [int(o) for o in ring.owners]
+    taken = set(int(t) for t in ring.tokens)
+    for new in range(len(ring.nodes), len(nodes)):
+        if allocation == "replication-aware":
+            _allocate(nodes, tokens, owners, new, num_tokens, rf)
+            continue
+        fresh = [int(t) for t in rng.integers(-(2**63) + 1, 2**63 - 1, num_tokens * 2, dtype=np.int64)]
+        fresh = [t for t in dict.fromkeys(fresh) if t not in taken][:num_tokens]
+        taken.update(fresh)
+        tokens += [np.int64(t) for t in fresh]
+        owners += [new] * len(fresh)
     return _build(nodes, np.array(tokens, dtype=np.int64), np.array(owners))
 
 
@@ -142,7 +169,7 @@ def _replicated_load(ring: Ring, rf: int) -> np.ndarray:
 def simple_replicas(ring: Ring, rf: int) -> list[tuple[int, ...]]:
     """SimpleStrategy: walk clockwise from each range's owner, taking the next distinct nodes."""
     if rf < 1:
-        raise SimulatorError(f"--rf {rf}: the replication factor must be >= 1, e.g. --rf 3")
+        raise SimulatorError("the replication factor must be >= 1, e.g. 3", "rf", rf)
     rf = min(rf, len(set(ring.owners.tolist())))
     n = ring.tokens.size
     out = []

@@ -83,14 +83,14 @@ def entity_spec(doc: dict, entity: str | None, source: str = "workload") -> Enti
         with_stats = [e for e in entities if _attribute_stats(stats, e)]
         if len(with_stats) != 1:
             raise SimulatorError(
-                f"{source}: several entities could be simulated; choose one with --entity "
-                f"({', '.join(with_stats or list(entities))})"
+                f"several entities could be simulated; choose one of {', '.join(with_stats or list(entities))}",
+                "entity", None,
             )
         entity = with_stats[0]
     if entity not in entities:
         close = difflib.get_close_matches(entity, list(entities), n=1)
         hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(entities)
-        raise SimulatorError(f"--entity {entity!r} is not in {source} statistics.entities; {hint}")
+        raise SimulatorError(f"not in {source} statistics.entities; {hint}", "entity", entity)
     where = f"{source}: statistics.entities.{entity}"
     ent = _mapping(entities[entity] or {}, where)
     rows = _positive_count(ent, "rows", 0, where)

@@ -91,11 +91,23 @@ class Attribute:
 
 @dataclass(frozen=True, slots=True)
 class Index:
+    """An index, or a unique key whose parts are not whole columns.
+
+    `prefix_lengths`, when not empty, holds one entry per column: the number of leading characters (bytes for
+    binary) the index covers, as in MySQL's `KEY (uri(190))`, or None for a whole column. A unique index with
+    a prefix part only makes the prefixes unique, so it is not a candidate key (`Entity.candidate_keys`).
+    """
+
     name: str | None
     columns: tuple[str, ...]
     unique: bool = False
     predicate: str | None = None
     method: str | None = None
+    prefix_lengths: tuple[int | None, ...] = ()
+
+    @property
+    def has_prefix(self) -> bool:
+        return any(length is not None for length in self.prefix_lengths)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,11 +116,13 @@ class Index:
             "unique": self.unique,
             "predicate": self.predicate,
             "method": self.method,
+            "prefix_lengths": list(self.prefix_lengths) if self.has_prefix else None,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Index:
-        return cls(data.get("name"), tuple(data["columns"]), data.get("unique", False), data.get("predicate"), data.get("method"))
+        return cls(data.get("name"), tuple(data["columns"]), data.get("unique", False), data.get("predicate"),
+                   data.get("method"), tuple(data.get("prefix_lengths") or ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,11 +175,19 @@ class Entity:
     def attribute_names(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.attributes)
 
+    def candidate_keys(self) -> tuple[tuple[str, ...], ...]:
+        """Column sets that identify at most one row: the primary key, each unique key, and each unique index
+        without a predicate whose parts are whole columns of this entity (not a prefix, not an expression)."""
+        keys = [self.primary_key, *self.unique_keys]
+        keys.extend(i.columns for i in self.indexes
+                    if i.unique and not i.predicate and not i.has_prefix
+                    and all(self.find_attribute(c) is not None for c in i.columns))
+        return tuple(dict.fromkeys(key for key in keys if key))
+
     def is_unique(self, columns: Iterable[str]) -> bool:
-        """True when `columns` contain the primary key or a unique key (so at most one row matches)."""
+        """True when `columns` contain a candidate key (so at most one row matches)."""
         wanted = {c.casefold() for c in columns}
-        keys = [self.primary_key, *self.unique_keys, *(i.columns for i in self.indexes if i.unique and not i.predicate)]
-        return any(key and {c.casefold() for c in key} <= wanted for key in keys)
+        return any({c.casefold() for c in key} <= wanted for key in self.candidate_keys())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -359,9 +381,13 @@ class Schema:
 
     def many_to_many(self) -> tuple[ManyToMany, ...]:
         """Junction entities: exactly two outgoing relationships to other entities whose columns cover the primary key."""
+        outgoing_of: dict[str, list[Relationship]] = {}
+        for relationship in self.relationships:  # one pass: O(entities + relationships), not their product
+            if not relationship.is_self_reference:
+                outgoing_of.setdefault(relationship.from_entity, []).append(relationship)
         out = []
         for entity in self.entities:
-            outgoing = [r for r in self.relationships if r.from_entity == entity.key and not r.is_self_reference]
+            outgoing = outgoing_of.get(entity.key, [])
             if len(outgoing) != 2 or not entity.primary_key:
                 continue
             fk_columns = {c.casefold() for r in outgoing for c in r.from_attributes}

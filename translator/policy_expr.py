@@ -38,7 +38,7 @@ def _parse(text: str) -> exp.Expr | None:
 def _redundant(paren: exp.Paren) -> bool:
     """Parentheses that precedence does not need (the generator does not add any back, so keep the rest)."""
     inner, outer = paren.this, paren.parent
-    if outer is None or not isinstance(inner, (exp.Binary, exp.Not)):
+    if outer is None or isinstance(outer, exp.Where) or not isinstance(inner, (exp.Binary, exp.Not)):
         return not isinstance(inner, exp.Select)  # around one operand, or around the whole expression
     if isinstance(inner, exp.Connector):  # AND binds tighter than OR
         return isinstance(inner, exp.And) and isinstance(outer, exp.Or) or type(inner) is type(outer)
@@ -102,7 +102,8 @@ def _session_value(node: exp.Expr) -> tuple[bool, str | None]:
 
 
 def session_comparisons(text: str | None) -> list[SessionComparison] | None:
-    """Every `column = session value` (either side, casts allowed) in a policy expression; None if unreadable."""
+    """Every `column = session value` in a policy expression (either side; the column may be cast or sit in
+    an expression of that one column, such as `'tenant_' || tenant_id::text`); None if unreadable."""
     if text is None:
         return []
     tree = _parse(text)
@@ -110,14 +111,16 @@ def session_comparisons(text: str | None) -> list[SessionComparison] | None:
         return None
     tree = _normal(tree)
     out = []
-    for eq in tree.find_all(exp.EQ):
+    for eq in tree.find_all(exp.EQ, bfs=False):  # in the order written
         if eq.find_ancestor(exp.Select) is not None:  # a column of another table, inside a sub-query
             continue
         for side, other in ((eq.this, eq.expression), (eq.expression, eq.this)):
-            column = _strip_casts(side)
-            if not isinstance(column, exp.Column):
-                continue
             is_session, setting = _session_value(other)
-            if is_session:
-                out.append(SessionComparison(column.name, _strip_casts(other).sql(dialect=_DIALECT), setting))
+            if not is_session:
+                continue
+            # `tenant_id = ...`, `tenant_id::text = ...`, or the column inside an expression of one column
+            # (`current_user = 'tenant_' || tenant_id::text`, the Citus documentation's form)
+            columns = list(_strip_casts(side).find_all(exp.Column))
+            if len(columns) == 1 and not _session_value(side)[0]:
+                out.append(SessionComparison(columns[0].name, _strip_casts(other).sql(dialect=_DIALECT), setting))
     return out

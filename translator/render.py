@@ -14,6 +14,7 @@ from translator.diagnostics import Severity
 from translator.ir import Attribute, Entity, Relationship, Schema
 
 if TYPE_CHECKING:  # render is imported by every command; the workload package is only needed for the hint
+    from translator.tenancy import Tenancy
     from translator.workload.model import Statistics
 
 __all__ = ["render_schema_human"]
@@ -65,6 +66,24 @@ def _entity_lines(entity: Entity, statistics: Statistics | None) -> list[str]:
     return lines
 
 
+def _security_lines(schema: Schema, entity: Entity, tenancy: Tenancy | None) -> list[str]:
+    lines = []
+    if entity.row_security:
+        lines.append("  row-level security enabled" + (", forced on the owner too" if entity.force_row_security else ""))
+    for policy in schema.policies_on(entity.key):
+        mode = "permissive" if policy.permissive else "restrictive"
+        text = f"  policy {policy.name} ({mode}, for {policy.command}, to {', '.join(policy.roles)})"
+        text += f" using ({policy.using})" if policy.using is not None else ""
+        text += f" with check ({policy.with_check})" if policy.with_check is not None else ""
+        lines.append(text)
+    column = tenancy.column(entity.key) if tenancy is not None else None
+    if column is not None:
+        origin = {"policy": f"from policy {', '.join(column.policies)}" if column.policies else "from the policies' tenant",
+                  "declared": "declared by the workload", "inferred": "inferred, assumed"}[column.source]
+        lines.append(f"  tenant column {column.attribute} ({origin})")
+    return lines
+
+
 def _relationship_line(relationship: Relationship) -> str:
     optional = "optional" if relationship.optional else "mandatory"
     actions = "".join(f", on {verb} {action}" for verb, action in
@@ -75,8 +94,9 @@ def _relationship_line(relationship: Relationship) -> str:
             f"{relationship.cardinality}, {optional}{actions}{inferred}")
 
 
-def render_schema_human(schema: Schema, statistics: Statistics | None = None) -> str:
-    """A readable summary of `schema`; `statistics` (a `translator.workload.model.Statistics`) adds row counts."""
+def render_schema_human(schema: Schema, statistics: Statistics | None = None, tenancy: Tenancy | None = None) -> str:
+    """A readable summary of `schema`; `statistics` (a `translator.workload.model.Statistics`) adds row counts,
+    `tenancy` (a `translator.tenancy.Tenancy`) the tenant column of each table and a TENANCY section."""
     if statistics is not None:
         from translator.workload.model import Statistics
 
@@ -94,11 +114,17 @@ def render_schema_human(schema: Schema, statistics: Statistics | None = None) ->
     for entity in schema.entities:
         lines.append("")
         lines.extend(_entity_lines(entity, statistics))
+        lines.extend(_security_lines(schema, entity, tenancy))
     if schema.relationships:
         lines += ["", "RELATIONSHIPS"] + [_relationship_line(r) for r in schema.relationships]
     junctions = schema.many_to_many()
     if junctions:
         lines += ["", "MANY-TO-MANY"] + [f"  {m.left.to_entity} <-> {m.right.to_entity} via {m.junction}" for m in junctions]
+    if tenancy is not None and tenancy.known:
+        scoped = len(tenancy.columns)
+        lines += ["", "TENANCY", f"  tenant root {tenancy.root or '(none found)'}; {scoped} of {len(schema.entities)} tables "
+                  f"carry a tenant column (mostly {tenancy.source})"]
+        lines += [f"  {d}" for d in tenancy.diagnostics if d.severity is not Severity.INFO]
     problems = [d for d in schema.diagnostics if d.severity is not Severity.INFO]
     if problems:
         lines += ["", "DIAGNOSTICS"]

@@ -6,6 +6,7 @@ This module only dispatches: DDL text goes to `translator.ingest`, database URLs
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Sequence
 
@@ -14,7 +15,8 @@ from translator.diagnostics import ErrorLevel
 from translator.errors import SourceError
 from translator.ir import Schema
 
-__all__ = ["DATABASE_SCHEMES", "DIALECT_ALIASES", "is_database_url", "check_dialect", "load_schema"]
+__all__ = ["DATABASE_SCHEMES", "DIALECT_ALIASES", "is_database_url", "looks_like_url", "mask_credentials", "check_dialect",
+           "load_schema"]
 
 #: URL schemes that name a live database rather than a file.
 DATABASE_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite")
@@ -22,6 +24,27 @@ DATABASE_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite")
 def is_database_url(source: str) -> bool:
     scheme, sep, _ = source.partition("://")
     return bool(sep) and scheme.split("+", 1)[0].lower() in DATABASE_SCHEMES
+
+
+#: `scheme://...`, or `user:password@host...` without a scheme: a SOURCE meant as a connection, not a path
+_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[^/\\@:\s]+:[^/\\@\s]*@")
+
+
+def looks_like_url(source: str) -> bool:
+    """True for anything written like a connection string (any scheme, or `user:pass@host` with none)."""
+    return bool(_URL_LIKE.match(source))
+
+
+def mask_credentials(text: str) -> str:
+    """`text` with the password of a `[scheme://]user:password@host` replaced by `***`; safe on any string."""
+    head, sep, rest = text.partition("://")
+    if not sep:
+        head, rest = "", text
+    auth, at, tail = rest.rpartition("@")
+    if not at or ":" not in auth or "/" in auth.split(":", 1)[0]:
+        return text
+    user = auth.split(":", 1)[0]
+    return f"{head}{sep}{user}:***@{tail}"
 
 
 def load_schema(
@@ -41,6 +64,12 @@ def load_schema(
     """
     if not sources:
         raise SourceError("no SOURCE given; pass a .sql file, a folder of .sql files, '-' for stdin, or a database URL")
+    for source in sources:
+        if looks_like_url(source) and not is_database_url(source) and not Path(source).exists():
+            scheme = source.partition("://")[0] if "://" in source else None
+            what = f"database URL scheme {scheme!r} is not supported" if scheme else "looks like a database URL without a scheme"
+            raise SourceError(f"SOURCE {mask_credentials(source)!r}: {what}; use {', '.join(s + '://' for s in DATABASE_SCHEMES)}"
+                              " or a DDL file")
     urls = [s for s in sources if is_database_url(s)]
     if urls:
         if len(sources) != 1:

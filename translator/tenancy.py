@@ -84,7 +84,8 @@ class Tenancy:
         out = []
         for pattern in workload.access_patterns:
             if self.crosses_tenants(pattern):
-                column = self.column(pattern.entity) or next(c for c in self.columns if c.entity in pattern.with_)
+                touched = (pattern.entity, *pattern.with_, *(r.entity for r in pattern.equality))
+                column = next(c for e in touched if (c := self.column(e)) is not None)
                 replaces = f"; it bypasses policy {', '.join(column.policies)}" if column.policies else ""
                 out.append(Diagnostic(Severity.WARNING, "crosses-tenants",
                                       f"pattern {pattern.id!r} does not fix the tenant (no equality on "
@@ -103,7 +104,7 @@ class TenancyError(DesignError):
 
 
 #: setting or column names that say "tenant" rather than "user": they win over other session comparisons
-_TENANTISH = re.compile(r"tenant|org|account|company|customer|workspace|client", re.I)
+_TENANTISH = re.compile(r"tenant|org|account|company|customer|workspace|client", re.IGNORECASE)
 
 
 def resolve_tenancy(schema: Schema, workload: Workload) -> Tenancy:
@@ -223,7 +224,8 @@ def _root(schema: Schema, columns: dict[str, TenantColumn]) -> Entity | None:
 
 
 def _infer(schema: Schema) -> tuple[str, str, int] | None:
-    """(attribute, root entity, tables it leads): the first primary-key column most tables share, referencing one root."""
+    """(attribute, root entity, tables it leads): the first primary-key column most tables share, referencing
+    one root, with a tenant-like name unless it leads every other table's key."""
     leads: Counter[str] = Counter(e.primary_key[0].casefold() for e in schema.entities if len(e.primary_key) > 1)
     for name, _ in leads.most_common():
         roots = {r.to_entity for r in schema.relationships
@@ -234,6 +236,10 @@ def _infer(schema: Schema) -> tuple[str, str, int] | None:
         root = next(iter(roots))
         leading = sum(1 for e in schema.entities if e.key != root and e.primary_key
                       and e.primary_key[0].casefold() == name)
-        if leading >= 2 and leading * 2 > len(schema.entities) - 1:
+        others = len(schema.entities) - 1
+        # A tenant-like name (tenant_id, org_id, company_id) or a column that leads every other key:
+        # employees.emp_no leading salaries and titles is a parent key, not a tenant.
+        named = bool(_TENANTISH.search(name) or _TENANTISH.search(schema.entity(root).name))
+        if leading >= 2 and leading * 2 > others and (named or leading == others):
             return name, root, leading
     return None

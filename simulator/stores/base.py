@@ -8,10 +8,15 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 
 from simulator.data import Chunk, Dataset, KeySpec
+from simulator.checks import check_count, check_number, require_memory
 from simulator.errors import SimulatorError
 from simulator.metrics import Alarm
 
 __all__ = ["StoreConfig", "StoreOutcome", "KeyLoad", "StoreModel", "STORES", "register", "store_model"]
+
+#: Counts of shards, nodes, racks or datacentres are held in int64 arrays; what memory allows is
+#: checked per store (`StoreModel.memory_bytes`) before anything is allocated.
+_MAX_PLACEMENTS = 2**62
 
 
 @dataclass(frozen=True)
@@ -36,21 +41,22 @@ class StoreConfig:
 
     def __post_init__(self) -> None:
         for name in ("shards", "nodes"):
-            value = getattr(self, name)
-            if value is not None and value < 1:
-                raise SimulatorError(f"--{name} {value}: must be at least 1, e.g. --{name} 4")
-        if self.vnodes < 1:
-            raise SimulatorError(f"--vnodes {self.vnodes}: must be at least 1, e.g. --vnodes 16")
-        if self.rf < 1:
-            raise SimulatorError(f"--rf {self.rf}: must be at least 1, e.g. --rf 3")
-        if self.range_size_mb <= 0:
-            raise SimulatorError(f"--range-size-mb {self.range_size_mb}: must be > 0, e.g. 128")
-        if self.row_bytes < 1:
-            raise SimulatorError(f"--row-bytes {self.row_bytes}: must be >= 1, e.g. 200")
-        if self.reads_per_second < 0 or self.writes_per_second < 0:
-            raise SimulatorError("--reads/--writes per second must be >= 0")
-        if self.isolate < 0:
-            raise SimulatorError(f"--isolate {self.isolate}: must be >= 0")
+            if getattr(self, name) is not None:
+                check_count(name, getattr(self, name), 1, _MAX_PLACEMENTS, example=4)
+        check_count("vnodes", self.vnodes, 1, 4096, example=16)
+        check_count("rf", self.rf, 1, 64, example=3)
+        check_count("racks", self.racks, 1, _MAX_PLACEMENTS, example=3)
+        check_count("dcs", self.dcs, 1, _MAX_PLACEMENTS, example=2)
+        if self.allocation not in ("random", "replication-aware"):
+            raise SimulatorError("use 'random' or 'replication-aware'", "allocation", self.allocation)
+        check_number("range_size_mb", self.range_size_mb, above=0, maximum=1024 * 1024, example=128)
+        check_count("row_bytes", self.row_bytes, 1, 2**40, example=200)
+        check_count("columns", self.columns, 1, 2**31, example=10)
+        check_number("reads_per_second", self.reads_per_second, minimum=0, maximum=1e15, example=10_000)
+        check_number("writes_per_second", self.writes_per_second, minimum=0, maximum=1e15, example=1_000)
+        check_count("isolate", self.isolate, 0, _MAX_PLACEMENTS, example=1)
+        check_number("burst_share", self.burst_share, minimum=0, maximum=1, example=0.2)
+        check_number("burst_seconds", self.burst_seconds, above=0, maximum=1e9, example=60)
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,6 +106,22 @@ class StoreModel:
             return nodes, nodes
         return shards, nodes
 
+    @classmethod
+    def memory_bytes(cls, config: StoreConfig) -> tuple[float, str, Any]:
+        """Bytes the model's own state needs for `config`, and the argument (name, value) that drives it."""
+        return 0.0, "shards", config.shards
+
+    @classmethod
+    def check_memory(cls, config: StoreConfig) -> None:
+        """Refuse a cluster shape whose model would not fit in memory, with the estimate."""
+        needed, argument, value = cls.memory_bytes(config)
+        require_memory(needed, argument, value)
+
+    @classmethod
+    def routing_key(cls, key: KeySpec) -> KeySpec:
+        """The part of `key` the store places rows by (all of it unless the store says otherwise)."""
+        return key
+
     def __init__(self, config: StoreConfig, key: KeySpec, data: Dataset, rng: np.random.Generator) -> None:
         self.config, self.key, self.data, self.rng = config, key, data, rng
         self._reads = np.zeros(0)
@@ -113,6 +135,10 @@ class StoreModel:
     def route(self, chunk: Chunk, weights: np.ndarray | None = None) -> np.ndarray:
         """Slot id of each row (or distinct key value, with `weights` its row counts); updates state."""
         raise NotImplementedError
+
+    def set_rates(self, row_rate: np.ndarray | float) -> None:
+        """Requests/s of one row, per tenant code or for every row; stores that move data after it lands
+        (MongoDB's balancer) keep requests with the data. Others account through `account`."""
 
     def account(self, slots: np.ndarray, reads: np.ndarray, writes: np.ndarray) -> None:
         """Add the rows' requests per second to the slots that serve them."""
@@ -131,6 +157,12 @@ class StoreModel:
 
     def outcome(self, load: KeyLoad) -> StoreOutcome:
         raise NotImplementedError
+
+    def grow(self, added: int, mib_per_second: float) -> dict[str, Any]:
+        """Add `added` nodes or shards after the run: the data that moves under the store's rules, the
+        time it takes at `mib_per_second`, and the balance after (`simulator.grow.growth_report`)."""
+        return {"added": added, "unit": self.unit, "supported": False,
+                "note": f"{self.name} places data itself; there is nothing to grow by hand"}
 
     def fused_counter(self) -> Callable[[int, np.ndarray, np.ndarray], None] | None:
         """A compiled `count(start, part, group_slot)` for unshuffled chunks given only as rows per group.
@@ -162,5 +194,5 @@ def store_model(name: str) -> type[StoreModel]:
     if name not in STORES:
         close = difflib.get_close_matches(name, list(STORES), n=1)
         hint = f"did you mean {close[0]!r}?" if close else "use one of " + ", ".join(sorted(STORES))
-        raise SimulatorError(f"--store {name!r} is unknown; {hint}")
+        raise SimulatorError(f"unknown store; {hint}", "store", name)
     return STORES[name]

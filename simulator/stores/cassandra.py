@@ -8,14 +8,16 @@ from simulator.data import Chunk
 from simulator._fused import LAYOUT_GENERIC, LAYOUT_ONE8, LAYOUT_TWO8, SOURCE_GROUP, SOURCE_ROW, SOURCE_TIME, ring_count_chunk
 from simulator._murmur3 import ring_route_columns
 from simulator.encode import cassandra_tokens, column_layout, has_literal_values
-from simulator.metrics import Alarm
-from simulator.ring import nts_replicas, random_ring, replication_aware_ring, simple_replicas
+from simulator.grow import growth_report, ring_moves
+from simulator.limits import limits
+from simulator.metrics import Alarm, balance
+from simulator.ring import grow_ring, nts_replicas, random_ring, replication_aware_ring, simple_replicas
 from simulator.stores.base import KeyLoad, StoreModel, StoreOutcome, register
 
 __all__ = ["CassandraModel", "PARTITION_LIMITS"]
 
-#: Cassandra's partition guard rails: bytes, rows, cells.
-PARTITION_LIMITS = {"bytes": 100 * 2**20, "rows": 100_000, "cells": 2_000_000_000}
+#: Cassandra's partition guard rails: bytes, rows, cells (simulator/limits.toml).
+PARTITION_LIMITS = {what: limits()["cassandra"][f"max_partition_{what}"] for what in ("bytes", "rows", "cells")}
 
 #: Field kinds the fused kernel derives from the row index alone.
 _ROW_SOURCES = {"serial": SOURCE_ROW, "time": SOURCE_TIME}
@@ -29,6 +31,11 @@ class CassandraModel(StoreModel):
     name = "cassandra"
     placement = "nodes"
     unit = "node"
+
+    @classmethod
+    def memory_bytes(cls, config):
+        # Per ring token: the token, its owner, its range's rows and a Python tuple of replicas.
+        return (config.nodes or 6) * config.vnodes * 400.0, "nodes", config.nodes
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -85,6 +92,21 @@ class CassandraModel(StoreModel):
             )
 
         return count
+
+    def grow(self, added: int, mib_per_second: float) -> dict:
+        """New nodes take tokens (as `allocation` does); copies stream where a node becomes a replica."""
+        c = self.config
+        after = grow_ring(self.ring, added, c.vnodes, self.rng, c.allocation, c.rf, c.racks, c.dcs)
+        moves = ring_moves(self.ring, after, self.range_rows, c.rf, c.dcs > 1 or c.racks > 1)
+        return growth_report(
+            "node", added, [n.name for n in after.nodes], moves["primary_rows"], moves["moved_copies"],
+            moves["stored_copies"], c.row_bytes, mib_per_second,
+            new_token_ranges=moves["new_ranges"],
+            replica_rows_after=[int(x) for x in np.rint(moves["replica_rows"])],
+            replica_balance_after=balance(moves["replica_rows"]).to_dict(),
+            rule=f"each new node takes {c.vnodes} tokens ({c.allocation}); replicas of the split ranges stream to it "
+                 f"(rf {c.rf}); moved_share is of all replica copies",
+        )
 
     def outcome(self, load: KeyLoad) -> StoreOutcome:
         c = self.config

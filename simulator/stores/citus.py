@@ -6,11 +6,45 @@ import numpy as np
 
 from simulator.data import Chunk
 from simulator.encode import cassandra_tokens
+from simulator.grow import growth_report
 from simulator.metrics import Alarm
 from simulator.pghash import pg_hashint8
 from simulator.stores.base import KeyLoad, StoreModel, StoreOutcome, register
 
 __all__ = ["CitusModel"]
+
+
+#: rebalance_table_shards' default threshold: a worker within 10% of the average is balanced.
+REBALANCE_THRESHOLD = 0.1
+
+
+def rebalance(sizes: np.ndarray, placement: np.ndarray, workers: int) -> tuple[np.ndarray, int, float]:
+    """Citus's rebalancer by data size: (new placement, shard moves, rows moved).
+
+    While the fullest or the emptiest worker is off the average by more than the threshold, move the
+    shard on the fullest worker whose size is closest to half their gap (any shard smaller than the gap
+    evens them out, so this ends).
+    """
+    placement = np.asarray(placement, np.int64).copy()
+    sizes = np.asarray(sizes, np.float64)
+    load = np.bincount(placement, weights=sizes, minlength=workers)
+    mean = load.mean()
+    moves, moved = 0, 0.0
+    for _ in range(sizes.size * workers):
+        donor, recipient = int(np.argmax(load)), int(np.argmin(load))
+        if load[donor] <= mean * (1 + REBALANCE_THRESHOLD) and load[recipient] >= mean * (1 - REBALANCE_THRESHOLD):
+            break
+        gap = load[donor] - load[recipient]
+        candidates = np.flatnonzero((placement == donor) & (sizes > 0) & (sizes < gap))
+        if candidates.size == 0:
+            break
+        shard = int(candidates[np.argmin(np.abs(sizes[candidates] - gap / 2))])
+        placement[shard] = recipient
+        load[donor] -= sizes[shard]
+        load[recipient] += sizes[shard]
+        moves += 1
+        moved += sizes[shard]
+    return placement, moves, moved
 
 
 @register
@@ -19,6 +53,17 @@ class CitusModel(StoreModel):
 
     name = "citus"
     unit = "worker"
+
+    @classmethod
+    def memory_bytes(cls, config):
+        shards, workers = config.shards or 32, config.nodes or 4
+        argument, value = ("shards", config.shards) if shards >= workers else ("nodes", config.nodes)
+        return (shards + workers) * 64.0, argument, value
+
+    @classmethod
+    def routing_key(cls, key):
+        # create_distributed_table takes one distribution column: later key fields do not place rows.
+        return type(key)(key.fields[:1], key.hashed[:1])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -63,15 +108,27 @@ class CitusModel(StoreModel):
             worker_rows[w] += self.shard_rows[self.shard_count + k]
             iso_place.append(w)
         placement = np.concatenate([placement, np.array(iso_place, np.int64)]).astype(np.int64)
+        rebalanced = 0
+        if self.isolated.size:
+            # After isolate_tenant_to_new_shard, rebalance_table_shards evens the workers out.
+            placement, rebalanced, _ = rebalance(self.shard_rows, placement, self.workers)
+            worker_rows = np.bincount(placement, weights=self.shard_rows, minlength=self.workers)
         self._placement = placement
         ops = np.bincount(placement, weights=reads + writes, minlength=self.workers)
         alarms = []
+        notes = []
+        if len(self.key.fields) > 1:
+            notes.append(
+                f"Citus distributes on one column: rows are placed by {self.column!r} only; "
+                f"{', '.join(repr(f) for f in self.key.fields[1:])} do not change placement, and the key "
+                f"characteristics are {self.column!r}'s"
+            )
         biggest = float(self.shard_rows.max() / max(1.0, self.shard_rows.sum()))
         if self.shard_count > 1 and biggest > 2.0 / self.shard_count and self.isolated.size == 0:
             alarms.append(
                 Alarm(
                     "citus.hot_shard",
-                    f"one shard holds {biggest:.0%} of rows; isolate its tenant (--isolate N) "
+                    f"one shard holds {biggest:.0%} of rows; isolate its tenant (isolate_tenant_to_new_shard; see remedy_whales) "
                     "or raise shard_count",
                     value=biggest,
                 )
@@ -88,7 +145,22 @@ class CitusModel(StoreModel):
                 "hash": "PostgreSQL hashint8" if self.exact else "uniform stand-in (not PostgreSQL's)",
                 "isolated_tenants": [int(t) for t in self.isolated],
                 "shard_rows": [int(x) for x in np.rint(self.shard_rows)],
+                "rebalancer_moves": rebalanced,
+                "notes": notes,
             },
+        )
+
+    def grow(self, added: int, mib_per_second: float) -> dict:
+        """New workers join empty; the rebalancer moves shards onto them."""
+        workers = self.workers + added
+        placement, moves, moved = rebalance(self.shard_rows, self._placement, workers)
+        rows = np.bincount(placement, weights=self.shard_rows, minlength=workers)
+        return growth_report(
+            "worker", added, [f"worker{i}" for i in range(workers)], rows, moved, float(self.shard_rows.sum()),
+            self.config.row_bytes, mib_per_second,
+            shard_moves=moves,
+            rule=f"rebalance_table_shards (by_disk_size, threshold {REBALANCE_THRESHOLD:g}): whole shards move from "
+                 "the fullest worker to the emptiest while that evens them out; a tenant never splits",
         )
 
     def slot_shards(self) -> np.ndarray:

@@ -14,12 +14,19 @@ import numpy as np
 
 from simulator.data import Chunk
 from simulator.encode import cassandra_tokens
+from simulator.limits import limits
 from simulator.metrics import Alarm
 from simulator.stores.base import KeyLoad, StoreModel, StoreOutcome, register
 
 __all__ = ["DynamoDBModel", "LIMITS"]
 
-LIMITS = {"partition_bytes": 10 * 2**30, "rcu": 3000.0, "wcu": 1000.0, "burst_seconds": 300.0}
+#: Per-partition limits (simulator/limits.toml).
+LIMITS = {
+    "partition_bytes": float(limits()["dynamodb"]["partition_bytes"]),
+    "rcu": float(limits()["dynamodb"]["partition_rcu"]),
+    "wcu": float(limits()["dynamodb"]["partition_wcu"]),
+    "burst_seconds": float(limits()["dynamodb"]["burst_seconds"]),
+}
 _BUCKET_BITS = 16
 
 
@@ -109,6 +116,10 @@ class DynamoDBModel(StoreModel):
                 "partition_writes_per_second": [round(float(x), 3) for x in p_writes],
             },
         )
+
+    def grow(self, added: int, mib_per_second: float) -> dict:
+        return {"added": added, "unit": "partition", "supported": False,
+                "note": "DynamoDB splits partitions itself (at 10 GB, or for throughput); nothing moves by hand"}
 
     def slot_shards(self) -> np.ndarray:
         return self._slot_map

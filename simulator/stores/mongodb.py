@@ -6,6 +6,7 @@ import numpy as np
 
 from simulator.data import Chunk
 from simulator.encode import ordinals
+from simulator.grow import growth_report
 from simulator.metrics import Alarm
 from simulator.ranges import RangeSharding
 from simulator.stores.base import KeyLoad, StoreModel, StoreOutcome, register
@@ -19,6 +20,11 @@ class _MongoModel(StoreModel):
     prefix_targeting = True
     placement = "shards"
 
+    @classmethod
+    def memory_bytes(cls, config):
+        # A hashed collection starts with two ranges per shard, each a few Python list entries.
+        return (config.shards or 4) * 2 * 400.0, "shards", config.shards
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         c = self.config
@@ -28,17 +34,31 @@ class _MongoModel(StoreModel):
         self.truncated = False
 
     def _table(self, max_rows: int) -> RangeSharding:
+        if self.key.hashed[0]:
+            # A hashed prefix is ranged over its hash; shardCollection pre-splits it (2 ranges per shard).
+            return RangeSharding.hashed(self.shards, max_rows, self.rng)
         return RangeSharding(self.shards, max_rows, self.rng)
 
     @property
     def n_slots(self) -> int:
         return self.shards
 
+    def set_rates(self, row_rate: np.ndarray | float) -> None:
+        """Requests/s of one row, per tenant code (or for every row): ranges carry their rows' requests,
+        so requests follow a range when the balancer moves it."""
+        self.row_rate = row_rate
+
+    def _rates(self, chunk: Chunk, weights: np.ndarray | None) -> np.ndarray:
+        rate = getattr(self, "row_rate", 0.0)
+        per_row = rate[chunk.group] if isinstance(rate, np.ndarray) and chunk.group is not None else np.full(chunk.size, float(np.mean(rate)))
+        return per_row * (weights if weights is not None else 1.0)
+
     def route(self, chunk: Chunk, weights: np.ndarray | None = None) -> np.ndarray:
         keys, truncated = ordinals(self.key, self.data, chunk)
         self.truncated |= truncated
+        ops = self._rates(chunk, weights)
         if weights is not None:  # one row per distinct key value: order within the batch is moot
-            self.table.insert(keys, weights)
+            self.table.insert(keys, weights, ops)
             return np.asarray(self.table.shard)[np.searchsorted(self.table.bounds, keys, side="right") - 1]
         # Splits and migrations happen between inserts; batches well under a range keep that timing.
         step = max(1_000, self.table.max_rows // 4)
@@ -46,13 +66,28 @@ class _MongoModel(StoreModel):
         for lo in range(0, keys.size, step):
             part = keys[lo : lo + step]
             out[lo : lo + step] = np.asarray(self.table.shard)[np.searchsorted(self.table.bounds, part, side="right") - 1]
-            self.table.insert(part)
+            self.table.insert(part, ops=ops[lo : lo + step])
         return out
+
+    def grow(self, added: int, mib_per_second: float) -> dict:
+        """New empty shards; the balancer migrates ranges until its end state holds again."""
+        t = self.table
+        migrations = t.migrations
+        moved = t.add_shards(added)
+        self.shards = t.n_shards
+        return growth_report(
+            "shard", added, [f"shard{i}" for i in range(t.n_shards)], t.shard_rows(), moved, float(sum(t.counts)),
+            self.config.row_bytes, mib_per_second,
+            migrations=t.migrations - migrations,
+            rule="the balancer moves ranges from the shard with the most data to the one with the least while they "
+                 "differ by 3 x the range size or more; jumbo ranges stay",
+        )
 
     def outcome(self, load: KeyLoad) -> StoreOutcome:
         t = self.table
-        reads, writes = self.slot_ops()
-        total = max(1, int(sum(t.counts)))
+        t.balance()
+        # Requests per shard from the ranges it holds at the end (not where rows first landed).
+        range_ops = np.bincount(np.asarray(t.shard), weights=np.asarray(t.ops, np.float64), minlength=self.shards)
         alarms = []
         jumbo = [i for i, j in enumerate(t.jumbo) if j]
         if jumbo:
@@ -64,8 +99,10 @@ class _MongoModel(StoreModel):
                     value=float(len(jumbo)),
                 )
             )
-        top_share = t.top_chunk_inserts / total
-        if self.shards > 1 and top_share >= 0.9:
+        # Inserts into the top range once there are several: every one of them on one shard means the
+        # key grows monotonically (a single-range collection takes all inserts whatever the key).
+        top_share = t.top_chunk_inserts / t.split_inserts if t.split_inserts else 0.0
+        if self.shards > 1 and top_share >= 0.9 and not self.key.hashed[0]:
             alarms.append(
                 Alarm(
                     "mongodb.insert_hot_spot",
@@ -79,13 +116,14 @@ class _MongoModel(StoreModel):
             "shard",
             tuple(f"shard{i}" for i in range(self.shards)),
             t.shard_rows(),
-            reads + writes,
+            range_ops,
             tuple(alarms),
             {
                 "chunks": len(t.counts),
                 "largest_chunks": sorted(t.chunk_table(), key=lambda c: -c["rows"])[:5],
                 "jumbo_chunks": len(jumbo),
                 "migrations": t.migrations,
+                "migrated_rows": t.migrated_rows,
                 "inserts": [int(x) for x in t.inserts],
                 "top_chunk_insert_share": round(top_share, 6),
                 "range_size_mb": self.config.range_size_mb,
@@ -109,6 +147,3 @@ class MongoHashedModel(_MongoModel):
         if not any(key.hashed):
             key = type(key)(key.fields, (True,) + (False,) * (len(key.fields) - 1))
         super().__init__(config, key, data, rng)
-
-    def _table(self, max_rows: int) -> RangeSharding:
-        return RangeSharding.hashed(self.shards, max_rows, self.rng)

@@ -18,9 +18,9 @@ from translator.workload import load_workload
 from tests.cassandra.cqlcheck import (bind_literals, name_failures, statement_failures, table_failures,
                                       type_failures)
 from tests.cassandra.test_samples import assert_served
-from tests.conftest import CORPUS
+from tests.conftest import corpus_files, corpus_params
 
-FILES = sorted(CORPUS.glob("*/*.sql")) if CORPUS.is_dir() else []
+FILES = corpus_files()
 PARSED_TABLES = {"mysql/chinook.sql", "mysql/employees.sql", "oracle/hr.sql", "oracle/customer_orders.sql",
                  "other/tpch.sql", "postgres/northwind.sql", "postgres/citus_ad_analytics.sql", "sqlite/sakila.sql",
                  "tsql/chinook.sql"}
@@ -34,7 +34,7 @@ def test_corpus_present(corpus):
     assert len(FILES) >= 25, f"expected the shared corpus under {corpus}"
 
 
-@pytest.mark.parametrize("path", FILES, ids=_id)
+@pytest.mark.parametrize("path", corpus_params(FILES, _id))
 def test_corpus_design(path):
     schema = load_schema([str(path)])
     workload = load_workload(None, schema)

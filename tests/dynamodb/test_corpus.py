@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.conftest import corpus_params
 from tests.ingest.corpus_util import CORPUS_FILES, corpus_id, ingested
 from translator.sample_rows import sample_rows
 from translator.targets.dynamodb import TARGET
@@ -17,7 +18,7 @@ from translator.workload import default_workload
 SMALL = [p for p in CORPUS_FILES if p.stem in ("chinook", "northwind", "sakila", "employees", "tpch", "hr", "tpcc")]
 
 
-@pytest.mark.parametrize("path", SMALL, ids=corpus_id)
+@pytest.mark.parametrize("path", corpus_params(SMALL, corpus_id))
 def test_corpus_designs_are_consistent(path):
     schema = ingested(path)
     workload = default_workload(schema)
@@ -40,7 +41,9 @@ def test_corpus_designs_are_consistent(path):
         assert {a["AttributeName"] for a in request["AttributeDefinitions"]} >= {table.partition_key, table.sort_key}
 
 
-@pytest.mark.parametrize("path", [p for p in SMALL if p.stem == "chinook" and p.parent.name == "postgres"], ids=corpus_id)
+@pytest.mark.parametrize(
+    "path", corpus_params([p for p in SMALL if p.stem == "chinook" and p.parent.name == "postgres"], corpus_id)
+)
 def test_chinook_with_derived_workload_verifies_on_moto(ddb, path):
     schema = ingested(path)
     workload = default_workload(schema)

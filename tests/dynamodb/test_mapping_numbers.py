@@ -10,25 +10,30 @@ import pytest
 from translator.diagnostics import DiagnosticSink
 from translator.errors import MappingError
 from translator.mapdata import load_mapping
-from translator.targets.dynamodb.keys import sanitize_table_name
 from translator.targets.dynamodb.mapping import check_rules, rules
+from translator.targets.dynamodb.naming import sanitize_table_name
 
 
 def _data() -> dict:
     return json.loads(json.dumps(load_mapping("dynamodb.toml")))
 
 
-@pytest.mark.parametrize("section, key, value", [
-    ("limits", "item_bytes", "400KB"),
-    ("limits", "gsis_per_table", 0),
-    ("limits", "partition_rcu", True),
-    ("naming", "table_name_max", -1),
-    ("key_encoding_defaults", "integer_width", 2.5),
-])
+@pytest.mark.parametrize(
+    "section, key, value",
+    [
+        ("limits", "item_bytes", "400KB"),
+        ("limits", "gsis_per_table", 0),
+        ("limits", "partition_rcu", True),
+        ("naming", "table_name_max", -1),
+        ("key_encoding_defaults", "integer_width", 2.5),
+    ],
+)
 def test_a_bad_number_is_a_one_line_mapping_error_naming_table_and_key(section: str, key: str, value: object) -> None:
     data = _data()
     data[section][key] = value
-    with pytest.raises(MappingError, match=rf"^mappings/dynamodb\.toml: \[{section}\] {key} = .* must be a positive integer$"):
+    with pytest.raises(
+        MappingError, match=rf"^mappings/dynamodb\.toml: \[{section}\] {key} = .* must be a positive integer$"
+    ):
         check_rules(data)
 
 

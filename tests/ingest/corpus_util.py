@@ -7,12 +7,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, corpus_files
 from translator.ingest import ingest_sources
 from translator.ingest.script import split_script
 from translator.ir import Schema
 
-CORPUS_FILES = sorted(CORPUS.glob("*/*.sql")) if CORPUS.is_dir() else []
+CORPUS_FILES = corpus_files()
 
 
 def corpus_id(path: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import corpus_params
 from tests.ingest.corpus_util import (
     CORPUS_FILES,
     corpus_id,
@@ -29,7 +30,7 @@ def test_corpus_is_present(corpus):
     assert len(CORPUS_FILES) >= 25, f"expected the 25-file shared corpus under {corpus}"
 
 
-@pytest.mark.parametrize("path", CORPUS_FILES, ids=corpus_id)
+@pytest.mark.parametrize("path", corpus_params(CORPUS_FILES, corpus_id))
 def test_no_error_diagnostics(path):
     schema = ingested(path)
     errors = [str(d) for d in schema.diagnostics if d.severity is Severity.ERROR]
@@ -38,7 +39,7 @@ def test_no_error_diagnostics(path):
     assert schema.entities
 
 
-@pytest.mark.parametrize("path", TRUTH_FILES, ids=corpus_id)
+@pytest.mark.parametrize("path", corpus_params(TRUTH_FILES, corpus_id))
 def test_matches_engine_truth(path):
     truth = truth_tables(truth_for(path))
     ir = ir_tables(ingested(path))
@@ -54,7 +55,7 @@ def test_matches_engine_truth(path):
         assert got["foreign_keys"] == wanted, f"{name}: foreign keys"
 
 
-@pytest.mark.parametrize("path", [p for p in CORPUS_FILES if p.parent.name == "sqlite"], ids=corpus_id)
+@pytest.mark.parametrize("path", corpus_params([p for p in CORPUS_FILES if p.parent.name == "sqlite"], corpus_id))
 def test_dangling_sqlite_references_are_reported(path):
     truth = truth_tables(truth_for(path))
     dangling = sum(1 for t in truth.values() for fk in t["foreign_keys"] if fk[1] not in truth)
@@ -62,7 +63,7 @@ def test_dangling_sqlite_references_are_reported(path):
     assert len(reported) == dangling
 
 
-@pytest.mark.parametrize("path", CORPUS_FILES, ids=corpus_id)
+@pytest.mark.parametrize("path", corpus_params(CORPUS_FILES, corpus_id))
 def test_every_create_table_becomes_an_entity(path):
     schema = ingested(path)
     expected = create_table_names(path, schema.dialect)

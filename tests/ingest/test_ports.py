@@ -54,7 +54,7 @@ PORTS = {
 
 
 @pytest.mark.parametrize("database,dialect", [(db, d) for db, ds in PORTS.items() for d in ds[1:]])
-def test_port_matches_reference(database, dialect):
+def test_port_matches_reference(corpus, database, dialect):
     reference_dialect = PORTS[database][0]
     reference = shape(ingested(CORPUS / reference_dialect / f"{database}.sql"))
     port = shape(ingested(CORPUS / dialect / f"{database}.sql"))

@@ -17,7 +17,7 @@ from translator.workload import parse_workload
 
 
 @pytest.fixture(scope="module")
-def northwind_url():
+def northwind_url(corpus):
     params = require_postgres()
     with postgres_database(params, (CORPUS / "postgres" / "northwind.sql").read_text()) as url:
         yield url

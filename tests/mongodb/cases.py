@@ -20,8 +20,12 @@ def design_for(ddl: str, workload: dict[str, Any] | None, **options: Any) -> tup
 
 
 def decision(design: MongoDesign, relationship_child: str, parent: str | None = None) -> Any:
-    found = [d for d in design.decisions if dict(d.numbers).get("child") == relationship_child
-             and (parent is None or dict(d.numbers).get("parent") == parent)]
+    found = [
+        d
+        for d in design.decisions
+        if dict(d.numbers).get("child") == relationship_child
+        and (parent is None or dict(d.numbers).get("parent") == parent)
+    ]
     assert len(found) == 1, f"expected one decision for {relationship_child}->{parent}, got {found}"
     return found[0]
 
@@ -76,8 +80,14 @@ CREATE TABLE log_message (
 HOST_LOGS_WORKLOAD = {
     "version": 1,
     "access_patterns": [
-        {"id": "L1", "entity": "log_message", "equality": ["host_id"], "range": ["logged_at"],
-         "order_by": ["logged_at desc"], "rate": 50},
+        {
+            "id": "L1",
+            "entity": "log_message",
+            "equality": ["host_id"],
+            "range": ["logged_at"],
+            "order_by": ["logged_at desc"],
+            "rate": 50,
+        },
         {"id": "L2", "entity": "host", "with": ["log_message"], "equality": ["host_id"], "rate": 1},
         {"id": "W1", "entity": "log_message", "kind": "write", "rate": 20000},
     ],
@@ -99,6 +109,10 @@ PERSON_TASKS_WORKLOAD = {
         {"id": "T1", "entity": "person", "with": ["task"], "equality": ["person_id"], "rate": 100},
         {"id": "T2", "entity": "task", "with": ["person"], "equality": ["task_id"], "rate": 80},
     ],
-    "statistics": {"relationships": {"person_task.person_id": {"avg": 10, "p99": 50, "max": 200},
-                                     "person_task.task_id": {"avg": 3, "p99": 10, "max": 40}}},
+    "statistics": {
+        "relationships": {
+            "person_task.person_id": {"avg": 10, "p99": 50, "max": 200},
+            "person_task.task_id": {"avg": 3, "p99": 10, "max": 40},
+        }
+    },
 }

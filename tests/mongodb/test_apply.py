@@ -22,7 +22,7 @@ class Recorder:
         self.calls: list[tuple[Any, ...]] = []
         self.admin = self
 
-    def __getitem__(self, name: str) -> "Recorder":
+    def __getitem__(self, name: str) -> Recorder:
         self.calls.append(("db-or-collection", name))
         return self
 
@@ -58,8 +58,11 @@ def test_apply_creates_each_planned_index_with_its_options() -> None:
     client = Recorder()
     TARGET.apply(design, "mongodb://example.invalid/", client=client)
     sent = [(c[1], c[2]) for c in client.calls if c[0] == "create_index"]
-    planned = [(list(i.keys), {"name": i.name, **({"unique": True} if i.unique else {})})
-               for c in design.collections for i in c.indexes]
+    planned = [
+        (list(i.keys), {"name": i.name, **({"unique": True} if i.unique else {})})
+        for c in design.collections
+        for i in c.indexes
+    ]
     assert sent == planned and ([("part_no", 1)], {"name": "part_no_1", "unique": True}) in sent
 
 
@@ -70,8 +73,18 @@ def test_apply_refuses_a_non_mongodb_uri() -> None:
 
 
 def test_cli_dry_run_prints_the_commands_and_connects_to_nothing() -> None:
-    args = ["apply", "--to", "mongodb", "mongodb://nowhere.invalid:1/", str(SAMPLES / "ecommerce.sql"),
-            "--workload", str(SAMPLES / "ecommerce.workload.yaml"), "--dry-run", "--format", "json"]
+    args = [
+        "apply",
+        "--to",
+        "mongodb",
+        "mongodb://nowhere.invalid:1/",
+        str(SAMPLES / "ecommerce.sql"),
+        "--workload",
+        str(SAMPLES / "ecommerce.workload.yaml"),
+        "--dry-run",
+        "--format",
+        "json",
+    ]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     commands = json.loads(result.output)
@@ -81,7 +94,9 @@ def test_cli_dry_run_prints_the_commands_and_connects_to_nothing() -> None:
     schema = load_schema([str(SAMPLES / "ecommerce.sql")])
     design = TARGET.design(schema, load_workload(str(SAMPLES / "ecommerce.workload.yaml"), schema))
     assert commands == json.loads(json.dumps(TARGET.apply_commands(design), default=str))
-    assert [c["command"]["create"] for c in commands if "create" in c["command"]] == [c.name for c in design.collections]
+    assert [c["command"]["create"] for c in commands if "create" in c["command"]] == [
+        c.name for c in design.collections
+    ]
     assert "addresses" not in [c.name for c in design.collections]  # embedded in customers (Q7, at most 10)
     human = CliRunner().invoke(main, args[:-2], catch_exceptions=False).output
     assert human.count('{"create": ') == len(design.collections)

@@ -21,11 +21,13 @@ ALTER TABLE a ADD CONSTRAINT a_b_fk FOREIGN KEY (b_id) REFERENCES b (b_id);
 CYCLE_WORKLOAD = {
     "version": 1,
     "access_patterns": [
-        {"id": "R1", "entity": "a", "with": ["b"], "equality": ["a_id"], "rate": 100},
-        {"id": "R2", "entity": "b", "with": ["a"], "equality": ["b_id"], "rate": 40},
+        # a and b reference each other, so a bare `with` is ambiguous: name the foreign key followed
+        {"id": "R1", "entity": "a", "with": ["b(fk_b_a_id)"], "equality": ["a_id"], "rate": 100},
+        {"id": "R2", "entity": "b", "with": ["a(a_b_fk)"], "equality": ["b_id"], "rate": 40},
     ],
-    "statistics": {"relationships": {"a.b_id": {"avg": 2, "p99": 5, "max": 10},
-                                     "b.a_id": {"avg": 2, "p99": 5, "max": 10}}},
+    "statistics": {
+        "relationships": {"a.b_id": {"avg": 2, "p99": 5, "max": 10}, "b.a_id": {"avg": 2, "p99": 5, "max": 10}}
+    },
 }
 
 
@@ -50,9 +52,11 @@ CREATE TABLE employee (
 
 
 def test_self_reference_is_never_embedded() -> None:
-    workload = {"version": 1, "access_patterns": [
-        {"id": "R1", "entity": "employee", "equality": ["manager_id"], "rate": 10}],
-        "statistics": {"relationships": {"employee.manager_id": {"avg": 3, "p99": 8, "max": 12}}}}
+    workload = {
+        "version": 1,
+        "access_patterns": [{"id": "R1", "entity": "employee", "equality": ["manager_id"], "rate": 10}],
+        "statistics": {"relationships": {"employee.manager_id": {"avg": 3, "p99": 8, "max": 12}}},
+    }
     _, _, design = design_for(SELF, workload)
     d = decision(design, "employee")
     assert (d.choice, d.rule) == ("reference", "self-reference")
@@ -72,10 +76,16 @@ CREATE TABLE attachment (
 
 @pytest.mark.parametrize("avg_row_bytes, embedded", [(2_000_000.0, False), (2_000.0, True)])
 def test_embedding_past_the_document_budget_falls_back_to_reference(avg_row_bytes: float, embedded: bool) -> None:
-    workload = {"version": 1, "access_patterns": [
-        {"id": "R1", "entity": "folder", "with": ["attachment"], "equality": ["folder_id"], "rate": 100}],
-        "statistics": {"entities": {"attachment": {"rows": 1000, "avg_row_bytes": avg_row_bytes}},
-                       "relationships": {"attachment.folder_id": {"avg": 10, "p99": 40, "max": 50}}}}
+    workload = {
+        "version": 1,
+        "access_patterns": [
+            {"id": "R1", "entity": "folder", "with": ["attachment"], "equality": ["folder_id"], "rate": 100}
+        ],
+        "statistics": {
+            "entities": {"attachment": {"rows": 1000, "avg_row_bytes": avg_row_bytes}},
+            "relationships": {"attachment.folder_id": {"avg": 10, "p99": 40, "max": 50}},
+        },
+    }
     _, _, design = design_for(HUGE, workload)
     d = decision(design, "attachment")
     folder = design.collection("folder")
@@ -95,8 +105,10 @@ def test_embedding_past_the_document_budget_falls_back_to_reference(avg_row_byte
 def test_workload_naming_unknown_entity_exits_2(tmp_path) -> None:
     path = tmp_path / "bad.workload.yaml"
     path.write_text("version: 1\naccess_patterns:\n  - id: Q1\n    entity: custmers\n    equality: [customer_id]\n")
-    result = CliRunner().invoke(main, ["translate", str(SAMPLES / "ecommerce.sql"), "--to", "mongodb",
-                                       "--workload", str(path), "--format", "json"])
+    result = CliRunner().invoke(
+        main,
+        ["translate", str(SAMPLES / "ecommerce.sql"), "--to", "mongodb", "--workload", str(path), "--format", "json"],
+    )
     assert result.exit_code == 2, result.output
     assert "custmers" in result.output and "Traceback" not in result.output
 
@@ -136,6 +148,8 @@ def test_unique_expression_index_is_skipped_with_a_warning_not_a_crash() -> None
 
 
 def test_bad_database_option_is_a_usage_error_on_the_cli() -> None:
-    result = CliRunner().invoke(main, ["translate", str(SAMPLES / "ecommerce.sql"), "--to", "mongodb",
-                                       "--database", "my.db", "--format", "mongosh"])
+    result = CliRunner().invoke(
+        main,
+        ["translate", str(SAMPLES / "ecommerce.sql"), "--to", "mongodb", "--database", "my.db", "--format", "mongosh"],
+    )
     assert result.exit_code == 2 and "--database 'my.db'" in result.output and "Traceback" not in result.output

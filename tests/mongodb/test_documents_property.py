@@ -15,9 +15,22 @@ from hypothesis import strategies as st
 
 from translator.diagnostics import Severity
 from translator.strategies import rows_for, schemas, workloads
-from translator.targets.mongodb import TARGET, DocumentMappingError, document_errors, documents_to_rows, rows_to_documents
+from translator.targets.mongodb import (
+    TARGET,
+    DocumentMappingError,
+    document_errors,
+    documents_to_rows,
+    rows_to_documents,
+)
 from translator.workload.model import (
-    AccessPattern, AttributeRef, Direction, EntityStats, OrderTerm, RelationshipStats, Statistics, Workload,
+    AccessPattern,
+    AttributeRef,
+    Direction,
+    EntityStats,
+    OrderTerm,
+    RelationshipStats,
+    Statistics,
+    Workload,
 )
 
 
@@ -29,21 +42,55 @@ def cases(draw: Any) -> tuple[Any, Any, Any, str]:
     extra, fanouts = [], {}
     for i, rel in enumerate(schema.relationships):
         if draw(st.booleans()):  # read parent with child: makes embedding possible
-            extra.append(AccessPattern(id=f"with{i}", entity=rel.to_entity, with_=(rel.from_entity,),
-                                       rate=draw(st.floats(1.0, 1000.0))))
+            extra.append(
+                AccessPattern(
+                    id=f"with{i}", entity=rel.to_entity, with_=(rel.from_entity,), rate=draw(st.floats(1.0, 1000.0))
+                )
+            )
         if draw(st.booleans()):  # the newest few children of a parent: makes the subset pattern possible
             child = schema.entity(rel.from_entity)
             order = draw(st.sampled_from(child.attribute_names))
-            extra.append(AccessPattern(
-                id=f"latest{i}", entity=child.key, equality=tuple(AttributeRef(child.key, a) for a in rel.from_attributes),
-                order_by=(OrderTerm(AttributeRef(child.key, order), draw(st.sampled_from(Direction))),),
-                limit=draw(st.integers(1, 4)), rate=draw(st.floats(1.0, 1000.0))))
+            extra.append(
+                AccessPattern(
+                    id=f"latest{i}",
+                    entity=child.key,
+                    equality=tuple(AttributeRef(child.key, a) for a in rel.from_attributes),
+                    order_by=(OrderTerm(AttributeRef(child.key, order), draw(st.sampled_from(Direction))),),
+                    limit=draw(st.integers(1, 4)),
+                    rate=draw(st.floats(1.0, 1000.0)),
+                )
+            )
         if draw(st.booleans()):  # a child read with its parent: makes the extended reference possible
-            extra.append(AccessPattern(id=f"up{i}", entity=rel.from_entity, with_=(rel.to_entity,),
-                                       rate=draw(st.floats(1.0, 1000.0))))
+            extra.append(
+                AccessPattern(
+                    id=f"up{i}", entity=rel.from_entity, with_=(rel.to_entity,), rate=draw(st.floats(1.0, 1000.0))
+                )
+            )
         top = draw(st.sampled_from([5.0, 50.0, 500.0, 5.0e4, 5.0e7]))
         fanouts[f"{rel.from_entity}.{rel.from_attributes[-1]}"] = RelationshipStats(avg=min(2.0, top), p99=top, max=top)
-    sizes = {e.key: EntityStats(rows=draw(st.sampled_from([100.0, 1.0e6]))) for e in schema.entities}  # small ones get copied
+    for i, upper in enumerate(schema.relationships):  # two-hop reads: nested embedding and copies along paths
+        for lower in schema.relationships:
+            if lower.to_entity == upper.from_entity and lower != upper and draw(st.booleans()):
+                extra.append(
+                    AccessPattern(
+                        id=f"path{i}",
+                        entity=upper.to_entity,
+                        with_=(upper.from_entity, lower.from_entity),
+                        rate=draw(st.floats(1.0, 1000.0)),
+                    )
+                )
+            if upper.to_entity == lower.from_entity and lower != upper and draw(st.booleans()):
+                extra.append(
+                    AccessPattern(
+                        id=f"up{i}_{lower.name}",
+                        entity=upper.from_entity,
+                        with_=(upper.to_entity, lower.to_entity),
+                        rate=draw(st.floats(1.0, 1000.0)),
+                    )
+                )
+    sizes = {
+        e.key: EntityStats(rows=draw(st.sampled_from([100.0, 1.0e6]))) for e in schema.entities
+    }  # small ones get copied
     workload = Workload(base.access_patterns + tuple(extra), Statistics(entities=sizes, relationships=fanouts))
     return schema, rows, workload, draw(st.sampled_from(["binData", "string"]))
 
@@ -84,9 +131,21 @@ def test_validator_rejects_wrong_bson_types() -> None:
 
     _, _, design = design_for(PRODUCT_PARTS, PRODUCT_PARTS_WORKLOAD)
     validator = design.collection("part").validator
-    good = rows_to_documents(design, {"product": [{"product_id": 1, "name": "p"}],
-                                      "part": [{"part_id": 7, "product_id": 1, "part_no": "A-1", "qty": 3,
-                                                "cost": __import__("decimal").Decimal("1.50")}]})["part"][0]
+    good = rows_to_documents(
+        design,
+        {
+            "product": [{"product_id": 1, "name": "p"}],
+            "part": [
+                {
+                    "part_id": 7,
+                    "product_id": 1,
+                    "part_no": "A-1",
+                    "qty": 3,
+                    "cost": __import__("decimal").Decimal("1.50"),
+                }
+            ],
+        },
+    )["part"][0]
     assert document_errors(good, validator) == []
     assert any("decimal" in e for e in document_errors({**good, "cost": 1.5}, validator))  # double, not decimal
     assert any("qty" in e for e in document_errors({k: v for k, v in good.items() if k != "qty"}, validator))
@@ -97,8 +156,10 @@ def test_embedded_child_without_parent_is_an_error_not_dropped() -> None:
     from tests.mongodb.cases import PERSON_ADDRESSES, PERSON_ADDRESSES_WORKLOAD, design_for
 
     _, _, design = design_for(PERSON_ADDRESSES, PERSON_ADDRESSES_WORKLOAD)
-    rows = {"person": [{"person_id": 1, "name": "Ann"}],
-            "address": [{"address_id": 9, "person_id": 2, "street": "s", "city": "c"}]}
+    rows = {
+        "person": [{"person_id": 1, "name": "Ann"}],
+        "address": [{"address_id": 9, "person_id": 2, "street": "s", "city": "c"}],
+    }
     with pytest.raises(DocumentMappingError, match="1 row\\(s\\) of address"):
         rows_to_documents(design, rows)
 
@@ -107,8 +168,10 @@ def test_embedded_documents_drop_the_implied_foreign_key_and_restore_it() -> Non
     from tests.mongodb.cases import PERSON_ADDRESSES, PERSON_ADDRESSES_WORKLOAD, design_for
 
     _, _, design = design_for(PERSON_ADDRESSES, PERSON_ADDRESSES_WORKLOAD)
-    rows = {"person": [{"person_id": 1, "name": "Ann"}],
-            "address": [{"address_id": 9, "person_id": 1, "street": "s", "city": "c"}]}
+    rows = {
+        "person": [{"person_id": 1, "name": "Ann"}],
+        "address": [{"address_id": 9, "person_id": 1, "street": "s", "city": "c"}],
+    }
     docs = rows_to_documents(design, rows)
     assert docs == {"person": [{"_id": 1, "name": "Ann", "address": [{"address_id": 9, "street": "s", "city": "c"}]}]}
     assert documents_to_rows(design, docs) == rows
@@ -126,10 +189,14 @@ def test_junction_column_named_like_the_other_sides_key_keeps_its_own_type() -> 
     CREATE TABLE ab (a_id bigint NOT NULL REFERENCES a (id), b_id bigint NOT NULL REFERENCES b (id),
                      id varchar(10) NOT NULL, PRIMARY KEY (a_id, b_id));
     """
-    workload = {"version": 1, "access_patterns": [{"id": "R", "entity": "a", "with": ["b"], "equality": ["id"]}],
-                "statistics": {"entities": {"a": {"rows": 100}, "b": {"rows": 1.0e6}, "ab": {"rows": 300}},
-                               "relationships": {"ab.a_id": {"avg": 3, "p99": 5, "max": 8},
-                                                 "ab.b_id": {"avg": 3, "p99": 5, "max": 8}}}}
+    workload = {
+        "version": 1,
+        "access_patterns": [{"id": "R", "entity": "a", "with": ["b"], "equality": ["id"]}],
+        "statistics": {
+            "entities": {"a": {"rows": 100}, "b": {"rows": 1.0e6}, "ab": {"rows": 300}},
+            "relationships": {"ab.a_id": {"avg": 3, "p99": 5, "max": 8}, "ab.b_id": {"avg": 3, "p99": 5, "max": 8}},
+        },
+    }
     _, _, design = design_for(ddl, workload)
     assert "a" in {c.name for c in design.collections} and "ab" not in {c.name for c in design.collections}
     rows = {"a": [{"id": 1}], "b": [{"id": 2}], "ab": [{"a_id": 1, "b_id": 2, "id": "own"}]}

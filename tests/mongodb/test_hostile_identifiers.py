@@ -17,22 +17,57 @@ from hypothesis import strategies as st
 
 from translator.ir import Attribute, Entity, Relationship, Schema
 from translator.targets.mongodb import TARGET
-from translator.targets.mongodb.js import js_comment, js_value
-from translator.targets.mongodb.mongosh import statements
+from translator.targets.mongodb.js import JsConstant, js_comment, js_value
+from translator.targets.mongodb.mongosh import comments, statements
+from translator.tenancy import Tenancy, TenantColumn
 from translator.types import CanonicalType, TypeKind
-from translator.workload.model import AccessPattern, AttributeRef, PatternKind, RelationshipStats, Statistics, Workload
+from translator.workload.model import (
+    AccessPattern,
+    AttributeRef,
+    AttributeStats,
+    PatternKind,
+    RelationshipStats,
+    Statistics,
+    Workload,
+)
 
-HOSTILE = ["$", "\x00", "\n", "\r\n", '"', "'", "*/", "/*", "--", "//", "\\", "${", "`", "\u2028", "\u2029",
-           '"); db.dropDatabase(); //', "\n db.dropDatabase();", "</script>", "x", "ab", " ", "é"]
+HOSTILE = [
+    "$",
+    "\x00",
+    "\n",
+    "\r\n",
+    '"',
+    "'",
+    "*/",
+    "/*",
+    "--",
+    "//",
+    "\\",
+    "${",
+    "`",
+    "\u2028",
+    "\u2029",
+    '"); db.dropDatabase(); //',
+    "\n db.dropDatabase();",
+    "</script>",
+    "x",
+    "ab",
+    " ",
+    "é",
+]
 # "." is left out only because it separates the statistics' "child.fk" keys, and this test wants the child
 # embedded; a "." in a column name has its own test below.
-hostile = st.lists(st.sampled_from(HOSTILE) | st.text(max_size=3), min_size=1, max_size=5).map("".join).filter(
-    lambda s: s.strip() != "" and "." not in s)
+hostile = (
+    st.lists(st.sampled_from(HOSTILE) | st.text(max_size=3), min_size=1, max_size=5)
+    .map("".join)
+    .filter(lambda s: s.strip() != "" and "." not in s)
+)
 
 
 def _collection_name(name: str) -> str:
     """What MongoDB can hold (documented replacement, with a diagnostic): "$" and NUL become "_"."""
     return name.replace("$", "_").replace("\x00", "_")
+
 
 INT = CanonicalType(TypeKind.INTEGER, bits=64)
 TEXT = CanonicalType(TypeKind.STRING, length=50)
@@ -40,21 +75,41 @@ TEXT = CanonicalType(TypeKind.STRING, length=50)
 
 def _schema(names: list[str]) -> tuple[Schema, Workload]:
     parent, child, other, pk, fk, note, other_pk, other_fk = names
-    schema = Schema(entities=(
-        Entity(parent, (Attribute(pk, INT, nullable=False), Attribute(note, TEXT)), primary_key=(pk,)),
-        Entity(child, (Attribute(pk, INT, nullable=False), Attribute(fk, INT, nullable=False),
-                       Attribute(other_fk, INT), Attribute(note, TEXT)), primary_key=(pk,)),
-        Entity(other, (Attribute(other_pk, INT, nullable=False), Attribute(note, TEXT, nullable=False)),
-               primary_key=(other_pk,)),
-    ), relationships=(
-        Relationship("fk one", child, (fk,), parent, (pk,), optional=False),
-        Relationship("fk\ntwo", child, (other_fk,), other, (other_pk,)),
-    ))
-    workload = Workload((
-        AccessPattern("R1", parent, with_=(child,), equality=(AttributeRef(parent, pk),), rate=100),
-        AccessPattern("R2", other, equality=(AttributeRef(other, note),), rate=10),
-        AccessPattern("W1", child, kind=PatternKind.WRITE, rate=5),
-    ), Statistics(relationships={f"{child}.{fk}": RelationshipStats(avg=2, p99=4, max=5)}))
+    schema = Schema(
+        entities=(
+            Entity(parent, (Attribute(pk, INT, nullable=False), Attribute(note, TEXT)), primary_key=(pk,)),
+            Entity(
+                child,
+                (
+                    Attribute(pk, INT, nullable=False),
+                    Attribute(fk, INT, nullable=False),
+                    Attribute(other_fk, INT),
+                    Attribute(note, TEXT),
+                ),
+                primary_key=(pk,),
+            ),
+            Entity(
+                other,
+                (Attribute(other_pk, INT, nullable=False), Attribute(note, TEXT, nullable=False)),
+                primary_key=(other_pk,),
+            ),
+        ),
+        relationships=(
+            Relationship("fk one", child, (fk,), parent, (pk,), optional=False),
+            Relationship("fk\ntwo", child, (other_fk,), other, (other_pk,)),
+        ),
+    )
+    workload = Workload(
+        (
+            AccessPattern("R1", parent, with_=(child,), equality=(AttributeRef(parent, pk),), rate=100),
+            AccessPattern("R2", other, equality=(AttributeRef(other, note),), rate=10),
+            AccessPattern("W1", child, kind=PatternKind.WRITE, rate=5),
+        ),
+        Statistics(
+            relationships={f"{child}.{fk}": RelationshipStats(avg=2, p99=4, max=5)},
+            attributes={f"{other}.{note}": AttributeStats(distinct=100, most_common=((names[3], 0.5),))},
+        ),
+    )
     return schema, workload
 
 
@@ -72,6 +127,8 @@ def _decode(node: Any) -> Any:
         return [_decode(e) for e in node.elements]
     if kind == "Literal":
         return node.value
+    if kind == "Identifier" and node.name in ("MinKey", "MaxKey"):  # the only bare names the script may hold
+        return JsConstant(node.name)
     if kind == "UnaryExpression" and node.operator == "-":
         return -_decode(node.argument)
     raise AssertionError(f"not a literal: {kind}")
@@ -93,12 +150,18 @@ def _same(a: Any, b: Any) -> bool:
 @given(names=st.lists(hostile, min_size=8, max_size=8, unique_by=lambda s: s.casefold()))
 def test_mongosh_script_is_exactly_the_intended_statements(names: list[str]) -> None:
     schema, workload = _schema(names)
-    design = TARGET.design(schema, workload, shard_collections=True)
+    # `other` is tenant-scoped by its hostile `note` column, and one tenant (a hostile string) is a whale:
+    # the script then also holds the zone commands, with the tenant value and MinKey/MaxKey in their ranges.
+    tenancy = Tenancy((TenantColumn(names[2], names[5], "policy", (names[6],)),))
+    design = TARGET.build(
+        schema, workload, tenancy, uuid_representation="binData", shard_collections=True, database="polyschema"
+    )
+    assert design.isolation.zones and design.isolation.zones[0].tenant == names[3]
     intended = statements(design)
     script = TARGET.render(design, "mongosh")
     program = esprima.parseScript(script, {"comment": True})
     assert len(program.body) == len(intended)
-    for node, call in zip(program.body, intended):
+    for node, call in zip(program.body, intended, strict=False):
         assert node.type == "ExpressionStatement"
         expression = node.expression
         if call.assign is not None:
@@ -107,10 +170,17 @@ def test_mongosh_script_is_exactly_the_intended_statements(names: list[str]) -> 
         assert expression.type == "CallExpression" and _callee(expression.callee) == call.callee
         assert _same([_decode(a) for a in expression.arguments], list(call.args))
     # every comment is one whole line of its own, one per commented call
-    assert len(program.comments) == sum(1 for c in intended if c.comment)
+    assert len(program.comments) == sum(1 for c in intended if c.comment) + len(comments(design))
+    assert [c.value for c in program.comments[-len(comments(design)) :]] == [
+        " " + text.replace("\n", "\\n").replace("\r", "\\r").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        for text in comments(design)
+    ]
     assert all(c.type == "Line" for c in program.comments)
-    created = [_decode(n.expression.arguments[0])["create"] for n in program.body
-               if n.expression.type == "CallExpression" and "create" in _decode(n.expression.arguments[0])]
+    created = [
+        _decode(n.expression.arguments[0])["create"]
+        for n in program.body
+        if n.expression.type == "CallExpression" and "create" in _decode(n.expression.arguments[0])
+    ]
     assert sorted(created) == sorted(c.name for c in design.collections)
     # the child is embedded; the roots keep their source names, but for what MongoDB cannot hold
     assert set(created) == {_collection_name(names[0]), _collection_name(names[2])}
@@ -127,8 +197,20 @@ def test_helpers_escape_the_javascript_line_terminators() -> None:
 
 
 def test_a_column_name_mongodb_cannot_hold_is_replaced_with_a_diagnostic() -> None:
-    schema = Schema(entities=(Entity("t", (Attribute("id", INT, nullable=False), Attribute("a.b", TEXT),
-                                           Attribute("$c", TEXT), Attribute("d\x00e", TEXT)), primary_key=("id",)),))
+    schema = Schema(
+        entities=(
+            Entity(
+                "t",
+                (
+                    Attribute("id", INT, nullable=False),
+                    Attribute("a.b", TEXT),
+                    Attribute("$c", TEXT),
+                    Attribute("d\x00e", TEXT),
+                ),
+                primary_key=("id",),
+            ),
+        )
+    )
     design = TARGET.design(schema, Workload((AccessPattern("R", "t", equality=(AttributeRef("t", "id"),)),)))
     assert dict(design.collection("t").fields) == {"id": "_id", "a.b": "a_b", "$c": "_c", "d\x00e": "d_e"}
     note = next(d for d in design.diagnostics if d.code == "mongodb-field-renamed")

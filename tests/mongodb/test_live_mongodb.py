@@ -30,7 +30,7 @@ def test_apply_then_insert_documents_the_server_accepts() -> None:
     schema = load_schema([str(SAMPLES / "ecommerce.sql")])
     database = f"polyschema_t_{uuid.uuid4().hex[:10]}"
     design = TARGET.design(schema, load_workload(str(SAMPLES / "ecommerce.workload.yaml"), schema), database=database)
-    rows = {table: [dict(zip(columns, values)) for values in rows] for table, columns, rows in INSERTS}
+    rows = {table: [dict(zip(columns, values, strict=False)) for values in rows] for table, columns, rows in INSERTS}
     client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000)
     try:
         TARGET.apply(design, uri, client=client)

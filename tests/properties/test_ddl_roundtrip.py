@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from tests.conftest import CORPUS
+from tests.conftest import corpus_files, corpus_params
 
 from translator.ddl_render import RENDER_DIALECTS, UnrenderableSchema, render_ddl, type_key, widened_type
 from translator.diagnostics import Severity
@@ -167,9 +167,8 @@ def test_bad_arguments_are_named(call, message) -> None:
 # every corpus schema, ingested, rendered back in its own dialect and ingested again, keeps its structure.
 # musicbrainz and openstreetmap (375 and 57 tables, ~15 s together) are left out to keep the suite fast.
 _SLOW = {"musicbrainz.sql", "openstreetmap.sql"}
-_CORPUS_FILES = [pytest.param(path, id=f"{path.parent.name}/{path.name}")
-                 for dialect in RENDER_DIALECTS for path in sorted((CORPUS / dialect).glob("*.sql"))
-                 if path.name not in _SLOW]
+_CORPUS_FILES = corpus_params([path for dialect in RENDER_DIALECTS for path in corpus_files(f"{dialect}/*.sql")
+                                if path.name not in _SLOW], lambda path: f"{path.parent.name}/{path.name}")
 
 
 @pytest.mark.parametrize("path", _CORPUS_FILES)

@@ -15,6 +15,7 @@ COMMAND_MODULES = {
     "apply": "apply_cmd",
     "verify": "verify_cmd",
     "simulate": "simulate_cmd",
+    "plan": "plan_cmd",
 }
 
 

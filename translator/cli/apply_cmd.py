@@ -11,6 +11,7 @@ import json
 import click
 
 from translator.cli.common import (
+    CONNECTION_URI,
     EXIT_FINDINGS,
     EXIT_OK,
     UsageProblem,
@@ -39,7 +40,7 @@ def _build() -> click.Command:
     @click.command(name="apply")
     @click.option("--to", "target_name", required=True,
                   help="Target store: " + (", ".join(t.name for t in targets) or "none offers apply yet") + ".")
-    @click.argument("uri")
+    @click.argument("uri", type=CONNECTION_URI)
     @source_options
     @click.option("--workload", "workload_path", type=click.Path(dir_okay=False), default=None,
                   help="Workload YAML; without it, default patterns are derived and marked assumed.")

@@ -14,12 +14,15 @@ __all__ = [
     "EXIT_FINDINGS",
     "EXIT_USAGE",
     "UsageProblem",
+    "optional_source_options",
     "in_flag_terms",
     "format_option",
     "emit_json",
     "handle_domain_errors",
     "source_options",
     "load_schema_from_options",
+    "ConnectionUri",
+    "CONNECTION_URI",
 ]
 
 #: The run finished and nothing is wrong.
@@ -90,10 +93,9 @@ def handle_domain_errors(func: Callable) -> Callable:
     return wrapper
 
 
-def source_options(func: Callable) -> Callable:
-    """SOURCE... plus --dialect, --schema, --types and --infer-relationships, the same on every command."""
+def _source_options(func: Callable, *, required: bool) -> Callable:
     decorators = [
-        click.argument("sources", nargs=-1, required=True, metavar="SOURCE..."),
+        click.argument("sources", nargs=-1, required=required, metavar="SOURCE..." if required else "[SOURCE]..."),
         click.option("--dialect", "-d", default=None, help="SQL dialect of DDL sources (postgres, mysql, tsql, oracle, sqlite, ...); guessed from the folder name or content when omitted."),
         click.option("--schema", "namespaces", multiple=True, help="Database URL sources: schema (namespace) to read; repeatable. Default: the connection's search path / database."),
         click.option("--types", "type_overrides", type=click.Path(dir_okay=False), default=None, help="TOML file whose rules override mappings/types.toml."),
@@ -102,6 +104,16 @@ def source_options(func: Callable) -> Callable:
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
+
+
+def source_options(func: Callable) -> Callable:
+    """SOURCE... plus --dialect, --schema, --types and --infer-relationships, the same on every command."""
+    return _source_options(func, required=True)
+
+
+def optional_source_options(func: Callable) -> Callable:
+    """`source_options` for a command that can also run without a schema (`simulate` on generated tenants)."""
+    return _source_options(func, required=False)
 
 
 def load_schema_from_options(sources: tuple[str, ...], dialect: str | None, namespaces: tuple[str, ...],
@@ -113,3 +125,37 @@ def load_schema_from_options(sources: tuple[str, ...], dialect: str | None, name
         sources, dialect=dialect, namespaces=namespaces, type_overrides=type_overrides,
         infer_relationships=infer_relationships,
     )
+
+
+class ConnectionUri(click.ParamType):
+    """A server URI argument (`apply`'s `mongodb://...`): its shape is checked before anything connects, and
+    every complaint is one line that shows the URI with its password masked (exit 2)."""
+
+    name = "uri"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        from urllib.parse import parse_qsl, urlsplit
+
+        from translator.introspect.url import mask_url
+
+        text = str(value)
+        shown = mask_url(text)
+        if "://" not in text:
+            raise UsageProblem(f"URI {shown!r} is not a connection URI; write scheme://host:port/, e.g. mongodb://localhost:27017/")
+        try:
+            parts = urlsplit(text)
+            if "," not in parts.netloc:  # a host list (mongodb://a:1,b:2/) has no single port to check
+                parts.port  # noqa: B018 - raises ValueError on a port that is not a number 0-65535
+        except ValueError as exc:
+            raise UsageProblem(f"URI {shown!r} is malformed ({mask_url(' '.join(str(exc).split()))}); write "
+                               "scheme://user@host:port/, with an IPv6 host in brackets: [::1]") from None
+        if not parts.netloc.rpartition("@")[2]:
+            raise UsageProblem(f"URI {shown!r} names no host; write e.g. mongodb://localhost:27017/")
+        names = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True)]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise UsageProblem(f"URI {shown!r}: option {twice[0]!r} is given {names.count(twice[0])} times; give it once")
+        return text
+
+
+CONNECTION_URI = ConnectionUri()

@@ -25,9 +25,11 @@ __all__ = ["command"]
 @click.option("--exact", is_flag=True, help="With --stats: exact row counts (COUNT(*)) instead of catalog estimates.")
 @click.option("--write-stats", type=click.Path(dir_okay=False, writable=True), default=None,
               help="With --stats: write the statistics as a workload file's `statistics` section to this YAML file.")
+@click.option("--workload", "workload_path", type=click.Path(dir_okay=False), default=None,
+              help="Workload YAML whose `tenant:` names the tenant column when no row-level-security policy does.")
 @handle_domain_errors
 def command(sources, dialect, namespaces, type_overrides, infer_relationships, output_format, stats, exact,
-            write_stats) -> None:
+            write_stats, workload_path) -> None:
     """Read SOURCE (DDL files, a folder, '-', or a database URL) into the canonical model and report it."""
     from translator.sources import is_database_url
 
@@ -53,13 +55,18 @@ def command(sources, dialect, namespaces, type_overrides, infer_relationships, o
             except OSError as exc:
                 raise UsageProblem(f"--write-stats {write_stats}: cannot write it ({exc.strerror or exc})") from None
 
+    from translator.tenancy import resolve_tenancy
+    from translator.workload import load_workload
+
+    tenancy = resolve_tenancy(schema, load_workload(workload_path, schema))
     if output_format == "json":
         payload = schema.to_dict()
         if statistics_dict is not None:
             payload["statistics"] = statistics_dict
+        payload["tenancy"] = tenancy.to_dict()
         emit_json(payload)
     else:
         from translator.render import render_schema_human
 
-        click.echo(render_schema_human(schema, statistics))
+        click.echo(render_schema_human(schema, statistics, tenancy))
     raise SystemExit(EXIT_FINDINGS if schema.partial else EXIT_OK)

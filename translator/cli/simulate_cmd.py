@@ -8,7 +8,17 @@ from typing import Any
 
 import click
 
-from translator.cli.common import EXIT_FINDINGS, EXIT_OK, UsageProblem, emit_json, format_option, handle_domain_errors
+from translator.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageProblem,
+    emit_json,
+    format_option,
+    handle_domain_errors,
+    load_schema_from_options,
+    optional_source_options,
+)
+from translator.cli.simulate_data import data_options, simulate_on_data
 
 __all__ = ["command", "STORE_NAMES"]
 
@@ -29,9 +39,33 @@ def _fail_on_simulator_errors(func):
         try:
             return func(*args, **kwargs)
         except SimulatorError as exc:
-            raise UsageProblem(str(exc).splitlines()[0]) from None
+            raise UsageProblem(_as_option_message(exc)) from None
 
     return wrapper
+
+
+#: Library argument names whose option is not simply `--` + the name with dashes.
+_OPTION_OF = {"burst_share": "--hot-key", "burst_seconds": "--hot-key", "shard_count": "--shards", "workers": "--nodes"}
+
+
+def _as_option_message(exc) -> str:
+    """`racks=0: must be ...` from the library becomes `--racks 0: must be ...` (the option the user typed)."""
+    if exc.argument is None:
+        return str(exc).splitlines()[0]
+    option = _OPTION_OF.get(exc.argument, "--" + exc.argument.replace("_", "-"))
+    if not exc.has_value or exc.value is None:
+        return f"{option}: {exc.problem}".splitlines()[0]
+    shown = repr(exc.value) if isinstance(exc.value, str) else str(exc.value)
+    return f"{option} {shown}: {exc.problem}".splitlines()[0]
+
+
+def _spec_from_schema(opts: dict[str, Any]):
+    from translator.cli.simulate_schema import entity_spec_from_schema
+    from translator.workload import load_workload
+
+    schema = load_schema_from_options(opts["sources"], opts["dialect"], opts["namespaces"], opts["type_overrides"],
+                                      opts["infer_relationships"])
+    return entity_spec_from_schema(schema, load_workload(opts["workload"], schema), opts["entity"], opts["keys"])
 
 
 def _load_workload(path: str, entity: str | None):
@@ -59,12 +93,15 @@ def _hot_key(text: str | None):
         return HotKeyBurst()
     share, _, seconds = text.partition(":")
     try:
-        return HotKeyBurst(float(share), float(seconds) if seconds else 60.0)
+        share_value, seconds_value = float(share), float(seconds) if seconds else 60.0
     except ValueError:
         raise UsageProblem(f"--hot-key {text!r}: give SHARE[:SECONDS], e.g. 0.2:60") from None
+    return HotKeyBurst(share_value, seconds_value)
 
 
 def _human(results, ranked) -> None:
+    from simulator.report import growth_lines
+
     for r in results:
         m, o = r.metrics, r.ops_metrics
         click.echo(f"{r.store}  key {r.key}  ({r.rows:,} rows over {len(r.labels)} {r.unit}s)")
@@ -84,11 +121,20 @@ def _human(results, ranked) -> None:
             click.echo(f"  ALARM {a.code}: {a.message}")
         for note in r.notes:
             click.echo(f"  note: {note}")
+        for line in growth_lines(r.details.get("grow")):
+            click.echo(line)
     if len(results) > 1:
         click.echo("ranking (best first): " + "  ".join(f"{i + 1}. {r.key}" for i, r in enumerate(ranked)))
 
 
+def _remedies(opts, keys, data, config, traffic) -> list:
+    from simulator.remedy import remedy_whales
+
+    return [remedy_whales(opts["store"], key, data, config, opts["seed"], traffic) for key in keys]
+
+
 @click.command(name="simulate")
+@optional_source_options
 @click.option("--store", required=True, help=" | ".join(STORE_NAMES))
 @click.option("--key", "keys", multiple=True, required=True, help="Comma-separated fields; hashed(f) hashes f. Repeat to compare.")
 @click.option("--tenants", type=int, default=1000, show_default=True, help="Number of tenants (synthetic rows).")
@@ -110,39 +156,51 @@ def _human(results, ranked) -> None:
 @click.option("--write-skew", default=None, help="Writes over tenants (default: in proportion to size).")
 @click.option("--hot-key", default=None, help="SHARE[:SECONDS]: a burst of that share of reads on one key.")
 @click.option("--isolate", type=int, default=0, show_default=True, help="Citus: isolate the N largest tenants.")
+@click.option("--grow", type=int, default=0, show_default=True, help="Add N nodes/shards/workers after the run: data moved, time, balance after.")
+@click.option("--move-mib-per-second", type=float, default=None, help="Throughput data moves at when growing [default: 24, Cassandra's stream_throughput_outbound].")
+@click.option("--remedy", is_flag=True, default=False, help="Find whale tenants and simulate each store's remedy for them, before and after.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--workload", type=click.Path(dir_okay=False), default=None, help="Workload YAML: rows and statistics of an entity.")
-@click.option("--entity", default=None, help="Entity of the workload to simulate.")
+@click.option("--entity", default=None, help="Entity of the workload to simulate; with --data, the table to read.")
 @click.option("--chunk-rows", type=int, default=4_000_000, show_default=True, help="Rows per streamed chunk (memory bound).")
+@data_options
 @format_option()
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, writable=True), default=None, help="Write a PNG.")
 @handle_domain_errors
 @_fail_on_simulator_errors
 def command(**opts: Any) -> None:
     """Simulate shard/partition KEY candidates on a store and rank them side by side."""
+    if opts["data"]:  # the user's real rows instead of generated ones
+        return simulate_on_data(opts, _human)
     import numpy as np
 
-    from simulator.data import dataset_from_statistics, parse_key, synthetic_dataset
+    from simulator.data import dataset_from_statistics, keys_on, synthetic_dataset
     from simulator.engine import Traffic, rank, simulate
+    from simulator.checks import check_seed
     from simulator.errors import SimulatorError
     from simulator.generators import parse_skew
     from simulator.stores import StoreConfig, store_model
 
     model = store_model(opts["store"])  # a typo fails before any work
     if opts["chunk_rows"] < 1:
-        raise SimulatorError(f"--chunk-rows {opts['chunk_rows']}: must be >= 1, e.g. 4000000")
-    rng = np.random.default_rng(opts["seed"])
+        raise SimulatorError("must be >= 1, e.g. 4000000", "chunk_rows", opts["chunk_rows"])
+    rng = np.random.default_rng(check_seed(opts["seed"]))
     patterns = None
-    if opts["workload"]:
+    if opts["sources"]:  # the entity's fields, rows and sizes as the translator reads them
+        spec = _spec_from_schema(opts)
+        rows = opts["rows"] or spec.rows
+        data = dataset_from_statistics(rows, spec.attributes, rng, row_bytes=spec.row_bytes if opts["row_bytes"] is None else opts["row_bytes"])
+        patterns = spec.patterns or None
+    elif opts["workload"]:
         spec = _load_workload(opts["workload"], opts["entity"])
         rows = opts["rows"] or spec.rows
-        data = dataset_from_statistics(rows, spec.attributes, rng, row_bytes=opts["row_bytes"] or spec.row_bytes)
+        data = dataset_from_statistics(rows, spec.attributes, rng, row_bytes=spec.row_bytes if opts["row_bytes"] is None else opts["row_bytes"])
         patterns = spec.patterns or None
     else:
-        skew = parse_skew(opts["skew"], "--skew")
+        skew = parse_skew(opts["skew"], "skew")
         rows = 1_000_000 if opts["rows"] is None else opts["rows"]
-        data = synthetic_dataset(opts["tenants"], rows, skew, opts["id_kind"], rng, row_bytes=opts["row_bytes"] or 200)
-    keys = [parse_key(k, list(data.fields), "--key") for k in opts["keys"]]
+        data = synthetic_dataset(opts["tenants"], rows, skew, opts["id_kind"], rng, row_bytes=200 if opts["row_bytes"] is None else opts["row_bytes"])
+    data, keys = keys_on(data, opts["keys"], "key")
     burst = _hot_key(opts["hot_key"])
     shards, nodes = model.placement_counts(opts["shards"], opts["nodes"])
     config = StoreConfig(
@@ -153,18 +211,21 @@ def command(**opts: Any) -> None:
     )
     traffic = Traffic(
         opts["reads_per_second"], opts["writes_per_second"],
-        parse_skew(opts["read_skew"], "--read-skew") if opts["read_skew"] else None,
-        parse_skew(opts["write_skew"], "--write-skew") if opts["write_skew"] else None,
+        parse_skew(opts["read_skew"], "read_skew") if opts["read_skew"] else None,
+        parse_skew(opts["write_skew"], "write_skew") if opts["write_skew"] else None,
         burst.share, burst.seconds,
     )
     total = data.rows * len(keys)
     show_bar = sys.stderr.isatty() and data.rows >= _LONG_RUN_ROWS
     if show_bar:
         with click.progressbar(length=total, label="simulating", file=sys.stderr) as bar:
-            results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], bar.update, patterns)
+            results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], bar.update, patterns,
+                               grow=opts["grow"], move_mib_per_second=opts["move_mib_per_second"])
     else:
-        results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], None, patterns)
+        results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], None, patterns,
+                           grow=opts["grow"], move_mib_per_second=opts["move_mib_per_second"])
     ranked = rank(results)
+    remedies = _remedies(opts, keys, data, config, traffic) if opts["remedy"] else None
     if opts["plot_path"]:
         from simulator.plot import plot_results
 
@@ -179,9 +240,14 @@ def command(**opts: Any) -> None:
                 "seed": opts["seed"],
                 "candidates": [r.to_dict() for r in results],
                 "ranking": [r.key for r in ranked],
+                **({"remedies": remedies} if remedies is not None else {}),
             }
         )
     else:
         _human(results, ranked)
+        for remedy in remedies or []:
+            from simulator.report import remedy_lines
+
+            click.echo("\n".join(remedy_lines(remedy)))
     # Findings: no candidate is free of alarms.
     raise SystemExit(EXIT_FINDINGS if all(r.alarms for r in results) else EXIT_OK)

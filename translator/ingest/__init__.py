@@ -6,15 +6,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Sequence
 
-from translator.diagnostics import DiagnosticSink, ErrorLevel
+from translator.diagnostics import DiagnosticSink, ErrorLevel, Severity
 from translator.errors import SourceError
 from translator.ingest.build import SchemaBuilder
 from translator.ingest.files import SourceText, read_sources
 from translator.ingest.resolve import freeze
 from translator.ingest.script import guess_dialect, split_script
+from translator.ingest.stack import on_own_stack
 from translator.ingest.statements import read_statements
 from translator.ir import Schema
 from translator.dialects import check_dialect
@@ -22,6 +24,8 @@ from translator.typemap import TypeMapper
 
 __all__ = ["ingest_sources", "ingest_text", "ingest_source_texts"]
 
+#: a permanent CREATE TABLE at the start of a line (not `#temp` tables, which belong to the routine that runs)
+_CREATE_TABLE = re.compile(r"^[ \t]*CREATE[ \t]+(?:OR[ \t]+REPLACE[ \t]+)?TABLE[ \t]+(?!#)", re.I | re.M)
 #: skipped statement kinds that still make a file a DDL file (so it is not refused as "no DDL")
 _OTHER_DDL = frozenset({"routine", "view", "sequence", "special index", "drop", "comment on another object"})
 
@@ -35,9 +39,17 @@ def ingest_source_texts(
     mapper: TypeMapper | None = None,
     error_level: ErrorLevel = ErrorLevel.WARN,
 ) -> Schema:
-    """The IR of already-read sources; each file keeps its own guessed dialect when `dialect` is None."""
+    """The IR of already-read sources; each file keeps its own guessed dialect when `dialect` is None.
+
+    Runs on a stack of its own (`stack.on_own_stack`), so how deep a statement may nest does not depend on the caller.
+    """
     dialect = check_dialect(dialect)
     mapper = mapper or TypeMapper.load(type_overrides)
+    return on_own_stack(lambda: _ingest(texts, dialect, infer_relationships, mapper, error_level))
+
+
+def _ingest(texts: Sequence[SourceText], dialect: str | None, infer_relationships: bool, mapper: TypeMapper,
+            error_level: ErrorLevel) -> Schema:
     sink = DiagnosticSink(error_level=ErrorLevel(error_level))
     builder = SchemaBuilder(mapper, dialect, sink)
     dialects = []
@@ -55,15 +67,22 @@ def ingest_source_texts(
         seen = len(sink.items)
         statements = read_statements(split.chunks, file_dialect, source.name, sink, builder.views)
         if not statements and not any(d.subject in _OTHER_DDL or d.code == "table-in-skipped-block"
-                                      for d in sink.items[seen:]):
+                                      or d.severity is Severity.ERROR for d in sink.items[seen:]):
             raise SourceError(f"{source.name}: no DDL found (no CREATE TABLE, ALTER TABLE, CREATE INDEX or CREATE TYPE); "
                               "pass a schema file")
         builder.file, builder.dialect = source.name, file_dialect
         for statement in statements:
             builder.add(statement)
         if not any(s.kind == "table" for s in statements):
-            # A folder may hold a file of views or functions only: not an error, but worth knowing.
-            sink.warning("no-tables", "no CREATE TABLE in this file", file=source.name)
+            written = len(_CREATE_TABLE.findall(source.text))
+            if written and not any(d.code == "table-in-skipped-block" for d in sink.items[seen:]):
+                # Read in the wrong dialect, a file of tables may yield none: that is a loss, not a quiet file.
+                sink.error("no-tables", f"no table could be read, though the file has {written} CREATE TABLE line(s); "
+                           f"check that it is {file_dialect or 'generic'} SQL (pass --dialect)",
+                           file=source.name, lost="every table of this file")
+            else:
+                # A folder may hold a file of views or functions only: not an error, but worth knowing.
+                sink.warning("no-tables", "no CREATE TABLE in this file", file=source.name)
     entities, relationships = freeze(builder, sink)
     entities, policies = builder.row_security.freeze(builder, entities, sink)
     if infer_relationships:

@@ -6,6 +6,7 @@ One handler per statement kind (`HANDLERS`), one per column constraint and table
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Callable
 
@@ -14,10 +15,10 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.generator import Generator
 
 from translator.diagnostics import DiagnosticSink, excerpt
-from translator.ingest.columns import COLUMN_CONSTRAINTS
-from translator.ingest.model import ColumnDraft, ForeignKeyDraft, TableDraft, fold
+from translator.ingest.columns import COLUMN_CONSTRAINTS, set_sequence_default
+from translator.ingest.model import ColumnDraft, ForeignKeyDraft, IndexDraft, TableDraft, fold
+from translator.ingest.nodes import KeyParts, column_names, key_parts, name_of, referential_actions, table_ref, written_type
 from translator.ingest.policies import RowSecurityDrafts, apply_row_security
-from translator.ingest.nodes import column_names, name_of, referential_actions, table_ref, written_type
 from translator.ingest.recovery import UNNAMED
 from translator.ingest.statements import Statement
 from translator.typemap import TypeMapper
@@ -75,7 +76,11 @@ class SchemaBuilder:
         return {"file": self.file, "line": statement.line, "excerpt": excerpt(statement.text[:400])}  # a function body can be huge
 
     def add(self, statement: Statement) -> None:
-        HANDLERS[statement.kind](self, statement)
+        try:
+            HANDLERS[statement.kind](self, statement)
+        except RecursionError:  # rendering an expression sqlglot could only just parse
+            self.sink.error("too-deep", f"could not read this {statement.kind} statement: nested too deeply to render",
+                            lost="part of this statement", **self.where(statement))
 
     # ------------------------------------------------------------------ CREATE TABLE
     def create_table(self, statement: Statement) -> None:
@@ -89,8 +94,13 @@ class SchemaBuilder:
         table = TableDraft(name, namespace, self.file, statement.line)
         previous = self.find_table((namespace, name))
         if previous is not None and fold(previous.namespace or "") == fold(namespace or ""):
-            self.sink.warning("duplicate-table", f"table {table.key} defined again; the later definition wins",
-                              **self.where(statement))
+            # As after `DROP TABLE x; CREATE TABLE x`: the earlier definition goes with its foreign keys.
+            dropped = [fk for fk in self.foreign_keys if fk.table is previous]
+            self.foreign_keys = [fk for fk in self.foreign_keys if fk.table is not previous]
+            self.sink.warning("duplicate-table", f"table {table.key} is defined again; this later definition is kept and "
+                              f"the one at {previous.file}:{previous.line} is dropped"
+                              + (f" with its {len(dropped)} foreign key(s)" if dropped else ""),
+                              lost=f"the definition at {previous.file}:{previous.line}", **self.where(statement))
             self._unregister(previous)
         self._register(table)
         for element in (schema.expressions if isinstance(schema, exp.Schema) else ()):
@@ -142,6 +152,8 @@ class SchemaBuilder:
             handler = COLUMN_CONSTRAINTS.get(type(kind))
             if handler is not None:
                 handler(self, table, column, kind, statement, name_of(constraint.this))
+        if self.dialect == "mysql" and column.default is not None:
+            column.default = _mysql_stored_default(column)
 
     def copy_from(self, table: TableDraft, ref: tuple[str | None, str], statement: Statement, *, keys: bool) -> None:
         source = self.find_table(ref)
@@ -154,6 +166,8 @@ class SchemaBuilder:
             table.primary_key = table.primary_key or source.primary_key
             table.unique_keys.extend(k for k in source.unique_keys if k not in table.unique_keys)
             table.indexes.extend(source.indexes)
+            table.expression_parts |= source.expression_parts
+            table.key_origins = {**source.key_origins, **table.key_origins}
 
     @staticmethod
     def written_type(node: exp.ColumnDef, statement: Statement) -> str | None:
@@ -210,6 +224,7 @@ class SchemaBuilder:
     def key(self, table: TableDraft, columns: tuple[str, ...], primary: bool, statement: Statement) -> None:
         if not columns:
             return
+        table.key_origins[columns] = (self.file, statement.line)
         if primary:
             if table.primary_key and tuple(map(fold, table.primary_key)) != tuple(map(fold, columns)):
                 self.sink.warning("second-primary-key", f"{table.key} gets a second primary key; the later one wins",
@@ -221,8 +236,22 @@ class SchemaBuilder:
     def primary_key(self, table, node, statement, _name_):
         self.key(table, column_names(node.expressions), True, statement)
 
-    def unique(self, table, node, statement, _name_):
-        self.key(table, column_names([node.this] if node.this else node.expressions), False, statement)
+    def unique(self, table, node, statement, name):
+        parts = self.key_parts([node.this] if node.this else node.expressions)
+        if parts.has_prefix:
+            # MySQL `UNIQUE (uri(190))` makes only the first 190 characters unique: an index, not a candidate key.
+            schema = node.this if isinstance(node.this, exp.Schema) else None
+            self.index(table, IndexDraft(name or (name_of(schema.this) if schema is not None else None), parts.columns,
+                                         True, prefix_lengths=parts.prefix_lengths), statement, parts)
+            return
+        self.key(table, parts.columns, False, statement)
+
+    def key_parts(self, nodes) -> KeyParts:
+        return key_parts(nodes, prefix_calls=self.dialect == "mysql")
+
+    def index(self, table: TableDraft, index: IndexDraft, statement: Statement, parts: KeyParts) -> None:
+        table.indexes.append(replace(index, file=self.file, line=statement.line))
+        table.expression_parts |= parts.expressions
 
     def foreign_key(self, table, node: exp.ForeignKey, statement, name):
         reference = node.args.get("reference")
@@ -236,14 +265,16 @@ class SchemaBuilder:
         on_delete, on_update = referential_actions(reference.args.get("options"))
         self.foreign_keys.append(ForeignKeyDraft(
             name, table, columns, table_ref(target), target_columns or None,
-            on_delete, on_update, self.file, statement.line))
+            on_delete, on_update, self.file, statement.line, self.dialect))
 
     def check(self, table, node, statement, name):
         table.checks.append((name, self.render(node.this)))
 
     def inline_index(self, table, node: exp.IndexColumnConstraint, statement, _name_):
         kind = (node.args.get("kind") or "").upper()
-        table.indexes.append((name_of(node.this), column_names(node.expressions), kind == "UNIQUE", None, kind or None))
+        parts = self.key_parts(node.expressions)
+        self.index(table, IndexDraft(name_of(node.this), parts.columns, kind == "UNIQUE", None, kind or None,
+                                     parts.prefix_lengths if parts.has_prefix else ()), statement, parts)
 
     # ------------------------------------------------------------------ other statements
     def alter_table(self, statement: Statement) -> None:
@@ -286,7 +317,7 @@ class SchemaBuilder:
             return
         if action.args.get("default") is not None:
             column.default = self.render(action.args["default"])
-            column.identity = column.identity or "nextval(" in column.default.lower()
+            set_sequence_default(column)
         if action.args.get("dtype") is not None:
             self.set_type(column, action.args["dtype"], table, statement)
         if action.args.get("allow_null") is not None:
@@ -306,12 +337,13 @@ class SchemaBuilder:
                                   **self.where(statement))
             return
         params = index.args.get("params")
-        columns = column_names(params.args.get("columns") if params else ())
+        parts = self.key_parts(params.args.get("columns") if params else ())
         where = params.args.get("where") if params else None
         using = params.args.get("using") if params else None
         predicate = self.render(where.this) if where is not None else None
-        table.indexes.append((name_of(index.this), columns, bool(create.args.get("unique")), predicate,
-                              using.name.lower() if using is not None else None))
+        self.index(table, IndexDraft(name_of(index.this), parts.columns, bool(create.args.get("unique")), predicate,
+                                     using.name.lower() if using is not None else None,
+                                     parts.prefix_lengths if parts.has_prefix else ()), statement, parts)
 
     def create_type(self, statement: Statement) -> None:
         create = statement.expression
@@ -352,6 +384,22 @@ class SchemaBuilder:
         self.sink.info("skipped-statement", f"skipped COMMENT ON {kind} for something not modelled (a view, or not created here)",
                        subject="comment", **self.where(statement))
 
+
+
+#: a number written as a string (`DEFAULT '0'`)
+_QUOTED_NUMBER = re.compile(r"^'(-?\d+(?:\.\d+)?)'$")
+_NUMERIC_KINDS = frozenset({TypeKind.INTEGER, TypeKind.DECIMAL, TypeKind.FLOAT, TypeKind.BOOLEAN})
+
+
+def _mysql_stored_default(column: ColumnDraft) -> str:
+    """The default as MySQL stores it (and its catalog reports it): `'0'` on a number column is the number 0,
+    and a boolean (tinyint(1)) default 1/0 is TRUE/FALSE, as the live reader spells it."""
+    default = column.default
+    if column.type.kind in _NUMERIC_KINDS and (quoted := _QUOTED_NUMBER.match(default)) is not None:
+        default = quoted[1]
+    if column.type.kind is TypeKind.BOOLEAN and default in ("0", "1"):
+        default = "TRUE" if default == "1" else "FALSE"
+    return default
 
 
 _ALTER_ACTIONS = (exp.AddConstraint, exp.ColumnDef, exp.AlterColumn, exp.Constraint, exp.ForeignKey, exp.PrimaryKey,

@@ -10,7 +10,7 @@ from typing import Callable
 
 from sqlglot import exp
 
-__all__ = ["COLUMN_CONSTRAINTS"]
+__all__ = ["COLUMN_CONSTRAINTS", "set_sequence_default"]
 
 
 def _not_null(builder, table, column, kind, statement, name):
@@ -18,8 +18,16 @@ def _not_null(builder, table, column, kind, statement, name):
 
 
 def _default(builder, table, column, kind, statement, name):
-    column.default = builder.render(kind.this) if kind.this is not None else None
-    column.identity = column.identity or "nextval(" in (column.default or "").lower()
+    # `DEFAULT NULL` is no default at all, and catalogs report it so
+    column.default = builder.render(kind.this) if kind.this is not None and not isinstance(kind.this, exp.Null) else None
+    set_sequence_default(column)
+
+
+def set_sequence_default(column) -> None:
+    """A default drawn from a sequence (`nextval('t_id_seq')`) makes an identity column, with no default of its
+    own: what a serial column is, and how the live reader reports it."""
+    if "nextval(" in (column.default or "").lower():
+        column.identity, column.default = True, None
 
 
 def _identity(builder, table, column, kind, statement, name):

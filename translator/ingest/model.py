@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from translator.types import CanonicalType
 
-__all__ = ["ColumnDraft", "TableDraft", "ForeignKeyDraft", "fold"]
+__all__ = ["ColumnDraft", "IndexDraft", "TableDraft", "ForeignKeyDraft", "fold"]
 
 
 def fold(name: str) -> str:
@@ -30,6 +30,19 @@ class ColumnDraft:
     type_name: str | None = None  # a user-defined type name to resolve (named enums, domains)
 
 
+@dataclass(frozen=True, slots=True)
+class IndexDraft:
+    name: str | None
+    columns: tuple[str, ...]
+    unique: bool = False
+    predicate: str | None = None
+    method: str | None = None
+    #: per column: the prefix length of a MySQL key part `col(190)`, or None; empty when no part has one
+    prefix_lengths: tuple[int | None, ...] = ()
+    file: str = ""
+    line: int = 0
+
+
 @dataclass(slots=True)
 class TableDraft:
     name: str
@@ -39,7 +52,11 @@ class TableDraft:
     columns: list[ColumnDraft] = field(default_factory=list)
     primary_key: tuple[str, ...] = ()
     unique_keys: list[tuple[str, ...]] = field(default_factory=list)
-    indexes: list[tuple[str | None, tuple[str, ...], bool, str | None, str | None]] = field(default_factory=list)
+    indexes: list[IndexDraft] = field(default_factory=list)
+    #: index parts that are expressions (`lower(email)`), not column names
+    expression_parts: set[str] = field(default_factory=set)
+    #: (file, line) of the statement that declared the primary key and each unique key, for diagnostics
+    key_origins: dict[tuple[str, ...], tuple[str, int]] = field(default_factory=dict)
     checks: list[tuple[str | None, str]] = field(default_factory=list)
     comment: str | None = None
     partition_by: str | None = None
@@ -65,3 +82,4 @@ class ForeignKeyDraft:
     on_update: str | None
     file: str
     line: int
+    dialect: str | None = None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlglot import exp
 
-__all__ = ["name_of", "table_ref", "column_names", "referential_actions", "written_type"]
+__all__ = ["name_of", "table_ref", "column_names", "key_parts", "KeyParts", "referential_actions", "written_type"]
 
 _ACTION = re.compile(r"ON\s+(DELETE|UPDATE)\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT|RESTRICT|NO\s+ACTION)", re.I)
 
@@ -30,15 +31,60 @@ def table_ref(node: exp.Expr) -> tuple[str | None, str]:
 
 
 def column_names(nodes: list) -> tuple[str, ...]:
-    out = []
+    return key_parts(nodes).columns
+
+
+@dataclass(frozen=True, slots=True)
+class KeyParts:
+    """The parts of a key or index: column names (or expression text), prefix lengths, which parts are expressions."""
+
+    columns: tuple[str, ...]
+    prefix_lengths: tuple[int | None, ...]
+    expressions: frozenset[str]
+
+    @property
+    def has_prefix(self) -> bool:
+        return any(length is not None for length in self.prefix_lengths)
+
+
+def _prefix(node: exp.Expr, calls: bool) -> tuple[str, int] | None:
+    """(column, length) for a MySQL key part `col(190)`: a ColumnPrefix, or (when `calls`) the call-like `col(190)`
+    sqlglot makes of it in CREATE INDEX."""
+    if isinstance(node, exp.ColumnPrefix) and isinstance(node.expression, exp.Literal) and node.expression.name.isdigit():
+        return name_of(node.this), int(node.expression.name)
+    if (calls and isinstance(node, exp.Anonymous) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Literal)
+            and not node.expressions[0].is_string and node.expressions[0].name.isdigit() and isinstance(node.this, str)):
+        return node.this, int(node.expressions[0].name)
+    return None
+
+
+def key_parts(nodes: list | None, prefix_calls: bool = False) -> KeyParts:
+    """The parts of a key; `prefix_calls` reads `col(190)` as a prefix of `col` (MySQL has no such functions)."""
+    columns: list[str] = []
+    prefixes: list[int | None] = []
+    expressions: set[str] = set()
     for node in nodes or ():
-        if isinstance(node, exp.Ordered) and not isinstance(node.this, (exp.Column, exp.Identifier)):
-            out.append(node.this.sql())
-        elif isinstance(node, (exp.Identifier, exp.Column, exp.Ordered)):
-            out.append(name_of(node))
-        elif isinstance(node, exp.Schema):
-            out.extend(column_names(node.expressions))
-    return tuple(n for n in out if n)
+        if isinstance(node, exp.Schema):
+            inner = key_parts(node.expressions, prefix_calls)
+            columns.extend(inner.columns)
+            prefixes.extend(inner.prefix_lengths)
+            expressions |= inner.expressions
+            continue
+        part = node.this if isinstance(node, exp.Ordered) else node
+        prefix = _prefix(part, prefix_calls)
+        if prefix is not None:
+            name, length = prefix
+        elif isinstance(part, (exp.Identifier, exp.Column)):
+            name, length = name_of(part), None
+        elif isinstance(node, exp.Ordered):
+            name, length = part.sql(), None
+            expressions.add(name)
+        else:
+            continue
+        if name:
+            columns.append(name)
+            prefixes.append(length)
+    return KeyParts(tuple(columns), tuple(prefixes), frozenset(expressions))
 
 
 #: words that end a column's type and start its constraints

@@ -24,13 +24,15 @@ from translator.policy_expr import normalize_expression
 __all__ = ["is_row_security_statement", "RowSecurityDrafts", "read_row_security", "apply_row_security"]
 
 _POLICY_HEAD = re.compile(r"^(CREATE|ALTER|DROP) POLICY\b")
-_ROW_SECURITY = re.compile(r"\b(ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+ROW\s+LEVEL\s+SECURITY\s*;?\s*$", re.I)
+#: the whole statement, one action: an ALTER TABLE that also adds columns or keys stays with build.py
+_ROW_SECURITY = re.compile(r"^ALTER\s+TABLE\s+[^,;]+?\s(ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+ROW\s+LEVEL\s+SECURITY\s*;?\s*$",
+                           re.IGNORECASE)
 _STOP = {"AS", "FOR", "TO", "USING", "WITH", "RENAME"}
 
 
 def is_row_security_statement(head: str, text: str) -> bool:
     """True for the statements this module reads (`head`: the first keywords, upper case)."""
-    return bool(_POLICY_HEAD.match(head)) or head.startswith("ALTER TABLE") and bool(_ROW_SECURITY.search(text))
+    return bool(_POLICY_HEAD.match(head)) or head.startswith("ALTER TABLE") and bool(_ROW_SECURITY.match(text.strip()))
 
 
 class _Unreadable(ValueError):

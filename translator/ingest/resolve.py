@@ -46,23 +46,47 @@ def _inherit_partitions(builder: SchemaBuilder, sink: DiagnosticSink) -> None:
         table.primary_key = table.primary_key or parent.primary_key
 
 
-def _entity(table: TableDraft) -> Entity:
-    primary = {fold(c) for c in table.primary_key}
+def _known_key(table: TableDraft, columns: tuple[str, ...], what: str, origin: tuple[str, int],
+               sink: DiagnosticSink) -> tuple[str, ...] | None:
+    """The table's spelling of a key's columns, or None (with an error) when one is not a column of the table."""
+    missing = [c for c in columns if table.column(c) is None and c not in table.expression_parts]
+    if not missing:
+        return tuple(c if c in table.expression_parts else table.column(c).name for c in columns)
+    if not table.columns:  # its columns are already reported lost (no-columns, create-table-as, unknown-table)
+        return None
+    file, line = origin
+    sink.error("unknown-key-column", f"{what} of {table.key} ({', '.join(columns)}) names "
+               f"{', '.join(repr(c) for c in missing)}, which {'is not a column' if len(missing) == 1 else 'are not columns'} "
+               f"of {table.key}", lost=f"this {what}", file=file, line=line, subject=table.key)
+    return None
+
+
+def _entity(table: TableDraft, sink: DiagnosticSink) -> Entity:
+    origin = (table.file, table.line)
+    primary_key = _known_key(table, table.primary_key, "primary key", table.key_origins.get(table.primary_key, origin),
+                             sink) or ()
+    unique_keys = [k for k in (_known_key(table, key, "unique key", table.key_origins.get(key, origin), sink)
+                               for key in table.unique_keys) if k]
+    indexes = []
+    for index in table.indexes:
+        what = "unique index" if index.unique else "index"
+        columns = _known_key(table, index.columns, f"index {index.name}" if index.name else what,
+                             (index.file or table.file, index.line or table.line), sink)
+        if columns:
+            indexes.append(Index(index.name, columns, index.unique, index.predicate, index.method, index.prefix_lengths))
+    primary = {fold(c) for c in primary_key}
     attributes = tuple(
         Attribute(c.name, c.type, nullable=c.nullable and fold(c.name) not in primary, default=c.default,
                   identity=c.identity, generated=c.generated, comment=c.comment)
         for c in table.columns
     )
-    def spelled(names: tuple[str, ...]) -> tuple[str, ...]:
-        return _spelling(table, names) or names
-
     return Entity(
         name=table.name,
         namespace=table.namespace,
         attributes=attributes,
-        primary_key=spelled(table.primary_key),
-        unique_keys=tuple(spelled(k) for k in table.unique_keys),
-        indexes=tuple(Index(n, spelled(cols), unique, predicate, method) for n, cols, unique, predicate, method in table.indexes),
+        primary_key=primary_key,
+        unique_keys=tuple(dict.fromkeys(unique_keys)),
+        indexes=tuple(indexes),
         checks=tuple(CheckConstraint(n, text) for n, text in table.checks),
         comment=table.comment,
         partition_by=table.partition_by,
@@ -101,15 +125,25 @@ def _relationship(builder: SchemaBuilder, fk: ForeignKeyDraft, entities: dict[in
         to_attributes=to_columns,
         cardinality=derive_cardinality(child, from_columns),
         optional=optional,
-        on_delete=ReferentialAction(fk.on_delete) if fk.on_delete else None,
-        on_update=ReferentialAction(fk.on_update) if fk.on_update else None,
+        on_delete=referential_action(fk.on_delete, fk.dialect),
+        on_update=referential_action(fk.on_update, fk.dialect),
     )
+
+
+def referential_action(written: str | None, dialect: str | None) -> ReferentialAction | None:
+    """The action as the engine keeps it: None for the default (NO ACTION everywhere; in MySQL also RESTRICT,
+    which InnoDB checks the same way and MariaDB's catalog reports for a key written without a clause)."""
+    if written is None:
+        return None
+    action = ReferentialAction(written)
+    default = {ReferentialAction.NO_ACTION, ReferentialAction.RESTRICT} if dialect == "mysql" else {ReferentialAction.NO_ACTION}
+    return None if action in default else action
 
 
 def freeze(builder: SchemaBuilder, sink: DiagnosticSink) -> tuple[tuple[Entity, ...], tuple[Relationship, ...]]:
     """The entities and relationships the drafts describe; unresolved references become warnings."""
     _inherit_partitions(builder, sink)
-    entities = {id(t): _entity(t) for t in builder.tables}
+    entities = {id(t): _entity(t, sink) for t in builder.tables}
     relationships: list[Relationship] = []
     seen: set[tuple] = set()
     for fk in builder.foreign_keys:

@@ -78,6 +78,10 @@ def salvage_create_table(reader: _Reader, text: str, line: int, original: str) -
         if parsed is not None:
             kept.append(parsed)
             continue
+        keyword_named = _keyword_named_column(reader, element)
+        if keyword_named is not None:
+            kept.append(keyword_named)
+            continue
         column = None if _CONSTRAINT_START.match(element) else _COLUMN.match(element)
         if column is not None:
             parsed = _parse_element(reader, f"{column['name']} TEXT {column['rest']}")
@@ -97,6 +101,21 @@ def salvage_create_table(reader: _Reader, text: str, line: int, original: str) -
     else:
         reader.sink.info("salvaged-table", "CREATE TABLE read one element at a time after sqlglot refused it whole", **where)
     return shell
+
+
+def _keyword_named_column(reader: _Reader, element: str) -> exp.ColumnDef | None:
+    """A column named with a word the dialect reads as a keyword only where it starts a clause (PostgreSQL's
+    `exclude`, `period`): read with the name quoted, then given back its unquoted spelling."""
+    match = re.match(r"\s*([A-Za-z_]\w*)(\s.*)$", element, re.S)
+    if match is None:
+        return None
+    quoted = exp.to_identifier(match[1], quoted=True).sql(dialect=reader.dialect)
+    parsed = _parse_element(reader, quoted + match[2])
+    kind = parsed.args.get("kind") if isinstance(parsed, exp.ColumnDef) else None
+    if not isinstance(kind, exp.DataType) or kind.this is exp.DataType.Type.USERDEFINED:
+        return None  # `CONSTRAINT x CHECK (...)` must not become a column `constraint` of type `x`
+    parsed.set("this", exp.to_identifier(match[1]))
+    return parsed
 
 
 def _parse_element(reader: _Reader, element: str) -> exp.Expr | None:

@@ -159,6 +159,14 @@ def split_oracle(text: str) -> ScriptSplit:
     comments = _Comments()
     in_statement = in_plsql = False
     for number, line in enumerate(_lines(text), start=1):
+        # A SQL*Plus command is a line of its own: a `/*` in a `rem` line opens no comment, so the line is
+        # matched before it is fed to the comment tracker.
+        if not comments.inside and not in_statement and not in_plsql:
+            match = _SQLPLUS.match(line)
+            if match:
+                removed.add(match.group(1).split()[0].upper(), number)
+                current.append("")
+                continue
         in_comment = comments.starts_inside(line)
         stripped = line.strip()
         if not in_comment and stripped == "/":
@@ -167,11 +175,6 @@ def split_oracle(text: str) -> ScriptSplit:
             removed.add("/", number)
             continue
         if not in_comment and not in_statement and not in_plsql:
-            match = _SQLPLUS.match(line)
-            if match:
-                removed.add(match.group(1).split()[0].upper(), number)
-                current.append("")
-                continue
             if _PLSQL_START.match(line):
                 # A PL/SQL unit runs to the next `/` line; its inner `;` end nothing.
                 if any(part.strip() for part in current):
@@ -320,10 +323,15 @@ CONTENT_HINTS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
+#: comments that must not sway the guess (`-- uses `backticks``); MySQL's executable `/*!...*/` is kept as a hint
+_GUESS_COMMENTS = re.compile(r"/\*(?!!)[^*]*\*+(?:[^/*][^*]*\*+)*/|--[^\n]*")
+
+
 def guess_dialect(text: str, folder: str | None) -> tuple[str | None, str]:
     """(dialect or None for sqlglot's generic dialect, the reason) for a file with no --dialect."""
     if folder and folder.lower() in FOLDER_DIALECTS:
         return FOLDER_DIALECTS[folder.lower()], f"from the folder name {folder!r}"
+    text = _GUESS_COMMENTS.sub(" ", text)
     for dialect, pattern, reason in CONTENT_HINTS:
         if pattern.search(text):
             return dialect, f"from the content ({reason})"

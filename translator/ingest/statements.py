@@ -8,6 +8,7 @@ then column by column; what still fails is an error diagnostic, so a table is ne
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from translator.diagnostics import DiagnosticSink, excerpt
 from translator.ingest.policies import is_row_security_statement
 from translator.ingest.recovery import apply_rules
 from translator.ingest.script import Chunk
+from translator.ingest.stack import MAX_NESTING
 
 __all__ = ["Statement", "read_statements", "classify"]
 
@@ -144,6 +146,12 @@ _HIDDEN_TABLE = re.compile(r"^[ \t]*CREATE[ \t]+TABLE[ \t]+(?!#)", re.I | re.M)
 OPTIONAL_SEMICOLONS = frozenset({"tsql"})
 #: ALTER TABLE text that may change what the IR holds; any other ALTER (OWNER TO, NOCHECK, ATTACH ...) is noise
 _ALTER_MATTERS = re.compile(r"\b(ADD|ALTER\s+COLUMN|MODIFY|CHANGE|RENAME)\b", re.I)
+#: ALTER COLUMN actions that change storage or planner settings, nothing the model holds (PostgreSQL)
+_ALTER_NO_MODEL_CHANGE = re.compile(
+    r"\bALTER\s+(COLUMN\s+)?(\"[^\"]*\"|\S+)\s+(SET\s+(STATISTICS|STORAGE|COMPRESSION)\b|(SET|RESET)\s*\()", re.I)
+#: statement kinds a garbled first word may stand for, and the words that make it look like a table or index
+_DDL_VERBS = ("CREATE", "ALTER")
+_DDL_OBJECTS = frozenset({"TABLE", "INDEX", "UNIQUE"})
 #: `CREATE TYPE x FROM base` (T-SQL alias type) and `CREATE DOMAIN x AS base` (PostgreSQL)
 _ALIAS_TYPE = re.compile(
     r"^\s*CREATE\s+(?:TYPE|DOMAIN)\s+(?P<name>[\w.\[\]\"`]+)\s+(?:FROM|AS)\s+(?P<base>.+?)"
@@ -227,6 +235,20 @@ class _Reader:
                               lost="this table", **self.where(table_line, chunk.text[match.start():]))
 
     def skip(self, kind: str, head: str, line: int, text: str) -> None:
+        if kind == "other" and (garbled := _garbled_ddl(head)) is not None:
+            self.sink.error("unreadable-ddl", f"statement starting {garbled!r} looks like DDL but is not a statement "
+                            f"{self.dialect or 'generic'} SQL knows", lost="this statement (a table, if it was one)",
+                            **self.where(line, text))
+            return
+        hidden = _HIDDEN_TABLE.search(text) if kind not in ("routine", "view") else None
+        if hidden is not None:
+            # `GO\nCREATE TABLE ...` read as MySQL, or a CREATE TABLE after a statement missing its `;`
+            table_line = line + text.count("\n", 0, hidden.start())
+            self.sink.error("unreadable-ddl", f"a CREATE TABLE at line {table_line} is inside a statement starting "
+                            f"{' '.join(head.split()[:3])!r}, which {self.dialect or 'generic'} SQL does not read as a table "
+                            "(a missing ';', or a client command of another dialect?)", lost="this table",
+                            **self.where(table_line, text[hidden.start():]))
+            return
         if kind == "view":
             match = re.search(r"\bVIEW\s+(IF\s+NOT\s+EXISTS\s+)?([\w.\[\]\"`$]+)", text, re.I)
             if match:
@@ -247,6 +269,20 @@ class _Reader:
         if kind not in DDL_KIND_NAMES:
             self.skip(kind, head, line, text)
             return
+        depth = _nesting(tokens)
+        if depth > MAX_NESTING:
+            self.too_deep(kind, f"nested {depth} parentheses deep (the limit is {MAX_NESTING})", line, text)
+            return
+        try:
+            yield from self.parse_or_recover(kind, tokens, chunk, line, text)
+        except RecursionError:
+            self.too_deep(kind, "nested too deeply for sqlglot's recursive parser", line, text)
+
+    def too_deep(self, kind: str, why: str, line: int, text: str) -> None:
+        self.sink.error("too-deep", f"could not read this {kind} statement: {why}", lost=_LOST.get(kind, f"this {kind} statement"),
+                        **self.where(line, text))
+
+    def parse_or_recover(self, kind: str, tokens: list[Token], chunk: Chunk, line: int, text: str) -> Iterator[Statement]:
         expression = self.parse_tokens(tokens, chunk.text)
         if _understood(expression):
             yield Statement(kind, expression, line, text, text, tokens[0].start)
@@ -256,7 +292,7 @@ class _Reader:
             yield recovered
 
     def recover(self, kind: str, text: str, line: int) -> Statement | None:
-        if kind == "alter" and not _ALTER_MATTERS.search(text):
+        if kind == "alter" and not _ALTER_MATTERS.search(_ALTER_NO_MODEL_CHANGE.sub(" ", text)):
             self.skip("alter", " ".join(text.split()[:3]).upper(), line, text)
             return None
         if kind == "type" and (alias := _ALIAS_TYPE.match(text)) is not None:
@@ -284,11 +320,50 @@ class _Reader:
                 return Statement(kind, salvaged, line, text)
         # A lost table, or a lost ALTER TABLE ... ADD (keys, foreign keys, columns), changes the model: error.
         report = self.sink.error if kind in ("table", "alter") else self.sink.warning
-        what = {"table": "the whole table", "alter": "this ALTER TABLE (its keys or constraints)",
-                "index": "this index", "type": "this type", "comment": "this comment"}[kind]
+        what = _LOST.get(kind, f"this {kind} statement")
         report("unparsed-statement", f"sqlglot could not read this {kind} statement as {self.dialect or 'generic'} SQL",
                lost=what, **self.where(line, text))
+        first_line_end = text.find("\n") + 1 if "\n" in text else len(text)
+        for hidden in _HIDDEN_TABLE.finditer(text, first_line_end):
+            # a statement missing its `;` swallowed the next table: that table is lost too
+            table_line = line + text.count("\n", 0, hidden.start())
+            self.sink.error("unreadable-ddl", f"a CREATE TABLE at line {table_line} is inside the unreadable statement "
+                            f"starting at line {line} (a missing ';'?)", lost="this table",
+                            **self.where(table_line, text[hidden.start():]))
         return None
+
+
+#: what is lost when a DDL statement of each kind cannot be read
+_LOST = {"table": "the whole table", "alter": "this ALTER TABLE (its keys or constraints)", "index": "this index",
+         "type": "this type", "comment": "this comment"}
+
+
+def _garbled_ddl(head: str) -> str | None:
+    """The first words of a statement that is DDL gone wrong (`CRATE TABLE`, a control character before CREATE),
+    or None; a statement that is merely not modelled (CREATE DATABASE, CREATE EXTENSION) is not garbled."""
+    words = head.split()
+    if not words:
+        return None
+    first = words[0]
+    printable = "".join(ch for ch in first if ch.isprintable())
+    if printable != first and printable.lstrip("\ufeff").upper().endswith(_DDL_VERBS):
+        return " ".join(words[:3])
+    near_verb = first not in _DDL_VERBS and difflib.get_close_matches(first, _DDL_VERBS, n=1, cutoff=0.7)
+    if near_verb and _DDL_OBJECTS & set(words[1:4]):
+        return " ".join(words[:3])
+    return None
+
+
+def _nesting(tokens: list[Token]) -> int:
+    """The deepest parenthesis level in `tokens`."""
+    depth = deepest = 0
+    for token in tokens:
+        if token.token_type is TokenType.L_PAREN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.token_type is TokenType.R_PAREN:
+            depth -= 1
+    return deepest
 
 
 def _understood(expression: exp.Expr | None) -> bool:

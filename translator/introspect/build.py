@@ -23,11 +23,11 @@ from translator.ir import (
     derive_cardinality,
 )
 from translator.typemap import TypeMapper
-from translator.types import CanonicalType
+from translator.types import CanonicalType, TypeKind
 from translator.workload.validate import suggest
 
 __all__ = ["TableFacts", "ForeignKeyFacts", "map_type", "entity_namespace", "check_namespaces", "assemble_relationships",
-           "action", "plain_value", "quote_identifier"]
+           "action", "plain_value", "quote_identifier", "spell_default"]
 
 _ACTIONS = {a.value: a for a in ReferentialAction}
 
@@ -96,6 +96,21 @@ def map_type(mapper: TypeMapper, text: str, dialect: str, sink: DiagnosticSink, 
     if mapped.warning:
         sink.warning("unknown-type", mapped.warning, subject=subject)
     return mapped.type, mapped.identity
+
+
+def spell_default(text: str, canonical: CanonicalType, dialect: str) -> str:
+    """A catalog's default spelled as the DDL reader spells the same default: rendered by sqlglot in `dialect`
+    (`current_timestamp()` -> `CURRENT_TIMESTAMP()`), a boolean's 1/0 as TRUE/FALSE; unparsable text as it is."""
+    from sqlglot import exp, parse_one
+    from sqlglot.errors import ParseError, TokenError
+
+    try:
+        node = parse_one(text, read=dialect)
+    except (ParseError, TokenError, ValueError):
+        return text
+    if canonical.kind is TypeKind.BOOLEAN and isinstance(node, exp.Literal) and node.name in ("0", "1"):
+        return "TRUE" if node.name == "1" else "FALSE"
+    return node.sql(dialect=dialect) if isinstance(node, exp.Expr) else text
 
 
 def action(rule: str | None) -> ReferentialAction | None:

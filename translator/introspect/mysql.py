@@ -15,6 +15,7 @@ from translator.introspect.build import (
     check_namespaces,
     entity_namespace,
     map_type,
+    spell_default,
 )
 from translator.introspect.url import ConnectionParams
 from translator.ir import Attribute, CheckConstraint, Index, Schema
@@ -25,13 +26,16 @@ __all__ = ["DIALECT", "STATEMENT_TIMEOUT_S", "connect", "resolve_namespaces", "r
 DIALECT = "mysql"
 STATEMENT_TIMEOUT_S = 30
 CONNECT_TIMEOUT_S = 10
+#: client-side limit on any one read or write of the socket (the greeting included): a server that accepts and
+#: then stalls fails after this long. Longer than the server's own statement limit, which should fire first.
+IO_TIMEOUT_S = STATEMENT_TIMEOUT_S + 5
 
 _TABLES = """SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES
 WHERE TABLE_SCHEMA IN %s AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, CREATE_TIME, TABLE_NAME"""
 _COLUMNS = """SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA,
 GENERATION_EXPRESSION, COLUMN_COMMENT FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA IN %s ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION"""
-_INDEXES = """SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE
+_INDEXES = """SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE, SUB_PART
 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN %s ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"""
 _FKS = """SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA,
 k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE
@@ -64,7 +68,8 @@ def connect(params: ConnectionParams) -> Iterator[Any]:
                           "for MySQL/MariaDB; remove the ?... part")
     try:
         conn = pymysql.connect(host=params.host, port=params.port, user=params.user, password=params.password or "",
-                               database=params.database, connect_timeout=CONNECT_TIMEOUT_S, charset="utf8mb4")
+                               database=params.database, connect_timeout=CONNECT_TIMEOUT_S, charset="utf8mb4",
+                               read_timeout=IO_TIMEOUT_S, write_timeout=IO_TIMEOUT_S)
     except pymysql.MySQLError as exc:
         raise params.problem(exc.args[-1] if exc.args else exc) from None
     try:
@@ -112,19 +117,24 @@ def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: Typ
                                                comment, mapper, sink, f"{facts.key}.{name}"))
         cur.execute(_INDEXES, where)
         grouped: dict[tuple[str, str, str], list] = {}
-        for schema_name, table, index, non_unique, column, method in cur.fetchall():
-            grouped.setdefault((schema_name, table, index), [bool(int(non_unique)), method, []])[2].append(column)
-        for (schema_name, table, index), (non_unique, method, columns) in grouped.items():
+        for schema_name, table, index, non_unique, column, method, sub_part in cur.fetchall():
+            entry = grouped.setdefault((schema_name, table, index), [bool(int(non_unique)), method, [], []])
+            entry[2].append(column)
+            entry[3].append(int(sub_part) if sub_part is not None else None)
+        for (schema_name, table, index), (non_unique, method, columns, prefixes) in grouped.items():
             facts = tables.get((schema_name, table))
             if facts is None:
                 continue
+            prefix_lengths = tuple(prefixes) if any(p is not None for p in prefixes) else ()
             if index == "PRIMARY":
                 facts.primary_key = tuple(columns)
-            elif not non_unique:
+            elif not non_unique and not prefix_lengths:
                 # MySQL keeps no unique constraint apart from its unique index: both are the IR's unique key.
                 facts.unique_keys.append(tuple(columns))
             else:
-                facts.indexes.append(Index(index, tuple(columns), False, None, (method or "").lower() or None))
+                # A unique key over column prefixes (`uri(190)`) makes only the prefixes unique: an index.
+                facts.indexes.append(Index(index, tuple(columns), not non_unique, None, (method or "").lower() or None,
+                                           prefix_lengths))
         fks = _foreign_keys(cur, where, tables)
         _checks(cur, where, tables, sink)
         for facts in tables.values():
@@ -139,7 +149,7 @@ def _attribute(name: str, type_text: str, nullable: str, default: Any, extra: st
     canonical, implied_identity = map_type(mapper, type_text, DIALECT, sink, subject)
     generated = expression if "GENERATED" in extra.upper() and expression else None
     # MariaDB writes a NULL default as the text 'NULL'; a real string default comes quoted.
-    default_text = None if default is None or default == "NULL" or generated else str(default)
+    default_text = None if default is None or default == "NULL" or generated else spell_default(str(default), canonical, DIALECT)
     return Attribute(name=name, type=canonical, nullable=nullable == "YES", default=default_text,
                      identity="auto_increment" in extra.lower() or implied_identity, generated=generated,
                      comment=comment or None)
@@ -153,6 +163,10 @@ def _foreign_keys(cur: Any, where: tuple, tables: dict[tuple[str, str], TableFac
                                                                 "rules": (on_delete, on_update)})
         entry["cols"].append(column)
         entry["ref_cols"].append(ref_column)
+        # InnoDB checks RESTRICT as NO ACTION, and MariaDB reports RESTRICT for a key written without a clause:
+        # both are the default, None, as the DDL reader keeps them.
+        entry["rules"] = tuple(None if (rule or "").upper() in ("RESTRICT", "NO ACTION") else rule
+                               for rule in (on_delete, on_update))
     out = []
     for (schema_name, table, name), entry in grouped.items():
         child = tables.get((schema_name, table))

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any, Iterator, Sequence
 
 from translator.diagnostics import DiagnosticSink
+from translator.errors import SourceError
 from translator.introspect.build import (
     ForeignKeyFacts,
     TableFacts,
@@ -14,6 +15,7 @@ from translator.introspect.build import (
     check_namespaces,
     entity_namespace,
     map_type,
+    spell_default,
 )
 from translator.introspect.build import quote_identifier as quote
 from translator.introspect.postgres_policies import read_row_security
@@ -55,6 +57,11 @@ FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oi
 WHERE i.indrelid = ANY(%s)
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u'))
 ORDER BY i.indrelid, ic.relname"""
+#: settings on every session: read-only transactions, and a server-side limit on every statement
+_SESSION_OPTIONS = f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}"
+#: connection keywords polyschema passes itself (a URL option of the same name would clash), and where they come from
+_OWN_SETTINGS = {"host": "the URL's host", "port": "the URL's port", "dbname": "the URL's path",
+                 "connect_timeout": f"{CONNECT_TIMEOUT_S} s", "application_name": "polyschema"}
 _FK_RULES = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 
 
@@ -64,11 +71,16 @@ def connect(params: ConnectionParams) -> Iterator[Any]:
     import psycopg
 
     extra = dict(params.options)
+    clash = sorted(set(extra) & set(_OWN_SETTINGS))
+    if clash:
+        raise SourceError(f"{params.masked()}: URL option {clash[0]}= is not accepted (polyschema sets it: "
+                          f"{_OWN_SETTINGS[clash[0]]}); remove it")
+    # The user's `?options=-c search_path=x` come first, so ours (read-only, timeouts) cannot be overridden.
+    options = " ".join(filter(None, (extra.pop("options", ""), _SESSION_OPTIONS)))
     try:
         conn = psycopg.connect(
             host=params.host, port=params.port, user=params.user, password=params.password, dbname=params.database,
-            connect_timeout=CONNECT_TIMEOUT_S, application_name="polyschema",
-            options=f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}", **extra,
+            connect_timeout=CONNECT_TIMEOUT_S, application_name="polyschema", options=options, **extra,
         )
     except psycopg.Error as exc:
         raise params.problem(exc) from None
@@ -158,7 +170,7 @@ def _attribute(row: tuple, enums: dict[int, list[str]], default_namespace: str |
     serial = bool(default and default.startswith("nextval(") and not generated)
     return Attribute(
         name=name, type=canonical, nullable=not notnull,
-        default=None if serial or generated == "s" else default,
+        default=None if serial or generated == "s" or default is None else spell_default(default, canonical, DIALECT),
         identity=bool(identity) or serial or implied_identity,
         generated=default if generated == "s" else None, comment=comment,
     )

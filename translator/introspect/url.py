@@ -7,11 +7,13 @@ the URL with `***` in its place, and `scrub()` removes it from any text (driver 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from translator.errors import ConnectionProblem, SourceError
+from translator.sources import mask_credentials
 
 __all__ = ["ENGINES", "ConnectionParams", "parse_url", "mask_url"]
 
@@ -24,6 +26,7 @@ ENGINES: dict[str, str] = {
     "sqlite": "sqlite",
 }
 
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*", re.I)
 _DEFAULT_PORTS = {"postgres": 5432, "mysql": 3306}
 # Environment variables the engines' own clients read, in the order they are consulted.
 _ENV = {
@@ -86,23 +89,39 @@ def _env(engine: str, key: str, environ: Mapping[str, str]) -> str | None:
 
 
 def parse_url(url: str, environ: Mapping[str, str] | None = None) -> ConnectionParams:
-    """Parse a database URL; credentials and host missing from it come from the engine's environment variables."""
+    """Parse a database URL; credentials and host missing from it come from the engine's environment variables.
+
+    Every refusal is a one-line `SourceError` that shows the URL with its password masked.
+    """
+    try:
+        return _parse_url(url, environ)
+    except ValueError as exc:  # urllib's own checks: a broken IPv6 literal, a bad port, ...
+        reason = mask_url(" ".join(str(exc).split()))
+        raise SourceError(f"database URL {mask_url(str(url))!r} is malformed ({reason}); write e.g. "
+                          "postgresql://user@host:5432/db, with an IPv6 host in brackets: [::1]") from None
+
+
+def _parse_url(url: str, environ: Mapping[str, str] | None) -> ConnectionParams:
     if not isinstance(url, str) or "://" not in url:
         raise SourceError(f"database URL {mask_url(str(url))!r} is not a URL; write e.g. postgresql://user@host:5432/db")
     environ = os.environ if environ is None else environ
     scheme = url.split("://", 1)[0]
     engine = ENGINES.get(scheme.split("+", 1)[0].lower())
     if engine is None:
-        raise SourceError(f"database URL scheme {scheme!r} is not supported; use one of: {', '.join(ENGINES)}")
+        raise SourceError(f"database URL {mask_url(url)!r}: scheme {scheme!r} is not supported; use one of: {', '.join(ENGINES)}")
     if engine == "sqlite":
         path = url.split("://", 1)[1]
+        if "@" in path.split("/", 1)[0]:
+            raise SourceError(f"database URL {mask_url(url)!r}: SQLite URLs take no user or password (the file is "
+                              "opened read-only); write sqlite:///path/to/file.db")
         # sqlite:///relative.db and sqlite:////absolute.db, as SQLAlchemy writes them
         path = path[1:] if path.startswith("/") else path
         if "?" in path:
-            raise SourceError(f"database URL {url!r}: SQLite URLs take no ?options (the file is always opened read-only)")
+            raise SourceError(f"database URL {mask_url(url)!r}: SQLite URLs take no ?options (the file is always opened "
+                              "read-only)")
         path = unquote(path)
         if not path:
-            raise SourceError(f"database URL {url!r} names no file; write sqlite:///path/to/file.db")
+            raise SourceError(f"database URL {mask_url(url)!r} names no file; write sqlite:///path/to/file.db")
         return ConnectionParams(engine, scheme, path=path)
     parts = urlsplit(url)
     try:
@@ -115,25 +134,34 @@ def parse_url(url: str, environ: Mapping[str, str] | None = None) -> ConnectionP
             raise SourceError(f"environment port {env_port!r} is not a number; fix PGPORT/MYSQL_TCP_PORT")
         port = int(env_port)
     database = unquote(parts.path.lstrip("/")) or _env(engine, "database", environ)
+    options = parse_qsl(parts.query, keep_blank_values=True)
+    names = [name for name, _ in options]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise SourceError(f"database URL {mask_url(url)!r}: option {twice[0]!r} is given {names.count(twice[0])} times; "
+                          "give it once")
+    given = dict(options)
+    # `?user=` and `?password=` are the same settings as `user:password@`: one place only, never both.
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password is not None else None
+    for name, value in (("user", user), ("password", password)):
+        if name in given and value is not None:
+            raise SourceError(f"database URL {mask_url(url)!r}: the {name} is given both before '@' and as ?{name}=; "
+                              "give it once")
+    user = user if user is not None else given.pop("user", None)
+    password = password if password is not None else given.pop("password", None)
     return ConnectionParams(
         engine=engine,
         scheme=scheme,
         host=parts.hostname or _env(engine, "host", environ) or "localhost",
         port=port or _DEFAULT_PORTS[engine],
-        user=unquote(parts.username) if parts.username else _env(engine, "user", environ),
-        password=unquote(parts.password) if parts.password is not None else _env(engine, "password", environ),
+        user=user or _env(engine, "user", environ),
+        password=password if password is not None else _env(engine, "password", environ),
         database=database or None,
-        options=tuple(parse_qsl(parts.query)),
+        options=tuple(given.items()),
     )
 
 
 def mask_url(url: str) -> str:
-    """`url` with any password between `user:` and `@` replaced by `***` (safe on unparsable input too)."""
-    head, sep, rest = url.partition("://")
-    if not sep:
-        return url
-    auth, at, tail = rest.rpartition("@")
-    if not at or ":" not in auth:
-        return url
-    user = auth.split(":", 1)[0]
-    return f"{head}://{user}:***@{tail}"
+    """`url` with any password (between `user:` and `@`, or in `?password=`) replaced by `***`; safe on any text."""
+    return _QUERY_PASSWORD.sub(r"\1***", mask_credentials(url))

@@ -35,6 +35,7 @@ from translator.strategies._types import (
     reserved_words,
     values_for,
 )
+from translator.strategies._paths import path_workloads
 from translator.strategies._workloads import workloads
 
 
@@ -49,6 +50,7 @@ __all__ = [
     "schemas",
     "rows_for",
     "workloads",
+    "path_workloads",
     "key_of",
 ]
 

@@ -1,9 +1,11 @@
 """Workload (access patterns with rates) and statistics: what drives every design decision."""
 
+from translator.workload.dump import workload_to_dict
 from translator.workload.loader import default_workload, load_workload, parse_workload, statistics_to_dict
 from translator.workload.model import (
     AccessPattern,
     AttributeRef,
+    Hop,
     AttributeStats,
     Direction,
     EntityStats,
@@ -18,6 +20,7 @@ from translator.workload.stats import DEFAULT_FANOUT, DEFAULT_ROWS, StatsView, e
 __all__ = [
     "AccessPattern",
     "AttributeRef",
+    "Hop",
     "AttributeStats",
     "Direction",
     "EntityStats",
@@ -35,4 +38,5 @@ __all__ = [
     "parse_workload",
     "default_workload",
     "statistics_to_dict",
+    "workload_to_dict",
 ]

@@ -148,6 +148,12 @@ def _describe(schema: Schema, paths: Iterable[Sequence[Hop]], start: str) -> str
     return ", ".join(listed[:_LISTED]) + (f" (and {more} more)" if more > 0 else "")
 
 
+def _is_child_step(schema: Schema, hop: Hop) -> bool:
+    """True when the hop's foreign key is on its target (the target rows belong to the source row)."""
+    return any(r.name == hop.relationships[0] and r.from_entity == hop.target and r.to_entity == hop.source
+               for r in schema.relationships)
+
+
 def _step(schema: Schema, source: str, segment: _Segment) -> Hop:
     """The one hop from `source` into `segment`; PathProblem when there is none or more than one."""
     hops = hops_between(schema, source, segment.entity.key)
@@ -159,6 +165,11 @@ def _step(schema: Schema, source: str, segment: _Segment) -> Hop:
         hops = tuple(chosen)
     if len(hops) == 1:
         return hops[0]
+    # Two entities that reference each other (a cycle): "a with b" means the b rows that belong to a,
+    # as it did before paths existed, when exactly one step goes to children that way.
+    children = [h for h in hops if not h.via and _is_child_step(schema, h)]
+    if segment.qualifier is None and len(children) == 1 and len(hops) == 2 and not any(h.via for h in hops):
+        return children[0]
     if not hops:
         neighbours = sorted({h.target for h in hops_from(schema, source)})
         raise PathProblem(f"{segment.entity.key!r} is not adjacent to {source!r}; entities adjacent to {source!r}: "

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 
 from translator.ir import Entity, Schema
 from translator.workload.model import AttributeRef, Hop
-from translator.workload.paths import PathProblem, _segmentations, path_spec, resolve_spec, split_spec
+from translator.workload.paths import (
+    PathProblem,
+    _segmentations,
+    path_spec,
+    resolve_spec,
+    split_spec,
+)
 from translator.workload.validate import resolve_attribute, suggest
 
 __all__ = ["PatternScope"]

@@ -16,7 +16,6 @@ from collections import defaultdict
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Entity, Schema
-from translator.targets.dynamodb.items import key_type
 from translator.targets.dynamodb.mapping import DynamoRules
 from translator.targets.dynamodb.model import (
     EntityMapping,
@@ -25,6 +24,7 @@ from translator.targets.dynamodb.model import (
     LimitFinding,
     PatternPlan,
 )
+from translator.targets.dynamodb.parts import part_type
 from translator.types import TypeKind
 from translator.workload.model import Workload
 from translator.workload.stats import StatsView
@@ -34,12 +34,17 @@ __all__ = ["check_limits", "hot_share", "item_bytes", "key_bytes"]
 _KEY_PART_BYTES = 21  # an encoded integer / ISO timestamp is ~20-27 characters; strings are shorter on average
 
 
-def item_bytes(entity: Entity, mapping: EntityMapping, stats: StatsView, rules: DynamoRules) -> tuple[float, float | None, bool]:
+def item_bytes(
+    entity: Entity, mapping: EntityMapping, stats: StatsView, rules: DynamoRules
+) -> tuple[float, float | None, bool]:
     """(average, declared maximum or None if unbounded, whether the average was assumed) size of one item in bytes."""
     given = stats.entity(entity)
     names = sum(len(a.attribute.encode("utf-8")) for a in mapping.attributes)
-    keys = sum(len(t.attribute) + len(t.prefix) + _KEY_PART_BYTES * len(t.parts)
-               for p in mapping.paths for t in (p.partition, p.sort))
+    keys = sum(
+        len(t.attribute) + len(t.prefix) + _KEY_PART_BYTES * len(t.parts)
+        for p in mapping.paths
+        for t in (p.partition, p.sort)
+    )
     overhead = names + keys + rules.limits["item_overhead_bytes"]
     maximum: float | None = overhead
     for attribute in entity.attributes:
@@ -62,6 +67,8 @@ def hot_share(schema: Schema, stats: StatsView, entity: Entity, path: KeyPath) -
     """(share of the entity's requests that hit its hottest partition key, the assumed inputs behind it,
     how it was derived)."""
     parts = path.partition.parts
+    if not parts:  # a constant partition: every request, spread over its write shards
+        return 1.0 / path.partition.shards, (), f"constant partition over {path.partition.shards} shard(s)"
     for column in parts:
         attr = stats.attribute(entity.key, column)
         if attr.most_common:
@@ -72,8 +79,9 @@ def hot_share(schema: Schema, stats: StatsView, entity: Entity, path: KeyPath) -
         if set(rel.from_attributes) == set(parts):
             fan = stats.fanout(rel)
             biggest = fan.max or fan.p99 or fan.avg
-            named = ((f"statistics:{entity.key}.{rel.from_attributes[0]}",) if fan.assumed else ()) + \
-                ((_rows_name(entity),) if rows.assumed else ())
+            named = ((f"statistics:{entity.key}.{rel.from_attributes[0]}",) if fan.assumed else ()) + (
+                (_rows_name(entity),) if rows.assumed else ()
+            )
             return min(1.0, biggest / max(rows.rows, 1.0)), named, f"max children per {rel.to_entity}"
     if entity.is_unique(parts):
         return 1.0 / max(rows.rows, 1.0), (_rows_name(entity),) if rows.assumed else (), "unique key"
@@ -81,22 +89,32 @@ def hot_share(schema: Schema, stats: StatsView, entity: Entity, path: KeyPath) -
     if distinct:
         named = tuple(f"statistics:{entity.key}.{c}" for c in parts if stats.attribute(entity.key, c).assumed)
         return 1.0 / distinct, named, "1 / distinct values"
-    values = [len(entity.attribute(c).enum_values) for c in parts if entity.attribute(c).enum_values]
+    values = [len(a.enum_values) for a in map(entity.find_attribute, parts) if a is not None and a.enum_values]
     if values:
-        return 1.0 / max(1, math.prod(values)), tuple(f"statistics:{entity.key}.{c}" for c in parts), "enum values (uniform)"
-    return min(1.0, 10.0 / max(rows.rows, 1.0)), (_rows_name(entity), *(f"statistics:{entity.key}.{c}" for c in parts)), \
-        "assumed 10 rows per key"
+        return (
+            1.0 / max(1, math.prod(values)),
+            tuple(f"statistics:{entity.key}.{c}" for c in parts),
+            "enum values (uniform)",
+        )
+    return (
+        min(1.0, 10.0 / max(rows.rows, 1.0)),
+        (_rows_name(entity), *(f"statistics:{entity.key}.{c}" for c in parts)),
+        "assumed 10 rows per key",
+    )
 
 
 #: Most bytes one encoded key component of a fixed-size kind takes (see items.py for the encodings).
 _PART_BYTES = {"int": 21, "float": 16, "iso": 32, "bool": 1, "text_uuid": 36}
 
 
-def key_bytes(schema: Schema, entity: Entity, template: KeyTemplate, rules: DynamoRules) -> float | None:
-    """The most bytes `template` renders to for `entity`'s rows, or None when a part's size is unbounded."""
-    total = float(len(template.prefix.encode("utf-8")) + len(template.parts))  # prefix and separators
+def key_bytes(schema: Schema, mapping: EntityMapping, template: KeyTemplate, rules: DynamoRules) -> float | None:
+    """The most bytes `template` renders to for the entity's rows, or None when a part's size is unbounded."""
+    pieces = template.pieces()
+    total = float(len(pieces) - 1)  # separators
+    total += sum(len(v.encode("utf-8")) for kind, v in pieces if kind == "lit")
+    total += len(str(template.shards)) if template.shards > 1 else 0
     for part in template.parts:
-        type_ = key_type(schema, entity, part)
+        type_ = part_type(schema, mapping, part)
         encoding = rules.key_encodings.get(type_.kind, "text")
         if encoding == "decimal":
             total += (type_.precision or rules.decimal_precision) + 2
@@ -110,28 +128,41 @@ def key_bytes(schema: Schema, entity: Entity, template: KeyTemplate, rules: Dyna
             elif type_.length is None:
                 return None
             else:
-                total += 3 * 4 * type_.length  # 4 UTF-8 bytes a character; "%" and "#" escape to 3 characters
+                total += 4 * type_.length  # 4 UTF-8 bytes a character ("%" and "#" escape to 3)
         else:
             total += _PART_BYTES[encoding]
     return total
 
 
-def _check_key_sizes(schema: Schema, mappings: list[EntityMapping], rules: DynamoRules,
-                     sink: DiagnosticSink) -> list[LimitFinding]:
+def _check_key_sizes(
+    schema: Schema, mappings: list[EntityMapping], rules: DynamoRules, sink: DiagnosticSink
+) -> list[LimitFinding]:
     """Declared column sizes that let a key string pass DynamoDB's 2,048-byte partition / 1,024-byte sort limit."""
     out: list[LimitFinding] = []
     for mapping in mappings:
         entity = schema.entity(mapping.entity)
         for path in mapping.paths:
             for template, cap_key in ((path.partition, "partition_key_bytes"), (path.sort, "sort_key_bytes")):
-                most, cap = key_bytes(schema, entity, template, rules), rules.limits[cap_key]
+                most, cap = key_bytes(schema, mapping, template, rules), rules.limits[cap_key]
                 if most is None or most <= cap:
                     continue
                 where = f"{mapping.table}/{path.index or 'table'}/{template.attribute}"
-                out.append(LimitFinding("key-size", f"{entity.key} {where}", most, cap, False,
-                                        "key on a shorter column, or a hash of the long one"))
-                sink.warning("dynamodb-key-too-long", f"{entity.key}: {template.attribute}={template.text()} can reach "
-                             f"{most:.0f} bytes by the declared column sizes; DynamoDB allows {cap}", subject=entity.key)
+                out.append(
+                    LimitFinding(
+                        "key-size",
+                        f"{entity.key} {where}",
+                        most,
+                        cap,
+                        False,
+                        "key on a shorter column, or a hash of the long one",
+                    )
+                )
+                sink.warning(
+                    "dynamodb-key-too-long",
+                    f"{entity.key}: {template.attribute}={template.text()} can reach "
+                    f"{most:.0f} bytes by the declared column sizes; DynamoDB allows {cap}",
+                    subject=entity.key,
+                )
     return out
 
 
@@ -139,18 +170,34 @@ def _items_per_call(schema: Schema, stats: StatsView, entity: Entity, plan: Patt
     if plan.operation in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):
         return 1.0
     count = 1.0
-    if path is not None and not entity.is_unique(path.partition.parts):
-        rel = next((r for r in schema.relationships_from(entity.key) if set(r.from_attributes) == set(path.partition.parts)), None)
+    if path is not None and not path.partition.parts:
+        count = stats.entity(entity).rows
+    elif path is not None and not entity.is_unique(path.partition.parts):
+        rel = next(
+            (r for r in schema.relationships_from(entity.key) if set(r.from_attributes) == set(path.partition.parts)),
+            None,
+        )
         count = stats.fanout(rel).avg if rel else 10.0
     for child_key in plan.returns[1:]:
         child = schema.find_entity(child_key)
-        rel = next((r for r in schema.relationships_from(child.key) if r.to_entity == entity.key), None) if child else None
-        count += stats.fanout(rel).avg if rel else 10.0
+        down = (
+            next((r for r in schema.relationships_from(child.key) if r.to_entity == entity.key), None)
+            if child
+            else None
+        )
+        count += stats.fanout(down).avg if down else (1.0 if child else 10.0)  # a parent read with its child: 1
     return min(count, plan.limit) if plan.limit else count
 
 
-def check_limits(schema: Schema, workload: Workload, stats: StatsView, mappings: list[EntityMapping],
-                 plans: list[PatternPlan], rules: DynamoRules, sink: DiagnosticSink) -> list[LimitFinding]:
+def check_limits(
+    schema: Schema,
+    workload: Workload,
+    stats: StatsView,
+    mappings: list[EntityMapping],
+    plans: list[PatternPlan],
+    rules: DynamoRules,
+    sink: DiagnosticSink,
+) -> list[LimitFinding]:
     findings: list[LimitFinding] = []
     sizes: dict[str, float] = {}
     limit = rules.limits
@@ -159,14 +206,30 @@ def check_limits(schema: Schema, workload: Workload, stats: StatsView, mappings:
         avg, maximum, assumed = item_bytes(entity, mapping, stats, rules)
         sizes[entity.key] = avg
         ok = avg <= limit["item_bytes"] and (maximum is None or maximum <= limit["item_bytes"])
-        findings.append(LimitFinding("item-size", entity.key, avg, limit["item_bytes"], ok,
-                                     None if ok else "move large columns to S3 and keep a pointer, or split the item",
-                                     (("avg_bytes", round(avg)), ("max_bytes", maximum)),
-                                     (_rows_name(entity),) if assumed else ()))
+        findings.append(
+            LimitFinding(
+                "item-size",
+                entity.key,
+                avg,
+                limit["item_bytes"],
+                ok,
+                None if ok else "move large columns to S3 and keep a pointer, or split the item",
+                (("avg_bytes", round(avg)), ("max_bytes", maximum)),
+                (_rows_name(entity),) if assumed else (),
+            )
+        )
         if avg > limit["item_bytes"]:
-            sink.error("dynamodb-item-too-large", f"{entity.key}: average item ~{avg:.0f} bytes exceeds 400 KB", subject=entity.key)
+            sink.error(
+                "dynamodb-item-too-large",
+                f"{entity.key}: average item ~{avg:.0f} bytes exceeds 400 KB",
+                subject=entity.key,
+            )
         elif maximum is not None and maximum > limit["item_bytes"]:
-            sink.warning("dynamodb-item-may-exceed", f"{entity.key}: declared column sizes allow items up to {maximum:.0f} bytes (> 400 KB)", subject=entity.key)
+            sink.warning(
+                "dynamodb-item-may-exceed",
+                f"{entity.key}: declared column sizes allow items up to {maximum:.0f} bytes (> 400 KB)",
+                subject=entity.key,
+            )
     findings += _check_key_sizes(schema, mappings, rules, sink)
     by_key = {m.entity: m for m in mappings}
     load: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: {"rcu": 0.0, "wcu": 0.0})
@@ -199,17 +262,36 @@ def check_limits(schema: Schema, workload: Workload, stats: StatsView, mappings:
             proposal = None
             if not ok:
                 shards = math.ceil(value / (0.8 * cap))
-                proposal = (f"write-shard {prefix}#...: append a suffix 0..{shards - 1} to the partition key (random for "
-                            f"write-heavy keys, or calculated as hash(sort key) mod {shards} so a GetItem still finds its "
-                            f"item); a Query over the logical partition then fans out to {shards} Queries "
-                            f"({shards}x the request count)")
-                sink.warning("dynamodb-hot-partition", f"{table}/{index} partition {prefix}#...: ~{value:.0f} {unit.upper()}/s "
-                             f"on the hottest key exceeds {cap}; {proposal}", subject=f"{table}/{index}/{prefix}")
-            findings.append(LimitFinding(f"partition-{unit}", f"{table}/{index}/{prefix}", value, cap, ok, proposal,
-                                         (), tuple(sorted(assumed_any[(table, index, prefix)]))))
+                proposal = (
+                    f"write-shard {prefix}#...: append a suffix 0..{shards - 1} to the partition key (random for "
+                    f"write-heavy keys, or calculated as hash(sort key) mod {shards} so a GetItem still finds its "
+                    f"item); a Query over the logical partition then fans out to {shards} Queries "
+                    f"({shards}x the request count)"
+                )
+                sink.warning(
+                    "dynamodb-hot-partition",
+                    f"{table}/{index} partition {prefix}#...: ~{value:.0f} {unit.upper()}/s "
+                    f"on the hottest key exceeds {cap}; {proposal}",
+                    subject=f"{table}/{index}/{prefix}",
+                )
+            findings.append(
+                LimitFinding(
+                    f"partition-{unit}",
+                    f"{table}/{index}/{prefix}",
+                    value,
+                    cap,
+                    ok,
+                    proposal,
+                    (),
+                    tuple(sorted(assumed_any[(table, index, prefix)])),
+                )
+            )
     for mapping in mappings:
-        children = [m for m in mappings if m.table == mapping.table and m.entity != mapping.entity
-                    and m.base.partition.prefix == mapping.tag]
+        children = [
+            m
+            for m in mappings
+            if m.table == mapping.table and m.entity != mapping.entity and m.base.partition.prefix == mapping.tag
+        ]
         if not children:
             continue
         total = sizes[mapping.entity]
@@ -221,9 +303,18 @@ def check_limits(schema: Schema, workload: Workload, stats: StatsView, mappings:
             if rel is not None and fan is not None and fan.assumed:
                 named.add(f"statistics:{child.entity}.{rel.from_attributes[0]}")
         cap = limit["item_collection_bytes_with_lsi"]
-        findings.append(LimitFinding("item-collection-size", mapping.entity, total, cap, total <= cap,
-                                     None if total <= cap else "keep LSIs off this table (GSIs have no collection limit)",
-                                     (("lsi", "none"),), tuple(sorted(named))))
+        findings.append(
+            LimitFinding(
+                "item-collection-size",
+                mapping.entity,
+                total,
+                cap,
+                total <= cap,
+                None if total <= cap else "keep LSIs off this table (GSIs have no collection limit)",
+                (("lsi", "none"),),
+                tuple(sorted(named)),
+            )
+        )
     return findings
 
 

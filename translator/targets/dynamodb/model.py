@@ -10,6 +10,7 @@ from translator.targets.record import Decision, envelope
 
 __all__ = [
     "AttributeMapping",
+    "CopySpec",
     "DynamoDesign",
     "EntityMapping",
     "GsiSpec",
@@ -24,14 +25,51 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class KeyTemplate:
-    """A key attribute's value as `prefix#<part>#<part>`; parts are column names, encoded to sort."""
+    """A key attribute's value as `prefix#<part>#<part>`; parts are column names (or copied attributes, see
+    `CopySpec`), encoded to sort.
+
+    `literals` are fixed tags placed before `parts[i]` (`(1, "LINES")`: `SHIPMENTS#<shipment_id>#LINES#<n>`),
+    which keep the levels of a nested item collection apart. `shards` > 1 adds a calculated suffix
+    `0..shards-1` after the prefix (write sharding of a hot partition).
+    """
 
     attribute: str
     prefix: str
     parts: tuple[str, ...] = ()
+    literals: tuple[tuple[int, str], ...] = ()
+    shards: int = 1
+
+    def pieces(self) -> list[tuple[str, str]]:
+        """("lit", text), ("shard", "") and ("part", column) in the order they are joined."""
+        out: list[tuple[str, str]] = [("lit", self.prefix)]
+        if self.shards > 1:
+            out.append(("shard", ""))
+        for i in range(len(self.parts) + 1):
+            out += [("lit", tag) for at, tag in self.literals if at == i]
+            if i < len(self.parts):
+                out.append(("part", self.parts[i]))
+        return out
 
     def text(self, separator: str = "#") -> str:
-        return separator.join((self.prefix, *(f"<{p}>" for p in self.parts)))
+        shown = {"lit": lambda v: v, "part": lambda v: f"<{v}>", "shard": lambda v: f"<0..{self.shards - 1}>"}
+        return separator.join(shown[kind](value) for kind, value in self.pieces())
+
+
+@dataclass(frozen=True, slots=True)
+class CopySpec:
+    """An attribute of a related entity copied into this entity's items, so a key can hold it.
+
+    `part`: the name key templates use for it (and the item attribute that stores it). `hops`: the
+    foreign keys followed from this entity to `source` (each towards a parent, so there is one value).
+    """
+
+    part: str
+    source: str
+    column: str
+    hops: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"attribute": self.part, "from": f"{self.source}.{self.column}", "via": list(self.hops)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +101,9 @@ class EntityMapping:
     attributes: tuple[AttributeMapping, ...]
     placement: str
     ttl_column: str | None = None
+    copies: tuple[CopySpec, ...] = ()
+    #: the item attribute holding a generated id, for an entity with neither a primary nor a unique key
+    generated_id: str | None = None
 
     @property
     def base(self) -> KeyPath:
@@ -91,6 +132,8 @@ class EntityMapping:
             "keys": keys,
             "attributes": {a.column: {"attribute": a.attribute, "type": a.type} for a in self.attributes},
             "ttl_from": self.ttl_column,
+            "copies": [c.to_dict() for c in self.copies],
+            "generated_id": self.generated_id,
         }
 
 
@@ -122,6 +165,8 @@ class TableSpec:
     gsis: tuple[GsiSpec, ...]
     entity_type_attribute: str
     ttl: str | None = None
+    #: the CloudFormation logical ID of the table resource (alphanumeric, derived from the name)
+    logical_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,6 +177,7 @@ class TableSpec:
             "ttl": self.ttl,
             "entity_type_attribute": self.entity_type_attribute,
             "billing_mode": "PAY_PER_REQUEST",
+            "logical_id": self.logical_id,
         }
 
 
@@ -139,7 +185,8 @@ class TableSpec:
 class ValueBinding:
     """An expression value built from the pattern's parameters: prefix, encoded parts, then suffix.
 
-    `parts` are (column, role) with role `eq` (the equality value), `low`/`high` (the range bounds).
+    `parts` are (value, role): role `eq` (the equality value of column `value`), `low`/`high` (the range
+    bounds), `lit` (the fixed text `value`), `shard` (one write-shard suffix; the plan runs once per suffix).
     """
 
     placeholder: str
@@ -149,8 +196,9 @@ class ValueBinding:
     trailing_separator: bool = False
 
     def text(self, separator: str = "#") -> str:
-        shown = [self.prefix, *(f"<{c}>" if role == "eq" else f"<{c}.{role}>" for c, role in self.parts)]
-        return separator.join(shown) + (separator if self.trailing_separator else "") + self.suffix
+        shown = {"eq": "<{}>", "low": "<{}.low>", "high": "<{}.high>", "lit": "{}", "shard": "<shard>"}
+        pieces = [self.prefix, *(shown[role].format(c) for c, role in self.parts)]
+        return separator.join(pieces) + (separator if self.trailing_separator else "") + self.suffix
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +266,16 @@ class LimitFinding:
     assumed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"check": self.check, "subject": self.subject, "value": round(self.value, 3), "limit": self.limit,
-                "ok": self.ok, "proposal": self.proposal, "numbers": dict(self.numbers), "assumed": list(self.assumed)}
+        return {
+            "check": self.check,
+            "subject": self.subject,
+            "value": round(self.value, 3),
+            "limit": self.limit,
+            "ok": self.ok,
+            "proposal": self.proposal,
+            "numbers": dict(self.numbers),
+            "assumed": list(self.assumed),
+        }
 
 
 @dataclass(frozen=True)
@@ -235,6 +291,9 @@ class DynamoDesign:
     assumed: tuple[str, ...] = ()
     #: the workload file the design was made for (None: derived patterns), for the simulate commands it prints
     workload_source: str | None = None
+    #: (entity, tenant column) of each tenant-scoped entity when the tenancy is known: keys lead with the
+    #: tenant and the cloudformation output carries the LeadingKeys policy
+    isolation: tuple[tuple[str, str], ...] = ()
 
     def entity(self, key: str) -> EntityMapping:
         return next(e for e in self.entities if e.entity == key)
@@ -250,5 +309,8 @@ class DynamoDesign:
             "access_patterns": [p.to_dict() for p in self.access_patterns],
             "limits": [f.to_dict() for f in self.limits],
             "decisions": [d.to_dict() for d in self.decisions],
+            "isolation": {"tenant_columns": dict(self.isolation), "policy": "TenantIsolationPolicy"}
+            if self.isolation
+            else None,
         }
         return envelope("dynamodb", body, assumed=self.assumed, diagnostics=self.diagnostics)

@@ -2,236 +2,274 @@
 condition, placeholders bound to the pattern's attributes, and ExpressionAttributeNames for names that
 cannot appear bare. A pattern no key can serve is flagged with the reason, never dropped.
 
-A path (table key or GSI key) serves a read when its partition parts are all equality attributes, the
-other equality attributes are the leading sort parts, and the range / order attribute is the next sort
-part. New GSIs are added for patterns no path serves, overloaded: an entity takes the lowest-numbered
-GSI it does not use yet, so different entities share `GSI1PK`/`GSI1SK`.
+A path (table key or GSI key) serves a read when its partition parts are all equality parts, the other
+equality parts are the leading sort parts, and the range / order part is the next sort part. New GSIs are
+added for patterns no path serves, overloaded: an entity takes the lowest-numbered GSI it does not use yet,
+so different entities share `GSI1PK`/`GSI1SK`. Equality on a parent's attribute is served through a copy
+of that attribute (see needs.py); a pattern with no equality gets a sparse GSI whose partition is the
+constant `<TAG>` (write-sharded into N suffixes when its writes pass one partition's limit).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from translator.diagnostics import DiagnosticSink
-from translator.ir import Entity, Schema
+from translator.ir import Entity
+from translator.targets.dynamodb.collection_reads import with_plan
 from translator.targets.dynamodb.keys import gsi_shape
-from translator.targets.dynamodb.mapping import DynamoRules
-from translator.targets.dynamodb.model import (
-    KeyPath,
-    KeyTemplate,
-    PatternPlan,
-    ValueBinding,
-)
+from translator.targets.dynamodb.model import PatternPlan, ValueBinding
+from translator.targets.dynamodb.needs import Need
+from translator.targets.dynamodb.plancore import Ctx, Match, Names, add_gsi_path, bind, flag, match_path
+from translator.targets.dynamodb.quoting import inert
 from translator.targets.record import Decision
-from translator.workload.model import AccessPattern, Direction, PatternKind
+from translator.workload.model import PatternKind
 
-__all__ = ["Match", "add_gsi_path", "match_path", "plan_patterns"]
+__all__ = ["plan_patterns"]
 
 _WRITE_OPS = {PatternKind.WRITE: "PutItem", PatternKind.UPDATE: "UpdateItem", PatternKind.DELETE: "DeleteItem"}
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    path: KeyPath
-    k: int  # how many leading sort parts are fixed by equality
-    full: bool  # the equality fixes the whole key
-
-
-def match_path(pattern: AccessPattern, path: KeyPath) -> Match | None:
-    eq = [r.attribute for r in pattern.equality]
-    fixed = set(path.partition.parts)
-    if not fixed or not fixed <= set(eq):
-        return None
-    rest = [c for c in eq if c not in fixed]
-    sort = path.sort.parts
-    # Leading sort parts bound by the equality (a part may repeat a partition part: an entity in its own
-    # partition repeats its key in the sort key); the other equality attributes must all be among them.
-    k = 0
-    while k < len(sort) and sort[k] in eq:
-        k += 1
-    if not set(rest) <= set(sort[:k]):
-        return None
-    full = k == len(sort)
-    terms = [t.attribute.attribute for t in pattern.order_by]
-    if len({t.direction for t in pattern.order_by}) > 1:
-        return None  # DynamoDB can only read a sort key forwards or backwards as a whole
-    if pattern.range is not None:
-        if full or sort[k] != pattern.range.attribute:
-            return None
-        if terms and terms[0] != pattern.range.attribute:
-            return None
-    if terms and not full and tuple(sort[k:k + len(terms)]) != tuple(terms):
-        return None
-    return Match(path, k, full)
-
-
-def add_gsi_path(paths: list[KeyPath], entity: Entity, prefix: str, partition: list[str], sort_prefix: str,
-                 sort: list[str], rules: DynamoRules, rule: str) -> KeyPath:
-    used = {p.index for p in paths}
-    n = 1
-    while rules.gsi_names(n)[0] in used:
-        n += 1
-    name, pk_attr, sk_attr = rules.gsi_names(n)
-    path = KeyPath(entity.key, name, KeyTemplate(pk_attr, prefix, tuple(partition)),
-                   KeyTemplate(sk_attr, sort_prefix, tuple(sort)), rule)
-    paths.append(path)
-    return path
-
-
-class _Names:
-    """ExpressionAttributeNames: a name that is reserved or not a plain identifier becomes `#n<i>`."""
-
-    def __init__(self, rules: DynamoRules) -> None:
-        self.rules, self.used = rules, {}
-
-    def __call__(self, name: str) -> str:
-        if not self.rules.needs_placeholder(name):
-            return name
-        token = self.used.setdefault(name, f"#n{len(self.used)}")
-        return token
-
-    def pairs(self) -> tuple[tuple[str, str], ...]:
-        return tuple((token, name) for name, token in self.used.items())
-
-
-def _bind(placeholder: str, template: KeyTemplate, parts: list[tuple[str, str]], trailing: bool = False,
-          suffix: str = "") -> ValueBinding:
-    return ValueBinding(placeholder, template.prefix, tuple(parts), suffix, trailing)
-
-
-def _read_plan(pattern: AccessPattern, entity: Entity, table: str, match: Match, rules: DynamoRules,
-               rule: str) -> PatternPlan:
-    path, names = match.path, _Names(rules)
+def _read_plan(need: Need, entity: Entity, table: str, match: Match, ctx: Ctx, rule: str) -> PatternPlan:
+    pattern, path, names = need.pattern, match.path, Names(ctx.rules)
     pk, sk = names(path.partition.attribute), names(path.sort.attribute)
-    values = [_bind(":pk", path.partition, [(c, "eq") for c in path.partition.parts])]
+    values = [bind(":pk", path.partition, [(c, "eq") for c in path.partition.parts])]
     fixed = [(c, "eq") for c in path.sort.parts[: match.k]]
     if match.full:
-        values.append(_bind(":sk", path.sort, fixed))
+        values.append(bind(":sk", path.sort, fixed))
         condition = f"{pk} = :pk AND {sk} = :sk"
-    elif pattern.range is not None:
-        column = pattern.range.attribute
-        above = chr(ord(rules.naming["separator"]) + 1)  # sorts after every "<value>#..." continuation
-        values += [_bind(":lo", path.sort, fixed + [(column, "low")]),
-                   _bind(":hi", path.sort, fixed + [(column, "high")], suffix=above)]
+    elif need.range is not None:
+        above = chr(ord(ctx.rules.naming["separator"]) + 1)  # sorts after every "<value>#..." continuation
+        values += [
+            bind(":lo", path.sort, fixed + [(need.range, "low")]),
+            bind(":hi", path.sort, fixed + [(need.range, "high")], suffix=above),
+        ]
         condition = f"{pk} = :pk AND {sk} BETWEEN :lo AND :hi"
     else:
-        values.append(_bind(":sk", path.sort, fixed, trailing=True))
+        values.append(bind(":sk", path.sort, fixed, trailing=True))
         condition = f"{pk} = :pk AND begins_with({sk}, :sk)"
+    filter_text, flagged, reason = None, False, ""
+    if path.index is None and not match.full and entity.key in ctx.layout.owners():
+        # The entity's members continue its sort key, so the prefix selects them too: keep its own type.
+        values.append(ValueBinding(":t0", entity.key))
+        filter_text = f"{names(ctx.rules.naming['entity_type_attribute'])} = :t0"
+        flagged, reason = True, f"{entity.key}'s members share its sort-key prefix, which a filter drops"
+        ctx.sink.warning("dynamodb-filter", f"access pattern {inert(pattern.id)}: {reason}", subject=pattern.id)
     operation = "GetItem" if match.full and path.index is None else "Query"
-    forward = not (pattern.order_by and pattern.order_by[0].direction is Direction.DESC)
-    return PatternPlan(pattern.id, entity.key, str(pattern.kind), table, path.index, operation, condition, None,
-                       tuple(values), names.pairs(), forward, pattern.limit, (entity.key,), rule=rule,
-                       assumed=pattern.assumed)
+    shards = path.partition.shards
+    return PatternPlan(
+        pattern.id,
+        entity.key,
+        str(pattern.kind),
+        table,
+        path.index,
+        operation,
+        condition,
+        filter_text,
+        tuple(values),
+        names.pairs(),
+        not need.descending,
+        pattern.limit,
+        (entity.key,),
+        flagged,
+        reason,
+        rule=rule,
+        assumed=pattern.assumed,
+        shards=shards,
+    )
 
 
-def _flag(pattern: AccessPattern, entity_key: str, table: str | None, reason: str, sink: DiagnosticSink,
-          operation: str = "Scan") -> PatternPlan:
-    # An error, not a warning: the design does not serve the workload, and `translate` must say so by its exit status.
-    sink.error("dynamodb-unserved-pattern", f"access pattern {pattern.id} ({pattern.description or pattern.entity}) "
-               f"cannot be one GetItem/Query ({operation}): {reason}", subject=pattern.id)
-    return PatternPlan(pattern.id, entity_key, str(pattern.kind), table, None, operation, None, None, (), (),
-                       limit=pattern.limit, returns=(entity_key, *pattern.with_), flagged=True, reason=reason,
-                       rule="flagged", assumed=pattern.assumed)
-
-
-def _with_plan(schema: Schema, pattern: AccessPattern, entity: Entity, paths: dict[str, list[KeyPath]],
-               tables: dict[str, str], rules: DynamoRules, sink: DiagnosticSink) -> PatternPlan:
-    children = [schema.find_entity(w) for w in pattern.with_]
-    base = paths[entity.key][0]
-    missing = [w for w, c in zip(pattern.with_, children)
-               if c is None or tables[c.key] != tables[entity.key] or paths[c.key][0].partition.prefix != base.partition.prefix
-               or paths[c.key][0].partition.parts == () or c.key == entity.key]
-    eq = {r.attribute for r in pattern.equality}
-    if missing:
-        return _flag(pattern, entity.key, tables[entity.key],
-                     f"{', '.join(missing)} is not in {entity.key}'s item collection, so it needs another request", sink,
-                     "Query+Query")
-    if base.index is not None or not set(base.partition.parts) <= eq or base.partition.parts != base.sort.parts:
-        return _flag(pattern, entity.key, tables[entity.key],
-                     f"the equality {sorted(eq)} does not name {entity.key}'s partition", sink)
-    names = _Names(rules)
-    keys = (entity.key, *(c.key for c in children))
-    # Tags are unique, so a base partition with this entity's tag is the entity or one of its children.
-    together = [k for k, ps in paths.items() if tables[k] == tables[entity.key] and ps[0].partition.prefix == base.partition.prefix]
-    filter_text, values = None, [_bind(":pk", base.partition, [(c, "eq") for c in base.partition.parts])]
-    flagged, reason = False, ""
-    extra = sorted(set(together) - set(keys))
-    if extra:
-        type_attr = names(rules.naming["entity_type_attribute"])
-        values += [ValueBinding(f":t{i}", schema.entity(k).key) for i, k in enumerate(keys)]
-        filter_text = f"{type_attr} IN ({', '.join(f':t{i}' for i in range(len(keys)))})"
-        flagged, reason = True, f"the partition also holds {', '.join(extra)}, which a filter drops"
-        sink.warning("dynamodb-filter", f"access pattern {pattern.id}: {reason}", subject=pattern.id)
-    return PatternPlan(pattern.id, entity.key, str(pattern.kind), tables[entity.key], None, "Query",
-                       f"{names(base.partition.attribute)} = :pk", filter_text, tuple(values), names.pairs(), True,
-                       pattern.limit, keys, flagged, reason, "item-collection", pattern.assumed)
-
-
-def _write_plan(pattern: AccessPattern, entity: Entity, paths: list[KeyPath], table: str, rules: DynamoRules,
-                sink: DiagnosticSink) -> PatternPlan:
+def _write_plan(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
+    pattern, paths = need.pattern, ctx.paths[entity.key]
     operation = _WRITE_OPS[pattern.kind]
     if pattern.kind is PatternKind.WRITE:
-        return PatternPlan(pattern.id, entity.key, str(pattern.kind), table, None, operation, None, None, (),
-                           returns=(entity.key,), rule="put-item", assumed=pattern.assumed)
-    match = match_path(pattern, paths[0])
+        return PatternPlan(
+            pattern.id,
+            entity.key,
+            str(pattern.kind),
+            table,
+            None,
+            operation,
+            None,
+            None,
+            (),
+            returns=(entity.key,),
+            rule="put-item",
+            assumed=pattern.assumed,
+        )
+    match = match_path(need, paths[0])
     if match is not None and match.full:
-        plan = _read_plan(pattern, entity, table, match, rules, "key")
+        plan = _read_plan(need, entity, table, match, ctx, "key")
         return PatternPlan(**{**{f: getattr(plan, f) for f in PatternPlan.__slots__}, "operation": operation})
     for path in paths:
-        match = match_path(pattern, path)
+        match = match_path(need, path)
         if match is not None:
-            plan = _read_plan(pattern, entity, table, match, rules, "query-then-write")
-            return PatternPlan(**{**{f: getattr(plan, f) for f in PatternPlan.__slots__},
-                                  "operation": f"Query+{operation}",
-                                  "reason": "the equality does not give the item's full key: read the keys, then write each"})
-    return _flag(pattern, entity.key, table, "no key covers the equality, so the items must be found by a Scan", sink)
+            plan = _read_plan(need, entity, table, match, ctx, "query-then-write")
+            return PatternPlan(
+                **{
+                    **{f: getattr(plan, f) for f in PatternPlan.__slots__},
+                    "operation": f"Query+{operation}",
+                    "filter": None,
+                    "flagged": False,
+                    "reason": "the equality does not give the item's full key: read the keys, then write each",
+                }
+            )
+    if need.eq:  # no key names the items: a GSI on the equality finds them (DeBrie's "delete a user's sessions")
+        plan = _gsi_read(need, entity, table, ctx)
+        if plan.operation == "Query":
+            return PatternPlan(
+                **{
+                    **{f: getattr(plan, f) for f in PatternPlan.__slots__},
+                    "operation": f"Query+{operation}",
+                    "filter": None,
+                    "flagged": False,
+                    "reason": f"{plan.index} finds the items' keys, then each is written",
+                }
+            )
+        return plan
+    return flag(need, entity.key, table, "no key covers the equality, so the items must be found by a Scan", ctx.sink)
 
 
-def plan_patterns(schema: Schema, patterns: tuple[AccessPattern, ...], paths: dict[str, list[KeyPath]],
-                  tables: dict[str, str], tags: dict[str, str], rules: DynamoRules, sink: DiagnosticSink,
-                  decisions: list[Decision]) -> list[PatternPlan]:
+def _gsi_read(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
+    pattern = need.pattern
+    ident = ctx.layout.identities[entity.key]
+    shape = gsi_shape(ctx.schema, entity, need, ident, ctx.tags, ctx.copies)
+    if shape is None:
+        return flag(
+            need,
+            entity.key,
+            table,
+            "its order cannot be a single sort key (mixed directions, or a range "
+            "on another attribute than the first order term)",
+            ctx.sink,
+        )
+    prefix, partition, sort = shape
+    max_gsis = ctx.rules.limits["gsis_per_table"]
+    if sum(1 for p in ctx.paths[entity.key] if p.index) >= max_gsis:
+        return flag(need, entity.key, table, f"the table already has {max_gsis} GSIs (the limit)", ctx.sink)
+    shards = ctx.shards.get(entity.key, 1) if not partition else 1
+    rule = "gsi-sparse-constant" if not partition else "gsi"
+    tenant_column = ctx.tenant.get(entity.key)
+    path = add_gsi_path(
+        ctx.paths[entity.key],
+        entity,
+        prefix,
+        partition,
+        ctx.tags[entity.key],
+        sort,
+        ctx.rules,
+        rule,
+        1 if tenant_column else shards,
+        tenant_column,
+    )
+    nullable = [
+        c
+        for c in (*partition, *([need.range] if need.range else []))
+        if (a := entity.find_attribute(c)) and a.nullable and c not in entity.primary_key
+    ]
+    copied = [c for c in partition if any(s.part == c for s in ctx.copies.of(entity.key))]
+    why = (
+        f"{pattern.id} needs {path.partition.text()} / {path.sort.text()}: {path.index} (shared with other "
+        "entities' keys)"
+    )
+    if not partition:
+        why = (
+            f"{pattern.id} has no equality attribute: {path.index} holds {entity.key}'s items under the "
+            f"constant partition {path.partition.text()}, so it is one Query"
+            + (f" per write shard ({shards} Queries, merged by the sort key)" if shards > 1 else "")
+        )
+    if copied:
+        why += f"; {', '.join(copied)} is copied into every {entity.key} item to key it"
+    if nullable:
+        why += f"; sparse: items with NULL {', '.join(nullable)} are left out"
+    ctx.decisions.append(
+        Decision(
+            entity.key,
+            path.index or "",
+            rule,
+            why,
+            (("rate", pattern.rate), ("shards", shards)),
+            ("workload",) if pattern.assumed else (),
+        )
+    )
+    match = match_path(need, path)
+    assert match is not None, (pattern, path)
+    return _read_plan(need, entity, table, match, ctx, rule)
+
+
+def _across_tenants(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
+    """Keys lead with the tenant: a pattern without it reads across tenants. An admin pattern may (a Scan
+    for an administrative role the tenant policy does not confine); any other one is an error."""
+    pattern, column = need.pattern, ctx.tenant[entity.key]
+    reason = f"it does not fix the tenant ({entity.key}.{column}), and every key leads with it"
+    if not pattern.admin:
+        return flag(
+            need,
+            entity.key,
+            table,
+            f"crosses tenants: {reason}; add {column} to its equality, or mark it admin",
+            ctx.sink,
+        )
+    ctx.sink.warning(
+        "dynamodb-admin-scan",
+        f"admin pattern {inert(pattern.id)} reads across tenants: a Scan by an "
+        "administrative role (the tenant policy's dynamodb:LeadingKeys does not allow Scan)",
+        subject=pattern.id,
+    )
+    return PatternPlan(
+        pattern.id,
+        entity.key,
+        str(pattern.kind),
+        table,
+        None,
+        "Scan",
+        None,
+        None,
+        (),
+        (),
+        not need.descending,
+        pattern.limit,
+        (entity.key, *pattern.with_),
+        False,
+        f"admin pattern across tenants: {reason}",
+        "admin-scan",
+        pattern.assumed,
+    )
+
+
+def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
     """Plan reads first, highest rate first (they shape the GSIs), then writes; output in workload order."""
-    max_gsis = rules.limits["gsis_per_table"]
-    plans: dict[str, PatternPlan] = {}
-    # Busiest first; a stable sort keeps ties in workload-file order (never the id's spelling: AP13 vs AP8).
-    reads = sorted((p for p in patterns if p.is_read), key=lambda p: -p.rate)
-    for pattern in [*reads, *(p for p in patterns if not p.is_read)]:
-        entity = schema.find_entity(pattern.entity)
-        if entity is None or entity.key not in paths:
-            plans[pattern.id] = _flag(pattern, pattern.entity, None, f"entity {pattern.entity!r} is not in the design", sink)
+    plans: dict[int, PatternPlan] = {}
+    order = sorted(range(len(needs)), key=lambda i: (not needs[i].pattern.is_read, -needs[i].pattern.rate))
+    for i in order:  # a stable sort: ties keep their position in the workload file, never the id's spelling
+        need = needs[i]
+        pattern = need.pattern
+        entity = ctx.schema.find_entity(pattern.entity)
+        if entity is None or entity.key not in ctx.paths:
+            plans[i] = flag(need, pattern.entity, None, f"entity {pattern.entity!r} is not in the design", ctx.sink)
             continue
-        table = tables[entity.key]
-        foreign = [str(r) for r in pattern.equality if schema.find_entity(r.entity) is not entity]
-        if foreign:
-            plans[pattern.id] = _flag(pattern, entity.key, table, f"equality on {', '.join(foreign)} needs a join", sink)
+        table = ctx.tables[entity.key]
+        if need.unresolved:
+            plans[i] = flag(
+                need,
+                entity.key,
+                table,
+                f"{', '.join(need.unresolved)} is reached through children "
+                "(many values per item), so no key of one item can hold it",
+                ctx.sink,
+                "Query+Query",
+            )
+            continue
+        column = ctx.tenant.get(entity.key)
+        if column is not None and column not in need.eq and pattern.kind is not PatternKind.WRITE:
+            plans[i] = _across_tenants(need, entity, table, ctx)
             continue
         if not pattern.is_read:
-            plans[pattern.id] = _write_plan(pattern, entity, paths[entity.key], table, rules, sink)
+            plans[i] = _write_plan(need, entity, table, ctx)
             continue
         if pattern.with_:
-            plans[pattern.id] = _with_plan(schema, pattern, entity, paths, tables, rules, sink)
+            plans[i] = with_plan(need, entity, ctx)
             continue
-        if not pattern.equality:
-            plans[pattern.id] = _flag(pattern, entity.key, table, "no equality attribute, so no partition key can be named", sink)
-            continue
-        match = next((m for m in (match_path(pattern, p) for p in paths[entity.key]) if m), None)
-        rule = "table-key" if match and match.path.index is None else "gsi"
+        match = next((m for m in (match_path(need, p) for p in ctx.paths[entity.key]) if m), None)
         if match is None:
-            shape = gsi_shape(schema, entity, pattern, tags)
-            if shape is None:
-                plans[pattern.id] = _flag(pattern, entity.key, table, "its order cannot be a single sort key", sink)
-                continue
-            prefix, partition, sort = shape
-            if sum(1 for p in paths[entity.key] if p.index) >= max_gsis:
-                plans[pattern.id] = _flag(pattern, entity.key, table, f"the table already has {max_gsis} GSIs (the limit)", sink)
-                continue
-            path = add_gsi_path(paths[entity.key], entity, prefix, partition, tags[entity.key], sort, rules, "gsi")
-            nullable = [c for c in partition if entity.attribute(c).nullable and c not in entity.primary_key]
-            decisions.append(Decision(entity.key, path.index or "", "gsi-overloaded",
-                                      f"{pattern.id} needs {path.partition.text()} / {path.sort.text()}: {path.index} "
-                                      "(shared with other entities' keys)" + (f"; sparse: items with NULL {nullable} are left out" if nullable else ""),
-                                      (("rate", pattern.rate),), ("workload",) if pattern.assumed else ()))
-            match = match_path(pattern, path)
-            assert match is not None, (pattern, path)
-        plans[pattern.id] = _read_plan(pattern, entity, table, match, rules, rule)
-    return [plans[p.id] for p in patterns]
+            plans[i] = _gsi_read(need, entity, table, ctx)
+        else:
+            plans[i] = _read_plan(need, entity, table, match, ctx, "table-key" if match.path.index is None else "gsi")
+    return [plans[i] for i in range(len(needs))]

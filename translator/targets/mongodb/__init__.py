@@ -40,7 +40,9 @@ __all__ = [
 
 # A codec named in mappings/mongodb.toml that does not exist must fail at import, not mid-migration.
 _MAPPING = load_rules()
-check_codecs([r.codec for r in (*_MAPPING.types.values(), *_MAPPING.uuid_representations.values(), _MAPPING.wide_decimal)])
+check_codecs(
+    [r.codec for r in (*_MAPPING.types.values(), *_MAPPING.uuid_representations.values(), _MAPPING.wide_decimal)]
+)
 
 
 class MongoDBTarget(Target):
@@ -48,10 +50,18 @@ class MongoDBTarget(Target):
     formats: ClassVar[tuple[str, ...]] = ("mongosh",)
     artifact: ClassVar[tuple[str, str] | None] = ("mongodb.js", "mongosh")
     options: ClassVar[tuple[TargetOption, ...]] = (
-        TargetOption("uuid_representation", "MongoDB: store uuid columns as BSON binData subtype 4 (default) or as "
-                     "36-character strings.", default="binData", choices=UUID_REPRESENTATIONS),
-        TargetOption("shard_collections", "MongoDB: make the mongosh script / apply also shard every collection on "
-                     "its first shard key candidate.", default=False, is_flag=True),
+        TargetOption(
+            "uuid_representation",
+            "MongoDB: store uuid columns as BSON binData subtype 4 (default) or as 36-character strings.",
+            default="binData",
+            choices=UUID_REPRESENTATIONS,
+        ),
+        TargetOption(
+            "shard_collections",
+            "MongoDB: make the mongosh script / apply also shard every collection on its first shard key candidate.",
+            default=False,
+            is_flag=True,
+        ),
         TargetOption("database", "MongoDB: database name used by the mongosh script and apply.", default="polyschema"),
     )
 

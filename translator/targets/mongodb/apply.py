@@ -25,9 +25,18 @@ def plan_commands(design: MongoDesign) -> list[dict[str, Any]]:
     db = options.get("database", "polyschema")
     out: list[dict[str, Any]] = []
     for c in design.collections:
-        out.append({"description": f"collection {c.name} with its $jsonSchema validator", "admin": False,
-                    "command": {"create": c.name, "validator": c.validator, "validationLevel": "strict",
-                                "validationAction": "error"}})
+        out.append(
+            {
+                "description": f"collection {c.name} with its $jsonSchema validator",
+                "admin": False,
+                "command": {
+                    "create": c.name,
+                    "validator": c.validator,
+                    "validationLevel": "strict",
+                    "validationAction": "error",
+                },
+            }
+        )
         if c.indexes:
             indexes = []
             for i in c.indexes:
@@ -37,15 +46,25 @@ def plan_commands(design: MongoDesign) -> list[dict[str, Any]]:
                 if i.partial_filter:
                     spec["partialFilterExpression"] = dict(i.partial_filter)
                 indexes.append(spec)
-            out.append({"description": f"indexes of {c.name}", "admin": False,
-                        "command": {"createIndexes": c.name, "indexes": indexes}})
+            out.append(
+                {
+                    "description": f"indexes of {c.name}",
+                    "admin": False,
+                    "command": {"createIndexes": c.name, "indexes": indexes},
+                }
+            )
     if options.get("shard_collections"):
         out.append({"description": f"enable sharding of {db}", "admin": True, "command": {"enableSharding": db}})
         for c in design.collections:
             if c.shard_key_candidates:
                 best = c.shard_key_candidates[0]
-                out.append({"description": f"shard {c.name} ({best.reason})", "admin": True,
-                            "command": {"shardCollection": f"{db}.{c.name}", "key": dict(best.keys)}})
+                out.append(
+                    {
+                        "description": f"shard {c.name} ({best.reason})",
+                        "admin": True,
+                        "command": {"shardCollection": f"{db}.{c.name}", "key": dict(best.keys)},
+                    }
+                )
     return out
 
 
@@ -66,8 +85,12 @@ def apply_design(design: MongoDesign, uri: str, *, client: Any = None) -> list[s
         for step in plan_commands(design):
             command = step["command"]
             if "create" in command:
-                db.create_collection(command["create"], validator=command["validator"],
-                                     validationLevel=command["validationLevel"], validationAction=command["validationAction"])
+                db.create_collection(
+                    command["create"],
+                    validator=command["validator"],
+                    validationLevel=command["validationLevel"],
+                    validationAction=command["validationAction"],
+                )
             elif "createIndexes" in command:
                 collection = db[command["createIndexes"]]
                 for spec in command["indexes"]:
@@ -79,8 +102,10 @@ def apply_design(design: MongoDesign, uri: str, *, client: Any = None) -> list[s
     except PyMongoError as exc:
         where = uri.split("@")[-1]  # never echo credentials
         problem = ConnectionProblem if isinstance(exc, ConnectionFailure) else ApplyError
-        raise problem(f"MongoDB at {where}: {step['description']} failed after {len(log)} step(s): "
-                      f"{str(exc).splitlines()[0][:200]}") from None
+        raise problem(
+            f"MongoDB at {where}: {step['description']} failed after {len(log)} step(s): "
+            f"{str(exc).splitlines()[0][:200]}"
+        ) from None
     finally:
         if own:
             client.close()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from bson.binary import Binary, UuidRepresentation
 from bson.decimal128 import Decimal128
@@ -21,7 +22,7 @@ from translator.types import CanonicalType
 
 __all__ = ["Codec", "CODECS", "encode_value", "decode_value", "check_codecs"]
 
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,21 +68,26 @@ def _same(value: Any, type_: CanonicalType, ctx: Any) -> Any:
 CODECS: dict[str, Codec] = {
     "int32": Codec(lambda v, t, c: int(v), lambda v, t, c: int(v)),
     "int64": Codec(lambda v, t, c: Int64(v), lambda v, t, c: int(v)),
-    "decimal128": Codec(lambda v, t, c: Decimal128(decimal.Decimal(v)),
-                        lambda v, t, c: v.to_decimal() if isinstance(v, Decimal128) else decimal.Decimal(v)),
+    "decimal128": Codec(
+        lambda v, t, c: Decimal128(decimal.Decimal(v)),
+        lambda v, t, c: v.to_decimal() if isinstance(v, Decimal128) else decimal.Decimal(v),
+    ),
     "decimal_string": Codec(lambda v, t, c: str(decimal.Decimal(v)), lambda v, t, c: decimal.Decimal(v)),
     "double": Codec(lambda v, t, c: float(v), lambda v, t, c: float(v)),
     "string": Codec(lambda v, t, c: str(v), lambda v, t, c: str(v)),
     "binary": Codec(lambda v, t, c: bytes(v), lambda v, t, c: bytes(v)),
     "bool": Codec(lambda v, t, c: bool(v), lambda v, t, c: bool(v)),
-    "date_midnight": Codec(lambda v, t, c: dt.datetime(v.year, v.month, v.day),
-                           lambda v, t, c: _to_utc_naive(v).date()),
+    "date_midnight": Codec(
+        lambda v, t, c: dt.datetime(v.year, v.month, v.day), lambda v, t, c: _to_utc_naive(v).date()
+    ),
     "time_iso": Codec(lambda v, t, c: v.isoformat(), lambda v, t, c: dt.time.fromisoformat(v)),
     "datetime_ms": Codec(_encode_datetime, _decode_datetime),
-    "interval_micros": Codec(lambda v, t, c: Int64(v // dt.timedelta(microseconds=1)),
-                             lambda v, t, c: dt.timedelta(microseconds=int(v))),
-    "uuid_binary": Codec(lambda v, t, c: Binary.from_uuid(v if isinstance(v, uuid.UUID) else uuid.UUID(str(v))),
-                         _decode_uuid_binary),
+    "interval_micros": Codec(
+        lambda v, t, c: Int64(v // dt.timedelta(microseconds=1)), lambda v, t, c: dt.timedelta(microseconds=int(v))
+    ),
+    "uuid_binary": Codec(
+        lambda v, t, c: Binary.from_uuid(v if isinstance(v, uuid.UUID) else uuid.UUID(str(v))), _decode_uuid_binary
+    ),
     "uuid_string": Codec(lambda v, t, c: str(v), lambda v, t, c: uuid.UUID(str(v))),
     "json": Codec(_same, _same),
     "array": Codec(_encode_array, _decode_array),

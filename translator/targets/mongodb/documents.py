@@ -11,7 +11,8 @@ row is missing) is a `DocumentMappingError`, never dropped.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from translator.errors import PolyschemaError
 from translator.targets.mongodb.codecs import decode_value, encode_value
@@ -30,7 +31,9 @@ class DocumentMappingError(PolyschemaError):
 def _layout(design_or_layout: Any) -> Layout:
     layout = getattr(design_or_layout, "layout", design_or_layout)
     if not isinstance(layout, Layout):
-        raise TypeError(f"design={type(design_or_layout).__name__} is not a MongoDB design; pass TARGET.design(...)'s result")
+        raise TypeError(
+            f"design={type(design_or_layout).__name__} is not a MongoDB design; pass TARGET.design(...)'s result"
+        )
     return layout
 
 
@@ -84,11 +87,12 @@ def rows_to_documents(design: Any, rows: Mapping[str, Iterable[Row]]) -> dict[st
             src = data[arr.source][i]
             if arr.restores:
                 placed[arr.source].add(i)
-            values = [encode_value(src.get(a), fm.type, ctx) for a, fm in zip(arr.value_attributes, arr.value_types)]
+            pairs = zip(arr.value_attributes, arr.value_types, strict=False)
+            values = [encode_value(src.get(a), fm.type, ctx) for a, fm in pairs]
             if arr.scalar:
                 out.append(values[0])
                 continue
-            element = dict(zip(arr.value_fields, values))
+            element = dict(zip(arr.value_fields, values, strict=False))
             target, target_attrs = arr.target
             keys = tuple(src.get(a) for a in arr.value_attributes[: len(target_attrs)])
             found = index.lookup(target, target_attrs, keys) if arr.copies else []
@@ -105,10 +109,18 @@ def rows_to_documents(design: Any, rows: Mapping[str, Iterable[Row]]) -> dict[st
                 return None
             src = data[cp.source][found[0]]
             return {fm.field: encode_value(src.get(fm.attribute), fm.type, ctx) for fm in cp.fields}
-        found = [data[cp.source][i] for i in index.lookup(cp.source, cp.rel.from_attributes, parent_values(row, cp.rel.to_attributes))]
+        rows_found = [
+            data[cp.source][i]
+            for i in index.lookup(cp.source, cp.rel.from_attributes, parent_values(row, cp.rel.to_attributes))
+        ]
         for term in reversed(cp.order):
-            found.sort(key=lambda r: _sort_key(r.get(term.attribute.attribute)), reverse=term.direction is Direction.DESC)
-        return [{fm.field: encode_value(r.get(fm.attribute), fm.type, ctx) for fm in cp.fields} for r in found[: cp.limit]]
+            rows_found.sort(
+                key=lambda r: _sort_key(r.get(term.attribute.attribute)), reverse=term.direction is Direction.DESC
+            )
+        return [
+            {fm.field: encode_value(r.get(fm.attribute), fm.type, ctx) for fm in cp.fields}
+            for r in rows_found[: cp.limit]
+        ]
 
     def build(node: Node, row: Row) -> dict[str, Any]:
         doc = {fm.field: encode_value(row.get(fm.attribute), fm.type, ctx) for fm in node.fields}
@@ -120,8 +132,10 @@ def rows_to_documents(design: Any, rows: Mapping[str, Iterable[Row]]) -> dict[st
             if link.shape == "array":
                 doc[link.field] = children
             elif len(children) > 1:
-                raise DocumentMappingError(f"{child}: {len(children)} rows share the one-to-one key "
-                                           f"{parent_values(row, link.rel.to_attributes)} of {link.rel.name}")
+                raise DocumentMappingError(
+                    f"{child}: {len(children)} rows share the one-to-one key "
+                    f"{parent_values(row, link.rel.to_attributes)} of {link.rel.name}"
+                )
             elif children:
                 doc[link.field] = children[0]
         for arr in node.id_arrays:
@@ -135,21 +149,34 @@ def rows_to_documents(design: Any, rows: Mapping[str, Iterable[Row]]) -> dict[st
     out: dict[str, list[dict[str, Any]]] = {}
     for name, node in layout.collections:
         out[name] = [build(node, row) for row in data.get(node.entity, ())]
+    for name, node in layout.orphans:  # embedded through a nullable key: the rows without a parent
+        implied = [child for child, _ in layout.nodes[node.entity][1].implied]
+        rows_here = [
+            i
+            for i, row in enumerate(data.get(node.entity, ()))
+            if i not in placed[node.entity] and any(row.get(a) is None for a in implied)
+        ]
+        placed[node.entity].update(rows_here)
+        out[name] = [build(node, data[node.entity][i]) for i in rows_here]
     absorbed = [e.key for e in layout.schema.entities if e.key not in {n.entity for _, n in layout.collections}]
     for entity in absorbed:
         left = len(data.get(entity, ())) - len(placed[entity])
         if left:
             example = next(r for i, r in enumerate(data[entity]) if i not in placed[entity])
-            raise DocumentMappingError(f"{left} row(s) of {entity} have no parent document to live in "
-                                       f"(first: {dict(example)!r:.200}); fix the foreign keys or keep {entity} referenced")
+            raise DocumentMappingError(
+                f"{left} row(s) of {entity} have no parent document to live in "
+                f"(first: {dict(example)!r:.200}); fix the foreign keys or keep {entity} referenced"
+            )
     return out
 
 
-def documents_to_rows(design: Any, documents: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+def documents_to_rows(
+    design: Any, documents: Mapping[str, Iterable[Mapping[str, Any]]]
+) -> dict[str, list[dict[str, Any]]]:
     """Rows per entity key from `documents` (collection name -> documents), the inverse of `rows_to_documents`."""
     layout = _layout(design)
     ctx = (layout.mapping, layout.uuid_representation)
-    known = dict(layout.collections)
+    known = {**dict(layout.collections), **dict(layout.orphans)}
     unknown = sorted(set(documents) - set(known))
     if unknown:
         raise DocumentMappingError(f"documents given for unknown collections {unknown}; the design has {sorted(known)}")
@@ -175,8 +202,8 @@ def documents_to_rows(design: Any, documents: Mapping[str, Iterable[Mapping[str,
                 continue
             for element in doc.get(arr.field) or []:
                 values = [element] if arr.scalar else [element.get(f) for f in arr.value_fields]
-                junction = {s: row.get(o) for s, o in zip(arr.match_source, arr.match_own)}
-                for a, fm, v in zip(arr.value_attributes, arr.value_types, values):
+                junction = {s: row.get(o) for s, o in zip(arr.match_source, arr.match_own, strict=False)}
+                for a, fm, v in zip(arr.value_attributes, arr.value_types, values, strict=False):
                     junction[a] = decode_value(v, fm.type, ctx)
                 out[arr.source].append({a: junction.get(a) for a in schema.entity(arr.source).attribute_names})
 

@@ -41,8 +41,12 @@ def esr_keys(layout: Layout, pattern: AccessPattern) -> tuple[tuple[tuple[str, A
                 return (), f"{ref} is in another collection; filter there first"
             keys.append((layout.path_of(ref.entity, ref.attribute), 1))
         for term in pattern.order_by:
-            keys.append((layout.path_of(term.attribute.entity, term.attribute.attribute),
-                         -1 if term.direction is Direction.DESC else 1))
+            keys.append(
+                (
+                    layout.path_of(term.attribute.entity, term.attribute.attribute),
+                    -1 if term.direction is Direction.DESC else 1,
+                )
+            )
         if pattern.range is not None:
             keys.append((layout.path_of(pattern.range.entity, pattern.range.attribute), 1))
     except KeyError as exc:
@@ -56,8 +60,11 @@ def esr_keys(layout: Layout, pattern: AccessPattern) -> tuple[tuple[tuple[str, A
 def _add(drafts: dict[str, list[IndexDraft]], collection: str, new: IndexDraft) -> IndexDraft:
     mine = drafts.setdefault(collection, [])
     for existing in mine:
-        if existing.keys[: len(new.keys)] == new.keys and (existing.unique or not new.unique) \
-                and existing.partial_filter == new.partial_filter:
+        if (
+            existing.keys[: len(new.keys)] == new.keys
+            and (existing.unique or not new.unique)
+            and existing.partial_filter == new.partial_filter
+        ):
             existing.patterns.extend(p for p in new.patterns if p not in existing.patterns)
             return existing
     for i, existing in enumerate(mine):  # a longer non-unique index also serves a shorter one's prefix
@@ -74,7 +81,7 @@ def _partial(layout: Layout, entity: str, attrs: tuple[str, ...], paths: list[st
     """SQL lets many rows hold NULL in a unique column; MongoDB would not, so nulls are left out of the index."""
     ent = layout.schema.entity(entity)
     out = []
-    for attr, path in zip(attrs, paths):
+    for attr, path in zip(attrs, paths, strict=False):
         a = ent.attribute(attr)
         if a.nullable:
             rule = layout.mapping.rule_for(a.type, layout.uuid_representation)
@@ -92,27 +99,49 @@ def plan_indexes(layout: Layout, plan: Plan, workload: Workload, sink: Diagnosti
             continue
         collection, node = layout.nodes[entity.key]
         embedded = bool(node.path)
-        for key in (entity.primary_key, *entity.unique_keys, *(i.columns for i in entity.indexes if i.unique and not i.predicate)):
+        for key in (
+            entity.primary_key,
+            *entity.unique_keys,
+            *(i.columns for i in entity.indexes if i.unique and not i.predicate),
+        ):
             if not key:
                 continue
             try:
                 paths = [layout.path_of(entity.key, a) for a in key]
             except KeyError:  # an expression key such as LOWER(name): MongoDB indexes fields only
-                sink.warning("mongodb-unique-expression-skipped",
-                             f"{entity.key}: unique key ({', '.join(key)}) is on an expression; MongoDB cannot index "
-                             "it (store the normalized value in a field, or use a case-insensitive collation)",
-                             subject=entity.key, lost=f"uniqueness of ({', '.join(key)})")
+                sink.warning(
+                    "mongodb-unique-expression-skipped",
+                    f"{entity.key}: unique key ({', '.join(key)}) is on an expression; MongoDB cannot index "
+                    "it (store the normalized value in a field, or use a case-insensitive collation)",
+                    subject=entity.key,
+                    lost=f"uniqueness of ({', '.join(key)})",
+                )
                 continue
             if paths == ["_id"]:
                 continue
             if embedded:
                 if all(p.startswith(node.path + ".") for p in paths):
-                    _add(drafts, collection, IndexDraft(tuple((p, 1) for p in paths), False,
-                                                        f"find {entity.key} by its key ({', '.join(key)}) inside the "
-                                                        f"embedded array; MongoDB cannot enforce uniqueness within one document's array"))
+                    _add(
+                        drafts,
+                        collection,
+                        IndexDraft(
+                            tuple((p, 1) for p in paths),
+                            False,
+                            f"find {entity.key} by its key ({', '.join(key)}) inside the "
+                            f"embedded array; MongoDB cannot enforce uniqueness within one document's array",
+                        ),
+                    )
                 continue
-            _add(drafts, collection, IndexDraft(tuple((p, 1) for p in paths), True, f"unique key ({', '.join(key)}) of {entity.key}",
-                                                partial_filter=_partial(layout, entity.key, key, paths)))
+            _add(
+                drafts,
+                collection,
+                IndexDraft(
+                    tuple((p, 1) for p in paths),
+                    True,
+                    f"unique key ({', '.join(key)}) of {entity.key}",
+                    partial_filter=_partial(layout, entity.key, key, paths),
+                ),
+            )
     embedded_rels = set(plan.embeds.values())
     absorbed = {jp.link.left for jp in plan.junctions} | {jp.link.right for jp in plan.junctions}
     for rel in schema.relationships:
@@ -122,14 +151,25 @@ def plan_indexes(layout: Layout, plan: Plan, workload: Workload, sink: Diagnosti
         paths = [layout.path_of(rel.from_entity, a) for a in rel.from_attributes]
         if paths == ["_id"]:
             continue
-        _add(drafts, collection, IndexDraft(tuple((p, 1) for p in dict.fromkeys(paths)),
-                                            False, f"reference {rel.name}: find the {rel.from_entity} of a {rel.to_entity}"))
+        _add(
+            drafts,
+            collection,
+            IndexDraft(
+                tuple((p, 1) for p in dict.fromkeys(paths)),
+                False,
+                f"reference {rel.name}: find the {rel.from_entity} of a {rel.to_entity}",
+            ),
+        )
     for pattern in workload.access_patterns:
         if pattern.entity not in layout.nodes:
             continue
         keys, _ = esr_keys(layout, pattern)
         if keys and keys[0][0] != "_id":
-            _add(drafts, layout.collection_of(pattern.entity), IndexDraft(keys, False, f"ESR for {pattern.id}", [pattern.id]))
+            _add(
+                drafts,
+                layout.collection_of(pattern.entity),
+                IndexDraft(keys, False, f"ESR for {pattern.id}", [pattern.id]),
+            )
     return drafts
 
 

@@ -6,8 +6,9 @@ the indexes and the size estimates all walk, so they can never disagree about a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Cardinality, Entity, Relationship, Schema
@@ -35,7 +36,7 @@ class Link:
     field: str
     shape: str
     rel: Relationship
-    node: "Node"
+    node: Node
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ class IdArray:
     to_collection: str
     restores: bool = False
     target: tuple[str, tuple[str, ...]] = ("", ())  # (entity, attributes) the first values point at
-    copies: tuple["FieldMap", ...] = ()  # fields of the target entity copied into each element (derived)
+    copies: tuple[FieldMap, ...] = ()  # fields of the target entity copied into each element (derived)
 
     @property
     def scalar(self) -> bool:
@@ -103,6 +104,9 @@ class Layout:
     nodes: Mapping[str, tuple[str, Node]]  # entity key -> (collection, node) of its canonical home
     uuid_representation: str
     mapping: MongoMapping = field(repr=False)
+    #: (collection, root node) for the rows of an entity embedded through a nullable foreign key that
+    #: have no parent: they cannot live inside one, so they keep a collection of their own.
+    orphans: tuple[tuple[str, Node], ...] = ()
 
     def collection_of(self, entity: str) -> str:
         return self.nodes[entity][0]
@@ -138,9 +142,14 @@ def _report_renamed_fields(schema: Schema, mapping: MongoMapping, sink: Diagnost
     for entity in schema.entities:
         renamed = [a.name for a in entity.attributes if _sanitize(a.name, mapping) != a.name]
         if renamed:
-            sink.info("mongodb-field-renamed", f"{entity.key}: {len(renamed)} column name(s) hold '.', NUL or a leading "
-                      f"'$', which MongoDB field names cannot; they are stored as {[_sanitize(n, mapping) for n in renamed]!r} "
-                      f"(from {renamed!r})", subject=entity.key)
+            sink.info(
+                "mongodb-field-renamed",
+                f"{entity.key}: {len(renamed)} column name(s) hold '.', NUL or a leading "
+                f"'$', which MongoDB field names cannot; they are stored as "
+                f"{[_sanitize(n, mapping) for n in renamed]!r} "
+                f"(from {renamed!r})",
+                subject=entity.key,
+            )
 
 
 class _Names:
@@ -161,7 +170,9 @@ class _Names:
         return name
 
 
-def _collection_names(schema: Schema, roots: list[Entity], mapping: MongoMapping, sink: DiagnosticSink) -> dict[str, str]:
+def _collection_names(
+    schema: Schema, roots: list[Entity], mapping: MongoMapping, sink: DiagnosticSink
+) -> dict[str, str]:
     counts: dict[str, int] = {}
     for e in roots:
         counts[e.name.casefold()] = counts.get(e.name.casefold(), 0) + 1
@@ -175,22 +186,26 @@ def _collection_names(schema: Schema, roots: list[Entity], mapping: MongoMapping
         while clean in used:
             clean += "_"
         if clean != name:
-            sink.info("mongodb-collection-renamed", f"collection for {e.key} is named {clean!r} ({name!r} is not allowed or taken)",
-                      subject=e.key)
+            sink.info(
+                "mongodb-collection-renamed",
+                f"collection for {e.key} is named {clean!r} ({name!r} is not allowed or taken)",
+                subject=e.key,
+            )
         used.add(clean)
         out[e.key] = clean
     return out
 
 
-def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_representation: str,
-                 sink: DiagnosticSink) -> Layout:
+def build_layout(
+    schema: Schema, plan: Plan, mapping: MongoMapping, uuid_representation: str, sink: DiagnosticSink
+) -> Layout:
     """Nodes for every collection: roots are entities neither embedded nor absorbed as a junction."""
     absorbed = {jp.link.junction for jp in plan.junctions}
     _report_renamed_fields(schema, mapping, sink)
     roots = [e for e in schema.entities if e.key not in plan.embeds and e.key not in absorbed]
     coll_names = _collection_names(schema, roots, mapping, sink)
     embedded_children: dict[str, list[Relationship]] = {}
-    for child, rel in plan.embeds.items():
+    for _child, rel in plan.embeds.items():
         embedded_children.setdefault(rel.to_entity, []).append(rel)
 
     def home_collection(entity: str) -> str:
@@ -209,8 +224,15 @@ def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_represe
             if id_field and entity.primary_key == (attr.name,):
                 out.append(FieldMap(attr.name, "_id", attr.type, attr.nullable, rule))
             else:
-                out.append(FieldMap(attr.name, names.claim(attr.name if attr.name != "_id" else "_id_source"),
-                                    attr.type, attr.nullable, rule))
+                out.append(
+                    FieldMap(
+                        attr.name,
+                        names.claim(attr.name if attr.name != "_id" else "_id_source"),
+                        attr.type,
+                        attr.nullable,
+                        rule,
+                    )
+                )
         return out
 
     nodes: dict[str, tuple[str, Node]] = {}
@@ -218,7 +240,7 @@ def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_represe
     def build(entity: Entity, path: str, via: Relationship | None, collection: str) -> Node:
         root = via is None
         names = _Names(mapping, ["_id"])
-        implied = tuple(zip(via.from_attributes, via.to_attributes)) if via else ()
+        implied = tuple(zip(via.from_attributes, via.to_attributes, strict=False)) if via else ()
         fields = fieldmaps(entity, names, {c for c, _ in implied}, id_field=root)
         links = []
         for rel in sorted(embedded_children.get(entity.key, []), key=lambda r: r.name):
@@ -231,9 +253,21 @@ def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_represe
             if rel.to_entity == entity.key:
                 child = schema.entity(rel.from_entity)
                 name = names.claim(f"{child.name}_ids", f"{child.name}_{'_'.join(rel.from_attributes)}_ids")
-                id_arrays.append(_ids(name, "child-ids", rel, child.key, rel.from_attributes, rel.to_attributes,
-                                      child.primary_key, child, home_collection(child.key), False,
-                                      target=(child.key, child.primary_key)))
+                id_arrays.append(
+                    _ids(
+                        name,
+                        "child-ids",
+                        rel,
+                        child.key,
+                        rel.from_attributes,
+                        rel.to_attributes,
+                        child.primary_key,
+                        child,
+                        home_collection(child.key),
+                        False,
+                        target=(child.key, child.primary_key),
+                    )
+                )
         for jp in plan.junctions:
             for side in ("left", "right"):
                 via_rel = getattr(jp.link, side)
@@ -247,47 +281,139 @@ def build_layout(schema: Schema, plan: Plan, mapping: MongoMapping, uuid_represe
                 restores = side == jp.holders[0]
                 carried = jp.extras if restores else ()
                 copied = set(dict(jp.copies).get(side, ()))
-                arr = _ids(name, style, via_rel, junction.key, via_rel.from_attributes, via_rel.to_attributes,
-                           (*other.from_attributes, *carried), junction, home_collection(other_entity.key),
-                           restores, value_names=(*other.to_attributes, *carried),
-                           target=(other_entity.key, other.to_attributes))
+                arr = _ids(
+                    name,
+                    style,
+                    via_rel,
+                    junction.key,
+                    via_rel.from_attributes,
+                    via_rel.to_attributes,
+                    (*other.from_attributes, *carried),
+                    junction,
+                    home_collection(other_entity.key),
+                    restores,
+                    value_names=(*other.to_attributes, *carried),
+                    target=(other_entity.key, other.to_attributes),
+                )
                 if copied:
                     taken = _Names(mapping, arr.value_fields)
-                    arr = replace(arr, copies=tuple(replace(fm, field=taken.claim(fm.attribute), nullable=True)
-                                                    for fm in fieldmaps(other_entity, _Names(mapping), set(), id_field=False)
-                                                    if fm.attribute in copied))
+                    arr = replace(
+                        arr,
+                        copies=tuple(
+                            replace(fm, field=taken.claim(fm.attribute), nullable=True)
+                            for fm in fieldmaps(other_entity, _Names(mapping), set(), id_field=False)
+                            if fm.attribute in copied
+                        ),
+                    )
                 id_arrays.append(arr)
         copies = []
         for rel, limit, order, _pattern in plan.subsets:
             if rel.to_entity == entity.key:
                 child = schema.entity(rel.from_entity)
                 name = names.claim(f"{child.name}_latest", f"{child.name}_{'_'.join(rel.from_attributes)}_latest")
-                copies.append(Copy(name, "subset", rel, child.key,
-                                   tuple(fieldmaps(child, _Names(mapping, ["_id"]), set(), id_field=False)), limit, order))
+                copies.append(
+                    Copy(
+                        name,
+                        "subset",
+                        rel,
+                        child.key,
+                        tuple(fieldmaps(child, _Names(mapping, ["_id"]), set(), id_field=False)),
+                        limit,
+                        order,
+                    )
+                )
         for rel, attrs in plan.extended:
             if rel.from_entity == entity.key:
                 parent = schema.entity(rel.to_entity)
                 name = names.claim(parent.name, f"{parent.name}_{'_'.join(rel.from_attributes)}")
                 keep = set(attrs)
-                copies.append(Copy(name, "extended", rel, parent.key, tuple(
-                    fm for fm in fieldmaps(parent, _Names(mapping), set(), id_field=False) if fm.attribute in keep)))
-        node = Node(entity.key, path, tuple(fields), implied, tuple(links), tuple(id_arrays), tuple(copies),
-                    parent=via.to_entity if via else None)
+                copies.append(
+                    Copy(
+                        name,
+                        "extended",
+                        rel,
+                        parent.key,
+                        tuple(
+                            fm
+                            for fm in fieldmaps(parent, _Names(mapping), set(), id_field=False)
+                            if fm.attribute in keep
+                        ),
+                    )
+                )
+        node = Node(
+            entity.key,
+            path,
+            tuple(fields),
+            implied,
+            tuple(links),
+            tuple(id_arrays),
+            tuple(copies),
+            parent=via.to_entity if via else None,
+        )
         nodes[entity.key] = (collection, node)
         return node
 
-    def _ids(name, style, rel, source, match_source, match_own, value_attrs, source_entity, to_coll, restores,
-             value_names=None, target=("", ())) -> IdArray:
-        types = tuple(FieldMap(a, a, source_entity.attribute(a).type, source_entity.attribute(a).nullable,
-                               mapping.rule_for(source_entity.attribute(a).type, uuid_representation)) for a in value_attrs)
-        return IdArray(name, style, rel, source, tuple(match_source), tuple(match_own), tuple(value_attrs),
-                       _element_fields(value_names or value_attrs, mapping), types, to_coll, restores,
-                       (target[0], tuple(target[1])))
+    def _ids(
+        name,
+        style,
+        rel,
+        source,
+        match_source,
+        match_own,
+        value_attrs,
+        source_entity,
+        to_coll,
+        restores,
+        value_names=None,
+        target=("", ()),
+    ) -> IdArray:
+        types = tuple(
+            FieldMap(
+                a,
+                a,
+                source_entity.attribute(a).type,
+                source_entity.attribute(a).nullable,
+                mapping.rule_for(source_entity.attribute(a).type, uuid_representation),
+            )
+            for a in value_attrs
+        )
+        return IdArray(
+            name,
+            style,
+            rel,
+            source,
+            tuple(match_source),
+            tuple(match_own),
+            tuple(value_attrs),
+            _element_fields(value_names or value_attrs, mapping),
+            types,
+            to_coll,
+            restores,
+            (target[0], tuple(target[1])),
+        )
 
     collections = []
     for entity in roots:
         collections.append((coll_names[entity.key], build(entity, "", None, coll_names[entity.key])))
+    orphans = []
+    taken = {name for name, _ in collections}
+    for rel in plan.orphans:
+        entity = schema.entity(rel.from_entity)
+        name = "".join("_" if ch in "$\x00" else ch for ch in entity.name) + "_orphans"
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        homes = dict(nodes)  # the orphans' nodes must not replace the entities' canonical homes
+        orphans.append((name, build(entity, "", None, name)))
+        nodes.clear()
+        nodes.update(homes)
+        sink.info(
+            "mongodb-orphans-collection",
+            f"{entity.key} rows whose {', '.join(rel.from_attributes)} is NULL have "
+            f"no {rel.to_entity} to live in: they are kept in the collection {name!r}",
+            subject=entity.key,
+        )
     missing = [e.key for e in schema.entities if e.key not in nodes and e.key not in absorbed]
     for key in missing:  # only reachable through an embedding cycle, which decide() breaks
         sink.error("mongodb-unplaced-entity", f"{key} ended up in no collection (embedding cycle?)", subject=key)
-    return Layout(schema, tuple(collections), nodes, uuid_representation, mapping)
+    return Layout(schema, tuple(collections), nodes, uuid_representation, mapping, tuple(orphans))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from translator import mapdata
 from translator.errors import MappingError
@@ -24,6 +25,7 @@ _RULE_KEYS = {
     "extended_reference_max_fields": int,
     "subset_max_items": int,
     "copy_max_rows": int,
+    "whale_share": (int, float),
 }
 _LIMIT_KEYS = ("decimal128_digits", "max_document_bytes", "max_namespace_bytes", "max_index_keys")
 
@@ -45,6 +47,7 @@ class Rules:
     extended_reference_max_fields: int
     subset_max_items: int
     copy_max_rows: int
+    whale_share: float
 
 
 @dataclass(frozen=True)
@@ -103,17 +106,23 @@ def parse_mapping(data: dict[str, Any]) -> MongoMapping:
         positive_number(_FILE, "rules", raw_rules, key, integer=kind is int)
     if raw_rules["few_max_children"] > raw_rules["bounded_max_children"]:
         raise _fail("[rules] few_max_children must not exceed bounded_max_children")
+    if not 0 < raw_rules["whale_share"] <= 1:
+        raise _fail(f"[rules] whale_share must be in (0, 1], got {raw_rules['whale_share']}")
     if not 0 < raw_rules["document_budget_fraction"] <= 1:
         raise _fail(f"[rules] document_budget_fraction must be in (0, 1], got {raw_rules['document_budget_fraction']}")
     return MongoMapping(
         types=MappingProxyType(types),
-        uuid_representations=MappingProxyType({k: _type_rule(f"uuid_representations.{k}", v) for k, v in uuids.items()}),
+        uuid_representations=MappingProxyType(
+            {k: _type_rule(f"uuid_representations.{k}", v) for k, v in uuids.items()}
+        ),
         int32_max_bits=int32_bits,
         limits=MappingProxyType(dict(limits)),
         naming=MappingProxyType(dict(data.get("naming", {}))),
         rules=Rules(**{k: raw_rules[k] for k in _RULE_KEYS}),
-        wide_decimal=_type_rule("types.decimal (wide_*)", {"bson_type": raw_types["decimal"].get("wide_bson_type"),
-                                                           "codec": raw_types["decimal"].get("wide_codec")}),
+        wide_decimal=_type_rule(
+            "types.decimal (wide_*)",
+            {"bson_type": raw_types["decimal"].get("wide_bson_type"), "codec": raw_types["decimal"].get("wide_codec")},
+        ),
     )
 
 

@@ -36,8 +36,14 @@ class Embedded:
     max_items: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"entity": self.entity, "path": self.path, "shape": self.shape, "relationship": self.relationship,
-                "copy": self.copy, "max_items": self.max_items}
+        return {
+            "entity": self.entity,
+            "path": self.path,
+            "shape": self.shape,
+            "relationship": self.relationship,
+            "copy": self.copy,
+            "max_items": self.max_items,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +58,14 @@ class Reference:
     copied_fields: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "to_collection": self.to_collection, "relationship": self.relationship,
-                "style": self.style, "fields": list(self.fields), "copied_fields": list(self.copied_fields)}
+        return {
+            "path": self.path,
+            "to_collection": self.to_collection,
+            "relationship": self.relationship,
+            "style": self.style,
+            "fields": list(self.fields),
+            "copied_fields": list(self.copied_fields),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +78,14 @@ class IndexSpec:
     partial_filter: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"keys": dict(self.keys), "unique": self.unique, "name": self.name,
-                "partial_filter": dict(self.partial_filter) or None, "reason": self.reason,
-                "patterns": list(self.patterns)}
+        return {
+            "keys": dict(self.keys),
+            "unique": self.unique,
+            "name": self.name,
+            "partial_filter": dict(self.partial_filter) or None,
+            "reason": self.reason,
+            "patterns": list(self.patterns),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +105,12 @@ class ShardKeyCandidate:
         return any(v == "hashed" for _, v in self.keys)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"keys": dict(self.keys), "fields": list(self.fields),
-                "simulate": {"store": self.store, "key": self.simulate_key}, "reason": self.reason}
+        return {
+            "keys": dict(self.keys),
+            "fields": list(self.fields),
+            "simulate": {"store": self.store, "key": self.simulate_key},
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +126,9 @@ class Collection:
     shard_key_candidates: tuple[ShardKeyCandidate, ...] = ()
     estimated_max_document_bytes: int = 0
     size_assumed: bool = False  # the estimate rests on a defaulted fan-out
+    #: Set on a collection that holds only the parentless rows of an entity embedded through this
+    #: (nullable) relationship; the entity's other rows live embedded in their parents.
+    orphans_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,6 +143,7 @@ class Collection:
             "shard_key_candidates": [s.to_dict() for s in self.shard_key_candidates],
             "estimated_max_document_bytes": self.estimated_max_document_bytes,
             "estimated_size_assumed": self.size_assumed,
+            "orphans_of": self.orphans_of,
         }
 
 
@@ -130,10 +155,18 @@ class PatternPlan:
     index: dict[str, Any] | None
     note: str = ""
     assumed: bool = False
+    #: Per `with` path, how each hop is read (reads.Step): what `answer.answer` executes on documents.
+    steps: tuple[tuple[Any, ...], ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "collection": self.collection, "query": self.query, "index": self.index,
-                "note": self.note, "assumed": self.assumed}
+        return {
+            "id": self.id,
+            "collection": self.collection,
+            "query": self.query,
+            "index": self.index,
+            "note": self.note,
+            "assumed": self.assumed,
+        }
 
 
 @dataclass(frozen=True)
@@ -147,6 +180,7 @@ class MongoDesign:
     workload_source: str | None = None  # the workload file, for the `simulate --workload` hint
     tenancy: Any = field(default=None, compare=False, repr=False)  # translator.tenancy.Tenancy
     patterns: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # the workload's AccessPatterns
+    isolation: Any = None  # isolation.Isolation when a tenant is known: request filters, zones, policies replaced
     layout: Any = field(default=None, compare=False, repr=False)  # documents.Layout: rows <-> documents
 
     def collection(self, name: str) -> Collection:
@@ -161,5 +195,6 @@ class MongoDesign:
             "collections": [c.to_dict() for c in self.collections],
             "decisions": [d.to_dict() for d in self.decisions],
             "access_patterns": [p.to_dict() for p in self.access_patterns],
+            "tenancy": self.isolation.to_dict() if self.isolation is not None else None,
         }
         return envelope("mongodb", body, assumed=self.assumed, diagnostics=self.diagnostics)

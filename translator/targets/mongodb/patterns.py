@@ -4,72 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from translator.ir import Schema
 from translator.targets.mongodb.decide import Plan
 from translator.targets.mongodb.indexes import esr_keys
 from translator.targets.mongodb.layout import Layout
 from translator.targets.mongodb.model import IndexSpec, PatternPlan
-from translator.targets.mongodb.workload_facts import resolve_with
+from translator.targets.mongodb.reads import gather
 from translator.workload.model import AccessPattern, Direction, PatternKind
 
 __all__ = ["plan_patterns"]
 
-_OPERATION = {PatternKind.READ: "find", PatternKind.WRITE: "insertOne", PatternKind.UPDATE: "updateOne",
-              PatternKind.DELETE: "deleteOne"}
+_OPERATION = {
+    PatternKind.READ: "find",
+    PatternKind.WRITE: "insertOne",
+    PatternKind.UPDATE: "updateOne",
+    PatternKind.DELETE: "deleteOne",
+}
 
 
-def _with(layout: Layout, plan: Plan, pattern: AccessPattern) -> tuple[list[str], list[dict[str, Any]]]:
-    """Entities in `with`: (embedded paths already in the document, $lookup stages for the rest)."""
-    schema: Schema = layout.schema
-    embedded, lookups = [], []
-    collection, node = layout.nodes[pattern.entity]
-    for other in sorted(resolve_with(schema, pattern)):
-        if other in layout.nodes and layout.nodes[other][0] == collection and layout.nodes[other][1].path.startswith(node.path):
-            embedded.append(layout.nodes[other][1].path)
-            continue
-        arrays = [a for a in node.id_arrays if schema.entity(a.source).key == other or
-                  any(r.to_entity == other for r in schema.relationships_from(a.source))]
-        copies = [c for c in node.copies if c.source == other]
-        if copies:
-            embedded.append(f"{node.path + '.' if node.path else ''}{copies[0].field}")
-            continue
-        rel = next((r for r in schema.relationships if {r.from_entity, r.to_entity} == {pattern.entity, other}), None)
-        target = layout.nodes.get(other, (other,))[0]
-        if arrays and (len(arrays[0].value_fields) == 1 or rel is None):
-            arr = arrays[0]
-            prefix = f"{node.path}." if node.path else ""
-            local = prefix + (arr.field if arr.scalar else f"{arr.field}.{arr.value_fields[0]}")
-            target_entity, target_attrs = arr.target
-            foreign = layout.path_of(target_entity, target_attrs[0]) if target_entity in layout.nodes else target_attrs[0]
-            lookups.append({"from": arr.to_collection, "localField": local, "foreignField": foreign, "as": other})
-        elif rel is not None and other in layout.nodes:
-            child_side = rel.from_entity == other
-            local = rel.to_attributes if child_side else rel.from_attributes
-            foreign = rel.from_attributes if child_side else rel.to_attributes
-            if len(local) == 1:
-                lookups.append({"from": target, "localField": layout.path_of(pattern.entity, local[0]),
-                                "foreignField": layout.path_of(other, foreign[0]), "as": other})
-            else:  # a composite key: $lookup's localField/foreignField take one field, so match on all of them
-                names = [f"k{i}" for i in range(len(local))]
-                lookups.append({"from": target,
-                                "let": {n: "$" + layout.path_of(pattern.entity, a) for n, a in zip(names, local)},
-                                "pipeline": [{"$match": {"$expr": {"$and": [
-                                    {"$eq": ["$" + layout.path_of(other, f), "$$" + n]} for n, f in zip(names, foreign)]}}}],
-                                "as": other})
-        else:
-            lookups.append({"from": target, "note": f"no direct relationship between {pattern.entity} and {other}", "as": other})
-    return embedded, lookups
-
-
-def plan_patterns(layout: Layout, plan: Plan, patterns: tuple[AccessPattern, ...],
-                  indexes: dict[str, list[IndexSpec]]) -> tuple[PatternPlan, ...]:
+def plan_patterns(
+    layout: Layout, plan: Plan, patterns: tuple[AccessPattern, ...], indexes: dict[str, list[IndexSpec]]
+) -> tuple[PatternPlan, ...]:
     out = []
     for pattern in patterns:
         if pattern.entity not in layout.nodes:  # an absorbed junction: its rows are arrays in the sides
             holders = [a for _, n in layout.collections for a in n.id_arrays if a.source == pattern.entity]
             where = ", ".join(f"{h.rel.to_entity}.{h.field}" for h in holders)
-            out.append(PatternPlan(pattern.id, None, {"operation": _OPERATION[pattern.kind]}, None,
-                                   f"{pattern.entity} rows live in the arrays {where}", pattern.assumed))
+            out.append(
+                PatternPlan(
+                    pattern.id,
+                    None,
+                    {"operation": _OPERATION[pattern.kind]},
+                    None,
+                    f"{pattern.entity} rows live in the arrays {where}",
+                    pattern.assumed,
+                )
+            )
             continue
         subset = next((s for s in plan.subsets if s[3] == pattern.id), None)
         if subset is not None:
@@ -81,22 +50,35 @@ def plan_patterns(layout: Layout, plan: Plan, patterns: tuple[AccessPattern, ...
         if node.path and pattern.kind is PatternKind.WRITE and node.parent is not None:
             query["operation"] = "updateOne"
             query["filter"] = {layout.path_of(pattern.entity, c): f"<{c}>" for c, _ in node.implied}
-            query["update"] = {"$push" if "." not in node.path and _is_array(node, layout) else "$set":
-                               {node.path: f"<{pattern.entity} document>"}}
-            out.append(PatternPlan(pattern.id, collection, query, {"keys": {"_id": 1}, "name": "_id_"}
-                                   if list(query["filter"]) == ["_id"] else None,
-                                   f"{pattern.entity} is embedded at {node.path}: the write updates the parent document",
-                                   pattern.assumed))
+            query["update"] = {
+                "$push" if "." not in node.path and _is_array(node, layout) else "$set": {
+                    node.path: f"<{pattern.entity} document>"
+                }
+            }
+            out.append(
+                PatternPlan(
+                    pattern.id,
+                    collection,
+                    query,
+                    {"keys": {"_id": 1}, "name": "_id_"} if list(query["filter"]) == ["_id"] else None,
+                    f"{pattern.entity} is embedded at {node.path}: the write updates the parent document",
+                    pattern.assumed,
+                )
+            )
             continue
-        flt = {}
+        flt: dict[str, Any] = {}
         try:
             for ref in pattern.equality:
                 flt[layout.path_of(ref.entity, ref.attribute)] = f"<{ref.attribute}>"
             if pattern.range is not None:
                 flt[layout.path_of(pattern.range.entity, pattern.range.attribute)] = {
-                    "$gte": f"<{pattern.range.attribute} from>", "$lt": f"<{pattern.range.attribute} to>"}
-            sort = {layout.path_of(t.attribute.entity, t.attribute.attribute): -1 if t.direction is Direction.DESC else 1
-                    for t in pattern.order_by}
+                    "$gte": f"<{pattern.range.attribute} from>",
+                    "$lt": f"<{pattern.range.attribute} to>",
+                }
+            sort = {
+                layout.path_of(t.attribute.entity, t.attribute.attribute): -1 if t.direction is Direction.DESC else 1
+                for t in pattern.order_by
+            }
         except KeyError as exc:
             note = f"no field for {exc.args[0]}"
             sort = {}
@@ -109,8 +91,13 @@ def plan_patterns(layout: Layout, plan: Plan, patterns: tuple[AccessPattern, ...
         if node.path:
             note = (note + "; " if note else "") + (
                 f"{pattern.entity} is embedded at {node.path}: "
-                + ("$push into the parent document" if pattern.kind is PatternKind.WRITE else "match the parent document, then project or $unwind the array"))
-        embedded, lookups = _with(layout, plan, pattern)
+                + (
+                    "$push into the parent document"
+                    if pattern.kind is PatternKind.WRITE
+                    else "match the parent document, then project or $unwind the array"
+                )
+            )
+        embedded, lookups, steps = gather(layout, pattern)
         if embedded:
             query["embedded"] = embedded
         if lookups:
@@ -123,7 +110,7 @@ def plan_patterns(layout: Layout, plan: Plan, patterns: tuple[AccessPattern, ...
                 if pattern.id in spec.patterns:
                     index = {"keys": dict(spec.keys), "name": spec.name}
                     break
-        out.append(PatternPlan(pattern.id, collection, query, index, note, pattern.assumed))
+        out.append(PatternPlan(pattern.id, collection, query, index, note, pattern.assumed, tuple(steps)))
     return tuple(out)
 
 
@@ -137,9 +124,16 @@ def _subset_plan(layout: Layout, pattern: AccessPattern, rel: Any) -> PatternPla
     collection, parent = layout.nodes[rel.to_entity]
     field = next(c.field for c in parent.copies if c.rel == rel and c.style == "subset")
     path = f"{parent.path}.{field}" if parent.path else field
-    flt = {layout.path_of(rel.to_entity, t): f"<{f}>" for f, t in zip(rel.from_attributes, rel.to_attributes)}
+    pairs = zip(rel.from_attributes, rel.to_attributes, strict=False)
+    flt = {layout.path_of(rel.to_entity, t): f"<{f}>" for f, t in pairs}
     query = {"operation": "find", "filter": flt, "projection": {path: 1}}
     index = {"keys": {"_id": 1}, "name": "_id_"} if list(flt) == ["_id"] else None
-    return PatternPlan(pattern.id, collection, query, index,
-                       f"served by the subset copy {path} (newest {pattern.limit}); older ones from "
-                       f"{layout.collection_of(rel.from_entity)}", pattern.assumed)
+    return PatternPlan(
+        pattern.id,
+        collection,
+        query,
+        index,
+        f"served by the subset copy {path} (newest {pattern.limit}); older ones from "
+        f"{layout.collection_of(rel.from_entity)}",
+        pattern.assumed,
+    )

@@ -25,8 +25,10 @@ def simulate_command(design: MongoDesign, entity: str, candidate: Any) -> str:
 
 
 def render_human(design: MongoDesign) -> str:
-    lines = [f"MongoDB design: {len(design.collections)} collection(s), {len(design.decisions)} decision(s)"
-             + (" (workload assumed: no access patterns were given)" if "workload" in design.assumed else "")]
+    lines = [
+        f"MongoDB design: {len(design.collections)} collection(s), {len(design.decisions)} decision(s)"
+        + (" (workload assumed: no access patterns were given)" if "workload" in design.assumed else "")
+    ]
     lines.append("")
     lines.append("Decisions")
     for d in design.decisions:
@@ -35,7 +37,9 @@ def render_human(design: MongoDesign) -> str:
         lines.append(f"      {d.reason}")
     for c in design.collections:
         lines.append("")
-        lines.append(f"Collection {c.name}  (from {c.source_entity}; largest document ~{c.estimated_max_document_bytes:,} bytes)")
+        lines.append(
+            f"Collection {c.name}  (from {c.source_entity}; largest document ~{c.estimated_max_document_bytes:,} bytes)"
+        )
         props = c.validator["$jsonSchema"].get("properties", {})
         required = set(c.validator["$jsonSchema"].get("required", ()))
         for field, schema in props.items():
@@ -43,8 +47,11 @@ def render_human(design: MongoDesign) -> str:
             kind = "|".join(kind) if isinstance(kind, list) else kind
             lines.append(f"    {field}: {kind}{'' if field in required else '?'}")
         for e in c.embedded:
-            lines.append(f"  embeds {e.entity} at {e.path} as {e.shape}" + (f" (copy of newest {e.max_items})" if e.copy else "")
-                         + f" via {e.relationship}")
+            lines.append(
+                f"  embeds {e.entity} at {e.path} as {e.shape}"
+                + (f" (copy of newest {e.max_items})" if e.copy else "")
+                + f" via {e.relationship}"
+            )
         for r in c.references:
             extra = f", copies {', '.join(r.copied_fields)}" if r.copied_fields else ""
             lines.append(f"  references {r.to_collection} by {r.path} ({r.style}{extra}) via {r.relationship}")
@@ -53,15 +60,29 @@ def render_human(design: MongoDesign) -> str:
             lines.append(f"  index {_keys(i.keys)}{' unique' if i.unique else ''}{partial}: {i.reason}")
         for s in c.shard_key_candidates:
             lines.append(f"  shard key candidate {_keys(s.keys)}: {s.reason}")
-            lines.append(f"      {simulate_command(design, c.source_entity, s)}" if s.simulate_key else
-                         "      (not simulated: the server's ObjectId _id is no attribute of the entity)")
+            lines.append(
+                f"      {simulate_command(design, c.source_entity, s)}"
+                if s.simulate_key
+                else "      (not simulated: the server's ObjectId _id is no attribute of the entity)"
+            )
+    if design.isolation is not None:
+        iso = design.isolation
+        lines += ["", "Tenant isolation", f"  {iso.statement}"]
+        lines += [f"  {c}: every request carries {js_value(dict(f))}" for c, f in iso.request_filters]
+        lines += [
+            f"  zone {z.zone}: tenant {z.tenant!r} ({z.share:.0%} of {z.collection}) on {z.shard}" for z in iso.zones
+        ]
+        if iso.crossing:
+            lines.append(f"  patterns crossing tenants: {', '.join(iso.crossing)}")
     if design.access_patterns:
         lines.append("")
         lines.append("Access patterns")
         for p in design.access_patterns:
             index = _keys(p.index["keys"]) if p.index else "none"
-            lines.append(f"  {p.id}: {p.collection or '-'} {json.dumps(p.query, default=str)} index {index}"
-                         + (f"  ({p.note})" if p.note else ""))
+            lines.append(
+                f"  {p.id}: {p.collection or '-'} {json.dumps(p.query, default=str)} index {index}"
+                + (f"  ({p.note})" if p.note else "")
+            )
     if design.diagnostics:
         lines.append("")
         lines.append("Diagnostics")
@@ -71,6 +92,6 @@ def render_human(design: MongoDesign) -> str:
 
 def render_mongosh(design: MongoDesign) -> str:
     """A mongosh script: the collections with validators, their indexes, and sharding when asked."""
-    from translator.targets.mongodb.mongosh import render_statements, statements
+    from translator.targets.mongodb.mongosh import comments, render_statements, statements
 
-    return render_statements(statements(design))
+    return render_statements(statements(design), comments(design))

@@ -47,7 +47,7 @@ def sample_value(type_: CanonicalType) -> Any:
     if kind is TypeKind.TIME:
         return dt.time(12, 30, 45, 123000)
     if kind is TypeKind.TIMESTAMP:
-        return dt.datetime(2024, 1, 31, 12, 30, 45, 123000, tzinfo=dt.timezone.utc if type_.with_timezone else None)
+        return dt.datetime(2024, 1, 31, 12, 30, 45, 123000, tzinfo=dt.UTC if type_.with_timezone else None)
     if kind is TypeKind.INTERVAL:
         return dt.timedelta(days=1, seconds=5)
     if kind is TypeKind.UUID:
@@ -126,8 +126,13 @@ def size_documents(layout: Layout, stats: StatsView, fanout_of: Any) -> dict[str
             edges.append(EdgeSize(link.rel, count, added))
             edges.extend(child_edges)
         for arr in node.id_arrays:
-            sample = {f: encode_value(sample_value(fm.type), fm.type, ctx)
-                      for f, fm in (*zip(arr.value_fields, arr.value_types), *((c.field, c) for c in arr.copies))}
+            sample = {
+                f: encode_value(sample_value(fm.type), fm.type, ctx)
+                for f, fm in (
+                    *zip(arr.value_fields, arr.value_types, strict=False),
+                    *((c.field, c) for c in arr.copies),
+                )
+            }
             element = value_bytes(next(iter(sample.values())) if arr.scalar else sample)
             size += field_bytes(arr.field, array_bytes(int(fanout_of(arr.rel)), element))
         for cp in node.copies:
@@ -136,7 +141,7 @@ def size_documents(layout: Layout, stats: StatsView, fanout_of: Any) -> dict[str
         return size
 
     out = {}
-    for name, node in layout.collections:
+    for name, node in (*layout.collections, *layout.orphans):
         assumed[0] = False
         edges: list[EdgeSize] = []
         total = node_bytes(node, edges)

@@ -27,9 +27,18 @@ def key_candidates(design: MongoDesign) -> tuple[KeyCandidate, ...]:
     for coll in design.collections:
         offered = [c for c in coll.shard_key_candidates if c.simulate_key]
         for rank, cand in enumerate(offered):
-            out.append(KeyCandidate(entity=coll.source_entity, container=coll.name, fields=cand.fields,
-                                    partitioning="hashed" if cand.hashed else "ranged", store=cand.store,
-                                    simulate_key=cand.simulate_key, reason=cand.reason, rank=rank))
+            out.append(
+                KeyCandidate(
+                    entity=coll.source_entity,
+                    container=coll.name,
+                    fields=cand.fields,
+                    partitioning="hashed" if cand.hashed else "ranged",
+                    store=cand.store,
+                    simulate_key=cand.simulate_key,
+                    reason=cand.reason,
+                    rank=rank,
+                )
+            )
     return tuple(out)
 
 
@@ -46,7 +55,7 @@ def _targeted(plan: PatternPlan, coll: Collection) -> bool:
 def _write_fanout(design: MongoDesign, entity: str, kind: PatternKind) -> tuple[float, list[str]]:
     """(documents written per execution, why): derived copies that a write must keep in step."""
     layout = design.layout
-    writes, why = 1.0, []
+    writes, why = 1.0, list[str]()
     if layout is None:
         return writes, why
     for _, node in layout.collections:
@@ -58,7 +67,9 @@ def _write_fanout(design: MongoDesign, entity: str, kind: PatternKind) -> tuple[
                 elif cp.source == entity and kind is PatternKind.UPDATE:
                     many = _fanout_avg(design, cp.rel)
                     writes += many
-                    why.append(f"{many:g} {cp.style} cop{'y' if many == 1 else 'ies'} in {layout.collection_of(n.entity)}")
+                    why.append(
+                        f"{many:g} {cp.style} cop{'y' if many == 1 else 'ies'} in {layout.collection_of(n.entity)}"
+                    )
             for arr in n.id_arrays:
                 if arr.source == entity and kind is not PatternKind.UPDATE:
                     writes += 1
@@ -99,6 +110,7 @@ def serving(design: MongoDesign) -> tuple[PatternServing, ...]:
         coll = by_name.get(plan.collection or "")
         lookups = plan.query.get("lookup") or []
         access: Access
+        containers: tuple[str, ...]
         if coll is None:
             access, partitions, containers = "scatter-gather", math.inf, ()
         elif plan.query.get("operation") == "insertOne":
@@ -117,16 +129,31 @@ def serving(design: MongoDesign) -> tuple[PatternServing, ...]:
             detail = "; ".join(x for x in (detail, f"{len(lookups)} $lookup stage(s) in one aggregate") if x)
         if why:
             detail = "; ".join(x for x in (detail, "also writes " + ", ".join(why)) if x)
-        out.append(PatternServing(pattern=plan.id, kind=str(kind), rate=rate, access=access, requests=1,
-                                  partitions=partitions, containers=containers, writes=writes, detail=detail,
-                                  assumed=plan.assumed))
+        out.append(
+            PatternServing(
+                pattern=plan.id,
+                kind=str(kind),
+                rate=rate,
+                access=access,
+                requests=1,
+                partitions=partitions,
+                containers=containers,
+                writes=writes,
+                detail=detail,
+                assumed=plan.assumed,
+            )
+        )
     return tuple(out)
 
 
 def _kind_of(plan: PatternPlan) -> PatternKind:
     operation = plan.query.get("operation", "find")
-    return {"find": PatternKind.READ, "insertOne": PatternKind.WRITE, "updateOne": PatternKind.UPDATE,
-            "deleteOne": PatternKind.DELETE}.get(operation, PatternKind.READ)
+    return {
+        "find": PatternKind.READ,
+        "insertOne": PatternKind.WRITE,
+        "updateOne": PatternKind.UPDATE,
+        "deleteOne": PatternKind.DELETE,
+    }.get(operation, PatternKind.READ)
 
 
 def _entity_of(design: MongoDesign, plan: PatternPlan) -> str:
@@ -135,6 +162,14 @@ def _entity_of(design: MongoDesign, plan: PatternPlan) -> str:
 
 def size_checks(design: MongoDesign) -> tuple[SizeCheck, ...]:
     limit = 16 * 1024 * 1024
-    return tuple(SizeCheck(container=c.name, unit="document", estimate_bytes=float(c.estimated_max_document_bytes),
-                           limit_bytes=float(limit), limit=DOCUMENT_LIMIT, assumed=c.size_assumed)
-                 for c in design.collections)
+    return tuple(
+        SizeCheck(
+            container=c.name,
+            unit="document",
+            estimate_bytes=float(c.estimated_max_document_bytes),
+            limit_bytes=float(limit),
+            limit=DOCUMENT_LIMIT,
+            assumed=c.size_assumed,
+        )
+        for c in design.collections
+    )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import jsonschema
 from bson.binary import Binary
@@ -34,8 +35,13 @@ def _scalar_schema(fm: FieldMap, layout: Layout, nullable: bool | None = None) -
     if fm.type.kind is TypeKind.STRING and fm.type.length is not None and rule.bson_type == "string":
         out["maxLength"] = fm.type.length
     if fm.type.kind is TypeKind.ARRAY and fm.type.element is not None:
-        element = FieldMap(fm.attribute, fm.field, fm.type.element, True,
-                           layout.mapping.rule_for(fm.type.element, layout.uuid_representation))
+        element = FieldMap(
+            fm.attribute,
+            fm.field,
+            fm.type.element,
+            True,
+            layout.mapping.rule_for(fm.type.element, layout.uuid_representation),
+        )
         out["items"] = _scalar_schema(element, layout)
     if fm.type.kind is TypeKind.UUID and rule.bson_type == "string":
         out["pattern"] = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -57,10 +63,18 @@ def _id_array(arr: IdArray, layout: Layout) -> dict[str, Any]:
     if arr.scalar:
         items = _scalar_schema(arr.value_types[0], layout, nullable=False)
     else:
-        items = _object([(name, _scalar_schema(fm, layout), not fm.nullable)
-                         for name, fm in zip(arr.value_fields, arr.value_types)]
-                        + [(fm.field, _scalar_schema(fm, layout), False) for fm in arr.copies])
-    return {"bsonType": "array", "items": items, "description": f"ids in {arr.to_collection} ({arr.style}, {arr.rel.name})"}
+        items = _object(
+            [
+                (name, _scalar_schema(fm, layout), not fm.nullable)
+                for name, fm in zip(arr.value_fields, arr.value_types, strict=False)
+            ]
+            + [(fm.field, _scalar_schema(fm, layout), False) for fm in arr.copies]
+        )
+    return {
+        "bsonType": "array",
+        "items": items,
+        "description": f"ids in {arr.to_collection} ({arr.style}, {arr.rel.name})",
+    }
 
 
 def _copy(cp: Copy, layout: Layout) -> dict[str, Any]:
@@ -68,8 +82,12 @@ def _copy(cp: Copy, layout: Layout) -> dict[str, Any]:
     if cp.style == "extended":
         body["description"] = f"copy of {cp.source} fields (extended reference, {cp.rel.name})"
         return body
-    return {"bsonType": "array", "maxItems": cp.limit, "items": body,
-            "description": f"newest {cp.limit} {cp.source} (subset copy, {cp.rel.name})"}
+    return {
+        "bsonType": "array",
+        "maxItems": cp.limit,
+        "items": body,
+        "description": f"newest {cp.limit} {cp.source} (subset copy, {cp.rel.name})",
+    }
 
 
 def node_schema(node: Node, layout: Layout) -> dict[str, Any]:

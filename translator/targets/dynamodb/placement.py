@@ -1,0 +1,210 @@
+"""Item collections: which entities live in another entity's partition, to any depth, and each entity's
+identity (the columns that make its item unique).
+
+Rules, strongest first (each choice becomes a `Decision`; ties go to the busier pattern, then to the
+pattern's position in the workload file, never to the spelling of its id):
+- `item-collection-with`: every foreign key along a read pattern's `with` path joins the child to its
+  parent's collection, at any depth: an order, its shipments and their lines share the order's partition.
+  A child read with its parent (`with` towards the parent) joins the same way.
+- `item-collection-one-to-one`: a one-to-one child lives in its parent's collection.
+- `item-collection-children`: a child read by its foreign key (equality covers it) joins its parent.
+- `adjacency-list`: a junction of a many-to-many joins its left parent; an inverted GSI serves the other side.
+- `own-partition`: everything else keys by its own identity.
+A child joins only through a required foreign key that references its parent's identity, and never into
+its own descendants. Identity: the primary key, else the first unique key (a constraint, or a unique index
+without a predicate) whose columns are NOT NULL, else a generated item id (with a diagnostic).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from translator.diagnostics import DiagnosticSink
+from translator.ir import Cardinality, Entity, Relationship, Schema
+from translator.targets.dynamodb.needs import with_chains
+from translator.targets.dynamodb.quoting import inert
+from translator.targets.record import Decision
+from translator.workload.model import Workload
+
+__all__ = ["Layout", "identity_of", "place_entities"]
+
+
+@dataclass
+class Layout:
+    """Mutable working state of one design run (the result is copied into frozen records)."""
+
+    members: dict[str, Relationship] = field(default_factory=dict)  # child key -> relationship to its parent
+    sort_source: dict[str, str] = field(default_factory=dict)  # child key -> pattern id that shaped its SK
+    junctions: dict[str, Relationship] = field(default_factory=dict)  # junction key -> right-side relationship
+    identities: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entity key -> identity parts
+    generated: dict[str, str] = field(default_factory=dict)  # entity key -> generated id attribute
+
+    def owners(self) -> set[str]:
+        return {r.to_entity for r in self.members.values()}
+
+    def chain(self, key: str) -> list[Relationship]:
+        """The relationships from `key` up to its collection's root (empty for a root)."""
+        out, seen = [], {key}
+        while key in self.members:
+            rel = self.members[key]
+            out.append(rel)
+            key = rel.to_entity
+            if key in seen:  # never: placement refuses cycles; kept as a guard
+                break
+            seen.add(key)
+        return out
+
+    def root(self, key: str) -> str:
+        chain = self.chain(key)
+        return chain[-1].to_entity if chain else key
+
+    def depth(self, key: str) -> int:
+        return len(self.chain(key))
+
+
+def identity_of(entity: Entity) -> tuple[str, ...] | None:
+    """The columns that identify a row: primary key, else the first NOT NULL unique key; None if neither."""
+    if entity.primary_key:
+        return tuple(entity.attribute(c).name for c in entity.primary_key)
+    keys = [*entity.unique_keys, *(i.columns for i in entity.indexes if i.unique and not i.predicate)]
+    for key in keys:
+        found = [entity.find_attribute(c) for c in key]
+        if key and all(a is not None and not a.nullable for a in found):
+            return tuple(a.name for a in found if a is not None)
+    return None
+
+
+def _identities(
+    schema: Schema, layout: Layout, generated_name: str, sink: DiagnosticSink, decisions: list[Decision]
+) -> None:
+    for entity in schema.entities:
+        ident = identity_of(entity)
+        if ident is None:
+            layout.generated[entity.key] = generated_name
+            layout.identities[entity.key] = (generated_name,)
+            sink.warning(
+                "dynamodb-generated-id",
+                f"{inert(entity.key)} has no primary key and no NOT NULL unique key: "
+                f"each item gets a generated id in {generated_name} (rows never overwrite each other; "
+                "a lookup by the row's values needs a GSI)",
+                subject=entity.key,
+            )
+            continue
+        layout.identities[entity.key] = ident
+        if not entity.primary_key:
+            decisions.append(
+                Decision(
+                    entity.key,
+                    f"identity {', '.join(ident)}",
+                    "unique-key-identity",
+                    f"{entity.key} has no primary key; its first NOT NULL unique key identifies its items",
+                )
+            )
+
+
+def _placeable(schema: Schema, rel: Relationship, layout: Layout, rule: str, anchored: dict[str, str]) -> str | None:
+    """None when the child may join the parent's collection, else the reason it may not.
+
+    Only a `with` path nests collections deeper than one level; an entity whose collection a placed `with`
+    read starts from (an anchor) stays a root, or that read would lose its partition."""
+    child = schema.entity(rel.from_entity)
+    if rel.is_self_reference:
+        return "a self reference cannot form an item collection"
+    if child.key in layout.members:
+        return f"{child.key} already lives in {layout.members[child.key].to_entity}'s partition"
+    if child.key in anchored:
+        return f"{child.key} anchors the item collection {anchored[child.key]} reads"
+    if rule not in ("item-collection-with", "item-collection-one-to-one"):
+        if child.key in layout.owners():
+            return f"{child.key} already holds its own children's item collection"
+        if rel.to_entity in layout.members:
+            return f"{rel.to_entity} itself lives in another entity's partition"
+    if child.key == layout.root(rel.to_entity) or child.key in {r.to_entity for r in layout.chain(rel.to_entity)}:
+        return f"{rel.to_entity} already lives in {child.key}'s partition"
+    parent_ident = layout.identities.get(rel.to_entity, ())
+    if rel.to_entity in layout.generated or {c.casefold() for c in rel.to_attributes} != {
+        c.casefold() for c in parent_ident
+    }:
+        return f"the foreign key does not reference {rel.to_entity}'s identity"
+    if any(child.attribute(c).nullable for c in rel.from_attributes):
+        return "the foreign key is nullable, so some items would have no partition"
+    return None
+
+
+def place_entities(
+    schema: Schema, workload: Workload, generated_name: str, sink: DiagnosticSink, decisions: list[Decision]
+) -> Layout:
+    """Decide which entities join another's collection (see the module docstring for the rules)."""
+    layout = Layout()
+    _identities(schema, layout, generated_name, sink, decisions)
+    junctions = {m.junction: m for m in schema.many_to_many()}  # computed once: it scans every relationship
+    anchored: dict[str, str] = {}  # entity -> the `with` pattern reading its collection
+    candidates: list[tuple[int, float, int, str, Relationship, str, bool]] = []
+    for position, pattern in enumerate(workload.access_patterns):
+        entity = schema.find_entity(pattern.entity)
+        if not pattern.is_read or entity is None:
+            continue
+        for _target, chain in with_chains(schema, pattern):
+            for rel, _up in chain or ():
+                candidates.append(
+                    (0, -pattern.rate, position, pattern.id, rel, "item-collection-with", pattern.assumed)
+                )
+        eq = {r.attribute.casefold() for r in pattern.equality if r.entity == entity.key}
+        for rel in schema.relationships_from(entity.key):
+            if {c.casefold() for c in rel.from_attributes} <= eq and not entity.is_unique(
+                r.attribute for r in pattern.equality if r.entity == entity.key
+            ):
+                candidates.append(
+                    (2, -pattern.rate, position, pattern.id, rel, "item-collection-children", pattern.assumed)
+                )
+    for rel in schema.relationships:
+        if rel.cardinality is Cardinality.ONE_TO_ONE:
+            candidates.append((1, 0.0, 0, "", rel, "item-collection-one-to-one", False))
+    for mm in junctions.values():
+        candidates.append((3, 0.0, 0, "", mm.left, "adjacency-list", False))
+    for _priority, neg_rate, _position, pattern_id, rel, rule, assumed in sorted(candidates, key=lambda c: c[:3]):
+        inputs = ("workload",) if assumed else ()
+        if layout.members.get(rel.from_entity) == rel:
+            continue  # already there for a stronger reason
+        why_not = _placeable(schema, rel, layout, rule, anchored)
+        if why_not is not None:
+            if rule not in ("adjacency-list", "item-collection-one-to-one") or rel.from_entity not in layout.members:
+                decisions.append(
+                    Decision(
+                        rel.from_entity,
+                        "own partition",
+                        "own-partition",
+                        f"not placed with {rel.to_entity} for {pattern_id or rule}: {why_not}",
+                        (("rate", -neg_rate),),
+                        inputs,
+                    )
+                )
+            continue
+        layout.members[rel.from_entity] = rel
+        if rule == "item-collection-with":
+            anchored.setdefault(layout.root(rel.to_entity), pattern_id)
+        # A junction in either parent's partition is an adjacency list: the other parent gets the inverted GSI.
+        mm = junctions.get(rel.from_entity)
+        if mm is not None:
+            layout.junctions[rel.from_entity] = mm.right if rel == mm.left else mm.left
+        reason = {
+            "item-collection-with": f"{pattern_id} reads {rel.from_entity} and {rel.to_entity} together: one Query "
+            f"on {layout.root(rel.to_entity)}'s partition",
+            "item-collection-one-to-one": f"{rel.from_entity} is one-to-one with {rel.to_entity}: it lives in its "
+            "parent's item collection",
+            "item-collection-children": f"{pattern_id} reads {rel.from_entity} by its foreign key to {rel.to_entity}: "
+            "one Query on the parent's partition",
+            "adjacency-list": f"{rel.from_entity} joins {rel.to_entity} (many-to-many); the other direction uses an "
+            "inverted GSI",
+        }[rule]
+        decisions.append(
+            Decision(
+                rel.from_entity,
+                f"item collection of {rel.to_entity}",
+                rule,
+                reason,
+                (("rate", -neg_rate), ("depth", layout.depth(rel.from_entity))),
+                inputs,
+            )
+        )
+    return layout

@@ -1,0 +1,162 @@
+"""Answer a read pattern from documents, the way its plan says MongoDB would: match the filter, then
+follow each `with` path through embedded sub-documents, copies and `$lookup` stages.
+
+This is the check that the design's reads along relationship paths return what SQL's joins return
+(tests/mongodb/test_sql_agreement.py): `answer` gives, for every matched row of the pattern's entity,
+the keys of the rows each path reaches. It interprets the documents in memory (array fields match any
+element, as MongoDB's do); no server is involved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from translator.errors import PolyschemaError
+from translator.targets.mongodb.codecs import decode_value, encode_value
+from translator.targets.mongodb.layout import Layout, Node
+from translator.targets.mongodb.model import MongoDesign
+
+__all__ = ["answer", "UnsupportedRead"]
+
+Key = tuple[Any, ...]
+Item = tuple[Node, Mapping[str, Any], tuple[tuple[Node, Mapping[str, Any]], ...]]  # node, sub-document, ancestors
+
+
+class _CopiedKey(tuple):
+    """The key of a row read from a copy (an extended reference): taken from the holder's foreign key."""
+
+
+class UnsupportedRead(PolyschemaError):
+    """The pattern's plan has a shape this interpreter does not execute (it says which)."""
+
+
+def _values_at(doc: Any, path: str) -> list[Any]:
+    """Every value at the dotted `path`, arrays flattened at each level (MongoDB's matching semantics)."""
+    values = [doc]
+    for part in path.split("."):
+        nxt = []
+        for value in values:
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, Mapping) and part in v:
+                    nxt.append(v[part])
+        values = nxt
+    return [x for v in values for x in (v if isinstance(v, list) else [v])]
+
+
+def _attribute(layout: Layout, node: Node, doc: Mapping[str, Any], chain: tuple, attribute: str) -> Any:
+    """The decoded value of `attribute` for the entity at `node`, restoring implied keys from its parents."""
+    ctx = (layout.mapping, layout.uuid_representation)
+    for fm in node.fields:
+        if fm.attribute == attribute:
+            return decode_value(doc.get(fm.field), fm.type, ctx)
+    for child_attr, parent_attr in node.implied:
+        if child_attr == attribute and chain:
+            parent_node, parent_doc = chain[-1]
+            return _attribute(layout, parent_node, parent_doc, chain[:-1], parent_attr)
+    raise UnsupportedRead(f"{node.entity}.{attribute} is not held by its document")
+
+
+def identity(layout: Layout, entity: str) -> tuple[str, ...]:
+    """The attributes that identify a row of `entity`: its primary key, else all its attributes."""
+    ent = layout.schema.entity(entity)
+    return ent.primary_key or ent.attribute_names
+
+
+def _key(layout: Layout, item: Item) -> Key:
+    node, doc, chain = item
+    return tuple(_attribute(layout, node, doc, chain, a) for a in identity(layout, node.entity))
+
+
+def _children(item: Item, field: str, node: Node) -> list[Item]:
+    parent_node, doc, chain = item
+    value = doc.get(field)
+    subs = value if isinstance(value, list) else ([value] if isinstance(value, Mapping) else [])
+    return [(node, sub, (*chain, (parent_node, doc))) for sub in subs]
+
+
+def _in_collection(layout: Layout, docs: Iterable[Mapping[str, Any]], target: str) -> list[Item]:
+    """Every sub-document of `target` in its collection's `docs`, with its ancestors."""
+    _, node = layout.nodes[target]
+    trail: list[Node] = []
+    here = node
+    while here.parent is not None:
+        trail.append(here)
+        here = layout.nodes[here.parent][1]
+    items: list[Item] = [(here, d, ()) for d in docs]
+    for step in reversed(trail):
+        link = next(link for link in items[0][0].links if link.node is step) if items else None
+        items = [c for it in items for c in _children(it, link.field, step)] if link else []
+    return items
+
+
+def answer(
+    design: MongoDesign,
+    documents: Mapping[str, list[Mapping[str, Any]]],
+    pattern_id: str,
+    values: Mapping[str, Any] | None = None,
+) -> dict[Key, tuple[frozenset[Key], ...]]:
+    """For each row of the pattern's entity that its filter matches (`values`: attribute -> value of its own
+    equality; None matches every row), the keys reached along each of its `with` paths."""
+    layout: Layout = design.layout
+    plan = next(p for p in design.access_patterns if p.id == pattern_id)
+    pattern = next(p for p in design.patterns if p.id == pattern_id)
+    if pattern.entity not in layout.nodes:
+        raise UnsupportedRead(f"{pattern.entity} is a junction absorbed into arrays of id")
+    collection, node = layout.nodes[pattern.entity]
+    if node.path:
+        raise UnsupportedRead(f"{pattern.entity} is embedded at {node.path}; only collection roots are answered")
+    ctx = (layout.mapping, layout.uuid_representation)
+    out: dict[Key, tuple[frozenset[Key], ...]] = {}
+    for doc in documents.get(collection, []):
+        item: Item = (node, doc, ())
+        if values is not None and any(
+            encode_value(value, layout.schema.entity(pattern.entity).attribute(attr).type, ctx)
+            not in _values_at(doc, layout.path_of(pattern.entity, attr))
+            for attr, value in values.items()
+        ):
+            continue
+        result = dict(doc)  # $lookup stages add their `as` fields to it
+        reached = []
+        for steps in plan.steps:
+            items = [item]
+            for step in steps:
+                items = _step(layout, documents, plan.query.get("lookup", []), result, items, step)
+            reached.append(frozenset(tuple(it) if isinstance(it, _CopiedKey) else _key(layout, it) for it in items))
+        out[_key(layout, item)] = tuple(reached)
+    return out
+
+
+def _step(
+    layout: Layout,
+    documents: Mapping[str, list[Mapping[str, Any]]],
+    stages: list[dict[str, Any]],
+    result: dict[str, Any],
+    items: list[Any],
+    step: Any,
+) -> list[Any]:
+    if step.kind == "child":
+        return [c for it in items for c in _children(it, step.detail.field, step.detail.node)]
+    if step.kind == "parent":
+        return [(chain[-1][0], chain[-1][1], chain[:-1]) for _, _, chain in items if chain]
+    if step.kind == "copy":  # the copy holds the parent's fields; its key is the child's foreign key
+        rel = step.detail.rel
+        if tuple(rel.to_attributes) != identity(layout, step.target):
+            raise UnsupportedRead(f"{rel.name} does not reference {step.target}'s primary key")
+        return [
+            _CopiedKey(_attribute(layout, n, d, c, a) for a in rel.from_attributes)
+            for n, d, c in items
+            if isinstance(d.get(step.detail.field), Mapping)
+        ]
+    if step.kind == "lookup":
+        stage = stages[step.detail]
+        if "localField" not in stage:
+            raise UnsupportedRead(f"the $lookup of {stage.get('from')} uses a pipeline or has no match fields")
+        local = _values_at(result, stage["localField"])
+        docs = documents.get(stage["from"], [])
+        matched = [d for d in docs if any(v in local for v in _values_at(d, stage["foreignField"]))]
+        result[stage["as"]] = matched
+        candidates = _in_collection(layout, matched, step.target)
+        field = stage["foreignField"].rsplit(".", 1)[-1]
+        return [it for it in candidates if it[1].get(field) in local or layout.nodes[step.target][1].path == ""]
+    raise UnsupportedRead(f"a hop to {step.target} cannot be read from the documents")

@@ -1,0 +1,156 @@
+"""How a read gathers the entities of its `with` paths: paths already inside the matched document
+(embedded children, the enclosing parent, extended-reference copies) and `$lookup` stages for the rest.
+
+Each path is walked hop by hop from the pattern's entity. A hop stays inside the document when the
+target is embedded under the current node (or encloses it), or is copied into it on the last hop;
+otherwise one `$lookup` stage reads the target's own collection, by an id array of the current node or
+by the foreign key, and later hops continue from that stage's `as` field. So a two-level read of
+orders -> order_lines -> products whose lines are embedded looks products up from `products` with
+`localField: "order_lines.product_id"`, never from `order_lines`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from translator.ir import Relationship
+from translator.targets.mongodb.layout import Layout, Node
+from translator.targets.mongodb.workload_facts import pattern_paths
+from translator.workload.model import AccessPattern, Hop
+
+__all__ = ["gather", "Step"]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """How one hop is read: `child` (an embedded link), `parent` (the enclosing document), `copy` (a
+    copy in the current node), or `lookup` (the `$lookup` stage `stage`, whose `as` field holds it)."""
+
+    kind: str
+    target: str
+    detail: Any = None  # the Link, the Copy, or the stage index
+
+
+def _rel(layout: Layout, hop: Hop) -> Relationship | None:
+    for rel in layout.schema.relationships:
+        if rel.name in hop.relationships and {rel.from_entity, rel.to_entity} == {hop.source, hop.target}:
+            return rel
+    return None
+
+
+def _lookup(layout: Layout, target: str, local: list[str], foreign: list[str], alias: str) -> dict[str, Any]:
+    """One `$lookup` of `target`'s collection matching `local` fields (paths in the current document)."""
+    source = layout.collection_of(target)
+    if len(local) == 1:
+        return {"from": source, "localField": local[0], "foreignField": foreign[0], "as": alias}
+    # A composite key: localField/foreignField take one field each, so match all of them in a pipeline.
+    names = [f"k{i}" for i in range(len(local))]
+    return {
+        "from": source,
+        "let": {n: "$" + path for n, path in zip(names, local, strict=False)},
+        "pipeline": [
+            {
+                "$match": {
+                    "$expr": {"$and": [{"$eq": ["$" + f, "$$" + n]} for n, f in zip(names, foreign, strict=False)]}
+                }
+            }
+        ],
+        "as": alias,
+    }
+
+
+def _child_link(node: Node, target: str) -> Any:
+    return next((link for link in node.links if link.node.entity == target), None)
+
+
+def gather(layout: Layout, pattern: AccessPattern) -> tuple[list[str], list[dict[str, Any]], list[tuple[Step, ...]]]:
+    """(paths already in the matched document, `$lookup` stages, the steps of each path of `pattern`)."""
+    embedded: list[str] = []
+    lookups: list[dict[str, Any]] = []
+    all_steps: list[tuple[Step, ...]] = []
+    for path in pattern_paths(layout.schema, pattern):
+        alias: str | None = None  # None: the current entity is in the matched document
+        steps: list[Step] = []
+        all_steps.append(())
+        for i, hop in enumerate(path):
+            last = i == len(path) - 1
+            source, target = hop.source, hop.target
+            if source not in layout.nodes:
+                lookups.append({"from": target, "note": f"{source} lives in arrays of other collections", "as": target})
+                steps.append(Step("unsupported", target))
+                break
+            _, node = layout.nodes[source]
+            prefix = f"{alias}." if alias else ""
+            # Inside the current document: under a looked-up alias the whole document came with the stage.
+            link = _child_link(node, target)
+            if link is not None:
+                _add(embedded, link.node.path, alias)
+                steps.append(Step("child", target, link))
+                continue
+            if node.parent == target and layout.collection_of(source) == layout.collection_of(target):
+                _add(embedded, layout.nodes[target][1].path or "$$ROOT", alias)
+                steps.append(Step("parent", target))
+                continue
+            copy = next((c for c in node.copies if c.source == target and c.rel.name in hop.relationships), None)
+            if copy is not None and last:
+                _add(embedded, f"{node.path}.{copy.field}" if node.path else copy.field, alias)
+                steps.append(Step("copy", target, copy))
+                continue
+            name = layout.schema.entity(target).name
+            new_alias = f"{alias}_{name}" if alias else name
+            shared = next((k for k, stage in enumerate(lookups) if stage["as"] == new_alias), None)
+            if shared is not None:  # a prefix shared with an earlier path
+                alias = new_alias
+                steps.append(Step("lookup", target, shared))
+                continue
+            array = next(
+                (a for a in node.id_arrays if a.target[0] == target and (hop.via is None or a.source == hop.via)), None
+            )
+            if array is not None:
+                base = f"{node.path}." if node.path else ""
+                local = prefix + base + (array.field if array.scalar else f"{array.field}.{array.value_fields[0]}")
+                foreign = layout.path_of(target, array.target[1][0]) if target in layout.nodes else array.target[1][0]
+                lookups.append(
+                    {
+                        "from": layout.collection_of(target) if target in layout.nodes else target,
+                        "localField": local,
+                        "foreignField": foreign,
+                        "as": new_alias,
+                    }
+                )
+            else:
+                rel = _rel(layout, hop)
+                if rel is None or target not in layout.nodes:
+                    lookups.append(
+                        {
+                            "from": layout.collection_of(target) if target in layout.nodes else target,
+                            "note": f"no foreign key between {source} and {target} to match on",
+                            "as": new_alias,
+                        }
+                    )
+                    steps.append(Step("unsupported", target))
+                    break
+                own, other = (
+                    (rel.from_attributes, rel.to_attributes)
+                    if rel.from_entity == source
+                    else (rel.to_attributes, rel.from_attributes)
+                )
+                lookups.append(
+                    _lookup(
+                        layout,
+                        target,
+                        [prefix + layout.path_of(source, a) for a in own],
+                        [layout.path_of(target, a) for a in other],
+                        new_alias,
+                    )
+                )
+            steps.append(Step("lookup", target, len(lookups) - 1))
+            alias = new_alias
+        all_steps[-1] = tuple(steps)
+    return embedded, lookups, all_steps
+
+
+def _add(items: list[str], item: str, alias: str | None) -> None:
+    if alias is None and item not in items:
+        items.append(item)
