@@ -14,6 +14,7 @@ __all__ = [
     "EXIT_FINDINGS",
     "EXIT_USAGE",
     "UsageProblem",
+    "optional_source_options",
     "in_flag_terms",
     "format_option",
     "emit_json",
@@ -92,10 +93,9 @@ def handle_domain_errors(func: Callable) -> Callable:
     return wrapper
 
 
-def source_options(func: Callable) -> Callable:
-    """SOURCE... plus --dialect, --schema, --types and --infer-relationships, the same on every command."""
+def _source_options(func: Callable, *, required: bool) -> Callable:
     decorators = [
-        click.argument("sources", nargs=-1, required=True, metavar="SOURCE..."),
+        click.argument("sources", nargs=-1, required=required, metavar="SOURCE..." if required else "[SOURCE]..."),
         click.option("--dialect", "-d", default=None, help="SQL dialect of DDL sources (postgres, mysql, tsql, oracle, sqlite, ...); guessed from the folder name or content when omitted."),
         click.option("--schema", "namespaces", multiple=True, help="Database URL sources: schema (namespace) to read; repeatable. Default: the connection's search path / database."),
         click.option("--types", "type_overrides", type=click.Path(dir_okay=False), default=None, help="TOML file whose rules override mappings/types.toml."),
@@ -104,6 +104,16 @@ def source_options(func: Callable) -> Callable:
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
+
+
+def source_options(func: Callable) -> Callable:
+    """SOURCE... plus --dialect, --schema, --types and --infer-relationships, the same on every command."""
+    return _source_options(func, required=True)
+
+
+def optional_source_options(func: Callable) -> Callable:
+    """`source_options` for a command that can also run without a schema (`simulate` on generated tenants)."""
+    return _source_options(func, required=False)
 
 
 def load_schema_from_options(sources: tuple[str, ...], dialect: str | None, namespaces: tuple[str, ...],

@@ -8,7 +8,16 @@ from typing import Any
 
 import click
 
-from translator.cli.common import EXIT_FINDINGS, EXIT_OK, UsageProblem, emit_json, format_option, handle_domain_errors
+from translator.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageProblem,
+    emit_json,
+    format_option,
+    handle_domain_errors,
+    load_schema_from_options,
+    optional_source_options,
+)
 from translator.cli.simulate_data import data_options, simulate_on_data
 
 __all__ = ["command", "STORE_NAMES"]
@@ -48,6 +57,15 @@ def _as_option_message(exc) -> str:
         return f"{option}: {exc.problem}".splitlines()[0]
     shown = repr(exc.value) if isinstance(exc.value, str) else str(exc.value)
     return f"{option} {shown}: {exc.problem}".splitlines()[0]
+
+
+def _spec_from_schema(opts: dict[str, Any]):
+    from translator.cli.simulate_schema import entity_spec_from_schema
+    from translator.workload import load_workload
+
+    schema = load_schema_from_options(opts["sources"], opts["dialect"], opts["namespaces"], opts["type_overrides"],
+                                      opts["infer_relationships"])
+    return entity_spec_from_schema(schema, load_workload(opts["workload"], schema), opts["entity"], opts["keys"])
 
 
 def _load_workload(path: str, entity: str | None):
@@ -116,6 +134,7 @@ def _remedies(opts, keys, data, config, traffic) -> list:
 
 
 @click.command(name="simulate")
+@optional_source_options
 @click.option("--store", required=True, help=" | ".join(STORE_NAMES))
 @click.option("--key", "keys", multiple=True, required=True, help="Comma-separated fields; hashed(f) hashes f. Repeat to compare.")
 @click.option("--tenants", type=int, default=1000, show_default=True, help="Number of tenants (synthetic rows).")
@@ -167,7 +186,12 @@ def command(**opts: Any) -> None:
         raise SimulatorError("must be >= 1, e.g. 4000000", "chunk_rows", opts["chunk_rows"])
     rng = np.random.default_rng(check_seed(opts["seed"]))
     patterns = None
-    if opts["workload"]:
+    if opts["sources"]:  # the entity's fields, rows and sizes as the translator reads them
+        spec = _spec_from_schema(opts)
+        rows = opts["rows"] or spec.rows
+        data = dataset_from_statistics(rows, spec.attributes, rng, row_bytes=spec.row_bytes if opts["row_bytes"] is None else opts["row_bytes"])
+        patterns = spec.patterns or None
+    elif opts["workload"]:
         spec = _load_workload(opts["workload"], opts["entity"])
         rows = opts["rows"] or spec.rows
         data = dataset_from_statistics(rows, spec.attributes, rng, row_bytes=spec.row_bytes if opts["row_bytes"] is None else opts["row_bytes"])

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from translator.ir import Entity, Schema
     from translator.workload.model import Workload
 
-__all__ = ["entity_spec_from_schema"]
+__all__ = ["entity_spec_from_schema", "key_fields"]
 
 
 def _distinct(schema: Schema, stats: StatsView, entity: Entity, attribute: str) -> tuple[float | None, bool]:
@@ -46,12 +46,29 @@ def _distinct(schema: Schema, stats: StatsView, entity: Entity, attribute: str) 
     return None, True
 
 
-def entity_spec_from_schema(schema: Schema, workload: Workload, entity_name: str | None) -> EntitySpec:
-    """The simulator's view of one entity of `schema`: every attribute is a field a key may name."""
+def key_fields(keys: tuple[str, ...] | list[str]) -> set[str]:
+    """The attribute names in `--key` texts such as `tenant_id,hashed(id)`."""
+    names = set()
+    for key in keys:
+        for part in key.split(","):
+            part = part.strip()
+            names.add(part[len("hashed("):-1].strip() if part.startswith("hashed(") and part.endswith(")") else part)
+    return names
+
+
+def entity_spec_from_schema(schema: Schema, workload: Workload, entity_name: str | None,
+                            keys: tuple[str, ...] | list[str] = ()) -> EntitySpec:
+    """The simulator's view of one entity of `schema`: every attribute is a field a key may name.
+
+    With `keys`, only the attributes they and the entity's read patterns name are modelled (so the output's
+    notes speak of those), unless a key names something else: then every attribute is offered, and the
+    simulator's error lists them.
+    """
     from simulator.workload import EntitySpec
 
     if entity_name is None:
-        raise PolyschemaError("entity=None: name the entity to simulate (its table), e.g. entity='orders'")
+        raise PolyschemaError("entity is missing: name the entity (table) of the schema to simulate, e.g. "
+                              "entity='orders'")
     entity = schema.find_entity(entity_name)
     if entity is None:
         names = [e.key for e in schema.entities]
@@ -60,12 +77,16 @@ def entity_spec_from_schema(schema: Schema, workload: Workload, entity_name: str
         raise PolyschemaError(f"entity={entity_name!r} is not in the schema; {hint}")
     stats = StatsView(schema, workload.statistics)
     ent_stats = stats.entity(entity)
+    patterns = tuple((p.id, tuple(a.attribute for a in p.equality if a.entity == entity.key))
+                     for p in workload.access_patterns if p.entity == entity.key and p.is_read)
+    wanted = key_fields(keys) | {name for _, names in patterns for name in names}
+    modelled = [a for a in entity.attributes if a.name in wanted]
+    if not keys or not key_fields(keys) <= {a.name for a in modelled}:
+        modelled = list(entity.attributes)
     attributes: dict[str, dict] = {}
-    for attribute in entity.attributes:
+    for attribute in modelled:
         distinct, _ = _distinct(schema, stats, entity, attribute.name)
         most_common = stats.attribute(entity.key, attribute.name).most_common
         attributes[attribute.name] = {"distinct": distinct, "most_common": list(most_common)}
-    patterns = tuple((p.id, tuple(a.attribute for a in p.equality if a.entity == entity.key))
-                     for p in workload.access_patterns if p.entity == entity.key and p.is_read)
     return EntitySpec(entity.key, max(1, int(ent_stats.rows)), max(1, int(ent_stats.avg_row_bytes or 200)),
                       attributes, patterns)

@@ -1,0 +1,54 @@
+"""`simulate SOURCE... --entity E`: fields, rows and sizes come from the schema and its workload."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from tests.conftest import SAMPLES
+from translator.cli import main
+from translator.cli.simulate_schema import entity_spec_from_schema, key_fields
+from translator.sources import load_schema
+from translator.workload import load_workload
+from translator.workload.stats import StatsView
+
+ECOMMERCE = str(SAMPLES / "ecommerce.sql")
+WORKLOAD = str(SAMPLES / "ecommerce.workload.yaml")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["simulate", *args], catch_exceptions=False)
+
+
+def test_any_attribute_of_the_entity_is_a_key_field_with_the_designs_row_count() -> None:
+    result = run(ECOMMERCE, "--workload", WORKLOAD, "--entity", "products", "--store", "mongodb-hashed",
+                 "--key", "hashed(category_id)", "--format", "json")
+    assert result.exit_code == 0, result.output
+    schema = load_schema([ECOMMERCE])
+    rows = StatsView(schema, load_workload(WORKLOAD, schema).statistics).entity("products").rows
+    candidate = json.loads(result.output)["candidates"][0]
+    assert candidate["rows"] == int(rows) and candidate["key"] == "hashed(category_id)"
+
+
+def test_a_foreign_key_takes_its_parents_row_count_as_distinct_values() -> None:
+    schema = load_schema([ECOMMERCE])
+    workload = load_workload(WORKLOAD, schema)
+    spec = entity_spec_from_schema(schema, workload, "products", ["category_id"])
+    parent_rows = StatsView(schema, workload.statistics).entity("categories").rows
+    assert spec.attributes["category_id"]["distinct"] == parent_rows
+    assert set(spec.attributes) == {"category_id"} | {f for _, fields in spec.patterns for f in fields}
+
+
+def test_key_fields_reads_the_key_grammar() -> None:
+    assert key_fields(["tenant_id,hashed(id)", "ts"]) == {"tenant_id", "id", "ts"}
+
+
+def test_unknown_entity_and_field_are_one_line_errors_with_a_hint() -> None:
+    result = run(ECOMMERCE, "--entity", "prodcts", "--store", "cassandra", "--key", "product_id")
+    assert result.exit_code == 2 and "did you mean 'products'" in result.output
+    result = run(ECOMMERCE, "--entity", "products", "--store", "cassandra", "--key", "categry_id")
+    assert result.exit_code == 2 and "did you mean 'category_id'" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    result = run(ECOMMERCE, "--store", "cassandra", "--key", "product_id")
+    assert result.exit_code == 2 and "entity" in result.output
