@@ -199,13 +199,38 @@ def _across_tenants(need: Need, entity: Entity, table: str, ctx: Ctx) -> Pattern
     for an administrative role the tenant policy does not confine); any other one is an error."""
     pattern, column = need.pattern, ctx.tenant[entity.key]
     reason = f"it does not fix the tenant ({entity.key}.{column}), and every key leads with it"
-    if not pattern.admin:
+    if not pattern.admin and not pattern.assumed:
         return flag(
             need,
             entity.key,
             table,
             f"crosses tenants: {reason}; add {column} to its equality, or mark it admin",
             ctx.sink,
+        )
+    if not pattern.admin:  # a derived (assumed) pattern: reported and flagged, but it does not fail the run
+        ctx.sink.warning(
+            "dynamodb-crosses-tenants",
+            f"derived pattern {inert(pattern.id)} crosses tenants: {reason}",
+            subject=pattern.id,
+        )
+        return PatternPlan(
+            pattern.id,
+            entity.key,
+            str(pattern.kind),
+            table,
+            None,
+            "Scan",
+            None,
+            None,
+            (),
+            (),
+            not need.descending,
+            pattern.limit,
+            (entity.key, *pattern.with_),
+            True,
+            f"crosses tenants: {reason}",
+            "flagged",
+            pattern.assumed,
         )
     ctx.sink.warning(
         "dynamodb-admin-scan",
