@@ -6,6 +6,10 @@
 2. Design: `TARGET.design(schema, default_workload(schema))` for the largest corpus schema against the
    baseline of ingesting that schema (`load_schema`). Goal: ratio <= 1.0 (designing costs no more than
    reading the DDL).
+3. Paths (issue 11): the same schema with the default workload plus 100 and then 200 read patterns along
+   two-hop relationship paths (parent with children with grandchildren, or child with parent with
+   grandparent), against the same ingest baseline. Goals: ratio <= 1.0 at 200 paths, and design time
+   growing at most linearly with patterns x path length (the 200-path time over the 100-path time <= 2.2).
 
     .venv/bin/python benchmarks/bench_mongodb_design.py [--children N] [--file PATH] [--repeat N]
 """
@@ -23,6 +27,7 @@ from translator.sources import load_schema  # noqa: E402
 from translator.targets.mongodb import TARGET  # noqa: E402
 from translator.targets.mongodb.sizing import array_bytes, field_bytes, value_bytes  # noqa: E402
 from translator.workload import default_workload  # noqa: E402
+from translator.workload.model import AccessPattern, Workload  # noqa: E402
 
 DEFAULT_FILE = CORPUS / "postgres" / "musicbrainz.sql"
 
@@ -48,7 +53,29 @@ def main() -> int:
     print(f"design {args.file.name} ({len(schema.entities)} entities, {len(schema.relationships)} relationships): "
           f"ingest {ingest_t:.3f} s, design {design_t:.3f} s; ratio {design_t / ingest_t:.2f} (goal <= 1.0); "
           f"{len(design.collections)} collections")
+    with_100, with_200 = (_with_paths(schema, workload, n) for n in (100, 200))
+    t100, _ = best_of(args.repeat, lambda: TARGET.design(schema, with_100))
+    t200, _ = best_of(args.repeat, lambda: TARGET.design(schema, with_200))
+    print(f"paths: design with {len(with_200.access_patterns) - len(workload.access_patterns)} two-hop path patterns "
+          f"{t200:.3f} s, with 100 {t100:.3f} s; ratio to ingest {t200 / ingest_t:.2f} (goal <= 1.0); "
+          f"200/100 {t200 / t100:.2f} (goal <= 2.2, linear)")
     return 0 if encoded == computed else 1
+
+
+def _with_paths(schema, workload, count: int) -> Workload:
+    """`count` two-hop read patterns, enumerated deterministically from the relationships."""
+    extra = []
+    rels = schema.relationships
+    for upper in rels:
+        for lower in schema.relationships_to(upper.from_entity):
+            if len(extra) == count:
+                break
+            if lower != upper and lower.from_entity != upper.to_entity:
+                down = len(extra) % 2 == 0
+                entity, with_ = ((upper.to_entity, (upper.from_entity, lower.from_entity)) if down else
+                                 (lower.from_entity, (upper.from_entity, upper.to_entity)))
+                extra.append(AccessPattern(f"path{len(extra)}", entity, with_=with_, rate=10.0))
+    return Workload(workload.access_patterns + tuple(extra), workload.statistics)
 
 
 if __name__ == "__main__":

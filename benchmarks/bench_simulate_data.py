@@ -17,9 +17,8 @@ import sys
 import time
 import uuid
 
-from _timing import ROOT  # noqa: F401 - puts the project on sys.path
-
 import psycopg
+from _timing import ROOT  # noqa: F401 - puts the project on sys.path
 
 from simulator.realdata import simulate_table
 
@@ -28,8 +27,23 @@ HOST, PORT, USER = "127.0.0.1", 5432, "postgres"
 
 def _copy_floor(db: str) -> None:
     with open("/dev/null", "wb") as sink:
-        subprocess.run(["psql", "-h", HOST, "-p", str(PORT), "-U", USER, "-d", db, "-qc",
-                        "COPY (SELECT tenant_id, id FROM events) TO STDOUT"], stdout=sink, check=True)
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                HOST,
+                "-p",
+                str(PORT),
+                "-U",
+                USER,
+                "-d",
+                db,
+                "-qc",
+                "COPY (SELECT tenant_id, id FROM events) TO STDOUT",
+            ],
+            stdout=sink,
+            check=True,
+        )
 
 
 def main(rows: int = 10_000_000, rounds: int = 3) -> None:
@@ -64,8 +78,10 @@ def main(rows: int = 10_000_000, rounds: int = 3) -> None:
         print(f"floor  COPY (SELECT tenant_id, id) TO STDOUT > /dev/null: {rows / floor_s:,.0f} rows/s")
         print(f"simulate --data (in-process):                          {rows / ours_s:,.0f} rows/s")
         print(f"ratio to the floor: {floor_s / ours_s:.2f}x (aim >= 0.5x)")
-        print(f"2 local Dask workers (incl. cluster start): {rows / dask2:,.0f} rows/s, "
-              f"speed-up {ours_s / dask2:.2f}x over in-process")
+        print(
+            f"2 local Dask workers (incl. cluster start): {rows / dask2:,.0f} rows/s, "
+            f"speed-up {ours_s / dask2:.2f}x over in-process"
+        )
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         admin.close()

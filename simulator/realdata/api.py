@@ -55,10 +55,12 @@ def store_rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
 
 
-def describe_table(data: str, entity: str | None, order_by: str | None = None, options: ReadOptions = ReadOptions()) -> TableInfo:
+def describe_table(
+    data: str, entity: str | None, order_by: str | None = None, options: ReadOptions | None = None
+) -> TableInfo:
     """The table's columns (and their kinds), insertion-order column, row estimate and ranges."""
     source = parse_source(data)
-    return reader(source.engine).describe(source, entity, order_by, options)
+    return reader(source.engine).describe(source, entity, order_by, options or ReadOptions())
 
 
 def _sampling_note(result: CandidateResult, rows_read: int) -> str:
@@ -77,14 +79,14 @@ def simulate_table(
     store: str,
     *,
     config: StoreConfig | None = None,
-    traffic: Traffic = Traffic(),
+    traffic: Traffic | None = None,
     order_by: str | None = None,
     sample: float | None = None,
     scheduler: str | None = None,
     workers: int | None = None,
     seed: int = 0,
     options: ReadOptions | None = None,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
     progress: Callable[[int], None] | None = None,
     patterns: Sequence[tuple[str, tuple[str, ...]]] | None = None,
 ) -> TableRun:
@@ -93,7 +95,12 @@ def simulate_table(
     insertion-order column are read. `config.row_bytes` defaults to the catalog's average row size.
     """
     store_model(store)  # a typo fails before any connection
-    options = replace(options or ReadOptions(), sample=sample if sample is not None else (options.sample if options else None), seed=seed)
+    traffic, limits = traffic or Traffic(), limits or Limits()
+    options = replace(
+        options or ReadOptions(),
+        sample=sample if sample is not None else (options.sample if options else None),
+        seed=seed,
+    )
     source = parse_source(data)
     info = reader(source.engine).describe(source, entity, order_by, options)
     if not keys:
@@ -106,10 +113,19 @@ def simulate_table(
     if config is None:
         config = StoreConfig(row_bytes=info.row_bytes or 200)
     results = []
-    for spec, counts in zip(specs, partial.keys):
+    for spec, counts in zip(specs, partial.keys, strict=True):
         result = candidate(
-            store, spec, counts, partial.order_sample, {f: info.columns[f] for f in plan.fields}, config, traffic,
-            store_rng(seed), info.scale, limits, patterns,
+            store,
+            spec,
+            counts,
+            partial.order_sample,
+            {f: info.columns[f] for f in plan.fields},
+            config,
+            traffic,
+            store_rng(seed),
+            info.scale,
+            limits,
+            patterns,
         )
         if info.sampling:
             result = replace(result, notes=result.notes + (_sampling_note(result, partial.rows),))
@@ -122,4 +138,3 @@ def estimated_rows(info: TableInfo) -> int | None:
     if info.estimated_rows is None:
         return None
     return math.ceil(info.estimated_rows / info.scale)
-

@@ -86,13 +86,19 @@ def describe(source, entity: str | None, order_by: str | None, options: ReadOpti
         theirs = _schema(other, fmt)
         if not theirs.equals(schema):
             diff = next(
-                (f"{f.name}: {f.type} vs {theirs.field(f.name).type}" if f.name in theirs.names else f"{f.name} missing"
-                 for f in schema if f.name not in theirs.names or theirs.field(f.name).type != f.type),
+                (
+                    f"{f.name}: {f.type} vs {theirs.field(f.name).type}"
+                    if f.name in theirs.names
+                    else f"{f.name} missing"
+                    for f in schema
+                    if f.name not in theirs.names or theirs.field(f.name).type != f.type
+                ),
                 "different columns",
             )
             raise SimulatorError(
                 f"the files have different schemas ({files[0]} vs {other}: {diff}); export them with one schema",
-                "data", source.path,
+                "data",
+                source.path,
             )
     columns = {f.name: _kind(f.type) for f in schema}
     ranges, total, size = [], 0, 0
@@ -114,7 +120,9 @@ def describe(source, entity: str | None, order_by: str | None, options: ReadOpti
     if options.sample is not None and options.sample < 1.0:
         chosen = sample_ranges(chosen, options.sample, options.seed)
         scale = len(ranges) / len(chosen)
-        sampling = f"range sample: {len(chosen)} of {len(ranges)} row groups/files chosen at random (seed {options.seed})"
+        sampling = (
+            f"range sample: {len(chosen)} of {len(ranges)} row groups/files chosen at random (seed {options.seed})"
+        )
     notes = () if order else ("no order_by column: the file position (file, row group, row) is the insertion order",)
     return TableInfo(
         name=entity or source.path,
@@ -154,7 +162,9 @@ def read(source, info: TableInfo, part: Range, fields: Sequence[str], options: R
             if info.order_by:
                 cols[ORDER] = _convert(batch.column(info.order_by), info.columns[info.order_by])
             else:
-                position = (np.int64(part.index) << np.int64(_POSITION_BITS)) + np.arange(offset, offset + batch.num_rows)
+                position = (np.int64(part.index) << np.int64(_POSITION_BITS)) + np.arange(
+                    offset, offset + batch.num_rows
+                )
                 cols[ORDER] = pa.array(position.astype(np.int64))
             offset += batch.num_rows
             yield pa.table(cols)

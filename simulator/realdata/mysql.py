@@ -46,9 +46,15 @@ def connect(source: Source, options: ReadOptions) -> Iterator:
 
     try:
         conn = pymysql.connect(
-            host=source.host, port=source.port, user=source.user or "root", password=source.password or "",
-            database=source.database, connect_timeout=max(1, round(source.timeout(options.connect_timeout))),
-            read_timeout=max(1, round(source.timeout(options.connect_timeout))), charset="utf8mb4", autocommit=True,
+            host=source.host,
+            port=source.port,
+            user=source.user or "root",
+            password=source.password or "",
+            database=source.database,
+            connect_timeout=max(1, round(source.timeout(options.connect_timeout))),
+            read_timeout=max(1, round(source.timeout(options.connect_timeout))),
+            charset="utf8mb4",
+            autocommit=True,
         )
     except pymysql.MySQLError as exc:
         raise source.problem(exc) from None
@@ -80,7 +86,8 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
         if not schema:
             raise SimulatorError("the URL names no database; write mysql://host/db or db.table", "entity", entity)
         cur.execute(
-            "SELECT TABLE_ROWS, AVG_ROW_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
+            "SELECT TABLE_ROWS, AVG_ROW_LENGTH FROM information_schema.TABLES "
+            "WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
             (schema, name),
         )
         found = cur.fetchone()
@@ -92,7 +99,8 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
             raise SimulatorError(f"no such table; {hint}", "entity", entity)
         cur.execute(
             "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_KEY FROM information_schema.COLUMNS "
-            "WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s ORDER BY ORDINAL_POSITION", (schema, name),
+            "WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s ORDER BY ORDINAL_POSITION",
+            (schema, name),
         )
         rows = cur.fetchall()
         columns = {c: "int" if t.lower() in _INT else "time" if t.lower() in _TIME else "text" for c, t, _ in rows}
@@ -110,7 +118,9 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
     sampling, scale = None, 1.0
     if options.sample is not None and options.sample < 1.0:
         if len(ranges) == 1:
-            raise SimulatorError(f"{qualified} has no integer primary key to sample ranges of", "sample", options.sample)
+            raise SimulatorError(
+                f"{qualified} has no integer primary key to sample ranges of", "sample", options.sample
+            )
         total = len(ranges)
         ranges = sample_ranges(ranges, options.sample, options.seed)
         scale = total / len(ranges)
@@ -159,8 +169,10 @@ def _packed_rows(conn, info: TableInfo, cols: list[str], part: Range, options: R
     schema = pa.schema([(f"c{i}", t) for i, (_, t) in enumerate(cols)])
     obj = ", ".join(f"'c{i}', {expr}" for i, (expr, _) in enumerate(cols))
     key = quote(info.range_key or "")
-    sql = (f"SELECT COUNT(*), GROUP_CONCAT(JSON_OBJECT({obj}) SEPARATOR '\\n') "
-           f"FROM {quote(info.ident[0])}.{quote(info.ident[1])} WHERE {key} >= %s AND {key} < %s")
+    sql = (
+        f"SELECT COUNT(*), GROUP_CONCAT(JSON_OBJECT({obj}) SEPARATOR '\\n') "
+        f"FROM {quote(info.ident[0])}.{quote(info.ident[1])} WHERE {key} >= %s AND {key} < %s"
+    )
     with conn.cursor() as cur:
         cur.execute("SET SESSION group_concat_max_len = %s", (_PACKED_BYTES,))
         for lo, hi in _blocks(info, part, options):
@@ -177,7 +189,9 @@ def _packed_rows(conn, info: TableInfo, cols: list[str], part: Range, options: R
             yield table
 
 
-def read(source: Source, info: TableInfo, part: Range, fields: Sequence[str], options: ReadOptions) -> Iterator[pa.Table]:
+def read(
+    source: Source, info: TableInfo, part: Range, fields: Sequence[str], options: ReadOptions
+) -> Iterator[pa.Table]:
     """The range's rows: packed key sub-ranges when the table has an integer key, else an unbuffered cursor."""
     import pymysql.cursors
 

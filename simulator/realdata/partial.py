@@ -185,11 +185,15 @@ def _bottom_k(table: pa.Table, k: int, order: tuple[str, ...]) -> pa.Table:
 def _sketch(counts: KeyCounts, limits: Limits) -> KeyCounts:
     """Exact counts turned into heavy hitters + bottom-k distinct sample."""
     exact = counts.exact
-    hashed = exact.select(list(counts.fields)).append_column(
-        _HASH, pa.array(row_hash(exact, counts.fields).view(np.int64))
-    ).append_column("n", exact.column("n"))  # the column order _group gives merged sketches
+    hashed = (
+        exact.select(list(counts.fields))
+        .append_column(_HASH, pa.array(row_hash(exact, counts.fields).view(np.int64)))
+        .append_column("n", exact.column("n"))
+    )  # the column order _group gives merged sketches
     return KeyCounts(
-        counts.fields, counts.rows, counts.nulls,
+        counts.fields,
+        counts.rows,
+        counts.nulls,
         heavy=_misra_gries(exact, counts.fields, limits.heavy_k),
         kmv=_bottom_k(hashed, limits.kmv_k, counts.fields),
     )
@@ -247,7 +251,7 @@ def merge(a: Partial | None, b: Partial | None, limits: Limits = Limits()) -> Pa
         sample = a.order_sample if b.order_sample is None else b.order_sample
     else:
         sample = _bottom_k(pa.concat_tables([a.order_sample, b.order_sample]), limits.order_sample, (ORDER,))
-    keys = tuple(_merge_keys(x, y, limits) for x, y in zip(a.keys, b.keys))
+    keys = tuple(_merge_keys(x, y, limits) for x, y in zip(a.keys, b.keys, strict=True))
     return Partial(a.rows + b.rows, keys, sample)
 
 
@@ -282,4 +286,3 @@ def sort_values(table: pa.Table, fields: tuple[str, ...]) -> pa.Table:
 
 def order_sample_rows(sample: pa.Table) -> pa.Table:
     return sample.drop_columns([_HASH]).sort_by([(ORDER, "ascending")])
-

@@ -47,8 +47,12 @@ def connect(source: Source, options: ReadOptions) -> Iterator:
     timeout_ms = max(1, int(options.statement_timeout * 1000))
     try:
         conn = psycopg.connect(
-            host=source.host, port=source.port, user=source.user, password=source.password,
-            dbname=source.database or source.user or "postgres", connect_timeout=max(1, round(source.timeout(options.connect_timeout))),
+            host=source.host,
+            port=source.port,
+            user=source.user,
+            password=source.password,
+            dbname=source.database or source.user or "postgres",
+            connect_timeout=max(1, round(source.timeout(options.connect_timeout))),
             options=f"-c statement_timeout={timeout_ms} -c default_transaction_read_only=on",
             application_name="polyschema-simulate",
         )
@@ -74,9 +78,12 @@ def _find_table(conn, entity: str) -> tuple[int, str, str, str, float, int]:
         (name, schema, schema),
     ).fetchone()
     if row is None:
-        names = [r[0] for r in conn.execute(
-            "SELECT relname FROM pg_class WHERE relkind IN ('r', 'p', 'm', 'v', 'f') AND pg_table_is_visible(oid)"
-        )]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT relname FROM pg_class WHERE relkind IN ('r', 'p', 'm', 'v', 'f') AND pg_table_is_visible(oid)"
+            )
+        ]
         close = difflib.get_close_matches(name, names, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"{len(names)} tables are visible"
         raise SimulatorError(f"no such table; {hint}", "entity", entity)
@@ -93,13 +100,18 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
             a: "int" if t in _INT else "time" if t in _TIME else "text"
             for a, t in conn.execute(
                 "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-                "WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", (oid,)
+                "WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                (oid,),
             )
         }
-        pk = [r[0] for r in conn.execute(
-            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-            "AND a.attnum = ANY (i.indkey) WHERE i.indrelid = %s AND i.indisprimary", (oid,)
-        )]
+        pk = [
+            r[0]
+            for r in conn.execute(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                "AND a.attnum = ANY (i.indkey) WHERE i.indrelid = %s AND i.indisprimary",
+                (oid,),
+            )
+        ]
         size = conn.execute("SELECT pg_relation_size(%s::oid)", (oid,)).fetchone()[0]
     estimated = int(reltuples) if reltuples >= 0 else None  # -1: never analyzed
     qualified = f"{schema}.{name}"
@@ -175,7 +187,9 @@ def _parse(block: bytes, names: list[str], types: dict[str, pa.DataType]) -> pa.
         col = table.column(i)
         if pa.types.is_string(col.type) and b"\\" in block:
             # COPY text format escapes backslash and control characters; undo it where it happened.
-            values = [None if v is None else _ESCAPE.sub(lambda m: _UNESCAPE.get(m[1], m[1]), v) for v in col.to_pylist()]
+            values = [
+                None if v is None else _ESCAPE.sub(lambda m: _UNESCAPE.get(m[1], m[1]), v) for v in col.to_pylist()
+            ]
             table = table.set_column(i, name, pa.array(values, pa.string()))
     return table
 
@@ -223,7 +237,9 @@ def _message(result, pg) -> str:
     return raw.decode("utf-8", "replace") or "COPY failed"
 
 
-def read(source: Source, info: TableInfo, part: Range, fields: Sequence[str], options: ReadOptions) -> Iterator[pa.Table]:
+def read(
+    source: Source, info: TableInfo, part: Range, fields: Sequence[str], options: ReadOptions
+) -> Iterator[pa.Table]:
     """The range's rows in chunks of `_BLOCK_ROWS` rows, as Arrow tables."""
     import psycopg
 

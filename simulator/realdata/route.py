@@ -39,7 +39,7 @@ MONOTONIC_R = 0.7  # analyzeShardKeyMonotonicityCorrelationCoefficientThreshold'
 MOST_COMMON = 5  # analyzeShardKeyNumMostCommonValues' default
 
 
-def _routing_table(counts: KeyCounts) -> tuple[pa.Table, np.ndarray, list[str]]:
+def _routing_table(counts: KeyCounts, limits: Limits) -> tuple[pa.Table, np.ndarray, list[str]]:
     """Distinct values to route, their weights (rows), and notes on how exact they are."""
     fields = list(counts.fields)
     if counts.is_exact:
@@ -54,11 +54,15 @@ def _routing_table(counts: KeyCounts) -> tuple[pa.Table, np.ndarray, list[str]]:
     # Heavy hitters carry their own counts; the sampled values stand in for the rest of the rows.
     is_heavy = pc.is_in(_tuple_ids(table, fields), value_set=_tuple_ids(heavy, fields)).to_numpy(zero_copy_only=False)
     weights = table.column("n").to_numpy().astype(np.float64) * np.where(is_heavy, 1.0, scale)
-    return table, weights, [
-        f"key {','.join(fields)}: more than the exact bound of distinct values; per-shard rows are estimated from "
-        f"{heavy.num_rows} heavy hitters (each low by at most {heavy_error(counts, Limits()):,.0f} rows, "
-        f"Misra-Gries) and a bottom-k sample of {rest.num_rows:,} other distinct values"
-    ]
+    return (
+        table,
+        weights,
+        [
+            f"key {','.join(fields)}: more than the exact bound of distinct values; per-shard rows are estimated from "
+            f"{heavy.num_rows} heavy hitters (each low by at most {heavy_error(counts, limits):,.0f} rows, "
+            f"Misra-Gries) and a bottom-k sample of {rest.num_rows:,} other distinct values"
+        ],
+    )
 
 
 def _tuple_ids(table: pa.Table, fields: list[str]) -> pa.Array:
@@ -67,9 +71,7 @@ def _tuple_ids(table: pa.Table, fields: list[str]) -> pa.Array:
     return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
 
 
-def _dataset(
-    table: pa.Table, kinds: dict[str, str], rows: int, row_bytes: int, compact: bool
-) -> tuple[Dataset, Chunk]:
+def _dataset(table: pa.Table, kinds: dict[str, str], rows: int, row_bytes: int, compact: bool) -> tuple[Dataset, Chunk]:
     """The key's distinct values as a Dataset and one Chunk. Text is coded in sorted order with its
     literal values; with `compact`, numbers are too, so a compound range key packs each field in the
     bits its distinct values need rather than 64."""
@@ -97,7 +99,7 @@ def _most_common(table: pa.Table, fields: Sequence[str], weights: np.ndarray) ->
     top = np.argsort(-weights, kind="stable")[:MOST_COMMON]
     rows = table.take(pa.array(top)).select(list(fields)).to_pylist()
     label = (lambda r: str(r[fields[0]])) if len(fields) == 1 else (lambda r: ", ".join(f"{f}={r[f]}" for f in fields))
-    return tuple((label(r), int(round(weights[i]))) for r, i in zip(rows, top))
+    return tuple((label(r), int(round(weights[i]))) for r, i in zip(rows, top, strict=True))
 
 
 def _monotonicity(key: KeySpec, sample: pa.Table | None) -> tuple[float, str | None]:
@@ -109,7 +111,10 @@ def _monotonicity(key: KeySpec, sample: pa.Table | None) -> tuple[float, str | N
     rows = order_sample_rows(sample).select(list(key.fields)).drop_null()
     if rows.num_rows < 2:
         return 0.0, None
-    ranks = [pc.rank(rows.column(f), sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int64) for f in key.fields]
+    ranks = [
+        pc.rank(rows.column(f), sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int64)
+        for f in key.fields
+    ]
     order = np.lexsort(ranks[::-1])
     stacked = np.stack([r[order] for r in ranks])
     dense = np.empty(rows.num_rows, np.int64)
@@ -127,11 +132,12 @@ def candidate(
     traffic: Traffic,
     rng: np.random.Generator,
     scale: float = 1.0,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
     patterns: Sequence[tuple[str, tuple[str, ...]]] | None = None,
 ) -> CandidateResult:
     """One candidate key's result from the table's counts (scaled by `scale` for a sample)."""
-    table, weights, notes = _routing_table(counts)
+    limits = limits or Limits()
+    table, weights, notes = _routing_table(counts, limits)
     weights = weights * scale
     total = float(weights.sum())
     rows = int(round((counts.rows) * scale))
@@ -140,13 +146,19 @@ def candidate(
     data, chunk = _dataset(table, kinds, rows, config.row_bytes, compact)
     model = model_cls(config, key, data, rng)
     share = weights / total if total > 0 else weights
+    # Stores that move data after it lands (MongoDB's balancer) carry each row's requests with it.
+    model.set_rates((traffic.reads_per_second + traffic.writes_per_second) / total if total > 0 else 0.0)
     if chunk.size:
         slots = model.route(chunk, weights)
         model.account(slots, traffic.reads_per_second * share, traffic.writes_per_second * share)
     largest = int(round(weights.max())) if weights.size else 0
     load = KeyLoad(
-        largest, traffic.reads_per_second * share, traffic.writes_per_second * share, np.ones(share.size),
-        traffic.burst_share * traffic.reads_per_second, traffic.burst_seconds,
+        largest,
+        traffic.reads_per_second * share,
+        traffic.writes_per_second * share,
+        np.ones(share.size),
+        traffic.burst_share * traffic.reads_per_second,
+        traffic.burst_seconds,
     )
     out = model.outcome(load)
     r, mono_note = _monotonicity(key, sample)
@@ -157,7 +169,9 @@ def candidate(
         notes.append(f"key {key}: {counts.nulls:,} rows have a NULL key field and were not routed")
     if mono_note:
         notes.append(mono_note)
-    chars = KeyCharacteristics(distinct, _most_common(table, key.fields, weights), round(r, 6), abs(r) >= MONOTONIC_R, largest)
+    chars = KeyCharacteristics(
+        distinct, _most_common(table, key.fields, weights), round(r, 6), abs(r) >= MONOTONIC_R, largest
+    )
     return CandidateResult(
         store=store,
         key=str(key),

@@ -55,7 +55,9 @@ def connect(source: Source, options: ReadOptions) -> Iterator:
     if not path.is_file():
         raise SimulatorError(f"no such SQLite file {str(path)!r}", "data", source.masked())
     try:
-        conn = sqlite3.connect(f"file:{url_quote(str(path.resolve()))}?mode=ro", uri=True, timeout=options.connect_timeout)
+        conn = sqlite3.connect(
+            f"file:{url_quote(str(path.resolve()))}?mode=ro", uri=True, timeout=options.connect_timeout
+        )
         conn.execute("PRAGMA query_only = ON")
     except sqlite3.Error as exc:
         raise source.problem(exc) from None
@@ -119,7 +121,9 @@ def _expr(col: str, kind: str) -> str:
     return f"CAST({quote(col)} AS TEXT)"
 
 
-def read(source: Source, info: TableInfo, part: Range, fields: Sequence[str], options: ReadOptions) -> Iterator[pa.Table]:
+def read(
+    source: Source, info: TableInfo, part: Range, fields: Sequence[str], options: ReadOptions
+) -> Iterator[pa.Table]:
     names = list(fields) + ([ORDER] if info.order_by else [])
     cols = [_expr(f, info.columns[f]) for f in fields]
     cols += [_expr(info.order_by, info.columns[info.order_by])] if info.order_by else []
@@ -135,4 +139,5 @@ def read(source: Source, info: TableInfo, part: Range, fields: Sequence[str], op
     with connect(source, options) as conn:
         cur = conn.execute(sql, params)
         while rows := cur.fetchmany(options.chunk_rows):
-            yield pa.table({n: pa.array(c, t) for n, c, t in zip(names, zip(*rows), types)})
+            columns = zip(*rows, strict=True)
+            yield pa.table({n: pa.array(c, t) for n, c, t in zip(names, columns, types, strict=True)})

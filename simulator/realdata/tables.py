@@ -55,11 +55,17 @@ class ReadOptions:
         if self.sample is not None and not 0.0 < self.sample <= 1.0:
             raise SimulatorError("give a fraction in (0, 1], e.g. 0.01", "sample", self.sample)
         if self.chunk_rows < 1 or self.range_rows < 1:
-            raise SimulatorError("must be >= 1", "chunk_rows" if self.chunk_rows < 1 else "range_rows",
-                                 min(self.chunk_rows, self.range_rows))
+            raise SimulatorError(
+                "must be >= 1",
+                "chunk_rows" if self.chunk_rows < 1 else "range_rows",
+                min(self.chunk_rows, self.range_rows),
+            )
         if self.statement_timeout <= 0 or self.connect_timeout <= 0:
-            raise SimulatorError("must be > 0 seconds", "statement_timeout" if self.statement_timeout <= 0
-                                 else "connect_timeout", min(self.statement_timeout, self.connect_timeout))
+            raise SimulatorError(
+                "must be > 0 seconds",
+                "statement_timeout" if self.statement_timeout <= 0 else "connect_timeout",
+                min(self.statement_timeout, self.connect_timeout),
+            )
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,9 @@ def order_column(columns: dict[str, str], primary_key: Sequence[str], order_by: 
 
 def split_evenly(lo: int, hi: int, estimated_rows: int | None, options: ReadOptions) -> tuple[Range, ...]:
     """Integer key ranges covering [lo, hi]; the first and last are open so no row falls outside."""
-    n = min(wanted_ranges(estimated_rows if estimated_rows and estimated_rows > 0 else hi - lo + 1, options), hi - lo + 1)
+    n = min(
+        wanted_ranges(estimated_rows if estimated_rows and estimated_rows > 0 else hi - lo + 1, options), hi - lo + 1
+    )
     cuts = [lo + (hi - lo + 1) * i // n for i in range(1, n)]
     bounds = [None] + cuts + [None]
     per = None if estimated_rows is None else max(1, estimated_rows // n)
@@ -138,4 +146,3 @@ def sample_ranges(ranges: tuple[Range, ...], fraction: float, seed: int) -> tupl
     keep = max(1, round(len(ranges) * fraction))  # describe() sets TableInfo.scale = len(ranges) / keep
     pick = np.sort(np.random.default_rng(seed).choice(len(ranges), keep, replace=False))
     return tuple(ranges[i] for i in pick)
-

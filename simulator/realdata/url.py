@@ -68,7 +68,9 @@ def parse_source(text: str) -> Source:
     if engine is None:
         raise SimulatorError(
             f"URL scheme {scheme!r} is not supported; use postgresql://, mysql://, mariadb://, sqlite:/// "
-            "or a Parquet/CSV path", "data", mask_url(text),
+            "or a Parquet/CSV path",
+            "data",
+            mask_url(text),
         )
     if engine == "sqlite":
         path = unquote(text.split("://", 1)[1].split("?", 1)[0])

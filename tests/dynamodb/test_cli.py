@@ -23,8 +23,9 @@ def _run(*args: str):
 
 @pytest.mark.parametrize("sql, workload", CASES)
 def test_samples_every_pattern_is_getitem_or_query(sql, workload):
-    result = _run("translate", str(SAMPLES / sql), "--to", "dynamodb", "--workload", str(SAMPLES / workload),
-                  "--format", "json")
+    result = _run(
+        "translate", str(SAMPLES / sql), "--to", "dynamodb", "--workload", str(SAMPLES / workload), "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     design = json.loads(result.output)
     reads = [p for p in design["access_patterns"] if p["kind"] == "read"]
@@ -35,15 +36,33 @@ def test_samples_every_pattern_is_getitem_or_query(sql, workload):
 
 @pytest.mark.parametrize("fmt", ["human", "cloudformation", "aws-cli", "workbench"])
 def test_every_format_renders(fmt):
-    result = _run("translate", str(SAMPLES / "ecommerce.sql"), "--to", "dynamodb", "--workload",
-                  str(SAMPLES / "ecommerce.workload.yaml"), "--format", fmt)
+    result = _run(
+        "translate",
+        str(SAMPLES / "ecommerce.sql"),
+        "--to",
+        "dynamodb",
+        "--workload",
+        str(SAMPLES / "ecommerce.workload.yaml"),
+        "--format",
+        fmt,
+    )
     assert result.exit_code == 0 and result.output.strip()
 
 
 @pytest.mark.parametrize("sql, workload", CASES)
 def test_verify_passes_on_samples_with_generated_rows(moto_endpoint, sql, workload):
-    result = _run("verify", "--to", "dynamodb", str(SAMPLES / sql), "--workload", str(SAMPLES / workload),
-                  "--endpoint-url", moto_endpoint, "--format", "json")
+    result = _run(
+        "verify",
+        "--to",
+        "dynamodb",
+        str(SAMPLES / sql),
+        "--workload",
+        str(SAMPLES / workload),
+        "--endpoint-url",
+        moto_endpoint,
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     reads = [r for r in report["results"] if r["operation"] in ("GetItem", "Query")]
@@ -52,10 +71,20 @@ def test_verify_passes_on_samples_with_generated_rows(moto_endpoint, sql, worklo
 
 
 def test_verify_human_output_has_a_line_per_pattern(moto_endpoint):
-    result = _run("verify", "--to", "dynamodb", str(SAMPLES / "saas.sql"), "--workload",
-                  str(SAMPLES / "saas.workload.yaml"), "--endpoint-url", moto_endpoint, "--seed", "7")
+    result = _run(
+        "verify",
+        "--to",
+        "dynamodb",
+        str(SAMPLES / "saas.sql"),
+        "--workload",
+        str(SAMPLES / "saas.workload.yaml"),
+        "--endpoint-url",
+        moto_endpoint,
+        "--seed",
+        "7",
+    )
     assert result.exit_code == 0, result.output
-    lines = [l for l in result.output.splitlines() if l.split()[0] in ("PASS", "FAIL", "SKIP")]
+    lines = [line for line in result.output.splitlines() if line.split()[0] in ("PASS", "FAIL", "SKIP")]
     assert len(lines) == 9
 
 
@@ -67,20 +96,44 @@ def test_verify_reads_rows_from_a_sqlite_database(moto_endpoint, tmp_path):
         entity = schema.entity(key)
         cols = [a.name for a in entity.attributes]
         db.execute(f'CREATE TABLE "{entity.name}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in cols)})')
-        db.executemany(f'INSERT INTO "{entity.name}" VALUES ({", ".join("?" for _ in cols)})',
-                       [tuple(_sqlite_value(entity, c, r[c]) for c in cols) for r in rows])
+        db.executemany(
+            f'INSERT INTO "{entity.name}" VALUES ({", ".join("?" for _ in cols)})',
+            [tuple(_sqlite_value(entity, c, r[c]) for c in cols) for r in rows],
+        )
     db.commit()
     db.close()
-    result = _run("verify", "--to", "dynamodb", str(SAMPLES / "ecommerce.sql"), "--workload",
-                  str(SAMPLES / "ecommerce.workload.yaml"), "--endpoint-url", moto_endpoint,
-                  "--data", f"sqlite:///{path}", "--format", "json")
+    result = _run(
+        "verify",
+        "--to",
+        "dynamodb",
+        str(SAMPLES / "ecommerce.sql"),
+        "--workload",
+        str(SAMPLES / "ecommerce.workload.yaml"),
+        "--endpoint-url",
+        moto_endpoint,
+        "--data",
+        f"sqlite:///{path}",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["ok"]
 
 
 def test_endpoint_down_is_one_line_and_exit_2():
-    result = CliRunner().invoke(main, ["verify", "--to", "dynamodb", str(SAMPLES / "saas.sql"), "--workload",
-                                       str(SAMPLES / "saas.workload.yaml"), "--endpoint-url", "http://127.0.0.1:9"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "verify",
+            "--to",
+            "dynamodb",
+            str(SAMPLES / "saas.sql"),
+            "--workload",
+            str(SAMPLES / "saas.workload.yaml"),
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ],
+    )
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0 and "cannot reach DynamoDB endpoint" in result.output
     assert "Traceback" not in result.output
@@ -90,18 +143,29 @@ def test_unservable_workload_is_reported_by_translate_and_verify(moto_endpoint, 
     workload = tmp_path / "scan.yaml"
     # Issue 11 serves "every product" by a sparse GSI with a constant partition now; an order in two
     # directions at once is still no single sort key, so that pattern stays a Scan.
-    workload.write_text("version: 1\naccess_patterns:\n  - id: all-products\n    entity: products\n"
-                        "    order_by: [price asc, name desc]\n"
-                        "  - id: by-sku\n    entity: products\n    equality: [sku]\n")
-    translated = _run("translate", str(SAMPLES / "ecommerce.sql"), "--to", "dynamodb", "--workload", str(workload),
-                      "--format", "json")
+    workload.write_text(
+        "version: 1\naccess_patterns:\n  - id: all-products\n    entity: products\n"
+        "    order_by: [price asc, name desc]\n"
+        "  - id: by-sku\n    entity: products\n    equality: [sku]\n"
+    )
+    translated = _run(
+        "translate", str(SAMPLES / "ecommerce.sql"), "--to", "dynamodb", "--workload", str(workload), "--format", "json"
+    )
     assert translated.exit_code == 1
     plans = {p["id"]: p for p in json.loads(translated.output)["access_patterns"]}
     assert plans["all-products"]["flagged"] and plans["all-products"]["operation"] == "Scan"
     assert "RCU/s" in plans["all-products"]["reason"]  # the Scan's cost next to the GSI's
     assert not plans["by-sku"]["flagged"]
-    verified = _run("verify", "--to", "dynamodb", str(SAMPLES / "ecommerce.sql"), "--workload", str(workload),
-                    "--endpoint-url", moto_endpoint)
+    verified = _run(
+        "verify",
+        "--to",
+        "dynamodb",
+        str(SAMPLES / "ecommerce.sql"),
+        "--workload",
+        str(workload),
+        "--endpoint-url",
+        moto_endpoint,
+    )
     assert verified.exit_code == 1
     assert any(line.startswith("FAIL all-products") for line in verified.output.splitlines())
 

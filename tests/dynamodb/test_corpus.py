@@ -41,7 +41,9 @@ def test_corpus_designs_are_consistent(path):
         assert {a["AttributeName"] for a in request["AttributeDefinitions"]} >= {table.partition_key, table.sort_key}
 
 
-@pytest.mark.parametrize("path", corpus_params([p for p in SMALL if p.stem == "chinook" and p.parent.name == "postgres"], corpus_id))
+@pytest.mark.parametrize(
+    "path", corpus_params([p for p in SMALL if p.stem == "chinook" and p.parent.name == "postgres"], corpus_id)
+)
 def test_chinook_with_derived_workload_verifies_on_moto(ddb, path):
     schema = ingested(path)
     workload = default_workload(schema)

@@ -55,7 +55,9 @@ def test_children_share_parent_partition_and_keys_are_overloaded():
 
 def test_many_to_many_becomes_adjacency_list_with_inverted_gsi():
     schema = tagging_schema()
-    workload = Workload((read("tags-of-post", "post_tags", ["post_id"]), read("posts-with-tag", "post_tags", ["tag_id"])))
+    workload = Workload(
+        (read("tags-of-post", "post_tags", ["post_id"]), read("posts-with-tag", "post_tags", ["tag_id"]))
+    )
     design = TARGET.design(schema, workload)
     junction = design.entity("post_tags")
     parents = {design.entity("posts").tag: "tags-of-post", design.entity("tags").tag: "posts-with-tag"}
@@ -102,18 +104,34 @@ def test_with_on_a_parent_not_holding_the_child_is_flagged():
 
 
 def test_write_patterns_use_the_full_key_or_say_they_query_first():
-    workload = Workload((*shop_workload().access_patterns, write("new-order", "orders"),
-                         write("change-item", "order_items", "update", ["order_id", "line_no"]),
-                         write("drop-customer", "customers", "delete", ["customer_id"])))
+    workload = Workload(
+        (
+            *shop_workload().access_patterns,
+            write("new-order", "orders"),
+            write("change-item", "order_items", "update", ["order_id", "line_no"]),
+            write("drop-customer", "customers", "delete", ["customer_id"]),
+        )
+    )
     plans = _plans(TARGET.design(shop_schema(), workload))
     assert plans["new-order"].operation == "PutItem"
-    assert plans["drop-customer"].operation == "DeleteItem" and plans["drop-customer"].key_condition == "PK = :pk AND SK = :sk"
+    assert (
+        plans["drop-customer"].operation == "DeleteItem"
+        and plans["drop-customer"].key_condition == "PK = :pk AND SK = :sk"
+    )
     assert plans["change-item"].operation in ("UpdateItem", "Query+UpdateItem")
 
 
 def test_names_breaking_dynamodb_rules_are_renamed_with_a_diagnostic():
-    odd = Entity("x y", (attr("id", "integer"), attr("PK", "string", length=10), attr("aws:tag", "string", length=5),
-                         attr("n" * 300, "integer", nullable=True)), primary_key=("id",))
+    odd = Entity(
+        "x y",
+        (
+            attr("id", "integer"),
+            attr("PK", "string", length=10),
+            attr("aws:tag", "string", length=5),
+            attr("n" * 300, "integer", nullable=True),
+        ),
+        primary_key=("id",),
+    )
     design = TARGET.design(Schema((odd,)), Workload((read("by-id", "x y", ["id"]),)), mode="per-entity")
     mapping = design.entities[0]
     stored = {a.column: a.attribute for a in mapping.attributes}
@@ -132,8 +150,10 @@ def test_table_name_option_is_checked():
 
 def test_hot_partition_gets_a_write_sharding_proposal():
     base = shop_workload()
-    hot = Workload((*base.access_patterns, write("orders-burst", "orders", rate=5_000_000)),
-                   Statistics(entities={"orders": EntityStats(1000, 2000)}))
+    hot = Workload(
+        (*base.access_patterns, write("orders-burst", "orders", rate=5_000_000)),
+        Statistics(entities={"orders": EntityStats(1000, 2000)}),
+    )
     design = TARGET.design(shop_schema(), hot)
     over = [f for f in design.limits if f.check == "partition-wcu" and not f.ok]
     assert over and "suffix" in over[0].proposal and "Queries" in over[0].proposal
@@ -143,8 +163,11 @@ def test_hot_partition_gets_a_write_sharding_proposal():
 
 
 def test_expiry_column_becomes_the_ttl_attribute():
-    sessions = Entity("sessions", (attr("session_id", "uuid"), attr("expires_at", "timestamp", with_timezone=True)),
-                      primary_key=("session_id",))
+    sessions = Entity(
+        "sessions",
+        (attr("session_id", "uuid"), attr("expires_at", "timestamp", with_timezone=True)),
+        primary_key=("session_id",),
+    )
     design = TARGET.design(Schema((sessions,)), Workload((read("s", "sessions", ["session_id"]),)))
     assert design.tables[0].ttl == "ExpiresAt" and design.entities[0].ttl_column == "expires_at"
 
@@ -157,8 +180,10 @@ def test_item_size_over_400kb_is_an_error():
     assert not next(f for f in design.limits if f.check == "item-size" and f.subject == "products").ok
 
 
-@pytest.mark.parametrize("kwargs, fragment", [({"mode": "multi"}, "mode='multi' is invalid"),
-                                               ({"tablename": "x"}, "tablename='x' is not an option")])
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [({"mode": "multi"}, "mode='multi' is invalid"), ({"tablename": "x"}, "tablename='x' is not an option")],
+)
 def test_bad_options_name_the_argument_not_a_cli_flag(kwargs, fragment):
     with pytest.raises(DesignError, match=fragment) as caught:
         TARGET.design(shop_schema(), shop_workload(), **kwargs)
@@ -175,16 +200,37 @@ def test_build_design_checks_the_mode_itself():
 def test_design_json_has_the_documented_keys_in_order():
     data = TARGET.design(shop_schema(), shop_workload()).to_dict()
     # format_version 2: the shared envelope (target, format_version, assumed ... diagnostics) replaced "format"
-    assert list(data) == ["target", "format_version", "assumed", "mode", "tables", "entities", "access_patterns",
-                          "limits", "decisions", "diagnostics"]
+    assert list(data) == [
+        "target",
+        "format_version",
+        "assumed",
+        "mode",
+        "tables",
+        "entities",
+        "access_patterns",
+        "limits",
+        "decisions",
+        "isolation",
+        "diagnostics",
+    ]
     assert data["format_version"] == 2 and data["target"] == "dynamodb"
     # shop_workload gives no statistics: the row counts behind the limits are named as assumed
     assert "statistics:orders" in data["assumed"] and "workload" not in data["assumed"]
     decision = data["decisions"][0]
     assert list(decision) == ["subject", "choice", "rule", "reason", "numbers", "assumed"]
     assert list(data["tables"][0])[:5] == ["name", "partition_key", "sort_key", "gsis", "ttl"]
-    assert list(data["access_patterns"][0])[:10] == ["id", "entity", "kind", "table", "index", "operation",
-                                                   "key_condition", "filter", "values", "names"]
+    assert list(data["access_patterns"][0])[:10] == [
+        "id",
+        "entity",
+        "kind",
+        "table",
+        "index",
+        "operation",
+        "key_condition",
+        "filter",
+        "values",
+        "names",
+    ]
     assert data["entities"][0]["keys"]["PK"] == "CUSTOMERS#<customer_id>"
 
 
@@ -198,13 +244,19 @@ def test_nullable_order_column_keeps_rows_in_the_index_with_nulls_first(ddb):
     """Found by the moto property: a GSI sorted on a nullable column must not drop the NULL rows."""
     from translator.targets.dynamodb.verify import verify_design
 
-    docs = Entity("docs", (attr("doc_id", "integer"), attr("owner", "integer"), attr("seen_at", "timestamp", nullable=True)),
-                  primary_key=("doc_id",))
+    docs = Entity(
+        "docs",
+        (attr("doc_id", "integer"), attr("owner", "integer"), attr("seen_at", "timestamp", nullable=True)),
+        primary_key=("doc_id",),
+    )
     workload = Workload((read("by-owner", "docs", ["owner"], order=[("seen_at", "asc")]),))
     schema = Schema((docs,))
     design = TARGET.design(schema, workload)
     import datetime as dt
-    rows = {"docs": [{"doc_id": i, "owner": 1, "seen_at": None if i % 2 else dt.datetime(2024, 1, i + 1)} for i in range(6)]}
+
+    rows = {
+        "docs": [{"doc_id": i, "owner": 1, "seen_at": None if i % 2 else dt.datetime(2024, 1, i + 1)} for i in range(6)]
+    }
     report = verify_design(schema, workload, design, rows, ddb)
     assert report.ok and report.results[0].status == "pass", report
 
@@ -218,10 +270,15 @@ def test_collection_reads_use_a_sort_key_range_or_a_flagged_type_filter(ddb):
 
     base = shop_schema()
     for child, filtered in (("order_extras", True), ("shipments", False)):  # ORDERS# < ORDER_EXTRAS# < ORDER_ITEMS#
-        extra = Entity(child, (attr("extra_id", "integer"), attr("order_id", "integer", bits=64),
-                               attr("note", "string", length=20)), primary_key=("extra_id",))
-        schema = Schema((*base.entities, extra),
-                        (*base.relationships, fk("x_order_fk", child, ("order_id",), "orders", ("order_id",))))
+        extra = Entity(
+            child,
+            (attr("extra_id", "integer"), attr("order_id", "integer", bits=64), attr("note", "string", length=20)),
+            primary_key=("extra_id",),
+        )
+        schema = Schema(
+            (*base.entities, extra),
+            (*base.relationships, fk("x_order_fk", child, ("order_id",), "orders", ("order_id",))),
+        )
         workload = Workload((*shop_workload().access_patterns, read("extras-of-order", child, ["order_id"])))
         design = TARGET.design(schema, workload)
         plan = _plans(design)["order-with-items"]

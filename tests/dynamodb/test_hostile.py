@@ -26,8 +26,35 @@ from translator.targets.dynamodb.quoting import inert, logical_id, shell_quote
 from translator.targets.dynamodb.render import aws_cli_commands
 from translator.workload.model import Workload
 
-_FRAGMENTS = ["\n", "\r", "'", '"', "*/", "/*", "--", "//", "\\", "${x}", "$(id)", "`id`", "\u2028", "\u2029",
-              ";", "&&", "|", "#", " ", "\x1b[2J", "\x85", "a", "b", "é", "%", "<", ">"]
+_FRAGMENTS = [
+    "\n",
+    "\r",
+    "'",
+    '"',
+    "*/",
+    "/*",
+    "--",
+    "//",
+    "\\",
+    "${x}",
+    "$(id)",
+    "`id`",
+    "\u2028",
+    "\u2029",
+    ";",
+    "&&",
+    "|",
+    "#",
+    " ",
+    "\x1b[2J",
+    "\x85",
+    "a",
+    "b",
+    "é",
+    "%",
+    "<",
+    ">",
+]
 _names = st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=5).map("".join)
 
 
@@ -37,11 +64,18 @@ def _hostile_case(draw):
     cols = draw(st.lists(_names, min_size=4, max_size=4, unique=True))
     pid, label, cid, ref = cols
     parents = Entity(parent, (attr(pid, "integer"), attr(label, "string", length=20)), primary_key=(pid,))
-    children = Entity(child, (attr(cid, "integer"), attr(ref, "integer"), attr(label, "string", length=20)),
-                      primary_key=(cid,))
+    children = Entity(
+        child, (attr(cid, "integer"), attr(ref, "integer"), attr(label, "string", length=20)), primary_key=(cid,)
+    )
     schema = Schema((parents, children), (fk("fk", child, (ref,), parent, (pid,)),))
-    workload = Workload((read("by-label", parent, [label], rate=5), read(f"with{draw(_names)}", parent, [pid], with_=[child]),
-                         read("kids", child, [ref], order=[(label, "desc")]), write("put", child)))
+    workload = Workload(
+        (
+            read("by-label", parent, [label], rate=5),
+            read(f"with{draw(_names)}", parent, [pid], with_=[child]),
+            read("kids", child, [ref], order=[(label, "desc")]),
+            write("put", child),
+        )
+    )
     mode = draw(st.sampled_from(["single-table", "per-entity"]))
     return schema, workload, mode
 
@@ -71,8 +105,9 @@ def test_hostile_names_stay_inert_in_every_renderer(case):
     template = json.loads(TARGET.render(design, "cloudformation"))
     assert set(template["Resources"]) == {t.logical_id for t in design.tables}
     assert all(re.fullmatch(r"[A-Za-z0-9]{1,255}", lid) for lid in template["Resources"])
-    assert sorted(r["Properties"]["TableName"] for r in template["Resources"].values()) == \
-        sorted(t.name for t in design.tables)
+    assert sorted(r["Properties"]["TableName"] for r in template["Resources"].values()) == sorted(
+        t.name for t in design.tables
+    )
     assert {r["Type"] for r in template["Resources"].values()} == {"AWS::DynamoDB::Table"}
 
     workbench = TARGET.render(design, "workbench")
@@ -84,8 +119,19 @@ def test_hostile_names_stay_inert_in_every_renderer(case):
     assert len(human.splitlines()) == human.count("\n")
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]", human)
     for line in human.splitlines():  # a name can never start a line of its own
-        assert line == "" or line.startswith(("  ", "DynamoDB design", "Table ", "Entities", "Access patterns",
-                                              "Limits", "Partition key", "Decisions", "Diagnostics"))
+        assert line == "" or line.startswith(
+            (
+                "  ",
+                "DynamoDB design",
+                "Table ",
+                "Entities",
+                "Access patterns",
+                "Limits",
+                "Partition key",
+                "Decisions",
+                "Diagnostics",
+            )
+        )
 
 
 def test_bash_accepts_a_hostile_script():
@@ -111,8 +157,12 @@ def test_quoting_helpers():
 
 
 def test_a_logical_id_that_had_to_change_is_reported():
-    schema = Schema((Entity("order_items", (attr("id", "integer"),), primary_key=("id",)),
-                     Entity("order-items", (attr("id", "integer"),), primary_key=("id",))))
+    schema = Schema(
+        (
+            Entity("order_items", (attr("id", "integer"),), primary_key=("id",)),
+            Entity("order-items", (attr("id", "integer"),), primary_key=("id",)),
+        )
+    )
     design = TARGET.design(schema, Workload((read("q", "order_items", ["id"]),)), mode="per-entity")
     ids = [t.logical_id for t in design.tables]
     assert len(set(ids)) == 2

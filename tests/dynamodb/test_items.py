@@ -9,6 +9,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from tests.dynamodb.schema_builders import in_dynamodb_range
 from translator.strategies import rows_for, schemas, workloads
 from translator.targets.dynamodb import TARGET, items_to_rows, parse_key, rows_to_items
 from translator.targets.dynamodb.items import (
@@ -23,7 +24,7 @@ T = CanonicalType.of
 _SER, _DE = TypeSerializer(), TypeDeserializer()
 
 
-@given(st.integers(-(10 ** 19), 10 ** 19), st.integers(-(10 ** 19), 10 ** 19))
+@given(st.integers(-(10**19), 10**19), st.integers(-(10**19), 10**19))
 def test_integer_encoding_preserves_order_including_negatives(a, b):
     type_ = T("integer", bits=64)
     ea, eb = encode_key_value(type_, a), encode_key_value(type_, b)
@@ -31,8 +32,10 @@ def test_integer_encoding_preserves_order_including_negatives(a, b):
     assert decode_key_value(type_, ea) == a
 
 
-@given(st.decimals(min_value=-99999999, max_value=99999999, places=2, allow_nan=False),
-       st.decimals(min_value=-99999999, max_value=99999999, places=2, allow_nan=False))
+@given(
+    st.decimals(min_value=-99999999, max_value=99999999, places=2, allow_nan=False),
+    st.decimals(min_value=-99999999, max_value=99999999, places=2, allow_nan=False),
+)
 def test_decimal_encoding_preserves_order(a, b):
     type_ = T("decimal", precision=10, scale=2)
     ea, eb = encode_key_value(type_, a), encode_key_value(type_, b)
@@ -66,20 +69,14 @@ def test_text_with_separator_round_trips(text):
 
 def test_integer_too_wide_for_a_key_is_a_domain_error():
     try:
-        encode_key_value(T("integer"), 10 ** 25)
+        encode_key_value(T("integer"), 10**25)
     except ItemError as exc:
         assert "digits" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("expected ItemError")
 
 
-def _in_dynamodb_range(rows) -> bool:
-    for entity_rows in rows.values():
-        for row in entity_rows:
-            for value in row.values():
-                if isinstance(value, float) and value != 0 and not 1e-130 <= abs(value) < 1e125:
-                    return False
-    return True
+_in_dynamodb_range = in_dynamodb_range
 
 
 @st.composite
@@ -97,8 +94,10 @@ def test_items_round_trip_to_rows_and_keys_match_templates(case):
     design = TARGET.design(schema, workload)
     per_table = rows_to_items(schema, design, rows)
     # Through DynamoDB's wire format, as an endpoint would store them.
-    stored = {t: [{k: _DE.deserialize(_SER.serialize(v)) for k, v in item.items()} for item in items]
-              for t, items in per_table.items()}
+    stored = {
+        t: [{k: _DE.deserialize(_SER.serialize(v)) for k, v in item.items()} for item in items]
+        for t, items in per_table.items()
+    }
     back: dict[str, list] = {}
     for table, items in stored.items():
         for key, entity_rows in items_to_rows(schema, design, items, table).items():

@@ -18,17 +18,22 @@ def _data() -> dict:
     return json.loads(json.dumps(load_mapping("dynamodb.toml")))
 
 
-@pytest.mark.parametrize("section, key, value", [
-    ("limits", "item_bytes", "400KB"),
-    ("limits", "gsis_per_table", 0),
-    ("limits", "partition_rcu", True),
-    ("naming", "table_name_max", -1),
-    ("key_encoding_defaults", "integer_width", 2.5),
-])
+@pytest.mark.parametrize(
+    "section, key, value",
+    [
+        ("limits", "item_bytes", "400KB"),
+        ("limits", "gsis_per_table", 0),
+        ("limits", "partition_rcu", True),
+        ("naming", "table_name_max", -1),
+        ("key_encoding_defaults", "integer_width", 2.5),
+    ],
+)
 def test_a_bad_number_is_a_one_line_mapping_error_naming_table_and_key(section: str, key: str, value: object) -> None:
     data = _data()
     data[section][key] = value
-    with pytest.raises(MappingError, match=rf"^mappings/dynamodb\.toml: \[{section}\] {key} = .* must be a positive integer$"):
+    with pytest.raises(
+        MappingError, match=rf"^mappings/dynamodb\.toml: \[{section}\] {key} = .* must be a positive integer$"
+    ):
         check_rules(data)
 
 

@@ -36,11 +36,19 @@ def _hop(source, target, rel, to_many):
 def test_orders_found_by_the_customers_email_are_one_query_on_a_gsi(ddb):
     schema = shop_schema()
     email = AttributeRef("customers", "email", (_hop("orders", "customers", "orders_customer_fk", False),))
-    workload = Workload((
-        AccessPattern("orders-by-email", "orders", equality=(email,), rate=50,
-                      order_by=(OrderTerm(AttributeRef("orders", "placed_at"), Direction.DESC),)),
-        write("change-customer", "customers", "update", ["customer_id"], rate=2),
-        write("new-order", "orders", rate=20)))
+    workload = Workload(
+        (
+            AccessPattern(
+                "orders-by-email",
+                "orders",
+                equality=(email,),
+                rate=50,
+                order_by=(OrderTerm(AttributeRef("orders", "placed_at"), Direction.DESC),),
+            ),
+            write("change-customer", "customers", "update", ["customer_id"], rate=2),
+            write("new-order", "orders", rate=20),
+        )
+    )
     design = TARGET.design(schema, workload)
     plans = {p.id: p for p in design.access_patterns}
     plan = plans["orders-by-email"]
@@ -57,29 +65,50 @@ def test_orders_found_by_the_customers_email_are_one_query_on_a_gsi(ddb):
 
 def _shipping_schema() -> Schema:
     orders = Entity("orders", (attr("order_id", "integer"), attr("placed_at", "timestamp")), primary_key=("order_id",))
-    shipments = Entity("shipments", (attr("shipment_id", "integer"), attr("order_id", "integer"),
-                                     attr("carrier", "string", length=20)), primary_key=("shipment_id",))
-    lines = Entity("shipment_lines", (attr("line_id", "integer"), attr("shipment_id", "integer"),
-                                      attr("quantity", "integer")), primary_key=("line_id",))
-    notes = Entity("notes", (attr("note_id", "integer"), attr("order_id", "integer"),
-                                   attr("text", "string", length=50)), primary_key=("note_id",))
-    return Schema((orders, shipments, lines, notes), (
-        fk("ship_order_fk", "shipments", ("order_id",), "orders", ("order_id",)),
-        fk("line_ship_fk", "shipment_lines", ("shipment_id",), "shipments", ("shipment_id",)),
-        fk("note_order_fk", "notes", ("order_id",), "orders", ("order_id",)),
-    ))
+    shipments = Entity(
+        "shipments",
+        (attr("shipment_id", "integer"), attr("order_id", "integer"), attr("carrier", "string", length=20)),
+        primary_key=("shipment_id",),
+    )
+    lines = Entity(
+        "shipment_lines",
+        (attr("line_id", "integer"), attr("shipment_id", "integer"), attr("quantity", "integer")),
+        primary_key=("line_id",),
+    )
+    notes = Entity(
+        "notes",
+        (attr("note_id", "integer"), attr("order_id", "integer"), attr("text", "string", length=50)),
+        primary_key=("note_id",),
+    )
+    return Schema(
+        (orders, shipments, lines, notes),
+        (
+            fk("ship_order_fk", "shipments", ("order_id",), "orders", ("order_id",)),
+            fk("line_ship_fk", "shipment_lines", ("shipment_id",), "shipments", ("shipment_id",)),
+            fk("note_order_fk", "notes", ("order_id",), "orders", ("order_id",)),
+        ),
+    )
 
 
 def test_an_order_with_its_shipments_and_their_lines_is_one_query_on_the_orders_partition(ddb):
     schema = _shipping_schema()
     down1 = _hop("orders", "shipments", "ship_order_fk", True)
     down2 = _hop("shipments", "shipment_lines", "line_ship_fk", True)
-    workload = Workload((
-        AccessPattern("order-with-shipments", "orders", with_=("shipments", "shipment_lines"),
-                      equality=(AttributeRef("orders", "order_id"),), rate=100, paths=((down1,), (down1, down2))),
-        read("lines-of-shipment", "shipment_lines", ["shipment_id"], rate=30),
-        read("notes-of-order", "notes", ["order_id"], rate=10),
-        write("new-line", "shipment_lines", rate=40)))
+    workload = Workload(
+        (
+            AccessPattern(
+                "order-with-shipments",
+                "orders",
+                with_=("shipments", "shipment_lines"),
+                equality=(AttributeRef("orders", "order_id"),),
+                rate=100,
+                paths=((down1,), (down1, down2)),
+            ),
+            read("lines-of-shipment", "shipment_lines", ["shipment_id"], rate=30),
+            read("notes-of-order", "notes", ["order_id"], rate=10),
+            write("new-line", "shipment_lines", rate=40),
+        )
+    )
     design = TARGET.design(schema, workload)
     plans = {p.id: p for p in design.access_patterns}
     plan = plans["order-with-shipments"]
@@ -95,15 +124,24 @@ def test_an_order_with_its_shipments_and_their_lines_is_one_query_on_the_orders_
 
 
 def test_every_open_game_is_a_query_on_a_sparse_gsi_and_write_shards_when_hot(ddb):
-    games = Entity("games", (attr("game_id", "integer"), attr("map", "string", length=20),
-                             attr("open_since", "timestamp", nullable=True)), primary_key=("game_id",))
-    players = Entity("players", (attr("player_id", "integer"), attr("name", "string", length=20)),
-                     primary_key=("player_id",))
+    games = Entity(
+        "games",
+        (attr("game_id", "integer"), attr("map", "string", length=20), attr("open_since", "timestamp", nullable=True)),
+        primary_key=("game_id",),
+    )
+    players = Entity(
+        "players", (attr("player_id", "integer"), attr("name", "string", length=20)), primary_key=("player_id",)
+    )
     schema = Schema((games, players))
     for writes, shards in ((10, 1), (5000, 13)):
-        workload = Workload((read("open-games", "games", range_="open_since", order=[("open_since", "asc")], rate=20),
-                             read("player", "players", ["player_id"]), write("new-game", "games", rate=writes)),
-                            Statistics(entities={"games": EntityStats(10_000, 1500)}))
+        workload = Workload(
+            (
+                read("open-games", "games", range_="open_since", order=[("open_since", "asc")], rate=20),
+                read("player", "players", ["player_id"]),
+                write("new-game", "games", rate=writes),
+            ),
+            Statistics(entities={"games": EntityStats(10_000, 1500)}),
+        )
         design = TARGET.design(schema, workload)
         plan = design.access_patterns[0]
         gsi = next(g for g in design.tables[0].gsis if g.name == plan.index)
@@ -117,9 +155,11 @@ def test_every_open_game_is_a_query_on_a_sparse_gsi_and_write_shards_when_hot(dd
 
 
 def test_a_table_without_a_primary_key_is_keyed_by_its_unique_index(ddb):
-    sessions = Entity("sessions", (attr("token", "string", length=40), attr("user_id", "integer"),
-                                   attr("seen_at", "timestamp")),
-                      indexes=(Index("sessions_token", ("token",), unique=True),))
+    sessions = Entity(
+        "sessions",
+        (attr("token", "string", length=40), attr("user_id", "integer"), attr("seen_at", "timestamp")),
+        indexes=(Index("sessions_token", ("token",), unique=True),),
+    )
     schema = Schema((sessions,))
     workload = Workload((read("by-token", "sessions", ["token"]), read("of-user", "sessions", ["user_id"])))
     design = TARGET.design(schema, workload)
@@ -157,11 +197,26 @@ def test_patterns_are_placed_by_rate_then_file_position_not_by_id_spelling():
 def test_a_child_read_with_its_parent_is_one_query_not_a_scan(ddb):
     schema = shop_schema()
     up = _hop("order_items", "orders", "items_order_fk", False)
-    workload = Workload((
-        AccessPattern("lines-with-order", "order_items", with_=("orders",), equality=(AttributeRef("order_items", "order_id"),),
-                      paths=((up,),), rate=40),
-        AccessPattern("line-with-order", "order_items", with_=("orders",), paths=((up,),), rate=30,
-                      equality=(AttributeRef("order_items", "order_id"), AttributeRef("order_items", "line_no")))))
+    workload = Workload(
+        (
+            AccessPattern(
+                "lines-with-order",
+                "order_items",
+                with_=("orders",),
+                equality=(AttributeRef("order_items", "order_id"),),
+                paths=((up,),),
+                rate=40,
+            ),
+            AccessPattern(
+                "line-with-order",
+                "order_items",
+                with_=("orders",),
+                paths=((up,),),
+                rate=30,
+                equality=(AttributeRef("order_items", "order_id"), AttributeRef("order_items", "line_no")),
+            ),
+        )
+    )
     design = TARGET.design(schema, workload)
     for plan in design.access_patterns:
         assert plan.operation == "Query" and plan.index is None and plan.key_condition.startswith("PK = :pk"), plan
@@ -172,11 +227,19 @@ def test_a_child_read_with_its_parent_is_one_query_not_a_scan(ddb):
 def test_a_descending_pattern_is_read_backwards_everywhere(ddb):
     schema = shop_schema()
     down = _hop("orders", "order_items", "items_order_fk", True)
-    workload = Workload((
-        read("recent-orders", "orders", ["customer_id"], order=[("placed_at", "desc")]),
-        AccessPattern("order-with-items-desc", "orders", with_=("order_items",), paths=((down,),),
-                      equality=(AttributeRef("orders", "order_id"),),
-                      order_by=(OrderTerm(AttributeRef("orders", "placed_at"), Direction.DESC),))))
+    workload = Workload(
+        (
+            read("recent-orders", "orders", ["customer_id"], order=[("placed_at", "desc")]),
+            AccessPattern(
+                "order-with-items-desc",
+                "orders",
+                with_=("order_items",),
+                paths=((down,),),
+                equality=(AttributeRef("orders", "order_id"),),
+                order_by=(OrderTerm(AttributeRef("orders", "placed_at"), Direction.DESC),),
+            ),
+        )
+    )
     design = TARGET.design(schema, workload)
     assert all(p.scan_forward is False for p in design.access_patterns)
     _passes(schema, workload, design, ddb)
@@ -184,9 +247,13 @@ def test_a_descending_pattern_is_read_backwards_everywhere(ddb):
 
 def test_a_one_to_one_child_lives_in_its_parents_collection():
     users = Entity("users", (attr("user_id", "integer"), attr("name", "string", length=20)), primary_key=("user_id",))
-    profiles = Entity("profiles", (attr("user_id", "integer"), attr("bio", "string", length=80)), primary_key=("user_id",))
-    schema = Schema((users, profiles), (Relationship("profile_user", "profiles", ("user_id",), "users", ("user_id",),
-                                                     Cardinality.ONE_TO_ONE, False),))
+    profiles = Entity(
+        "profiles", (attr("user_id", "integer"), attr("bio", "string", length=80)), primary_key=("user_id",)
+    )
+    schema = Schema(
+        (users, profiles),
+        (Relationship("profile_user", "profiles", ("user_id",), "users", ("user_id",), Cardinality.ONE_TO_ONE, False),),
+    )
     design = TARGET.design(schema, Workload((read("user", "users", ["user_id"]),)))
     assert design.entity("profiles").placement == "item collection of users"
     assert any(d.rule == "item-collection-one-to-one" for d in design.decisions)
@@ -196,9 +263,12 @@ def test_copy_values_follow_the_rows_into_items():
     schema = shop_schema()
     email = AttributeRef("customers", "email", (_hop("orders", "customers", "orders_customer_fk", False),))
     design = TARGET.design(schema, Workload((AccessPattern("q", "orders", equality=(email,)),)))
-    rows = {"customers": [{"customer_id": 1, "email": "a@x", "name": "A"}],
-            "orders": [{"order_id": 9, "customer_id": 1, "placed_at": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
-                        "total": 5}]}
+    rows = {
+        "customers": [{"customer_id": 1, "email": "a@x", "name": "A"}],
+        "orders": [
+            {"order_id": 9, "customer_id": 1, "placed_at": dt.datetime(2024, 1, 1, tzinfo=dt.UTC), "total": 5}
+        ],
+    }
     order = next(i for i in rows_to_items(schema, design, rows)["app"] if i["EntityType"] == "orders")
     part = design.entity("orders").copies[0].part
     assert order[part] == "a@x" and order["GSI1PK"].endswith("#a@x")

@@ -93,9 +93,14 @@ def test_reserved_attribute_names_go_through_expression_attribute_names():
     from translator.ir import Entity, Schema
     from translator.workload.model import Workload
 
-    events = Entity("events", (attr("event_id", "integer"), attr("status", "string", length=10),
-                               attr("date", "timestamp")), primary_key=("event_id",))
-    plan = TARGET.design(Schema((events,)), Workload((read("q", "events", ["status"], order=[("date", "asc")]),))).access_patterns[0]
+    events = Entity(
+        "events",
+        (attr("event_id", "integer"), attr("status", "string", length=10), attr("date", "timestamp")),
+        primary_key=("event_id",),
+    )
+    plan = TARGET.design(
+        Schema((events,)), Workload((read("q", "events", ["status"], order=[("date", "asc")]),))
+    ).access_patterns[0]
     assert plan.operation == "Query" and not plan.flagged
     # the key attributes are the generic GSI names; the reserved column names live only inside key strings
     assert "status" not in plan.key_condition and "date" not in plan.key_condition

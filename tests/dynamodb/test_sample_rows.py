@@ -11,7 +11,7 @@ from translator.sources import load_schema
 from translator.strategies import schemas
 
 
-@given(schemas(max_entities=5), st.integers(0, 2 ** 32), st.integers(1, 15))
+@given(schemas(max_entities=5), st.integers(0, 2**32), st.integers(1, 15))
 def test_keys_unique_and_foreign_keys_resolve(schema, seed, n):
     rows = sample_rows(schema, n, seed=seed)
     assert rows == sample_rows(schema, n, seed=seed)  # reproducible

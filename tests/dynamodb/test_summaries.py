@@ -34,8 +34,13 @@ def test_key_candidates_name_entity_attributes_and_the_dynamodb_store():
 
 
 def test_serving_counts_requests_partitions_and_write_amplification():
-    workload = Workload((*shop_workload().access_patterns, write("new-order", "orders", rate=7),
-                         read("all-products", "products", order=[("price", "asc"), ("title", "desc")])))
+    workload = Workload(
+        (
+            *shop_workload().access_patterns,
+            write("new-order", "orders", rate=7),
+            read("all-products", "products", order=[("price", "asc"), ("title", "desc")]),
+        )
+    )
     design = TARGET.design(shop_schema(), workload)
     served = {s.pattern: s for s in TARGET.serving(design)}
     assert served["customer-by-id"].access == "single-partition" and served["customer-by-id"].requests == 1
@@ -72,8 +77,10 @@ def _corpus_workload(tmp_path, sql):
 
     schema = ingested(sql)
     path = tmp_path / f"{sql.stem}.yaml"
-    path.write_text("version: 1\nstatistics:\n  entities:\n"
-                    + "".join(f"    {e.key!r}: {{rows: 2000, avg_row_bytes: 100}}\n" for e in schema.entities))
+    path.write_text(
+        "version: 1\nstatistics:\n  entities:\n"
+        + "".join(f"    {e.key!r}: {{rows: 2000, avg_row_bytes: 100}}\n" for e in schema.entities)
+    )
     return [str(sql), "--workload", str(path)]
 
 

@@ -25,12 +25,23 @@ def _verified(schema, workload, design, ddb):
 def test_debrie_session_store(ddb):
     """Ch. 18: a session by its token is a GetItem on the simple key; a user's sessions come from a
     secondary index on the username; expiry uses DynamoDB's TTL."""
-    sessions = Entity("sessions", (attr("session_token", "uuid"), attr("username", "string", length=40),
-                                   attr("created_at", "timestamp"), attr("expires_at", "timestamp")),
-                      primary_key=("session_token",))
+    sessions = Entity(
+        "sessions",
+        (
+            attr("session_token", "uuid"),
+            attr("username", "string", length=40),
+            attr("created_at", "timestamp"),
+            attr("expires_at", "timestamp"),
+        ),
+        primary_key=("session_token",),
+    )
     schema = Schema((sessions,))
-    workload = Workload((read("get-session", "sessions", ["session_token"], rate=1000),
-                         write("delete-user-sessions", "sessions", "delete", ["username"], rate=1)))
+    workload = Workload(
+        (
+            read("get-session", "sessions", ["session_token"], rate=1000),
+            write("delete-user-sessions", "sessions", "delete", ["username"], rate=1),
+        )
+    )
     design = TARGET.design(schema, workload)
     plans = {p.id: p for p in design.access_patterns}
     assert plans["get-session"].operation == "GetItem"
@@ -40,17 +51,38 @@ def test_debrie_session_store(ddb):
 
 
 def _shop() -> Schema:
-    customers = Entity("customers", (attr("username", "string", length=30), attr("email", "string", length=80),
-                                     attr("name", "string", length=60)), primary_key=("username",),
-                       unique_keys=(("email",),))
-    orders = Entity("orders", (attr("order_id", "string", length=27), attr("username", "string", length=30),
-                               attr("created_at", "timestamp"), attr("status", "string", length=10)),
-                    primary_key=("order_id",))
-    items = Entity("order_items", (attr("order_id", "string", length=27), attr("item_id", "string", length=27),
-                                   attr("price", "decimal", precision=10, scale=2)), primary_key=("order_id", "item_id"))
-    return Schema((customers, orders, items), (
-        fk("orders_customer", "orders", ("username",), "customers", ("username",)),
-        fk("items_order", "order_items", ("order_id",), "orders", ("order_id",))))
+    customers = Entity(
+        "customers",
+        (attr("username", "string", length=30), attr("email", "string", length=80), attr("name", "string", length=60)),
+        primary_key=("username",),
+        unique_keys=(("email",),),
+    )
+    orders = Entity(
+        "orders",
+        (
+            attr("order_id", "string", length=27),
+            attr("username", "string", length=30),
+            attr("created_at", "timestamp"),
+            attr("status", "string", length=10),
+        ),
+        primary_key=("order_id",),
+    )
+    items = Entity(
+        "order_items",
+        (
+            attr("order_id", "string", length=27),
+            attr("item_id", "string", length=27),
+            attr("price", "decimal", precision=10, scale=2),
+        ),
+        primary_key=("order_id", "item_id"),
+    )
+    return Schema(
+        (customers, orders, items),
+        (
+            fk("orders_customer", "orders", ("username",), "customers", ("username",)),
+            fk("items_order", "order_items", ("order_id",), "orders", ("order_id",)),
+        ),
+    )
 
 
 def test_debrie_ecommerce(ddb):
@@ -64,14 +96,29 @@ def test_debrie_ecommerce(ddb):
     schema = _shop()
     to_orders = Hop("customers", "orders", ("orders_customer",), True)
     to_items = Hop("orders", "order_items", ("items_order",), True)
-    workload = Workload((
-        read("customer", "customers", ["username"], rate=100),
-        AccessPattern("customer-with-orders", "customers", with_=("orders",), paths=((to_orders,),), rate=50,
-                      equality=(AttributeRef("customers", "username"),),
-                      order_by=(OrderTerm(AttributeRef("customers", "username"), Direction.DESC),)),
-        AccessPattern("order-with-items", "orders", with_=("order_items",), paths=((to_items,),), rate=40,
-                      equality=(AttributeRef("orders", "order_id"),)),
-        write("place-order", "orders", rate=10)))
+    workload = Workload(
+        (
+            read("customer", "customers", ["username"], rate=100),
+            AccessPattern(
+                "customer-with-orders",
+                "customers",
+                with_=("orders",),
+                paths=((to_orders,),),
+                rate=50,
+                equality=(AttributeRef("customers", "username"),),
+                order_by=(OrderTerm(AttributeRef("customers", "username"), Direction.DESC),),
+            ),
+            AccessPattern(
+                "order-with-items",
+                "orders",
+                with_=("order_items",),
+                paths=((to_items,),),
+                rate=40,
+                equality=(AttributeRef("orders", "order_id"),),
+            ),
+            write("place-order", "orders", rate=10),
+        )
+    )
     design = TARGET.design(schema, workload)
     plans = {p.id: p for p in design.access_patterns}
     assert plans["customer"].operation == "GetItem"
@@ -89,16 +136,30 @@ def test_debrie_ecommerce(ddb):
 def test_aws_adjacency_list_invoices_and_bills(ddb):
     """AWS guide: invoice and bill items in one table; the invoice's partition holds its bill edges, and an
     inverted GSI (sort key as partition key) answers "invoices of a bill"."""
-    invoices = Entity("invoices", (attr("invoice_id", "integer"), attr("amount", "decimal", precision=10, scale=2)),
-                      primary_key=("invoice_id",))
+    invoices = Entity(
+        "invoices",
+        (attr("invoice_id", "integer"), attr("amount", "decimal", precision=10, scale=2)),
+        primary_key=("invoice_id",),
+    )
     bills = Entity("bills", (attr("bill_id", "integer"), attr("due", "date")), primary_key=("bill_id",))
-    edges = Entity("invoice_bills", (attr("invoice_id", "integer"), attr("bill_id", "integer"),
-                                     attr("share", "decimal", precision=5, scale=2)), primary_key=("invoice_id", "bill_id"))
-    schema = Schema((invoices, bills, edges), (
-        fk("edge_invoice", "invoice_bills", ("invoice_id",), "invoices", ("invoice_id",)),
-        fk("edge_bill", "invoice_bills", ("bill_id",), "bills", ("bill_id",))))
-    workload = Workload((read("bills-of-invoice", "invoice_bills", ["invoice_id"], rate=20),
-                         read("invoices-of-bill", "invoice_bills", ["bill_id"], rate=10)))
+    edges = Entity(
+        "invoice_bills",
+        (attr("invoice_id", "integer"), attr("bill_id", "integer"), attr("share", "decimal", precision=5, scale=2)),
+        primary_key=("invoice_id", "bill_id"),
+    )
+    schema = Schema(
+        (invoices, bills, edges),
+        (
+            fk("edge_invoice", "invoice_bills", ("invoice_id",), "invoices", ("invoice_id",)),
+            fk("edge_bill", "invoice_bills", ("bill_id",), "bills", ("bill_id",)),
+        ),
+    )
+    workload = Workload(
+        (
+            read("bills-of-invoice", "invoice_bills", ["invoice_id"], rate=20),
+            read("invoices-of-bill", "invoice_bills", ["bill_id"], rate=10),
+        )
+    )
     design = TARGET.design(schema, workload)
     plans = {p.id: p for p in design.access_patterns}
     edges_map = design.entity("invoice_bills")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.dynamodb.test_items import _in_dynamodb_range
+from tests.dynamodb.schema_builders import in_dynamodb_range as _in_dynamodb_range
 from translator.strategies import rows_for, schemas, workloads
 from translator.targets.dynamodb import TARGET
 from translator.targets.dynamodb.verify import verify_design
@@ -20,7 +20,9 @@ def _case(draw):
     return schema, workload, rows
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(case=_case())
 def test_served_reads_match_sql(ddb, case):
     schema, workload, rows = case

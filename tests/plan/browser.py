@@ -7,8 +7,9 @@ import contextlib
 import shutil
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
-__all__ = ["chromium_paths", "headless_chromium"]
+__all__ = ["chromium_paths", "headless_chromium", "check_rendered_report", "browser_or_skip"]
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage")
@@ -46,6 +47,45 @@ def headless_chromium(width: int = 1400, height: int = 1000) -> Iterator[object]
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def browser_or_skip() -> None:
+    """Skip when chromium is missing, except under CI=true (then fail: .ci/run installs it)."""
+    import os
+
+    import pytest
+
+    if chromium_paths() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but chromium/chromedriver are missing; .ci/run installs them")
+        pytest.skip("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
+
+
+def check_rendered_report(driver: Any, report: Any, targets: int) -> None:
+    """Open `report` (a Path) offline and assert: it loads, one summary row per target, every SVG (the ER
+    diagram, one design diagram per target, the load charts) has children and a non-empty box, no request
+    left the page other than file:/data:, and the console has no error."""
+    import json
+
+    driver.get(report.as_uri())
+    assert driver.execute_script("return document.readyState") == "complete"
+    rows = driver.find_elements("css selector", "#summary tbody tr.target-row")
+    assert len(rows) == targets
+    svgs = driver.find_elements("css selector", "svg")
+    diagrams = driver.find_elements("css selector", "svg.diagram")
+    assert len(diagrams) == 1 + targets
+    assert len(svgs) > len(diagrams)
+    boxes = driver.execute_script(
+        "return Array.from(document.querySelectorAll('svg')).map(s => {"
+        " const b = s.getBBox(); return [s.childElementCount, b.width, b.height]; });")
+    empty = [i for i, (children, width, height) in enumerate(boxes) if not (children and width > 0 and height > 0)]
+    assert not empty, f"{len(empty)} SVG elements drew nothing (first: #{empty[0]})"
+    messages = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
+    urls = {m["params"]["request"]["url"] for m in messages if m["method"] == "Network.requestWillBeSent"
+            and m["params"].get("documentURL", "").startswith("file:")}
+    assert urls and all(u.startswith(("file:", "data:")) for u in urls), urls
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, errors
 
 
 def screenshot(html: str, png: str, width: int = 1400, height: int = 1100) -> None:

@@ -1,5 +1,6 @@
 """Acceptance of issue 13 with the real targets: `plan` on both samples and on musicbrainz (375 tables)
-exits 0 and writes every file; each registered target contributes its summaries and apply script."""
+exits 0 and writes every file, each registered target contributes its summaries and apply script, and
+report.html renders offline in headless Chromium with every diagram drawn."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import CORPUS, SAMPLES
+from tests.plan.browser import browser_or_skip, check_rendered_report, headless_chromium
 from translator.cli import main
 from translator.targets import get_target, target_names
 
@@ -40,3 +42,6 @@ def test_plan_writes_every_file(tmp_path, name, args):
     if name == "saas":  # row-level-security policies name the tenant: the section lists the keys on it
         assert data["tenancy"]["columns"] and data["tenancy"]["keys"]
         assert {k["target"] for k in data["tenancy"]["keys"]} == set(target_names())
+    browser_or_skip()
+    with headless_chromium() as driver:
+        check_rendered_report(driver, out / "report.html", len(target_names()))

@@ -100,6 +100,16 @@ def test_unwritable_out_is_one_line_and_leaves_nothing(fake_targets, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
+def test_a_folder_of_other_files_is_never_replaced(fake_targets, tmp_path):
+    precious = tmp_path / "project"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    result = CliRunner().invoke(main, ["plan", *ECOMMERCE, "--out", str(precious), "--sim-runs", "1"])
+    assert result.exit_code == 2 and "other files" in result.output and result.output.count("\n") == 1
+    assert [p.name for p in precious.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+
+
 def test_workload_naming_unknown_attributes(fake_targets, tmp_path):
     workload = tmp_path / "w.yaml"
     workload.write_text("access_patterns:\n  - id: Q1\n    entity: orders\n    equality: [no_such_column]\n"

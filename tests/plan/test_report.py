@@ -3,16 +3,13 @@ target), and hostile names that stay text in HTML, Markdown and Mermaid."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import SAMPLES
-from tests.plan.browser import chromium_paths, headless_chromium
+from tests.plan.browser import browser_or_skip, check_rendered_report, headless_chromium
 from translator.ingest import ingest_text
 from translator.plan import build_plan, load_pricing
 from translator.plan.escape import html_text, md_text, mermaid_text
@@ -23,41 +20,14 @@ from translator.workload import load_workload
 HOSTILE = '"x<script>alert(1)</script>`%%{init}%% ```end'
 
 
-def _browser_or_skip() -> None:
-    if chromium_paths() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but chromium/chromedriver are missing; .ci/run installs them")
-        pytest.skip("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
-
-
 def test_report_renders_offline_in_chromium(fake_targets, tmp_path):
-    _browser_or_skip()
+    browser_or_skip()
     schema = load_schema((str(SAMPLES / "ecommerce.sql"),))
     workload = load_workload(SAMPLES / "ecommerce.workload.yaml", schema)
     plan = build_plan(schema, workload, load_pricing(), sim_rows=10_000, sim_runs=3)
     report = write_report(plan, tmp_path / "plan")
     with headless_chromium() as driver:
-        driver.get(report.as_uri())
-        assert driver.execute_script("return document.readyState") == "complete"
-        rows = driver.find_elements("css selector", "#summary tbody tr.target-row")
-        assert len(rows) == len(plan.targets) == 3
-        svgs = driver.find_elements("css selector", "svg")
-        diagrams = driver.find_elements("css selector", "svg.diagram")
-        assert len(diagrams) == 1 + len(plan.targets)  # the ER diagram and one per target
-        assert len(svgs) > len(diagrams)  # and the load charts
-        for svg in svgs:
-            size = svg.size
-            assert size["width"] > 0 and size["height"] > 0
-            drawn = driver.execute_script(
-                "const b = arguments[0].getBBox(); return [arguments[0].childElementCount, b.width, b.height];", svg)
-            assert drawn[0] > 0 and drawn[1] > 0 and drawn[2] > 0, drawn
-        requests = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
-        # The page's own requests (the browser's new-tab page makes chrome:// ones of its own).
-        urls = {m["params"]["request"]["url"] for m in requests if m["method"] == "Network.requestWillBeSent"
-                and m["params"].get("documentURL", "").startswith("file:")}
-        assert urls and all(u.startswith(("file:", "data:")) for u in urls), urls
-        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-        assert not errors, errors
+        check_rendered_report(driver, report, len(plan.targets))
 
 
 def test_hostile_names_stay_text(fake_targets, tmp_path):

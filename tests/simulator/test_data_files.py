@@ -42,8 +42,9 @@ def sqlite_db(tmp_path_factory, rows):
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, tenant_id INTEGER, name TEXT, created_at TIMESTAMP)")
     stamps = [str(np.datetime64(int(m), "ms")).replace("T", " ") for m in ms]
-    conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?)",
-                     zip(ids.tolist(), tenants.tolist(), names, stamps, strict=True))
+    conn.executemany(
+        "INSERT INTO events VALUES (?, ?, ?, ?)", zip(ids.tolist(), tenants.tolist(), names, stamps, strict=True)
+    )
     conn.commit()
     conn.close()
     return path
@@ -51,8 +52,14 @@ def sqlite_db(tmp_path_factory, rows):
 
 def _arrow(rows) -> pa.Table:
     ids, tenants, ms, names = rows
-    return pa.table({"id": ids, "tenant_id": tenants.astype(np.int32), "name": names,
-                     "created_at": pa.array(ms, pa.timestamp("ms"))})
+    return pa.table(
+        {
+            "id": ids,
+            "tenant_id": tenants.astype(np.int32),
+            "name": names,
+            "created_at": pa.array(ms, pa.timestamp("ms")),
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +109,15 @@ def test_counts_match_an_independent_count(sqlite_db, rows):
 def test_sketch_past_the_bound_stays_within_its_error(sqlite_db):
     exact = simulate_table(f"sqlite:///{sqlite_db}", "events", ["hashed(id)"], "cassandra", config=CONFIG)
     limits = Limits(exact_limit=1_000, heavy_k=64, kmv_k=4_096)
-    sketched = simulate_table(f"sqlite:///{sqlite_db}", "events", ["hashed(id)"], "cassandra", config=CONFIG,
-                              limits=limits, options=ReadOptions(range_rows=5_000))
+    sketched = simulate_table(
+        f"sqlite:///{sqlite_db}",
+        "events",
+        ["hashed(id)"],
+        "cassandra",
+        config=CONFIG,
+        limits=limits,
+        options=ReadOptions(range_rows=5_000),
+    )
     a, b = exact.results[0].per_shard_rows, sketched.results[0].per_shard_rows
     assert abs(int(b.sum()) - ROWS) <= len(b)  # scaled back to every row (rounding per shard)
     se = np.sqrt(0.25 / limits.kmv_k)  # a share's standard error over kmv_k sampled distinct values
@@ -113,8 +127,10 @@ def test_sketch_past_the_bound_stays_within_its_error(sqlite_db):
 
 def test_sqlite_is_opened_read_only(sqlite_db):
     before = sqlite_db.read_bytes()
-    with pytest.raises(SimulatorError, match="readonly"), connect(parse_source(f"sqlite:///{sqlite_db}"),
-                                                                   ReadOptions()) as conn:
+    with (
+        pytest.raises(SimulatorError, match="readonly"),
+        connect(parse_source(f"sqlite:///{sqlite_db}"), ReadOptions()) as conn,
+    ):
         conn.execute("INSERT INTO events (tenant_id) VALUES (1)")
     simulate_table(f"sqlite:///{sqlite_db}", "events", ["tenant_id"], "citus")
     assert sqlite_db.read_bytes() == before
@@ -144,8 +160,14 @@ def test_json_has_the_data_section(parquet_dir):
     "args, expected",
     [
         (["--key", "tenant_id", "--entity", "evnts"], "--entity 'evnts': no such table; did you mean 'events'?"),
-        (["--key", "tenant", "--entity", "events"], "--key 'tenant': unknown field 'tenant'; did you mean 'tenant_id'?"),
-        (["--key", "tenant_id", "--entity", "events", "--order-by", "creatd_at"], "--order-by 'creatd_at': not a column of events"),
+        (
+            ["--key", "tenant", "--entity", "events"],
+            "--key 'tenant': unknown field 'tenant'; did you mean 'tenant_id'?",
+        ),
+        (
+            ["--key", "tenant_id", "--entity", "events", "--order-by", "creatd_at"],
+            "--order-by 'creatd_at': not a column of events",
+        ),
         (["--key", "tenant_id", "--entity", "events", "--sample", "2"], "--sample 2.0: give a fraction in (0, 1]"),
         (["--key", "tenant_id", "--entity", "events", "--rows", "5"], "--rows describes generated rows"),
     ],
@@ -167,16 +189,27 @@ def test_bad_files(tmp_path, parquet_dir):
     pq.write_table(pa.table({"tenant_id": pa.array([1, 2], pa.int64())}), mixed / "a.parquet")
     pq.write_table(pa.table({"tenant_id": pa.array(["x", "y"])}), mixed / "b.parquet")
     result = _cli("--key", "tenant_id", "--data", str(mixed))
-    assert result.exit_code == 2 and "different schemas" in result.output and "tenant_id: int64 vs string" in result.output
+    assert (
+        result.exit_code == 2 and "different schemas" in result.output and "tenant_id: int64 vs string" in result.output
+    )
     assert len(result.output.strip().splitlines()) == 1
     result = _cli("--key", "tenant_id", "--data", str(tmp_path / "nowhere" / "*.parquet"))
     assert result.exit_code == 2 and "holds no .parquet or .csv files" in result.output
 
 
 def test_password_is_never_printed():
-    result = _cli("--key", "tenant_id", "--data", "postgresql://me:s3cr%40tpw@127.0.0.1:9/db?connect_timeout=2",
-                  "--entity", "t")
+    result = _cli(
+        "--key", "tenant_id", "--data", "postgresql://me:s3cr%40tpw@127.0.0.1:9/db?connect_timeout=2", "--entity", "t"
+    )
     assert result.exit_code == 2
     assert "s3cr" not in result.output and "***" in result.output
-    result = _cli("--key", "tenant_id", "--data", "mysql://me:s3cr%40tpw@127.0.0.1:9/db?connect_timeout=2", "--entity", "t")
+    result = _cli(
+        "--key", "tenant_id", "--data", "mysql://me:s3cr%40tpw@127.0.0.1:9/db?connect_timeout=2", "--entity", "t"
+    )
     assert result.exit_code == 2 and "s3cr" not in result.output
+
+
+def test_unreachable_scheduler_is_one_error(sqlite_db):
+    with pytest.raises(SimulatorError, match=r"scheduler='tcp://127.0.0.1:9': cannot reach it"):
+        simulate_table(f"sqlite:///{sqlite_db}", "events", ["tenant_id"], "citus", scheduler="tcp://127.0.0.1:9",
+                       options=ReadOptions(connect_timeout=1))

@@ -14,8 +14,13 @@ SMALL = Limits(exact_limit=40, heavy_k=8, kmv_k=64, order_sample=50)
 
 def _table(values: list[int], texts: bool = False) -> pa.Table:
     col = pa.array([f"v{v}" for v in values]) if texts else pa.array(values, pa.int64())
-    return pa.table({"k": col, "j": pa.array([v % 3 for v in values], pa.int64()),
-                     ORDER: pa.array(np.arange(len(values)), pa.int64())})
+    return pa.table(
+        {
+            "k": col,
+            "j": pa.array([v % 3 for v in values], pa.int64()),
+            ORDER: pa.array(np.arange(len(values)), pa.int64()),
+        }
+    )
 
 
 def _fold(table: pa.Table, cuts: list[int], limits: Limits, keys=(("k",),)):
@@ -33,8 +38,9 @@ def _as_dict(t: pa.Table, fields=("k",)) -> dict:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(-50, 50), min_size=1, max_size=300), st.lists(st.integers(0, 400), max_size=6),
-       st.booleans())
+@given(
+    st.lists(st.integers(-50, 50), min_size=1, max_size=300), st.lists(st.integers(0, 400), max_size=6), st.booleans()
+)
 def test_exact_counts_do_not_depend_on_the_split(values, cuts, texts):
     table = _table(values, texts)
     merged = _fold(table, cuts, Limits(), keys=(("k",), ("k", "j")))
@@ -48,8 +54,11 @@ def test_exact_counts_do_not_depend_on_the_split(values, cuts, texts):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(0, 10_000), min_size=50, max_size=400), st.lists(st.integers(0, 400), max_size=6),
-       st.integers(0, 3))
+@given(
+    st.lists(st.integers(0, 10_000), min_size=50, max_size=400),
+    st.lists(st.integers(0, 400), max_size=6),
+    st.integers(0, 3),
+)
 def test_heavy_hitters_stay_within_the_misra_gries_bound(values, cuts, heavy):
     values = values + [7] * (heavy * 60)  # a value well above rows / (k + 1), sometimes
     table = _table(values)

@@ -76,14 +76,15 @@ def _human(data: dict[str, Any], report: Path) -> None:
 @click.option("--stats", is_flag=True, help="Database URL sources: take the statistics from the database.")
 @click.option("--exact", is_flag=True, help="With --stats: exact row counts (COUNT(*)) instead of catalog estimates.")
 @click.option("--out", "out", type=click.Path(file_okay=False), default="plan", show_default=True,
-              help="Folder for report.html, report.md, plan.json and the apply scripts (replaced as a whole).")
+              help="Folder for report.html, report.md, plan.json and the apply scripts: new, empty, or an earlier "
+                   "report (replaced as a whole).")
 @click.option("--pricing", "pricing", type=click.Path(dir_okay=False), default=None,
               help="TOML file replacing mappings/pricing.toml (same shape).")
 @click.option("--sim-rows", type=click.IntRange(min=0), default=1_000_000, show_default=True,
               help="Rows simulated per entity at most (a sample of larger entities; 0: every row).")
 @click.option("--sim-budget", type=click.IntRange(min=0), default=3_000_000, show_default=True,
               help="Rows simulated over all runs at most, shared evenly (at least 10,000 a run; 0: no budget).")
-@click.option("--sim-runs", type=click.IntRange(min=0), default=30, show_default=True,
+@click.option("--sim-runs", type=click.IntRange(min=0), default=20, show_default=True,
               help="Simulate the N heaviest (entity, store) runs (rows x row size x rate); the rest are listed "
                    "with their command (0: all).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary; only the report path.")

@@ -45,9 +45,11 @@ def _build() -> click.Command:
     @click.option("--workload", "workload_path", type=click.Path(dir_okay=False), default=None,
                   help="Workload YAML whose access patterns are run (default: derived patterns, marked assumed).")
     @click.option("--data", "data_url", default=None,
-                  help="Read the rows from this database (sqlite:///x.db, postgresql://..., mysql://...) instead of generating them.")
+                  help="Read the rows from this database (sqlite:///x.db, postgresql://..., mysql://...) "
+                       "instead of generating them.")
     @click.option("--endpoint-url", "endpoint_url", default=None,
-                  help="Endpoint to run against (e.g. http://localhost:8000); default: a local moto server for the run.")
+                  help="Endpoint to run against (e.g. http://localhost:8000); "
+                       "default: a local moto server for the run.")
     @click.option("--seed", type=int, default=0, show_default=True,
                   help="Seed of the generated rows and of the sampled parameters.")
     @format_option()

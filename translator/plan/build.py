@@ -172,7 +172,7 @@ def _artifact(target: Any, design: Any, plan: TargetPlan) -> None:
 
 
 def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, sim_rows: int = 1_000_000,
-               sim_budget: int = 3_000_000, sim_runs: int = 30, chunk_rows: int = 4_000_000,
+               sim_budget: int = 3_000_000, sim_runs: int = 20, chunk_rows: int = 4_000_000,
                progress: Progress | None = None) -> Plan:
     """Design for every target, simulate its key candidates, estimate capacity and cost, recommend.
 

@@ -63,6 +63,9 @@ def write_report(plan: Plan, out: str | Path) -> Path:
         if blocker is not None:
             raise ReportError(f"out={str(out)!r} cannot be a folder: {str(blocker)!r} is a file; "
                               "choose another folder")
+        if out.is_dir() and any(out.iterdir()) and not (out / "plan.json").is_file():
+            raise ReportError(f"out={str(out)!r} is a folder with other files (no plan.json of an earlier "
+                              "report); choose a new or empty folder, the report replaces the folder as a whole")
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
         for name, text in files.items():

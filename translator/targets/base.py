@@ -34,7 +34,8 @@ class TargetOption:
 class Design(Protocol):
     """A target's result. `to_dict()` is the stable `--format json` form (see targets/record.envelope)."""
 
-    diagnostics: tuple[Diagnostic, ...]
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]: ...
 
     def to_dict(self) -> dict[str, Any]: ...
 

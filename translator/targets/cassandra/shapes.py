@@ -97,6 +97,8 @@ def _hops_to_chain(schema: Schema, pattern: AccessPattern, hops: tuple[Hop, ...]
         rel = rels.get(hop.relationships[0]) if hop.relationships else None
         if rel is None:
             raise DesignError(f"pattern {pattern.id}: {what} follows an unknown relationship {hop.relationships!r}")
+        if rel.from_entity != hop.source:  # a one-to-one link read from its parent side: a (single) child
+            return None
         chain.append(rel)
     return tuple(chain)
 
@@ -148,7 +150,7 @@ def _ref(schema: Schema, pattern: AccessPattern, root: Entity, ref: object, role
     if ref.path:
         chain = _hops_to_chain(schema, pattern, ref.path, f"{role} {ref}")
         if chain is None:
-            raise DesignError(f"pattern {pattern.id}: {role} {ref} is reached through a one-to-many path; Cassandra "
+            raise DesignError(f"pattern {pattern.id}: {role} {ref} is reached through a path to child rows; Cassandra "
                               f"filters on one row's copy of a value: make {owner.key} (or the child on the path) the "
                               f"pattern's entity and read {root.key} with it")
     elif owner.key in with_chains:

@@ -52,7 +52,15 @@ def isolation(schema: Schema, workload: Workload, tenancy: Tenancy, tables: list
             columns.append((table.name, name))
     reads = [p for p in workload.access_patterns if p.is_read]
     crossing = [p.id for p in reads if tenancy.crosses_tenants(p)]
-    sink.extend(tenancy.crossing_diagnostics(workload))
+    for pattern in reads:
+        if pattern.id in crossing:
+            column = tenancy.column(pattern.entity) or next(
+                (c for c in tenancy.columns if c.entity in {*pattern.with_, *(r.entity for r in pattern.equality)}), None)
+            where = f" (no equality on {column.entity}.{column.attribute})" if column else ""
+            bypass = f"; it bypasses policy {', '.join(column.policies)}" if column and column.policies else ""
+            sink.warning("crosses-tenants", f"pattern {pattern.id} does not fix the tenant{where}, so it reads across "
+                         f"tenants{bypass}; its table is keyed by the tenant, so the application must pass one (mark "
+                         "the pattern admin: true if it must read every tenant)", subject=pattern.id)
     for pattern in reads:
         if pattern.admin and tenancy.column(pattern.entity) and not tenancy.fixes_tenant(pattern):
             sink.info("cassandra-admin-crosses-tenants", f"pattern {pattern.id} reads across tenants (admin pattern); "

@@ -44,14 +44,19 @@ class DynamoDBTarget(Target):
     formats: ClassVar[tuple[str, ...]] = ("cloudformation", "aws-cli", "workbench")
     artifact: ClassVar[tuple[str, str] | None] = ("dynamodb.cloudformation.json", "cloudformation")
     options: ClassVar[tuple[TargetOption, ...]] = (
-        TargetOption("mode", "DynamoDB: single-table (one table, item collections, overloaded GSIs) or per-entity.",
-                     default="single-table", choices=MODES),
+        TargetOption(
+            "mode",
+            "DynamoDB: single-table (one table, item collections, overloaded GSIs) or per-entity.",
+            default="single-table",
+            choices=MODES,
+        ),
         TargetOption("table_name", "DynamoDB: name of the single table (default: app).", default=None),
     )
 
     def build(self, schema: Schema, workload: Workload, tenancy: Tenancy, **options: Any) -> DynamoDesign:
-        return build_design(schema, workload, tenancy, mode=options.get("mode") or "single-table",
-                            table_name=options.get("table_name"))
+        return build_design(
+            schema, workload, tenancy, mode=options.get("mode") or "single-table", table_name=options.get("table_name")
+        )
 
     def key_candidates(self, design: DynamoDesign) -> tuple[record.KeyCandidate, ...]:
         return _summaries.key_candidates(design)
@@ -74,8 +79,16 @@ class DynamoDBTarget(Target):
     def render_workbench(self, design: DynamoDesign) -> str:
         return _render.render_workbench(design)
 
-    def verify(self, schema: Schema, workload: Workload, design: DynamoDesign,
-               rows: Mapping[str, list[dict[str, Any]]], *, endpoint_url: str | None = None, seed: int = 0) -> Any:
+    def verify(
+        self,
+        schema: Schema,
+        workload: Workload,
+        design: DynamoDesign,
+        rows: Mapping[str, list[dict[str, Any]]],
+        *,
+        endpoint_url: str | None = None,
+        seed: int = 0,
+    ) -> Any:
         """Run every pattern on an endpoint (a local moto server when `endpoint_url` is None) against `rows`
         (per entity key; the caller reads or generates them); returns a `verify.VerifyReport`."""
         from translator.targets.dynamodb.verify import (
@@ -85,11 +98,13 @@ class DynamoDBTarget(Target):
         )
 
         if endpoint_url:
-            return verify_design(schema, workload, design, rows, dynamodb_client(endpoint_url), endpoint=endpoint_url,
-                                 seed=seed)
+            return verify_design(
+                schema, workload, design, rows, dynamodb_client(endpoint_url), endpoint=endpoint_url, seed=seed
+            )
         with local_endpoint() as url:
-            return verify_design(schema, workload, design, rows, dynamodb_client(url), endpoint=f"moto ({url})",
-                                 seed=seed)
+            return verify_design(
+                schema, workload, design, rows, dynamodb_client(url), endpoint=f"moto ({url})", seed=seed
+            )
 
 
 TARGET = DynamoDBTarget()

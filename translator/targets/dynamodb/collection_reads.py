@@ -13,7 +13,7 @@ from __future__ import annotations
 from translator.ir import Entity
 from translator.targets.dynamodb.model import PatternPlan, ValueBinding
 from translator.targets.dynamodb.needs import Need, with_chains
-from translator.targets.dynamodb.patterns import Ctx, Names, bind, flag
+from translator.targets.dynamodb.plancore import Ctx, Names, bind, flag
 from translator.targets.dynamodb.quoting import inert
 
 __all__ = ["with_plan"]
@@ -32,24 +32,44 @@ def with_plan(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan:
         else:
             targets.append(target)
     if missing:
-        return flag(need, entity.key, table, f"{', '.join(missing)} is not in {entity.key}'s item collection, so it "
-                    "needs another request", ctx.sink, "Query+Query")
+        return flag(
+            need,
+            entity.key,
+            table,
+            f"{', '.join(missing)} is not in {entity.key}'s item collection, so it needs another request",
+            ctx.sink,
+            "Query+Query",
+        )
     if base.index is not None or not base.partition.parts or not set(base.partition.parts) <= set(need.eq):
         collection = _collection_gsi(need, entity, targets, ctx)
         if collection is not None:
             return collection
-        return flag(need, entity.key, table, f"the equality {sorted(need.eq)} does not name {entity.key}'s "
-                    "partition", ctx.sink)
+        return flag(
+            need, entity.key, table, f"the equality {sorted(need.eq)} does not name {entity.key}'s partition", ctx.sink
+        )
     ancestors = {r.to_entity for r in layout.chain(entity.key)}
     descendants = {k for k in ctx.paths if entity.key in {r.to_entity for r in layout.chain(k)}}
     extra_eq = [c for c in need.eq if c not in base.partition.parts]
     for target in targets:
         if target in ancestors and target != root:
-            return flag(need, entity.key, table, f"{target} sits between {entity.key} and the partition's root "
-                        f"{root}; the Query would return every {target} of the partition", ctx.sink, "Query+Query")
+            return flag(
+                need,
+                entity.key,
+                table,
+                f"{target} sits between {entity.key} and the partition's root "
+                f"{root}; the Query would return every {target} of the partition",
+                ctx.sink,
+                "Query+Query",
+            )
         if target in descendants and extra_eq and entity.key != root:
-            return flag(need, entity.key, table, f"{target} items of other {entity.key} items share the partition",
-                        ctx.sink, "Query+Query")
+            return flag(
+                need,
+                entity.key,
+                table,
+                f"{target} items of other {entity.key} items share the partition",
+                ctx.sink,
+                "Query+Query",
+            )
     names = Names(ctx.rules)
     keys = (entity.key, *targets)
     values = [bind(":pk", base.partition, [(c, "eq") for c in base.partition.parts])]
@@ -79,20 +99,39 @@ def with_plan(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan:
         # The asked-for types' sort keys are one contiguous run of the partition: a key condition, no filter.
         low, high = span
         sep = ctx.rules.naming["separator"]
-        values = [values[0], ValueBinding(":lo", low, (), "", True),
-                  ValueBinding(":hi", high, (), chr(ord(sep) + 1))]
+        values = [values[0], ValueBinding(":lo", low, (), "", True), ValueBinding(":hi", high, (), chr(ord(sep) + 1))]
         condition += f" AND {names(base.sort.attribute)} BETWEEN :lo AND :hi"
         clauses = []
     filter_text, flagged, reason = None, False, ""
     if clauses:
         filter_text = " OR ".join(clauses)
         others = sorted(set(together) - set(keys))
-        reason = (f"the partition also holds {', '.join(others)}, which a filter drops" if others else
-                  f"the partition also holds other {entity.key} items, which a filter drops")
+        reason = (
+            f"the partition also holds {', '.join(others)}, which a filter drops"
+            if others
+            else f"the partition also holds other {entity.key} items, which a filter drops"
+        )
         flagged = True
         ctx.sink.warning("dynamodb-filter", f"access pattern {inert(pattern.id)}: {inert(reason)}", subject=pattern.id)
-    return PatternPlan(pattern.id, entity.key, str(pattern.kind), table, None, "Query", condition, filter_text, tuple(values), names.pairs(),
-                       not need.descending, pattern.limit, keys, flagged, reason, "item-collection", pattern.assumed)
+    return PatternPlan(
+        pattern.id,
+        entity.key,
+        str(pattern.kind),
+        table,
+        None,
+        "Query",
+        condition,
+        filter_text,
+        tuple(values),
+        names.pairs(),
+        not need.descending,
+        pattern.limit,
+        keys,
+        flagged,
+        reason,
+        "item-collection",
+        pattern.assumed,
+    )
 
 
 def _sort_span(ctx: Ctx, together: set[str], wanted: tuple[str, ...]) -> tuple[str, str] | None:
@@ -118,6 +157,7 @@ def _collection_gsi(need: Need, entity: Entity, targets: list[str], ctx: Ctx) ->
     inverted index of "The DynamoDB Book"'s orders and order items). None when that does not fit."""
     from translator.targets.dynamodb.keys import carry_chain
     from translator.targets.dynamodb.model import KeyPath, KeyTemplate
+    from translator.targets.dynamodb.tenant import lead
     from translator.targets.record import Decision
 
     layout, pattern = ctx.layout, need.pattern
@@ -136,19 +176,49 @@ def _collection_gsi(need: Need, entity: Entity, targets: list[str], ctx: Ctx) ->
     for key in users:
         below = chains.get(key, [])
         upto = [r for r in below[: next((i for i, r in enumerate(below) if r.to_entity == entity.key), -1) + 1]]
-        parts = ident if key == entity.key else tuple(carry_chain(ctx.schema, ctx.schema.entity(key), upto, c, ctx.copies)
-                                                      for c in ident)
+        parts = (
+            ident
+            if key == entity.key
+            else tuple(carry_chain(ctx.schema, ctx.schema.entity(key), upto, c, ctx.copies) for c in ident)
+        )
         sort = ctx.paths[key][0].sort
-        ctx.paths[key].append(KeyPath(key, name, KeyTemplate(pk_attr, tag, parts),
-                                      KeyTemplate(sk_attr, sort.prefix, sort.parts, sort.literals), "gsi-collection"))
-    ctx.decisions.append(Decision(entity.key, name, "gsi-collection",
-                                  f"{pattern.id} reads {entity.key} with {', '.join(targets)} by {entity.key}'s identity, "
-                                  f"but {entity.key} lives in {layout.root(entity.key)}'s partition: {name} keys "
-                                  f"{entity.key} and {', '.join(targets)} by {tag}#<{'#'.join(ident)}>",
-                                  (("rate", pattern.rate),), ("workload",) if pattern.assumed else ()))
+        partition = KeyTemplate(pk_attr, tag, parts)
+        if entity.key in ctx.tenant and key in ctx.tenant:
+            partition = lead(partition, ctx.tenant[key])
+        ctx.paths[key].append(
+            KeyPath(
+                key, name, partition, KeyTemplate(sk_attr, sort.prefix, sort.parts, sort.literals), "gsi-collection"
+            )
+        )
+    ctx.decisions.append(
+        Decision(
+            entity.key,
+            name,
+            "gsi-collection",
+            f"{pattern.id} reads {entity.key} with {', '.join(targets)} by {entity.key}'s identity, "
+            f"but {entity.key} lives in {layout.root(entity.key)}'s partition: {name} keys "
+            f"{entity.key} and {', '.join(targets)} by {tag}#<{'#'.join(ident)}>",
+            (("rate", pattern.rate),),
+            ("workload",) if pattern.assumed else (),
+        )
+    )
     names = Names(ctx.rules)
     path = ctx.paths[entity.key][-1]
     values = [bind(":pk", path.partition, [(c, "eq") for c in path.partition.parts])]
-    return PatternPlan(pattern.id, entity.key, str(pattern.kind), ctx.tables[entity.key], name, "Query",
-                       f"{names(pk_attr)} = :pk", None, tuple(values), names.pairs(), not need.descending,
-                       pattern.limit, (entity.key, *targets), rule="gsi-collection", assumed=pattern.assumed)
+    return PatternPlan(
+        pattern.id,
+        entity.key,
+        str(pattern.kind),
+        ctx.tables[entity.key],
+        name,
+        "Query",
+        f"{names(pk_attr)} = :pk",
+        None,
+        tuple(values),
+        names.pairs(),
+        not need.descending,
+        pattern.limit,
+        (entity.key, *targets),
+        rule="gsi-collection",
+        assumed=pattern.assumed,
+    )

@@ -8,24 +8,25 @@ Order: tags and identities -> item collections (placement.py) -> each pattern in
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from typing import Any
 
 from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
 from translator.ir import Schema
-from translator.targets.common import unique_name
+from translator.targets.dynamodb import design_steps as steps
+from translator.targets.dynamodb.costs import scan_costs
 from translator.targets.dynamodb.keys import base_paths
-from translator.targets.dynamodb.limits import check_limits, scan_costs
+from translator.targets.dynamodb.limits import check_limits
 from translator.targets.dynamodb.mapping import DynamoRules, rules
-from translator.targets.dynamodb.model import DynamoDesign, EntityMapping, GsiSpec, KeyPath, PatternPlan, TableSpec
-from translator.targets.dynamodb.naming import entity_tags, plan_attributes, sanitize_table_name
+from translator.targets.dynamodb.model import DynamoDesign, EntityMapping, GsiSpec, KeyPath, TableSpec
+from translator.targets.dynamodb.naming import entity_tags, plan_attributes
 from translator.targets.dynamodb.needs import Copies, need_of
-from translator.targets.dynamodb.patterns import Ctx, add_gsi_path, plan_patterns
+from translator.targets.dynamodb.patterns import plan_patterns
 from translator.targets.dynamodb.placement import Layout, place_entities
+from translator.targets.dynamodb.plancore import Ctx, add_gsi_path
 from translator.targets.dynamodb.quoting import inert, logical_id
-from translator.targets.dynamodb.tenant import apply_tenancy
+from translator.targets.dynamodb.tenant import tenant_columns
 from translator.targets.record import Decision, assumed_inputs
 from translator.tenancy import Tenancy
 from translator.workload.model import Workload
@@ -43,21 +44,45 @@ def _ttl_column(entity: Any, r: DynamoRules) -> str | None:
     return None
 
 
-def _adjacency_gsis(schema: Schema, layout: Layout, paths: dict[str, list[KeyPath]], tags: dict[str, str],
-                    r: DynamoRules, decisions: list[Decision]) -> None:
+def _adjacency_gsis(
+    schema: Schema,
+    layout: Layout,
+    paths: dict[str, list[KeyPath]],
+    tags: dict[str, str],
+    r: DynamoRules,
+    decisions: list[Decision],
+    tenant: dict[str, str],
+) -> None:
     """The inverted index of each adjacency list: partition = the right parent, sort = the left parent."""
     for junction, right in layout.junctions.items():
         entity = schema.entity(junction)
         left = layout.members[junction]
         order = {c.casefold(): i for i, c in enumerate(layout.identities[right.to_entity])}
-        partition = sorted(right.from_attributes,
-                           key=lambda c: order.get(right.to_attributes[right.from_attributes.index(c)].casefold(), 0))
+        partition = sorted(
+            right.from_attributes,
+            key=lambda c: order.get(right.to_attributes[right.from_attributes.index(c)].casefold(), 0),
+        )
         sort = [c for c in left.from_attributes if c not in partition]
         sort += [c for c in layout.identities[junction] if c not in partition and c not in sort]
-        path = add_gsi_path(paths[junction], entity, tags[right.to_entity], partition, tags[junction], sort, r,
-                            "adjacency-inverted")
-        decisions.append(Decision(junction, path.index or "", "adjacency-inverted",
-                                  f"{path.index} inverts the adjacency list: {right.to_entity} -> {left.to_entity}"))
+        path = add_gsi_path(
+            paths[junction],
+            entity,
+            tags[right.to_entity],
+            partition,
+            tags[junction],
+            sort,
+            r,
+            "adjacency-inverted",
+            tenant_column=tenant.get(junction),
+        )
+        decisions.append(
+            Decision(
+                junction,
+                path.index or "",
+                "adjacency-inverted",
+                f"{path.index} inverts the adjacency list: {right.to_entity} -> {left.to_entity}",
+            )
+        )
 
 
 def _logical_id(table: str, taken: set[str], sink: DiagnosticSink) -> str:
@@ -65,63 +90,22 @@ def _logical_id(table: str, taken: set[str], sink: DiagnosticSink) -> str:
     plain = "".join(w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", table) if w) + "Table"
     chosen, changed = logical_id(table, "Table", taken)
     if changed or chosen != plain:
-        sink.info("dynamodb-logical-id", f"table {inert(table)!r} has the CloudFormation logical ID {chosen!r} "
-                  "(logical IDs are alphanumeric and unique)", subject=table)
+        sink.info(
+            "dynamodb-logical-id",
+            f"table {inert(table)!r} has the CloudFormation logical ID {chosen!r} "
+            "(logical IDs are alphanumeric and unique)",
+            subject=table,
+        )
     return chosen
 
 
-def _constant_shards(schema: Schema, workload: Workload, stats: StatsView, r: DynamoRules) -> dict[str, int]:
-    """Write-shard suffixes for an entity's constant-partition GSI: every write of the entity lands on it."""
-    out: dict[str, int] = {}
-    for entity in schema.entities:
-        rate = sum(p.rate for p in workload.access_patterns if not p.is_read and schema.find_entity(p.entity) is entity)
-        item = (stats.entity(entity).avg_row_bytes or 0.0) + r.limits["item_overhead_bytes"]
-        load = rate * max(1, math.ceil(item / r.limits["wcu_bytes"]))
-        if load > r.limits["partition_wcu"]:
-            out[entity.key] = math.ceil(load / (0.8 * r.limits["partition_wcu"]))
-    return out
-
-
-def _tables(schema: Schema, mode: str, table_name: str | None, r: DynamoRules, sink: DiagnosticSink) -> dict[str, str]:
-    if mode == "single-table":
-        name = sanitize_table_name(table_name or r.naming["default_table_name"], r, sink, "table_name")
-        return {e.key: name for e in schema.entities}
-    if table_name:
-        sink.info("dynamodb-option-ignored", f"table_name={inert(table_name)!r} applies to mode='single-table' only; "
-                  "per-entity tables are named after their entities")
-    tables: dict[str, str] = {}
-    for entity in schema.entities:
-        wanted = sanitize_table_name(entity.name, r, sink, f"table for {inert(entity.key)}")
-        tables[entity.key] = unique_name(wanted, set(tables.values()))
-    return tables
-
-
-def _with_writes(plans: list[PatternPlan], copies: Copies, schema: Schema) -> list[PatternPlan]:
-    """Each update/delete lists the entities holding copies of its entity's columns; an insert of an entity
-    with copies says it reads their sources first."""
-    holders: dict[str, list[str]] = {}
-    for entity in schema.entities:
-        for spec in copies.of(entity.key):
-            holders.setdefault(spec.source, [])
-            if entity.key not in holders[spec.source]:
-                holders[spec.source].append(entity.key)
-    out = []
-    for plan in plans:
-        if plan.kind in ("update", "delete") and holders.get(plan.entity):
-            targets = tuple(holders[plan.entity])
-            note = (f"the items of {', '.join(targets)} hold copies of {plan.entity}'s attributes: update them too "
-                    "(Query each copy's GSI by the old value, then UpdateItem)")
-            plan = dataclasses.replace(plan, also_writes=targets, reason="; ".join(x for x in (plan.reason, note) if x))
-        elif plan.kind == "write" and copies.of(plan.entity):
-            sources = sorted({s.source for s in copies.of(plan.entity)})
-            note = f"reads {', '.join(sources)} to fill the copied attributes before the PutItem"
-            plan = dataclasses.replace(plan, reason="; ".join(x for x in (plan.reason, note) if x))
-        out.append(plan)
-    return out
-
-
-def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = None, mode: str = "single-table",
-                 table_name: str | None = None) -> DynamoDesign:
+def build_design(
+    schema: Schema,
+    workload: Workload,
+    tenancy: Tenancy | None = None,
+    mode: str = "single-table",
+    table_name: str | None = None,
+) -> DynamoDesign:
     """The DynamoDB design for `schema` under `workload` (see docs/dynamodb.md for every rule).
 
     `Target.design` checks the schema, the workload and the option values before it calls this."""
@@ -135,7 +119,7 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
     stats = StatsView(schema, workload.statistics)
     tags = entity_tags(schema)
     naming = r.naming
-    tables = _tables(schema, mode, table_name, r, sink)
+    tables = steps.tables(schema, mode, table_name, r, sink)
     if mode == "single-table":
         layout = place_entities(schema, workload, naming["generated_id_attribute"], sink, decisions)
     else:
@@ -144,38 +128,74 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
         layout.junctions.clear()
         decisions[:] = [d for d in decisions if d.rule == "unique-key-identity"]
     copies = Copies()
-    needs = [need_of(schema, schema.find_entity(p.entity) or schema.entities[0], p, copies) for p in
-             workload.access_patterns]
+    needs = [
+        need_of(schema, schema.find_entity(p.entity) or schema.entities[0], p, copies) for p in workload.access_patterns
+    ]
     readers: dict[str, list] = {}
     for need in needs:
         entity = schema.find_entity(need.pattern.entity)
         if need.pattern.is_read and entity is not None:
             readers.setdefault(entity.key, []).append(need)
-    paths = {k: [p] for k, p in base_paths(schema, readers, layout, tags, copies, r).items()}
-    _adjacency_gsis(schema, layout, paths, tags, r, decisions)
-    ctx = Ctx(schema, paths, tables, tags, copies, layout, r, sink, _constant_shards(schema, workload, stats, r),
-              decisions)
-    plans = [dataclasses.replace(plan, rate=pattern.rate) for plan, pattern in
-             zip(plan_patterns(needs, ctx), workload.access_patterns, strict=True)]
-    plans = apply_tenancy(schema, workload, tenancy, paths, plans, tags, sink, decisions)
+    tenant = tenant_columns(schema, tenancy)
+    paths = {k: [p] for k, p in base_paths(schema, readers, layout, tags, copies, r, tenant).items()}
+    _adjacency_gsis(schema, layout, paths, tags, r, decisions, tenant)
+    ctx = Ctx(
+        schema,
+        paths,
+        tables,
+        tags,
+        copies,
+        layout,
+        r,
+        sink,
+        steps.constant_shards(schema, workload, stats, r),
+        decisions,
+        tenant,
+    )
+    plans = [
+        dataclasses.replace(plan, rate=pattern.rate)
+        for plan, pattern in zip(plan_patterns(needs, ctx), workload.access_patterns, strict=True)
+    ]
     used = {part for ps in paths.values() for p in ps for t in (p.partition, p.sort) for part in t.parts}
     for key, held in copies.by_entity.items():  # keep only the copies some key holds
         copies.by_entity[key] = {part: spec for part, spec in held.items() if part in used}
-    plans = _with_writes(plans, copies, schema)
+    plans = steps.with_writes(plans, copies, schema)
     ttl_columns = {e.key: _ttl_column(e, r) for e in schema.entities}
-    taken = {naming["partition_key"], naming["sort_key"], naming["entity_type_attribute"], naming["ttl_attribute"],
-             naming["generated_id_attribute"]}
+    taken = {
+        naming["partition_key"],
+        naming["sort_key"],
+        naming["entity_type_attribute"],
+        naming["ttl_attribute"],
+        naming["generated_id_attribute"],
+    }
     mappings: list[EntityMapping] = []
     for entity in schema.entities:
         rel = layout.members.get(entity.key)
         placement = "own partition" if rel is None else f"item collection of {rel.to_entity}"
-        mappings.append(EntityMapping(entity.key, tables[entity.key], entity.key, tags[entity.key],
-                                      tuple(paths[entity.key]), plan_attributes(entity, r, taken, sink), placement,
-                                      ttl_columns[entity.key], copies.of(entity.key), layout.generated.get(entity.key)))
+        mappings.append(
+            EntityMapping(
+                entity.key,
+                tables[entity.key],
+                entity.key,
+                tags[entity.key],
+                tuple(paths[entity.key]),
+                plan_attributes(entity, r, taken, sink),
+                placement,
+                ttl_columns[entity.key],
+                copies.of(entity.key),
+                layout.generated.get(entity.key),
+            )
+        )
         if ttl_columns[entity.key]:
-            decisions.append(Decision(entity.key, f"TTL from {ttl_columns[entity.key]}", "ttl",
-                                      f"{ttl_columns[entity.key]} looks like an expiry column: "
-                                      f"its epoch seconds go to {naming['ttl_attribute']}, the table's TTL attribute"))
+            decisions.append(
+                Decision(
+                    entity.key,
+                    f"TTL from {ttl_columns[entity.key]}",
+                    "ttl",
+                    f"{ttl_columns[entity.key]} looks like an expiry column: "
+                    f"its epoch seconds go to {naming['ttl_attribute']}, the table's TTL attribute",
+                )
+            )
     specs = []
     logical_ids: set[str] = set()
     for table in dict.fromkeys(tables.values()):
@@ -189,21 +209,62 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy | None = N
             users = indexes[index]
             sparse = len(users) < len(members) or any(
                 (a := schema.entity(m.entity).find_attribute(c)) is not None and a.nullable
-                for m, p in users for c in p.partition.parts if c not in schema.entity(m.entity).primary_key)
-            gsis.append(GsiSpec(index, users[0][1].partition.attribute, users[0][1].sort.attribute, "ALL",
-                                tuple(m.entity for m, _ in users), sparse))
+                for m, p in users
+                for c in p.partition.parts
+                if c not in schema.entity(m.entity).primary_key
+            )
+            gsis.append(
+                GsiSpec(
+                    index,
+                    users[0][1].partition.attribute,
+                    users[0][1].sort.attribute,
+                    "ALL",
+                    tuple(m.entity for m, _ in users),
+                    sparse,
+                )
+            )
         ttl = naming["ttl_attribute"] if any(m.ttl_column for m in members) else None
-        specs.append(TableSpec(table, naming["partition_key"], naming["sort_key"], tuple(gsis),
-                               naming["entity_type_attribute"], ttl, _logical_id(table, logical_ids, sink)))
+        specs.append(
+            TableSpec(
+                table,
+                naming["partition_key"],
+                naming["sort_key"],
+                tuple(gsis),
+                naming["entity_type_attribute"],
+                ttl,
+                _logical_id(table, logical_ids, sink),
+            )
+        )
         if mode == "single-table" and len(gsis) <= 2 and members:
-            decisions.append(Decision(table, f"{len(gsis)} GSI(s)", "gsi-count", f"{len(gsis)} GSI(s) serve every "
-                                      f"secondary pattern (limit {r.limits['gsis_per_table']})", (("gsis", len(gsis)),)))
+            decisions.append(
+                Decision(
+                    table,
+                    f"{len(gsis)} GSI(s)",
+                    "gsi-count",
+                    f"{len(gsis)} GSI(s) serve every secondary pattern (limit {r.limits['gsis_per_table']})",
+                    (("gsis", len(gsis)),),
+                )
+            )
+    isolation = steps.isolation(schema, tenancy, tenant, sink, decisions)
     findings = check_limits(schema, workload, stats, mappings, plans, r, sink)
     plans = scan_costs(schema, workload, stats, mappings, plans, r, decisions)
     if workload.assumed and workload.access_patterns:
         sink.info("dynamodb-assumed-workload", "no workload file: the access patterns are derived defaults (assumed)")
-    assumed = assumed_inputs(["workload"] if workload.assumed and workload.access_patterns else [],
-                             *(f.assumed for f in findings), *(d.assumed for d in decisions),
-                             ["tenant"] if any(c.assumed for c in tenancy.columns) else [])
-    return DynamoDesign(mode, tuple(specs), tuple(mappings), tuple(plans), tuple(findings), tuple(decisions),
-                        tuple(sink.items), assumed, workload.source)
+    assumed = assumed_inputs(
+        ["workload"] if workload.assumed and workload.access_patterns else [],
+        *(f.assumed for f in findings),
+        *(d.assumed for d in decisions),
+        ["tenant"] if any(c.assumed for c in tenancy.columns) else [],
+    )
+    return DynamoDesign(
+        mode,
+        tuple(specs),
+        tuple(mappings),
+        tuple(plans),
+        tuple(findings),
+        tuple(decisions),
+        tuple(sink.items),
+        assumed,
+        workload.source,
+        isolation,
+    )

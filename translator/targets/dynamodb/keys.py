@@ -17,6 +17,7 @@ from translator.targets.dynamodb.mapping import DynamoRules
 from translator.targets.dynamodb.model import KeyPath, KeyTemplate
 from translator.targets.dynamodb.needs import Copies, Need, through
 from translator.targets.dynamodb.placement import Layout
+from translator.targets.dynamodb.tenant import lead
 
 __all__ = ["sort_shape", "base_paths", "gsi_shape", "part_label", "carry_chain"]
 
@@ -72,8 +73,15 @@ def _carry(schema: Schema, entity: Entity, rel: Relationship, part: str, copies:
     return through(entity, [rel, *_hops(schema, rel.to_entity, spec.hops)], spec.column, copies)
 
 
-def base_paths(schema: Schema, readers: dict[str, list[Need]], layout: Layout, tags: dict[str, str],
-               copies: Copies, rules: DynamoRules) -> dict[str, KeyPath]:
+def base_paths(
+    schema: Schema,
+    readers: dict[str, list[Need]],
+    layout: Layout,
+    tags: dict[str, str],
+    copies: Copies,
+    rules: DynamoRules,
+    tenant: dict[str, str] | None = None,
+) -> dict[str, KeyPath]:
     """The table key of every entity; parents before their members, so a member can extend its parent's."""
     pk_attr, sk_attr = rules.naming["partition_key"], rules.naming["sort_key"]
     out: dict[str, KeyPath] = {}
@@ -81,18 +89,23 @@ def base_paths(schema: Schema, readers: dict[str, list[Need]], layout: Layout, t
         ident = layout.identities[entity.key]
         rel = layout.members.get(entity.key)
         if rel is None:
-            out[entity.key] = KeyPath(entity.key, None, KeyTemplate(pk_attr, tags[entity.key], ident),
-                                      KeyTemplate(sk_attr, tags[entity.key], ident), "own-partition")
+            partition = KeyTemplate(pk_attr, tags[entity.key], ident)
+            if tenant and entity.key in tenant:
+                partition = lead(partition, tenant[entity.key])
+            out[entity.key] = KeyPath(
+                entity.key, None, partition, KeyTemplate(sk_attr, tags[entity.key], ident), "own-partition"
+            )
             continue
         parent = out[rel.to_entity]
         fixed = [_carry(schema, entity, rel, p, copies) for p in parent.partition.parts]
-        partition = KeyTemplate(pk_attr, parent.partition.prefix, tuple(fixed))
+        partition = KeyTemplate(pk_attr, parent.partition.prefix, tuple(fixed), parent.partition.literals)
         rule = "adjacency-list" if entity.key in layout.junctions else "item-collection"
         if layout.depth(entity.key) > 1:
             carried = [_carry(schema, entity, rel, p, copies) for p in parent.sort.parts]
             own = [c for c in ident if c not in carried and c not in fixed]
-            sort = KeyTemplate(sk_attr, parent.sort.prefix, (*carried, *own),
-                               (*parent.sort.literals, (len(carried), tags[entity.key])))
+            sort = KeyTemplate(
+                sk_attr, parent.sort.prefix, (*carried, *own), (*parent.sort.literals, (len(carried), tags[entity.key]))
+            )
             out[entity.key] = KeyPath(entity.key, None, partition, sort, rule)
             continue
         parts: list[str] | None = None
@@ -104,9 +117,11 @@ def base_paths(schema: Schema, readers: dict[str, list[Need]], layout: Layout, t
                     break
         if parts is None:
             right = layout.junctions.get(entity.key)
-            lead = [c for c in right.from_attributes if c not in fixed] if right else []
-            parts = lead + [c for c in ident if c not in fixed and c not in lead]
-        out[entity.key] = KeyPath(entity.key, None, partition, KeyTemplate(sk_attr, tags[entity.key], tuple(parts)), rule)
+            leading = [c for c in right.from_attributes if c not in fixed] if right else []
+            parts = leading + [c for c in ident if c not in fixed and c not in leading]
+        out[entity.key] = KeyPath(
+            entity.key, None, partition, KeyTemplate(sk_attr, tags[entity.key], tuple(parts)), rule
+        )
     return out
 
 
@@ -117,8 +132,9 @@ def part_label(part: str, copies: Copies, entity: Entity, tags: dict[str, str]) 
     return re.sub(r"[^A-Z0-9_]", "_", text.upper())
 
 
-def gsi_shape(schema: Schema, entity: Entity, need: Need, identity: tuple[str, ...], tags: dict[str, str],
-              copies: Copies) -> tuple[str, list[str], list[str]] | None:
+def gsi_shape(
+    schema: Schema, entity: Entity, need: Need, identity: tuple[str, ...], tags: dict[str, str], copies: Copies
+) -> tuple[str, list[str], list[str]] | None:
     """(partition prefix, partition parts, sort parts) of a GSI that serves `need`; None when no key can.
 
     The partition is the largest foreign key inside the equality (prefixed by the parent's tag, so keys

@@ -34,24 +34,30 @@ __all__ = ["check_limits", "hot_share", "item_bytes", "key_bytes"]
 _KEY_PART_BYTES = 21  # an encoded integer / ISO timestamp is ~20-27 characters; strings are shorter on average
 
 
-def item_bytes(entity: Entity, mapping: EntityMapping, stats: StatsView, rules: DynamoRules) -> tuple[float, float | None, bool]:
+def item_bytes(
+    entity: Entity, mapping: EntityMapping, stats: StatsView, rules: DynamoRules
+) -> tuple[float, float | None, bool]:
     """(average, declared maximum or None if unbounded, whether the average was assumed) size of one item in bytes."""
     given = stats.entity(entity)
     names = sum(len(a.attribute.encode("utf-8")) for a in mapping.attributes)
-    keys = sum(len(t.attribute) + len(t.prefix) + _KEY_PART_BYTES * len(t.parts)
-               for p in mapping.paths for t in (p.partition, p.sort))
+    keys = sum(
+        len(t.attribute) + len(t.prefix) + _KEY_PART_BYTES * len(t.parts)
+        for p in mapping.paths
+        for t in (p.partition, p.sort)
+    )
     overhead = names + keys + rules.limits["item_overhead_bytes"]
-    maximum: float | None = overhead
+    total = float(overhead)
+    bounded = True
     for attribute in entity.attributes:
         type_ = attribute.type
         if type_.kind in (TypeKind.STRING, TypeKind.BINARY, TypeKind.JSON, TypeKind.ARRAY, TypeKind.OTHER):
             if type_.length is None or type_.kind in (TypeKind.JSON, TypeKind.ARRAY, TypeKind.OTHER):
-                maximum = None
+                bounded = False
                 break
-            maximum += type_.length * (4 if type_.kind is TypeKind.STRING else 1)  # UTF-8: up to 4 bytes a character
+            total += type_.length * (4 if type_.kind is TypeKind.STRING else 1)  # UTF-8: up to 4 bytes a character
         else:
-            maximum += 40  # numbers take at most 21 bytes, ISO strings 27
-    return (given.avg_row_bytes or 0.0) + overhead, maximum, given.assumed
+            total += 40  # numbers take at most 21 bytes, ISO strings 27
+    return (given.avg_row_bytes or 0.0) + overhead, total if bounded else None, given.assumed
 
 
 def _rows_name(entity: Entity) -> str:
@@ -67,15 +73,16 @@ def hot_share(schema: Schema, stats: StatsView, entity: Entity, path: KeyPath) -
     for column in parts:
         attr = stats.attribute(entity.key, column)
         if attr.most_common:
-            named = (f"statistics:{entity.key}.{column}",) if attr.assumed else ()
+            named: tuple[str, ...] = (f"statistics:{entity.key}.{column}",) if attr.assumed else ()
             return max(f for _, f in attr.most_common), named, f"most_common of {column}"
     rows = stats.entity(entity)
     for rel in schema.relationships_from(entity.key):
         if set(rel.from_attributes) == set(parts):
             fan = stats.fanout(rel)
             biggest = fan.max or fan.p99 or fan.avg
-            named = ((f"statistics:{entity.key}.{rel.from_attributes[0]}",) if fan.assumed else ()) + \
-                ((_rows_name(entity),) if rows.assumed else ())
+            named = ((f"statistics:{entity.key}.{rel.from_attributes[0]}",) if fan.assumed else ()) + (
+                (_rows_name(entity),) if rows.assumed else ()
+            )
             return min(1.0, biggest / max(rows.rows, 1.0)), named, f"max children per {rel.to_entity}"
     if entity.is_unique(parts):
         return 1.0 / max(rows.rows, 1.0), (_rows_name(entity),) if rows.assumed else (), "unique key"
@@ -85,9 +92,16 @@ def hot_share(schema: Schema, stats: StatsView, entity: Entity, path: KeyPath) -
         return 1.0 / distinct, named, "1 / distinct values"
     values = [len(a.enum_values) for a in map(entity.find_attribute, parts) if a is not None and a.enum_values]
     if values:
-        return 1.0 / max(1, math.prod(values)), tuple(f"statistics:{entity.key}.{c}" for c in parts), "enum values (uniform)"
-    return min(1.0, 10.0 / max(rows.rows, 1.0)), (_rows_name(entity), *(f"statistics:{entity.key}.{c}" for c in parts)), \
-        "assumed 10 rows per key"
+        return (
+            1.0 / max(1, math.prod(values)),
+            tuple(f"statistics:{entity.key}.{c}" for c in parts),
+            "enum values (uniform)",
+        )
+    return (
+        min(1.0, 10.0 / max(rows.rows, 1.0)),
+        (_rows_name(entity), *(f"statistics:{entity.key}.{c}" for c in parts)),
+        "assumed 10 rows per key",
+    )
 
 
 #: Most bytes one encoded key component of a fixed-size kind takes (see items.py for the encodings).
@@ -121,8 +135,9 @@ def key_bytes(schema: Schema, mapping: EntityMapping, template: KeyTemplate, rul
     return total
 
 
-def _check_key_sizes(schema: Schema, mappings: list[EntityMapping], rules: DynamoRules,
-                     sink: DiagnosticSink) -> list[LimitFinding]:
+def _check_key_sizes(
+    schema: Schema, mappings: list[EntityMapping], rules: DynamoRules, sink: DiagnosticSink
+) -> list[LimitFinding]:
     """Declared column sizes that let a key string pass DynamoDB's 2,048-byte partition / 1,024-byte sort limit."""
     out: list[LimitFinding] = []
     for mapping in mappings:
@@ -133,10 +148,22 @@ def _check_key_sizes(schema: Schema, mappings: list[EntityMapping], rules: Dynam
                 if most is None or most <= cap:
                     continue
                 where = f"{mapping.table}/{path.index or 'table'}/{template.attribute}"
-                out.append(LimitFinding("key-size", f"{entity.key} {where}", most, cap, False,
-                                        "key on a shorter column, or a hash of the long one"))
-                sink.warning("dynamodb-key-too-long", f"{entity.key}: {template.attribute}={template.text()} can reach "
-                             f"{most:.0f} bytes by the declared column sizes; DynamoDB allows {cap}", subject=entity.key)
+                out.append(
+                    LimitFinding(
+                        "key-size",
+                        f"{entity.key} {where}",
+                        most,
+                        cap,
+                        False,
+                        "key on a shorter column, or a hash of the long one",
+                    )
+                )
+                sink.warning(
+                    "dynamodb-key-too-long",
+                    f"{entity.key}: {template.attribute}={template.text()} can reach "
+                    f"{most:.0f} bytes by the declared column sizes; DynamoDB allows {cap}",
+                    subject=entity.key,
+                )
     return out
 
 
@@ -147,17 +174,31 @@ def _items_per_call(schema: Schema, stats: StatsView, entity: Entity, plan: Patt
     if path is not None and not path.partition.parts:
         count = stats.entity(entity).rows
     elif path is not None and not entity.is_unique(path.partition.parts):
-        rel = next((r for r in schema.relationships_from(entity.key) if set(r.from_attributes) == set(path.partition.parts)), None)
+        rel = next(
+            (r for r in schema.relationships_from(entity.key) if set(r.from_attributes) == set(path.partition.parts)),
+            None,
+        )
         count = stats.fanout(rel).avg if rel else 10.0
     for child_key in plan.returns[1:]:
         child = schema.find_entity(child_key)
-        down = next((r for r in schema.relationships_from(child.key) if r.to_entity == entity.key), None) if child else None
+        down = (
+            next((r for r in schema.relationships_from(child.key) if r.to_entity == entity.key), None)
+            if child
+            else None
+        )
         count += stats.fanout(down).avg if down else (1.0 if child else 10.0)  # a parent read with its child: 1
     return min(count, plan.limit) if plan.limit else count
 
 
-def check_limits(schema: Schema, workload: Workload, stats: StatsView, mappings: list[EntityMapping],
-                 plans: list[PatternPlan], rules: DynamoRules, sink: DiagnosticSink) -> list[LimitFinding]:
+def check_limits(
+    schema: Schema,
+    workload: Workload,
+    stats: StatsView,
+    mappings: list[EntityMapping],
+    plans: list[PatternPlan],
+    rules: DynamoRules,
+    sink: DiagnosticSink,
+) -> list[LimitFinding]:
     findings: list[LimitFinding] = []
     sizes: dict[str, float] = {}
     limit = rules.limits
@@ -166,35 +207,51 @@ def check_limits(schema: Schema, workload: Workload, stats: StatsView, mappings:
         avg, maximum, assumed = item_bytes(entity, mapping, stats, rules)
         sizes[entity.key] = avg
         ok = avg <= limit["item_bytes"] and (maximum is None or maximum <= limit["item_bytes"])
-        findings.append(LimitFinding("item-size", entity.key, avg, limit["item_bytes"], ok,
-                                     None if ok else "move large columns to S3 and keep a pointer, or split the item",
-                                     (("avg_bytes", round(avg)), ("max_bytes", maximum)),
-                                     (_rows_name(entity),) if assumed else ()))
+        findings.append(
+            LimitFinding(
+                "item-size",
+                entity.key,
+                avg,
+                limit["item_bytes"],
+                ok,
+                None if ok else "move large columns to S3 and keep a pointer, or split the item",
+                (("avg_bytes", round(avg)), ("max_bytes", maximum)),
+                (_rows_name(entity),) if assumed else (),
+            )
+        )
         if avg > limit["item_bytes"]:
-            sink.error("dynamodb-item-too-large", f"{entity.key}: average item ~{avg:.0f} bytes exceeds 400 KB", subject=entity.key)
+            sink.error(
+                "dynamodb-item-too-large",
+                f"{entity.key}: average item ~{avg:.0f} bytes exceeds 400 KB",
+                subject=entity.key,
+            )
         elif maximum is not None and maximum > limit["item_bytes"]:
-            sink.warning("dynamodb-item-may-exceed", f"{entity.key}: declared column sizes allow items up to {maximum:.0f} bytes (> 400 KB)", subject=entity.key)
+            sink.warning(
+                "dynamodb-item-may-exceed",
+                f"{entity.key}: declared column sizes allow items up to {maximum:.0f} bytes (> 400 KB)",
+                subject=entity.key,
+            )
     findings += _check_key_sizes(schema, mappings, rules, sink)
     by_key = {m.entity: m for m in mappings}
     load: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: {"rcu": 0.0, "wcu": 0.0})
     assumed_any: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for plan in plans:
-        mapping = by_key.get(plan.entity)
-        if plan.flagged or mapping is None:
+        owner = by_key.get(plan.entity)
+        if plan.flagged or owner is None:
             continue
         entity = schema.entity(plan.entity)
-        path = mapping.path_on(plan.index) or mapping.base
-        share, assumed, _how = hot_share(schema, stats, entity, path)
+        path = owner.path_on(plan.index) or owner.base
+        share, share_inputs, _how = hot_share(schema, stats, entity, path)
         if plan.kind == "read":
             rcu = math.ceil(_items_per_call(schema, stats, entity, plan, path) * sizes[entity.key] / limit["rcu_bytes"])
-            key = (mapping.table, path.index or "table", path.partition.prefix)
+            key = (owner.table, path.index or "table", path.partition.prefix)
             load[key]["rcu"] += plan_rate(workload, plan) * share * max(rcu, 1)
-            assumed_any[key].update(assumed, ("workload",) if plan.assumed else ())
+            assumed_any[key].update(share_inputs, ("workload",) if plan.assumed else ())
             continue
         wcu = max(1, math.ceil(sizes[entity.key] / limit["wcu_bytes"]))
-        for written in mapping.paths:  # the table write plus one write per GSI the item is in
+        for written in owner.paths:  # the table write plus one write per GSI the item is in
             w_share, w_assumed, _ = hot_share(schema, stats, entity, written)
-            key = (mapping.table, written.index or "table", written.partition.prefix)
+            key = (owner.table, written.index or "table", written.partition.prefix)
             load[key]["wcu"] += plan_rate(workload, plan) * w_share * wcu
             assumed_any[key].update(w_assumed, ("workload",) if plan.assumed else ())
     for (table, index, prefix), units in sorted(load.items()):
@@ -206,17 +263,36 @@ def check_limits(schema: Schema, workload: Workload, stats: StatsView, mappings:
             proposal = None
             if not ok:
                 shards = math.ceil(value / (0.8 * cap))
-                proposal = (f"write-shard {prefix}#...: append a suffix 0..{shards - 1} to the partition key (random for "
-                            f"write-heavy keys, or calculated as hash(sort key) mod {shards} so a GetItem still finds its "
-                            f"item); a Query over the logical partition then fans out to {shards} Queries "
-                            f"({shards}x the request count)")
-                sink.warning("dynamodb-hot-partition", f"{table}/{index} partition {prefix}#...: ~{value:.0f} {unit.upper()}/s "
-                             f"on the hottest key exceeds {cap}; {proposal}", subject=f"{table}/{index}/{prefix}")
-            findings.append(LimitFinding(f"partition-{unit}", f"{table}/{index}/{prefix}", value, cap, ok, proposal,
-                                         (), tuple(sorted(assumed_any[(table, index, prefix)]))))
+                proposal = (
+                    f"write-shard {prefix}#...: append a suffix 0..{shards - 1} to the partition key (random for "
+                    f"write-heavy keys, or calculated as hash(sort key) mod {shards} so a GetItem still finds its "
+                    f"item); a Query over the logical partition then fans out to {shards} Queries "
+                    f"({shards}x the request count)"
+                )
+                sink.warning(
+                    "dynamodb-hot-partition",
+                    f"{table}/{index} partition {prefix}#...: ~{value:.0f} {unit.upper()}/s "
+                    f"on the hottest key exceeds {cap}; {proposal}",
+                    subject=f"{table}/{index}/{prefix}",
+                )
+            findings.append(
+                LimitFinding(
+                    f"partition-{unit}",
+                    f"{table}/{index}/{prefix}",
+                    value,
+                    cap,
+                    ok,
+                    proposal,
+                    (),
+                    tuple(sorted(assumed_any[(table, index, prefix)])),
+                )
+            )
     for mapping in mappings:
-        children = [m for m in mappings if m.table == mapping.table and m.entity != mapping.entity
-                    and m.base.partition.prefix == mapping.tag]
+        children = [
+            m
+            for m in mappings
+            if m.table == mapping.table and m.entity != mapping.entity and m.base.partition.prefix == mapping.tag
+        ]
         if not children:
             continue
         total = sizes[mapping.entity]
@@ -228,9 +304,18 @@ def check_limits(schema: Schema, workload: Workload, stats: StatsView, mappings:
             if rel is not None and fan is not None and fan.assumed:
                 named.add(f"statistics:{child.entity}.{rel.from_attributes[0]}")
         cap = limit["item_collection_bytes_with_lsi"]
-        findings.append(LimitFinding("item-collection-size", mapping.entity, total, cap, total <= cap,
-                                     None if total <= cap else "keep LSIs off this table (GSIs have no collection limit)",
-                                     (("lsi", "none"),), tuple(sorted(named))))
+        findings.append(
+            LimitFinding(
+                "item-collection-size",
+                mapping.entity,
+                total,
+                cap,
+                total <= cap,
+                None if total <= cap else "keep LSIs off this table (GSIs have no collection limit)",
+                (("lsi", "none"),),
+                tuple(sorted(named)),
+            )
+        )
     return findings
 
 
@@ -239,38 +324,3 @@ def plan_rate(workload: Workload, plan: PatternPlan) -> float:
         return workload.pattern(plan.id).rate
     except KeyError:
         return 0.0
-
-
-def scan_costs(schema: Schema, workload: Workload, stats: StatsView, mappings: list[EntityMapping],
-               plans: list[PatternPlan], rules: DynamoRules, decisions: list) -> list[PatternPlan]:
-    """For every pattern still answered by a Scan: the Scan's read units per second at the pattern's rate
-    next to what a GSI serving it would cost (extra write units per second and storage), as a decision."""
-    from dataclasses import replace
-
-    from translator.targets.record import Decision
-
-    by_key = {m.entity: m for m in mappings}
-    sizes = {m.entity: item_bytes(schema.entity(m.entity), m, stats, rules)[0] for m in mappings}
-    out = []
-    for plan in plans:
-        mapping = by_key.get(plan.entity)
-        if plan.operation != "Scan" or mapping is None:
-            out.append(plan)
-            continue
-        entity = schema.entity(plan.entity)
-        table_bytes = sum(stats.entity(m.entity).rows * sizes[m.entity] for m in mappings if m.table == mapping.table)
-        scan_rcu = plan_rate(workload, plan) * math.ceil(table_bytes / rules.limits["rcu_bytes"])
-        writes = sum(p.rate for p in workload.access_patterns if not p.is_read and schema.find_entity(p.entity) is entity)
-        gsi_wcu = writes * max(1, math.ceil(sizes[entity.key] / rules.limits["wcu_bytes"]))
-        gsi_bytes = stats.entity(entity).rows * sizes[entity.key]
-        numbers = (("scan_rcu_per_s", round(scan_rcu, 1)), ("gsi_extra_wcu_per_s", round(gsi_wcu, 1)),
-                   ("gsi_storage_bytes", round(gsi_bytes)))
-        text = (f"a Scan reads the whole table ({table_bytes:,.0f} bytes) each time: ~{scan_rcu:,.0f} RCU/s at "
-                f"{plan_rate(workload, plan):g}/s, against a GSI's ~{gsi_wcu:,.0f} extra WCU/s and "
-                f"{gsi_bytes:,.0f} bytes of storage")
-        assumed = ("workload",) if plan.assumed else ()
-        if stats.entity(entity).assumed:
-            assumed = (*assumed, f"statistics:{entity.key}")
-        decisions.append(Decision(f"pattern {plan.id}", "scan", "scan-vs-gsi", text, numbers, assumed))
-        out.append(replace(plan, reason=f"{plan.reason}; {text}" if plan.reason else text))
-    return out

@@ -266,8 +266,16 @@ class LimitFinding:
     assumed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"check": self.check, "subject": self.subject, "value": round(self.value, 3), "limit": self.limit,
-                "ok": self.ok, "proposal": self.proposal, "numbers": dict(self.numbers), "assumed": list(self.assumed)}
+        return {
+            "check": self.check,
+            "subject": self.subject,
+            "value": round(self.value, 3),
+            "limit": self.limit,
+            "ok": self.ok,
+            "proposal": self.proposal,
+            "numbers": dict(self.numbers),
+            "assumed": list(self.assumed),
+        }
 
 
 @dataclass(frozen=True)
@@ -283,6 +291,9 @@ class DynamoDesign:
     assumed: tuple[str, ...] = ()
     #: the workload file the design was made for (None: derived patterns), for the simulate commands it prints
     workload_source: str | None = None
+    #: (entity, tenant column) of each tenant-scoped entity when the tenancy is known: keys lead with the
+    #: tenant and the cloudformation output carries the LeadingKeys policy
+    isolation: tuple[tuple[str, str], ...] = ()
 
     def entity(self, key: str) -> EntityMapping:
         return next(e for e in self.entities if e.entity == key)
@@ -298,5 +309,8 @@ class DynamoDesign:
             "access_patterns": [p.to_dict() for p in self.access_patterns],
             "limits": [f.to_dict() for f in self.limits],
             "decisions": [d.to_dict() for d in self.decisions],
+            "isolation": {"tenant_columns": dict(self.isolation), "policy": "TenantIsolationPolicy"}
+            if self.isolation
+            else None,
         }
         return envelope("dynamodb", body, assumed=self.assumed, diagnostics=self.diagnostics)

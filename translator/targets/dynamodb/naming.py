@@ -30,15 +30,24 @@ def sanitize_table_name(name: str, rules: DynamoRules, sink: DiagnosticSink, wha
         return name
     fixed = re.sub(r"[^A-Za-z0-9_.-]", "_", name)[: rules.naming["table_name_max"]]
     fixed = fixed.ljust(rules.naming["table_name_min"], "_")
-    sink.warning("dynamodb-renamed", f"{what} {inert(name)!r} breaks DynamoDB's table naming rule "
-                 f"({rules.naming['table_name_pattern']}); renamed to {fixed!r}", subject=name)
+    sink.warning(
+        "dynamodb-renamed",
+        f"{what} {inert(name)!r} breaks DynamoDB's table naming rule "
+        f"({rules.naming['table_name_pattern']}); renamed to {fixed!r}",
+        subject=name,
+    )
     return fixed
 
 
-def plan_attributes(entity: Entity, rules: DynamoRules, taken: set[str], sink: DiagnosticSink) -> tuple[AttributeMapping, ...]:
+def plan_attributes(
+    entity: Entity, rules: DynamoRules, taken: set[str], sink: DiagnosticSink
+) -> tuple[AttributeMapping, ...]:
     """Item attribute per column; a name that collides with a design attribute or breaks a rule is renamed."""
-    gsi_pattern = re.compile("^(" + "|".join(re.escape(rules.naming[k]).replace(r"\{n\}", r"\d+")
-                                             for k in ("gsi_partition", "gsi_sort")) + ")$")
+    gsi_pattern = re.compile(
+        "^("
+        + "|".join(re.escape(rules.naming[k]).replace(r"\{n\}", r"\d+") for k in ("gsi_partition", "gsi_sort"))
+        + ")$"
+    )
     max_bytes = rules.naming["attribute_name_max_bytes"]
     out: list[AttributeMapping] = []
     used: set[str] = set()
@@ -57,10 +66,11 @@ def plan_attributes(entity: Entity, rules: DynamoRules, taken: set[str], sink: D
         while name in used or name in taken:
             name += "_"
         if why:
-            sink.warning("dynamodb-renamed", f"{inert(entity.key)}.{inert(attribute.name)} {why}; "
-                         f"stored as attribute {inert(name)!r}",
-                         subject=f"{entity.key}.{attribute.name}")
+            sink.warning(
+                "dynamodb-renamed",
+                f"{inert(entity.key)}.{inert(attribute.name)} {why}; stored as attribute {inert(name)!r}",
+                subject=f"{entity.key}.{attribute.name}",
+            )
         used.add(name)
-        out.append(AttributeMapping(attribute.name, name, rules.attribute_types[attribute.type.kind],
-                                    why))
+        out.append(AttributeMapping(attribute.name, name, rules.attribute_types[attribute.type.kind], why))
     return tuple(out)

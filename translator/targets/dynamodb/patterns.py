@@ -12,126 +12,19 @@ constant `<TAG>` (write-sharded into N suffixes when its writes pass one partiti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from translator.diagnostics import DiagnosticSink
-from translator.ir import Entity, Schema
+from translator.ir import Entity
+from translator.targets.dynamodb.collection_reads import with_plan
 from translator.targets.dynamodb.keys import gsi_shape
-from translator.targets.dynamodb.mapping import DynamoRules
-from translator.targets.dynamodb.model import KeyPath, KeyTemplate, PatternPlan, ValueBinding
-from translator.targets.dynamodb.needs import Copies, Need
-from translator.targets.dynamodb.placement import Layout
+from translator.targets.dynamodb.model import PatternPlan, ValueBinding
+from translator.targets.dynamodb.needs import Need
+from translator.targets.dynamodb.plancore import Ctx, Match, Names, add_gsi_path, bind, flag, match_path
 from translator.targets.dynamodb.quoting import inert
 from translator.targets.record import Decision
 from translator.workload.model import PatternKind
 
-__all__ = ["Ctx", "Match", "match_path", "plan_patterns", "add_gsi_path", "Names", "bind", "flag"]
+__all__ = ["plan_patterns"]
 
 _WRITE_OPS = {PatternKind.WRITE: "PutItem", PatternKind.UPDATE: "UpdateItem", PatternKind.DELETE: "DeleteItem"}
-
-
-@dataclass
-class Ctx:
-    """What planning reads and extends: key paths per entity (index 0: the table key), copies, decisions."""
-
-    schema: Schema
-    paths: dict[str, list[KeyPath]]
-    tables: dict[str, str]
-    tags: dict[str, str]
-    copies: Copies
-    layout: Layout
-    rules: DynamoRules
-    sink: DiagnosticSink
-    shards: dict[str, int] = field(default_factory=dict)  # entity -> suffixes of its constant-partition GSI
-    decisions: list[Decision] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    path: KeyPath
-    k: int  # how many leading sort parts are fixed by equality
-    full: bool  # the equality fixes the whole key
-
-
-def match_path(need: Need, path: KeyPath) -> Match | None:
-    eq = list(need.eq)
-    fixed = set(path.partition.parts)
-    if not fixed <= set(eq) or (not fixed and eq):
-        return None  # a constant partition serves only patterns without equality
-    rest = [c for c in eq if c not in fixed]
-    sort = path.sort.parts
-    # Leading sort parts bound by the equality (a part may repeat a partition part: an entity in its own
-    # partition repeats its key in the sort key); the other equality parts must all be among them.
-    k = 0
-    while k < len(sort) and sort[k] in eq:
-        k += 1
-    if not set(rest) <= set(sort[:k]):
-        return None
-    own_tag_at = path.sort.literals[-1][0] if path.sort.literals else 0
-    if k < own_tag_at:
-        return None  # a prefix before a nested member's own tag would also select its ancestors' items
-    full = k == len(sort)
-    terms = [p for p, _ in need.order]
-    if len({d for _, d in need.order}) > 1:
-        return None  # DynamoDB can only read a sort key forwards or backwards as a whole
-    if need.range is not None:
-        if full or sort[k] != need.range:
-            return None
-        if terms and terms[0] != need.range:
-            return None
-    if terms and not full and tuple(sort[k:k + len(terms)]) != tuple(terms):
-        return None
-    return Match(path, k, full)
-
-
-def add_gsi_path(paths: list[KeyPath], entity: Entity, prefix: str, partition: list[str], sort_prefix: str,
-                 sort: list[str], rules: DynamoRules, rule: str, shards: int = 1) -> KeyPath:
-    used = {p.index for p in paths}
-    n = 1
-    while rules.gsi_names(n)[0] in used:
-        n += 1
-    name, pk_attr, sk_attr = rules.gsi_names(n)
-    path = KeyPath(entity.key, name, KeyTemplate(pk_attr, prefix, tuple(partition), shards=shards),
-                   KeyTemplate(sk_attr, sort_prefix, tuple(sort)), rule)
-    paths.append(path)
-    return path
-
-
-class Names:
-    """ExpressionAttributeNames: a name that is reserved or not a plain identifier becomes `#n<i>`."""
-
-    def __init__(self, rules: DynamoRules) -> None:
-        self.rules, self.used = rules, {}
-
-    def __call__(self, name: str) -> str:
-        if not self.rules.needs_placeholder(name):
-            return name
-        token = self.used.setdefault(name, f"#n{len(self.used)}")
-        return token
-
-    def pairs(self) -> tuple[tuple[str, str], ...]:
-        return tuple((token, name) for name, token in self.used.items())
-
-
-def bind(placeholder: str, template: KeyTemplate, fixed: list[tuple[str, str]], trailing: bool = False,
-         suffix: str = "") -> ValueBinding:
-    """The value of `template` with its leading parts bound to `fixed` ((column, role) pairs); literals
-    are included up to the first unbound part, the write-shard suffix as a `shard` part."""
-    parts: list[tuple[str, str]] = []
-    bound = 0
-    for kind, value in template.pieces()[1:]:
-        if kind == "shard":
-            parts.append(("", "shard"))
-        elif kind == "lit":
-            parts.append((value, "lit"))
-        elif bound < len(fixed):
-            parts.append(fixed[bound])
-            bound += 1
-        else:
-            break
-    if bound < len(template.parts) and parts and parts[-1][1] == "lit" and not trailing:
-        parts.pop()  # a literal after the last bound part only belongs to a prefix (begins_with)
-    return ValueBinding(placeholder, template.prefix, tuple(parts), suffix, trailing)
 
 
 def _read_plan(need: Need, entity: Entity, table: str, match: Match, ctx: Ctx, rule: str) -> PatternPlan:
@@ -144,8 +37,10 @@ def _read_plan(need: Need, entity: Entity, table: str, match: Match, ctx: Ctx, r
         condition = f"{pk} = :pk AND {sk} = :sk"
     elif need.range is not None:
         above = chr(ord(ctx.rules.naming["separator"]) + 1)  # sorts after every "<value>#..." continuation
-        values += [bind(":lo", path.sort, fixed + [(need.range, "low")]),
-                   bind(":hi", path.sort, fixed + [(need.range, "high")], suffix=above)]
+        values += [
+            bind(":lo", path.sort, fixed + [(need.range, "low")]),
+            bind(":hi", path.sort, fixed + [(need.range, "high")], suffix=above),
+        ]
         condition = f"{pk} = :pk AND {sk} BETWEEN :lo AND :hi"
     else:
         values.append(bind(":sk", path.sort, fixed, trailing=True))
@@ -159,29 +54,46 @@ def _read_plan(need: Need, entity: Entity, table: str, match: Match, ctx: Ctx, r
         ctx.sink.warning("dynamodb-filter", f"access pattern {inert(pattern.id)}: {reason}", subject=pattern.id)
     operation = "GetItem" if match.full and path.index is None else "Query"
     shards = path.partition.shards
-    return PatternPlan(pattern.id, entity.key, str(pattern.kind), table, path.index, operation, condition,
-                       filter_text, tuple(values), names.pairs(), not need.descending, pattern.limit, (entity.key,),
-                       flagged, reason, rule=rule, assumed=pattern.assumed, shards=shards)
-
-
-def flag(need: Need, entity_key: str, table: str | None, reason: str, sink: DiagnosticSink,
-         operation: str = "Scan") -> PatternPlan:
-    pattern = need.pattern
-    # An error, not a warning: the design does not serve the workload, and `translate` must say so by its exit status.
-    sink.error("dynamodb-unserved-pattern", f"access pattern {inert(pattern.id)} "
-               f"({inert(pattern.description or pattern.entity)}) cannot be one GetItem/Query ({operation}): "
-               f"{inert(reason)}", subject=pattern.id)
-    return PatternPlan(pattern.id, entity_key, str(pattern.kind), table, None, operation, None, None, (), (),
-                       not need.descending, pattern.limit, (entity_key, *pattern.with_), True, reason, "flagged",
-                       pattern.assumed)
+    return PatternPlan(
+        pattern.id,
+        entity.key,
+        str(pattern.kind),
+        table,
+        path.index,
+        operation,
+        condition,
+        filter_text,
+        tuple(values),
+        names.pairs(),
+        not need.descending,
+        pattern.limit,
+        (entity.key,),
+        flagged,
+        reason,
+        rule=rule,
+        assumed=pattern.assumed,
+        shards=shards,
+    )
 
 
 def _write_plan(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
     pattern, paths = need.pattern, ctx.paths[entity.key]
     operation = _WRITE_OPS[pattern.kind]
     if pattern.kind is PatternKind.WRITE:
-        return PatternPlan(pattern.id, entity.key, str(pattern.kind), table, None, operation, None, None, (),
-                           returns=(entity.key,), rule="put-item", assumed=pattern.assumed)
+        return PatternPlan(
+            pattern.id,
+            entity.key,
+            str(pattern.kind),
+            table,
+            None,
+            operation,
+            None,
+            None,
+            (),
+            returns=(entity.key,),
+            rule="put-item",
+            assumed=pattern.assumed,
+        )
     match = match_path(need, paths[0])
     if match is not None and match.full:
         plan = _read_plan(need, entity, table, match, ctx, "key")
@@ -190,16 +102,27 @@ def _write_plan(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan
         match = match_path(need, path)
         if match is not None:
             plan = _read_plan(need, entity, table, match, ctx, "query-then-write")
-            return PatternPlan(**{**{f: getattr(plan, f) for f in PatternPlan.__slots__},
-                                  "operation": f"Query+{operation}", "filter": None, "flagged": False,
-                                  "reason": "the equality does not give the item's full key: read the keys, "
-                                            "then write each"})
+            return PatternPlan(
+                **{
+                    **{f: getattr(plan, f) for f in PatternPlan.__slots__},
+                    "operation": f"Query+{operation}",
+                    "filter": None,
+                    "flagged": False,
+                    "reason": "the equality does not give the item's full key: read the keys, then write each",
+                }
+            )
     if need.eq:  # no key names the items: a GSI on the equality finds them (DeBrie's "delete a user's sessions")
         plan = _gsi_read(need, entity, table, ctx)
         if plan.operation == "Query":
-            return PatternPlan(**{**{f: getattr(plan, f) for f in PatternPlan.__slots__},
-                                  "operation": f"Query+{operation}", "filter": None, "flagged": False,
-                                  "reason": f"{plan.index} finds the items' keys, then each is written"})
+            return PatternPlan(
+                **{
+                    **{f: getattr(plan, f) for f in PatternPlan.__slots__},
+                    "operation": f"Query+{operation}",
+                    "filter": None,
+                    "flagged": False,
+                    "reason": f"{plan.index} finds the items' keys, then each is written",
+                }
+            )
         return plan
     return flag(need, entity.key, table, "no key covers the equality, so the items must be found by a Scan", ctx.sink)
 
@@ -209,41 +132,135 @@ def _gsi_read(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
     ident = ctx.layout.identities[entity.key]
     shape = gsi_shape(ctx.schema, entity, need, ident, ctx.tags, ctx.copies)
     if shape is None:
-        return flag(need, entity.key, table, "its order cannot be a single sort key (mixed directions, or a range "
-                                             "on another attribute than the first order term)", ctx.sink)
+        return flag(
+            need,
+            entity.key,
+            table,
+            "its order cannot be a single sort key (mixed directions, or a range "
+            "on another attribute than the first order term)",
+            ctx.sink,
+        )
     prefix, partition, sort = shape
     max_gsis = ctx.rules.limits["gsis_per_table"]
     if sum(1 for p in ctx.paths[entity.key] if p.index) >= max_gsis:
         return flag(need, entity.key, table, f"the table already has {max_gsis} GSIs (the limit)", ctx.sink)
     shards = ctx.shards.get(entity.key, 1) if not partition else 1
     rule = "gsi-sparse-constant" if not partition else "gsi"
-    path = add_gsi_path(ctx.paths[entity.key], entity, prefix, partition, ctx.tags[entity.key], sort, ctx.rules,
-                        rule, shards)
-    nullable = [c for c in (*partition, *([need.range] if need.range else [])) if (a := entity.find_attribute(c))
-                and a.nullable and c not in entity.primary_key]
+    tenant_column = ctx.tenant.get(entity.key)
+    path = add_gsi_path(
+        ctx.paths[entity.key],
+        entity,
+        prefix,
+        partition,
+        ctx.tags[entity.key],
+        sort,
+        ctx.rules,
+        rule,
+        1 if tenant_column else shards,
+        tenant_column,
+    )
+    nullable = [
+        c
+        for c in (*partition, *([need.range] if need.range else []))
+        if (a := entity.find_attribute(c)) and a.nullable and c not in entity.primary_key
+    ]
     copied = [c for c in partition if any(s.part == c for s in ctx.copies.of(entity.key))]
-    why = (f"{pattern.id} needs {path.partition.text()} / {path.sort.text()}: {path.index} (shared with other "
-           "entities' keys)")
+    why = (
+        f"{pattern.id} needs {path.partition.text()} / {path.sort.text()}: {path.index} (shared with other "
+        "entities' keys)"
+    )
     if not partition:
-        why = (f"{pattern.id} has no equality attribute: {path.index} holds {entity.key}'s items under the "
-               f"constant partition {path.partition.text()}, so it is one Query" + (
-                   f" per write shard ({shards} Queries, merged by the sort key)" if shards > 1 else ""))
+        why = (
+            f"{pattern.id} has no equality attribute: {path.index} holds {entity.key}'s items under the "
+            f"constant partition {path.partition.text()}, so it is one Query"
+            + (f" per write shard ({shards} Queries, merged by the sort key)" if shards > 1 else "")
+        )
     if copied:
         why += f"; {', '.join(copied)} is copied into every {entity.key} item to key it"
     if nullable:
         why += f"; sparse: items with NULL {', '.join(nullable)} are left out"
-    ctx.decisions.append(Decision(entity.key, path.index or "", rule, why,
-                                  (("rate", pattern.rate), ("shards", shards)),
-                                  ("workload",) if pattern.assumed else ()))
+    ctx.decisions.append(
+        Decision(
+            entity.key,
+            path.index or "",
+            rule,
+            why,
+            (("rate", pattern.rate), ("shards", shards)),
+            ("workload",) if pattern.assumed else (),
+        )
+    )
     match = match_path(need, path)
     assert match is not None, (pattern, path)
     return _read_plan(need, entity, table, match, ctx, rule)
 
 
+def _across_tenants(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan:
+    """Keys lead with the tenant: a pattern without it reads across tenants. An admin pattern may (a Scan
+    for an administrative role the tenant policy does not confine); any other one is an error."""
+    pattern, column = need.pattern, ctx.tenant[entity.key]
+    reason = f"it does not fix the tenant ({entity.key}.{column}), and every key leads with it"
+    if not pattern.admin and not pattern.assumed:
+        return flag(
+            need,
+            entity.key,
+            table,
+            f"crosses tenants: {reason}; add {column} to its equality, or mark it admin",
+            ctx.sink,
+        )
+    if not pattern.admin:  # a derived (assumed) pattern: reported and flagged, but it does not fail the run
+        ctx.sink.warning(
+            "dynamodb-crosses-tenants",
+            f"derived pattern {inert(pattern.id)} crosses tenants: {reason}",
+            subject=pattern.id,
+        )
+        return PatternPlan(
+            pattern.id,
+            entity.key,
+            str(pattern.kind),
+            table,
+            None,
+            "Scan",
+            None,
+            None,
+            (),
+            (),
+            not need.descending,
+            pattern.limit,
+            (entity.key, *pattern.with_),
+            True,
+            f"crosses tenants: {reason}",
+            "flagged",
+            pattern.assumed,
+        )
+    ctx.sink.warning(
+        "dynamodb-admin-scan",
+        f"admin pattern {inert(pattern.id)} reads across tenants: a Scan by an "
+        "administrative role (the tenant policy's dynamodb:LeadingKeys does not allow Scan)",
+        subject=pattern.id,
+    )
+    return PatternPlan(
+        pattern.id,
+        entity.key,
+        str(pattern.kind),
+        table,
+        None,
+        "Scan",
+        None,
+        None,
+        (),
+        (),
+        not need.descending,
+        pattern.limit,
+        (entity.key, *pattern.with_),
+        False,
+        f"admin pattern across tenants: {reason}",
+        "admin-scan",
+        pattern.assumed,
+    )
+
+
 def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
     """Plan reads first, highest rate first (they shape the GSIs), then writes; output in workload order."""
-    from translator.targets.dynamodb.collection_reads import with_plan
-
     plans: dict[int, PatternPlan] = {}
     order = sorted(range(len(needs)), key=lambda i: (not needs[i].pattern.is_read, -needs[i].pattern.rate))
     for i in order:  # a stable sort: ties keep their position in the workload file, never the id's spelling
@@ -255,8 +272,19 @@ def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
             continue
         table = ctx.tables[entity.key]
         if need.unresolved:
-            plans[i] = flag(need, entity.key, table, f"{', '.join(need.unresolved)} is reached through children "
-                            "(many values per item), so no key of one item can hold it", ctx.sink, "Query+Query")
+            plans[i] = flag(
+                need,
+                entity.key,
+                table,
+                f"{', '.join(need.unresolved)} is reached through children "
+                "(many values per item), so no key of one item can hold it",
+                ctx.sink,
+                "Query+Query",
+            )
+            continue
+        column = ctx.tenant.get(entity.key)
+        if column is not None and column not in need.eq and pattern.kind is not PatternKind.WRITE:
+            plans[i] = _across_tenants(need, entity, table, ctx)
             continue
         if not pattern.is_read:
             plans[i] = _write_plan(need, entity, table, ctx)

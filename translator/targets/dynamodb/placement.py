@@ -74,22 +74,32 @@ def identity_of(entity: Entity) -> tuple[str, ...] | None:
     return None
 
 
-def _identities(schema: Schema, layout: Layout, generated_name: str, sink: DiagnosticSink,
-                decisions: list[Decision]) -> None:
+def _identities(
+    schema: Schema, layout: Layout, generated_name: str, sink: DiagnosticSink, decisions: list[Decision]
+) -> None:
     for entity in schema.entities:
         ident = identity_of(entity)
         if ident is None:
             layout.generated[entity.key] = generated_name
             layout.identities[entity.key] = (generated_name,)
-            sink.warning("dynamodb-generated-id", f"{inert(entity.key)} has no primary key and no NOT NULL unique key: "
-                         f"each item gets a generated id in {generated_name} (rows never overwrite each other; "
-                         "a lookup by the row's values needs a GSI)", subject=entity.key)
+            sink.warning(
+                "dynamodb-generated-id",
+                f"{inert(entity.key)} has no primary key and no NOT NULL unique key: "
+                f"each item gets a generated id in {generated_name} (rows never overwrite each other; "
+                "a lookup by the row's values needs a GSI)",
+                subject=entity.key,
+            )
             continue
         layout.identities[entity.key] = ident
         if not entity.primary_key:
-            decisions.append(Decision(entity.key, f"identity {', '.join(ident)}", "unique-key-identity",
-                                      f"{entity.key} has no primary key; its first NOT NULL unique key identifies "
-                                      "its items"))
+            decisions.append(
+                Decision(
+                    entity.key,
+                    f"identity {', '.join(ident)}",
+                    "unique-key-identity",
+                    f"{entity.key} has no primary key; its first NOT NULL unique key identifies its items",
+                )
+            )
 
 
 def _placeable(schema: Schema, rel: Relationship, layout: Layout, rule: str, anchored: dict[str, str]) -> str | None:
@@ -112,15 +122,18 @@ def _placeable(schema: Schema, rel: Relationship, layout: Layout, rule: str, anc
     if child.key == layout.root(rel.to_entity) or child.key in {r.to_entity for r in layout.chain(rel.to_entity)}:
         return f"{rel.to_entity} already lives in {child.key}'s partition"
     parent_ident = layout.identities.get(rel.to_entity, ())
-    if rel.to_entity in layout.generated or {c.casefold() for c in rel.to_attributes} != {c.casefold() for c in parent_ident}:
+    if rel.to_entity in layout.generated or {c.casefold() for c in rel.to_attributes} != {
+        c.casefold() for c in parent_ident
+    }:
         return f"the foreign key does not reference {rel.to_entity}'s identity"
     if any(child.attribute(c).nullable for c in rel.from_attributes):
         return "the foreign key is nullable, so some items would have no partition"
     return None
 
 
-def place_entities(schema: Schema, workload: Workload, generated_name: str, sink: DiagnosticSink,
-                   decisions: list[Decision]) -> Layout:
+def place_entities(
+    schema: Schema, workload: Workload, generated_name: str, sink: DiagnosticSink, decisions: list[Decision]
+) -> Layout:
     """Decide which entities join another's collection (see the module docstring for the rules)."""
     layout = Layout()
     _identities(schema, layout, generated_name, sink, decisions)
@@ -133,12 +146,17 @@ def place_entities(schema: Schema, workload: Workload, generated_name: str, sink
             continue
         for _target, chain in with_chains(schema, pattern):
             for rel, _up in chain or ():
-                candidates.append((0, -pattern.rate, position, pattern.id, rel, "item-collection-with", pattern.assumed))
+                candidates.append(
+                    (0, -pattern.rate, position, pattern.id, rel, "item-collection-with", pattern.assumed)
+                )
         eq = {r.attribute.casefold() for r in pattern.equality if r.entity == entity.key}
         for rel in schema.relationships_from(entity.key):
-            if {c.casefold() for c in rel.from_attributes} <= eq and not entity.is_unique(r.attribute for r in pattern.equality
-                                                                                      if r.entity == entity.key):
-                candidates.append((2, -pattern.rate, position, pattern.id, rel, "item-collection-children", pattern.assumed))
+            if {c.casefold() for c in rel.from_attributes} <= eq and not entity.is_unique(
+                r.attribute for r in pattern.equality if r.entity == entity.key
+            ):
+                candidates.append(
+                    (2, -pattern.rate, position, pattern.id, rel, "item-collection-children", pattern.assumed)
+                )
     for rel in schema.relationships:
         if rel.cardinality is Cardinality.ONE_TO_ONE:
             candidates.append((1, 0.0, 0, "", rel, "item-collection-one-to-one", False))
@@ -151,27 +169,42 @@ def place_entities(schema: Schema, workload: Workload, generated_name: str, sink
         why_not = _placeable(schema, rel, layout, rule, anchored)
         if why_not is not None:
             if rule not in ("adjacency-list", "item-collection-one-to-one") or rel.from_entity not in layout.members:
-                decisions.append(Decision(rel.from_entity, "own partition", "own-partition",
-                                          f"not placed with {rel.to_entity} for {pattern_id or rule}: {why_not}",
-                                          (("rate", -neg_rate),), inputs))
+                decisions.append(
+                    Decision(
+                        rel.from_entity,
+                        "own partition",
+                        "own-partition",
+                        f"not placed with {rel.to_entity} for {pattern_id or rule}: {why_not}",
+                        (("rate", -neg_rate),),
+                        inputs,
+                    )
+                )
             continue
         layout.members[rel.from_entity] = rel
         if rule == "item-collection-with":
             anchored.setdefault(layout.root(rel.to_entity), pattern_id)
         # A junction in either parent's partition is an adjacency list: the other parent gets the inverted GSI.
-        mm = junctions.get(rel.from_entity)
-        if mm is not None:
-            layout.junctions[rel.from_entity] = mm.right if rel == mm.left else mm.left
+        link = junctions.get(rel.from_entity)
+        if link is not None:
+            layout.junctions[rel.from_entity] = link.right if rel == link.left else link.left
         reason = {
             "item-collection-with": f"{pattern_id} reads {rel.from_entity} and {rel.to_entity} together: one Query "
-                                    f"on {layout.root(rel.to_entity)}'s partition",
+            f"on {layout.root(rel.to_entity)}'s partition",
             "item-collection-one-to-one": f"{rel.from_entity} is one-to-one with {rel.to_entity}: it lives in its "
-                                          "parent's item collection",
+            "parent's item collection",
             "item-collection-children": f"{pattern_id} reads {rel.from_entity} by its foreign key to {rel.to_entity}: "
-                                        "one Query on the parent's partition",
+            "one Query on the parent's partition",
             "adjacency-list": f"{rel.from_entity} joins {rel.to_entity} (many-to-many); the other direction uses an "
-                              "inverted GSI",
+            "inverted GSI",
         }[rule]
-        decisions.append(Decision(rel.from_entity, f"item collection of {rel.to_entity}", rule, reason,
-                                  (("rate", -neg_rate), ("depth", layout.depth(rel.from_entity))), inputs))
+        decisions.append(
+            Decision(
+                rel.from_entity,
+                f"item collection of {rel.to_entity}",
+                rule,
+                reason,
+                (("rate", -neg_rate), ("depth", layout.depth(rel.from_entity))),
+                inputs,
+            )
+        )
     return layout

@@ -13,11 +13,15 @@ __all__ = ["render_human"]
 def render_human(design: DynamoDesign) -> str:
     out: list[str] = [f"DynamoDB design ({design.mode})"]
     for table in design.tables:
-        out.append(f"\nTable {q(table.name)}: PK={table.partition_key} SK={table.sort_key}, "
-                   f"type attribute {table.entity_type_attribute}, on-demand billing")
+        out.append(
+            f"\nTable {q(table.name)}: PK={table.partition_key} SK={table.sort_key}, "
+            f"type attribute {table.entity_type_attribute}, on-demand billing"
+        )
         for gsi in table.gsis:
-            out.append(f"  {gsi.name}: {gsi.partition_key} / {gsi.sort_key}, projection {gsi.projection}"
-                       f"{', sparse' if gsi.sparse else ''}; used by {q(', '.join(gsi.entities))}")
+            out.append(
+                f"  {gsi.name}: {gsi.partition_key} / {gsi.sort_key}, projection {gsi.projection}"
+                f"{', sparse' if gsi.sparse else ''}; used by {q(', '.join(gsi.entities))}"
+            )
         if table.ttl:
             out.append(f"  TTL attribute {table.ttl} (see the aws-cli format for the update-time-to-live call)")
     out.append("\nEntities")
@@ -25,8 +29,10 @@ def render_human(design: DynamoDesign) -> str:
         out.append(f"  {q(entity.entity)} [{q(entity.placement)}]")
         for path in entity.paths:
             where = path.index or "table"
-            out.append(f"    {where:<6} {path.partition.attribute}={q(path.partition.text())}  "
-                       f"{path.sort.attribute}={q(path.sort.text())}")
+            out.append(
+                f"    {where:<6} {path.partition.attribute}={q(path.partition.text())}  "
+                f"{path.sort.attribute}={q(path.sort.text())}"
+            )
         for a in entity.attributes:
             if a.renamed_because:
                 out.append(f"    column {q(a.column)} -> attribute {q(a.attribute)} ({a.renamed_because})")
@@ -34,8 +40,10 @@ def render_human(design: DynamoDesign) -> str:
     for plan in design.access_patterns:
         mark = "FLAGGED " if plan.flagged else ""
         where = f"{q(plan.table or '-')}{'/' + plan.index if plan.index else ''}"
-        out.append(f"  {q(plan.id)}: {mark}{plan.operation} on {where}"
-                   + (f"  {q(plan.key_condition)}" if plan.key_condition else ""))
+        out.append(
+            f"  {q(plan.id)}: {mark}{plan.operation} on {where}"
+            + (f"  {q(plan.key_condition)}" if plan.key_condition else "")
+        )
         if plan.values:
             out.append("      " + q(", ".join(f"{v.placeholder}={v.text()}" for v in plan.values)))
         if plan.filter:
@@ -50,8 +58,10 @@ def render_human(design: DynamoDesign) -> str:
     out.append("\nLimits")
     for finding in design.limits:
         status = "ok" if finding.ok else "OVER"
-        out.append(f"  {finding.check:<22} {q(finding.subject)}: {finding.value:,.1f} / {finding.limit:,.0f} {status}"
-                   + (" (assumed inputs)" if finding.assumed else ""))
+        out.append(
+            f"  {finding.check:<22} {q(finding.subject)}: {finding.value:,.1f} / {finding.limit:,.0f} {status}"
+            + (" (assumed inputs)" if finding.assumed else "")
+        )
         if finding.proposal:
             out.append(f"      proposal: {q(finding.proposal)}")
     candidates = key_candidates(design)
@@ -63,8 +73,10 @@ def render_human(design: DynamoDesign) -> str:
     if design.decisions:
         out.append("\nDecisions")
         for decision in design.decisions:
-            out.append(f"  [{decision.rule}] {q(decision.subject)}: {q(decision.choice)}; {q(decision.reason)}"
-                       + (f" (assumed: {q(', '.join(decision.assumed))})" if decision.assumed else ""))
+            out.append(
+                f"  [{decision.rule}] {q(decision.subject)}: {q(decision.choice)}; {q(decision.reason)}"
+                + (f" (assumed: {q(', '.join(decision.assumed))})" if decision.assumed else "")
+            )
     if design.diagnostics:
         out.append("\nDiagnostics")
         out.extend(f"  {q(str(d))}" for d in design.diagnostics)

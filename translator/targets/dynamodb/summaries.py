@@ -14,8 +14,17 @@ from translator.targets.record import Access, KeyCandidate, PatternServing, Size
 
 __all__ = ["key_candidates", "serving", "simulate_command", "size_checks"]
 
-_SINGLE = {"GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "Query+PutItem", "Query+UpdateItem",
-           "Query+DeleteItem", "TransactWriteItems"}
+_SINGLE = {
+    "GetItem",
+    "Query",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "Query+PutItem",
+    "Query+UpdateItem",
+    "Query+DeleteItem",
+    "TransactWriteItems",
+}
 
 
 def key_candidates(design: DynamoDesign) -> tuple[KeyCandidate, ...]:
@@ -29,9 +38,18 @@ def key_candidates(design: DynamoDesign) -> tuple[KeyCandidate, ...]:
                 continue
             seen.add(fields)
             where = "the table's partition key" if path.index is None else f"the partition key of {path.index}"
-            out.append(KeyCandidate(mapping.entity, f"{mapping.table}/{path.index}" if path.index else mapping.table,
-                                    fields, "hashed", "dynamodb", ",".join(fields),
-                                    f"{where}: {path.partition.attribute}={path.partition.text()} ({path.rule})", rank))
+            out.append(
+                KeyCandidate(
+                    mapping.entity,
+                    f"{mapping.table}/{path.index}" if path.index else mapping.table,
+                    fields,
+                    "hashed",
+                    "dynamodb",
+                    ",".join(fields),
+                    f"{where}: {path.partition.attribute}={path.partition.text()} ({path.rule})",
+                    rank,
+                )
+            )
             rank += 1
     return tuple(out)
 
@@ -62,16 +80,27 @@ def serving(design: DynamoDesign) -> tuple[PatternServing, ...]:
     out = []
     for plan in design.access_patterns:
         access, requests, partitions = _access(plan)
-        containers = tuple(dict.fromkeys(c for c in (f"{plan.table}/{plan.index}" if plan.index else plan.table,
-                                                     *(f"{plan.table}/{e}" for e in plan.also_writes)) if c))
+        containers = tuple(
+            dict.fromkeys(
+                c
+                for c in (
+                    f"{plan.table}/{plan.index}" if plan.index else plan.table,
+                    *(f"{plan.table}/{e}" for e in plan.also_writes),
+                )
+                if c
+            )
+        )
         writes = 1.0
         if plan.kind != "read":
             mapping = next((m for m in design.entities if m.entity == plan.entity), None)
             # the item itself, its copy in every GSI it is keyed in, and the copies of its attributes elsewhere
             writes = 1.0 + (sum(1 for p in mapping.paths[1:]) if mapping else 0) + len(plan.also_writes)
         detail = plan.reason or (plan.key_condition or "")
-        out.append(PatternServing(plan.id, plan.kind, plan.rate, access, requests, partitions, containers, writes,
-                                  detail, plan.assumed))
+        out.append(
+            PatternServing(
+                plan.id, plan.kind, plan.rate, access, requests, partitions, containers, writes, detail, plan.assumed
+            )
+        )
     return tuple(out)
 
 
@@ -83,10 +112,25 @@ def size_checks(design: DynamoDesign) -> tuple[SizeCheck, ...]:
         if finding.check == "item-size":
             largest = numbers.get("max_bytes")
             estimate = float(largest) if isinstance(largest, (int, float)) else finding.value
-            out.append(SizeCheck(f"{tables.get(finding.subject, '?')}/{finding.subject}", "item", estimate,
-                                 finding.limit, "DynamoDB item 400 KB", assumed=bool(finding.assumed)))
+            out.append(
+                SizeCheck(
+                    f"{tables.get(finding.subject, '?')}/{finding.subject}",
+                    "item",
+                    estimate,
+                    finding.limit,
+                    "DynamoDB item 400 KB",
+                    assumed=bool(finding.assumed),
+                )
+            )
         elif finding.check == "item-collection-size":
-            out.append(SizeCheck(f"{tables.get(finding.subject, '?')}/{finding.subject}", "collection",
-                                 finding.value, finding.limit, "item collection 10 GB (binds only with an LSI)",
-                                 assumed=bool(finding.assumed)))
+            out.append(
+                SizeCheck(
+                    f"{tables.get(finding.subject, '?')}/{finding.subject}",
+                    "collection",
+                    finding.value,
+                    finding.limit,
+                    "item collection 10 GB (binds only with an LSI)",
+                    assumed=bool(finding.assumed),
+                )
+            )
     return tuple(out)

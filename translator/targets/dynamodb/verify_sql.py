@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from translator.ir import Entity, Relationship, Schema
-from translator.targets.dynamodb.items import Related, _iso
+from translator.targets.dynamodb.codecs import iso as _iso
+from translator.targets.dynamodb.items import Related
 from translator.targets.dynamodb.model import DynamoDesign, EntityMapping, PatternPlan
 from translator.targets.dynamodb.needs import Copies, Need, chain_of, need_of, with_chains
 from translator.types import TypeKind
@@ -54,8 +55,10 @@ def load_sqlite(schema: Schema, rows: Mapping[str, list[dict[str, Any]]]) -> sql
         entity = schema.entity(key)
         cols = [a.name for a in entity.attributes]
         db.execute(f"CREATE TABLE {_q(entity.key)} (__row INTEGER, {', '.join(_q(c) for c in cols)})")
-        db.executemany(f"INSERT INTO {_q(entity.key)} VALUES (?, {', '.join('?' for _ in cols)})",
-                       [(i, *(sqlite_value(entity, c, r.get(c)) for c in cols)) for i, r in enumerate(entity_rows)])
+        db.executemany(
+            f"INSERT INTO {_q(entity.key)} VALUES (?, {', '.join('?' for _ in cols)})",
+            [(i, *(sqlite_value(entity, c, r.get(c)) for c in cols)) for i, r in enumerate(entity_rows)],
+        )
     return db
 
 
@@ -72,8 +75,15 @@ def part_values(schema: Schema, mapping: EntityMapping, row: Mapping[str, Any], 
     return values
 
 
-def parameter_sets(need: Need, mapping: EntityMapping, schema: Schema, rows: list[dict[str, Any]], related: Related,
-                   rng: random.Random, count: int) -> list[dict[str, Any]]:
+def parameter_sets(
+    need: Need,
+    mapping: EntityMapping,
+    schema: Schema,
+    rows: list[dict[str, Any]],
+    related: Related,
+    rng: random.Random,
+    count: int,
+) -> list[dict[str, Any]]:
     """Up to `count` parameter sets: the equality parts of a real row; range bounds from its group."""
     eq = list(need.eq)
     valued = [part_values(schema, mapping, r, related) for r in rows]
@@ -82,8 +92,9 @@ def parameter_sets(need: Need, mapping: EntityMapping, schema: Schema, rows: lis
     for row in rng.sample(usable, min(count, len(usable))):
         params = {c: row[c] for c in eq}
         if need.range is not None:
-            values = sorted(v[need.range] for v in usable if all(v[c] == row[c] for c in eq)
-                            and v.get(need.range) is not None)
+            values = sorted(
+                v[need.range] for v in usable if all(v[c] == row[c] for c in eq) and v.get(need.range) is not None
+            )
             if not values:
                 continue
             low, high = sorted((rng.choice(values), rng.choice(values)))
@@ -118,15 +129,19 @@ def _join_sql(schema: Schema, entity: Entity, joins: dict[tuple[str, ...], str])
         for i, name in enumerate(names):
             rel = next(r for r in schema.relationships_from(current) if r.name == name)
             if i == len(names) - 1:
-                on = " AND ".join(f"{alias}.{_q(t)} = {previous}.{_q(f)}"
-                                  for f, t in zip(rel.from_attributes, rel.to_attributes, strict=True))
+                on = " AND ".join(
+                    f"{alias}.{_q(t)} = {previous}.{_q(f)}"
+                    for f, t in zip(rel.from_attributes, rel.to_attributes, strict=True)
+                )
                 out.append(f"JOIN {_q(rel.to_entity)} {alias} ON {on}")
             previous = joins.get(names[: i + 1], previous)
             current = rel.to_entity
     return " ".join(out)
 
 
-def _follow(db: sqlite3.Connection, schema: Schema, start: str, numbers: list[int], chain: list[tuple[Relationship, bool]]) -> list[int]:
+def _follow(
+    db: sqlite3.Connection, schema: Schema, start: str, numbers: list[int], chain: list[tuple[Relationship, bool]]
+) -> list[int]:
     """Row numbers reached from rows `numbers` of `start` along `chain` (towards parents or children)."""
     current = start
     for rel, up in chain:
@@ -134,8 +149,9 @@ def _follow(db: sqlite3.Connection, schema: Schema, start: str, numbers: list[in
         target = rel.to_entity if up else rel.from_entity
         found: list[int] = []
         for number in numbers:
-            key = db.execute(f"SELECT {', '.join(_q(c) for c in here)} FROM {_q(current)} WHERE __row = ?",
-                             (number,)).fetchone()
+            key = db.execute(
+                f"SELECT {', '.join(_q(c) for c in here)} FROM {_q(current)} WHERE __row = ?", (number,)
+            ).fetchone()
             if key is None or None in key:
                 continue
             cond = " AND ".join(f"{_q(c)} = ?" for c in there)
@@ -144,8 +160,15 @@ def _follow(db: sqlite3.Connection, schema: Schema, start: str, numbers: list[in
     return numbers
 
 
-def run_sql(db: sqlite3.Connection, schema: Schema, design: DynamoDesign, plan: PatternPlan, pattern: AccessPattern,
-            need: Need, params: dict[str, Any]) -> dict[str, list[int]]:
+def run_sql(
+    db: sqlite3.Connection,
+    schema: Schema,
+    design: DynamoDesign,
+    plan: PatternPlan,
+    pattern: AccessPattern,
+    need: Need,
+    params: dict[str, Any],
+) -> dict[str, list[int]]:
     """Row numbers per entity that answer the pattern; ties in the order are broken by the sort key."""
     entity = schema.entity(plan.entity)
     joins: dict[tuple[str, ...], str] = {}
@@ -157,9 +180,12 @@ def run_sql(db: sqlite3.Connection, schema: Schema, design: DynamoDesign, plan: 
     if pattern.range is not None and need.range is not None:
         alias, owner = _joined(schema, entity, pattern.range, joins)
         where.append(f"{alias}.{_q(pattern.range.attribute)} BETWEEN ? AND ?")
-        args += [sqlite_value(owner, pattern.range.attribute, params[f"{need.range}.low"]),
-                 sqlite_value(owner, pattern.range.attribute, params[f"{need.range}.high"])]
-    sql = f"SELECT t0.__row FROM {_q(entity.key)} t0 {_join_sql(schema, entity, joins)} WHERE {' AND '.join(where) or '1=1'}"
+        args += [
+            sqlite_value(owner, pattern.range.attribute, params[f"{need.range}.low"]),
+            sqlite_value(owner, pattern.range.attribute, params[f"{need.range}.high"]),
+        ]
+    condition = " AND ".join(where) or "1=1"
+    sql = f"SELECT t0.__row FROM {_q(entity.key)} t0 {_join_sql(schema, entity, joins)} WHERE {condition}"
     if pattern.order_by or pattern.limit:  # (the joins of copied sort parts are added before the SELECT is rebuilt)
         mapping = design.entity(entity.key)
         path = mapping.path_on(plan.index) or mapping.base
@@ -172,8 +198,10 @@ def run_sql(db: sqlite3.Connection, schema: Schema, design: DynamoDesign, plan: 
             elif entity.find_attribute(part) is not None:
                 terms.append(f"t0.{_q(part)} {direction}")
         terms = terms or [f"t0.{_q(c)} {direction}" for c in entity.primary_key] or [f"t0.__row {direction}"]
-        sql = f"SELECT t0.__row FROM {_q(entity.key)} t0 {_join_sql(schema, entity, joins)} " \
-              f"WHERE {' AND '.join(where) or '1=1'}"
+        sql = (
+            f"SELECT t0.__row FROM {_q(entity.key)} t0 {_join_sql(schema, entity, joins)} "
+            f"WHERE {' AND '.join(where) or '1=1'}"
+        )
         sql += " ORDER BY " + ", ".join(terms)
     if pattern.limit:
         sql += f" LIMIT {int(pattern.limit)}"

@@ -102,9 +102,10 @@ def decide(
     sink: DiagnosticSink,
     demoted: Mapping[Relationship, str] | None = None,
     tenancy: Tenancy | None = None,
+    facts: Facts | None = None,
 ) -> Plan:
     """Every relationship's decision; `demoted` names embeddings to refuse (too large), with the reason."""
-    facts = Facts(schema, workload, tenancy or Tenancy())
+    facts = facts or Facts(schema, workload, tenancy or Tenancy())
     demoted = demoted or {}
     decisions: list[Decision] = []
     junction_plans = []

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
-from translator.ir import Schema
+from translator.ir import Entity, Relationship, Schema
 from translator.targets.mongodb.decide import Plan, children_bound, decide, numbers_of
 from translator.targets.mongodb.indexes import index_name, plan_indexes
 from translator.targets.mongodb.isolation import isolation
@@ -18,10 +18,11 @@ from translator.targets.mongodb.patterns import plan_patterns
 from translator.targets.mongodb.shard import reads_by_collection, shard_candidates
 from translator.targets.mongodb.sizing import DocumentSize, size_documents
 from translator.targets.mongodb.validator import collection_validator
+from translator.targets.mongodb.workload_facts import Facts
 from translator.targets.record import assumed_inputs
 from translator.tenancy import Tenancy
 from translator.types import TypeKind
-from translator.workload.model import Workload
+from translator.workload.model import AttributeStats, EntityStats, RelationshipStats, Workload
 from translator.workload.stats import StatsView
 
 __all__ = ["build_design"]
@@ -44,6 +45,28 @@ def _check_database(database: Any) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Memo(StatsView):
+    """StatsView's answers remembered: the rules ask the same fan-outs and row counts round after round."""
+
+    cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def _get(self, key: Any, compute: Any) -> Any:
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+    def fanout(self, relationship: Relationship) -> RelationshipStats:
+        return self._get(("fanout", relationship), lambda: StatsView.fanout(self, relationship))
+
+    def entity(self, entity: str | Entity) -> EntityStats:
+        key = entity if isinstance(entity, str) else entity.key
+        return self._get(("entity", key), lambda: StatsView.entity(self, entity))
+
+    def attribute(self, entity: str, attribute: str) -> AttributeStats:
+        return self._get(("attribute", entity, attribute), lambda: StatsView.attribute(self, entity, attribute))
+
+
 def _assumed_inputs(schema: Schema, workload: Workload, stats: StatsView) -> tuple[str, ...]:
     """The envelope's `assumed`: the defaulted inputs the decisions and sizes rest on."""
     names = ["workload"] if workload.assumed else []
@@ -64,12 +87,13 @@ def _layout_within_budget(
     tenancy: Tenancy,
 ) -> tuple[Plan, Layout, dict[str, DocumentSize]]:
     """Refuse, one at a time, the embedding adding most to a document over budget, until all fit."""
+    facts = Facts(schema, workload, tenancy)  # one workload index for every round
     fanout_of = lambda rel: children_bound(stats.fanout(rel))  # noqa: E731
     demoted: dict[Any, str] = {}
     budget, limit = mapping.budget_bytes, mapping.limits["max_document_bytes"]
     for _ in range(len(schema.relationships) + 1):
         trial = DiagnosticSink()
-        plan = decide(schema, workload, stats, mapping, trial, demoted, tenancy)
+        plan = decide(schema, workload, stats, mapping, trial, demoted, tenancy, facts)
         layout = build_layout(schema, plan, mapping, uuid_representation, trial)
         sizes = size_documents(layout, stats, fanout_of)
         over = [s for s in sizes.values() if s.bytes > budget and s.embedded]
@@ -184,7 +208,7 @@ def build_design(
     tenancy = tenancy or Tenancy()
     mapping = load_rules()
     sink = DiagnosticSink()
-    stats = StatsView(schema, workload.statistics)
+    stats = _Memo(schema, workload.statistics)
     plan, layout, sizes = _layout_within_budget(schema, workload, stats, mapping, uuid_representation, sink, tenancy)
     _type_diagnostics(schema, mapping, sink)
     limit = mapping.limits["max_document_bytes"]

@@ -119,13 +119,26 @@ class Facts:
     def _paths(self) -> dict[str, tuple[tuple[Hop, ...], ...]]:
         return {p.id: pattern_paths(self.schema, p) for p in self.workload.access_patterns if p.is_read}
 
+    @cached_property
+    def _crossing(self) -> dict[tuple[str, str, str], list[AccessPattern]]:
+        """(source, target, relationship name) of every FK hop -> the reads crossing it: built once, so each
+        relationship's lookup costs no scan of the workload (large schemas have thousands of patterns)."""
+        out: dict[tuple[str, str, str], list[AccessPattern]] = {}
+        for p in self.workload.access_patterns:
+            for path in self._paths.get(p.id, ()):
+                for hop in path:
+                    if hop.via is not None:
+                        continue
+                    for name in hop.relationships:
+                        found = out.setdefault((hop.source, hop.target, name), [])
+                        if not found or found[-1] is not p:
+                            found.append(p)
+        return out
+
     def across(self, rel: Relationship, down: bool) -> list[AccessPattern]:
         """Reads whose paths cross `rel` downwards (parent with children) or upwards (child with parent)."""
-        return [
-            p
-            for p in self.workload.access_patterns
-            if p.is_read and any(crosses(h, rel, down) for path in self._paths.get(p.id, ()) for h in path)
-        ]
+        ends = (rel.to_entity, rel.from_entity) if down else (rel.from_entity, rel.to_entity)
+        return list(self._crossing.get((*ends, rel.name), ()))
 
     def together(self, rel: Relationship) -> tuple[float, tuple[str, ...], bool]:
         """Reads that want `rel`'s parent with its children, at any depth of their paths."""
@@ -183,22 +196,25 @@ class Facts:
         ]
         return max(found, key=lambda p: p.rate, default=None)
 
+    @cached_property
+    def _via(self) -> dict[tuple[str, str, str], list[AccessPattern]]:
+        """(holder, other side, junction) of every many-to-many hop -> the reads taking it."""
+        out: dict[tuple[str, str, str], list[AccessPattern]] = {}
+        for p in self.workload.access_patterns:
+            for path in self._paths.get(p.id, ()):
+                for hop in path:
+                    if hop.via is not None:
+                        found = out.setdefault((hop.source, hop.target, hop.via), [])
+                        if p not in found:
+                            found.append(p)
+        return out
+
     def reads_via_junction(
         self, holder: str, other: str, junction: str, via: Relationship
     ) -> tuple[float, tuple[str, ...], bool]:
         """Reads that go from `holder` to the `other` side of a many-to-many (with either entity or the
         junction in `with`, or junction rows looked up by `holder`'s foreign key)."""
         out = [p for p in self.on(holder) if p.is_read and resolve_with(self.schema, p) & {other, junction}]
-        out += [
-            p
-            for p in self.workload.access_patterns
-            if p.is_read
-            and p not in out
-            and any(
-                h.source == holder and h.target == other and h.via == junction
-                for path in self._paths.get(p.id, ())
-                for h in path
-            )
-        ]
+        out += [p for p in self._via.get((holder, other, junction), ()) if p not in out]
         out += [p for p in self.on(junction) if p.is_read and self.by_parent_key(p, via)]
         return self._sum(out)
