@@ -13,9 +13,8 @@ from typing import Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from translator.errors import ConnectionProblem, SourceError
-from translator.sources import mask_credentials
 
-__all__ = ["ENGINES", "ConnectionParams", "parse_url", "mask_url"]
+__all__ = ["ENGINES", "ConnectionParams", "parse_url", "mask_url", "mask_credentials"]
 
 #: URL scheme -> engine module name in `translator.introspect` (a module per engine, found by this name).
 ENGINES: dict[str, str] = {
@@ -160,6 +159,18 @@ def _parse_url(url: str, environ: Mapping[str, str] | None) -> ConnectionParams:
         database=database or None,
         options=tuple(given.items()),
     )
+
+
+def mask_credentials(text: str) -> str:
+    """`text` with the password of a `[scheme://]user:password@host` replaced by `***`; safe on any string."""
+    head, sep, rest = text.partition("://")
+    if not sep:
+        head, rest = "", text
+    auth, at, tail = rest.rpartition("@")
+    if not at or ":" not in auth or "/" in auth.split(":", 1)[0]:
+        return text
+    user = auth.split(":", 1)[0]
+    return f"{head}{sep}{user}:***@{tail}"
 
 
 def mask_url(url: str) -> str:
