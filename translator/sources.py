@@ -52,7 +52,7 @@ def load_schema(
     """
     if not sources:
         raise SourceError("no SOURCE given; pass a .sql file, a folder of .sql files, '-' for stdin, or a database URL")
-    from translator.introspect.url import mask_credentials
+    from translator.urls import mask_credentials
 
     for source in sources:
         if looks_like_url(source) and not is_database_url(source) and not Path(source).exists():
