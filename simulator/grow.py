@@ -25,7 +25,7 @@ DEFAULT_MIB_PER_SECOND = float(limits()["grow"]["throughput_mb_per_second"])
 def check_growth(added: Any, mib_per_second: Any) -> tuple[int, float]:
     """`grow` must be a whole number >= 0 and the throughput a finite number > 0."""
     return (
-        check_count("grow", added, minimum=0, maximum=100_000, example=1),
+        check_count("grow", added, minimum=0, maximum=1_000, example=1),
         check_number("move_mib_per_second", mib_per_second, above=0, maximum=1e9, example=DEFAULT_MIB_PER_SECOND),
     )
 

@@ -41,6 +41,8 @@ _WHALE_ALARMS = {
 }
 #: Pieces per unit a split whale needs so that hashing them spreads it evenly (more pieces, less lumpiness).
 _PIECES_PER_UNIT = 4
+#: Pieces of one tenant the simulation builds at most (the recommendation still states the count needed).
+_MAX_SIMULATED_PIECES = 4096
 #: Rounds of widening a split remedy (see `_split_remedy`).
 _ROUNDS = 4
 
@@ -220,7 +222,9 @@ def _split_once(store, key, data, config, seed, traffic, whales, before, widen):
                 f"tenant {json.dumps(_tenant_value(data, t))}: write sharding, partition key TENANT#<id>#<0..{n - 1}> "
                 f"(suffix = hash(item id) % {n}); its reads query the {n} suffixes in parallel"
             )
-        pieces[t] = n
+        # Beyond a few thousand pieces hashing spreads a tenant evenly anyway; more would only cost memory
+        # (a huge request rate asks for billions of suffixes), and a piece needs at least one row.
+        pieces[t] = max(1, min(n, int(counts[t]), _MAX_SIMULATED_PIECES))
     (after,) = simulate(store, [key], _split_tenants(data, pieces), config, seed, traffic)
     return [after], remedy, factor
 

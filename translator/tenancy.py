@@ -60,8 +60,9 @@ class Tenancy:
     @property
     def source(self) -> TenantSource | None:
         """Where most tenant columns came from (policy, declared, inferred); None when no tenant is known."""
-        counts = Counter(c.source for c in self.columns)
-        return max(counts, key=lambda s: (counts[s], s == "policy", s == "declared")) if counts else None
+        counts: Counter[TenantSource] = Counter(c.source for c in self.columns)
+        ranked = sorted(counts.items(), key=lambda item: (item[1], item[0] == "policy", item[0] == "declared"))
+        return ranked[-1][0] if ranked else None
 
     def fixes_tenant(self, pattern: AccessPattern) -> bool:
         """True when the pattern compares a tenant column with `=` (on its entity or along its paths)."""
@@ -136,7 +137,7 @@ def resolve_tenancy(schema: Schema, workload: Workload) -> Tenancy:
         inferred = _infer(schema)
         # Inference fills the tables no policy covers, when it agrees with the policies' column.
         if inferred is not None and all(c.attribute.casefold() == inferred[0] for c in columns.values()):
-            name, root, leading = inferred
+            name, root_key, leading = inferred
             added = []
             for entity in schema.entities:
                 attribute = entity.find_attribute(name)
@@ -146,9 +147,9 @@ def resolve_tenancy(schema: Schema, workload: Workload) -> Tenancy:
             if added:
                 notes.append(_note(Severity.WARNING, "tenant-inferred",
                                    f"tenant column {name!r} of {', '.join(added)} inferred (assumed): it leads the primary "
-                                   f"key of {leading} of {len(schema.entities) - 1} tables and references {root}; declare "
+                                   f"key of {leading} of {len(schema.entities) - 1} tables and references {root_key}; declare "
                                    f"tenant: {name} in the workload, or add row-level-security policies, to confirm it",
-                                   root))
+                                   root_key))
     root = _root(schema, columns)
     if root is not None and root.key not in columns and len(root.primary_key) == 1:
         sources = Counter(c.source for c in columns.values())
@@ -190,9 +191,9 @@ def _from_policies(schema: Schema, entity: Entity, notes: list[Diagnostic]) -> T
                     continue
                 read_any = True
                 tenantish = bool(_TENANTISH.search(comparison.setting or "") or _TENANTISH.search(attribute.name))
-                name, names, strong = candidates.get(attribute.name.casefold(), (attribute.name, [], False))
+                name, names, named_tenant = candidates.get(attribute.name.casefold(), (attribute.name, [], False))
                 candidates[attribute.name.casefold()] = (name, names + [policy.name] * (policy.name not in names),
-                                                         strong or tenantish)
+                                                         named_tenant or tenantish)
         if not read_any:
             notes.append(_note(Severity.INFO, "policy-without-tenant", f"policy {policy.name!r} on {entity.key} compares "
                                "no column with a session setting or function; no tenant column is read from it", policy.name))

@@ -259,3 +259,10 @@ def test_a_table_swallowed_by_an_unreadable_statement_is_reported_too():
     schema = _read("CREATE TABLE a (id INT,\nCREATE TABLE b (id INT);\n", "postgres")
     assert schema.entities == ()
     assert [(d.code, d.line) for d in _errors(schema)][:2] == [("unparsed-statement", 1), ("unreadable-ddl", 2)]
+
+
+def test_every_table_after_an_unclosed_quote_is_reported():
+    """Found by benchmarks/fuzz_ingest.py: an unclosed backtick swallows the tables after it; each is an error."""
+    schema = _read("CREATE TABLE a (id INT);\nCREATE TABLE b (`id INT)\nGO\nCREATE TABLE c (id INT)\nGO\n", "mysql")
+    assert [e.name for e in schema.entities] == ["a"]
+    assert [(d.code, d.line) for d in _errors(schema)] == [("untokenizable", 2), ("untokenizable", 4)]

@@ -74,3 +74,13 @@ def test_cli_remedy_json_shows_before_and_after():
     (remedy,) = json.loads(result.output)["remedies"]
     assert {"before", "after", "whales", "remedy", "threshold", "resolved"} <= set(remedy)
     assert remedy["after"]["rows_max_over_mean"] < remedy["before"]["rows_max_over_mean"]
+
+
+def test_a_huge_request_rate_does_not_build_billions_of_pieces():
+    # 1e15 reads/s asks for ~1e11 write-sharding suffixes: recommended, but simulated in bounded memory.
+    data = synthetic_dataset(40, 3000, parse_skew("zipf:1.1+whales:0.3"), "serial", np.random.default_rng(0))
+    from simulator.engine import Traffic
+
+    r = remedy_whales("dynamodb", TENANT, data, StoreConfig(), 0, Traffic(1e15, 1e15))
+    assert any("TENANT#<id>#" in step for step in r["remedy"])
+    assert sum(r["after"]["per_unit_rows"]) == 3000

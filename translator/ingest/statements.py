@@ -214,13 +214,14 @@ class _Reader:
         for piece in re.split(r"(?<=;)[ \t]*\n", chunk.text):
             tokens = self.tokenize(piece)
             if tokens is None:
-                # Comments before the statement must not hide that it creates a table.
-                table = _HIDDEN_TABLE.search(piece)
-                kind = "table" if table else classify(" ".join(piece.split()[:8]).upper())
-                start = table.start() if table else len(piece) - len(piece.lstrip())
+                # Comments before the statement must not hide that it creates a table, and an unclosed quote
+                # may run over several: each CREATE TABLE line in the piece is a lost table.
+                tables = list(_HIDDEN_TABLE.finditer(piece))
+                kind = "table" if tables else classify(" ".join(piece.split()[:8]).upper())
                 report = self.sink.error if kind == "table" else self.sink.warning
-                report("untokenizable", f"could not tokenize this {kind} statement as {self.dialect or 'generic'} SQL",
-                       lost="the whole statement", **self.where(line + piece.count("\n", 0, start), piece[start:]))
+                for start in [t.start() for t in tables] or [len(piece) - len(piece.lstrip())]:
+                    report("untokenizable", f"could not tokenize this {kind} statement as {self.dialect or 'generic'} SQL",
+                           lost="the whole statement", **self.where(line + piece.count("\n", 0, start), piece[start:]))
             elif tokens:
                 for statement_tokens in _split_tokens(tokens, self.dialect in OPTIONAL_SEMICOLONS):
                     yield from self.read_statement(statement_tokens, Chunk(piece, line))

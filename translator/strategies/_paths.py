@@ -43,7 +43,7 @@ def path_workloads(schema: Schema, min_patterns: int = 1, max_patterns: int = 4,
 
 
 def _renamed(pattern: AccessPattern, pattern_id: str) -> AccessPattern:
-    fields = {name: getattr(pattern, name) for name in AccessPattern.__slots__}  # type: ignore[attr-defined]
+    fields = {name: getattr(pattern, name) for name in AccessPattern.__slots__}
     return AccessPattern(**{**fields, "id": pattern_id})
 
 

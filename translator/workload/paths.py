@@ -46,7 +46,8 @@ def _adjacency(schema: Schema) -> dict[str, tuple[Hop, ...]]:
     if cached is not None and cached[0]() is schema:
         return cached[1]
     adjacency = _build_adjacency(schema)
-    _BY_ID[id(schema)] = (weakref.ref(schema, lambda _ref, key=id(schema): _BY_ID.pop(key, None)), adjacency)
+    key = id(schema)
+    _BY_ID[key] = (weakref.ref(schema, lambda _ref: _BY_ID.pop(key, None)), adjacency)
     return adjacency
 
 
@@ -93,7 +94,9 @@ def path_spec(schema: Schema, path: Sequence[Hop]) -> str:
 
 def split_spec(text: str) -> list[str]:
     """Split on dots outside parentheses: `a.b(x.y).c` -> [`a`, `b(x.y)`, `c`]."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1

@@ -46,17 +46,18 @@ def item_bytes(
         for t in (p.partition, p.sort)
     )
     overhead = names + keys + rules.limits["item_overhead_bytes"]
-    maximum: float | None = overhead
+    total = float(overhead)
+    bounded = True
     for attribute in entity.attributes:
         type_ = attribute.type
         if type_.kind in (TypeKind.STRING, TypeKind.BINARY, TypeKind.JSON, TypeKind.ARRAY, TypeKind.OTHER):
             if type_.length is None or type_.kind in (TypeKind.JSON, TypeKind.ARRAY, TypeKind.OTHER):
-                maximum = None
+                bounded = False
                 break
-            maximum += type_.length * (4 if type_.kind is TypeKind.STRING else 1)  # UTF-8: up to 4 bytes a character
+            total += type_.length * (4 if type_.kind is TypeKind.STRING else 1)  # UTF-8: up to 4 bytes a character
         else:
-            maximum += 40  # numbers take at most 21 bytes, ISO strings 27
-    return (given.avg_row_bytes or 0.0) + overhead, maximum, given.assumed
+            total += 40  # numbers take at most 21 bytes, ISO strings 27
+    return (given.avg_row_bytes or 0.0) + overhead, total if bounded else None, given.assumed
 
 
 def _rows_name(entity: Entity) -> str:
@@ -72,7 +73,7 @@ def hot_share(schema: Schema, stats: StatsView, entity: Entity, path: KeyPath) -
     for column in parts:
         attr = stats.attribute(entity.key, column)
         if attr.most_common:
-            named = (f"statistics:{entity.key}.{column}",) if attr.assumed else ()
+            named: tuple[str, ...] = (f"statistics:{entity.key}.{column}",) if attr.assumed else ()
             return max(f for _, f in attr.most_common), named, f"most_common of {column}"
     rows = stats.entity(entity)
     for rel in schema.relationships_from(entity.key):
@@ -235,22 +236,22 @@ def check_limits(
     load: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: {"rcu": 0.0, "wcu": 0.0})
     assumed_any: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for plan in plans:
-        mapping = by_key.get(plan.entity)
-        if plan.flagged or mapping is None:
+        owner = by_key.get(plan.entity)
+        if plan.flagged or owner is None:
             continue
         entity = schema.entity(plan.entity)
-        path = mapping.path_on(plan.index) or mapping.base
-        share, assumed, _how = hot_share(schema, stats, entity, path)
+        path = owner.path_on(plan.index) or owner.base
+        share, share_inputs, _how = hot_share(schema, stats, entity, path)
         if plan.kind == "read":
             rcu = math.ceil(_items_per_call(schema, stats, entity, plan, path) * sizes[entity.key] / limit["rcu_bytes"])
-            key = (mapping.table, path.index or "table", path.partition.prefix)
+            key = (owner.table, path.index or "table", path.partition.prefix)
             load[key]["rcu"] += plan_rate(workload, plan) * share * max(rcu, 1)
-            assumed_any[key].update(assumed, ("workload",) if plan.assumed else ())
+            assumed_any[key].update(share_inputs, ("workload",) if plan.assumed else ())
             continue
         wcu = max(1, math.ceil(sizes[entity.key] / limit["wcu_bytes"]))
-        for written in mapping.paths:  # the table write plus one write per GSI the item is in
+        for written in owner.paths:  # the table write plus one write per GSI the item is in
             w_share, w_assumed, _ = hot_share(schema, stats, entity, written)
-            key = (mapping.table, written.index or "table", written.partition.prefix)
+            key = (owner.table, written.index or "table", written.partition.prefix)
             load[key]["wcu"] += plan_rate(workload, plan) * w_share * wcu
             assumed_any[key].update(w_assumed, ("workload",) if plan.assumed else ())
     for (table, index, prefix), units in sorted(load.items()):

@@ -184,9 +184,9 @@ def place_entities(
         if rule == "item-collection-with":
             anchored.setdefault(layout.root(rel.to_entity), pattern_id)
         # A junction in either parent's partition is an adjacency list: the other parent gets the inverted GSI.
-        mm = junctions.get(rel.from_entity)
-        if mm is not None:
-            layout.junctions[rel.from_entity] = mm.right if rel == mm.left else mm.left
+        link = junctions.get(rel.from_entity)
+        if link is not None:
+            layout.junctions[rel.from_entity] = link.right if rel == link.left else link.left
         reason = {
             "item-collection-with": f"{pattern_id} reads {rel.from_entity} and {rel.to_entity} together: one Query "
             f"on {layout.root(rel.to_entity)}'s partition",

@@ -103,7 +103,8 @@ class Names:
     """ExpressionAttributeNames: a name that is reserved or not a plain identifier becomes `#n<i>`."""
 
     def __init__(self, rules: DynamoRules) -> None:
-        self.rules, self.used = rules, {}
+        self.rules = rules
+        self.used: dict[str, str] = {}
 
     def __call__(self, name: str) -> str:
         if not self.rules.needs_placeholder(name):

@@ -162,13 +162,13 @@ def _verify(
                 TableName=tables[table.name], WaiterConfig={"Delay": 1, "MaxAttempts": 60}
             )
         related = Related(schema, rows)
-        for table, items in rows_to_items(schema, design, rows).items():
+        for table_name, items in rows_to_items(schema, design, rows).items():
             for start in range(0, len(items), 25):
                 batch = [
                     {"PutRequest": {"Item": {k: ser.serialize(v) for k, v in item.items()}}}
                     for item in items[start : start + 25]
                 ]
-                pending = {tables[table]: batch}
+                pending = {tables[table_name]: batch}
                 while pending:
                     pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
             loaded += len(items)

@@ -67,10 +67,10 @@ def run_dynamodb(
         values = {b.placeholder: binding_value(schema, mapping, b, params, "#", shard) for b in plan.values}
         if plan.operation == "GetItem":
             key = {path.partition.attribute: {"S": values[":pk"]}, path.sort.attribute: {"S": values[":sk"]}}
-            found = client.get_item(TableName=tables[plan.table], Key=key).get("Item")
+            found = client.get_item(TableName=tables[mapping.table], Key=key).get("Item")
             return [{k: de.deserialize(v) for k, v in found.items()}] if found else []
         request: dict[str, Any] = {
-            "TableName": tables[plan.table],
+            "TableName": tables[mapping.table],
             "KeyConditionExpression": plan.key_condition,
             "ExpressionAttributeValues": {k: ser.serialize(v) for k, v in values.items()},
             "ScanIndexForward": plan.scan_forward,

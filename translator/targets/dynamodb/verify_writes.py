@@ -132,7 +132,7 @@ def check_write(
     ordinal = rng.randrange(len(candidates))
     row = candidates[ordinal]
     item = row_to_item(schema, design, mapping, row, related, ordinal)
-    table = tables[plan.table]
+    table = tables[mapping.table]
     key = _table_key(mapping, item)
     saved: dict[tuple[str, str, str], dict[str, Any]] = {}
 
@@ -204,7 +204,7 @@ def _update(
     candidates = rows[mapping.entity]
     other = next((r[column.column] for r in candidates if r[column.column] != row[column.column]), row[column.column])
     new_row = {**row, column.column: other}
-    table = tables[plan.table]
+    table = tables[mapping.table]
     if other is None:
         client.update_item(
             TableName=table,

@@ -148,6 +148,20 @@ def _step(
             for n, d, c in items
             if isinstance(d.get(step.detail.field), Mapping)
         ]
+    if step.kind == "array":  # junction rows: the holder's key plus each element's values
+        arr = step.detail
+        ctx = (layout.mapping, layout.uuid_representation)
+        junction = layout.schema.entity(arr.source)
+        out = []
+        for n, d, c in items:
+            own = {s: _attribute(layout, n, d, c, o) for s, o in zip(arr.match_source, arr.match_own, strict=True)}
+            for element in d.get(arr.field) or []:
+                got = [element] if arr.scalar else [element.get(f) for f in arr.value_fields]
+                row = dict(own)
+                for a, fm, v in zip(arr.value_attributes, arr.value_types, got, strict=True):
+                    row[a] = decode_value(v, fm.type, ctx)
+                out.append(_CopiedKey(row.get(a) for a in (junction.primary_key or junction.attribute_names)))
+        return out
     if step.kind == "lookup":
         stage = stages[step.detail]
         if "localField" not in stage:

@@ -25,7 +25,8 @@ __all__ = ["gather", "Step"]
 @dataclass(frozen=True, slots=True)
 class Step:
     """How one hop is read: `child` (an embedded link), `parent` (the enclosing document), `copy` (a
-    copy in the current node), or `lookup` (the `$lookup` stage `stage`, whose `as` field holds it)."""
+    copy in the current node), `array` (an absorbed junction's rows, the elements of an id array of the
+    current node), or `lookup` (the `$lookup` stage `stage`, whose `as` field holds it)."""
 
     kind: str
     target: str
@@ -97,6 +98,14 @@ def gather(layout: Layout, pattern: AccessPattern) -> tuple[list[str], list[dict
                 _add(embedded, f"{node.path}.{copy.field}" if node.path else copy.field, alias)
                 steps.append(Step("copy", target, copy))
                 continue
+            held = next(
+                (a for a in node.id_arrays if a.source == target and a.restores and hop.relationships == (a.rel.name,)),
+                None,
+            )
+            if held is not None and last:  # an absorbed junction: its rows are this node's array elements
+                _add(embedded, f"{node.path}.{held.field}" if node.path else held.field, alias)
+                steps.append(Step("array", target, held))
+                continue
             name = layout.schema.entity(target).name
             new_alias = f"{alias}_{name}" if alias else name
             shared = next((k for k, stage in enumerate(lookups) if stage["as"] == new_alias), None)
@@ -122,6 +131,7 @@ def gather(layout: Layout, pattern: AccessPattern) -> tuple[list[str], list[dict
             else:
                 rel = _rel(layout, hop)
                 if rel is None or target not in layout.nodes:
+                    # (an absorbed junction read from the side that does not hold its array, or no key)
                     lookups.append(
                         {
                             "from": layout.collection_of(target) if target in layout.nodes else target,
