@@ -223,7 +223,11 @@ SIMULATE_CASES = [
     (SAMPLES / "ecommerce.sql", SAMPLES / "ecommerce.workload.yaml"),
     (SAMPLES / "saas.sql", SAMPLES / "saas.workload.yaml"),
     # the corpus cases only where the shared corpus is (the sample cases run in a fresh clone too)
-    *([(CORPUS / "postgres" / "chinook.sql", None), (CORPUS / "mysql" / "sakila.sql", None)] if CORPUS.is_dir() else []),
+    *(
+        [(CORPUS / "postgres" / "chinook.sql", None), (CORPUS / "mysql" / "sakila.sql", None)]
+        if CORPUS.is_dir()
+        else []
+    ),
 ]
 
 
