@@ -158,7 +158,7 @@ def build_design(
     ]
     used = {part for ps in paths.values() for p in ps for t in (p.partition, p.sort) for part in t.parts}
     for key, held in copies.by_entity.items():  # keep only the copies some key holds
-        copies.by_entity[key] = {part: spec for part, spec in held.items() if part in used}
+        copies.by_entity[key] = {p: spec for p, spec in held.items() if p in used or (key, p) in copies.kept}
     plans = steps.with_writes(plans, copies, schema)
     ttl_columns = {e.key: _ttl_column(e, r) for e in schema.entities}
     taken = {
