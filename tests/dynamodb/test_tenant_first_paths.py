@@ -137,6 +137,12 @@ def test_a_card_carries_its_board_and_workspace_and_an_orphan_carries_none(nulla
     # renaming a board rewrites the cards holding its title
     rename = next(p for p in design.access_patterns if p.id == "rename-board")
     assert "cards" in rename.also_writes
+    # ... and the cards of one board can be found to rewrite: some key of cards is led by the board's key
+    assert any(
+        set(p.partition.parts) <= {"workspace_id", "board_id"}
+        and "board_id" in (*p.partition.parts, *p.sort.parts[:1])
+        for p in design.entity("cards").paths
+    ), design.entity("cards").paths
 
 
 def test_boards_and_their_cards_share_one_gsi_partition_per_status():

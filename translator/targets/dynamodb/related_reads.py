@@ -23,13 +23,15 @@ from collections.abc import Callable
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Entity
 from translator.targets.dynamodb.collection_reads import with_plan
+from translator.targets.dynamodb.keys import gsi_shape
 from translator.targets.dynamodb.model import Carried, KeyPath, KeyTemplate, PatternPlan
 from translator.targets.dynamodb.needs import Need, through, with_chains
-from translator.targets.dynamodb.plancore import Ctx, Names, bind
+from translator.targets.dynamodb.plancore import Ctx, Names, add_gsi_path, bind, match_path
 from translator.targets.dynamodb.tenant import lead
 from translator.targets.record import Decision
+from translator.workload.model import AccessPattern, PatternKind
 
-__all__ = ["with_read"]
+__all__ = ["with_read", "maintenance_paths"]
 
 Plain = Callable[[Need, Entity, Ctx], PatternPlan]
 
@@ -177,3 +179,52 @@ def _children_gsi(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan | None:
         rule="gsi-collection-children",
         assumed=pattern.assumed,
     )
+
+
+def maintenance_paths(plans: list[PatternPlan], patterns: tuple[AccessPattern, ...], ctx: Ctx) -> None:
+    """A parent the workload updates or deletes must find the children carrying its copies: each such child
+    gets a key path by the parent's identity (its item collection already is one; else a GSI)."""
+    schema = ctx.schema
+    changed = {
+        e.key
+        for p in patterns
+        if p.kind in (PatternKind.UPDATE, PatternKind.DELETE) and (e := schema.find_entity(p.entity)) is not None
+    }
+    by_id = {p.id: p for p in patterns}
+    for plan in plans:
+        for carried in plan.carried:
+            columns = dict(carried.columns)
+            ident = ctx.layout.identities.get(carried.entity, ())
+            if carried.entity not in changed or not ident or not all(c in columns for c in ident):
+                continue
+            child = schema.entity(plan.entity)
+            probe = Need(by_id[plan.id], tuple(dict.fromkeys(columns[c] for c in ident)), None, ())
+            if any(match_path(probe, path) for path in ctx.paths[child.key]):
+                continue
+            shape = gsi_shape(schema, child, probe, ctx.layout.identities[child.key], ctx.tags, ctx.copies)
+            if shape is None:
+                continue
+            prefix, partition, sort = shape
+            path = add_gsi_path(
+                ctx.paths[child.key],
+                child,
+                prefix,
+                partition,
+                ctx.tags[child.key],
+                sort,
+                ctx.rules,
+                "gsi-copy-maintenance",
+                1,
+                ctx.tenant.get(child.key),
+            )
+            ctx.decisions.append(
+                Decision(
+                    child.key,
+                    path.index or "",
+                    "gsi-copy-maintenance",
+                    f"{child.key} items carry copies of {carried.entity} for {plan.id}, and the workload changes "
+                    f"{carried.entity}: {path.index} ({path.partition.text()} / {path.sort.text()}) finds the "
+                    "items to rewrite",
+                    (("rate", plan.rate),),
+                )
+            )
