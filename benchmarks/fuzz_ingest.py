@@ -84,6 +84,10 @@ def _alarm(_signum, _frame):
     raise Hang()
 
 
+def _stop(_signum, _frame):
+    raise KeyboardInterrupt()
+
+
 def corpus_files() -> list[tuple[str, str, str]]:
     """(folder, name, text) of every corpus and sample .sql file."""
     out = []
@@ -191,6 +195,28 @@ def main() -> int:
     kinds: Counter[str] = Counter()
     refusals: Counter[str] = Counter()
     started = time.perf_counter()
+    # SIGTERM / Ctrl-C stop the run between inputs and still print what was counted so far
+    signal.signal(signal.SIGTERM, _stop)
+    done = 0
+    try:
+        done = _run(args, files, mapper, counts, kinds, refusals)
+    except KeyboardInterrupt:
+        done = sum(counts[k] for k in ("ok", "refused", "hang", "crash"))
+        print(f"interrupted after {done} inputs", file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"inputs: {done} of {args.count} (seed {args.seed}, from index {args.start}) in {elapsed:.0f} s; "
+          f"mutations: {dict(sorted(kinds.items()))}")
+    print(f"crashes: {counts['crash']}  hangs: {counts['hang']}  silent losses: {counts['silent loss']}  "
+          f"ingest refused (exit 2): {counts['refused']}  read: {counts['ok']}  (files in {args.out})")
+    print("other counts: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()) if k not in ("crash", "hang", "silent loss", "refused", "ok")))
+    print("most common refusals: " + "; ".join(f"{n} x {why!r}" for why, n in refusals.most_common(4)))
+    return 1 if counts["crash"] or counts["hang"] else 0
+
+
+def _run(args, files, mapper, counts: Counter[str], kinds: Counter[str], refusals: Counter[str]) -> int:
+    """Run inputs `args.start` .. `args.start + args.count`; returns how many ran."""
     for index in range(args.start, args.start + args.count):
         rng = random.Random(f"{args.seed}:{index}")
         kind, folder, text = mutate(rng, files)
@@ -225,15 +251,7 @@ def main() -> int:
                                                         f"entities={entities} accounted={accounted}\n", encoding="utf-8")
         if sys.stderr.isatty() and (index + 1) % 100 == 0:
             print(f"\r{index + 1 - args.start}/{args.count} {dict(counts)}", end="", file=sys.stderr)
-    elapsed = time.perf_counter() - started
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-    print(f"inputs: {args.count} (seed {args.seed}, from index {args.start}) in {elapsed:.0f} s; mutations: {dict(sorted(kinds.items()))}")
-    print(f"crashes: {counts['crash']}  hangs: {counts['hang']}  silent losses: {counts['silent loss']}  "
-          f"ingest refused (exit 2): {counts['refused']}  read: {counts['ok']}  (files in {args.out})")
-    print("other counts: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()) if k not in ("crash", "hang", "silent loss", "refused", "ok")))
-    print("most common refusals: " + "; ".join(f"{n} x {why!r}" for why, n in refusals.most_common(4)))
-    return 1 if counts["crash"] or counts["hang"] else 0
+    return args.count
 
 
 if __name__ == "__main__":

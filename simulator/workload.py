@@ -55,6 +55,20 @@ def _positive_count(ent: dict, key: str, default: int, where: str) -> int:
     return value
 
 
+def _optional_count(value: Any, where: str) -> float | None:
+    """A count that may be missing. YAML 1.1 reads `1.0e6` (no sign in the exponent) as a string, so a
+    numeric string counts as the number it spells."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SimulatorError(f"{where} must be a number, got {value!r:.40}") from None
+    if not number >= 1 or number == float("inf"):
+        raise SimulatorError(f"{where} must be a finite number >= 1, got {value!r:.40}")
+    return number
+
+
 def _most_common(raw: Any, where: str) -> list[tuple[Any, float]]:
     pairs = []
     for i, item in enumerate(raw or []):
@@ -98,7 +112,8 @@ def entity_spec(doc: dict, entity: str | None, source: str = "workload") -> Enti
     attributes = {}
     for attr, value in _attribute_stats(stats, entity).items():
         where = f"{source}: statistics.attributes.{entity}.{attr}"
-        attributes[attr] = {"distinct": value.get("distinct"), "most_common": _most_common(value.get("most_common"), where)}
+        attributes[attr] = {"distinct": _optional_count(value.get("distinct"), f"{where}.distinct"),
+                            "most_common": _most_common(value.get("most_common"), where)}
     patterns = []
     for i, ap in enumerate(doc.get("access_patterns") or []):
         if isinstance(ap, dict) and ap.get("entity") == entity:

@@ -22,7 +22,7 @@ from sqlglot import exp
 
 from translator.errors import MappingError, PolyschemaError
 from translator.mapdata import load_mapping
-from translator.ir import Entity, Relationship, Schema
+from translator.ir import Entity, Index, Relationship, Schema
 from translator.types import CanonicalType, TypeKind
 
 __all__ = ["RENDER_DIALECTS", "UnrenderableSchema", "render_ddl", "type_key", "source_type", "widened_type"]
@@ -165,6 +165,7 @@ def _check_renderable(entity: Entity) -> None:
             if present]
     lost += [f"{entity.key} check {c.name or c.expression!r}" for c in entity.checks]
     lost += [f"{entity.key} partial/method index {i.name}" for i in entity.indexes if i.predicate or i.method]
+    lost += [f"{entity.key} expression index {i.name}" for i in entity.indexes if not _plain_index(entity, i)]
     if entity.comment or entity.partition_by:
         lost.append(f"{entity.key} comment/partitioning")
     if lost:
@@ -185,6 +186,12 @@ def _create(entity: Entity, inline: list[tuple[Relationship, Entity]], dialect: 
         columns.append(exp.UniqueColumnConstraint(this=exp.Schema(expressions=[_ident(c) for c in key])))
     columns.extend(_foreign_key(rel, parent) for rel, parent in inline)
     return exp.Create(this=exp.Schema(this=_table(entity), expressions=columns), kind="TABLE")
+
+
+def _plain_index(entity: Entity, index: Index) -> bool:
+    """An index on columns only. A part that is no attribute is an expression or carries an operator class
+    (`embedding vector_cosine_ops`): written as a column name it would name a column that does not exist."""
+    return all(entity.find_attribute(c) is not None for c in index.columns)
 
 
 def _index(entity: Entity, position: int) -> exp.Create:
@@ -227,6 +234,7 @@ def render_ddl(schema: Schema, dialect: str, *, lossy: bool = False) -> str:
                                       actions=[exp.AddConstraint(expressions=[_foreign_key(rel, parent)])]))
         created.add(entity.key)
         # A partial index written whole would change meaning (a partial UNIQUE would become one-to-one).
-        statements.extend(_index(entity, i) for i, ix in enumerate(entity.indexes) if not ix.predicate)
+        statements.extend(_index(entity, i) for i, ix in enumerate(entity.indexes)
+                          if not ix.predicate and _plain_index(entity, ix))
     return "".join(f"{s.sql(dialect=dialect)};\n" for s in (*statements, *deferred))
 

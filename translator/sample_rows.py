@@ -154,8 +154,7 @@ def sample_rows(schema: Schema, rows_per_entity: int = 12, *, seed: int = 0) -> 
         rels = schema.relationships_from(entity.key)
         fk_cols = {c for r in rels if not r.is_self_reference for c in r.from_attributes}
         self_cols = {c for r in rels if r.is_self_reference for c in r.from_attributes}
-        keys = [k for k in (entity.primary_key, *entity.unique_keys,
-                            *(i.columns for i in entity.indexes if i.unique and not i.predicate)) if k]
+        keys = list(entity.candidate_keys())
         unique_cols = {c for k in keys for c in k}
         seen: list[set[tuple[Any, ...]]] = [set() for _ in keys]
         rows: list[dict[str, Any]] = []

@@ -15,7 +15,7 @@ from translator.diagnostics import ErrorLevel
 from translator.errors import SourceError
 from translator.ir import Schema
 
-__all__ = ["DATABASE_SCHEMES", "DIALECT_ALIASES", "is_database_url", "looks_like_url", "mask_credentials", "check_dialect",
+__all__ = ["DATABASE_SCHEMES", "DIALECT_ALIASES", "is_database_url", "looks_like_url", "check_dialect",
            "load_schema"]
 
 #: URL schemes that name a live database rather than a file.
@@ -35,18 +35,6 @@ def looks_like_url(source: str) -> bool:
     return bool(_URL_LIKE.match(source))
 
 
-def mask_credentials(text: str) -> str:
-    """`text` with the password of a `[scheme://]user:password@host` replaced by `***`; safe on any string."""
-    head, sep, rest = text.partition("://")
-    if not sep:
-        head, rest = "", text
-    auth, at, tail = rest.rpartition("@")
-    if not at or ":" not in auth or "/" in auth.split(":", 1)[0]:
-        return text
-    user = auth.split(":", 1)[0]
-    return f"{head}{sep}{user}:***@{tail}"
-
-
 def load_schema(
     sources: Sequence[str],
     *,
@@ -64,6 +52,8 @@ def load_schema(
     """
     if not sources:
         raise SourceError("no SOURCE given; pass a .sql file, a folder of .sql files, '-' for stdin, or a database URL")
+    from translator.urls import mask_credentials
+
     for source in sources:
         if looks_like_url(source) and not is_database_url(source) and not Path(source).exists():
             scheme = source.partition("://")[0] if "://" in source else None

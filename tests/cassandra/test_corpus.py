@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.cassandra.cqlcheck import bind_literals, name_failures, statement_failures, table_failures, type_failures
+from tests.cassandra.serving import assert_served
+from tests.conftest import corpus_files, corpus_params
 from translator.sources import load_schema
 from translator.targets.cassandra import TARGET
 from translator.targets.cassandra.cql import keyspace_cql, udt_cql
 from translator.workload import load_workload
-
-from tests.cassandra.cqlcheck import (bind_literals, name_failures, statement_failures, table_failures,
-                                      type_failures)
-from tests.cassandra.test_samples import assert_served
-from tests.conftest import corpus_files, corpus_params
 
 FILES = corpus_files()
 PARSED_TABLES = {"mysql/chinook.sql", "mysql/employees.sql", "oracle/hr.sql", "oracle/customer_orders.sql",

@@ -15,7 +15,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import replace
 
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from translator.errors import DesignError
@@ -121,7 +121,7 @@ def _sql_keys(schema, pattern, params, db, rels) -> Counter:
     return Counter(tuple(r) for r in db.execute(sql, args))
 
 
-@settings(max_examples=30)
+@settings(max_examples=30, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(path_cases(), st.data())
 def test_path_patterns_answer_as_sqlite_does(case, data):
     schema, pattern, rows = case

@@ -8,14 +8,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from tests.cassandra.cqlcheck import bind_literals, name_failures, statement_failures, table_failures, type_failures
+from tests.cassandra.serving import assert_served
+from tests.conftest import SAMPLES
 from translator.cli import main
 from translator.sources import load_schema
 from translator.targets.cassandra import TARGET
 from translator.workload import load_workload
-
-from tests.cassandra.cqlcheck import (bind_literals, name_failures, statement_failures, table_failures,
-                                      type_failures)
-from tests.conftest import SAMPLES
 
 NAMES = ("ecommerce", "saas")
 
@@ -31,24 +30,6 @@ def sample(request):
     return request.param, schema, workload, TARGET.design(schema, workload)
 
 
-def assert_served(design, workload) -> None:
-    """Every read pattern: one table serves it, the table says so, and it reads one partition or IN over buckets."""
-    for pattern in (p for p in workload.access_patterns if p.is_read):
-        serving = [t for t in design.tables if pattern.id in t.serves]
-        assert len(serving) == 1, f"{pattern.id} served by {[t.name for t in serving]}"
-        plan = design.read(pattern.id)
-        assert plan.table == serving[0].name
-        if plan.partitions == "in-buckets":
-            bucketing = serving[0].bucketing
-            assert bucketing and bucketing.kind in ("hash", "time") and bucketing.decision
-            assert [p.op for p in plan.predicates if p.column == bucketing.column] == ["IN"]
-            assert " IN " in plan.query
-        else:
-            assert plan.partitions == "single"
-            for column in serving[0].partition_key:
-                assert f"{column} = " in plan.query or f'"{column}" = ' in plan.query
-
-
 def test_sample_design(sample):
     name, schema, workload, design = sample
     assert not [d for d in design.diagnostics if d.severity == "error"]
@@ -57,30 +38,61 @@ def test_sample_design(sample):
     assert table_failures(design) == []
     assert type_failures(design) == [] and name_failures(design, cql) == []
     assert all(statement_failures(bind_literals(r.query)) == [] for r in design.reads)
-    keyspace_and_types = "\n".join(block for block in cql.split("\n\n") if block.startswith(("CREATE KEYSPACE", "CREATE TYPE")))
+    keyspace_and_types = "\n".join(
+        block for block in cql.split("\n\n") if block.startswith(("CREATE KEYSPACE", "CREATE TYPE"))
+    )
     assert statement_failures(keyspace_and_types) == []
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_cli_json_shape(name):
-    result = _cli("translate", str(SAMPLES / f"{name}.sql"), "--to", "cassandra", "--workload",
-                  str(SAMPLES / f"{name}.workload.yaml"), "--format", "json", "--keyspace", "shop",
-                  "--replication", "DC1:3,DC2:2")
+    result = _cli(
+        "translate",
+        str(SAMPLES / f"{name}.sql"),
+        "--to",
+        "cassandra",
+        "--workload",
+        str(SAMPLES / f"{name}.workload.yaml"),
+        "--format",
+        "json",
+        "--keyspace",
+        "shop",
+        "--replication",
+        "DC1:3,DC2:2",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     # format_version 2: the shared envelope (target, format_version, assumed ... diagnostics) replaced "format".
     # saas declares its tenant by row-level security policies: the design adds its isolation section.
     isolation = ["isolation"] if name == "saas" else []
-    assert list(data) == ["target", "format_version", "assumed", "keyspace", "udts", "tables", "reads", "writes",
-                          *isolation, "diagnostics"]
+    assert list(data) == [
+        "target",
+        "format_version",
+        "assumed",
+        "keyspace",
+        "udts",
+        "tables",
+        "reads",
+        "writes",
+        *isolation,
+        "diagnostics",
+    ]
     assert data["target"] == "cassandra" and data["format_version"] == 2 and isinstance(data["assumed"], list)
     for table in data["tables"]:
         for decision in table["decisions"]:
             assert list(decision) == ["subject", "choice", "rule", "reason", "numbers", "assumed"]
     assert data["keyspace"] == {"name": "shop", "replication": {"class": "NetworkTopologyStrategy", "DC1": 3, "DC2": 2}}
     for table in data["tables"]:
-        assert {"name", "serves", "partition_key", "clustering", "static", "columns", "partition_estimate",
-                "bucketing"} <= set(table)
+        assert {
+            "name",
+            "serves",
+            "partition_key",
+            "clustering",
+            "static",
+            "columns",
+            "partition_estimate",
+            "bucketing",
+        } <= set(table)
         assert set(table["partition_estimate"]) >= {"rows_avg", "rows_max", "bytes_avg", "bytes_max", "cells_max"}
         assert all(set(c) == {"name", "type", "source"} for c in table["columns"])
         assert all(c["order"] in ("ASC", "DESC") for c in table["clustering"])
@@ -88,12 +100,21 @@ def test_cli_json_shape(name):
 
 
 def test_cli_cql_and_human():
-    cql = _cli("translate", str(SAMPLES / "ecommerce.sql"), "--to", "cassandra", "--workload",
-               str(SAMPLES / "ecommerce.workload.yaml"), "--format", "cql")
+    cql = _cli(
+        "translate",
+        str(SAMPLES / "ecommerce.sql"),
+        "--to",
+        "cassandra",
+        "--workload",
+        str(SAMPLES / "ecommerce.workload.yaml"),
+        "--format",
+        "cql",
+    )
     assert cql.exit_code == 0 and "CREATE KEYSPACE IF NOT EXISTS ecommerce" in cql.output
     assert "'class': 'NetworkTopologyStrategy', 'dc1': 3" in cql.output
-    human = _cli("translate", str(SAMPLES / "saas.sql"), "--to", "cassandra", "--workload",
-                 str(SAMPLES / "saas.workload.yaml"))
+    human = _cli(
+        "translate", str(SAMPLES / "saas.sql"), "--to", "cassandra", "--workload", str(SAMPLES / "saas.workload.yaml")
+    )
     assert human.exit_code == 0 and "serves Q2" in human.output and "static:" in human.output
 
 

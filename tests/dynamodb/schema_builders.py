@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from translator.ir import Attribute, Cardinality, Entity, Relationship, Schema
-from translator.types import CanonicalType
-from translator.workload.model import (
-    AccessPattern,
-    AttributeRef,
-    Direction,
-    OrderTerm,
-    PatternKind,
-    Workload,
-)
+import functools
 
-T = CanonicalType.of
+from tests import builders
+from tests.builders import attr, fk, ref
+from translator.ir import Entity, Schema
+from translator.workload.model import Workload
 
-
-def attr(name: str, kind: str, nullable: bool = False, **params) -> Attribute:
-    return Attribute(name, T(kind, **params), nullable=nullable)
-
-
-def fk(
-    name: str, child: str, cols: tuple[str, ...], parent: str, to: tuple[str, ...], optional: bool = False
-) -> Relationship:
-    return Relationship(name, child, cols, parent, to, Cardinality.MANY_TO_ONE, optional)
+__all__ = ["attr", "fk", "ref", "read", "write", "shop_schema", "shop_workload", "tagging_schema", "in_dynamodb_range"]
 
 
 def shop_schema() -> Schema:
@@ -76,27 +62,9 @@ def shop_schema() -> Schema:
     )
 
 
-def ref(entity: str, name: str) -> AttributeRef:
-    return AttributeRef(entity, name)
-
-
-def read(pid: str, entity: str, equality=(), range_=None, order=(), with_=(), limit=None, rate=10.0) -> AccessPattern:
-    return AccessPattern(
-        id=pid,
-        entity=entity,
-        equality=tuple(ref(entity, a) for a in equality),
-        range=ref(entity, range_) if range_ else None,
-        order_by=tuple(OrderTerm(ref(entity, a), Direction(d)) for a, d in order),
-        with_=tuple(with_),
-        limit=limit,
-        rate=rate,
-    )
-
-
-def write(pid: str, entity: str, kind: str = "write", equality=(), rate=10.0) -> AccessPattern:
-    return AccessPattern(
-        id=pid, entity=entity, kind=PatternKind(kind), equality=tuple(ref(entity, a) for a in equality), rate=rate
-    )
+#: DynamoDB's tests read and write at 10 per second unless they say otherwise.
+read = functools.partial(builders.read, rate=10.0)
+write = functools.partial(builders.write, rate=10.0)
 
 
 def shop_workload() -> Workload:

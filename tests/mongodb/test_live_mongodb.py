@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from tests.conftest import SAMPLES
-from tests.mongodb.test_live_postgres import INSERTS
+from tests.mongodb.cases import INSERTS
 from translator.sources import load_schema
 from translator.targets.mongodb import TARGET, documents_to_rows, rows_to_documents
 from translator.workload import load_workload

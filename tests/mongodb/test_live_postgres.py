@@ -7,74 +7,19 @@ timestamptz (aware datetime), numeric (Decimal) and uuid (UUID), and a self-refe
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import uuid
-
 import bson
 import pytest
 
 from tests.conftest import SAMPLES
 from tests.live import postgres_database, require_postgres
+from tests.mongodb.cases import INSERTS
 from translator.sources import load_schema
 from translator.targets.mongodb import TARGET, document_errors, documents_to_rows, rows_to_documents
 from translator.workload import load_workload
 
 pytestmark = pytest.mark.live
 
-UTC = dt.UTC
-T0 = dt.datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)  # milliseconds only: BSON dates keep no more
 
-INSERTS = [
-    (
-        "customers",
-        ["customer_id", "email", "full_name", "created_at"],
-        [(1, "ann@example.com", "Ann", T0), (2, "bob@example.com", "Bob", T0)],
-    ),
-    (
-        "addresses",
-        ["address_id", "customer_id", "kind", "line1", "city", "postal_code", "country"],
-        [(10, 1, "billing", "1 Main St", "Oslo", "0150", "NO"), (11, 1, "shipping", "2 Side St", "Oslo", "0151", "NO")],
-    ),
-    ("categories", ["category_id", "name", "parent_id"], [(1, "Books", None), (2, "Databases", 1)]),
-    (
-        "products",
-        ["product_id", "sku", "name", "description", "price", "category_id", "attributes", "created_at"],
-        [
-            (
-                100,
-                "SKU-1",
-                "NoSQL Distilled",
-                None,
-                decimal.Decimal("29.90"),
-                2,
-                '{"pages": 192, "tags": ["nosql"]}',
-                T0,
-            ),
-            (101, "SKU-2", "SQL Antipatterns", "A classic", decimal.Decimal("35.00"), 2, None, T0),
-        ],
-    ),
-    (
-        "orders",
-        ["order_id", "customer_id", "status", "order_date", "total", "shipping_address_id"],
-        [(1000, 1, "paid", T0, decimal.Decimal("64.90"), 11), (1001, 2, "pending", T0, decimal.Decimal("0.00"), None)],
-    ),
-    (
-        "order_items",
-        ["order_id", "line_no", "product_id", "quantity", "unit_price"],
-        [(1000, 1, 100, 1, decimal.Decimal("29.90")), (1000, 2, 101, 1, decimal.Decimal("35.00"))],
-    ),
-    (
-        "payments",
-        ["payment_id", "order_id", "provider", "amount", "paid_at"],
-        [(uuid.UUID("6f1c2a9e-0d4b-4c1e-9a51-3f7b2d8e9c10"), 1000, "card", decimal.Decimal("64.90"), T0)],
-    ),
-    (
-        "reviews",
-        ["review_id", "product_id", "customer_id", "rating", "body", "created_at"],
-        [(5000 + i, 100, 1 + i % 2, 1 + i % 5, f"review {i}", T0 + dt.timedelta(days=i)) for i in range(15)],
-    ),
-]
 
 
 @pytest.mark.parametrize("uuid_representation", ["binData", "string"])

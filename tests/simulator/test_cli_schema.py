@@ -52,3 +52,18 @@ def test_unknown_entity_and_field_are_one_line_errors_with_a_hint() -> None:
     assert len(result.output.strip().splitlines()) == 1
     result = run(ECOMMERCE, "--store", "cassandra", "--key", "product_id")
     assert result.exit_code == 2 and "entity" in result.output
+
+
+def test_a_yaml_count_written_1_0e6_is_a_number_not_a_traceback(tmp_path) -> None:
+    # YAML 1.1 reads 1.0e6 as the string '1.0e6'; the samples write counts that way.
+    path = tmp_path / "w.yaml"
+    path.write_text("statistics:\n  entities:\n    orders: {rows: 1000}\n  attributes:\n"
+                    "    orders.customer_id: {distinct: 1.0e2}\n", encoding="utf-8")
+    result = run("--workload", str(path), "--entity", "orders", "--store", "cassandra", "--key", "customer_id",
+                 "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.output)["candidates"][0]["key_characteristics"]["distinct_values"] <= 100
+    path.write_text("statistics:\n  entities:\n    orders: {rows: 1000}\n  attributes:\n"
+                    "    orders.customer_id: {distinct: lots}\n", encoding="utf-8")
+    result = run("--workload", str(path), "--entity", "orders", "--store", "cassandra", "--key", "customer_id")
+    assert result.exit_code == 2 and "distinct must be a number" in result.output

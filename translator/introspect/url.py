@@ -13,9 +13,9 @@ from typing import Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from translator.errors import ConnectionProblem, SourceError
-from translator.sources import mask_credentials
+from translator.urls import mask_credentials, mask_url
 
-__all__ = ["ENGINES", "ConnectionParams", "parse_url", "mask_url"]
+__all__ = ["ENGINES", "ConnectionParams", "parse_url", "mask_url", "mask_credentials"]
 
 #: URL scheme -> engine module name in `translator.introspect` (a module per engine, found by this name).
 ENGINES: dict[str, str] = {
@@ -26,7 +26,6 @@ ENGINES: dict[str, str] = {
     "sqlite": "sqlite",
 }
 
-_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*", re.I)
 _DEFAULT_PORTS = {"postgres": 5432, "mysql": 3306}
 # Environment variables the engines' own clients read, in the order they are consulted.
 _ENV = {
@@ -160,8 +159,3 @@ def _parse_url(url: str, environ: Mapping[str, str] | None) -> ConnectionParams:
         database=database or None,
         options=tuple(given.items()),
     )
-
-
-def mask_url(url: str) -> str:
-    """`url` with any password (between `user:` and `@`, or in `?password=`) replaced by `***`; safe on any text."""
-    return _QUERY_PASSWORD.sub(r"\1***", mask_credentials(url))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from translator.diagnostics import DiagnosticSink
@@ -13,6 +14,7 @@ from translator.types import TypeKind
 from translator.workload.model import Workload
 from translator.workload.stats import StatsView
 from translator.targets.cassandra.columns import TableColumns, build_columns
+from translator.targets.cassandra.cql import select_cql
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import Bucketing, CassandraDesign, Clustering, Column, Keyspace, Table, Udt
 from translator.targets.cassandra.names import NameSpace, table_name
@@ -168,6 +170,7 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy, *, keyspa
     by_pattern = {pid: (t, s) for t, s in zip(tables, specs) for pid in t.serves}
     added = {s.pattern.id: tuple(str(r) for r in s.required) for s in shapes}
     plans = [read_plan(by_pattern[p.id][0], p, by_pattern[p.id][1].uses[p.id], ks.name, added[p.id]) for p in reads]
+    plans = [replace(plan, query=select_cql(plan)) for plan in plans]
     stored = {t.entity for t in tables} | {e for t in tables for e, _ in t.parents} | \
         {e for t in tables for c in t.children for e in (c.entity, *(a for a, _ in c.copies))}
     for entity in schema.entities:

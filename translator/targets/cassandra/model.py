@@ -190,13 +190,8 @@ class ReadPlan:
     assumed: bool = False
     #: Equality the design added to the pattern (`entity.attribute`): the tenant, which every query binds.
     added_equality: tuple[str, ...] = ()
-
-    @property
-    def query(self) -> str:
-        """The CQL text, rendered from the structure (the renderer is the only place CQL is written)."""
-        from translator.targets.cassandra.cql import select_cql
-
-        return select_cql(self)
+    #: The CQL text, written by `cql.select_cql` from the structure above when the design is built.
+    query: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "table": self.table, "query": self.query, "partitions": self.partitions,

@@ -66,8 +66,7 @@ def identity_of(entity: Entity) -> tuple[str, ...] | None:
     """The columns that identify a row: primary key, else the first NOT NULL unique key; None if neither."""
     if entity.primary_key:
         return tuple(entity.attribute(c).name for c in entity.primary_key)
-    keys = [*entity.unique_keys, *(i.columns for i in entity.indexes if i.unique and not i.predicate)]
-    for key in keys:
+    for key in entity.candidate_keys():
         found = [entity.find_attribute(c) for c in key]
         if key and all(a is not None and not a.nullable for a in found):
             return tuple(a.name for a in found if a is not None)

@@ -11,6 +11,7 @@ from typing import Any
 
 from translator.errors import ConnectionProblem, PolyschemaError
 from translator.targets.mongodb.model import MongoDesign
+from translator.urls import mask_credentials
 
 __all__ = ["ApplyError", "plan_commands", "apply_design"]
 
@@ -74,7 +75,8 @@ def apply_design(design: MongoDesign, uri: str, *, client: Any = None) -> list[s
     from pymongo.errors import ConnectionFailure, PyMongoError
 
     if not isinstance(uri, str) or not uri.startswith(("mongodb://", "mongodb+srv://")):
-        raise ConnectionProblem(f"URI {uri!r} is not a MongoDB connection string; pass mongodb://host:port/")
+        shown = mask_credentials(uri) if isinstance(uri, str) else type(uri).__name__
+        raise ConnectionProblem(f"uri={shown!r} is not a MongoDB connection string; pass mongodb://host:port/")
     own = client is None
     if own:
         client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000)

@@ -99,10 +99,21 @@ def plan_indexes(layout: Layout, plan: Plan, workload: Workload, sink: Diagnosti
             continue
         collection, node = layout.nodes[entity.key]
         embedded = bool(node.path)
+        for index in entity.indexes:
+            if index.unique and not index.predicate and index.has_prefix:
+                # A key on the first N characters is not unique over the whole value: MongoDB has no prefix
+                # index, and a unique index on the whole field would refuse rows the source accepts.
+                sink.warning(
+                    "mongodb-prefix-unique-skipped",
+                    f"{entity.key}: unique key ({', '.join(index.columns)}) covers only a prefix of a column; "
+                    "it is not a candidate key and gets no unique index",
+                    subject=entity.key,
+                    lost=f"prefix uniqueness of ({', '.join(index.columns)})",
+                )
         for key in (
             entity.primary_key,
             *entity.unique_keys,
-            *(i.columns for i in entity.indexes if i.unique and not i.predicate),
+            *(i.columns for i in entity.indexes if i.unique and not i.predicate and not i.has_prefix),
         ):
             if not key:
                 continue
