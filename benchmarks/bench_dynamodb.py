@@ -16,7 +16,6 @@ import argparse
 from pathlib import Path
 
 from _timing import CORPUS, ROOT, best_of  # noqa: E402  (puts the project on sys.path)
-
 from boto3.dynamodb.types import TypeSerializer  # noqa: E402
 
 from translator.sample_rows import sample_rows  # noqa: E402

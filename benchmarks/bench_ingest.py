@@ -17,9 +17,8 @@ import logging
 import sys
 from pathlib import Path
 
-from _timing import CORPUS, timed  # puts the project on sys.path
-
 import sqlglot  # noqa: E402
+from _timing import CORPUS, timed  # puts the project on sys.path
 from sqlglot.errors import ErrorLevel  # noqa: E402
 
 from translator.ingest import ingest_sources  # noqa: E402

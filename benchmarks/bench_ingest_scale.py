@@ -15,9 +15,8 @@ from __future__ import annotations
 import argparse
 import logging
 
-from _timing import timed  # puts the project on sys.path
-
 import sqlglot  # noqa: E402
+from _timing import timed  # puts the project on sys.path
 
 from translator.ingest import ingest_text  # noqa: E402
 

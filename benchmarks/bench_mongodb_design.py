@@ -19,9 +19,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from _timing import CORPUS, best_of  # noqa: E402  (puts the project on sys.path)
-
 import bson  # noqa: E402
+from _timing import CORPUS, best_of  # noqa: E402  (puts the project on sys.path)
 
 from translator.sources import load_schema  # noqa: E402
 from translator.targets.mongodb import TARGET  # noqa: E402

@@ -21,8 +21,8 @@ from typing import Any
 from sqlglot import exp
 
 from translator.errors import MappingError, PolyschemaError
-from translator.mapdata import load_mapping
 from translator.ir import Entity, Relationship, Schema
+from translator.mapdata import load_mapping
 from translator.types import CanonicalType, TypeKind
 
 __all__ = ["RENDER_DIALECTS", "UnrenderableSchema", "render_ddl", "type_key", "source_type", "widened_type"]

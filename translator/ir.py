@@ -8,9 +8,10 @@ is unambiguous and compares case-insensitively, as SQL engines resolve unquoted 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 from translator.diagnostics import Diagnostic, Severity
 from translator.types import CanonicalType

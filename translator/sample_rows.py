@@ -93,7 +93,7 @@ def _value(rng: random.Random, attribute: Attribute, serial: int, unique: bool) 
         return dt.time(rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59))
     if kind is TypeKind.TIMESTAMP:
         moment = _EPOCH + dt.timedelta(seconds=serial if unique else rng.randint(0, 365 * 86400))
-        return moment.replace(tzinfo=dt.timezone.utc) if type_.with_timezone else moment
+        return moment.replace(tzinfo=dt.UTC) if type_.with_timezone else moment
     if kind is TypeKind.UUID:
         return uuid.UUID(int=rng.getrandbits(128), version=4)
     if kind is TypeKind.BINARY:

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 
 from tests.conftest import corpus_files, corpus_params
-
 from translator.ddl_render import RENDER_DIALECTS, UnrenderableSchema, render_ddl, type_key, widened_type
 from translator.diagnostics import Severity
 from translator.ingest import ingest_sources, ingest_text

@@ -11,7 +11,8 @@ import datetime as dt
 import itertools
 import struct
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -48,7 +49,7 @@ def _comparable(type_: CanonicalType, value: Any, dialect: str) -> Any:
         if kind is TypeKind.TIME:
             return (dt.datetime.min + value).time()  # PyMySQL returns TIME as timedelta
         if kind is TypeKind.TIMESTAMP and type_.with_timezone:
-            return value.replace(tzinfo=dt.timezone.utc)  # the session runs in UTC
+            return value.replace(tzinfo=dt.UTC)  # the session runs in UTC
     return value
 
 

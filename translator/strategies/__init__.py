@@ -23,6 +23,7 @@ property can move the same schema and rows through any dialect or target:
 """
 
 
+from translator.strategies._paths import path_workloads
 from translator.strategies._rows import rows_for
 from translator.strategies._schemas import schemas
 from translator.strategies._types import (
@@ -35,9 +36,7 @@ from translator.strategies._types import (
     reserved_words,
     values_for,
 )
-from translator.strategies._paths import path_workloads
 from translator.strategies._workloads import workloads
-
 
 __all__ = [
     "SUPPORTED_KINDS",

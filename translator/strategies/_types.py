@@ -11,8 +11,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from translator.mapdata import load_mapping
 from translator.errors import MappingError
+from translator.mapdata import load_mapping
 from translator.types import CanonicalType, TypeKind
 
 SUPPORTED_KINDS: frozenset[TypeKind] = frozenset({
@@ -180,7 +180,7 @@ def _values(type_: CanonicalType, key: bool) -> st.SearchStrategy[Any]:
         return st.times().map(_millis)
     if kind is TypeKind.TIMESTAMP:
         naive = st.datetimes(_TS_MIN, _TS_MAX).map(_millis)
-        return naive.map(lambda v: v.replace(tzinfo=dt.timezone.utc)) if type_.with_timezone else naive
+        return naive.map(lambda v: v.replace(tzinfo=dt.UTC)) if type_.with_timezone else naive
     if kind is TypeKind.UUID:
         return st.uuids()
     raise ValueError(f"values_for: type {type_} (kind {str(kind)!r}) is not supported; "

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from translator.ir import Schema
 from translator.strategies._types import _check_count
 from translator.types import TypeKind
-from translator.workload.paths import hops_from
 from translator.workload.model import (
     AccessPattern,
     AttributeRef,
@@ -22,7 +21,7 @@ from translator.workload.model import (
     Statistics,
     Workload,
 )
-
+from translator.workload.paths import hops_from
 
 _ORDERABLE = frozenset({TypeKind.INTEGER, TypeKind.DECIMAL, TypeKind.FLOAT, TypeKind.STRING, TypeKind.DATE,
                         TypeKind.TIME, TypeKind.TIMESTAMP})

@@ -13,7 +13,6 @@ from typing import Any
 
 from translator.ir import Entity, Schema
 from translator.workload.defaults import default_patterns, default_workload
-from translator.workload.scope import PatternScope
 from translator.workload.model import (
     AccessPattern,
     AttributeRef,
@@ -26,6 +25,7 @@ from translator.workload.model import (
     Statistics,
     Workload,
 )
+from translator.workload.scope import PatternScope
 from translator.workload.validate import (
     InvalidWorkload,
     Problem,

@@ -17,8 +17,8 @@ from functools import cache
 from typing import Any
 
 from translator.errors import MappingError
-from translator.mapdata import load_mapping
 from translator.ir import Attribute, Cardinality, Entity, Relationship, Schema
+from translator.mapdata import load_mapping
 from translator.types import CanonicalType, TypeKind
 from translator.workload.model import AttributeStats, EntityStats, Hop, RelationshipStats, Statistics
 
