@@ -53,19 +53,25 @@ class MappedType:
 
 def _check_rule(where: str, key: str, raw: Any) -> TypeRule:
     if not isinstance(raw, dict):
-        raise MappingError(f"{where}: rule {key!r} must be a table like {{ kind = \"string\" }}; got {raw!r}")
+        raise MappingError(f'{where}: rule {key!r} must be a table like {{ kind = "string" }}; got {raw!r}')
     unknown = set(raw) - _RULE_KEYS
     if unknown:
-        raise MappingError(f"{where}: rule {key!r} has unknown field(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
+        raise MappingError(
+            f"{where}: rule {key!r} has unknown field(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}"
+        )
     kind = raw.get("kind")
     try:
         kind = TypeKind(kind)
     except ValueError:
         allowed = ", ".join(k.value for k in TypeKind)
-        raise MappingError(f"{where}: rule {key!r} has unknown canonical kind {kind!r}; use one of: {allowed}") from None
+        raise MappingError(
+            f"{where}: rule {key!r} has unknown canonical kind {kind!r}; use one of: {allowed}"
+        ) from None
     for name in _INT_KEYS:
         if name in raw and (not isinstance(raw[name], int) or isinstance(raw[name], bool) or raw[name] < 0):
-            raise MappingError(f"{where}: rule {key!r} field {name!r} must be a non-negative integer; got {raw[name]!r}")
+            raise MappingError(
+                f"{where}: rule {key!r} field {name!r} must be a non-negative integer; got {raw[name]!r}"
+            )
     for name in _BOOL_KEYS:
         if name in raw and not isinstance(raw[name], bool):
             raise MappingError(f"{where}: rule {key!r} field {name!r} must be true or false; got {raw[name]!r}")
@@ -77,7 +83,9 @@ def _read_rules(path: Path) -> dict[str, dict[str, TypeRule]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise MappingError(f"type mapping file {str(path)!r} does not exist; pass an existing TOML file to --types") from None
+        raise MappingError(
+            f"type mapping file {str(path)!r} does not exist; pass an existing TOML file to --types"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise MappingError(f"{path}: not valid TOML ({exc})") from None
     return _check_sections(path, data)
@@ -204,8 +212,11 @@ class TypeMapper:
                 params["element"] = self.map_full(nested, dialect).type
             else:
                 # MySQL SET('a','b'): a set of enum values; anything else untyped is an array of other.
-                params["element"] = (CanonicalType(TypeKind.ENUM, values=values) if values
-                                     else CanonicalType(TypeKind.OTHER, name="unknown"))
+                params["element"] = (
+                    CanonicalType(TypeKind.ENUM, values=values)
+                    if values
+                    else CanonicalType(TypeKind.OTHER, name="unknown")
+                )
         return CanonicalType(kind, **params)
 
     def with_rule(self, section: str, key: str, rule: TypeRule) -> TypeMapper:

@@ -22,7 +22,6 @@ property can move the same schema and rows through any dialect or target:
   spaces, and with NULL equal to NULL (SQL Server's UNIQUE).
 """
 
-
 from translator.strategies._paths import path_workloads
 from translator.strategies._rows import rows_for
 from translator.strategies._schemas import schemas
@@ -52,4 +51,3 @@ __all__ = [
     "path_workloads",
     "key_of",
 ]
-
