@@ -126,18 +126,20 @@ def _link(
             p
             for p in parents
             if all(p.get(t) is not None for t in rel.to_attributes)
-            and all(fixed[f] == p[t] for f, t in zip(rel.from_attributes, rel.to_attributes) if f in fixed)
+            and all(
+                fixed[f] == p[t] for f, t in zip(rel.from_attributes, rel.to_attributes, strict=False) if f in fixed
+            )
         ]
         nullable = all(entity.attribute(c).nullable for c in rel.from_attributes if c not in fixed)
         if usable and not (nullable and rng.random() < 0.15):
             parent = rng.choice(usable)
-            for f, t in zip(rel.from_attributes, rel.to_attributes):
+            for f, t in zip(rel.from_attributes, rel.to_attributes, strict=False):
                 row[f] = parent[t]
         elif nullable:
             for f in rel.from_attributes:
                 row.setdefault(f, None)
         elif rel.is_self_reference and all(row.get(t) is not None for t in rel.to_attributes):
-            for f, t in zip(rel.from_attributes, rel.to_attributes):
+            for f, t in zip(rel.from_attributes, rel.to_attributes, strict=False):
                 row[f] = row[t]  # the first row of a required self reference points at itself
         else:
             return False
@@ -208,11 +210,11 @@ def sample_rows(schema: Schema, rows_per_entity: int = 12, *, seed: int = 0) -> 
                 if not _link(rng, row, rels, entity, rows, out):
                     continue
                 identity = [tuple(row.get(c) for c in k) for k in keys]
-                if all(None in ident or ident not in s for ident, s in zip(identity, seen)):
+                if all(None in ident or ident not in s for ident, s in zip(identity, seen, strict=True)):
                     break
             else:
                 continue  # the keys leave no room for another row
-            for ident, s in zip(identity, seen):
+            for ident, s in zip(identity, seen, strict=True):
                 s.add(ident)
             rows.append({a.name: row.get(a.name) for a in entity.attributes})
         out[entity.key] = rows
@@ -243,5 +245,5 @@ def read_rows(url: str, schema: Schema, *, limit: int = 2000) -> dict[str, list[
             result = handle.execute(f"SELECT {columns} FROM {table} LIMIT {int(limit)}")
             cursor = handle if isinstance(result, int) else result  # PyMySQL's execute returns a count
             names = [a.name for a in entity.attributes]
-            out[entity.key] = [dict(zip(names, row)) for row in cursor.fetchall()]
+            out[entity.key] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return out

@@ -59,7 +59,10 @@ def _to_mysql(type_: CanonicalType, value: Any) -> Any:
 
 def _check_table(entity: Entity, rows: list[dict[str, Any]], fetched: list[tuple], dialect: str) -> None:
     names = entity.attribute_names
-    got = [tuple(_comparable(entity.attribute(n).type, v, dialect) for n, v in zip(names, row)) for row in fetched]
+    got = [
+        tuple(_comparable(entity.attribute(n).type, v, dialect) for n, v in zip(names, row, strict=False))
+        for row in fetched
+    ]
     want = [
         tuple(
             row[n]
@@ -77,8 +80,8 @@ def _check_table(entity: Entity, rows: list[dict[str, Any]], fetched: list[tuple
     got.sort(key=lambda r: repr([r[i] for i in key]))
     want.sort(key=lambda r: repr([r[i] for i in key]))
     assert len(got) == len(want), f"{dialect}: {entity.name} has {len(got)} rows, {len(want)} inserted"
-    for g, w in zip(got, want):
-        for name, gv, wv in zip(names, g, w):
+    for g, w in zip(got, want, strict=True):
+        for name, gv, wv in zip(names, g, w, strict=False):
             assert gv == wv, (
                 f"{dialect}: {entity.name}.{name} {entity.attribute(name).type}: inserted {wv!r}, read {gv!r}"
             )

@@ -53,7 +53,7 @@ def check_schema(schema: Schema) -> None:
         child, parent = schema.entity(rel.from_entity), schema.entity(rel.to_entity)
         assert rel.to_attributes == parent.primary_key
         assert len(rel.from_attributes) == len(rel.to_attributes)
-        for f, t in zip(rel.from_attributes, rel.to_attributes):
+        for f, t in zip(rel.from_attributes, rel.to_attributes, strict=True):
             assert child.attribute(f).type == parent.attribute(t).type
         assert rel.cardinality == derive_cardinality(child, rel.from_attributes)
         assert rel.optional == any(child.attribute(c).nullable for c in rel.from_attributes)

@@ -19,9 +19,9 @@ cases = schemas(min_entities=2, max_entities=5).flatmap(
 def _check_paths(schema: Schema, workload) -> None:
     for pattern in workload.access_patterns:
         assert len(pattern.paths) == len(pattern.with_)
-        for path, end in zip(pattern.paths, pattern.with_):
+        for path, end in zip(pattern.paths, pattern.with_, strict=True):
             assert path[0].source == pattern.entity and path[-1].target == end
-            assert all(a.target == b.source for a, b in zip(path, path[1:]))
+            assert all(a.target == b.source for a, b in zip(path, path[1:], strict=False))
             assert all(h in hops_between(schema, h.source, h.target) for h in path)
         for ref in (
             *pattern.equality,

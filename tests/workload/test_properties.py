@@ -60,7 +60,9 @@ def schema_with_statistics(draw):
                 max_size=len(freqs),
             )
         )
-        attributes[f"{entity.key}.{name}"] = AttributeStats(draw(st.none() | counts), tuple(zip(values, freqs)))
+        attributes[f"{entity.key}.{name}"] = AttributeStats(
+            draw(st.none() | counts), tuple(zip(values, freqs, strict=False))
+        )
     return schema, Statistics(entities, relationships, attributes)
 
 

@@ -91,8 +91,8 @@ def _table(
             checked.append(key)
             continue
         tuples = draw(st.lists(st.tuples(*map(column, key)), min_size=count, max_size=count, unique_by=key_of))
-        for row, values in zip(predrawn, tuples):
-            row.update(zip(key, values))
+        for row, values in zip(predrawn, tuples, strict=True):
+            row.update(zip(key, values, strict=True))
     free = {
         a.name: column(a.name)
         for a in entity.attributes
@@ -104,12 +104,12 @@ def _table(
         for _attempt in range(_ATTEMPTS):
             row = {**start, **{name: draw(gen) for name, gen in free.items()}}
             if _link(draw, row, rels, entity, rows, out, placed) and all(
-                key_of(row[c] for c in k) not in s for k, s in zip(checked, seen)
+                key_of(row[c] for c in k) not in s for k, s in zip(checked, seen, strict=True)
             ):
                 break
         else:
             continue  # the foreign keys leave no room for another row
-        for k, s in zip(checked, seen):
+        for k, s in zip(checked, seen, strict=True):
             s.add(key_of(row[c] for c in k))
         rows.append({a.name: row[a.name] for a in entity.attributes})
     return rows
@@ -137,12 +137,14 @@ def _link(
             p
             for p in parents
             if all(p.get(t) is not None for t in rel.to_attributes)
-            and all(fixed[f] == p[t] for f, t in zip(rel.from_attributes, rel.to_attributes) if f in fixed)
+            and all(
+                fixed[f] == p[t] for f, t in zip(rel.from_attributes, rel.to_attributes, strict=False) if f in fixed
+            )
         ]
         null_ok = rel.optional and all(entity.attribute(c).nullable for c in rel.from_attributes if c not in fixed)
         if usable and not (null_ok and draw(st.integers(0, 3)) == 0):
             parent = draw(st.sampled_from(usable))
-            for f, t in zip(rel.from_attributes, rel.to_attributes):
+            for f, t in zip(rel.from_attributes, rel.to_attributes, strict=False):
                 row[f] = parent[t]
         elif null_ok:
             for f in rel.from_attributes:

@@ -75,7 +75,7 @@ def _schema_strategy(
     for name in entity_names:
         used: set[str] = set()
 
-        def fresh() -> str:
+        def fresh(used: set[str] = used) -> str:  # bound per entity
             chosen = draw(names)
             # Numbering a taken name keeps the draw count fixed, which keeps shrinking fast.
             suffixes = (str(i) for i in range(1, len(used) + 2))
@@ -89,10 +89,15 @@ def _schema_strategy(
         attributes: list[Attribute] = []
 
         def add_fk(
-            parent: Entity | None, pk_types: list[CanonicalType], optional: bool, one_to_one: bool
+            parent: Entity | None,
+            pk_types: list[CanonicalType],
+            optional: bool,
+            one_to_one: bool,
+            attributes: list[Attribute] = attributes,  # bound per entity
+            fks: list[tuple[Entity | None, tuple[str, ...], bool, bool]] = fks,
         ) -> tuple[str, ...]:
             cols = tuple(fresh() for _ in pk_types)
-            attributes.extend(Attribute(c, t, nullable=optional) for c, t in zip(cols, pk_types))
+            attributes.extend(Attribute(c, t, nullable=optional) for c, t in zip(cols, pk_types, strict=True))
             fks.append((parent, cols, optional, one_to_one))
             return cols
 

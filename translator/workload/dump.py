@@ -24,7 +24,7 @@ def pattern_to_dict(pattern: AccessPattern, schema: Schema) -> dict[str, Any]:
     (`users(issues_assignee_fk)`), and each attribute off the pattern's entity is named by its path."""
     out = pattern.to_dict()
     out["with"] = (
-        [path_spec(schema, path) if path else end for path, end in zip(pattern.paths, pattern.with_)]
+        [path_spec(schema, path) if path else end for path, end in zip(pattern.paths, pattern.with_, strict=True)]
         if len(pattern.paths) == len(pattern.with_)
         else list(pattern.with_)
     )

@@ -200,7 +200,7 @@ def _pattern(item: Any, schema: Schema, problems: Problems, path: str) -> Access
     scope = PatternScope(schema, entity, pattern_id) if entity is not None else None
     with_items = problems.names(data.get("with"), f"{path}.with")
     if scope is not None:
-        for (item_path, _), reason in zip(with_items, scope.add_withs([n for _, n in with_items])):
+        for (item_path, _), reason in zip(with_items, scope.add_withs([n for _, n in with_items]), strict=True):
             if reason is not None:
                 problems.add(item_path, reason)
 
