@@ -54,7 +54,8 @@ def main(n: int = 10_000_000, rounds: int = 5, sample: int = 300_000) -> None:
     print(line("reference kernel into a preallocated array      ", "into"))
     print(line("reference np.copy of the keys (memory floor)    ", "copy"))
     print(
-        f"ratio     ours / baseline                       : {med['loop'] / med['ours']:8.1f}x   (exact on subsample: {check})"
+        f"ratio     ours / baseline                       : {med['loop'] / med['ours']:8.1f}x   "
+        f"(exact on subsample: {check})"
     )
 
 

@@ -47,13 +47,15 @@ def main() -> int:
     per_round = sorted(o / b for b, o in rounds)
     ratio = per_round[len(per_round) // 2]
     print(
-        f"file: {args.file} ({len(text):,} chars, {len(schema.entities)} tables, {len(schema.relationships)} relationships)"
+        f"file: {args.file} ({len(text):,} chars, {len(schema.entities)} tables, "
+        f"{len(schema.relationships)} relationships)"
     )
     print(f"baseline sqlglot.parse(read=postgres, IGNORE): {baseline:.3f} s (best of {args.repeat})")
     print(f"polyschema ingest_sources:                     {mine:.3f} s (best of {args.repeat})")
     print(f"best-of ratio: {mine / baseline:.2f}x; per-round ratios: {', '.join(f'{r:.2f}' for r in per_round)}")
     print(
-        f"ratio ingest/baseline (median of rounds): {ratio:.2f}x (goal <= 1.5x) -> {'OK' if ratio <= 1.5 else 'OVER GOAL'}"
+        f"ratio ingest/baseline (median of rounds): {ratio:.2f}x (goal <= 1.5x) -> "
+        f"{'OK' if ratio <= 1.5 else 'OVER GOAL'}"
     )
     return 0
 

@@ -54,10 +54,12 @@ def main(rows: int = 100_000_000, store: str = "cassandra", key: str = "tenant_i
     )
     print(f"warm-up (JIT compile or cache load, excluded): {warm:.2f} s")
     print(
-        f"floor     np.bincount of precomputed shard ids: {f:8.2f} s  ({rows / f / 1e6:7.1f} M rows/s)  [{', '.join(f'{x:.2f}' for x in floor)}]"
+        f"floor     np.bincount of precomputed shard ids: {f:8.2f} s  ({rows / f / 1e6:7.1f} M rows/s)  "
+        f"[{', '.join(f'{x:.2f}' for x in floor)}]"
     )
     print(
-        f"ours      simulate (generate + hash + route)  : {o:8.2f} s  ({rows / o / 1e6:7.1f} M rows/s)  [{', '.join(f'{x:.2f}' for x in ours)}]"
+        f"ours      simulate (generate + hash + route)  : {o:8.2f} s  ({rows / o / 1e6:7.1f} M rows/s)  "
+        f"[{', '.join(f'{x:.2f}' for x in ours)}]"
     )
     print(f"ratio     ours / floor                        : {o / f:8.1f}x slower")
     print(f"peak RSS (includes the floor's {rows * 8 / 2**20:,.0f} MB id array): {peak_mb:,.0f} MB")

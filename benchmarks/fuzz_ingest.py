@@ -234,7 +234,8 @@ def main() -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(
-        f"inputs: {args.count} (seed {args.seed}, from index {args.start}) in {elapsed:.0f} s; mutations: {dict(sorted(kinds.items()))}"
+        f"inputs: {args.count} (seed {args.seed}, from index {args.start}) in {elapsed:.0f} s; "
+        f"mutations: {dict(sorted(kinds.items()))}"
     )
     print(
         f"crashes: {counts['crash']}  hangs: {counts['hang']}  silent losses: {counts['silent loss']}  "

@@ -407,7 +407,8 @@ class Schema:
         return tuple(p for p in self.policies if p.entity == key)
 
     def many_to_many(self) -> tuple[ManyToMany, ...]:
-        """Junction entities: exactly two outgoing relationships to other entities whose columns cover the primary key."""
+        """Junction entities: exactly two outgoing relationships to other entities whose columns cover
+        the primary key."""
         outgoing_of: dict[str, list[Relationship]] = {}
         for relationship in self.relationships:  # one pass: O(entities + relationships), not their product
             if not relationship.is_self_reference:

@@ -50,9 +50,8 @@ def _entity_lines(entity: Entity, statistics: Statistics | None) -> list[str]:
     width = max((len(a.name) for a in entity.attributes), default=0)
     type_width = max((len(str(a.type)) for a in entity.attributes), default=0)
     for attribute in entity.attributes:
-        lines.append(
-            f"  {attribute.name:<{width}}  {str(attribute.type):<{type_width}}  {_column_flags(entity, attribute)}".rstrip()
-        )
+        flags = _column_flags(entity, attribute)
+        lines.append(f"  {attribute.name:<{width}}  {str(attribute.type):<{type_width}}  {flags}".rstrip())
     if entity.primary_key:
         lines.append(f"  primary key ({', '.join(entity.primary_key)})")
     for key in entity.unique_keys:

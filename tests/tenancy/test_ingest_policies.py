@@ -11,7 +11,10 @@ from translator.ingest import ingest_text
 from translator.ir import Policy, Schema
 from translator.policy_expr import normalize_expression, session_comparisons
 
-TABLE = 'CREATE TABLE "Orders" (tenant_id uuid NOT NULL, order_id bigint NOT NULL, owner text, PRIMARY KEY (tenant_id, order_id));\n'
+TABLE = (
+    'CREATE TABLE "Orders" (tenant_id uuid NOT NULL, order_id bigint NOT NULL, owner text, '
+    "PRIMARY KEY (tenant_id, order_id));\n"
+)
 
 
 def _schema(ddl: str) -> Schema:

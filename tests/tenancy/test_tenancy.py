@@ -183,7 +183,8 @@ def test_a_parent_key_leading_most_keys_is_not_taken_for_a_tenant():
         """
         CREATE TABLE employees (emp_no int PRIMARY KEY, name text);
         CREATE TABLE departments (dept_no char(4) PRIMARY KEY, dept_name text);
-        CREATE TABLE salaries (emp_no int REFERENCES employees, from_date date, salary int, PRIMARY KEY (emp_no, from_date));
+        CREATE TABLE salaries (emp_no int REFERENCES employees, from_date date, salary int, \
+PRIMARY KEY (emp_no, from_date));
         CREATE TABLE titles (emp_no int REFERENCES employees, title text, PRIMARY KEY (emp_no, title));
         CREATE TABLE dept_emp (emp_no int REFERENCES employees, dept_no char(4) REFERENCES departments,
                                PRIMARY KEY (emp_no, dept_no));

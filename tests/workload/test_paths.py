@@ -15,7 +15,8 @@ LIBRARY = ingest_text(
     """
 CREATE TABLE authors (author_id int PRIMARY KEY, name text NOT NULL);
 CREATE TABLE books (book_id int PRIMARY KEY, title text NOT NULL, published date);
-CREATE TABLE book_authors (book_id int REFERENCES books, author_id int REFERENCES authors, PRIMARY KEY (book_id, author_id));
+CREATE TABLE book_authors (book_id int REFERENCES books, author_id int REFERENCES authors, \
+PRIMARY KEY (book_id, author_id));
 """,
     "postgres",
 )

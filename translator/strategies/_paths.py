@@ -1,4 +1,5 @@
-"""`path_workloads()`: read patterns across relationships (with paths; equality, range and order on related entities)."""
+"""`path_workloads()`: read patterns across relationships (with paths; equality, range and order on
+related entities)."""
 
 from __future__ import annotations
 

@@ -36,9 +36,9 @@ def schemas(
     `relationships`, entities reference earlier ones through foreign keys whose columns copy the
     parent's primary-key types (many-to-one, or one-to-one when the foreign key is also a unique key;
     cardinality comes from `derive_cardinality`), some entities are junctions (many-to-many: the
-    primary key is two required foreign keys; only with `composite_keys`), and with `self_references` an entity may reference
-    itself through an optional foreign key. `kinds` restricts attribute types (see `SUPPORTED_KINDS`;
-    at least one of `KEY_KINDS` is needed for keys).
+    primary key is two required foreign keys; only with `composite_keys`), and with `self_references` an
+    entity may reference itself through an optional foreign key. `kinds` restricts attribute types
+    (see `SUPPORTED_KINDS`; at least one of `KEY_KINDS` is needed for keys).
     """
     _check_count("min_entities", min_entities, 0, 50)
     _check_count("max_entities", max_entities, 1, 50)

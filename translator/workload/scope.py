@@ -108,7 +108,10 @@ class PatternScope:
             return matches[0]
         if matches:
             options = ", ".join(f"{path_spec(self.schema, m.path)}.{m.attribute}" for m in matches)
-            return f"{self._who()}attribute {name!r} is on {len(matches)} entities along the with paths; write one of {options}"
+            return (
+                f"{self._who()}attribute {name!r} is on {len(matches)} entities along the with paths; "
+                f"write one of {options}"
+            )
         scope = [self.entity, *(self.schema.entity(k) for k in dict.fromkeys(k for k, _ in self._along()))]
         reason = resolve_attribute(self.schema, name, scope)
         return reason if isinstance(reason, str) else f"unknown attribute {name!r}"

@@ -198,7 +198,8 @@ def resolve_attribute(schema: Schema, ref: str, scope: Sequence[Entity]) -> tupl
             if ref.startswith(qualified_entity.key + ".")
             else ref.rsplit(".", 1)[1]
         )
-        return f"unknown attribute {attr!r} of entity {qualified_entity.key!r}{suggest(attr, qualified_entity.attribute_names)}"
+        hint = suggest(attr, qualified_entity.attribute_names)
+        return f"unknown attribute {attr!r} of entity {qualified_entity.key!r}{hint}"
     if scope:
         owner = scope[0].key if len(scope) == 1 else " or ".join(repr(e.key) for e in scope)
         owner = repr(owner) if len(scope) == 1 else owner
