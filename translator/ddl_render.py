@@ -270,7 +270,8 @@ def render_ddl(schema: Schema, dialect: str, *, lossy: bool = False) -> str:
             pending[0],
         )
         pending.remove(entity)
-        inline, later = [], []
+        inline: list[tuple[Relationship, Entity]] = []
+        later: list[tuple[Relationship, Entity]] = []
         for rel in schema.relationships_from(entity.key):
             parent = schema.entity(rel.to_entity)
             (inline if rel.to_entity in created or rel.is_self_reference else later).append((rel, parent))

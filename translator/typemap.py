@@ -59,13 +59,15 @@ def _check_rule(where: str, key: str, raw: Any) -> TypeRule:
         raise MappingError(
             f"{where}: rule {key!r} has unknown field(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}"
         )
-    kind = raw.get("kind")
+    raw_kind = raw.get("kind")
     try:
-        kind = TypeKind(kind)
+        if not isinstance(raw_kind, str):
+            raise ValueError(raw_kind)
+        kind = TypeKind(raw_kind)
     except ValueError:
         allowed = ", ".join(k.value for k in TypeKind)
         raise MappingError(
-            f"{where}: rule {key!r} has unknown canonical kind {kind!r}; use one of: {allowed}"
+            f"{where}: rule {key!r} has unknown canonical kind {raw_kind!r}; use one of: {allowed}"
         ) from None
     for name in _INT_KEYS:
         if name in raw and (not isinstance(raw[name], int) or isinstance(raw[name], bool) or raw[name] < 0):

@@ -133,7 +133,7 @@ def _schema_strategy(
                     [next(a.type for a in attributes if a.name == c) for c in primary_key]
                     if self_ref
                     else pk_types_of(parent)
-                )  # type: ignore[arg-type]
+                )
                 cols = add_fk(parent, types, optional, draw(st.integers(0, 3)) == 0)
                 if fks[-1][3]:
                     unique_keys.append(cols)

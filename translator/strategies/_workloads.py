@@ -94,7 +94,7 @@ def _statistics(draw: Any, schema: Schema) -> Statistics:
 
 
 def _fields(pattern: AccessPattern) -> dict[str, Any]:
-    return {name: getattr(pattern, name) for name in AccessPattern.__slots__}  # type: ignore[attr-defined]
+    return {name: getattr(pattern, name) for name in AccessPattern.__slots__}
 
 
 @st.composite

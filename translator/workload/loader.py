@@ -182,7 +182,9 @@ def _pattern(item: Any, schema: Schema, problems: Problems, path: str) -> Access
     if "kind" in data:
         raw = data["kind"]
         try:
-            kind = PatternKind(str(raw).strip().lower()) if isinstance(raw, str) else PatternKind(None)
+            if not isinstance(raw, str):
+                raise ValueError(raw)
+            kind = PatternKind(raw.strip().lower())
         except ValueError:
             choices = [k.value for k in PatternKind]
             problems.add(
@@ -329,7 +331,11 @@ def _statistics(value: Any, schema: Schema, problems: Problems, path: str) -> St
             )
             continue
         avg, p99, top = fields.get("avg"), fields.get("p99"), fields.get("max")
-        bad = [f"{n} {v!r} > max {top!r}" for n, v in (("avg", avg), ("p99", p99)) if None not in (v, top) and v > top]
+        bad = [
+            f"{n} {v!r} > max {top!r}"
+            for n, v in (("avg", avg), ("p99", p99))
+            if v is not None and top is not None and v > top
+        ]
         if bad:
             problems.add(item_path, "; ".join(bad) + " (max is the largest number of children of one parent)")
         elif _unique_key(relationships, f"{entity.key}.{attribute}", item_path, problems) and avg is not None:

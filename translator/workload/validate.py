@@ -185,13 +185,13 @@ def resolve_attribute(schema: Schema, ref: str, scope: Sequence[Entity]) -> tupl
     # `entity.attribute`, where entity may itself be `namespace.name`: try every dot from the right.
     qualified_entity: Entity | None = None
     for cut in [i for i, ch in enumerate(ref) if ch == "."][::-1]:
-        entity = schema.find_entity(ref[:cut])
-        if entity is None:
+        candidate = schema.find_entity(ref[:cut])
+        if candidate is None:
             continue
-        found = entity.find_attribute(ref[cut + 1 :])
+        found = candidate.find_attribute(ref[cut + 1 :])
         if found is not None:
-            return entity, found
-        qualified_entity = qualified_entity or entity
+            return candidate, found
+        qualified_entity = qualified_entity or candidate
     if qualified_entity is not None:
         attr = (
             ref[len(qualified_entity.key) + 1 :]
