@@ -15,8 +15,20 @@ import numpy as np
 from numba import njit
 
 from simulator._blocks import run_blocks
-from simulator._murmur3 import _ADD1, _ADD2, _FIVE, _bswap64, _columns_token, _finish, _pieces, _rotl
-from simulator._murmur3 import _scramble_k1, _scramble_k2, _sign_fill, _token_short_int
+from simulator._murmur3 import (
+    _ADD1,
+    _ADD2,
+    _FIVE,
+    _bswap64,
+    _columns_token,
+    _finish,
+    _pieces,
+    _rotl,
+    _scramble_k1,
+    _scramble_k2,
+    _sign_fill,
+    _token_short_int,
+)
 
 __all__ = ["SOURCE_GROUP", "SOURCE_ROW", "SOURCE_TIME", "LAYOUT_GENERIC", "LAYOUT_ONE8", "LAYOUT_TWO8", "token_two8", "ring_count_chunk", "group_offsets"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -86,7 +86,7 @@ def _key_names(text: str) -> list[str]:
     return [n for n in names if n]
 
 
-def keys_on(data: "Dataset", texts: Sequence[str], argument: str = "key") -> tuple["Dataset", list[KeySpec]]:
+def keys_on(data: Dataset, texts: Sequence[str], argument: str = "key") -> tuple[Dataset, list[KeySpec]]:
     """Parse candidate keys that name attributes of the simulated entity, adding the ones it lacks.
 
     The rule the targets print by: a key names attributes of the entity, `hashed(x)` for a hashed one.

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from simulator.checks import check_count, check_number, check_seed
 from simulator.data import Chunk, Dataset, KeySpec, iter_chunks
 from simulator.encode import encoding_notes, ordinals
-from simulator.imbalance import imbalance_alarms
-from simulator.grow import DEFAULT_MIB_PER_SECOND, check_growth
 from simulator.generators import SkewSpec, split_counts, tenant_weights
+from simulator.grow import DEFAULT_MIB_PER_SECOND, check_growth
+from simulator.imbalance import imbalance_alarms
 from simulator.metrics import Alarm, BalanceMetrics, KeyCharacteristics, balance, monotonicity
 from simulator.stores import KeyLoad, StoreConfig, store_model
 

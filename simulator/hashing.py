@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import uuid as _uuid
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +45,7 @@ MONGODB_CANONICAL_TYPE: dict[str, int] = {
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
 
 def _check_cql_type(cql_type: Any) -> tuple[str, ...]:
@@ -59,7 +60,7 @@ def _check_cql_type(cql_type: Any) -> tuple[str, ...]:
 
 def _ms(value: Any) -> int:
     if isinstance(value, _dt.datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
+        aware = value if value.tzinfo else value.replace(tzinfo=_dt.UTC)
         return (aware - _EPOCH) // _dt.timedelta(milliseconds=1)
     return int(value)
 

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.data import Chunk
-from simulator._fused import LAYOUT_GENERIC, LAYOUT_ONE8, LAYOUT_TWO8, SOURCE_GROUP, SOURCE_ROW, SOURCE_TIME, ring_count_chunk
+from simulator._fused import (
+    LAYOUT_GENERIC,
+    LAYOUT_ONE8,
+    LAYOUT_TWO8,
+    SOURCE_GROUP,
+    SOURCE_ROW,
+    SOURCE_TIME,
+    ring_count_chunk,
+)
 from simulator._murmur3 import ring_route_columns
+from simulator.data import Chunk
 from simulator.encode import cassandra_tokens, column_layout, has_literal_values
 from simulator.grow import growth_report, ring_moves
 from simulator.limits import limits

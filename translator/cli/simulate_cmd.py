@@ -174,9 +174,9 @@ def command(**opts: Any) -> None:
         return simulate_on_data(opts, _human)
     import numpy as np
 
+    from simulator.checks import check_seed
     from simulator.data import dataset_from_statistics, keys_on, synthetic_dataset
     from simulator.engine import Traffic, rank, simulate
-    from simulator.checks import check_seed
     from simulator.errors import SimulatorError
     from simulator.generators import parse_skew
     from simulator.stores import StoreConfig, store_model

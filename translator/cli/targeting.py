@@ -4,7 +4,8 @@ the SOURCE -> schema -> workload -> design pipeline."""
 from __future__ import annotations
 
 import importlib
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
