@@ -13,7 +13,16 @@ from simulator.checks import check_count, require_memory
 from simulator.errors import SimulatorError
 from simulator.generators import ID_KINDS, SkewSpec, id_columns, split_counts, tenant_weights, weights_from_most_common
 
-__all__ = ["FieldSpec", "Dataset", "Chunk", "KeySpec", "parse_key", "keys_on", "synthetic_dataset", "dataset_from_statistics"]
+__all__ = [
+    "FieldSpec",
+    "Dataset",
+    "Chunk",
+    "KeySpec",
+    "parse_key",
+    "keys_on",
+    "synthetic_dataset",
+    "dataset_from_statistics",
+]
 
 #: Field kinds: "categorical" draws codes 0..D-1 from weights; the others are per-row and unique.
 #: "integer" holds real int64 values read from a table (simulator.realdata), never generated.
@@ -54,7 +63,7 @@ class KeySpec:
     hashed: tuple[bool, ...]
 
     def __str__(self) -> str:
-        return ",".join(f"hashed({f})" if h else f for f, h in zip(self.fields, self.hashed))
+        return ",".join(f"hashed({f})" if h else f for f, h in zip(self.fields, self.hashed, strict=False))
 
 
 def parse_key(text: str, available: Sequence[str], argument: str = "key") -> KeySpec:

@@ -55,7 +55,7 @@ def column_layout(key: KeySpec, data: Dataset, chunk: Chunk) -> tuple[np.ndarray
     """The key as int64 columns, their byte widths and components, and whether it is composite."""
     cols, widths, comp = [], [], []
     for k, name in enumerate(key.fields):
-        for col, width in zip(chunk.columns[name], data.fields[name].widths):
+        for col, width in zip(chunk.columns[name], data.fields[name].widths, strict=False):
             cols.append(col)
             widths.append(width)
             comp.append(k)
@@ -116,7 +116,7 @@ def ordinals(key: KeySpec, data: Dataset, chunk: Chunk) -> tuple[np.ndarray, boo
     Fields are packed high to low, each in the bits its value range needs; when they need more than 64
     bits the later fields keep only their high bits (returned flag True), which coarsens their order.
     """
-    need = [64 if hashed else _bits(data, name) for name, hashed in zip(key.fields, key.hashed)]
+    need = [64 if hashed else _bits(data, name) for name, hashed in zip(key.fields, key.hashed, strict=False)]
     # A hashed prefix only has to keep distinct values apart: 24+ bits leave room for later fields.
     spare = sum(need) - 64
     for i, hashed in enumerate(key.hashed):
@@ -127,7 +127,7 @@ def ordinals(key: KeySpec, data: Dataset, chunk: Chunk) -> tuple[np.ndarray, boo
     out = np.zeros(chunk.size, np.uint64)
     left = 64
     truncated = False
-    for name, hashed, bits_wanted in zip(key.fields, key.hashed, need):
+    for name, hashed, bits_wanted in zip(key.fields, key.hashed, need, strict=False):
         if left == 0:
             truncated = True
             break

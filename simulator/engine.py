@@ -122,8 +122,12 @@ def _key_load(key: KeySpec, data: Dataset, reads_g, writes_g, traffic: Traffic) 
         load = KeyLoad(int(counts.max()), reads_g, writes_g, np.ones(counts.size), 0.0)
         distinct = int((counts > 0).sum())
     elif unique:
-        per_row_r = _per_row(reads_g, counts) if counts is not None else np.array([traffic.reads_per_second / data.rows])
-        per_row_w = _per_row(writes_g, counts) if counts is not None else np.array([traffic.writes_per_second / data.rows])
+        per_row_r = (
+            _per_row(reads_g, counts) if counts is not None else np.array([traffic.reads_per_second / data.rows])
+        )
+        per_row_w = (
+            _per_row(writes_g, counts) if counts is not None else np.array([traffic.writes_per_second / data.rows])
+        )
         n = counts if counts is not None else np.array([data.rows])
         load = KeyLoad(1, per_row_r, per_row_w, n.astype(np.float64))
         distinct, mc = data.rows, ()
@@ -204,7 +208,9 @@ def simulate(
     model_cls = store_model(store)
     _check_arguments(seed, traffic, chunk_rows)
     model_cls.check_memory(config)
-    grow, mib_per_second = check_growth(grow, DEFAULT_MIB_PER_SECOND if move_mib_per_second is None else move_mib_per_second)
+    grow, mib_per_second = check_growth(
+        grow, DEFAULT_MIB_PER_SECOND if move_mib_per_second is None else move_mib_per_second
+    )
     root = np.random.SeedSequence(seed)
     traffic_seed, data_seed, store_seed, sample_seed = root.spawn(4)
     if data.group:
@@ -232,7 +238,9 @@ def simulate(
         if grow:
             out.details["grow"] = model.grow(grow, mib_per_second)
         r, monotonic = _monotonicity(routed, data, sample_seed)
-        chars = KeyCharacteristics(chars.distinct_values, chars.most_common, round(r, 6), monotonic, chars.max_rows_per_value)
+        chars = KeyCharacteristics(
+            chars.distinct_values, chars.most_common, round(r, 6), monotonic, chars.max_rows_per_value
+        )
         alarms = out.alarms + imbalance_alarms(store, balance(out.rows), balance(out.ops))
         results.append(
             CandidateResult(
@@ -315,7 +323,9 @@ def _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, pr
         else:
             n = chunk.size
             model.account(
-                slots, np.full(n, traffic.reads_per_second / data.rows), np.full(n, traffic.writes_per_second / data.rows)
+                slots,
+                np.full(n, traffic.reads_per_second / data.rows),
+                np.full(n, traffic.writes_per_second / data.rows),
             )
         if progress:
             progress(chunk.size)

@@ -93,7 +93,7 @@ def cassandra_key_bytes(value: Any, cql_type: str | tuple[str, ...]) -> bytes:
     if len(value) != len(parts):
         raise SimulatorError(f"value {value!r} has {len(value)} components but cql_type has {len(parts)}")
     out = bytearray()
-    for component, part in zip(value, parts):
+    for component, part in zip(value, parts, strict=True):
         raw = _one_cql(component, part)
         out += len(raw).to_bytes(2, "big") + raw + b"\x00"
     return bytes(out)

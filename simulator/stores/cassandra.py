@@ -122,7 +122,11 @@ class CassandraModel(StoreModel):
         rows = np.bincount(self.ring.owners, weights=self.range_rows, minlength=self.n_slots)
         reads, writes = self.slot_ops()
         dcs = sorted({n.dc for n in self.ring.nodes})
-        replicas = nts_replicas(self.ring, {dc: c.rf for dc in dcs}) if c.dcs > 1 or c.racks > 1 else simple_replicas(self.ring, c.rf)
+        replicas = (
+            nts_replicas(self.ring, {dc: c.rf for dc in dcs})
+            if c.dcs > 1 or c.racks > 1
+            else simple_replicas(self.ring, c.rf)
+        )
         replica_rows = np.zeros(self.n_slots)
         for r, reps in enumerate(replicas):
             replica_rows[list(reps)] += self.range_rows[r]
@@ -154,7 +158,11 @@ class CassandraModel(StoreModel):
                 "largest_partition_rows": int(max_rows_per_value),
                 "token_ranges": int(self.range_rows.size),
                 "largest_token_ranges": [
-                    {"end_token": int(self.ring.tokens[r]), "node": self.ring.nodes[self.ring.owners[r]].name, "rows": int(self.range_rows[r])}
+                    {
+                        "end_token": int(self.ring.tokens[r]),
+                        "node": self.ring.nodes[self.ring.owners[r]].name,
+                        "rows": int(self.range_rows[r]),
+                    }
                     for r in np.argsort(self.range_rows)[::-1][:5]
                 ],
             },

@@ -128,8 +128,8 @@ class CitusModel(StoreModel):
             alarms.append(
                 Alarm(
                     "citus.hot_shard",
-                    f"one shard holds {biggest:.0%} of rows; isolate its tenant (isolate_tenant_to_new_shard; see remedy_whales) "
-                    "or raise shard_count",
+                    f"one shard holds {biggest:.0%} of rows; isolate its tenant "
+                    "(isolate_tenant_to_new_shard; see remedy_whales) or raise shard_count",
                     value=biggest,
                 )
             )
