@@ -198,7 +198,7 @@ def _count_block(
 def ring_count_chunk(
     part, start, sources, widths, component_of, composite, layout, ts_start, ts_step,
     ring, table, shift, owners, group_slot, nblk,
-):
+) -> np.ndarray:
     """Count one chunk's rows per (group, owner node) into `group_slot` and return rows per ring range.
 
     Row i of the chunk belongs to the group whose run [offset[g], offset[g+1]) holds it and has global

@@ -196,7 +196,11 @@ def dataset_from_statistics(
             notes.append(f"attribute {name!r}: no statistics, simulated as unique per row (a serial id)")
     cats = [f for f in fields.values() if f.kind == "categorical"]
     group = min(cats, key=lambda f: f.distinct or math.inf).name if cats else None
-    counts = rng.multinomial(rows, fields[group].weights) if group else None
+    counts: np.ndarray | None = None
+    if group:
+        weights = fields[group].weights
+        assert weights is not None  # a categorical field always has weights
+        counts = rng.multinomial(rows, weights)
     return Dataset(rows, fields, group, counts, row_bytes=row_bytes, notes=tuple(notes))
 
 
@@ -213,7 +217,10 @@ def iter_chunks(
     range sharding); hash partitioners see the same multiset of keys either way.
     """
     start = 0
-    pieces = split_counts(data.group_counts, chunk_rows, rng) if data.group else None
+    pieces = None
+    if data.group:
+        assert data.group_counts is not None  # a dataset with a group field has its counts
+        pieces = split_counts(data.group_counts, chunk_rows, rng)
     while start < data.rows:
         if pieces is not None:
             part = next(pieces)
@@ -228,8 +235,10 @@ def iter_chunks(
         for name in needed:
             spec = data.fields[name]
             if name == data.group:
+                assert group is not None  # the group field's column comes from the split counts above
                 cols[name] = [group]
             elif spec.kind == "categorical":
+                assert spec.weights is not None  # a categorical field always has weights
                 cols[name] = [rng.choice(spec.weights.size, n, p=spec.weights).astype(np.int64)]
             elif spec.kind == "time":
                 cols[name] = [data.ts_ms(row_index)]

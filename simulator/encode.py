@@ -93,7 +93,9 @@ def mongodb_hashes(name: str, data: Dataset, chunk: Chunk) -> np.ndarray:
         return mongodb_hash(list(values))[cols[0]]
     kind = data.fields[name].kind
     if kind == "categorical":  # codes 0..D-1: hash each distinct value once
-        return mongodb_hash_int64(np.arange(data.fields[name].distinct, dtype=np.int64))[cols[0]]
+        distinct = data.fields[name].distinct
+        assert distinct is not None  # a categorical field always has weights
+        return mongodb_hash_int64(np.arange(distinct, dtype=np.int64))[cols[0]]
     if kind in ("uuid4", "uuid7", "objectid"):
         return md5_head_fixed(_message_rows(kind, cols))
     if kind == "time":
@@ -104,6 +106,7 @@ def mongodb_hashes(name: str, data: Dataset, chunk: Chunk) -> np.ndarray:
 def _bits(data: Dataset, name: str) -> int:
     spec = data.fields[name]
     if spec.kind == "categorical":
+        assert spec.distinct is not None  # a categorical field always has weights
         return max(1, math.ceil(math.log2(spec.distinct + 1)))
     if spec.kind == "serial":
         return max(1, math.ceil(math.log2(data.rows + 1)))

@@ -91,6 +91,7 @@ class CandidateResult:
 
 def _per_group_traffic(data: Dataset, traffic: Traffic, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Reads and writes per second of each group (tenant); its rows share them evenly."""
+    assert data.group_counts is not None  # only called for a dataset with a group field
     counts = data.group_counts.astype(np.float64)
     size_share = counts / counts.sum()
     order = np.argsort(counts, kind="stable")[::-1]
@@ -115,9 +116,11 @@ def _key_load(key: KeySpec, data: Dataset, reads_g, writes_g, traffic: Traffic) 
     specs = [data.fields[f] for f in key.fields]
     unique = any(s.distinct is None for s in specs)
     counts = data.group_counts
-    if key.fields == (data.group,):
+    group = data.group
+    if group is not None and key.fields == (group,):
+        assert counts is not None  # a dataset with a group field has its counts
         order = np.argsort(counts, kind="stable")[::-1][:5]
-        values = data.fields[data.group].values
+        values = data.fields[group].values
         mc = tuple((str(values[i]) if i < len(values) else str(int(i)), int(counts[i])) for i in order)
         load = KeyLoad(int(counts.max()), reads_g, writes_g, np.ones(counts.size), 0.0)
         distinct = int((counts > 0).sum())
@@ -134,7 +137,9 @@ def _key_load(key: KeySpec, data: Dataset, reads_g, writes_g, traffic: Traffic) 
     else:
         w = np.ones(1)
         for s in specs:
-            w = np.outer(w, s.weights).ravel() if w.size * s.weights.size <= 1_000_000 else w * s.weights.max()
+            weights = s.weights
+            assert weights is not None  # no per-row unique field here: every field has weights
+            w = np.outer(w, weights).ravel() if w.size * weights.size <= 1_000_000 else w * weights.max()
         value_rows = data.rows * w
         load = KeyLoad(
             int(np.ceil(value_rows.max())),
@@ -173,6 +178,7 @@ def _patterns(
     Without `given` patterns (name, equality fields), equality lookups on each field and on the
     tenant plus each other field stand in.
     """
+    combos: list[tuple[str, tuple[str, ...]]]
     if given is None:
         combos = [(" and ".join(f"{f} = ?" for f in c), c) for c in [(f,) for f in data.fields]]
         if data.group:
@@ -213,6 +219,8 @@ def simulate(
     )
     root = np.random.SeedSequence(seed)
     traffic_seed, data_seed, store_seed, sample_seed = root.spawn(4)
+    reads_g: np.ndarray | None
+    writes_g: np.ndarray | None
     if data.group:
         reads_g, writes_g = _per_group_traffic(data, traffic, np.random.default_rng(traffic_seed))
     else:
@@ -224,6 +232,8 @@ def simulate(
         routed = model.routing_key(key)
         load, chars = _key_load(routed, data, reads_g, writes_g, traffic)
         if data.group:
+            # Set above for a dataset with a group field.
+            assert reads_g is not None and writes_g is not None and data.group_counts is not None
             model.set_rates(_per_row(reads_g + writes_g, data.group_counts))
         else:
             model.set_rates((traffic.reads_per_second + traffic.writes_per_second) / data.rows)

@@ -79,6 +79,7 @@ def _one_cql(value: Any, cql_type: str) -> bytes:
                 return bytes(value)
             return _uuid.UUID(str(value)).bytes
         width = CQL_TYPES[cql_type]
+        assert width is not None  # the variable-width types (text, blob) returned above
         number = _ms(value) if cql_type == "timestamp" else int(value)
         return number.to_bytes(width, "big", signed=True)
     except (OverflowError, ValueError, TypeError, AttributeError) as exc:
@@ -120,7 +121,9 @@ def cassandra_token(values: Iterable[Any] | np.ndarray, cql_type: str | tuple[st
             arr = np.ascontiguousarray(values, dtype=np.int64)
             if parts[0] == "int" and arr.size and (arr.min() < -(2**31) or arr.max() >= 2**31):
                 raise SimulatorError("values: a CQL int must fit in 32 bits; use cql_type='bigint'")
-            return murmur3_int64(arr, CQL_TYPES[parts[0]])
+            width = CQL_TYPES[parts[0]]
+            assert width is not None  # int, bigint and timestamp are fixed-width
+            return murmur3_int64(arr, width)
     if single and parts[0] == "uuid" and isinstance(values, np.ndarray) and values.dtype == np.uint8:
         if values.ndim != 2 or values.shape[1] != 16:
             raise SimulatorError(f"values: uuid bytes must have shape (n, 16), got {values.shape}")

@@ -59,6 +59,7 @@ def _summary(result: CandidateResult) -> dict[str, Any]:
 
 
 def _tenant_value(data: Dataset, code: int) -> Any:
+    assert data.group is not None  # only called for a key that leads with the tenant
     values = data.fields[data.group].values
     return values[code] if code < len(values) else int(code)
 
@@ -67,6 +68,7 @@ def _whales(
     store: str, before: CandidateResult, data: Dataset, config: StoreConfig, traffic: Traffic, most: int
 ) -> list[int]:
     counts = data.group_counts
+    assert counts is not None  # only called for a key that leads with the tenant
     share = counts / max(1, counts.sum())
     units = len(before.labels)
     # The unit holding the tenant carries it plus its even share of the rest: s + (1 - s) / n of the
@@ -89,6 +91,7 @@ def _whales(
 
 def _split_tenants(data: Dataset, pieces: dict[int, int]) -> Dataset:
     """Each whale t becomes pieces[t] key values (t, then new codes) sharing its rows evenly."""
+    assert data.group is not None and data.group_counts is not None  # only for a key that leads with the tenant
     counts = list(data.group_counts.astype(np.int64))
     for t, n in pieces.items():
         base, extra = divmod(int(counts[t]), n)
@@ -278,6 +281,7 @@ def remedy_whales(
         return out
     whales = _whales(store, before, data, config, traffic, most)
     counts = data.group_counts
+    assert counts is not None  # a dataset with a group field has its counts
     family = store.split("-")[0]
     if not whales:
         out.update(whales=[], remedy=[], after=out["before"], resolved=True, summary="no whale tenant", notes=[])
@@ -285,8 +289,8 @@ def remedy_whales(
     if family == "mongodb":
         parts, remedy, notes, after_key, whales = _mongodb(store, key, data, config, seed, traffic, whales)
     elif family == "citus":
-        (after,) = simulate(store, [key], data, replace(config, isolate=len(whales)), seed, traffic)
-        parts, after_key, notes = [after], str(key), []
+        (isolated,) = simulate(store, [key], data, replace(config, isolate=len(whales)), seed, traffic)
+        parts, after_key, notes = [isolated], str(key), []
         remedy = [
             f"SELECT isolate_tenant_to_new_shard(<table>, {json.dumps(_tenant_value(data, t))}, 'CASCADE');"
             for t in whales

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from simulator._fused import (
@@ -73,7 +75,7 @@ class CassandraModel(StoreModel):
         self.range_rows += np.bincount(ranges, weights=weights, minlength=self.range_rows.size)
         return self.ring.owners[ranges]
 
-    def fused_counter(self):
+    def fused_counter(self) -> Callable[[int, np.ndarray, np.ndarray], None] | None:
         """Generate, hash, look up and count in one kernel when every key column is the tenant code, a
         serial id or the insert time (all functions of the row's group and index)."""
         sources = []

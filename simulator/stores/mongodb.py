@@ -92,6 +92,7 @@ class _MongoModel(StoreModel):
     def outcome(self, load: KeyLoad) -> StoreOutcome:
         t = self.table
         t.balance()
+        assert t.inserts is not None  # set when the table is built
         # Requests per shard from the ranges it holds at the end (not where rows first landed).
         range_ops = np.bincount(np.asarray(t.shard), weights=np.asarray(t.ops, np.float64), minlength=self.shards)
         alarms = []
