@@ -173,9 +173,19 @@ def _mongodb(store, key, data, config, seed, traffic, whales):
     return parts, remedy, notes, str(key), whales
 
 
-def _split_remedy(store, key, data, config, seed, traffic, whales, before):
+def _split_remedy(
+    store: str,
+    key: KeySpec,
+    data: Dataset,
+    config: StoreConfig,
+    seed: int,
+    traffic: Traffic,
+    whales: list[int],
+    before: CandidateResult,
+) -> tuple[list[CandidateResult], list[str], list[str], str, list[int]]:
     """Split the whales; while the result still alarms, split the next largest tenant too and use twice
     as many pieces (hashing few large pieces onto few units is lumpy), for a few rounds."""
+    assert data.group_counts is not None  # only called for a key that leads with the tenant
     order = [int(t) for t in np.argsort(-data.group_counts, kind="stable")]
     notes: list[str] = []
     for round_ in range(_ROUNDS):
