@@ -13,7 +13,9 @@ from translator.cli.common import UsageProblem, load_schema_from_options
 from translator.errors import PolyschemaError
 from translator.targets import TARGET_MODULES
 
-__all__ = ["offers", "available_targets", "add_target_options", "resolve_target_options", "design_from_sources", "source_args"]
+__all__ = [
+    "offers", "available_targets", "add_target_options", "resolve_target_options", "design_from_sources", "source_args",
+]
 
 
 def offers(target: Any, *capabilities: str) -> bool:
