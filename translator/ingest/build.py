@@ -7,8 +7,8 @@ One handler per statement kind (`HANDLERS`), one per column constraint and table
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -17,7 +17,15 @@ from sqlglot.generator import Generator
 from translator.diagnostics import DiagnosticSink, excerpt
 from translator.ingest.columns import COLUMN_CONSTRAINTS, set_sequence_default
 from translator.ingest.model import ColumnDraft, ForeignKeyDraft, IndexDraft, TableDraft, fold
-from translator.ingest.nodes import KeyParts, column_names, key_parts, name_of, referential_actions, table_ref, written_type
+from translator.ingest.nodes import (
+    KeyParts,
+    column_names,
+    key_parts,
+    name_of,
+    referential_actions,
+    table_ref,
+    written_type,
+)
 from translator.ingest.policies import RowSecurityDrafts, apply_row_security
 from translator.ingest.recovery import UNNAMED
 from translator.ingest.statements import Statement

@@ -11,9 +11,9 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect

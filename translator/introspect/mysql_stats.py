@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from translator.introspect import sampling
 from translator.introspect.mysql import connect, quote, resolve_namespaces
