@@ -71,7 +71,7 @@ def connect(params: ConnectionParams) -> Iterator[Any]:
     """A connection whose every transaction is read-only and whose statements time out."""
     import psycopg
 
-    extra = dict(params.options)
+    extra: dict[str, Any] = dict(params.options)
     clash = sorted(set(extra) & set(_OWN_SETTINGS))
     if clash:
         raise SourceError(f"{params.masked()}: URL option {clash[0]}= is not accepted (polyschema sets it: "
