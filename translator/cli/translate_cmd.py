@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from translator.cli.common import EXIT_FINDINGS, EXIT_OK, format_option, handle_domain_errors, source_options
+from translator.cli.progress import progress_line
 from translator.cli.targeting import (
     add_target_options,
     available_targets,
@@ -25,20 +26,38 @@ def _build() -> click.Command:
     @click.command(name="translate")
     @source_options
     @click.option("--to", "target_name", required=True, help="Target store: " + ", ".join(TARGET_MODULES) + ".")
-    @click.option("--workload", "workload_path", type=click.Path(dir_okay=False), default=None,
-                  help="Workload YAML (access patterns and statistics). Without it, default patterns are derived "
-                       "and marked assumed.")
+    @click.option(
+        "--workload",
+        "workload_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Workload YAML (access patterns and statistics). Without it, default patterns are derived "
+        "and marked assumed.",
+    )
     @format_option(*formats)
     @handle_domain_errors
-    def command(sources, dialect, namespaces, type_overrides, infer_relationships, target_name, workload_path,
-                output_format, **target_options) -> None:
+    def command(
+        sources,
+        dialect,
+        namespaces,
+        type_overrides,
+        infer_relationships,
+        target_name,
+        workload_path,
+        output_format,
+        **target_options,
+    ) -> None:
         """Design SOURCE's schema for a NoSQL target, explaining each decision."""
         target = get_target(target_name)
         target.check_format(output_format)
         options = resolve_target_options(target, target_options)
         args = source_args(sources, dialect, namespaces, type_overrides, infer_relationships)
-        schema, _, design = design_from_sources(target, args, workload_path, options)
-        click.echo(target.render(design, output_format))
+        with progress_line() as progress:
+            progress(f"reading the schema and designing for {target.name}", 0, 2)
+            schema, _, design = design_from_sources(target, args, workload_path, options)
+            progress(f"rendering {output_format}", 1, 2)
+            text = target.render(design, output_format)
+        click.echo(text)
         errors = any(d.severity is Severity.ERROR for d in (*schema.diagnostics, *design.diagnostics))
         raise SystemExit(EXIT_FINDINGS if errors else EXIT_OK)
 
