@@ -71,9 +71,12 @@ def in_flag_terms(message: str) -> str:
     if context is None:
         return message
     for param in context.command.params:
-        if isinstance(param, click.Option) and param.name and message.startswith(f"{param.name}="):
-            flag = max(param.opts, key=len)
-            return f"{flag} {message[len(param.name) + 1:]}"
+        if not (isinstance(param, click.Option) and param.name):
+            continue
+        # a destination such as `target_name` stands for the library's argument `target`
+        for name in dict.fromkeys((param.name, param.name.removesuffix("_name"))):
+            if message.startswith(f"{name}="):
+                return f"{max(param.opts, key=len)} {message[len(name) + 1:]}"
     return message
 
 

@@ -10,7 +10,6 @@ from typing import Any
 import click
 
 from translator.cli.common import UsageProblem, load_schema_from_options
-from translator.errors import PolyschemaError
 from translator.targets import TARGET_MODULES
 
 __all__ = [
@@ -62,19 +61,9 @@ def design_from_sources(target: Any, source_args: dict[str, Any], workload_path:
 
     schema = load_schema_from_options(**source_args)
     workload = load_workload(workload_path, schema)
-    try:
-        return schema, workload, target.design(schema, workload, **options)
-    except PolyschemaError as exc:
-        raise _as_flag(exc, target) from None
-
-
-def _as_flag(exc: Exception, target: Any) -> Exception:
-    """The library names its arguments (`keyspace='x y' is invalid`); on the command line they are flags."""
-    message = str(exc)
-    for option in target.options:
-        if message.startswith(f"{option.name}="):
-            return UsageProblem(f"--{option.name.replace('_', '-')} " + message[len(option.name) + 1:])
-    return exc
+    # A library error names the argument (`keyspace='x y' is invalid`); `handle_domain_errors` reports the
+    # flag the user typed (`cli.common.in_flag_terms`).
+    return schema, workload, target.design(schema, workload, **options)
 
 
 def source_args(sources: tuple[str, ...], dialect: str | None, namespaces: tuple[str, ...],

@@ -33,5 +33,5 @@ def get_target(name: str) -> Target:
     if module_name is None:
         close = difflib.get_close_matches(name.lower(), TARGET_MODULES, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"choose one of: {', '.join(TARGET_MODULES)}"
-        raise PolyschemaError(f"--to {name!r} is not a known target; {hint}")
+        raise PolyschemaError(f"target={name!r} is not a known target; {hint}")
     return importlib.import_module(module_name).TARGET
