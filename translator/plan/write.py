@@ -28,6 +28,12 @@ class ReportError(PolyschemaError):
     """The report cannot be written where asked."""
 
 
+def _yaml(document: dict[str, Any]) -> str:
+    """Safe YAML, through libyaml's emitter where PyYAML has it (ten times faster on a large schema)."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return str(yaml.dump(document, Dumper=dumper, sort_keys=False))
+
+
 def render_files(plan: Plan, out: Path) -> dict[str, str]:
     """File name -> text of every file of the report (apply artefacts included)."""
     workload_path = str(out / SIMULATION_FILE)
@@ -44,7 +50,7 @@ def render_files(plan: Plan, out: Path) -> dict[str, str]:
         # indent=None keeps the C encoder: a large schema's plan is megabytes of designs
         "plan.json": json.dumps(data, ensure_ascii=False, allow_nan=False, default=str) + "\n",
         SIMULATION_FILE: "# The inputs of the simulations in plan.json, derived from the statistics by "
-                         "`polyschema plan`.\n" + yaml.safe_dump(plan.simulation_document, sort_keys=False),
+                         "`polyschema plan`.\n" + _yaml(plan.simulation_document),
     }
     for target in plan.targets:
         if target.artifact:
