@@ -16,6 +16,7 @@ from translator.errors import PolyschemaError
 from translator.ir import Schema
 from translator.plan.capacity import Capacity, estimate
 from translator.plan.demand import demand_of
+from translator.plan.realdata import check_fraction, run_on_table
 from translator.plan.simulations import (
     SIMULATION_FILE,
     SimulationRun,
@@ -24,7 +25,6 @@ from translator.plan.simulations import (
     run_simulation,
     simulation_document,
 )
-from translator.plan.realdata import check_fraction, run_on_table
 from translator.plan.summary import recommend, summarize
 from translator.plan.tenancy_section import tenancy_section
 from translator.targets import get_target, target_names
