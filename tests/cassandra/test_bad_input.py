@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from tests.cassandra.schema_builders import read, ref, sensor_schema, sensor_statistics
+from tests.conftest import SAMPLES
 from translator.cli import main
 from translator.errors import DesignError, PolyschemaError
 from translator.targets.cassandra import TARGET, parse_replication
 from translator.workload.model import AccessPattern, Workload
-
-from tests.cassandra.schema_builders import read, ref, sensor_schema, sensor_statistics
-from tests.conftest import SAMPLES
 
 
 def _design(*patterns: AccessPattern, **options):

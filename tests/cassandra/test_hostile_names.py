@@ -12,14 +12,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.cassandra.cqlcheck import CqlRuleSet, bind_literals, statement_failures
 from translator.ir import Attribute, Cardinality, Entity, Relationship, Schema
 from translator.targets.cassandra import TARGET
 from translator.targets.cassandra.cqltext import comment, identifier
 from translator.types import CanonicalType
 from translator.workload.defaults import default_workload
 from translator.workload.model import AccessPattern, AttributeRef, OrderTerm, Workload
-
-from tests.cassandra.cqlcheck import CqlRuleSet, bind_literals, statement_failures
 
 HOSTILE = ["\n", "\r\n", "'", '"', "*/", "/*", "--", "//", "\\", "${", ";", "\u2028", "\u2029", "\x00", " ", "?",
            "DROP KEYSPACE x;", "é"]

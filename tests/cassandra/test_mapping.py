@@ -8,12 +8,12 @@ from cassandra.metadata import cql_keywords_reserved, maybe_escape_name
 from hypothesis import given
 from hypothesis import strategies as st
 
+from translator.diagnostics import DiagnosticSink
 from translator.errors import MappingError
 from translator.targets.cassandra import mapping
-from translator.targets.cassandra.mapping import cql_type, rules
 from translator.targets.cassandra.cqltext import identifier as quote
+from translator.targets.cassandra.mapping import cql_type, rules
 from translator.targets.cassandra.names import table_name
-from translator.diagnostics import DiagnosticSink
 from translator.types import CanonicalType, TypeKind
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from translator.strategies import rows_for, schemas, workloads
 from translator.targets.cassandra import TARGET, rows_to_tables
 from translator.targets.cassandra.rows import QueryParams, check_pattern
-from translator.strategies import rows_for, schemas, workloads
 from translator.workload.model import EntityStats, RelationshipStats, Statistics, Workload
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.cassandra.cqlcheck import bind_literals, statement_failures, table_failures, type_failures
+from tests.cassandra.schema_builders import read, sensor_schema, sensor_statistics, sensor_workload, write
 from translator.diagnostics import Severity
 from translator.targets.cassandra import TARGET, rows_to_tables
 from translator.targets.cassandra.rows import QueryParams, check_pattern
-
-from tests.cassandra.cqlcheck import bind_literals, statement_failures, table_failures, type_failures
-from tests.cassandra.schema_builders import read, sensor_schema, sensor_statistics, sensor_workload, write
 
 
 def _design(*extra):
@@ -72,7 +71,7 @@ def test_sensor_cql_parses_and_has_no_errors():
 
 def test_time_bucketed_reads_match_sql():
     design = _design(read("Q4", "measurements", equality=("sensor_id",), range_="ts", order=(("ts", "desc"),), limit=5))
-    base = dt.datetime(2024, 3, 1, 22, 50, tzinfo=dt.timezone.utc)
+    base = dt.datetime(2024, 3, 1, 22, 50, tzinfo=dt.UTC)
     rows = {
         "networks": [{"network_id": 1, "name": "north", "region": None}, {"network_id": 2, "name": "east", "region": "eu"}],
         "sensors": [{"sensor_id": s, "network_id": 1 + s % 2, "kind": "t", "location": None} for s in (10, 11)],

@@ -13,10 +13,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from tests.conftest import CORPUS, SAMPLES
 from translator.cli import main
 from translator.sources import load_schema
-
-from tests.conftest import CORPUS, SAMPLES
 
 ROWS_CAP = 5_000
 

@@ -3,12 +3,11 @@ are the clustering rows: the range filters the parent's STATIC value (found by t
 
 from __future__ import annotations
 
+from tests.cassandra.schema_builders import attr, read
 from translator.ir import Cardinality, Entity, Relationship, Schema
 from translator.targets.cassandra import TARGET, rows_to_tables
 from translator.targets.cassandra.rows import QueryParams, check_pattern
 from translator.workload.model import Workload
-
-from tests.cassandra.schema_builders import attr, read
 
 
 def _case():

@@ -17,8 +17,8 @@ from functools import cache
 from typing import Any
 
 from translator.errors import MappingError
-from translator.mapdata import load_mapping
 from translator.ir import Attribute, Cardinality, Entity, Relationship, Schema
+from translator.mapdata import load_mapping
 from translator.types import CanonicalType, TypeKind
 from translator.workload.model import AttributeStats, EntityStats, Hop, RelationshipStats, Statistics
 
@@ -124,8 +124,14 @@ class StatsView:
             child, parent = hop.via, hop.source
         else:  # towards children (this hop's foreign key is on the target) or towards the parent (1)
             child, parent = hop.target, hop.source
-        rel = next((r for r in self.schema.relationships
-                    if r.name == name and r.from_entity == child and r.to_entity == parent), None)
+        rel = next(
+            (
+                r
+                for r in self.schema.relationships
+                if r.name == name and r.from_entity == child and r.to_entity == parent
+            ),
+            None,
+        )
         if rel is None:
             return RelationshipStats(avg=1.0, p99=1.0, max=1.0, assumed=False)
         return self.fanout(rel)

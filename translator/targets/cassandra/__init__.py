@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from translator.ir import Schema
-from translator.tenancy import Tenancy
-from translator.workload.model import Workload
 from translator.targets.base import Target, TargetOption
 from translator.targets.cassandra.cql import render_cql
 from translator.targets.cassandra.design import build_design, parse_replication
@@ -20,6 +18,8 @@ from translator.targets.cassandra.render import render_human
 from translator.targets.cassandra.rows import TableData, check_pattern, rows_to_tables
 from translator.targets.cassandra.summaries import key_candidates, serving, size_checks
 from translator.targets.record import KeyCandidate, PatternServing, SizeCheck
+from translator.tenancy import Tenancy
+from translator.workload.model import Workload
 
 __all__ = ["TARGET", "CassandraTarget", "CassandraDesign", "build_design", "parse_replication", "rows_to_tables",
            "check_pattern", "TableData"]

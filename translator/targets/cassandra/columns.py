@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Attribute, Entity
-from translator.types import TypeKind
-from translator.workload.stats import StatsView, estimate_value_bytes
 from translator.targets.cassandra.mapping import cql_type
 from translator.targets.cassandra.model import ChildLayout, Column, Udt
 from translator.targets.cassandra.names import NameSpace, column_name
 from translator.targets.cassandra.shapes import entity_key
 from translator.targets.cassandra.tables import Spec
+from translator.types import TypeKind
+from translator.workload.stats import StatsView, estimate_value_bytes
 
 __all__ = ["TableColumns", "build_columns"]
 

@@ -9,10 +9,6 @@ from pathlib import Path
 from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
 from translator.ir import Schema
-from translator.tenancy import Tenancy
-from translator.types import TypeKind
-from translator.workload.model import Workload
-from translator.workload.stats import StatsView
 from translator.targets.cassandra.columns import TableColumns, build_columns
 from translator.targets.cassandra.cql import select_cql
 from translator.targets.cassandra.mapping import rules
@@ -25,6 +21,10 @@ from translator.targets.cassandra.tables import Spec, merge_specs, spec_for
 from translator.targets.cassandra.tenants import isolation, lead_with_tenant
 from translator.targets.cassandra.writes import plan_writes
 from translator.targets.common import unique_name
+from translator.tenancy import Tenancy
+from translator.types import TypeKind
+from translator.workload.model import Workload
+from translator.workload.stats import StatsView
 
 __all__ = ["build_design", "parse_replication", "check_keyspace"]
 

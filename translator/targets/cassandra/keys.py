@@ -15,11 +15,11 @@ from __future__ import annotations
 from itertools import combinations
 
 from translator.ir import Schema
-from translator.workload.stats import StatsView, estimate_row_bytes
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import Decision
 from translator.targets.cassandra.shapes import Ref, Shape
 from translator.targets.cassandra.sizing import RowCount, partition_rows
+from translator.workload.stats import StatsView, estimate_row_bytes
 
 __all__ = ["choose_partition", "MAX_SUBSET_ATTRIBUTES"]
 

@@ -12,16 +12,17 @@ choose any of the tied rows, so at the boundary Cassandra's rows must be a subse
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cmp_to_key
-from typing import Any, Mapping
+from typing import Any
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Schema
-from translator.workload.model import AccessPattern
 from translator.targets.cassandra.model import CassandraDesign, Column, Table
 from translator.targets.cassandra.shapes import Ref, Shape, shape_of
 from translator.targets.cassandra.storage import RowIndex, Rows, TableData, bucket_value, period, rows_to_tables
+from translator.workload.model import AccessPattern
 
 __all__ = ["TableData", "QueryParams", "CheckResult", "bucket_value", "rows_to_tables", "answer_cql", "answer_sql",
            "check_pattern"]

@@ -12,11 +12,11 @@ import math
 from dataclasses import dataclass
 
 from translator.ir import Schema
-from translator.types import TypeKind
-from translator.workload.stats import StatsView
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import Decision, PartitionEstimate
 from translator.targets.cassandra.shapes import Ref
+from translator.types import TypeKind
+from translator.workload.stats import StatsView
 
 __all__ = ["RowCount", "Layout", "partition_rows", "estimate", "over_limits", "hash_buckets", "time_bucket"]
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from translator.diagnostics import Diagnostic, DiagnosticSink
 from translator.ir import Relationship, Schema

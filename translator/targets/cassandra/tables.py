@@ -23,12 +23,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from translator.diagnostics import DiagnosticSink
-from translator.ir import Entity, Relationship, Schema
-from translator.workload.stats import StatsView
+from translator.ir import Entity, Schema
 from translator.targets.cassandra.keys import choose_partition
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import Decision
 from translator.targets.cassandra.shapes import Chain, Child, Ref, Shape, entity_key
+from translator.workload.stats import StatsView
 
 __all__ = ["Use", "Spec", "spec_for", "merge_specs", "constant_in_partition"]
 

@@ -14,10 +14,10 @@ from dataclasses import replace
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Schema
-from translator.tenancy import Tenancy
-from translator.workload.model import Workload
 from translator.targets.cassandra.model import Decision, Isolation, ReadPlan, Table
 from translator.targets.cassandra.shapes import Ref, Shape
+from translator.tenancy import Tenancy
+from translator.workload.model import Workload
 
 __all__ = ["lead_with_tenant", "isolation", "MAX_TABLES_PER_CLUSTER"]
 

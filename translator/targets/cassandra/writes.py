@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Schema
-from translator.workload.model import PatternKind, Workload
-from translator.workload.stats import StatsView
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import Table, WritePlan
+from translator.workload.model import PatternKind, Workload
+from translator.workload.stats import StatsView
 
 __all__ = ["plan_writes"]
 
