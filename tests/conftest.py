@@ -27,8 +27,10 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 
 
 REQUIRE_CORPUS_ENV = "POLYSCHEMA_REQUIRE_CORPUS"
-CORPUS_MISSING = (f"shared corpus not found at {CORPUS} (a checkout of 'shared' beside the project); "
-                  f"set {REQUIRE_CORPUS_ENV}=1 to make this a failure")
+CORPUS_MISSING = (
+    f"shared corpus not found at {CORPUS} (a checkout of 'shared' beside the project); "
+    f"set {REQUIRE_CORPUS_ENV}=1 to make this a failure"
+)
 
 
 #: a mark for a test (or one `pytest.param`) that reads the corpus

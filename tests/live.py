@@ -14,8 +14,14 @@ from contextlib import contextmanager
 
 import pytest
 
-__all__ = ["require_postgres", "require_mariadb", "strip_database_switches", "postgres_database", "mariadb_database",
-           "REQUIRE_LIVE_ENV"]
+__all__ = [
+    "require_postgres",
+    "require_mariadb",
+    "strip_database_switches",
+    "postgres_database",
+    "mariadb_database",
+    "REQUIRE_LIVE_ENV",
+]
 
 REQUIRE_LIVE_ENV = "POLYSCHEMA_REQUIRE_LIVE"
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
@@ -26,7 +32,9 @@ _SWITCH = re.compile(r"^\s*(create\s+(database|schema)|drop\s+(database|schema)|
 
 
 def _unavailable(what: str, reason: object) -> None:
-    message = f"{what} is not reachable ({' '.join(str(reason).split())}); set {REQUIRE_LIVE_ENV}=1 to make this a failure"
+    message = (
+        f"{what} is not reachable ({' '.join(str(reason).split())}); set {REQUIRE_LIVE_ENV}=1 to make this a failure"
+    )
     if os.environ.get(REQUIRE_LIVE_ENV) == "1":
         pytest.fail(f"{REQUIRE_LIVE_ENV}=1 but {what} is not reachable: {' '.join(str(reason).split())}", pytrace=False)
     pytest.skip(message)
@@ -64,8 +72,9 @@ def _name(prefix: str) -> str:
 
 
 @contextmanager
-def postgres_database(params: dict, sql: str | None = None, prefix: str = "polyschema_t",
-                      strip: bool = True, force: bool = False) -> Iterator[str]:
+def postgres_database(
+    params: dict, sql: str | None = None, prefix: str = "polyschema_t", strip: bool = True, force: bool = False
+) -> Iterator[str]:
     """A fresh database loaded with `sql` through `psql`; yields its URL and drops it afterwards.
 
     `strip=False` keeps CREATE SCHEMA lines (a test that makes its own namespaces); `force=True` goes on
@@ -80,9 +89,27 @@ def postgres_database(params: dict, sql: str | None = None, prefix: str = "polys
     try:
         if sql is not None:
             done = subprocess.run(
-                ["psql", "-h", params["host"], "-p", str(params["port"]), "-U", params["user"], "-d", name,
-                 "-q", "-v", f"ON_ERROR_STOP={0 if force else 1}", "-f", "-"],
-                input=strip_database_switches(sql) if strip else sql, capture_output=True, text=True, timeout=120)
+                [
+                    "psql",
+                    "-h",
+                    params["host"],
+                    "-p",
+                    str(params["port"]),
+                    "-U",
+                    params["user"],
+                    "-d",
+                    name,
+                    "-q",
+                    "-v",
+                    f"ON_ERROR_STOP={0 if force else 1}",
+                    "-f",
+                    "-",
+                ],
+                input=strip_database_switches(sql) if strip else sql,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert done.returncode == 0, f"psql could not load the file: {done.stderr[-2000:]}"
         yield f"postgresql://{params['user']}@{params['host']}:{params['port']}/{name}"
     finally:
@@ -91,8 +118,9 @@ def postgres_database(params: dict, sql: str | None = None, prefix: str = "polys
 
 
 @contextmanager
-def mariadb_database(params: dict, sql: str | None = None, prefix: str = "polyschema_t",
-                     force: bool = False) -> Iterator[str]:
+def mariadb_database(
+    params: dict, sql: str | None = None, prefix: str = "polyschema_t", force: bool = False
+) -> Iterator[str]:
     """A fresh MariaDB database loaded with `sql` through the `mysql` client; yields its URL, dropped afterwards.
 
     `force=True` goes on past failing statements (sakila's views name the `sakila` database explicitly);
@@ -109,7 +137,11 @@ def mariadb_database(params: dict, sql: str | None = None, prefix: str = "polysc
             done = subprocess.run(
                 ["mysql", "-h", params["host"], "-P", str(params["port"]), "-u", params["user"], name]
                 + (["--force"] if force else []),
-                input=strip_database_switches(sql), capture_output=True, text=True, timeout=120)
+                input=strip_database_switches(sql),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert force or done.returncode == 0, f"mysql could not load the file: {done.stderr[-2000:]}"
         yield f"mysql://{params['user']}@{params['host']}:{params['port']}/{name}"
     finally:

@@ -15,11 +15,11 @@ from translator.dialects import DIALECT_ALIASES, check_dialect
 from translator.errors import SourceError
 from translator.ir import Schema
 
-__all__ = ["DATABASE_SCHEMES", "DIALECT_ALIASES", "is_database_url", "looks_like_url", "check_dialect",
-           "load_schema"]
+__all__ = ["DATABASE_SCHEMES", "DIALECT_ALIASES", "is_database_url", "looks_like_url", "check_dialect", "load_schema"]
 
 #: URL schemes that name a live database rather than a file.
 DATABASE_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite")
+
 
 def is_database_url(source: str) -> bool:
     scheme, sep, _ = source.partition("://")
@@ -57,9 +57,15 @@ def load_schema(
     for source in sources:
         if looks_like_url(source) and not is_database_url(source) and not Path(source).exists():
             scheme = source.partition("://")[0] if "://" in source else None
-            what = f"database URL scheme {scheme!r} is not supported" if scheme else "looks like a database URL without a scheme"
-            raise SourceError(f"SOURCE {mask_credentials(source)!r}: {what}; use {', '.join(s + '://' for s in DATABASE_SCHEMES)}"
-                              " or a DDL file")
+            what = (
+                f"database URL scheme {scheme!r} is not supported"
+                if scheme
+                else "looks like a database URL without a scheme"
+            )
+            raise SourceError(
+                f"SOURCE {mask_credentials(source)!r}: {what}; use {', '.join(s + '://' for s in DATABASE_SCHEMES)}"
+                " or a DDL file"
+            )
     urls = [s for s in sources if is_database_url(s)]
     if urls:
         if len(sources) != 1:
@@ -74,6 +80,9 @@ def load_schema(
     from translator.ingest import ingest_sources
 
     return ingest_sources(
-        sources, dialect=check_dialect(dialect), type_overrides=type_overrides, infer_relationships=infer_relationships,
+        sources,
+        dialect=check_dialect(dialect),
+        type_overrides=type_overrides,
+        infer_relationships=infer_relationships,
         error_level=error_level,
     )

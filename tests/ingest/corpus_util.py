@@ -38,7 +38,11 @@ def ir_tables(schema: Schema) -> dict[str, dict]:
     out = {}
     for entity in schema.entities:
         fks = sorted(
-            (tuple(fold_names(r.from_attributes)), schema.entity(r.to_entity).name.casefold(), tuple(fold_names(r.to_attributes)))
+            (
+                tuple(fold_names(r.from_attributes)),
+                schema.entity(r.to_entity).name.casefold(),
+                tuple(fold_names(r.to_attributes)),
+            )
             for r in schema.relationships_from(entity.key)
         )
         out[entity.name.casefold()] = {
@@ -52,14 +56,22 @@ def ir_tables(schema: Schema) -> dict[str, dict]:
 def truth_tables(truth: dict) -> dict[str, dict]:
     out = {}
     for name, table in truth["tables"].items():
-        fks = sorted({(tuple(fold_names(c)), t.casefold(), tuple(fold_names(rc))) for c, t, rc in table["foreign_keys"]})
-        out[name.casefold()] = {"columns": fold_names(table["columns"]), "primary_key": fold_names(table["primary_key"]),
-                                "foreign_keys": fks}
+        fks = sorted(
+            {(tuple(fold_names(c)), t.casefold(), tuple(fold_names(rc))) for c, t, rc in table["foreign_keys"]}
+        )
+        out[name.casefold()] = {
+            "columns": fold_names(table["columns"]),
+            "primary_key": fold_names(table["primary_key"]),
+            "foreign_keys": fks,
+        }
     return out
 
 
-_CREATE_TABLE = re.compile(r"^\s*CREATE\s+((GLOBAL|LOCAL)\s+)?((TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?"
-                           r"(?P<name>(?:(?:\"[^\"]+\"|\[[^\]]+\]|`[^`]+`|[\w$]+)\.)*(?:\"[^\"]+\"|\[[^\]]+\]|`[^`]+`|[\w$]+))", re.I | re.M)
+_CREATE_TABLE = re.compile(
+    r"^\s*CREATE\s+((GLOBAL|LOCAL)\s+)?((TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?"
+    r"(?P<name>(?:(?:\"[^\"]+\"|\[[^\]]+\]|`[^`]+`|[\w$]+)\.)*(?:\"[^\"]+\"|\[[^\]]+\]|`[^`]+`|[\w$]+))",
+    re.I | re.M,
+)
 _LAST_PART = re.compile(r"(\"[^\"]+\"|\[[^\]]+\]|`[^`]+`|[\w$]+)$")
 
 
@@ -78,5 +90,7 @@ def create_table_names(path: Path, dialect: str | None) -> list[str]:
         code = re.sub(r"/\*.*?\*/", " ", chunk.text, flags=re.S)
         code = re.sub(r"(\$\w*\$).*?\1", " ", code, flags=re.S)  # PostgreSQL function bodies
         code = re.sub(r"--[^\n]*", " ", code)
-        names.extend(_LAST_PART.search(m["name"]).group(1).strip('[]"`').casefold() for m in _CREATE_TABLE.finditer(code))
+        names.extend(
+            _LAST_PART.search(m["name"]).group(1).strip('[]"`').casefold() for m in _CREATE_TABLE.finditer(code)
+        )
     return names

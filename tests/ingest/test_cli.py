@@ -27,15 +27,18 @@ def files(tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("name,message", [
-    ("missing.sql", "no such file or folder"),
-    ("folder", "folder has no .sql files"),
-    ("empty.sql", "file is empty"),
-    ("blank.sql", "file is empty"),
-    ("binary.sql", "looks binary"),
-    ("latin1.sql", "cannot decode as text (utf-8-sig failed at byte"),
-    ("nodll.sql", "no DDL found"),
-])
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        ("missing.sql", "no such file or folder"),
+        ("folder", "folder has no .sql files"),
+        ("empty.sql", "file is empty"),
+        ("blank.sql", "file is empty"),
+        ("binary.sql", "looks binary"),
+        ("latin1.sql", "cannot decode as text (utf-8-sig failed at byte"),
+        ("nodll.sql", "no DDL found"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(files, name, message):
     result = run(str(files / name))
     assert result.exit_code == 2
@@ -90,7 +93,9 @@ def test_samples_json_shape(sample):
 def test_stdin_and_several_sources(tmp_path):
     other = tmp_path / "b.sql"
     other.write_text("CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);\n")
-    result = run("-", str(other), "--format", "json", "--dialect", "postgres", input="CREATE TABLE a (id int PRIMARY KEY);\n")
+    result = run(
+        "-", str(other), "--format", "json", "--dialect", "postgres", input="CREATE TABLE a (id int PRIMARY KEY);\n"
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert [e["name"] for e in payload["entities"]] == ["a", "b"]
@@ -98,7 +103,9 @@ def test_stdin_and_several_sources(tmp_path):
 
 
 def test_folder_is_read_in_sorted_order(tmp_path):
-    (tmp_path / "2_child.sql").write_text("CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent(id));")
+    (tmp_path / "2_child.sql").write_text(
+        "CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent(id));"
+    )
     (tmp_path / "1_parent.sql").write_text("CREATE TABLE parent (id int PRIMARY KEY);")
     (tmp_path / "readme.md").write_text("not sql")
     payload = json.loads(run(str(tmp_path), "--format", "json", "--dialect", "postgres").output)
@@ -108,8 +115,10 @@ def test_folder_is_read_in_sorted_order(tmp_path):
 
 def test_infer_relationships_flag(tmp_path):
     source = tmp_path / "wiki.sql"
-    source.write_text("CREATE TABLE page (page_id int PRIMARY KEY, page_title varchar(255));\n"
-                      "CREATE TABLE revision (rev_id int PRIMARY KEY, rev_page int NOT NULL);\n")
+    source.write_text(
+        "CREATE TABLE page (page_id int PRIMARY KEY, page_title varchar(255));\n"
+        "CREATE TABLE revision (rev_id int PRIMARY KEY, rev_page int NOT NULL);\n"
+    )
     plain = json.loads(run(str(source), "--format", "json").output)
     assert plain["relationships"] == []
     inferred = json.loads(run(str(source), "--format", "json", "--infer-relationships").output)
@@ -127,7 +136,11 @@ def test_types_override_file(tmp_path):
     assert without["entities"][0]["attributes"][1]["type"]["canonical"] == "other"
     assert any(d["code"] == "unknown-type" for d in without["diagnostics"])
     with_rules = json.loads(run(str(source), "--format", "json", "--dialect", "postgres", "--types", str(rules)).output)
-    assert with_rules["entities"][0]["attributes"][1]["type"] == {"canonical": "spatial", "name": "cube", "source": "cube"}
+    assert with_rules["entities"][0]["attributes"][1]["type"] == {
+        "canonical": "spatial",
+        "name": "cube",
+        "source": "cube",
+    }
 
 
 def test_bad_types_file_exits_2(tmp_path):

@@ -32,27 +32,35 @@ def test_mediawiki_prefix_rule():
 
 
 def test_name_id_rule_plural_and_singular_tables():
-    schema = ingest_text("""
+    schema = ingest_text(
+        """
         CREATE TABLE customers (id int PRIMARY KEY);
         CREATE TABLE category (category_id int PRIMARY KEY);
         CREATE TABLE orders (id int PRIMARY KEY, customer_id int, category_id int NOT NULL, note_id int);""",
-        "postgres", infer_relationships=True)
+        "postgres",
+        infer_relationships=True,
+    )
     assert rules(schema) == ["name_id: category_id -> category.category_id", "name_id: customer_id -> customers.id"]
 
 
 def test_type_mismatch_and_declared_fks_are_not_proposed():
-    schema = ingest_text("""
+    schema = ingest_text(
+        """
         CREATE TABLE customers (id int PRIMARY KEY);
         CREATE TABLE users (id int PRIMARY KEY);
         CREATE TABLE orders (id int PRIMARY KEY, customer_id varchar(10), user_id int REFERENCES users(id));""",
-        "postgres", infer_relationships=True)
+        "postgres",
+        infer_relationships=True,
+    )
     assert [r.inferred for r in schema.relationships] == [False]
 
 
 names = st.sampled_from(["customer", "order", "item", "user", "page", "tag"])
 
 
-@given(st.lists(names, min_size=1, max_size=5, unique=True), st.lists(st.tuples(names, names), max_size=6), st.booleans())
+@given(
+    st.lists(names, min_size=1, max_size=5, unique=True), st.lists(st.tuples(names, names), max_size=6), st.booleans()
+)
 def test_inferred_relationships_are_well_formed(tables, links, declare):
     """Invariant: every inferred relationship joins existing attributes of compatible types, is flagged with a
     rule, and no column gets both a declared and an inferred relationship."""
@@ -71,7 +79,7 @@ def test_inferred_relationships_are_well_formed(tables, links, declare):
         assert key not in seen
         seen.add(key)
         child, parent = schema.entity(relationship.from_entity), schema.entity(relationship.to_entity)
-        for a, b in zip(relationship.from_attributes, relationship.to_attributes):
+        for a, b in zip(relationship.from_attributes, relationship.to_attributes, strict=False):
             assert child.attribute(a).type.kind == parent.attribute(b).type.kind
         assert relationship.inferred == (relationship.rule is not None)
         assert relationship.inferred != declare

@@ -31,12 +31,19 @@ def shape(schema: Schema) -> dict:
             "columns": [_n(a) for a in entity.attribute_names],
             "primary_key": [_n(c) for c in entity.primary_key],
             "relationships": sorted(
-                (tuple(map(_n, r.from_attributes)), _n(schema.entity(r.to_entity).name), tuple(map(_n, r.to_attributes)),
-                 str(r.cardinality), r.optional)
+                (
+                    tuple(map(_n, r.from_attributes)),
+                    _n(schema.entity(r.to_entity).name),
+                    tuple(map(_n, r.to_attributes)),
+                    str(r.cardinality),
+                    r.optional,
+                )
                 for r in schema.relationships_from(entity.key)
             ),
-            "key_kinds": ["numeric" if entity.attribute(c).type.kind in NUMERIC else str(entity.attribute(c).type.kind)
-                          for c in entity.primary_key],
+            "key_kinds": [
+                "numeric" if entity.attribute(c).type.kind in NUMERIC else str(entity.attribute(c).type.kind)
+                for c in entity.primary_key
+            ],
         }
     return out
 
@@ -62,6 +69,8 @@ def test_port_matches_reference(corpus, database, dialect):
     for (db, d, table, columns), cardinality in PORT_DIFFERENCES.items():
         if (db, d) == (database, dialect):
             reference[table]["relationships"] = sorted(
-                (r[0], r[1], r[2], cardinality, r[4]) if r[0] == columns else r for r in reference[table]["relationships"])
+                (r[0], r[1], r[2], cardinality, r[4]) if r[0] == columns else r
+                for r in reference[table]["relationships"]
+            )
     for table, expected in reference.items():
         assert port[table] == expected, f"{database}: {dialect} port of {table} differs from {reference_dialect}"

@@ -10,8 +10,16 @@ from translator.types import TypeKind
 
 CASES = [
     ("tsql", "CREATE TABLE [t] ([id] uniqueidentifier ROWGUIDCOL NOT NULL, [x] int) ON [PRIMARY]", "ROWGUIDCOL"),
-    ("tsql", "CREATE TABLE [t] ([id] int NOT NULL, [doc] nvarchar(max)) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]", "TEXTIMAGE_ON"),
-    ("oracle", "CREATE TABLE t (id CHAR(2) CONSTRAINT t_pk PRIMARY KEY, x VARCHAR2(40)) ORGANIZATION INDEX", "ORGANIZATION"),
+    (
+        "tsql",
+        "CREATE TABLE [t] ([id] int NOT NULL, [doc] nvarchar(max)) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]",
+        "TEXTIMAGE_ON",
+    ),
+    (
+        "oracle",
+        "CREATE TABLE t (id CHAR(2) CONSTRAINT t_pk PRIMARY KEY, x VARCHAR2(40)) ORGANIZATION INDEX",
+        "ORGANIZATION",
+    ),
     ("postgres", "CREATE TABLE t (id int PRIMARY KEY, y int, z int GENERATED ALWAYS AS (y * 2) VIRTUAL)", "VIRTUAL"),
     ("sqlite", "CREATE TABLE t (id INTEGER PRIMARY KEY, x BLOB SUB_TYPE TEXT DEFAULT NULL)", "SUB_TYPE"),
 ]
@@ -28,11 +36,20 @@ def test_storage_clauses_are_dropped_with_a_warning(dialect, ddl, dropped):
     assert all(d.line == 1 and d.file == "<string>" for d in warnings)
 
 
-@pytest.mark.parametrize("dialect,ddl", [
-    ("tsql", "CREATE TABLE [t] ([id] int NOT NULL, [x] int, CONSTRAINT [pk] PRIMARY KEY CLUSTERED ([id] ASC) "
-             "WITH (PAD_INDEX = OFF, STATISTICS_NORECOMPUTE = OFF) ON [PRIMARY]) ON [PRIMARY]"),
-    ("oracle", "CREATE TABLE t (id NUMBER PRIMARY KEY, x NUMBER) TABLESPACE users PCTFREE 10 STORAGE (INITIAL 64K)"),
-])
+@pytest.mark.parametrize(
+    "dialect,ddl",
+    [
+        (
+            "tsql",
+            "CREATE TABLE [t] ([id] int NOT NULL, [x] int, CONSTRAINT [pk] PRIMARY KEY CLUSTERED ([id] ASC) "
+            "WITH (PAD_INDEX = OFF, STATISTICS_NORECOMPUTE = OFF) ON [PRIMARY]) ON [PRIMARY]",
+        ),
+        (
+            "oracle",
+            "CREATE TABLE t (id NUMBER PRIMARY KEY, x NUMBER) TABLESPACE users PCTFREE 10 STORAGE (INITIAL 64K)",
+        ),
+    ],
+)
 def test_storage_clauses_sqlglot_reads_itself(dialect, ddl):
     """sqlglot 30 parses these; they must not cost a column or a key (and need no recovery warning)."""
     schema = ingest_text(ddl, dialect)
@@ -43,7 +60,9 @@ def test_storage_clauses_sqlglot_reads_itself(dialect, ddl):
 def test_recovery_rules_remove_only_storage_text():
     from translator.ingest.recovery import apply_rules
 
-    text, fired = apply_rules("CREATE TABLE t (id int, g uniqueidentifier ROWGUIDCOL) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]")
+    text, fired = apply_rules(
+        "CREATE TABLE t (id int, g uniqueidentifier ROWGUIDCOL) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]"
+    )
     assert " ".join(text.split()) == "CREATE TABLE t (id int, g uniqueidentifier )"
     assert [r.name for r in fired] == ["ROWGUIDCOL", "TEXTIMAGE_ON", "ON filegroup"]
     untouched = "ALTER TABLE a ADD CONSTRAINT f FOREIGN KEY (x) REFERENCES b (y) ON DELETE CASCADE ON UPDATE NO ACTION"
@@ -55,11 +74,22 @@ def test_virtual_generated_column_keeps_its_expression():
     assert schema.entity("t").attribute("z").generated == "y * 2"
 
 
-@pytest.mark.parametrize("dialect,ddl,dropped", [
-    ("postgres", "CREATE TABLE p (id int) PARTITION BY RANGE (id);\nCREATE INDEX i ON ONLY p USING btree (id);", "ONLY"),
-    ("mysql", "CREATE TABLE p (id int, KEY k (id) USING BTREE);\nCREATE INDEX i USING BTREE ON p (id);", None),
-    ("postgres", "CREATE TABLE p (id int, v text);\nCREATE UNIQUE INDEX i ON p (id, v) NULLS NOT DISTINCT;", "NULLS NOT DISTINCT"),
-])
+@pytest.mark.parametrize(
+    "dialect,ddl,dropped",
+    [
+        (
+            "postgres",
+            "CREATE TABLE p (id int) PARTITION BY RANGE (id);\nCREATE INDEX i ON ONLY p USING btree (id);",
+            "ONLY",
+        ),
+        ("mysql", "CREATE TABLE p (id int, KEY k (id) USING BTREE);\nCREATE INDEX i USING BTREE ON p (id);", None),
+        (
+            "postgres",
+            "CREATE TABLE p (id int, v text);\nCREATE UNIQUE INDEX i ON p (id, v) NULLS NOT DISTINCT;",
+            "NULLS NOT DISTINCT",
+        ),
+    ],
+)
 def test_index_recovery(dialect, ddl, dropped):
     schema = ingest_text(ddl, dialect)
     assert not schema.partial
@@ -79,7 +109,9 @@ def test_unknown_column_type_is_kept_as_other_with_its_text():
 
 
 def test_unreadable_create_table_is_an_error_and_marks_the_schema_partial():
-    schema = ingest_text("CREATE TABLE good (id int);\n\nCREATE TABLE bad (id int,, ,);\nCREATE TABLE (((;\n", "postgres")
+    schema = ingest_text(
+        "CREATE TABLE good (id int);\n\nCREATE TABLE bad (id int,, ,);\nCREATE TABLE (((;\n", "postgres"
+    )
     assert [e.name for e in schema.entities][0] == "good"
     errors = [d for d in schema.diagnostics if d.severity is Severity.ERROR]
     assert schema.partial and errors
@@ -87,28 +119,39 @@ def test_unreadable_create_table_is_an_error_and_marks_the_schema_partial():
 
 
 def test_tsql_alias_types_and_postgres_domains_resolve_to_their_base():
-    tsql = ingest_text("CREATE TYPE [Name] FROM nvarchar(50) NULL\nGO\nCREATE TABLE t ([n] [Name] NOT NULL)\nGO\n", "tsql")
+    tsql = ingest_text(
+        "CREATE TYPE [Name] FROM nvarchar(50) NULL\nGO\nCREATE TABLE t ([n] [Name] NOT NULL)\nGO\n", "tsql"
+    )
     n = tsql.entity("t").attribute("n")
     assert (n.type.kind, n.type.length, n.type.source) == (TypeKind.STRING, 50, "[Name]")  # source: as written
-    pg = ingest_text("CREATE DOMAIN year AS integer CONSTRAINT c CHECK (VALUE > 1900);\nCREATE TABLE f (y year);", "postgres")
+    pg = ingest_text(
+        "CREATE DOMAIN year AS integer CONSTRAINT c CHECK (VALUE > 1900);\nCREATE TABLE f (y year);", "postgres"
+    )
     assert pg.entity("f").attribute("y").type.kind is TypeKind.INTEGER
 
 
 def test_noise_alter_statements_are_info_not_warnings():
-    schema = ingest_text("CREATE TABLE t (id int);\nALTER TABLE t OWNER TO postgres;\nALTER TABLE t NOCHECK CONSTRAINT ALL;\n",
-                         "postgres")
+    schema = ingest_text(
+        "CREATE TABLE t (id int);\nALTER TABLE t OWNER TO postgres;\nALTER TABLE t NOCHECK CONSTRAINT ALL;\n",
+        "postgres",
+    )
     assert not [d for d in schema.diagnostics if d.severity is not Severity.INFO]
 
 
 def test_an_unreadable_alter_table_add_is_an_error():
-    schema = ingest_text("CREATE TABLE t (id int);\nALTER TABLE t ADD CONSTRAINT x FOREIGN KEY ((( REFERENCES;\n", "postgres")
+    schema = ingest_text(
+        "CREATE TABLE t (id int);\nALTER TABLE t ADD CONSTRAINT x FOREIGN KEY ((( REFERENCES;\n", "postgres"
+    )
     [error] = [d for d in schema.diagnostics if d.severity is Severity.ERROR]
     assert (error.code, error.line) == ("unparsed-statement", 2) and schema.partial
 
 
 def test_untokenizable_table_is_an_error_at_its_own_line():
-    schema = ingest_text("CREATE TABLE a (id int);\n-- a comment\nCREATE TABLE b (x varchar(3) DEFAULT 'oops);\n"
-                         "CREATE TABLE c (id int);\n", "postgres")
+    schema = ingest_text(
+        "CREATE TABLE a (id int);\n-- a comment\nCREATE TABLE b (x varchar(3) DEFAULT 'oops);\n"
+        "CREATE TABLE c (id int);\n",
+        "postgres",
+    )
     assert [e.name for e in schema.entities] == ["a", "c"]
     [error] = [d for d in schema.diagnostics if d.severity is Severity.ERROR]
     assert (error.code, error.line, error.excerpt[:16]) == ("untokenizable", 3, "CREATE TABLE b (")

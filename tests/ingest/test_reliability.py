@@ -21,9 +21,11 @@ def _errors(schema) -> list:
 
 
 def _nested(depth: int) -> str:
-    return ("CREATE TABLE a (id INT PRIMARY KEY);\n"
-            f"CREATE TABLE deep (id INT, n INT DEFAULT {'(' * depth}1{')' * depth});\n"
-            "CREATE TABLE b (id INT PRIMARY KEY);\n")
+    return (
+        "CREATE TABLE a (id INT PRIMARY KEY);\n"
+        f"CREATE TABLE deep (id INT, n INT DEFAULT {'(' * depth}1{')' * depth});\n"
+        "CREATE TABLE b (id INT PRIMARY KEY);\n"
+    )
 
 
 # ---------------------------------------------------------------- deep nesting
@@ -54,8 +56,10 @@ def test_nesting_past_the_limit_is_one_error_for_that_statement_and_the_run_goes
 
 def test_deep_nesting_without_parentheses_is_caught_per_statement():
     """NOT NOT NOT ... recurses in sqlglot without a parenthesis to count."""
-    text = ("CREATE TABLE a (id INT);\nCREATE TABLE t (f BOOLEAN CHECK (" + "NOT " * 5000 + "TRUE));\n"
-            "CREATE TABLE b (id INT);\n")
+    text = (
+        "CREATE TABLE a (id INT);\nCREATE TABLE t (f BOOLEAN CHECK (" + "NOT " * 5000 + "TRUE));\n"
+        "CREATE TABLE b (id INT);\n"
+    )
     schema = ingest_text(text, "postgres")
     assert [e.name for e in schema.entities] == ["a", "b"]
     assert [(d.code, d.line) for d in _errors(schema)] == [("too-deep", 2)]
@@ -68,13 +72,13 @@ def test_the_callers_recursion_limit_is_restored():
 
 
 # ---------------------------------------------------------------- duplicates
-PARENT_CHILD = ("CREATE TABLE p (id INT PRIMARY KEY);\n"
-                "CREATE TABLE c (id INT PRIMARY KEY, p_id INT REFERENCES p(id));\n")
+PARENT_CHILD = "CREATE TABLE p (id INT PRIMARY KEY);\nCREATE TABLE c (id INT PRIMARY KEY, p_id INT REFERENCES p(id));\n"
 
 
 def test_a_table_defined_twice_with_a_foreign_key_keeps_the_later_definition():
-    schema = ingest_text(PARENT_CHILD + "CREATE TABLE c (id INT PRIMARY KEY, p_id INT REFERENCES p(id), x INT);\n",
-                         "postgres")
+    schema = ingest_text(
+        PARENT_CHILD + "CREATE TABLE c (id INT PRIMARY KEY, p_id INT REFERENCES p(id), x INT);\n", "postgres"
+    )
     assert [e.name for e in schema.entities] == ["p", "c"]
     assert schema.entity("c").attribute_names == ("id", "p_id", "x")
     assert len(schema.relationships) == 1
@@ -91,12 +95,15 @@ def test_the_same_file_passed_twice_is_read_with_duplicate_diagnostics():
 
 
 # ---------------------------------------------------------------- keys naming columns that do not exist
-@pytest.mark.parametrize("ddl, line", [
-    ("CREATE TABLE t (id INT, PRIMARY KEY (idd));", 1),
-    ("CREATE TABLE t (id INT, UNIQUE (nope));", 1),
-    ("CREATE TABLE t (id INT);\nCREATE INDEX i ON t (nope);", 2),
-    ("CREATE TABLE t (id INT);\nALTER TABLE t ADD PRIMARY KEY (nope);", 2),
-])
+@pytest.mark.parametrize(
+    "ddl, line",
+    [
+        ("CREATE TABLE t (id INT, PRIMARY KEY (idd));", 1),
+        ("CREATE TABLE t (id INT, UNIQUE (nope));", 1),
+        ("CREATE TABLE t (id INT);\nCREATE INDEX i ON t (nope);", 2),
+        ("CREATE TABLE t (id INT);\nALTER TABLE t ADD PRIMARY KEY (nope);", 2),
+    ],
+)
 def test_a_key_on_a_missing_column_is_an_error_at_ingest_and_translate_does_not_crash(ddl, line, tmp_path):
     schema = ingest_text(ddl, "postgres")
     [error] = _errors(schema)
@@ -122,24 +129,31 @@ def _read(text: str, dialect: str | None, folder: str | None = None):
 
 
 def test_a_sqlplus_rem_line_with_a_comment_opener_opens_no_comment():
-    text = ("rem setup /* of the schema\nPROMPT creating a\nCREATE TABLE a (id NUMBER(10) PRIMARY KEY);\n"
-            "PROMPT creating b\nCREATE TABLE b (id NUMBER(10));\n")
+    text = (
+        "rem setup /* of the schema\nPROMPT creating a\nCREATE TABLE a (id NUMBER(10) PRIMARY KEY);\n"
+        "PROMPT creating b\nCREATE TABLE b (id NUMBER(10));\n"
+    )
     schema = _read(text, "oracle")
     assert [e.name for e in schema.entities] == ["a", "b"]
     assert not _errors(schema)
 
 
-@pytest.mark.parametrize("garbled", ["CRATE TABLE b (id INT);", "\x01CREATE TABLE b (id INT);", "CREAT TABLE b (id INT);"])
+@pytest.mark.parametrize(
+    "garbled", ["CRATE TABLE b (id INT);", "\x01CREATE TABLE b (id INT);", "CREAT TABLE b (id INT);"]
+)
 def test_ddl_that_cannot_be_read_is_an_error(garbled):
     schema = _read(f"CREATE TABLE a (id INT);\n{garbled}\n", "postgres")
     assert [e.name for e in schema.entities] == ["a"]
     assert [(d.code, d.line) for d in _errors(schema)] == [("unreadable-ddl", 2)]
 
 
-@pytest.mark.parametrize("text, dialect", [
-    ("CREATE TABLE [dbo].[a] ([id] [int] IDENTITY(1,1) NOT NULL, [n] nvarchar(max))\nGO\n", "mysql"),
-    ("CREATE TABLE `a` (`id` int NOT NULL AUTO_INCREMENT, PRIMARY KEY (`id`)) ENGINE=InnoDB;\n", "tsql"),
-])
+@pytest.mark.parametrize(
+    "text, dialect",
+    [
+        ("CREATE TABLE [dbo].[a] ([id] [int] IDENTITY(1,1) NOT NULL, [n] nvarchar(max))\nGO\n", "mysql"),
+        ("CREATE TABLE `a` (`id` int NOT NULL AUTO_INCREMENT, PRIMARY KEY (`id`)) ENGINE=InnoDB;\n", "tsql"),
+    ],
+)
 def test_a_file_read_in_the_wrong_dialect_that_yields_no_table_is_an_error_not_a_refusal(text, dialect):
     schema = _read(text, dialect)
     assert schema.entities == ()
@@ -147,17 +161,22 @@ def test_a_file_read_in_the_wrong_dialect_that_yields_no_table_is_an_error_not_a
 
 
 def test_backticks_in_comments_do_not_make_a_file_mysql():
-    schema = _read("-- uses `backticks` in a comment\n/* and `here` */\nCREATE TABLE a (id SERIAL PRIMARY KEY);\n", None)
+    schema = _read(
+        "-- uses `backticks` in a comment\n/* and `here` */\nCREATE TABLE a (id SERIAL PRIMARY KEY);\n", None
+    )
     assert schema.dialect == "postgres"
 
 
-@pytest.mark.parametrize("statement", [
-    "ALTER TABLE a ALTER COLUMN id SET STATISTICS 100;",
-    "ALTER TABLE ONLY public.a ALTER COLUMN id SET STORAGE PLAIN;",
-    "COMMENT ON TABLE a IS 'x';",
-    "GRANT SELECT ON a TO bob;",
-    "ALTER TABLE a OWNER TO bob;",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ALTER TABLE a ALTER COLUMN id SET STATISTICS 100;",
+        "ALTER TABLE ONLY public.a ALTER COLUMN id SET STORAGE PLAIN;",
+        "COMMENT ON TABLE a IS 'x';",
+        "GRANT SELECT ON a TO bob;",
+        "ALTER TABLE a OWNER TO bob;",
+    ],
+)
 def test_a_valid_statement_that_changes_nothing_is_info_not_an_error(statement):
     schema = _read(f"CREATE TABLE a (id INT);\n{statement}\n", "postgres")
     assert not [d for d in schema.diagnostics if d.severity is not Severity.INFO]
@@ -176,8 +195,11 @@ def test_mysql_prefix_key_parts_are_kept_with_their_length_and_are_not_candidate
     schema = ingest_text(MYSQL_PREFIX, "mysql")
     pages = schema.entity("pages")
     indexes = {i.name: (i.columns, i.unique, i.prefix_lengths) for i in pages.indexes}
-    assert indexes == {"uq_uri": (("uri",), True, (190,)), "uq_site_uri": (("site", "uri"), True, (None, 100)),
-                       "k_uri": (("uri",), False, (10,))}
+    assert indexes == {
+        "uq_uri": (("uri",), True, (190,)),
+        "uq_site_uri": (("site", "uri"), True, (None, 100)),
+        "k_uri": (("uri",), False, (10,)),
+    }
     assert pages.unique_keys == ()
     assert pages.candidate_keys() == (("id",),)
     meta = schema.entity("page_meta")
@@ -197,11 +219,14 @@ def test_prefix_lengths_round_trip_through_json():
 
 
 def test_a_unique_index_without_predicate_is_a_candidate_key_like_a_unique_constraint():
-    schema = ingest_text("CREATE TABLE p (id INT PRIMARY KEY);\n"
-                         "CREATE TABLE c (id INT PRIMARY KEY, p_id INT REFERENCES p(id));\n"
-                         "CREATE UNIQUE INDEX u ON c (p_id);\n"
-                         "CREATE TABLE d (id INT PRIMARY KEY, p_id INT REFERENCES p(id));\n"
-                         "CREATE UNIQUE INDEX v ON d (p_id) WHERE id > 0;\n", "postgres")
+    schema = ingest_text(
+        "CREATE TABLE p (id INT PRIMARY KEY);\n"
+        "CREATE TABLE c (id INT PRIMARY KEY, p_id INT REFERENCES p(id));\n"
+        "CREATE UNIQUE INDEX u ON c (p_id);\n"
+        "CREATE TABLE d (id INT PRIMARY KEY, p_id INT REFERENCES p(id));\n"
+        "CREATE UNIQUE INDEX v ON d (p_id) WHERE id > 0;\n",
+        "postgres",
+    )
     assert schema.entity("c").candidate_keys() == (("id",), ("p_id",))
     assert schema.entity("d").candidate_keys() == (("id",),)
     cardinality = {r.from_entity: r.cardinality for r in schema.relationships}
@@ -211,7 +236,10 @@ def test_a_unique_index_without_predicate_is_a_candidate_key_like_a_unique_const
 def test_columns_named_with_a_non_reserved_keyword_are_read():
     schema = ingest_text("CREATE TABLE a (exclude INT NOT NULL, id INT PRIMARY KEY, period TEXT);", "postgres")
     assert [(a.name, str(a.type.kind), a.nullable) for a in schema.entity("a").attributes] == [
-        ("exclude", "integer", False), ("id", "integer", False), ("period", "string", True)]
+        ("exclude", "integer", False),
+        ("id", "integer", False),
+        ("period", "string", True),
+    ]
     assert not _errors(schema)
 
 
@@ -230,8 +258,16 @@ def test_inspect_json_keeps_its_documented_fields_and_reports_a_lost_statement(t
     result = CliRunner().invoke(main, ["inspect", str(path), "--dialect", "mysql", "--format", "json"])
     assert result.exit_code == 1
     payload = json.loads(result.output)
-    assert set(payload) >= {"format", "dialect", "sources", "partial", "entities", "relationships", "many_to_many",
-                            "diagnostics"}
+    assert set(payload) >= {
+        "format",
+        "dialect",
+        "sources",
+        "partial",
+        "entities",
+        "relationships",
+        "many_to_many",
+        "diagnostics",
+    }
     assert payload["format"] == "polyschema.ir/1" and payload["partial"] is True
     index = payload["entities"][0]["indexes"][0]
     assert list(index) == ["name", "columns", "unique", "predicate", "method", "prefix_lengths"]

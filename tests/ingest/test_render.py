@@ -19,8 +19,9 @@ CREATE VIEW v AS SELECT 1;
 
 def test_human_summary():
     text = render_schema_human(ingest_text(DDL, "postgres", name="demo.sql"))
-    assert text.splitlines()[0] == ("Schema from demo.sql (dialect postgres): 3 tables, 3 relationships; "
-                                    "0 errors, 1 warnings, 2 notes")
+    assert text.splitlines()[0] == (
+        "Schema from demo.sql (dialect postgres): 3 tables, 3 relationships; 0 errors, 1 warnings, 2 notes"
+    )
     assert "TABLE a\n" in text and "  unique (code)" in text and "  primary key (a_id, b_id)" in text
     assert "  index b_x (a_id) where id > 3" in text
     assert "  b(a_id) -> a(id)  many-to-one, mandatory, on delete cascade" in text
@@ -31,7 +32,9 @@ def test_human_summary():
 
 def test_statistics_add_row_counts():
     schema = ingest_text(DDL, "postgres")
-    stats = Statistics(entities={"a": EntityStats(rows=1234, avg_row_bytes=40), "b": EntityStats(rows=10, assumed=True)})
+    stats = Statistics(
+        entities={"a": EntityStats(rows=1234, avg_row_bytes=40), "b": EntityStats(rows=10, assumed=True)}
+    )
     text = render_schema_human(schema, stats)
     assert "TABLE a  [~1,234 rows, ~40 B/row]" in text
     assert "TABLE b  [~10 rows (assumed)]" in text

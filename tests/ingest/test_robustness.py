@@ -10,10 +10,48 @@ from translator.errors import SourceError
 from translator.ingest import ingest_text
 
 FRAGMENTS = [
-    "CREATE TABLE", "t", "(", ")", ",", ";", "\n", " ", "id", "int", "varchar(10)", "PRIMARY KEY", "REFERENCES",
-    "NOT NULL", "DEFAULT", "'x'", '"q"', "`b`", "[s]", "/*", "*/", "--", "GO\n", "\n/\n", "DELIMITER ;;\n", "$$",
-    "ALTER TABLE", "ADD CONSTRAINT", "FOREIGN KEY", "CREATE INDEX", "ON", "CHECK", "PROMPT x\n", "\\set x\n",
-    "CREATE TYPE", "AS ENUM", "COMMENT ON", "IS", "cube", "ROWGUIDCOL", "ON [PRIMARY]", "ORGANIZATION INDEX",
+    "CREATE TABLE",
+    "t",
+    "(",
+    ")",
+    ",",
+    ";",
+    "\n",
+    " ",
+    "id",
+    "int",
+    "varchar(10)",
+    "PRIMARY KEY",
+    "REFERENCES",
+    "NOT NULL",
+    "DEFAULT",
+    "'x'",
+    '"q"',
+    "`b`",
+    "[s]",
+    "/*",
+    "*/",
+    "--",
+    "GO\n",
+    "\n/\n",
+    "DELIMITER ;;\n",
+    "$$",
+    "ALTER TABLE",
+    "ADD CONSTRAINT",
+    "FOREIGN KEY",
+    "CREATE INDEX",
+    "ON",
+    "CHECK",
+    "PROMPT x\n",
+    "\\set x\n",
+    "CREATE TYPE",
+    "AS ENUM",
+    "COMMENT ON",
+    "IS",
+    "cube",
+    "ROWGUIDCOL",
+    "ON [PRIMARY]",
+    "ORGANIZATION INDEX",
 ]
 DIALECTS = st.sampled_from(["postgres", "mysql", "tsql", "oracle", "sqlite", None])
 
@@ -28,13 +66,41 @@ def test_never_crashes(text, dialect):
     # Every CREATE TABLE that produced no entity must have left an error (never a silent loss).
     if schema.entities == () and "CREATE TABLE" in text:
         assert any(d.severity is Severity.ERROR for d in schema.diagnostics) or all(
-            "(" not in part for part in text.split("CREATE TABLE")[1:])
+            "(" not in part for part in text.split("CREATE TABLE")[1:]
+        )
 
 
-SAFE_GARBAGE = st.lists(st.sampled_from([
-    "ALTER TABLE", "t", "(", ")", ",", "ADD", "CONSTRAINT", "FOREIGN KEY", "CREATE INDEX", "ON", "CHECK", "cube",
-    "ROWGUIDCOL", "GRANT", "SELECT", "int", "x", "REFERENCES", "PRIMARY KEY", "CREATE VIEW", "AS", "BEGIN", "END",
-]), min_size=1, max_size=12).map(" ".join)
+SAFE_GARBAGE = st.lists(
+    st.sampled_from(
+        [
+            "ALTER TABLE",
+            "t",
+            "(",
+            ")",
+            ",",
+            "ADD",
+            "CONSTRAINT",
+            "FOREIGN KEY",
+            "CREATE INDEX",
+            "ON",
+            "CHECK",
+            "cube",
+            "ROWGUIDCOL",
+            "GRANT",
+            "SELECT",
+            "int",
+            "x",
+            "REFERENCES",
+            "PRIMARY KEY",
+            "CREATE VIEW",
+            "AS",
+            "BEGIN",
+            "END",
+        ]
+    ),
+    min_size=1,
+    max_size=12,
+).map(" ".join)
 
 
 @given(st.lists(st.tuples(st.booleans(), SAFE_GARBAGE), min_size=1, max_size=8), DIALECTS)
@@ -57,4 +123,7 @@ def test_a_broken_statement_never_takes_a_table_with_it(items, dialect):
 
 def test_a_plsql_block_swallowing_the_only_table_is_reported_not_refused():
     schema = ingest_text("BEGIN;\nCREATE TABLE last_table (id int);\n", "oracle")
-    assert [d.code for d in schema.diagnostics if d.severity is Severity.WARNING] == ["table-in-skipped-block", "no-tables"]
+    assert [d.code for d in schema.diagnostics if d.severity is Severity.WARNING] == [
+        "table-in-skipped-block",
+        "no-tables",
+    ]

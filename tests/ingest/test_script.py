@@ -20,10 +20,13 @@ def clean(text, dialect):
 
 
 def test_tsql_go_batches_sqlcmd_lines_and_missing_semicolons():
-    text = (":setvar DatabaseName \"Shop\"\n:r .\\other.sql\nUSE [$(DatabaseName)]\nGO\n"
-            "CREATE TABLE [a] ([id] int PRIMARY KEY)\nCREATE TABLE [b] ([id] int PRIMARY KEY, [a_id] int REFERENCES [a]([id]))\n"
-            "GO\nCREATE PROCEDURE p AS BEGIN SELECT 1; CREATE TABLE #tmp (x int); END\ngo 2\n"
-            "ALTER TABLE [b] ADD CONSTRAINT [u] UNIQUE ([a_id])\nGO\n")
+    text = (
+        ':setvar DatabaseName "Shop"\n:r .\\other.sql\nUSE [$(DatabaseName)]\nGO\n'
+        "CREATE TABLE [a] ([id] int PRIMARY KEY)\n"
+        "CREATE TABLE [b] ([id] int PRIMARY KEY, [a_id] int REFERENCES [a]([id]))\n"
+        "GO\nCREATE PROCEDURE p AS BEGIN SELECT 1; CREATE TABLE #tmp (x int); END\ngo 2\n"
+        "ALTER TABLE [b] ADD CONSTRAINT [u] UNIQUE ([a_id])\nGO\n"
+    )
     schema = clean(text, "tsql")
     assert tables(schema) == ["a", "b"]
     assert schema.entity("b").unique_keys == (("a_id",),)
@@ -34,10 +37,12 @@ def test_tsql_go_batches_sqlcmd_lines_and_missing_semicolons():
 
 
 def test_sqlplus_commands_slash_lines_and_plsql_blocks():
-    text = ("rem a comment\nREM another\nSET ECHO OFF\nPROMPT creating t\nCONNECT hr/hr@db\nSPOOL out.log\n"
-            "WHENEVER SQLERROR EXIT\n@other_script.sql\nCREATE TABLE t (id NUMBER(6) PRIMARY KEY)\n/\n"
-            "PROMPT next\nCREATE OR REPLACE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW\nBEGIN\n  :new.id := 1;\nEND;\n/\n"
-            "CREATE TABLE u (id NUMBER(6) PRIMARY KEY, t_id NUMBER(6) REFERENCES t);\n")
+    text = (
+        "rem a comment\nREM another\nSET ECHO OFF\nPROMPT creating t\nCONNECT hr/hr@db\nSPOOL out.log\n"
+        "WHENEVER SQLERROR EXIT\n@other_script.sql\nCREATE TABLE t (id NUMBER(6) PRIMARY KEY)\n/\n"
+        "PROMPT next\nCREATE OR REPLACE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW\nBEGIN\n  :new.id := 1;\nEND;\n/\n"
+        "CREATE TABLE u (id NUMBER(6) PRIMARY KEY, t_id NUMBER(6) REFERENCES t);\n"
+    )
     schema = clean(text, "oracle")
     assert tables(schema) == ["t", "u"]
     kinds = {d.subject for d in schema.diagnostics if d.code == "client-command"}
@@ -47,17 +52,23 @@ def test_sqlplus_commands_slash_lines_and_plsql_blocks():
 
 
 def test_psql_meta_commands_and_copy_data():
-    text = ("\\set ON_ERROR_STOP 1\n\\connect shop\nCREATE TABLE t (id int PRIMARY KEY, name text);\n"
-            "COPY t (id, name) FROM stdin;\n1\tx;y\n2\t\\N\n\\.\nCREATE TABLE u (id int);\n")
+    text = (
+        "\\set ON_ERROR_STOP 1\n\\connect shop\nCREATE TABLE t (id int PRIMARY KEY, name text);\n"
+        "COPY t (id, name) FROM stdin;\n1\tx;y\n2\t\\N\n\\.\nCREATE TABLE u (id int);\n"
+    )
     schema = clean(text, "postgres")
     assert tables(schema) == ["t", "u"]
     assert {d.subject for d in schema.diagnostics if d.code == "client-command"} == {"\\set", "\\connect", "COPY data"}
 
 
 def test_mysql_delimiter_blocks_source_lines_and_conditional_comments():
-    text = ("/*!40101 SET NAMES utf8 */;\nsource data.sql\nCREATE TABLE t (id int PRIMARY KEY /*!50000 , code int UNIQUE */,"
-            "\n /*!50705 geo GEOMETRY, */ name text);\nDELIMITER ;;\nCREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW BEGIN\n"
-            "  SET NEW.id = 1;\nEND;;\nDELIMITER ;\nCREATE TABLE u (id int);\n")
+    text = (
+        "/*!40101 SET NAMES utf8 */;\nsource data.sql\n"
+        "CREATE TABLE t (id int PRIMARY KEY /*!50000 , code int UNIQUE */,"
+        "\n /*!50705 geo GEOMETRY, */ name text);\nDELIMITER ;;\n"
+        "CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW BEGIN\n"
+        "  SET NEW.id = 1;\nEND;;\nDELIMITER ;\nCREATE TABLE u (id int);\n"
+    )
     schema = clean(text, "mysql")
     assert tables(schema) == ["t", "u"]
     assert schema.entity("t").attribute_names == ("id", "code", "name")  # 50000 kept, 50705 skipped (MariaDB rule)
@@ -97,7 +108,7 @@ def test_noise_between_statements_changes_nothing_but_keeps_line_numbers(dialect
     statements = [f"CREATE TABLE t{i} (id int PRIMARY KEY, bad_{i} cube_{i});" for i in range(len(noise_counts))]
     lines: list[str] = []
     expected_lines = []
-    for count, statement in zip(noise_counts, statements):
+    for count, statement in zip(noise_counts, statements, strict=True):
         for _ in range(count):
             lines.extend(data.draw(st.sampled_from(NOISE[dialect])).split("\n"))
         expected_lines.append(len(lines) + 1)
@@ -110,12 +121,17 @@ def test_noise_between_statements_changes_nothing_but_keeps_line_numbers(dialect
 
 def test_split_script_reports_chunk_lines():
     split = split_script("CREATE TABLE a (x int)\nGO\n\nCREATE TABLE b (x int)\nGO\n", "tsql")
-    assert [(c.line, c.text.strip()) for c in split.chunks] == [(1, "CREATE TABLE a (x int)"), (3, "CREATE TABLE b (x int)")]
+    assert [(c.line, c.text.strip()) for c in split.chunks] == [
+        (1, "CREATE TABLE a (x int)"),
+        (3, "CREATE TABLE b (x int)"),
+    ]
 
 
 def test_tsql_if_wrapped_create_table():
-    text = ("IF NOT EXISTS (SELECT * FROM sys.tables WHERE name = 'x')\nCREATE TABLE x (id int PRIMARY KEY)\nGO\n"
-            "IF OBJECT_ID('y') IS NULL\nBEGIN\n  CREATE TABLE y (id int PRIMARY KEY, x_id int REFERENCES x(id))\nEND\nGO\n")
+    text = (
+        "IF NOT EXISTS (SELECT * FROM sys.tables WHERE name = 'x')\nCREATE TABLE x (id int PRIMARY KEY)\nGO\n"
+        "IF OBJECT_ID('y') IS NULL\nBEGIN\n  CREATE TABLE y (id int PRIMARY KEY, x_id int REFERENCES x(id))\nEND\nGO\n"
+    )
     schema = clean(text, "tsql")
     assert tables(schema) == ["x", "y"]
     assert schema.relationships[0].to_entity == "x"
@@ -130,7 +146,10 @@ def test_mysql_client_words_inside_a_statement_are_columns():
 
 
 def test_comment_lines_do_not_open_a_statement():
-    text = "# a mysql comment\n/* block */\n-- dashes\nDELIMITER ;;\nCREATE PROCEDURE p() BEGIN SELECT 1; END;;\nDELIMITER ;\nCREATE TABLE t (id int);\n"
+    text = (
+        "# a mysql comment\n/* block */\n-- dashes\nDELIMITER ;;\n"
+        "CREATE PROCEDURE p() BEGIN SELECT 1; END;;\nDELIMITER ;\nCREATE TABLE t (id int);\n"
+    )
     schema = clean(text, "mysql")
     assert tables(schema) == ["t"]
     assert [d.line for d in schema.diagnostics if d.subject == "routine"] == [5]
@@ -144,8 +163,10 @@ def test_sqlite_shell_dot_commands():
 
 
 def test_psql_backslash_lines_inside_function_bodies_are_text():
-    text = ("CREATE FUNCTION f() RETURNS text AS $body$\nSELECT '\n\\\\not a command\n';\n$body$ LANGUAGE sql;\n"
-            "\\set x 1\nCREATE TABLE t (id int);\n")
+    text = (
+        "CREATE FUNCTION f() RETURNS text AS $body$\nSELECT '\n\\\\not a command\n';\n$body$ LANGUAGE sql;\n"
+        "\\set x 1\nCREATE TABLE t (id int);\n"
+    )
     split = split_script(text, "postgres")
     assert split.removed == {"\\set": (1, 6)}
     assert tables(clean(text, "postgres")) == ["t"]

@@ -22,8 +22,11 @@ def innodb_default(action: ReferentialAction | None) -> ReferentialAction | None
     return None if action in (ReferentialAction.NO_ACTION, ReferentialAction.RESTRICT) else action
 
 
-def shape(schema: Schema, attribute: Callable[[str, Attribute], Any] | None = None,
-          action: Callable[[Any], Any] = no_action_is_default) -> dict[str, Any]:
+def shape(
+    schema: Schema,
+    attribute: Callable[[str, Attribute], Any] | None = None,
+    action: Callable[[Any], Any] = no_action_is_default,
+) -> dict[str, Any]:
     """Entities (names case-folded as the engines compare them) with attribute names in order, canonical
     types and nullability, keys and relationships; `attribute` may normalize one (entity, attribute)."""
     attribute = attribute or (lambda entity, a: (a.name, a.type, a.nullable))
@@ -36,7 +39,16 @@ def shape(schema: Schema, attribute: Callable[[str, Attribute], Any] | None = No
             "unique_keys": sorted(unique),
         }
     relationships = sorted(
-        (r.from_entity.casefold(), r.from_attributes, r.to_entity.casefold(), r.to_attributes, str(r.cardinality),
-         r.optional, str(action(r.on_delete)), str(action(r.on_update)))
-        for r in schema.relationships)
+        (
+            r.from_entity.casefold(),
+            r.from_attributes,
+            r.to_entity.casefold(),
+            r.to_attributes,
+            str(r.cardinality),
+            r.optional,
+            str(action(r.on_delete)),
+            str(action(r.on_update)),
+        )
+        for r in schema.relationships
+    )
     return {"entities": entities, "relationships": relationships}

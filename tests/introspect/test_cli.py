@@ -53,10 +53,13 @@ def test_inspect_stats_writes_a_file_parse_workload_accepts(northwind_url, tmp_p
     assert json.loads(result.output)["statistics"] == data["statistics"]
 
 
-@pytest.mark.parametrize("url", [
-    "postgresql://postgres:hunter2secret@127.0.0.1:1/postgres",
-    "mysql://root:hunter2secret@127.0.0.1:1/x",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://postgres:hunter2secret@127.0.0.1:1/postgres",
+        "mysql://root:hunter2secret@127.0.0.1:1/x",
+    ],
+)
 def test_connection_failure_is_one_masked_line_exit_2(url):
     result = CliRunner().invoke(main, ["inspect", url])
     assert result.exit_code == 2
@@ -75,9 +78,11 @@ def test_wrong_password_is_masked():
 def test_inspect_sqlite_stats(tmp_path):
     path = tmp_path / "a.db"
     with sqlite3.connect(path) as conn:
-        conn.executescript("CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER PRIMARY KEY, "
-                           "p_id INTEGER REFERENCES p (id)); INSERT INTO p VALUES (1), (2); "
-                           "INSERT INTO c VALUES (1, 1), (2, 1), (3, 2);")
+        conn.executescript(
+            "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER PRIMARY KEY, "
+            "p_id INTEGER REFERENCES p (id)); INSERT INTO p VALUES (1), (2); "
+            "INSERT INTO c VALUES (1, 1), (2, 1), (3, 2);"
+        )
     conn.close()
     result = run("inspect", f"sqlite:///{path}", "--stats", "--format", "json")
     assert result.exit_code == 0, result.output

@@ -38,8 +38,10 @@ def test_postgres_features():
 
 def test_postgres_namespaces(tmp_path):
     params = require_postgres()
-    text = "CREATE SCHEMA sales; CREATE TABLE customers (id int PRIMARY KEY); " \
-           "CREATE TABLE sales.orders (id int PRIMARY KEY, customer_id int REFERENCES customers(id));"
+    text = (
+        "CREATE SCHEMA sales; CREATE TABLE customers (id int PRIMARY KEY); "
+        "CREATE TABLE sales.orders (id int PRIMARY KEY, customer_id int REFERENCES customers(id));"
+    )
     with postgres_database(params, text, strip=False) as url:
         default = introspect_schema(url)
         both = introspect_schema(url, namespaces=("public", "sales"))

@@ -37,7 +37,9 @@ def _bare_type(type_: CanonicalType) -> CanonicalType:
 
     if type_.element is not None:
         type_ = replace(type_, element=_bare_type(type_.element))
-    return replace(type_, name=type_.name.removeprefix("public.")) if type_.kind is TypeKind.ENUM and type_.name else type_
+    return (
+        replace(type_, name=type_.name.removeprefix("public.")) if type_.kind is TypeKind.ENUM and type_.name else type_
+    )
 
 
 def full_view(schema, created: set[str] | None = None) -> dict:
@@ -52,17 +54,33 @@ def full_view(schema, created: set[str] | None = None) -> dict:
         if e.key not in keep:
             continue
         tables[e.name.casefold()] = {
-            "attributes": [(a.name.casefold(), _bare_type(a.type), a.nullable,
-                            a.default.replace(" AS public.", " AS ") if a.default else a.default, a.identity)
-                           for a in e.attributes],
+            "attributes": [
+                (
+                    a.name.casefold(),
+                    _bare_type(a.type),
+                    a.nullable,
+                    a.default.replace(" AS public.", " AS ") if a.default else a.default,
+                    a.identity,
+                )
+                for a in e.attributes
+            ],
             "primary_key": [c.casefold() for c in e.primary_key],
             "candidate_keys": sorted(tuple(c.casefold() for c in k) for k in e.candidate_keys()),
         }
     relationships = sorted(
-        (r.from_entity.split(".")[-1].casefold(), tuple(map(_folded, r.from_attributes)),
-         r.to_entity.split(".")[-1].casefold(), tuple(map(_folded, r.to_attributes)), str(r.cardinality), r.optional,
-         str(r.on_delete), str(r.on_update))
-        for r in schema.relationships if r.from_entity in keep and r.to_entity in keep)
+        (
+            r.from_entity.split(".")[-1].casefold(),
+            tuple(map(_folded, r.from_attributes)),
+            r.to_entity.split(".")[-1].casefold(),
+            tuple(map(_folded, r.to_attributes)),
+            str(r.cardinality),
+            r.optional,
+            str(r.on_delete),
+            str(r.on_update),
+        )
+        for r in schema.relationships
+        if r.from_entity in keep and r.to_entity in keep
+    )
     return {"tables": tables, "relationships": relationships}
 
 
@@ -74,7 +92,9 @@ def test_live_ir_equals_ddl_ir_for_every_corpus_file_with_engine_truth(path):
     dialect = path.parent.name
     text, ddl = _ddl(path, dialect)
     truth = json.loads((CORPUS / "truth" / dialect / f"{path.stem}.json").read_text(encoding="utf-8"))
-    created = {name.casefold() for name in truth["tables"]}  # truth/README.md: tables an extension would need are absent
+    created = {
+        name.casefold() for name in truth["tables"]
+    }  # truth/README.md: tables an extension would need are absent
     if dialect == "postgres":
         database = postgres_database(require_postgres(), text, force=True)
     else:
@@ -101,8 +121,10 @@ def test_sqlite_live_ir_equals_ddl_ir(tmp_path):
 
 
 def test_sqlite_inferred_relationships_match_ddl(tmp_path):
-    text = ("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY);\n"
-            "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER);\n")
+    text = (
+        "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY);\n"
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER);\n"
+    )
     path = tmp_path / "infer.db"
     with sqlite3.connect(path) as conn:
         conn.executescript(text)
@@ -127,10 +149,17 @@ def _unqualify_public(schema):
         t = a.type
         return replace(a, type=replace(t, name=bare(t.name))) if t.kind is TypeKind.ENUM else a
 
-    entities = tuple(replace(e, namespace=None if e.namespace == "public" else e.namespace,
-                             attributes=tuple(attribute(a) for a in e.attributes)) for e in schema.entities)
-    relationships = tuple(replace(r, from_entity=bare(r.from_entity), to_entity=bare(r.to_entity))
-                          for r in schema.relationships)
+    entities = tuple(
+        replace(
+            e,
+            namespace=None if e.namespace == "public" else e.namespace,
+            attributes=tuple(attribute(a) for a in e.attributes),
+        )
+        for e in schema.entities
+    )
+    relationships = tuple(
+        replace(r, from_entity=bare(r.from_entity), to_entity=bare(r.to_entity)) for r in schema.relationships
+    )
     return Schema(entities, relationships)
 
 

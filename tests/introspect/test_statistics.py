@@ -66,7 +66,9 @@ def check(stats, key: str, *, estimated: bool) -> None:
     assert whale_value == 1 and whale_share == pytest.approx(0.3, abs=0.01)
     kind = stats.attributes[f"{key}items.kind"]
     assert dict(kind.most_common) == pytest.approx({"plain": 0.9, "gold": 0.1}, abs=0.01)
-    assert stats.attributes[f"{key}items.id"].distinct == pytest.approx(len(DATA.items), rel=ESTIMATE if estimated else 1e-9)
+    assert stats.attributes[f"{key}items.id"].distinct == pytest.approx(
+        len(DATA.items), rel=ESTIMATE if estimated else 1e-9
+    )
 
 
 def round_trips(stats, schema) -> None:

@@ -17,7 +17,13 @@ from translator.introspect.url import mask_url, parse_url
 def test_parse_url_fills_from_environment():
     env = {"PGPASSWORD": "s3cret", "PGUSER": "alice", "PGHOST": "db.example", "PGPORT": "6543"}
     params = parse_url("postgresql:///shop", env)
-    assert (params.host, params.port, params.user, params.password, params.database) == ("db.example", 6543, "alice", "s3cret", "shop")
+    assert (params.host, params.port, params.user, params.password, params.database) == (
+        "db.example",
+        6543,
+        "alice",
+        "s3cret",
+        "shop",
+    )
     assert "s3cret" not in repr(params) and params.masked() == "postgresql://alice:***@db.example:6543/shop"
     mysql = parse_url("mariadb://bob@h/x", {"MYSQL_PWD": "pw"})
     assert (mysql.engine, mysql.port, mysql.password) == ("mysql", 3306, "pw")
@@ -28,13 +34,16 @@ def test_parse_url_fills_from_environment():
         assert parse_url(params.masked(), {}).where == params.where
 
 
-@pytest.mark.parametrize("url, message", [
-    ("oracle://h/db", "scheme 'oracle' is not supported"),
-    ("postgresql://u:pw@h:99999/db", "port is not a number"),
-    ("sqlite://", "names no file"),
-    ("localhost/db", "is not a URL"),
-    ("sqlite:///a.db?mode=rw", "take no \\?options"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("oracle://h/db", "scheme 'oracle' is not supported"),
+        ("postgresql://u:pw@h:99999/db", "port is not a number"),
+        ("sqlite://", "names no file"),
+        ("localhost/db", "is not a URL"),
+        ("sqlite:///a.db?mode=rw", "take no \\?options"),
+    ],
+)
 def test_bad_urls_are_source_errors(url, message):
     with pytest.raises(SourceError, match=message) as info:
         parse_url(url, {})
@@ -42,7 +51,8 @@ def test_bad_urls_are_source_errors(url, message):
 
 
 passwords = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=4, max_size=20).filter(
-    lambda p: p.strip() == p and p not in "postgresql://user@127.0.0.1:1/db***")
+    lambda p: p.strip() == p and p not in "postgresql://user@127.0.0.1:1/db***"
+)
 
 
 @given(passwords)
@@ -124,12 +134,23 @@ def test_require_helpers_skip_or_fail_on_bogus_port(monkeypatch):
         require_mariadb(port=1)
 
 
-@pytest.mark.parametrize("require, url, wanted, expected", [
-    (require_postgres, "postgresql://postgres@127.0.0.1:5432/postgres", "publik",
-     "--schema 'publik': no such schema in the database; did you mean 'public'?"),
-    (require_mariadb, "mysql://root@127.0.0.1:3306/", "informaton_schema",
-     "--schema 'informaton_schema': no such database on the server; did you mean 'information_schema'?"),
-])
+@pytest.mark.parametrize(
+    "require, url, wanted, expected",
+    [
+        (
+            require_postgres,
+            "postgresql://postgres@127.0.0.1:5432/postgres",
+            "publik",
+            "--schema 'publik': no such schema in the database; did you mean 'public'?",
+        ),
+        (
+            require_mariadb,
+            "mysql://root@127.0.0.1:3306/",
+            "informaton_schema",
+            "--schema 'informaton_schema': no such database on the server; did you mean 'information_schema'?",
+        ),
+    ],
+)
 def test_unknown_schema_is_one_line_error_with_closest_name(require, url, wanted, expected):
     require()
     with pytest.raises(SourceError) as info:
@@ -137,8 +158,13 @@ def test_unknown_schema_is_one_line_error_with_closest_name(require, url, wanted
     assert str(info.value) == expected
 
 
-@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1),
-                min_size=1, max_size=2))
+@given(
+    st.lists(
+        st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1),
+        min_size=1,
+        max_size=2,
+    )
+)
 def test_quoted_identifiers_read_back_unchanged(parts):
     """Any name, quotes and dots included, is one identifier to SQLite once quoted (PostgreSQL shares the quoting)."""
     from translator.introspect.build import quote_identifier

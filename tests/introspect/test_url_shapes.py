@@ -59,8 +59,9 @@ def test_apply_refuses_a_malformed_uri_in_one_line_without_the_password(uri, tmp
 def test_a_host_list_uri_is_not_refused_by_the_shape_check(tmp_path):
     ddl = tmp_path / "a.sql"
     ddl.write_text("CREATE TABLE a (id INT PRIMARY KEY);\n")
-    result = CliRunner().invoke(main, ["apply", "--to", "mongodb", "mongodb://a:1,b/", str(ddl), "--dialect", "postgres",
-                                       "--dry-run"])
+    result = CliRunner().invoke(
+        main, ["apply", "--to", "mongodb", "mongodb://a:1,b/", str(ddl), "--dialect", "postgres", "--dry-run"]
+    )
     assert result.exit_code == 0, result.output
 
 

@@ -48,8 +48,13 @@ def ingest_source_texts(
     return on_own_stack(lambda: _ingest(texts, dialect, infer_relationships, mapper, error_level))
 
 
-def _ingest(texts: Sequence[SourceText], dialect: str | None, infer_relationships: bool, mapper: TypeMapper,
-            error_level: ErrorLevel) -> Schema:
+def _ingest(
+    texts: Sequence[SourceText],
+    dialect: str | None,
+    infer_relationships: bool,
+    mapper: TypeMapper,
+    error_level: ErrorLevel,
+) -> Schema:
     sink = DiagnosticSink(error_level=ErrorLevel(error_level))
     builder = SchemaBuilder(mapper, dialect, sink)
     dialects = []
@@ -57,19 +62,32 @@ def _ingest(texts: Sequence[SourceText], dialect: str | None, infer_relationship
         file_dialect = dialect
         if file_dialect is None:
             file_dialect, reason = guess_dialect(source.text, source.folder)
-            sink.info("guessed-dialect", f"dialect {file_dialect or 'generic'} guessed {reason}; pass --dialect to choose",
-                      file=source.name)
+            sink.info(
+                "guessed-dialect",
+                f"dialect {file_dialect or 'generic'} guessed {reason}; pass --dialect to choose",
+                file=source.name,
+            )
         dialects.append(file_dialect)
         split = split_script(source.text, file_dialect)
         for kind, (count, line) in sorted(split.removed.items()):
-            sink.info("client-command", f"{count} client-tool line(s) '{kind}' handled as the {file_dialect or 'generic'} client would "
-                      "(not SQL)", file=source.name, line=line, subject=kind)
+            sink.info(
+                "client-command",
+                f"{count} client-tool line(s) '{kind}' handled as the {file_dialect or 'generic'} client would "
+                "(not SQL)",
+                file=source.name,
+                line=line,
+                subject=kind,
+            )
         seen = len(sink.items)
         statements = read_statements(split.chunks, file_dialect, source.name, sink, builder.views)
-        if not statements and not any(d.subject in _OTHER_DDL or d.code == "table-in-skipped-block"
-                                      or d.severity is Severity.ERROR for d in sink.items[seen:]):
-            raise SourceError(f"{source.name}: no DDL found (no CREATE TABLE, ALTER TABLE, CREATE INDEX or CREATE TYPE); "
-                              "pass a schema file")
+        if not statements and not any(
+            d.subject in _OTHER_DDL or d.code == "table-in-skipped-block" or d.severity is Severity.ERROR
+            for d in sink.items[seen:]
+        ):
+            raise SourceError(
+                f"{source.name}: no DDL found (no CREATE TABLE, ALTER TABLE, CREATE INDEX or CREATE TYPE); "
+                "pass a schema file"
+            )
         builder.file, builder.dialect = source.name, file_dialect
         for statement in statements:
             builder.add(statement)
@@ -77,9 +95,13 @@ def _ingest(texts: Sequence[SourceText], dialect: str | None, infer_relationship
             written = len(_CREATE_TABLE.findall(source.text))
             if written and not any(d.code == "table-in-skipped-block" for d in sink.items[seen:]):
                 # Read in the wrong dialect, a file of tables may yield none: that is a loss, not a quiet file.
-                sink.error("no-tables", f"no table could be read, though the file has {written} CREATE TABLE line(s); "
-                           f"check that it is {file_dialect or 'generic'} SQL (pass --dialect)",
-                           file=source.name, lost="every table of this file")
+                sink.error(
+                    "no-tables",
+                    f"no table could be read, though the file has {written} CREATE TABLE line(s); "
+                    f"check that it is {file_dialect or 'generic'} SQL (pass --dialect)",
+                    file=source.name,
+                    lost="every table of this file",
+                )
             else:
                 # A folder may hold a file of views or functions only: not an error, but worth knowing.
                 sink.warning("no-tables", "no CREATE TABLE in this file", file=source.name)
@@ -103,16 +125,31 @@ def ingest_sources(
 ) -> Schema:
     """The IR of DDL files, folders of .sql files (sorted) and `-` (stdin); raises `SourceError` on unreadable input."""
     mapper = TypeMapper.load(type_overrides)
-    return ingest_source_texts(read_sources(sources), dialect=dialect, infer_relationships=infer_relationships,
-                               mapper=mapper, error_level=error_level)
+    return ingest_source_texts(
+        read_sources(sources),
+        dialect=dialect,
+        infer_relationships=infer_relationships,
+        mapper=mapper,
+        error_level=error_level,
+    )
 
 
-def ingest_text(text: str, dialect: str | None, name: str = "<string>", *, infer_relationships: bool = False,
-                type_overrides: str | Path | None = None) -> Schema:
+def ingest_text(
+    text: str,
+    dialect: str | None,
+    name: str = "<string>",
+    *,
+    infer_relationships: bool = False,
+    type_overrides: str | Path | None = None,
+) -> Schema:
     """The IR of one DDL string (for library users and tests)."""
     if not isinstance(text, str):
         raise SourceError(f"ingest_text(text=...) needs a str, got {type(text).__name__}; decode bytes first")
     if not text.strip():
         raise SourceError(f"{name}: text is empty; pass DDL (CREATE TABLE ...)")
-    return ingest_source_texts([SourceText(name, text.lstrip("\ufeff").replace("\r\n", "\n"), None)], dialect=dialect,
-                               type_overrides=type_overrides, infer_relationships=infer_relationships)
+    return ingest_source_texts(
+        [SourceText(name, text.lstrip("\ufeff").replace("\r\n", "\n"), None)],
+        dialect=dialect,
+        type_overrides=type_overrides,
+        infer_relationships=infer_relationships,
+    )

@@ -81,21 +81,33 @@ class SchemaBuilder:
         return generator.generate(node)
 
     def where(self, statement: Statement) -> dict:
-        return {"file": self.file, "line": statement.line, "excerpt": excerpt(statement.text[:400])}  # a function body can be huge
+        return {
+            "file": self.file,
+            "line": statement.line,
+            "excerpt": excerpt(statement.text[:400]),
+        }  # a function body can be huge
 
     def add(self, statement: Statement) -> None:
         try:
             HANDLERS[statement.kind](self, statement)
         except RecursionError:  # rendering an expression sqlglot could only just parse
-            self.sink.error("too-deep", f"could not read this {statement.kind} statement: nested too deeply to render",
-                            lost="part of this statement", **self.where(statement))
+            self.sink.error(
+                "too-deep",
+                f"could not read this {statement.kind} statement: nested too deeply to render",
+                lost="part of this statement",
+                **self.where(statement),
+            )
 
     # ------------------------------------------------------------------ CREATE TABLE
     def create_table(self, statement: Statement) -> None:
         create = statement.expression
         if not isinstance(create, exp.Create) or create.kind not in ("TABLE", None):
-            self.sink.error("unexpected-statement", "statement looked like CREATE TABLE but sqlglot read something else",
-                            lost="the whole table", **self.where(statement))
+            self.sink.error(
+                "unexpected-statement",
+                "statement looked like CREATE TABLE but sqlglot read something else",
+                lost="the whole table",
+                **self.where(statement),
+            )
             return
         schema = create.this
         namespace, name = table_ref(schema)
@@ -105,13 +117,17 @@ class SchemaBuilder:
             # As after `DROP TABLE x; CREATE TABLE x`: the earlier definition goes with its foreign keys.
             dropped = [fk for fk in self.foreign_keys if fk.table is previous]
             self.foreign_keys = [fk for fk in self.foreign_keys if fk.table is not previous]
-            self.sink.warning("duplicate-table", f"table {table.key} is defined again; this later definition is kept and "
-                              f"the one at {previous.file}:{previous.line} is dropped"
-                              + (f" with its {len(dropped)} foreign key(s)" if dropped else ""),
-                              lost=f"the definition at {previous.file}:{previous.line}", **self.where(statement))
+            self.sink.warning(
+                "duplicate-table",
+                f"table {table.key} is defined again; this later definition is kept and "
+                f"the one at {previous.file}:{previous.line} is dropped"
+                + (f" with its {len(dropped)} foreign key(s)" if dropped else ""),
+                lost=f"the definition at {previous.file}:{previous.line}",
+                **self.where(statement),
+            )
             self._unregister(previous)
         self._register(table)
-        for element in (schema.expressions if isinstance(schema, exp.Schema) else ()):
+        for element in schema.expressions if isinstance(schema, exp.Schema) else ():
             if isinstance(element, exp.ColumnDef):
                 self.column(table, element, statement)
             elif isinstance(element, exp.Identifier):  # SQLite allows a bare column name with no type
@@ -121,7 +137,7 @@ class SchemaBuilder:
             else:
                 self.table_element(table, element, statement, None)
         properties = create.args.get("properties")
-        for prop in (properties.expressions if properties else ()):
+        for prop in properties.expressions if properties else ():
             if isinstance(prop, exp.PartitionedByProperty):
                 table.partition_by = self.render(prop.this)
             elif isinstance(prop, exp.SchemaCommentProperty):
@@ -136,20 +152,32 @@ class SchemaBuilder:
                     self.copy_from(table, table_ref(parent), statement, keys=False)
                 table.columns.extend(own)
         if create.args.get("expression") is not None and not table.columns:
-            self.sink.warning("create-table-as", f"CREATE TABLE {table.key} AS SELECT: columns come from a query and are not known",
-                              lost="the column list", **self.where(statement))
+            self.sink.warning(
+                "create-table-as",
+                f"CREATE TABLE {table.key} AS SELECT: columns come from a query and are not known",
+                lost="the column list",
+                **self.where(statement),
+            )
         elif not table.columns and table.partition_of is None:
-            self.sink.warning("no-columns", f"CREATE TABLE {table.key} declares no columns sqlglot could read (LIKE, INHERITS, ...)",
-                              lost="the column list", **self.where(statement))
+            self.sink.warning(
+                "no-columns",
+                f"CREATE TABLE {table.key} declares no columns sqlglot could read (LIKE, INHERITS, ...)",
+                lost="the column list",
+                **self.where(statement),
+            )
 
     def column(self, table: TableDraft, node: exp.ColumnDef, statement: Statement) -> None:
         name = node.name
         datatype = node.args.get("kind")
         column = ColumnDraft(name, CanonicalType(TypeKind.OTHER, name="untyped"))
         if datatype is None:
-            computed = any(isinstance(c.args.get("kind"), exp.ComputedColumnConstraint) for c in node.args.get("constraints") or ())
+            computed = any(
+                isinstance(c.args.get("kind"), exp.ComputedColumnConstraint) for c in node.args.get("constraints") or ()
+            )
             why = "a computed column without a declared type" if computed else "no declared type"
-            self.sink.info("untyped-column", f"column {table.key}.{name}: {why}; kept as 'other'", **self.where(statement))
+            self.sink.info(
+                "untyped-column", f"column {table.key}.{name}: {why}; kept as 'other'", **self.where(statement)
+            )
         else:
             self.set_type(column, datatype, table, statement)
             written = self.written_type(node, statement)
@@ -167,8 +195,13 @@ class SchemaBuilder:
     def copy_from(self, table: TableDraft, ref: tuple[str | None, str], statement: Statement, *, keys: bool) -> None:
         source = self.find_table(ref)
         if source is None:
-            self.sink.warning("unknown-table", f"{table.key} copies the columns of {'.'.join(p for p in ref if p)}, which is "
-                              "not created before it in the input", lost="those columns", **self.where(statement))
+            self.sink.warning(
+                "unknown-table",
+                f"{table.key} copies the columns of {'.'.join(p for p in ref if p)}, which is "
+                "not created before it in the input",
+                lost="those columns",
+                **self.where(statement),
+            )
             return
         table.columns.extend(replace(c) for c in source.columns)
         if keys:
@@ -203,8 +236,12 @@ class SchemaBuilder:
         mapped = self.mapper.map_full(datatype, self.dialect)
         column.type, column.identity = mapped.type, column.identity or mapped.identity
         if mapped.warning:
-            self.sink.warning("unknown-type", f"column {table.key}.{column.name}: {mapped.warning}",
-                              subject=f"{table.key}.{column.name}", **self.where(statement))
+            self.sink.warning(
+                "unknown-type",
+                f"column {table.key}.{column.name}: {mapped.warning}",
+                subject=f"{table.key}.{column.name}",
+                **self.where(statement),
+            )
 
     # ------------------------------------------------------------------ table-level elements
     def table_element(self, table: TableDraft, node: exp.Expr, statement: Statement, name: str | None) -> None:
@@ -212,8 +249,12 @@ class SchemaBuilder:
         if handler is not None:
             handler(self, table, node, statement, name)
         elif not isinstance(node, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint)):
-            self.sink.info("ignored-clause", f"{type(node).__name__} clause of {table.key} (storage or engine detail) is not "
-                           "part of the schema model", **self.where(statement))
+            self.sink.info(
+                "ignored-clause",
+                f"{type(node).__name__} clause of {table.key} (storage or engine detail) is not "
+                "part of the schema model",
+                **self.where(statement),
+            )
 
     def constraint(self, table: TableDraft, node: exp.Constraint, statement: Statement, _: str | None) -> None:
         name = name_of(node.this)
@@ -221,11 +262,19 @@ class SchemaBuilder:
         # handlers through here, so this is the one place that turns it back into "no name".
         name = None if name == UNNAMED else name
         parts = node.expressions
-        clustered = [p for p in parts if isinstance(p, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint))]
+        clustered = [
+            p for p in parts if isinstance(p, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint))
+        ]
         for part in parts:
-            if clustered and isinstance(part, (exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint)) and not part.this:
+            if (
+                clustered
+                and isinstance(part, (exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint))
+                and not part.this
+            ):
                 # T-SQL `PRIMARY KEY CLUSTERED (a, b)`: sqlglot hangs the columns on the CLUSTERED node.
-                columns = column_names(clustered[0].this if isinstance(clustered[0].this, list) else [clustered[0].this])
+                columns = column_names(
+                    clustered[0].this if isinstance(clustered[0].this, list) else [clustered[0].this]
+                )
                 self.key(table, columns, isinstance(part, exp.PrimaryKeyColumnConstraint), statement)
             else:
                 self.table_element(table, part, statement, name)
@@ -236,8 +285,11 @@ class SchemaBuilder:
         table.key_origins[columns] = (self.file, statement.line)
         if primary:
             if table.primary_key and tuple(map(fold, table.primary_key)) != tuple(map(fold, columns)):
-                self.sink.warning("second-primary-key", f"{table.key} gets a second primary key; the later one wins",
-                                  **self.where(statement))
+                self.sink.warning(
+                    "second-primary-key",
+                    f"{table.key} gets a second primary key; the later one wins",
+                    **self.where(statement),
+                )
             table.primary_key = columns
         elif tuple(map(fold, columns)) not in {tuple(map(fold, k)) for k in table.unique_keys}:
             table.unique_keys.append(columns)
@@ -250,8 +302,17 @@ class SchemaBuilder:
         if parts.has_prefix:
             # MySQL `UNIQUE (uri(190))` makes only the first 190 characters unique: an index, not a candidate key.
             schema = node.this if isinstance(node.this, exp.Schema) else None
-            self.index(table, IndexDraft(name or (name_of(schema.this) if schema is not None else None), parts.columns,
-                                         True, prefix_lengths=parts.prefix_lengths), statement, parts)
+            self.index(
+                table,
+                IndexDraft(
+                    name or (name_of(schema.this) if schema is not None else None),
+                    parts.columns,
+                    True,
+                    prefix_lengths=parts.prefix_lengths,
+                ),
+                statement,
+                parts,
+            )
             return
         self.key(table, parts.columns, False, statement)
 
@@ -272,9 +333,20 @@ class SchemaBuilder:
         target = reference.this
         target_columns = column_names(target.expressions) if isinstance(target, exp.Schema) else ()
         on_delete, on_update = referential_actions(reference.args.get("options"))
-        self.foreign_keys.append(ForeignKeyDraft(
-            name, table, columns, table_ref(target), target_columns or None,
-            on_delete, on_update, self.file, statement.line, self.dialect))
+        self.foreign_keys.append(
+            ForeignKeyDraft(
+                name,
+                table,
+                columns,
+                table_ref(target),
+                target_columns or None,
+                on_delete,
+                on_update,
+                self.file,
+                statement.line,
+                self.dialect,
+            )
+        )
 
     def check(self, table, node, statement, name):
         table.checks.append((name, self.render(node.this)))
@@ -282,27 +354,49 @@ class SchemaBuilder:
     def inline_index(self, table, node: exp.IndexColumnConstraint, statement, _name_):
         kind = (node.args.get("kind") or "").upper()
         parts = self.key_parts(node.expressions)
-        self.index(table, IndexDraft(name_of(node.this), parts.columns, kind == "UNIQUE", None, kind or None,
-                                     parts.prefix_lengths if parts.has_prefix else ()), statement, parts)
+        self.index(
+            table,
+            IndexDraft(
+                name_of(node.this),
+                parts.columns,
+                kind == "UNIQUE",
+                None,
+                kind or None,
+                parts.prefix_lengths if parts.has_prefix else (),
+            ),
+            statement,
+            parts,
+        )
 
     # ------------------------------------------------------------------ other statements
     def alter_table(self, statement: Statement) -> None:
         alter = statement.expression
         actions = list(alter.args.get("actions") or ()) if isinstance(alter, exp.Alter) else []
         # Oracle's `ADD ( CONSTRAINT ..., CONSTRAINT ... )` arrives as one Schema holding the elements.
-        actions = [part for action in actions for part in (action.expressions if isinstance(action, exp.Schema) else [action])]
+        actions = [
+            part for action in actions for part in (action.expressions if isinstance(action, exp.Schema) else [action])
+        ]
         relevant = [a for a in actions if isinstance(a, _ALTER_ACTIONS)]
         if not relevant:
-            self.sink.info("ignored-alter", "ALTER TABLE does not change the schema model (no ADD or ALTER COLUMN)",
-                           **self.where(statement))
+            self.sink.info(
+                "ignored-alter",
+                "ALTER TABLE does not change the schema model (no ADD or ALTER COLUMN)",
+                **self.where(statement),
+            )
             return
         table = self.find_table(table_ref(alter.this))
         if table is None and alter.args.get("exists"):
-            self.sink.info("ignored-alter", "ALTER TABLE IF EXISTS on a table not created in the input", **self.where(statement))
+            self.sink.info(
+                "ignored-alter", "ALTER TABLE IF EXISTS on a table not created in the input", **self.where(statement)
+            )
             return
         if table is None:
-            self.sink.warning("unknown-table", "ALTER TABLE names a table not created in the input", lost="this ALTER TABLE",
-                              **self.where(statement))
+            self.sink.warning(
+                "unknown-table",
+                "ALTER TABLE names a table not created in the input",
+                lost="this ALTER TABLE",
+                **self.where(statement),
+            )
             return
         for action in actions:
             if isinstance(action, exp.AddConstraint):
@@ -315,14 +409,20 @@ class SchemaBuilder:
             elif isinstance(action, _ALTER_ACTIONS):
                 self.table_element(table, action, statement, None)
             else:
-                self.sink.info("ignored-alter", f"ALTER TABLE {table.key} action {type(action).__name__} does not change the schema model",
-                               **self.where(statement))
+                self.sink.info(
+                    "ignored-alter",
+                    f"ALTER TABLE {table.key} action {type(action).__name__} does not change the schema model",
+                    **self.where(statement),
+                )
 
     def alter_column(self, table: TableDraft, action: exp.AlterColumn, statement: Statement) -> None:
         column = table.column(action.name)
         if column is None:
-            self.sink.warning("unknown-column", f"ALTER COLUMN names {table.key}.{action.name}, which does not exist",
-                              **self.where(statement))
+            self.sink.warning(
+                "unknown-column",
+                f"ALTER COLUMN names {table.key}.{action.name}, which does not exist",
+                **self.where(statement),
+            )
             return
         if action.args.get("default") is not None:
             column.default = self.render(action.args["default"])
@@ -340,19 +440,35 @@ class SchemaBuilder:
         table = self.find_table(table_ref(index.args["table"])) if index.args.get("table") else None
         if table is None:
             if fold(index.args["table"].name) in self.views:
-                self.sink.info("skipped-statement", "skipped CREATE INDEX on a view", subject="index", **self.where(statement))
+                self.sink.info(
+                    "skipped-statement", "skipped CREATE INDEX on a view", subject="index", **self.where(statement)
+                )
             else:
-                self.sink.warning("unknown-table", "CREATE INDEX on a table not created in the input", lost="this index",
-                                  **self.where(statement))
+                self.sink.warning(
+                    "unknown-table",
+                    "CREATE INDEX on a table not created in the input",
+                    lost="this index",
+                    **self.where(statement),
+                )
             return
         params = index.args.get("params")
         parts = self.key_parts(params.args.get("columns") if params else ())
         where = params.args.get("where") if params else None
         using = params.args.get("using") if params else None
         predicate = self.render(where.this) if where is not None else None
-        self.index(table, IndexDraft(name_of(index.this), parts.columns, bool(create.args.get("unique")), predicate,
-                                     using.name.lower() if using is not None else None,
-                                     parts.prefix_lengths if parts.has_prefix else ()), statement, parts)
+        self.index(
+            table,
+            IndexDraft(
+                name_of(index.this),
+                parts.columns,
+                bool(create.args.get("unique")),
+                predicate,
+                using.name.lower() if using is not None else None,
+                parts.prefix_lengths if parts.has_prefix else (),
+            ),
+            statement,
+            parts,
+        )
 
     def create_type(self, statement: Statement) -> None:
         create = statement.expression
@@ -362,13 +478,21 @@ class SchemaBuilder:
             self.enums[fold(create.this.name)] = values
             for table in self.tables:  # a type created after tables that use it (rare, but legal in dumps)
                 for column in table.columns:
-                    if column.type.kind is TypeKind.OTHER and fold(str(column.type.name).split(".")[-1].strip('"')) == fold(create.this.name):
-                        column.type = CanonicalType(TypeKind.ENUM, values=values, name=create.this.name, source=column.type.source)
+                    if column.type.kind is TypeKind.OTHER and fold(
+                        str(column.type.name).split(".")[-1].strip('"')
+                    ) == fold(create.this.name):
+                        column.type = CanonicalType(
+                            TypeKind.ENUM, values=values, name=create.this.name, source=column.type.source
+                        )
         elif isinstance(datatype, exp.DataType):
             self.aliases[fold(create.this.name)] = datatype
         else:
-            self.sink.info("skipped-statement", "skipped CREATE TYPE that is not an enum or alias (composite or range types are not modelled)",
-                           subject="type", **self.where(statement))
+            self.sink.info(
+                "skipped-statement",
+                "skipped CREATE TYPE that is not an enum or alias (composite or range types are not modelled)",
+                subject="type",
+                **self.where(statement),
+            )
 
     def comment(self, statement: Statement) -> None:
         node = statement.expression
@@ -388,12 +512,19 @@ class SchemaBuilder:
                 column.comment = text
                 return
         else:
-            self.sink.info("skipped-statement", f"skipped COMMENT ON {kind}: not part of the schema model", subject="comment",
-                           **self.where(statement))
+            self.sink.info(
+                "skipped-statement",
+                f"skipped COMMENT ON {kind}: not part of the schema model",
+                subject="comment",
+                **self.where(statement),
+            )
             return
-        self.sink.info("skipped-statement", f"skipped COMMENT ON {kind} for something not modelled (a view, or not created here)",
-                       subject="comment", **self.where(statement))
-
+        self.sink.info(
+            "skipped-statement",
+            f"skipped COMMENT ON {kind} for something not modelled (a view, or not created here)",
+            subject="comment",
+            **self.where(statement),
+        )
 
 
 #: a number written as a string (`DEFAULT '0'`)
@@ -411,8 +542,18 @@ def _mysql_stored_default(column: ColumnDraft, default: str) -> str:
     return default
 
 
-_ALTER_ACTIONS = (exp.AddConstraint, exp.ColumnDef, exp.AlterColumn, exp.Constraint, exp.ForeignKey, exp.PrimaryKey,
-                  exp.UniqueColumnConstraint, exp.CheckColumnConstraint, exp.Check, exp.PrimaryKeyColumnConstraint)
+_ALTER_ACTIONS = (
+    exp.AddConstraint,
+    exp.ColumnDef,
+    exp.AlterColumn,
+    exp.Constraint,
+    exp.ForeignKey,
+    exp.PrimaryKey,
+    exp.UniqueColumnConstraint,
+    exp.CheckColumnConstraint,
+    exp.Check,
+    exp.PrimaryKeyColumnConstraint,
+)
 
 _TABLE_ELEMENTS: dict[type, Callable] = {
     exp.Constraint: SchemaBuilder.constraint,

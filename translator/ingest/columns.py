@@ -19,7 +19,9 @@ def _not_null(builder, table, column, kind, statement, name):
 
 def _default(builder, table, column, kind, statement, name):
     # `DEFAULT NULL` is no default at all, and catalogs report it so
-    column.default = builder.render(kind.this) if kind.this is not None and not isinstance(kind.this, exp.Null) else None
+    column.default = (
+        builder.render(kind.this) if kind.this is not None and not isinstance(kind.this, exp.Null) else None
+    )
     set_sequence_default(column)
 
 

@@ -44,7 +44,9 @@ def _table_prefix(entity: Entity) -> str | None:
     return prefix[: cut + 1] if cut > 0 else None
 
 
-def infer_relationships(entities: Iterable[Entity], declared: Iterable[Relationship], sink: DiagnosticSink) -> tuple[Relationship, ...]:
+def infer_relationships(
+    entities: Iterable[Entity], declared: Iterable[Relationship], sink: DiagnosticSink
+) -> tuple[Relationship, ...]:
     """Relationships proposed from names and types; declared foreign keys are never duplicated."""
     entities = tuple(entities)
     by_name: dict[str, list[Entity]] = {}
@@ -62,7 +64,7 @@ def infer_relationships(entities: Iterable[Entity], declared: Iterable[Relations
             if column.endswith("_id") and len(column) > 3:
                 candidates.append(("name_id", column[:-3]))
             if prefix and column.startswith(prefix) and len(column) > len(prefix):
-                candidates.append(("prefix", column[len(prefix):]))
+                candidates.append(("prefix", column[len(prefix) :]))
             for rule, stem in candidates:
                 proposal = _propose(entity, attribute, rule, stem, by_name)
                 if proposal is not None:
@@ -70,7 +72,10 @@ def infer_relationships(entities: Iterable[Entity], declared: Iterable[Relations
                     taken.add((entity.key, (column,)))
                     break
     if out:
-        sink.info("inferred-relationships", f"{len(out)} relationship(s) inferred from names and types (--infer-relationships)")
+        sink.info(
+            "inferred-relationships",
+            f"{len(out)} relationship(s) inferred from names and types (--infer-relationships)",
+        )
     return tuple(out)
 
 

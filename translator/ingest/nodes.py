@@ -51,10 +51,21 @@ class KeyParts:
 def _prefix(node: exp.Expr, calls: bool) -> tuple[str | None, int] | None:
     """(column, length) for a MySQL key part `col(190)`: a ColumnPrefix, or (when `calls`) the call-like `col(190)`
     sqlglot makes of it in CREATE INDEX."""
-    if isinstance(node, exp.ColumnPrefix) and isinstance(node.expression, exp.Literal) and node.expression.name.isdigit():
+    if (
+        isinstance(node, exp.ColumnPrefix)
+        and isinstance(node.expression, exp.Literal)
+        and node.expression.name.isdigit()
+    ):
         return name_of(node.this), int(node.expression.name)
-    if (calls and isinstance(node, exp.Anonymous) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Literal)
-            and not node.expressions[0].is_string and node.expressions[0].name.isdigit() and isinstance(node.this, str)):
+    if (
+        calls
+        and isinstance(node, exp.Anonymous)
+        and len(node.expressions) == 1
+        and isinstance(node.expressions[0], exp.Literal)
+        and not node.expressions[0].is_string
+        and node.expressions[0].name.isdigit()
+        and isinstance(node.this, str)
+    ):
         return node.this, int(node.expressions[0].name)
     return None
 
@@ -91,9 +102,11 @@ def key_parts(nodes: list | None, prefix_calls: bool = False) -> KeyParts:
 
 
 #: words that end a column's type and start its constraints
-_TYPE_ENDS = frozenset("""NOT NULL DEFAULT PRIMARY REFERENCES CONSTRAINT UNIQUE CHECK GENERATED IDENTITY AUTO_INCREMENT
+_TYPE_ENDS = frozenset(
+    """NOT NULL DEFAULT PRIMARY REFERENCES CONSTRAINT UNIQUE CHECK GENERATED IDENTITY AUTO_INCREMENT
     AUTOINCREMENT COMMENT COLLATE AS ON CHARSET ROWGUIDCOL SPARSE FILESTREAM ENCODE KEY INVISIBLE VISIBLE STORAGE
-    COMPRESSION ENABLE DISABLE NULLS MASKED HIDDEN""".split())
+    COMPRESSION ENABLE DISABLE NULLS MASKED HIDDEN""".split()
+)
 _TYPE_PIECE = re.compile(r"\s*(--|/\*|[(),]|\"[^\"]*\"|`[^`]*`|\[[^\]]*\]|'[^']*'|[^\s(),'\"`\[]+)")
 
 
@@ -105,7 +118,7 @@ def written_type(text: str, position: int) -> str | None:
         word = piece.upper()
         if piece in ("--", "/*") or (depth == 0 and (piece in (",", ")") or word in _TYPE_ENDS)):
             break
-        if word == "CHARACTER" and depth == 0 and re.match(r"\s+SET\b", text[match.end():], re.I):
+        if word == "CHARACTER" and depth == 0 and re.match(r"\s+SET\b", text[match.end() :], re.I):
             break
         depth += (piece == "(") - (piece == ")")
         pieces.append(match.group(0))
@@ -115,6 +128,8 @@ def written_type(text: str, position: int) -> str | None:
 
 
 def referential_actions(options: list | None) -> tuple[str | None, str | None]:
-    found = {m.group(1).upper(): " ".join(m.group(2).lower().split()) for m in _ACTION.finditer(" ".join(map(str, options or ())))}
+    found = {
+        m.group(1).upper(): " ".join(m.group(2).lower().split())
+        for m in _ACTION.finditer(" ".join(map(str, options or ())))
+    }
     return found.get("DELETE"), found.get("UPDATE")
-

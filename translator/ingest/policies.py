@@ -25,8 +25,9 @@ __all__ = ["is_row_security_statement", "RowSecurityDrafts", "read_row_security"
 
 _POLICY_HEAD = re.compile(r"^(CREATE|ALTER|DROP) POLICY\b")
 #: the whole statement, one action: an ALTER TABLE that also adds columns or keys stays with build.py
-_ROW_SECURITY = re.compile(r"^ALTER\s+TABLE\s+[^,;]+?\s(ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+ROW\s+LEVEL\s+SECURITY\s*;?\s*$",
-                           re.IGNORECASE)
+_ROW_SECURITY = re.compile(
+    r"^ALTER\s+TABLE\s+[^,;]+?\s(ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+ROW\s+LEVEL\s+SECURITY\s*;?\s*$", re.IGNORECASE
+)
 _STOP = {"AS", "FOR", "TO", "USING", "WITH", "RENAME"}
 
 
@@ -63,27 +64,45 @@ class RowSecurityDrafts:
     def find(self, name: str, table: tuple[str | None, str]) -> _PolicyDraft | None:
         return next((p for p in reversed(self.policies) if p.name == name and fold(p.table[1]) == fold(table[1])), None)
 
-    def freeze(self, builder: Any, entities: tuple[Entity, ...], sink: DiagnosticSink) -> tuple[tuple[Entity, ...], tuple[Policy, ...]]:
+    def freeze(
+        self, builder: Any, entities: tuple[Entity, ...], sink: DiagnosticSink
+    ) -> tuple[tuple[Entity, ...], tuple[Policy, ...]]:
         """Entities with their row-security flags set, and the policies with their entity keys."""
         by_key = {e.key: e for e in entities}
         for ref, enabled, forced, file, line in self.flags:
             table = builder.find_table(ref)
             if table is None or table.key not in by_key:
-                sink.warning("unknown-table", f"ALTER TABLE {_show(ref)} ... ROW LEVEL SECURITY names a table not created "
-                             "in the input", file=file, line=line, lost="this row-security setting")
+                sink.warning(
+                    "unknown-table",
+                    f"ALTER TABLE {_show(ref)} ... ROW LEVEL SECURITY names a table not created in the input",
+                    file=file,
+                    line=line,
+                    lost="this row-security setting",
+                )
                 continue
             entity = by_key[table.key]
-            by_key[table.key] = replace(entity, row_security=entity.row_security if enabled is None else enabled,
-                                        force_row_security=entity.force_row_security if forced is None else forced)
+            by_key[table.key] = replace(
+                entity,
+                row_security=entity.row_security if enabled is None else enabled,
+                force_row_security=entity.force_row_security if forced is None else forced,
+            )
         policies = []
         for draft in self.policies:
             table = builder.find_table(draft.table)
             if table is None or table.key not in by_key:
-                sink.warning("unknown-table", f"policy {draft.name!r} is on {_show(draft.table)}, a table not created in "
-                             "the input", file=draft.file, line=draft.line, lost=f"policy {draft.name}")
+                sink.warning(
+                    "unknown-table",
+                    f"policy {draft.name!r} is on {_show(draft.table)}, a table not created in the input",
+                    file=draft.file,
+                    line=draft.line,
+                    lost=f"policy {draft.name}",
+                )
                 continue
-            policies.append(Policy(draft.name, table.key, draft.command, draft.permissive, draft.roles,
-                                   draft.using, draft.with_check))
+            policies.append(
+                Policy(
+                    draft.name, table.key, draft.command, draft.permissive, draft.roles, draft.using, draft.with_check
+                )
+            )
         return tuple(by_key[e.key] for e in entities), tuple(policies)
 
 
@@ -94,8 +113,11 @@ def _show(ref: tuple[str | None, str]) -> str:
 class _Tokens:
     def __init__(self, text: str, dialect: str | None) -> None:
         try:
-            self.items = [t for t in Dialect.get_or_raise(dialect or "postgres").tokenize(text)
-                          if t.token_type is not TokenType.SEMICOLON]
+            self.items = [
+                t
+                for t in Dialect.get_or_raise(dialect or "postgres").tokenize(text)
+                if t.token_type is not TokenType.SEMICOLON
+            ]
         except TokenError as exc:
             raise _Unreadable(f"cannot tokenize it: {exc}") from None
         self.text, self.i = text, 0
@@ -136,8 +158,8 @@ class _Tokens:
         while depth:
             token = self.take()
             depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(token.token_type, 0)
-        inner = self.items[start:self.i - 1]
-        return self.text[inner[0].start:inner[-1].end + 1].strip() if inner else ""
+        inner = self.items[start : self.i - 1]
+        return self.text[inner[0].start : inner[-1].end + 1].strip() if inner else ""
 
     def roles(self) -> tuple[str, ...]:
         roles = [self.name(True)]
@@ -151,8 +173,13 @@ def _expression(text: str, policy: str, clause: str, where: dict, sink: Diagnost
     normal = normalize_expression(text)
     if normal is not None:
         return normal
-    sink.warning("unreadable-policy-expression", f"policy {policy!r}: the {clause} expression could not be read; "
-                 "it is kept as written and no tenant column is taken from it", subject=policy, **where)
+    sink.warning(
+        "unreadable-policy-expression",
+        f"policy {policy!r}: the {clause} expression could not be read; "
+        "it is kept as written and no tenant column is taken from it",
+        subject=policy,
+        **where,
+    )
     return text
 
 
@@ -175,8 +202,9 @@ def _clauses(tokens: _Tokens, draft: _PolicyDraft, where: dict, sink: Diagnostic
             draft.name = tokens.name(True)
 
 
-def read_row_security(drafts: RowSecurityDrafts, text: str, dialect: str | None, file: str, line: int,
-                      sink: DiagnosticSink) -> None:
+def read_row_security(
+    drafts: RowSecurityDrafts, text: str, dialect: str | None, file: str, line: int, sink: DiagnosticSink
+) -> None:
     """Apply one row-security statement to `drafts`; a statement it cannot read is a diagnostic."""
     where = {"file": file, "line": line, "excerpt": excerpt(text[:400])}
     tokens = None
@@ -198,16 +226,25 @@ def read_row_security(drafts: RowSecurityDrafts, text: str, dialect: str | None,
             return
         existing = drafts.find(name, table)
         if existing is None:
-            sink.warning("unknown-policy", f"{verb} POLICY {name!r} on {_show(table)}: no such policy was created in the input",
-                         subject=name, lost="this statement", **where)
+            sink.warning(
+                "unknown-policy",
+                f"{verb} POLICY {name!r} on {_show(table)}: no such policy was created in the input",
+                subject=name,
+                lost="this statement",
+                **where,
+            )
         elif verb == "DROP":
             drafts.policies.remove(existing)
         else:
             _clauses(tokens, existing, where, sink)
     except _Unreadable as problem:
         name = f" {tokens.items[2].text!r}" if tokens is not None and len(tokens.items) > 2 else ""
-        sink.warning("unparsed-statement", f"row-security statement{name} not read: {problem}",
-                     lost="this statement (a policy or row-security setting)", **where)
+        sink.warning(
+            "unparsed-statement",
+            f"row-security statement{name} not read: {problem}",
+            lost="this statement (a policy or row-security setting)",
+            **where,
+        )
 
 
 def _table_flags(drafts: RowSecurityDrafts, tokens: _Tokens, text: str, file: str, line: int) -> None:

@@ -52,28 +52,55 @@ def _drop_parenthesised(head: str) -> Callable[[str], str]:
 RULES: tuple[RecoveryRule, ...] = (
     RecoveryRule("ROWGUIDCOL", "the ROWGUIDCOL marker", _sub(r"\bROWGUIDCOL\b")),
     RecoveryRule("TEXTIMAGE_ON", "the TEXTIMAGE_ON filegroup", _sub(r"\bTEXTIMAGE_ON\s+(\[[^\]]*\]|\"[^\"]*\"|\w+)")),
-    RecoveryRule("ON filegroup", "the ON <filegroup> storage clause",
-                 _sub(r"\bON\s+(\[PRIMARY\]|PRIMARY\b|\[\w+\]\s*\(\s*\[?\w+\]?\s*\))")),
-    RecoveryRule("WITH (storage options)", "index/table storage options",
-                 _drop_parenthesised(r"\bWITH(?=\s*\(\s*\w+\s*=)")),
-    RecoveryRule("ORGANIZATION", "the ORGANIZATION INDEX/HEAP clause", _sub(r"\bORGANIZATION\s+(INDEX|HEAP|EXTERNAL)\b")),
-    RecoveryRule("TABLESPACE", "the TABLESPACE clause", _sub(r"\b(USING\s+INDEX\s+)?TABLESPACE\s+(\"[^\"]*\"|\S+?)(?=[\s;)]|$)")),
-    RecoveryRule("Oracle physical attributes", "Oracle physical attributes (PCTFREE, STORAGE, LOGGING, ...)",
-                 lambda t: _drop_parenthesised(r"\bSTORAGE")(
-                     re.sub(r"\b(PCTFREE|PCTUSED|INITRANS|MAXTRANS)\s+\d+|\b(NOLOGGING|NOCOMPRESS|NOPARALLEL|"
-                            r"SEGMENT\s+CREATION\s+(IMMEDIATE|DEFERRED))\b|\bENABLE(\s+NOVALIDATE)?\s*(?=[,)])", " ", t, flags=re.I))),
+    RecoveryRule(
+        "ON filegroup",
+        "the ON <filegroup> storage clause",
+        _sub(r"\bON\s+(\[PRIMARY\]|PRIMARY\b|\[\w+\]\s*\(\s*\[?\w+\]?\s*\))"),
+    ),
+    RecoveryRule(
+        "WITH (storage options)", "index/table storage options", _drop_parenthesised(r"\bWITH(?=\s*\(\s*\w+\s*=)")
+    ),
+    RecoveryRule(
+        "ORGANIZATION", "the ORGANIZATION INDEX/HEAP clause", _sub(r"\bORGANIZATION\s+(INDEX|HEAP|EXTERNAL)\b")
+    ),
+    RecoveryRule(
+        "TABLESPACE", "the TABLESPACE clause", _sub(r"\b(USING\s+INDEX\s+)?TABLESPACE\s+(\"[^\"]*\"|\S+?)(?=[\s;)]|$)")
+    ),
+    RecoveryRule(
+        "Oracle physical attributes",
+        "Oracle physical attributes (PCTFREE, STORAGE, LOGGING, ...)",
+        lambda t: _drop_parenthesised(r"\bSTORAGE")(
+            re.sub(
+                r"\b(PCTFREE|PCTUSED|INITRANS|MAXTRANS)\s+\d+|\b(NOLOGGING|NOCOMPRESS|NOPARALLEL|"
+                r"SEGMENT\s+CREATION\s+(IMMEDIATE|DEFERRED))\b|\bENABLE(\s+NOVALIDATE)?\s*(?=[,)])",
+                " ",
+                t,
+                flags=re.I,
+            )
+        ),
+    ),
     RecoveryRule("USING BTREE/HASH", "the index method", _sub(r"\bUSING\s+(BTREE|HASH)\b")),
     RecoveryRule("ON ONLY", "the ONLY marker (index on a partitioned parent)", _sub(r"\bON\s+ONLY\b", "ON")),
-    RecoveryRule("GENERATED ... VIRTUAL", "VIRTUAL (read as STORED: the expression is kept)",
-                 _sub(r"(\bGENERATED\s+ALWAYS\s+AS\s*\(.*?\))\s*VIRTUAL\b", r"\1 STORED", re.I | re.S)),
+    RecoveryRule(
+        "GENERATED ... VIRTUAL",
+        "VIRTUAL (read as STORED: the expression is kept)",
+        _sub(r"(\bGENERATED\s+ALWAYS\s+AS\s*\(.*?\))\s*VIRTUAL\b", r"\1 STORED", re.I | re.S),
+    ),
     RecoveryRule("SUB_TYPE", "the BLOB SUB_TYPE qualifier", _sub(r"\bSUB_TYPE\s+\w+")),
     RecoveryRule("ADD CHECK", "", _sub(r"\bADD\s+CHECK\b", f"ADD CONSTRAINT {UNNAMED} CHECK")),
-    RecoveryRule("ADD FOREIGN KEY name", "",
-                 _sub(r"\bADD\s+FOREIGN\s+KEY\s+(\w+)\s*\(", r"ADD CONSTRAINT \1 FOREIGN KEY (")),
-    RecoveryRule("NULLS NOT DISTINCT", "NULLS NOT DISTINCT (nulls compare equal in this unique index)",
-                 _sub(r"\bNULLS\s+NOT\s+DISTINCT\b")),
-    RecoveryRule("named DEFAULT", "the name of a DEFAULT constraint",
-                 _sub(r"\bCONSTRAINT\s+(\[[^\]]+\]|\"[^\"]+\"|\w+)\s+(?=DEFAULT\b)", " ")),
+    RecoveryRule(
+        "ADD FOREIGN KEY name", "", _sub(r"\bADD\s+FOREIGN\s+KEY\s+(\w+)\s*\(", r"ADD CONSTRAINT \1 FOREIGN KEY (")
+    ),
+    RecoveryRule(
+        "NULLS NOT DISTINCT",
+        "NULLS NOT DISTINCT (nulls compare equal in this unique index)",
+        _sub(r"\bNULLS\s+NOT\s+DISTINCT\b"),
+    ),
+    RecoveryRule(
+        "named DEFAULT",
+        "the name of a DEFAULT constraint",
+        _sub(r"\bCONSTRAINT\s+(\[[^\]]+\]|\"[^\"]+\"|\w+)\s+(?=DEFAULT\b)", " "),
+    ),
     RecoveryRule("CLUSTERED", "the CLUSTERED/NONCLUSTERED marker", _sub(r"\b(NON)?CLUSTERED\b")),
     RecoveryRule("NOT FOR REPLICATION", "NOT FOR REPLICATION", _sub(r"\bNOT\s+FOR\s+REPLICATION\b")),
 )

@@ -39,15 +39,22 @@ def _inherit_partitions(builder: SchemaBuilder, sink: DiagnosticSink) -> None:
             continue
         parent = builder.find_table(table.partition_of)
         if parent is None:
-            sink.warning("unknown-table", f"{table.key} is a partition of {'.'.join(p for p in table.partition_of if p)}, "
-                         "which is not in the input", file=table.file, line=table.line, lost="its columns")
+            sink.warning(
+                "unknown-table",
+                f"{table.key} is a partition of {'.'.join(p for p in table.partition_of if p)}, "
+                "which is not in the input",
+                file=table.file,
+                line=table.line,
+                lost="its columns",
+            )
             continue
         table.columns = [replace(c) for c in parent.columns]
         table.primary_key = table.primary_key or parent.primary_key
 
 
-def _known_key(table: TableDraft, columns: tuple[str, ...], what: str, origin: tuple[str, int],
-               sink: DiagnosticSink) -> tuple[str, ...] | None:
+def _known_key(
+    table: TableDraft, columns: tuple[str, ...], what: str, origin: tuple[str, int], sink: DiagnosticSink
+) -> tuple[str, ...] | None:
     """The table's spelling of a key's columns, or None (with an error) when one is not a column of the table."""
     missing = [c for c in columns if table.column(c) is None and c not in table.expression_parts]
     if not missing:
@@ -59,29 +66,57 @@ def _known_key(table: TableDraft, columns: tuple[str, ...], what: str, origin: t
     if not table.columns:  # its columns are already reported lost (no-columns, create-table-as, unknown-table)
         return None
     file, line = origin
-    sink.error("unknown-key-column", f"{what} of {table.key} ({', '.join(columns)}) names "
-               f"{', '.join(repr(c) for c in missing)}, which {'is not a column' if len(missing) == 1 else 'are not columns'} "
-               f"of {table.key}", lost=f"this {what}", file=file, line=line, subject=table.key)
+    sink.error(
+        "unknown-key-column",
+        f"{what} of {table.key} ({', '.join(columns)}) names "
+        f"{', '.join(repr(c) for c in missing)}, which {'is not a column' if len(missing) == 1 else 'are not columns'} "
+        f"of {table.key}",
+        lost=f"this {what}",
+        file=file,
+        line=line,
+        subject=table.key,
+    )
     return None
 
 
 def _entity(table: TableDraft, sink: DiagnosticSink) -> Entity:
     origin = (table.file, table.line)
-    primary_key = _known_key(table, table.primary_key, "primary key", table.key_origins.get(table.primary_key, origin),
-                             sink) or ()
-    unique_keys = [k for k in (_known_key(table, key, "unique key", table.key_origins.get(key, origin), sink)
-                               for key in table.unique_keys) if k]
+    primary_key = (
+        _known_key(table, table.primary_key, "primary key", table.key_origins.get(table.primary_key, origin), sink)
+        or ()
+    )
+    unique_keys = [
+        k
+        for k in (
+            _known_key(table, key, "unique key", table.key_origins.get(key, origin), sink) for key in table.unique_keys
+        )
+        if k
+    ]
     indexes = []
     for index in table.indexes:
         what = "unique index" if index.unique else "index"
-        columns = _known_key(table, index.columns, f"index {index.name}" if index.name else what,
-                             (index.file or table.file, index.line or table.line), sink)
+        columns = _known_key(
+            table,
+            index.columns,
+            f"index {index.name}" if index.name else what,
+            (index.file or table.file, index.line or table.line),
+            sink,
+        )
         if columns:
-            indexes.append(Index(index.name, columns, index.unique, index.predicate, index.method, index.prefix_lengths))
+            indexes.append(
+                Index(index.name, columns, index.unique, index.predicate, index.method, index.prefix_lengths)
+            )
     primary = {fold(c) for c in primary_key}
     attributes = tuple(
-        Attribute(c.name, c.type, nullable=c.nullable and fold(c.name) not in primary, default=c.default,
-                  identity=c.identity, generated=c.generated, comment=c.comment)
+        Attribute(
+            c.name,
+            c.type,
+            nullable=c.nullable and fold(c.name) not in primary,
+            default=c.default,
+            identity=c.identity,
+            generated=c.generated,
+            comment=c.comment,
+        )
         for c in table.columns
     )
     return Entity(
@@ -97,26 +132,39 @@ def _entity(table: TableDraft, sink: DiagnosticSink) -> Entity:
     )
 
 
-def _relationship(builder: SchemaBuilder, fk: ForeignKeyDraft, entities: dict[int, Entity],
-                  sink: DiagnosticSink) -> Relationship | None:
+def _relationship(
+    builder: SchemaBuilder, fk: ForeignKeyDraft, entities: dict[int, Entity], sink: DiagnosticSink
+) -> Relationship | None:
     where = {"file": fk.file, "line": fk.line, "subject": fk.table.key}
     target = builder.find_table(fk.target)
     label = ".".join(p for p in fk.target if p)
     if target is None:
-        sink.warning("unresolved-reference", f"foreign key of {fk.table.key} references {label}, which is not in the input",
-                     lost="this relationship", **where)
+        sink.warning(
+            "unresolved-reference",
+            f"foreign key of {fk.table.key} references {label}, which is not in the input",
+            lost="this relationship",
+            **where,
+        )
         return None
     target_columns = fk.target_columns or target.primary_key
     if not target_columns:
-        sink.warning("unresolved-reference", f"foreign key of {fk.table.key} references {target.key} without columns, "
-                     "and that table has no primary key", lost="this relationship", **where)
+        sink.warning(
+            "unresolved-reference",
+            f"foreign key of {fk.table.key} references {target.key} without columns, and that table has no primary key",
+            lost="this relationship",
+            **where,
+        )
         return None
     from_columns = _spelling(fk.table, fk.columns)
     to_columns = _spelling(target, tuple(target_columns))
     if from_columns is None or to_columns is None or len(from_columns) != len(to_columns):
-        sink.warning("unresolved-reference", f"foreign key {fk.table.key}({', '.join(fk.columns)}) -> "
-                     f"{target.key}({', '.join(target_columns)}) names columns that do not exist or do not pair up",
-                     lost="this relationship", **where)
+        sink.warning(
+            "unresolved-reference",
+            f"foreign key {fk.table.key}({', '.join(fk.columns)}) -> "
+            f"{target.key}({', '.join(target_columns)}) names columns that do not exist or do not pair up",
+            lost="this relationship",
+            **where,
+        )
         return None
     child = entities[id(fk.table)]
     optional = any(child.attribute(c).nullable for c in from_columns)
@@ -140,7 +188,11 @@ def referential_action(written: str | None, dialect: str | None) -> ReferentialA
     if written is None:
         return None
     action = ReferentialAction(written)
-    default = {ReferentialAction.NO_ACTION, ReferentialAction.RESTRICT} if dialect == "mysql" else {ReferentialAction.NO_ACTION}
+    default = (
+        {ReferentialAction.NO_ACTION, ReferentialAction.RESTRICT}
+        if dialect == "mysql"
+        else {ReferentialAction.NO_ACTION}
+    )
     return None if action in default else action
 
 
@@ -154,8 +206,12 @@ def freeze(builder: SchemaBuilder, sink: DiagnosticSink) -> tuple[tuple[Entity, 
         relationship = _relationship(builder, fk, entities, sink)
         if relationship is None:
             continue
-        identity = (relationship.from_entity, tuple(map(fold, relationship.from_attributes)),
-                    relationship.to_entity, tuple(map(fold, relationship.to_attributes)))
+        identity = (
+            relationship.from_entity,
+            tuple(map(fold, relationship.from_attributes)),
+            relationship.to_entity,
+            tuple(map(fold, relationship.to_attributes)),
+        )
         if identity in seen:
             continue
         seen.add(identity)

@@ -23,7 +23,9 @@ _COLUMN = re.compile(
     r"(?P<type>[\w$.\"]+(\s+(precision|varying|sub_type\s+\w+))?(\s*\([^)]*\))?(\s*\[\s*\])*)(?P<rest>.*)$",
     re.I | re.S,
 )
-_CONSTRAINT_START = re.compile(r"^\s*(CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|CHECK|KEY|INDEX|EXCLUDE|FULLTEXT|SPATIAL)\b", re.I)
+_CONSTRAINT_START = re.compile(
+    r"^\s*(CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|CHECK|KEY|INDEX|EXCLUDE|FULLTEXT|SPATIAL)\b", re.I
+)
 
 
 def _body(tokens: list[Token]) -> tuple[int, int] | None:
@@ -92,16 +94,24 @@ def salvage_create_table(reader: _Reader, text: str, line: int, original: str) -
                 parsed.set("kind", exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=type_text))
                 kept.append(parsed)  # the type mapper reports the unknown type when the column is built
                 continue
-        reader.sink.error("unparsed-element", "could not read this part of a CREATE TABLE", lost="this column or constraint", **where)
+        reader.sink.error(
+            "unparsed-element", "could not read this part of a CREATE TABLE", lost="this column or constraint", **where
+        )
     if not kept:
         return None
     shell.this.set("expressions", kept)
     where = reader.where(line, original)
     if suffix_dropped:
-        reader.sink.warning("salvaged-table", "CREATE TABLE read one element at a time after sqlglot refused it whole",
-                            lost=f"table options after the column list: {' '.join(suffix.split())[:60]}", **where)
+        reader.sink.warning(
+            "salvaged-table",
+            "CREATE TABLE read one element at a time after sqlglot refused it whole",
+            lost=f"table options after the column list: {' '.join(suffix.split())[:60]}",
+            **where,
+        )
     else:
-        reader.sink.info("salvaged-table", "CREATE TABLE read one element at a time after sqlglot refused it whole", **where)
+        reader.sink.info(
+            "salvaged-table", "CREATE TABLE read one element at a time after sqlglot refused it whole", **where
+        )
     return shell
 
 

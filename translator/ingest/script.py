@@ -119,7 +119,9 @@ def _code_of(line: str, hash_comments: bool = False) -> str:
 
 # ---------------------------------------------------------------- T-SQL (sqlcmd)
 _GO = re.compile(r"^\s*GO(\s+\d+)?\s*;?\s*(--.*)?$", re.I)
-_SQLCMD = re.compile(r"^\s*:(setvar|r|on\s+error|connect|out|error|exit|quit|listvar|reset|serverlist|perftrace|help)\b", re.I)
+_SQLCMD = re.compile(
+    r"^\s*:(setvar|r|on\s+error|connect|out|error|exit|quit|listvar|reset|serverlist|perftrace|help)\b", re.I
+)
 
 
 def split_tsql(text: str) -> ScriptSplit:
@@ -315,16 +317,38 @@ def split_script(text: str, dialect: str | None) -> ScriptSplit:
 FOLDER_DIALECTS = {
     **{dialect: dialect for dialect in SPLITTERS},
     **DIALECT_ALIASES,
-    "psql": "postgres", "plsql": "oracle", "sqlite3": "sqlite",
+    "psql": "postgres",
+    "plsql": "oracle",
+    "sqlite3": "sqlite",
 }
 
 #: (dialect, pattern, reason): first match wins, most specific client syntax first.
 CONTENT_HINTS: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("tsql", re.compile(r"^\s*GO\s*$|^\s*:setvar\b|\bNVARCHAR\s*\(\s*MAX\s*\)|\bIDENTITY\s*\(\s*\d", re.I | re.M), "GO lines / sqlcmd / IDENTITY(n,m)"),
-    ("oracle", re.compile(r"^\s*(rem|prompt)\b|\bVARCHAR2\b|\bNUMBER\s*\(|^\s*/\s*$", re.I | re.M), "rem/PROMPT lines, VARCHAR2, NUMBER( or / lines"),
-    ("mysql", re.compile(r"`\w+`|\bENGINE\s*=|^\s*DELIMITER\b|\bAUTO_INCREMENT\b", re.I | re.M), "backticks, ENGINE=, DELIMITER or AUTO_INCREMENT"),
-    ("postgres", re.compile(r"::\w|\b(BIG)?SERIAL\b|\bAS\s+ENUM\b|^\s*\\\w|\bOWNER\s+TO\b|\bnextval\s*\(", re.I | re.M), "::casts, SERIAL, CREATE TYPE AS ENUM, psql \\ commands"),
-    ("sqlite", re.compile(r"\bAUTOINCREMENT\b|\bWITHOUT\s+ROWID\b|\bPRAGMA\b", re.I), "AUTOINCREMENT, WITHOUT ROWID or PRAGMA"),
+    (
+        "tsql",
+        re.compile(r"^\s*GO\s*$|^\s*:setvar\b|\bNVARCHAR\s*\(\s*MAX\s*\)|\bIDENTITY\s*\(\s*\d", re.I | re.M),
+        "GO lines / sqlcmd / IDENTITY(n,m)",
+    ),
+    (
+        "oracle",
+        re.compile(r"^\s*(rem|prompt)\b|\bVARCHAR2\b|\bNUMBER\s*\(|^\s*/\s*$", re.I | re.M),
+        "rem/PROMPT lines, VARCHAR2, NUMBER( or / lines",
+    ),
+    (
+        "mysql",
+        re.compile(r"`\w+`|\bENGINE\s*=|^\s*DELIMITER\b|\bAUTO_INCREMENT\b", re.I | re.M),
+        "backticks, ENGINE=, DELIMITER or AUTO_INCREMENT",
+    ),
+    (
+        "postgres",
+        re.compile(r"::\w|\b(BIG)?SERIAL\b|\bAS\s+ENUM\b|^\s*\\\w|\bOWNER\s+TO\b|\bnextval\s*\(", re.I | re.M),
+        "::casts, SERIAL, CREATE TYPE AS ENUM, psql \\ commands",
+    ),
+    (
+        "sqlite",
+        re.compile(r"\bAUTOINCREMENT\b|\bWITHOUT\s+ROWID\b|\bPRAGMA\b", re.I),
+        "AUTOINCREMENT, WITHOUT ROWID or PRAGMA",
+    ),
 )
 
 

@@ -46,7 +46,7 @@ def on_own_stack(func: Callable[[], T]) -> T:
     def run() -> None:
         try:
             result.append(func())
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
+        except BaseException as exc:  # any failure is re-raised in the caller's thread below
             failure.append(exc)
 
     with _LOCK:

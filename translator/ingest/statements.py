@@ -41,7 +41,13 @@ DDL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 ROUTINE = re.compile(r"^(CREATE|ALTER|CREATE OR ALTER) (PROCEDURE|PROC|FUNCTION|TRIGGER|VIEW)\b")
 #: the names used in "skipped" diagnostics, first match wins
 SKIP_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("routine", re.compile(r"^(CREATE|ALTER)( OR (REPLACE|ALTER))?( (DEFINER|EDITIONABLE)\S*)? (PROCEDURE|PROC|FUNCTION|TRIGGER|PACKAGE|AGGREGATE|EVENT)\b")),
+    (
+        "routine",
+        re.compile(
+            r"^(CREATE|ALTER)( OR (REPLACE|ALTER))?( (DEFINER|EDITIONABLE)\S*)? "
+            r"(PROCEDURE|PROC|FUNCTION|TRIGGER|PACKAGE|AGGREGATE|EVENT)\b"
+        ),
+    ),
     ("view", re.compile(r"^CREATE( OR REPLACE)?( (MATERIALIZED|RECURSIVE|FORCE))? VIEW\b")),
     ("sequence", re.compile(r"^(CREATE|ALTER|DROP) SEQUENCE\b")),
     ("grant", re.compile(r"^(GRANT|REVOKE)\b")),
@@ -49,7 +55,12 @@ SKIP_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("comment on another object", re.compile(r"^COMMENT ON\b")),
     ("data", re.compile(r"^(INSERT|UPDATE|DELETE|MERGE|COPY|TRUNCATE|REPLACE|LOAD|BULK)\b")),
     ("drop", re.compile(r"^DROP\b")),
-    ("session", re.compile(r"^(SET|USE|BEGIN|COMMIT|ROLLBACK|START|SELECT|EXEC|EXECUTE|PRINT|DECLARE|IF|CONNECT|PRAGMA|LOCK|UNLOCK|FLUSH|ANALYZE|VACUUM|CALL)\b")),
+    (
+        "session",
+        re.compile(
+            r"^(SET|USE|BEGIN|COMMIT|ROLLBACK|START|SELECT|EXEC|EXECUTE|PRINT|DECLARE|IF|CONNECT|PRAGMA|LOCK|UNLOCK|FLUSH|ANALYZE|VACUUM|CALL)\b"
+        ),
+    ),
 )
 DDL_KIND_NAMES = frozenset(kind for kind, _ in DDL_KINDS)
 
@@ -108,8 +119,25 @@ def _head(tokens: list[Token]) -> str:
 
 #: statement starts that end the previous statement in dialects where `;` is optional (T-SQL batches)
 _STARTERS = {"CREATE", "ALTER", "DROP"}
-_STARTER_OBJECTS = {"TABLE", "INDEX", "UNIQUE", "CLUSTERED", "NONCLUSTERED", "VIEW", "PROCEDURE", "PROC", "FUNCTION",
-                    "TRIGGER", "TYPE", "SCHEMA", "SYNONYM", "FULLTEXT", "STATISTICS", "DEFAULT", "RULE"}
+_STARTER_OBJECTS = {
+    "TABLE",
+    "INDEX",
+    "UNIQUE",
+    "CLUSTERED",
+    "NONCLUSTERED",
+    "VIEW",
+    "PROCEDURE",
+    "PROC",
+    "FUNCTION",
+    "TRIGGER",
+    "TYPE",
+    "SCHEMA",
+    "SYNONYM",
+    "FULLTEXT",
+    "STATISTICS",
+    "DEFAULT",
+    "RULE",
+}
 
 
 def _split_tokens(tokens: list[Token], optional_semicolons: bool = False) -> Iterator[list[Token]]:
@@ -131,8 +159,7 @@ def _split_tokens(tokens: list[Token], optional_semicolons: bool = False) -> Ite
                     yield current
                 current = []
                 continue
-            if (current and word in _STARTERS and following in _STARTER_OBJECTS
-                    and current[-1].text.upper() != "OR"):
+            if current and word in _STARTERS and following in _STARTER_OBJECTS and current[-1].text.upper() != "OR":
                 yield current
                 current = []
         depth += (kind is TokenType.L_PAREN) - (kind is TokenType.R_PAREN)
@@ -149,14 +176,17 @@ OPTIONAL_SEMICOLONS = frozenset({"tsql"})
 _ALTER_MATTERS = re.compile(r"\b(ADD|ALTER\s+COLUMN|MODIFY|CHANGE|RENAME)\b", re.I)
 #: ALTER COLUMN actions that change storage or planner settings, nothing the model holds (PostgreSQL)
 _ALTER_NO_MODEL_CHANGE = re.compile(
-    r"\bALTER\s+(COLUMN\s+)?(\"[^\"]*\"|\S+)\s+(SET\s+(STATISTICS|STORAGE|COMPRESSION)\b|(SET|RESET)\s*\()", re.I)
+    r"\bALTER\s+(COLUMN\s+)?(\"[^\"]*\"|\S+)\s+(SET\s+(STATISTICS|STORAGE|COMPRESSION)\b|(SET|RESET)\s*\()", re.I
+)
 #: statement kinds a garbled first word may stand for, and the words that make it look like a table or index
 _DDL_VERBS = ("CREATE", "ALTER")
 _DDL_OBJECTS = frozenset({"TABLE", "INDEX", "UNIQUE"})
 #: `CREATE TYPE x FROM base` (T-SQL alias type) and `CREATE DOMAIN x AS base` (PostgreSQL)
 _ALIAS_TYPE = re.compile(
     r"^\s*CREATE\s+(?:TYPE|DOMAIN)\s+(?P<name>[\w.\[\]\"`]+)\s+(?:FROM|AS)\s+(?P<base>.+?)"
-    r"(\s+(NOT\s+NULL|NULL|CONSTRAINT|CHECK|DEFAULT|COLLATE)\b.*)?$", re.I | re.S)
+    r"(\s+(NOT\s+NULL|NULL|CONSTRAINT|CHECK|DEFAULT|COLLATE)\b.*)?$",
+    re.I | re.S,
+)
 
 
 class _Reader:
@@ -221,8 +251,12 @@ class _Reader:
                 kind = "table" if tables else classify(" ".join(piece.split()[:8]).upper())
                 report = self.sink.error if kind == "table" else self.sink.warning
                 for start in [t.start() for t in tables] or [len(piece) - len(piece.lstrip())]:
-                    report("untokenizable", f"could not tokenize this {kind} statement as {self.dialect or 'generic'} SQL",
-                           lost="the whole statement", **self.where(line + piece.count("\n", 0, start), piece[start:]))
+                    report(
+                        "untokenizable",
+                        f"could not tokenize this {kind} statement as {self.dialect or 'generic'} SQL",
+                        lost="the whole statement",
+                        **self.where(line + piece.count("\n", 0, start), piece[start:]),
+                    )
             elif tokens:
                 for statement_tokens in _split_tokens(tokens, self.dialect in OPTIONAL_SEMICOLONS):
                     yield from self.read_statement(statement_tokens, Chunk(piece, line))
@@ -232,32 +266,48 @@ class _Reader:
         """A block the client runs as one unit (PL/SQL, a procedure) may hold CREATE TABLE lines: say so."""
         for match in _HIDDEN_TABLE.finditer(chunk.text):
             table_line = chunk.line + chunk.text.count("\n", 0, match.start())
-            self.sink.warning("table-in-skipped-block", f"a CREATE TABLE inside the block starting at line {line} is not "
-                              "read: the client runs the block as one unit (a routine or PL/SQL block)",
-                              lost="this table", **self.where(table_line, chunk.text[match.start():]))
+            self.sink.warning(
+                "table-in-skipped-block",
+                f"a CREATE TABLE inside the block starting at line {line} is not "
+                "read: the client runs the block as one unit (a routine or PL/SQL block)",
+                lost="this table",
+                **self.where(table_line, chunk.text[match.start() :]),
+            )
 
     def skip(self, kind: str, head: str, line: int, text: str) -> None:
         if kind == "other" and (garbled := _garbled_ddl(head)) is not None:
-            self.sink.error("unreadable-ddl", f"statement starting {garbled!r} looks like DDL but is not a statement "
-                            f"{self.dialect or 'generic'} SQL knows", lost="this statement (a table, if it was one)",
-                            **self.where(line, text))
+            self.sink.error(
+                "unreadable-ddl",
+                f"statement starting {garbled!r} looks like DDL but is not a statement "
+                f"{self.dialect or 'generic'} SQL knows",
+                lost="this statement (a table, if it was one)",
+                **self.where(line, text),
+            )
             return
         hidden = _HIDDEN_TABLE.search(text) if kind not in ("routine", "view") else None
         if hidden is not None:
             # `GO\nCREATE TABLE ...` read as MySQL, or a CREATE TABLE after a statement missing its `;`
             table_line = line + text.count("\n", 0, hidden.start())
-            self.sink.error("unreadable-ddl", f"a CREATE TABLE at line {table_line} is inside a statement starting "
-                            f"{' '.join(head.split()[:3])!r}, which {self.dialect or 'generic'} SQL does not read as a table "
-                            "(a missing ';', or a client command of another dialect?)", lost="this table",
-                            **self.where(table_line, text[hidden.start():]))
+            self.sink.error(
+                "unreadable-ddl",
+                f"a CREATE TABLE at line {table_line} is inside a statement starting "
+                f"{' '.join(head.split()[:3])!r}, which {self.dialect or 'generic'} SQL does not read as a table "
+                "(a missing ';', or a client command of another dialect?)",
+                lost="this table",
+                **self.where(table_line, text[hidden.start() :]),
+            )
             return
         if kind == "view":
             match = re.search(r"\bVIEW\s+(IF\s+NOT\s+EXISTS\s+)?([\w.\[\]\"`$]+)", text, re.I)
             if match:
                 self.views.add(match.group(2).split(".")[-1].strip('[]"`').casefold())
         label = " ".join(head.split()[:3])
-        self.sink.info("skipped-statement", f"skipped {kind} statement ({label}): not part of the schema model",
-                       subject=kind, **self.where(line, text))
+        self.sink.info(
+            "skipped-statement",
+            f"skipped {kind} statement ({label}): not part of the schema model",
+            subject=kind,
+            **self.where(line, text),
+        )
 
     # ------------------------------------------------------------------ statements
     def read_statement(self, tokens: list[Token], chunk: Chunk) -> Iterator[Statement]:
@@ -281,10 +331,16 @@ class _Reader:
             self.too_deep(kind, "nested too deeply for sqlglot's recursive parser", line, text)
 
     def too_deep(self, kind: str, why: str, line: int, text: str) -> None:
-        self.sink.error("too-deep", f"could not read this {kind} statement: {why}", lost=_LOST.get(kind, f"this {kind} statement"),
-                        **self.where(line, text))
+        self.sink.error(
+            "too-deep",
+            f"could not read this {kind} statement: {why}",
+            lost=_LOST.get(kind, f"this {kind} statement"),
+            **self.where(line, text),
+        )
 
-    def parse_or_recover(self, kind: str, tokens: list[Token], chunk: Chunk, line: int, text: str) -> Iterator[Statement]:
+    def parse_or_recover(
+        self, kind: str, tokens: list[Token], chunk: Chunk, line: int, text: str
+    ) -> Iterator[Statement]:
         expression = self.parse_tokens(tokens, chunk.text)
         if _understood(expression):
             yield Statement(kind, expression, line, text, text, tokens[0].start)
@@ -311,8 +367,12 @@ class _Reader:
             if _understood(expression):
                 lost = [rule.lost for rule in fired if rule.lost]
                 if lost:
-                    self.sink.warning("recovered-statement", f"{kind} statement read after removing {len(lost)} clause(s) "
-                                      "sqlglot does not support", lost="; ".join(lost), **self.where(line, text))
+                    self.sink.warning(
+                        "recovered-statement",
+                        f"{kind} statement read after removing {len(lost)} clause(s) sqlglot does not support",
+                        lost="; ".join(lost),
+                        **self.where(line, text),
+                    )
                 return Statement(kind, expression, line, text, rewritten, 0)
         if kind == "table":
             from translator.ingest.salvage import salvage_create_table
@@ -323,21 +383,34 @@ class _Reader:
         # A lost table, or a lost ALTER TABLE ... ADD (keys, foreign keys, columns), changes the model: error.
         report = self.sink.error if kind in ("table", "alter") else self.sink.warning
         what = _LOST.get(kind, f"this {kind} statement")
-        report("unparsed-statement", f"sqlglot could not read this {kind} statement as {self.dialect or 'generic'} SQL",
-               lost=what, **self.where(line, text))
+        report(
+            "unparsed-statement",
+            f"sqlglot could not read this {kind} statement as {self.dialect or 'generic'} SQL",
+            lost=what,
+            **self.where(line, text),
+        )
         first_line_end = text.find("\n") + 1 if "\n" in text else len(text)
         for hidden in _HIDDEN_TABLE.finditer(text, first_line_end):
             # a statement missing its `;` swallowed the next table: that table is lost too
             table_line = line + text.count("\n", 0, hidden.start())
-            self.sink.error("unreadable-ddl", f"a CREATE TABLE at line {table_line} is inside the unreadable statement "
-                            f"starting at line {line} (a missing ';'?)", lost="this table",
-                            **self.where(table_line, text[hidden.start():]))
+            self.sink.error(
+                "unreadable-ddl",
+                f"a CREATE TABLE at line {table_line} is inside the unreadable statement "
+                f"starting at line {line} (a missing ';'?)",
+                lost="this table",
+                **self.where(table_line, text[hidden.start() :]),
+            )
         return None
 
 
 #: what is lost when a DDL statement of each kind cannot be read
-_LOST = {"table": "the whole table", "alter": "this ALTER TABLE (its keys or constraints)", "index": "this index",
-         "type": "this type", "comment": "this comment"}
+_LOST = {
+    "table": "the whole table",
+    "alter": "this ALTER TABLE (its keys or constraints)",
+    "index": "this index",
+    "type": "this type",
+    "comment": "this comment",
+}
 
 
 def _garbled_ddl(head: str) -> str | None:
@@ -372,8 +445,9 @@ def _understood(expression: exp.Expr | None) -> TypeGuard[exp.Expr]:
     return expression is not None and not isinstance(expression, exp.Command)
 
 
-def read_statements(chunks: tuple[Chunk, ...], dialect: str | None, file: str, sink: DiagnosticSink,
-                    views: set[str] | None = None) -> list[Statement]:
+def read_statements(
+    chunks: tuple[Chunk, ...], dialect: str | None, file: str, sink: DiagnosticSink, views: set[str] | None = None
+) -> list[Statement]:
     """The DDL statements of `chunks`, in file order; every other statement leaves a diagnostic in `sink`.
 
     Names of skipped views are added to `views` when given.

@@ -68,5 +68,6 @@ def _infer(schema: Schema) -> Schema:
 
     sink = DiagnosticSink()
     inferred = infer(schema.entities, schema.relationships, sink)
-    return replace(schema, relationships=schema.relationships + tuple(inferred),
-                   diagnostics=schema.diagnostics + tuple(sink))
+    return replace(
+        schema, relationships=schema.relationships + tuple(inferred), diagnostics=schema.diagnostics + tuple(sink)
+    )

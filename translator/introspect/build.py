@@ -27,8 +27,18 @@ from translator.typemap import TypeMapper
 from translator.types import CanonicalType, TypeKind
 from translator.workload.validate import suggest
 
-__all__ = ["TableFacts", "ForeignKeyFacts", "map_type", "entity_namespace", "check_namespaces", "assemble_relationships",
-           "action", "plain_value", "quote_identifier", "spell_default"]
+__all__ = [
+    "TableFacts",
+    "ForeignKeyFacts",
+    "map_type",
+    "entity_namespace",
+    "check_namespaces",
+    "assemble_relationships",
+    "action",
+    "plain_value",
+    "quote_identifier",
+    "spell_default",
+]
 
 _ACTIONS = {a.value: a for a in ReferentialAction}
 
@@ -56,9 +66,15 @@ class TableFacts:
         # A primary-key column is NOT NULL whatever the catalog says (SQLite keeps the legacy flag off).
         attributes = tuple(replace(a, nullable=a.nullable and a.name not in pk) for a in self.attributes)
         return Entity(
-            name=self.name, attributes=attributes, namespace=self.namespace, primary_key=self.primary_key,
-            unique_keys=tuple(dict.fromkeys(self.unique_keys)), indexes=tuple(self.indexes),
-            checks=tuple(self.checks), comment=self.comment or None, partition_by=self.partition_by,
+            name=self.name,
+            attributes=attributes,
+            namespace=self.namespace,
+            primary_key=self.primary_key,
+            unique_keys=tuple(dict.fromkeys(self.unique_keys)),
+            indexes=tuple(self.indexes),
+            checks=tuple(self.checks),
+            comment=self.comment or None,
+            partition_by=self.partition_by,
         )
 
 
@@ -74,7 +90,8 @@ class ForeignKeyFacts:
 
 
 def quote_identifier(*parts: str) -> str:
-    """Standard SQL quoting, as PostgreSQL and SQLite read it: each part in double quotes (`"` doubled), joined by dots."""
+    """Standard SQL quoting, as PostgreSQL and SQLite read it: each part in double quotes (`"` doubled),
+    joined by dots."""
     return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
 
 
@@ -84,14 +101,17 @@ def entity_namespace(namespace: str, default: str | None) -> str | None:
 
 
 def check_namespaces(wanted: Sequence[str], existing: Sequence[str], absent: str) -> list[str]:
-    """`wanted` as a list once each name is in `existing`; else a SourceError saying it is `absent` and the closest name."""
+    """`wanted` as a list once each name is in `existing`; else a SourceError saying it is `absent` and the
+    closest name."""
     for name in wanted:
         if name not in existing:
             raise SourceError(f"--schema {name!r}: {absent}{suggest(name, existing)}")
     return list(wanted)
 
 
-def map_type(mapper: TypeMapper, text: str, dialect: str, sink: DiagnosticSink, subject: str) -> tuple[CanonicalType, bool]:
+def map_type(
+    mapper: TypeMapper, text: str, dialect: str, sink: DiagnosticSink, subject: str
+) -> tuple[CanonicalType, bool]:
     """(canonical type, identity implied by the type) for catalog type text; unknown types become a warning."""
     mapped = mapper.map_full(text, dialect)
     if mapped.warning:
@@ -122,26 +142,37 @@ def action(rule: str | None) -> ReferentialAction | None:
     return None if found in (None, ReferentialAction.NO_ACTION) else found
 
 
-def assemble_relationships(entities: dict[str, Entity], fks: Iterable[ForeignKeyFacts], sink: DiagnosticSink) -> tuple[Relationship, ...]:
+def assemble_relationships(
+    entities: dict[str, Entity], fks: Iterable[ForeignKeyFacts], sink: DiagnosticSink
+) -> tuple[Relationship, ...]:
     """Relationships for foreign keys whose both ends were read; the others become warnings, not silence."""
     out = []
     for fk in fks:
         child = entities.get(fk.child)
         parent = entities.get(fk.parent) if fk.parent else None
         if child is None or parent is None:
-            sink.warning("relationship-outside-schema",
-                         f"foreign key {fk.name} of {fk.child} references {fk.parent or 'an unknown table'}, which is "
-                         "not in the namespaces read; add its namespace with --schema to keep the relationship",
-                         subject=fk.child, lost=f"relationship {fk.name}")
+            sink.warning(
+                "relationship-outside-schema",
+                f"foreign key {fk.name} of {fk.child} references {fk.parent or 'an unknown table'}, which is "
+                "not in the namespaces read; add its namespace with --schema to keep the relationship",
+                subject=fk.child,
+                lost=f"relationship {fk.name}",
+            )
             continue
         columns = tuple(child.attribute(c).name for c in fk.columns)
-        out.append(Relationship(
-            name=fk.name, from_entity=child.key, from_attributes=columns, to_entity=parent.key,
-            to_attributes=tuple(parent.attribute(c).name for c in fk.parent_columns),
-            cardinality=derive_cardinality(child, columns),
-            optional=any(child.attribute(c).nullable for c in columns),
-            on_delete=action(fk.on_delete), on_update=action(fk.on_update),
-        ))
+        out.append(
+            Relationship(
+                name=fk.name,
+                from_entity=child.key,
+                from_attributes=columns,
+                to_entity=parent.key,
+                to_attributes=tuple(parent.attribute(c).name for c in fk.parent_columns),
+                cardinality=derive_cardinality(child, columns),
+                optional=any(child.attribute(c).nullable for c in columns),
+                on_delete=action(fk.on_delete),
+                on_update=action(fk.on_update),
+            )
+        )
     return tuple(out)
 
 

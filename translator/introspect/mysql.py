@@ -37,7 +37,8 @@ _COLUMNS = """SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULL
 GENERATION_EXPRESSION, COLUMN_COMMENT FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA IN %s ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION"""
 _INDEXES = """SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE, SUB_PART
-FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN %s ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"""
+FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN %s
+ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"""
 _FKS = """SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA,
 k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE
 FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r
@@ -65,12 +66,22 @@ def connect(params: ConnectionParams) -> Iterator[Any]:
     import pymysql
 
     if params.options:
-        raise SourceError(f"{params.masked()}: URL options {', '.join(k for k, _ in params.options)} are not supported "
-                          "for MySQL/MariaDB; remove the ?... part")
+        raise SourceError(
+            f"{params.masked()}: URL options {', '.join(k for k, _ in params.options)} are not supported "
+            "for MySQL/MariaDB; remove the ?... part"
+        )
     try:
-        conn = pymysql.connect(host=params.host, port=params.port, user=params.user, password=params.password or "",
-                               database=params.database, connect_timeout=CONNECT_TIMEOUT_S, charset="utf8mb4",
-                               read_timeout=IO_TIMEOUT_S, write_timeout=IO_TIMEOUT_S)
+        conn = pymysql.connect(
+            host=params.host,
+            port=params.port,
+            user=params.user,
+            password=params.password or "",
+            database=params.database,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            charset="utf8mb4",
+            read_timeout=IO_TIMEOUT_S,
+            write_timeout=IO_TIMEOUT_S,
+        )
     except pymysql.MySQLError as exc:
         raise params.problem(exc.args[-1] if exc.args else exc) from None
     try:
@@ -78,8 +89,11 @@ def connect(params: ConnectionParams) -> Iterator[Any]:
             cur.execute("SELECT VERSION()")
             mariadb = "mariadb" in str(cur.fetchone()[0]).lower()
             # MariaDB counts seconds in max_statement_time; MySQL counts milliseconds in max_execution_time.
-            cur.execute(f"SET SESSION max_statement_time = {STATEMENT_TIMEOUT_S}" if mariadb
-                        else f"SET SESSION max_execution_time = {STATEMENT_TIMEOUT_S * 1000}")
+            cur.execute(
+                f"SET SESSION max_statement_time = {STATEMENT_TIMEOUT_S}"
+                if mariadb
+                else f"SET SESSION max_execution_time = {STATEMENT_TIMEOUT_S * 1000}"
+            )
             cur.execute("START TRANSACTION READ ONLY")
             yield cur
             cur.execute("ROLLBACK")
@@ -101,7 +115,9 @@ def resolve_namespaces(cur: Any, params: ConnectionParams, namespaces: Sequence[
     return check_namespaces(namespaces, existing, "no such database on the server"), current
 
 
-def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: TypeMapper, sink: DiagnosticSink) -> Schema:
+def read_schema(
+    params: ConnectionParams, namespaces: Sequence[str], mapper: TypeMapper, sink: DiagnosticSink
+) -> Schema:
     with connect(params) as cur:
         chosen, default = resolve_namespaces(cur, params, namespaces)
         where = (tuple(chosen),)
@@ -114,8 +130,20 @@ def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: Typ
             facts = tables.get((schema_name, table))
             if facts is None:  # a view's columns
                 continue
-            facts.attributes.append(_attribute(name, type_text, nullable, default_value, extra or "", expression,
-                                               comment, mapper, sink, f"{facts.key}.{name}"))
+            facts.attributes.append(
+                _attribute(
+                    name,
+                    type_text,
+                    nullable,
+                    default_value,
+                    extra or "",
+                    expression,
+                    comment,
+                    mapper,
+                    sink,
+                    f"{facts.key}.{name}",
+                )
+            )
         cur.execute(_INDEXES, where)
         grouped: dict[tuple[str, str, str], list] = {}
         for schema_name, table, index, non_unique, column, method, sub_part in cur.fetchall():
@@ -134,49 +162,79 @@ def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: Typ
                 facts.unique_keys.append(tuple(columns))
             else:
                 # A unique key over column prefixes (`uri(190)`) makes only the prefixes unique: an index.
-                facts.indexes.append(Index(index, tuple(columns), not non_unique, None, (method or "").lower() or None,
-                                           prefix_lengths))
+                facts.indexes.append(
+                    Index(index, tuple(columns), not non_unique, None, (method or "").lower() or None, prefix_lengths)
+                )
         fks = _foreign_keys(cur, where, tables)
         _checks(cur, where, tables, sink)
         for facts in tables.values():
             _json_columns(facts, mapper, sink)
     entities = {t.key: t.entity() for t in tables.values()}
-    return Schema(tuple(entities.values()), assemble_relationships(entities, fks, sink), tuple(sink), DIALECT,
-                  (params.masked(),))
+    return Schema(
+        tuple(entities.values()), assemble_relationships(entities, fks, sink), tuple(sink), DIALECT, (params.masked(),)
+    )
 
 
-def _attribute(name: str, type_text: str, nullable: str, default: Any, extra: str, expression: Any, comment: Any,
-               mapper: TypeMapper, sink: DiagnosticSink, subject: str) -> Attribute:
+def _attribute(
+    name: str,
+    type_text: str,
+    nullable: str,
+    default: Any,
+    extra: str,
+    expression: Any,
+    comment: Any,
+    mapper: TypeMapper,
+    sink: DiagnosticSink,
+    subject: str,
+) -> Attribute:
     canonical, implied_identity = map_type(mapper, type_text, DIALECT, sink, subject)
     generated = expression if "GENERATED" in extra.upper() and expression else None
     # MariaDB writes a NULL default as the text 'NULL'; a real string default comes quoted.
-    default_text = None if default is None or default == "NULL" or generated else spell_default(str(default), canonical, DIALECT)
-    return Attribute(name=name, type=canonical, nullable=nullable == "YES", default=default_text,
-                     identity="auto_increment" in extra.lower() or implied_identity, generated=generated,
-                     comment=comment or None)
+    default_text = (
+        None if default is None or default == "NULL" or generated else spell_default(str(default), canonical, DIALECT)
+    )
+    return Attribute(
+        name=name,
+        type=canonical,
+        nullable=nullable == "YES",
+        default=default_text,
+        identity="auto_increment" in extra.lower() or implied_identity,
+        generated=generated,
+        comment=comment or None,
+    )
 
 
 def _foreign_keys(cur: Any, where: tuple, tables: dict[tuple[str, str], TableFacts]) -> list[ForeignKeyFacts]:
     cur.execute(_FKS, where)
     grouped: dict[tuple[str, str, str], dict] = {}
     for schema_name, table, name, column, ref_schema, ref_table, ref_column, on_delete, on_update in cur.fetchall():
-        entry = grouped.setdefault((schema_name, table, name), {"cols": [], "ref_cols": [], "ref": (ref_schema, ref_table),
-                                                                "rules": (on_delete, on_update)})
+        entry = grouped.setdefault(
+            (schema_name, table, name),
+            {"cols": [], "ref_cols": [], "ref": (ref_schema, ref_table), "rules": (on_delete, on_update)},
+        )
         entry["cols"].append(column)
         entry["ref_cols"].append(ref_column)
         # InnoDB checks RESTRICT as NO ACTION, and MariaDB reports RESTRICT for a key written without a clause:
         # both are the default, None, as the DDL reader keeps them.
-        entry["rules"] = tuple(None if (rule or "").upper() in ("RESTRICT", "NO ACTION") else rule
-                               for rule in (on_delete, on_update))
+        entry["rules"] = tuple(
+            None if (rule or "").upper() in ("RESTRICT", "NO ACTION") else rule for rule in (on_delete, on_update)
+        )
     out = []
     for (schema_name, table, name), entry in grouped.items():
         child = tables.get((schema_name, table))
         if child is None:
             continue
         parent = tables.get(entry["ref"])
-        out.append(ForeignKeyFacts(name, child.key, tuple(entry["cols"]),
-                                   parent.key if parent else ".".join(entry["ref"]), tuple(entry["ref_cols"]),
-                                   *entry["rules"]))
+        out.append(
+            ForeignKeyFacts(
+                name,
+                child.key,
+                tuple(entry["cols"]),
+                parent.key if parent else ".".join(entry["ref"]),
+                tuple(entry["ref_cols"]),
+                *entry["rules"],
+            )
+        )
     return out
 
 
@@ -193,14 +251,19 @@ def _checks(cur: Any, where: tuple, tables: dict[tuple[str, str], TableFacts], s
             if facts is not None:
                 facts.checks.append(CheckConstraint(name, clause))
         return
-    sink.info("checks-unavailable", "this server's information_schema has no CHECK_CONSTRAINTS; CHECK constraints not read")
+    sink.info(
+        "checks-unavailable", "this server's information_schema has no CHECK_CONSTRAINTS; CHECK constraints not read"
+    )
 
 
 def _json_columns(facts: TableFacts, mapper: TypeMapper, sink: DiagnosticSink) -> None:
     """MariaDB stores JSON as LONGTEXT plus a CHECK (json_valid(`col`)) named after the column: read it back as JSON."""
     for check in list(facts.checks):
         for i, attribute in enumerate(facts.attributes):
-            if check.name == attribute.name and check.expression.replace(" ", "") == f"json_valid({quote(attribute.name)})":
+            if (
+                check.name == attribute.name
+                and check.expression.replace(" ", "") == f"json_valid({quote(attribute.name)})"
+            ):
                 json_type, _ = map_type(mapper, "json", DIALECT, sink, f"{facts.key}.{attribute.name}")
                 facts.attributes[i] = replace(attribute, type=json_type.with_source(f"json ({attribute.type.source})"))
                 facts.checks.remove(check)

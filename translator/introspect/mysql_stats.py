@@ -35,9 +35,9 @@ def read_statistics(params: ConnectionParams, schema: Schema, namespaces: Sequen
             table = table_of(entity.key)
             cur.execute(_TABLE, (entity.namespace or default, entity.name))
             found = cur.fetchone()
-            estimate, width = (found if found else (None, None))
+            estimate, width = found if found else (None, None)
             if exact or estimate is None:
-                (count,), = run(f"SELECT COUNT(*) FROM {table}")
+                ((count,),) = run(f"SELECT COUNT(*) FROM {table}")
                 rows = float(count)
             else:
                 # InnoDB's TABLE_ROWS is an estimate from sampled index pages, as the documentation warns.
@@ -47,5 +47,6 @@ def read_statistics(params: ConnectionParams, schema: Schema, namespaces: Sequen
                 stats.attributes[f"{entity.key}.{column}"] = sampling.sample_column(run, table, quote(column), rows)
         for rel in schema.relationships:
             stats.relationships[sampling.relationship_key(schema, rel)] = sampling.sample_fanout(
-                run, table_of(rel.from_entity), [quote(c) for c in rel.from_attributes])
+                run, table_of(rel.from_entity), [quote(c) for c in rel.from_attributes]
+            )
     return stats

@@ -61,8 +61,13 @@ ORDER BY i.indrelid, ic.relname"""
 #: settings on every session: read-only transactions, and a server-side limit on every statement
 _SESSION_OPTIONS = f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}"
 #: connection keywords polyschema passes itself (a URL option of the same name would clash), and where they come from
-_OWN_SETTINGS = {"host": "the URL's host", "port": "the URL's port", "dbname": "the URL's path",
-                 "connect_timeout": f"{CONNECT_TIMEOUT_S} s", "application_name": "polyschema"}
+_OWN_SETTINGS = {
+    "host": "the URL's host",
+    "port": "the URL's port",
+    "dbname": "the URL's path",
+    "connect_timeout": f"{CONNECT_TIMEOUT_S} s",
+    "application_name": "polyschema",
+}
 _FK_RULES = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 
 
@@ -74,14 +79,23 @@ def connect(params: ConnectionParams) -> Iterator[Any]:
     extra: dict[str, Any] = dict(params.options)
     clash = sorted(set(extra) & set(_OWN_SETTINGS))
     if clash:
-        raise SourceError(f"{params.masked()}: URL option {clash[0]}= is not accepted (polyschema sets it: "
-                          f"{_OWN_SETTINGS[clash[0]]}); remove it")
+        raise SourceError(
+            f"{params.masked()}: URL option {clash[0]}= is not accepted (polyschema sets it: "
+            f"{_OWN_SETTINGS[clash[0]]}); remove it"
+        )
     # The user's `?options=-c search_path=x` come first, so ours (read-only, timeouts) cannot be overridden.
     options = " ".join(filter(None, (extra.pop("options", ""), _SESSION_OPTIONS)))
     try:
         conn = psycopg.connect(
-            host=params.host, port=params.port, user=params.user, password=params.password, dbname=params.database,
-            connect_timeout=CONNECT_TIMEOUT_S, application_name="polyschema", options=options, **extra,
+            host=params.host,
+            port=params.port,
+            user=params.user,
+            password=params.password,
+            dbname=params.database,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            application_name="polyschema",
+            options=options,
+            **extra,
         )
     except psycopg.Error as exc:
         raise params.problem(exc) from None
@@ -105,14 +119,19 @@ def resolve_namespaces(conn: Any, namespaces: Sequence[str]) -> tuple[list[str],
     return check_namespaces(namespaces, existing, "no such schema in the database"), default
 
 
-def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: TypeMapper, sink: DiagnosticSink) -> Schema:
+def read_schema(
+    params: ConnectionParams, namespaces: Sequence[str], mapper: TypeMapper, sink: DiagnosticSink
+) -> Schema:
     with connect(params) as conn:
         chosen, default = resolve_namespaces(conn, namespaces)
         tables: dict[int, TableFacts] = {}
         for oid, nsp, name, comment, is_partition, partkey in conn.execute(_TABLES, (chosen,)):
             if is_partition:
-                sink.info("partition-folded", f"{nsp}.{name} is a partition; its parent table stands for it",
-                          subject=f"{nsp}.{name}")
+                sink.info(
+                    "partition-folded",
+                    f"{nsp}.{name} is a partition; its parent table stands for it",
+                    subject=f"{nsp}.{name}",
+                )
                 continue
             tables[oid] = TableFacts(entity_namespace(nsp, default), name, comment, partition_by=partkey)
         oids = list(tables)
@@ -123,9 +142,13 @@ def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: Typ
         for row in conn.execute(_COLUMNS, (oids,)):
             relid, attnum, name = row[0], row[1], row[2]
             attnames[relid, attnum] = name
-            tables[relid].attributes.append(_attribute(row, enums, default, mapper, sink, f"{tables[relid].key}.{name}"))
+            tables[relid].attributes.append(
+                _attribute(row, enums, default, mapper, sink, f"{tables[relid].key}.{name}")
+            )
         fks: list[ForeignKeyFacts] = []
-        for relid, conname, contype, conkey, frelid, fkey, deltype, updtype, definition in conn.execute(_CONSTRAINTS, (oids,)):
+        for relid, conname, contype, conkey, frelid, fkey, deltype, updtype, definition in conn.execute(
+            _CONSTRAINTS, (oids,)
+        ):
             table = tables[relid]
             columns = tuple(attnames[relid, k] for k in conkey or ())
             if contype == "p":
@@ -136,26 +159,62 @@ def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: Typ
                 table.checks.append(CheckConstraint(conname, _strip_check(definition)))
             elif contype == "f":
                 parent = tables.get(frelid)
-                fks.append(ForeignKeyFacts(
-                    conname, table.key, columns, parent.key if parent else _qualified(conn, frelid),
-                    tuple(attnames.get((frelid, k), "?") for k in fkey or ()), _FK_RULES.get(deltype), _FK_RULES.get(updtype)))
+                fks.append(
+                    ForeignKeyFacts(
+                        conname,
+                        table.key,
+                        columns,
+                        parent.key if parent else _qualified(conn, frelid),
+                        tuple(attnames.get((frelid, k), "?") for k in fkey or ()),
+                        _FK_RULES.get(deltype),
+                        _FK_RULES.get(updtype),
+                    )
+                )
             else:
-                sink.warning("constraint-skipped", f"constraint {conname} ({definition}) has no IR form",
-                             subject=table.key, lost=f"constraint {conname}")
+                sink.warning(
+                    "constraint-skipped",
+                    f"constraint {conname} ({definition}) has no IR form",
+                    subject=table.key,
+                    lost=f"constraint {conname}",
+                )
         for relid, name, unique, predicate, method, keys in conn.execute(_INDEXES, (oids,)):
             columns = tuple(_unquote(k) for k in keys)
             tables[relid].indexes.append(Index(name, columns, bool(unique), predicate, method))
         flags, policies = read_row_security(conn, {oid: t.key for oid, t in tables.items()}, sink)
     entities = {t.key: t.entity() for t in tables.values()}
-    entities = {k: replace(e, row_security=flags[k][0], force_row_security=flags[k][1]) if k in flags else e
-                for k, e in entities.items()}
+    entities = {
+        k: replace(e, row_security=flags[k][0], force_row_security=flags[k][1]) if k in flags else e
+        for k, e in entities.items()
+    }
     relationships = assemble_relationships(entities, fks, sink)
     return Schema(tuple(entities.values()), relationships, tuple(sink), DIALECT, (params.masked(),), policies)
 
 
-def _attribute(row: tuple, enums: dict[int, list[str]], default_namespace: str | None, mapper: TypeMapper,
-               sink: DiagnosticSink, subject: str) -> Attribute:
-    _, _, name, type_text, notnull, default, identity, generated, comment, typtype, typname, typoid, typelem, base, typnsp = row
+def _attribute(
+    row: tuple,
+    enums: dict[int, list[str]],
+    default_namespace: str | None,
+    mapper: TypeMapper,
+    sink: DiagnosticSink,
+    subject: str,
+) -> Attribute:
+    (
+        _,
+        _,
+        name,
+        type_text,
+        notnull,
+        default,
+        identity,
+        generated,
+        comment,
+        typtype,
+        typname,
+        typoid,
+        typelem,
+        base,
+        typnsp,
+    ) = row
     if typtype == "e":
         # Named like the tables: bare in the namespace unqualified DDL writes to, qualified elsewhere.
         enum_name = typname if typnsp == default_namespace else f"{typnsp}.{typname}"
@@ -170,16 +229,22 @@ def _attribute(row: tuple, enums: dict[int, list[str]], default_namespace: str |
         canonical, implied_identity = map_type(mapper, base if typtype == "d" else type_text, DIALECT, sink, subject)
     serial = bool(default and default.startswith("nextval(") and not generated)
     return Attribute(
-        name=name, type=canonical, nullable=not notnull,
+        name=name,
+        type=canonical,
+        nullable=not notnull,
         default=None if serial or generated == "s" or default is None else spell_default(default, canonical, DIALECT),
         identity=bool(identity) or serial or implied_identity,
-        generated=default if generated == "s" else None, comment=comment,
+        generated=default if generated == "s" else None,
+        comment=comment,
     )
 
 
 def _qualified(conn: Any, oid: int) -> str:
-    row = conn.execute("SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                       "WHERE c.oid = %s", (oid,)).fetchone()
+    row = conn.execute(
+        "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.oid = %s",
+        (oid,),
+    ).fetchone()
     return row[0] if row else str(oid)
 
 

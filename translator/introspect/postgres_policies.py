@@ -24,16 +24,25 @@ ORDER BY pol.polrelid, pol.oid"""
 _COMMANDS = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
 
 
-def read_row_security(conn: Any, keys: dict[int, str], sink: DiagnosticSink
-                      ) -> tuple[dict[str, tuple[bool, bool]], tuple[Policy, ...]]:
+def read_row_security(
+    conn: Any, keys: dict[int, str], sink: DiagnosticSink
+) -> tuple[dict[str, tuple[bool, bool]], tuple[Policy, ...]]:
     """({entity key: (row security enabled, forced)}, policies) of the tables `keys` maps oid -> entity key."""
     oids = list(keys)
     flags = {keys[oid]: (bool(enabled), bool(forced)) for oid, enabled, forced in conn.execute(_FLAGS, (oids,))}
     policies = []
     for relid, name, command, permissive, roles, using, check in conn.execute(_POLICIES, (oids,)):
-        policies.append(Policy(name, keys[relid], _COMMANDS.get(command, str(command)), bool(permissive),
-                               tuple(sorted(set(roles))), _expression(using, name, "USING", keys[relid], sink),
-                               _expression(check, name, "WITH CHECK", keys[relid], sink)))
+        policies.append(
+            Policy(
+                name,
+                keys[relid],
+                _COMMANDS.get(command, str(command)),
+                bool(permissive),
+                tuple(sorted(set(roles))),
+                _expression(using, name, "USING", keys[relid], sink),
+                _expression(check, name, "WITH CHECK", keys[relid], sink),
+            )
+        )
     return flags, tuple(policies)
 
 
@@ -43,6 +52,10 @@ def _expression(text: str | None, policy: str, clause: str, table: str, sink: Di
     normal = normalize_expression(text)
     if normal is not None:
         return normal
-    sink.warning("unreadable-policy-expression", f"policy {policy!r} on {table}: the {clause} expression could not be "
-                 "read; it is kept as written and no tenant column is taken from it", subject=policy)
+    sink.warning(
+        "unreadable-policy-expression",
+        f"policy {policy!r} on {table}: the {clause} expression could not be "
+        "read; it is kept as written and no tenant column is taken from it",
+        subject=policy,
+    )
     return text

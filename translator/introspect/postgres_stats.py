@@ -41,24 +41,27 @@ def read_statistics(params: ConnectionParams, schema: Schema, namespaces: Sequen
             if width is None and rows.rows > 0 and entity.attributes:
                 # Per-column sizes, like pg_stats.avg_width: the tuple header is PostgreSQL's, not the data's.
                 total = " + ".join(f"COALESCE(pg_column_size(t.{quote(a.name)}), 0)" for a in entity.attributes)
-                (width,), = run(f"SELECT AVG({total}) FROM (SELECT * FROM {table} LIMIT 1000) t")
+                ((width,),) = run(f"SELECT AVG({total}) FROM (SELECT * FROM {table} LIMIT 1000) t")
             stats.entities[entity.key] = EntityStats(rows.rows, float(width) if width else None, rows.assumed)
             for column in sampling.candidate_columns(schema, entity):
                 found = catalog.get(column)
                 stats.attributes[f"{entity.key}.{column}"] = (
-                    _from_pg_stats(found, rows.rows, entity, column) if found is not None
-                    else sampling.sample_column(run, table, quote(column), rows.rows))
+                    _from_pg_stats(found, rows.rows, entity, column)
+                    if found is not None
+                    else sampling.sample_column(run, table, quote(column), rows.rows)
+                )
         for rel in schema.relationships:
             child = schema.entity(rel.from_entity)
             table = quote(child.namespace or default or "public", child.name)
             stats.relationships[sampling.relationship_key(schema, rel)] = sampling.sample_fanout(
-                run, table, [quote(c) for c in rel.from_attributes])
+                run, table, [quote(c) for c in rel.from_attributes]
+            )
     return stats
 
 
 def _rows(conn: Any, run: sampling.Run, namespace: str, name: str, table: str, exact: bool) -> EntityStats:
     if exact:
-        (count,), = run(f"SELECT COUNT(*) FROM {table}")
+        ((count,),) = run(f"SELECT COUNT(*) FROM {table}")
         return EntityStats(float(count))
     found = conn.execute(_TABLE, (namespace, name)).fetchone()
     if found is not None and found[0] is not None and found[0] >= 0:
@@ -73,7 +76,9 @@ def _from_pg_stats(row: tuple, rows: float, entity: Entity, column: str) -> Attr
     # A negative n_distinct is a fraction of the rows (the planner's way to say "grows with the table").
     distinct = -n_distinct * rows if n_distinct is not None and n_distinct < 0 else n_distinct
     kind = entity.attribute(column).type.kind
-    common = tuple((_typed(v, kind), float(f)) for v, f in zip(values or (), freqs or ()))[: sampling.MOST_COMMON]
+    common = tuple((_typed(v, kind), float(f)) for v, f in zip(values or (), freqs or (), strict=False))[
+        : sampling.MOST_COMMON
+    ]
     return AttributeStats(distinct=None if distinct is None else float(distinct), most_common=common)
 
 

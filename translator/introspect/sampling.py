@@ -16,8 +16,18 @@ from translator.introspect.build import plain_value
 from translator.ir import Entity, Relationship, Schema
 from translator.workload.model import AttributeStats, RelationshipStats
 
-__all__ = ["SAMPLE_ROWS", "MOST_COMMON", "Run", "fanout_summary", "estimate_distinct", "bounded_count",
-           "sample_fanout", "sample_column", "candidate_columns", "relationship_key"]
+__all__ = [
+    "SAMPLE_ROWS",
+    "MOST_COMMON",
+    "Run",
+    "fanout_summary",
+    "estimate_distinct",
+    "bounded_count",
+    "sample_fanout",
+    "sample_column",
+    "candidate_columns",
+    "relationship_key",
+]
 
 SAMPLE_ROWS = 100_000
 MOST_COMMON = 10
@@ -32,8 +42,9 @@ def fanout_summary(counts: Sequence[int]) -> RelationshipStats:
         return RelationshipStats(avg=0.0, p99=0.0, max=0.0)
     values = np.asarray(counts, dtype=np.float64)
     # "higher": p99 is a count some parent really has, not an interpolation between two.
-    return RelationshipStats(avg=float(values.mean()), p99=float(np.percentile(values, 99, method="higher")),
-                             max=float(values.max()))
+    return RelationshipStats(
+        avg=float(values.mean()), p99=float(np.percentile(values, 99, method="higher")), max=float(values.max())
+    )
 
 
 def estimate_distinct(sampled: int, distinct: int, singletons: int, total: float) -> float:
@@ -48,7 +59,7 @@ def estimate_distinct(sampled: int, distinct: int, singletons: int, total: float
 
 def bounded_count(run: Run, table: str, cap: int = SAMPLE_ROWS) -> tuple[float, bool]:
     """(rows, exact): COUNT over at most `cap` rows; `exact` is False when the cap was reached."""
-    (count,), = run(f"SELECT COUNT(*) FROM (SELECT 1 AS one FROM {table} LIMIT {int(cap)}) s")
+    ((count,),) = run(f"SELECT COUNT(*) FROM (SELECT 1 AS one FROM {table} LIMIT {int(cap)}) s")
     return float(count), int(count) < cap
 
 
@@ -63,15 +74,16 @@ def sample_fanout(run: Run, table: str, columns: Sequence[str], cap: int = SAMPL
 def sample_column(run: Run, table: str, column: str, total_rows: float, cap: int = SAMPLE_ROWS) -> AttributeStats:
     """Distinct count (scaled) and most common values (frequency over all sampled rows) of one column."""
     sample = f"(SELECT {column} AS v FROM {table} LIMIT {int(cap)}) s"
-    (sampled,), = run(f"SELECT COUNT(*) FROM {sample}")
+    ((sampled,),) = run(f"SELECT COUNT(*) FROM {sample}")
     groups = f"(SELECT v, COUNT(*) AS c FROM {sample} WHERE v IS NOT NULL GROUP BY v) g"
-    (distinct, singletons), = run(f"SELECT COUNT(*), SUM(CASE WHEN c = 1 THEN 1 ELSE 0 END) FROM {groups}")
+    ((distinct, singletons),) = run(f"SELECT COUNT(*), SUM(CASE WHEN c = 1 THEN 1 ELSE 0 END) FROM {groups}")
     top = run(f"SELECT v, c FROM {groups} WHERE c > 1 ORDER BY c DESC LIMIT {MOST_COMMON}")
     sampled = int(sampled)
     total = max(float(total_rows), float(sampled))
     common = tuple((plain_value(v), int(c) / sampled) for v, c in top) if sampled else ()
-    return AttributeStats(distinct=estimate_distinct(sampled, int(distinct or 0), int(singletons or 0), total),
-                          most_common=common)
+    return AttributeStats(
+        distinct=estimate_distinct(sampled, int(distinct or 0), int(singletons or 0), total), most_common=common
+    )
 
 
 def candidate_columns(schema: Schema, entity: Entity) -> tuple[str, ...]:
@@ -89,7 +101,10 @@ def candidate_columns(schema: Schema, entity: Entity) -> tuple[str, ...]:
 
 
 def relationship_key(schema: Schema, rel: Relationship) -> str:
-    """`child.fk_attribute` for `rel`: the first attribute no sibling relationship shares (what `StatsView` tries first)."""
-    shared = {a for r in schema.relationships if r.from_entity == rel.from_entity and r != rel for a in r.from_attributes}
+    """`child.fk_attribute` for `rel`: the first attribute no sibling relationship shares (what `StatsView`
+    tries first)."""
+    shared = {
+        a for r in schema.relationships if r.from_entity == rel.from_entity and r != rel for a in r.from_attributes
+    }
     attribute = next((a for a in rel.from_attributes if a not in shared), rel.from_attributes[0])
     return f"{rel.from_entity}.{attribute}"

@@ -48,22 +48,27 @@ def connect(params: ConnectionParams) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-def read_schema(params: ConnectionParams, namespaces: Sequence[str], mapper: TypeMapper, sink: DiagnosticSink) -> Schema:
+def read_schema(
+    params: ConnectionParams, namespaces: Sequence[str], mapper: TypeMapper, sink: DiagnosticSink
+) -> Schema:
     if any(n != "main" for n in namespaces):
         raise SourceError(f"--schema {', '.join(namespaces)}: a SQLite file has only the schema 'main'")
     with connect(params) as conn:
-        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                            "ORDER BY rowid").fetchall()
+        rows = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+        ).fetchall()
         index_sql = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'").fetchall())
         tables = {name: _table(conn, name, sql or "", index_sql, mapper, sink) for name, sql in rows}
         fks = [fk for name in tables for fk in _foreign_keys(conn, name, tables)]
     entities = {t.key: t.entity() for t in tables.values()}
-    return Schema(tuple(entities.values()), assemble_relationships(entities, fks, sink), tuple(sink), DIALECT,
-                  (params.masked(),))
+    return Schema(
+        tuple(entities.values()), assemble_relationships(entities, fks, sink), tuple(sink), DIALECT, (params.masked(),)
+    )
 
 
-def _table(conn: sqlite3.Connection, name: str, sql: str, index_sql: dict[str, Any], mapper: TypeMapper,
-           sink: DiagnosticSink) -> TableFacts:
+def _table(
+    conn: sqlite3.Connection, name: str, sql: str, index_sql: dict[str, Any], mapper: TypeMapper, sink: DiagnosticSink
+) -> TableFacts:
     facts = TableFacts(None, name)
     pk: list[tuple[int, str]] = []
     # table_xinfo also lists generated columns (hidden 2 = virtual, 3 = stored); hidden 1 is a virtual table's own.
@@ -73,8 +78,9 @@ def _table(conn: sqlite3.Connection, name: str, sql: str, index_sql: dict[str, A
         canonical, implied = map_type(mapper, type_text or "BLOB", DIALECT, sink, f"{name}.{column}")
         if pk_pos:
             pk.append((pk_pos, column))
-        facts.attributes.append(Attribute(column, canonical, not notnull, default, implied,
-                                          "generated" if hidden in (2, 3) else None))
+        facts.attributes.append(
+            Attribute(column, canonical, not notnull, default, implied, "generated" if hidden in (2, 3) else None)
+        )
     facts.primary_key = tuple(c for _, c in sorted(pk))
     if len(pk) == 1 and "AUTOINCREMENT" in sql.upper():
         facts.attributes = [replace(a, identity=True) if a.name == pk[0][1] else a for a in facts.attributes]
@@ -85,7 +91,9 @@ def _table(conn: sqlite3.Connection, name: str, sql: str, index_sql: dict[str, A
         if origin == "u":
             facts.unique_keys.append(columns)
         else:
-            facts.indexes.append(Index(index, columns, bool(unique), _predicate(index_sql.get(index)) if partial else None))
+            facts.indexes.append(
+                Index(index, columns, bool(unique), _predicate(index_sql.get(index)) if partial else None)
+            )
     return facts
 
 
@@ -94,7 +102,7 @@ def _predicate(sql: str | None) -> str | None:
         return None
     upper = sql.upper()
     cut = upper.rfind(" WHERE ")
-    return sql[cut + 7:].strip().rstrip(";") if cut >= 0 else None
+    return sql[cut + 7 :].strip().rstrip(";") if cut >= 0 else None
 
 
 def _foreign_keys(conn: sqlite3.Connection, name: str, tables: dict[str, TableFacts]) -> list[ForeignKeyFacts]:
@@ -109,6 +117,9 @@ def _foreign_keys(conn: sqlite3.Connection, name: str, tables: dict[str, TableFa
         parent_columns = tuple(r[4] for r in rows)
         if parent is not None and any(c is None for c in parent_columns):  # REFERENCES parent without columns
             parent_columns = tables[parent].primary_key
-        out.append(ForeignKeyFacts(f"{name}_fk{fk_id}", name, tuple(r[3] for r in rows), parent, parent_columns,
-                                   rows[0][6], rows[0][5]))
+        out.append(
+            ForeignKeyFacts(
+                f"{name}_fk{fk_id}", name, tuple(r[3] for r in rows), parent, parent_columns, rows[0][6], rows[0][5]
+            )
+        )
     return out

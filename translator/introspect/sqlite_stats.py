@@ -26,11 +26,12 @@ def read_statistics(params: ConnectionParams, schema: Schema, namespaces: Sequen
 
         for entity in schema.entities:
             table = quote(entity.name)
-            (count,), = run(f"SELECT COUNT(*) FROM {table}")
+            ((count,),) = run(f"SELECT COUNT(*) FROM {table}")
             stats.entities[entity.key] = EntityStats(float(count))
             for column in sampling.candidate_columns(schema, entity):
                 stats.attributes[f"{entity.key}.{column}"] = sampling.sample_column(run, table, quote(column), count)
         for rel in schema.relationships:
             stats.relationships[sampling.relationship_key(schema, rel)] = sampling.sample_fanout(
-                run, quote(schema.entity(rel.from_entity).name), [quote(c) for c in rel.from_attributes])
+                run, quote(schema.entity(rel.from_entity).name), [quote(c) for c in rel.from_attributes]
+            )
     return stats

@@ -28,10 +28,20 @@ ENGINES: dict[str, str] = {
 _DEFAULT_PORTS = {"postgres": 5432, "mysql": 3306}
 # Environment variables the engines' own clients read, in the order they are consulted.
 _ENV = {
-    "postgres": {"host": ("PGHOST",), "port": ("PGPORT",), "user": ("PGUSER", "USER"),
-                 "password": ("PGPASSWORD",), "database": ("PGDATABASE",)},
-    "mysql": {"host": ("MYSQL_HOST",), "port": ("MYSQL_TCP_PORT",), "user": ("MYSQL_USER", "USER"),
-              "password": ("MYSQL_PWD",), "database": ("MYSQL_DATABASE",)},
+    "postgres": {
+        "host": ("PGHOST",),
+        "port": ("PGPORT",),
+        "user": ("PGUSER", "USER"),
+        "password": ("PGPASSWORD",),
+        "database": ("PGDATABASE",),
+    },
+    "mysql": {
+        "host": ("MYSQL_HOST",),
+        "port": ("MYSQL_TCP_PORT",),
+        "user": ("MYSQL_USER", "USER"),
+        "password": ("MYSQL_PWD",),
+        "database": ("MYSQL_DATABASE",),
+    },
 }
 
 
@@ -95,28 +105,37 @@ def parse_url(url: str, environ: Mapping[str, str] | None = None) -> ConnectionP
         return _parse_url(url, environ)
     except ValueError as exc:  # urllib's own checks: a broken IPv6 literal, a bad port, ...
         reason = mask_url(" ".join(str(exc).split()))
-        raise SourceError(f"database URL {mask_url(str(url))!r} is malformed ({reason}); write e.g. "
-                          "postgresql://user@host:5432/db, with an IPv6 host in brackets: [::1]") from None
+        raise SourceError(
+            f"database URL {mask_url(str(url))!r} is malformed ({reason}); write e.g. "
+            "postgresql://user@host:5432/db, with an IPv6 host in brackets: [::1]"
+        ) from None
 
 
 def _parse_url(url: str, environ: Mapping[str, str] | None) -> ConnectionParams:
     if not isinstance(url, str) or "://" not in url:
-        raise SourceError(f"database URL {mask_url(str(url))!r} is not a URL; write e.g. postgresql://user@host:5432/db")
+        raise SourceError(
+            f"database URL {mask_url(str(url))!r} is not a URL; write e.g. postgresql://user@host:5432/db"
+        )
     environ = os.environ if environ is None else environ
     scheme = url.split("://", 1)[0]
     engine = ENGINES.get(scheme.split("+", 1)[0].lower())
     if engine is None:
-        raise SourceError(f"database URL {mask_url(url)!r}: scheme {scheme!r} is not supported; use one of: {', '.join(ENGINES)}")
+        raise SourceError(
+            f"database URL {mask_url(url)!r}: scheme {scheme!r} is not supported; use one of: {', '.join(ENGINES)}"
+        )
     if engine == "sqlite":
         path = url.split("://", 1)[1]
         if "@" in path.split("/", 1)[0]:
-            raise SourceError(f"database URL {mask_url(url)!r}: SQLite URLs take no user or password (the file is "
-                              "opened read-only); write sqlite:///path/to/file.db")
+            raise SourceError(
+                f"database URL {mask_url(url)!r}: SQLite URLs take no user or password (the file is "
+                "opened read-only); write sqlite:///path/to/file.db"
+            )
         # sqlite:///relative.db and sqlite:////absolute.db, as SQLAlchemy writes them
         path = path[1:] if path.startswith("/") else path
         if "?" in path:
-            raise SourceError(f"database URL {mask_url(url)!r}: SQLite URLs take no ?options (the file is always opened "
-                              "read-only)")
+            raise SourceError(
+                f"database URL {mask_url(url)!r}: SQLite URLs take no ?options (the file is always opened read-only)"
+            )
         path = unquote(path)
         if not path:
             raise SourceError(f"database URL {mask_url(url)!r} names no file; write sqlite:///path/to/file.db")
@@ -136,16 +155,18 @@ def _parse_url(url: str, environ: Mapping[str, str] | None) -> ConnectionParams:
     names = [name for name, _ in options]
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
-        raise SourceError(f"database URL {mask_url(url)!r}: option {twice[0]!r} is given {names.count(twice[0])} times; "
-                          "give it once")
+        raise SourceError(
+            f"database URL {mask_url(url)!r}: option {twice[0]!r} is given {names.count(twice[0])} times; give it once"
+        )
     given = dict(options)
     # `?user=` and `?password=` are the same settings as `user:password@`: one place only, never both.
     user = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password is not None else None
     for name, value in (("user", user), ("password", password)):
         if name in given and value is not None:
-            raise SourceError(f"database URL {mask_url(url)!r}: the {name} is given both before '@' and as ?{name}=; "
-                              "give it once")
+            raise SourceError(
+                f"database URL {mask_url(url)!r}: the {name} is given both before '@' and as ?{name}=; give it once"
+            )
     user = user if user is not None else given.pop("user", None)
     password = password if password is not None else given.pop("password", None)
     return ConnectionParams(
