@@ -28,7 +28,9 @@ def main(n: int = 10_000_000, rounds: int = 5, sample: int = 300_000) -> None:
     keys = np.random.default_rng(0).integers(-(2**63), 2**63 - 1, n, dtype=np.int64)
     sub = [int(k).to_bytes(8, "big", signed=True) for k in keys[:sample]]
     hash_fn = Murmur3Token.hash_fn
-    warm = timed(lambda: (cassandra_token(keys[:1000], "bigint"), murmur3_int64_into(keys[:1000], 8, np.empty(1000, np.int64))))
+    warm = timed(
+        lambda: (cassandra_token(keys[:1000], "bigint"), murmur3_int64_into(keys[:1000], 8, np.empty(1000, np.int64)))
+    )
     out = np.empty(n, np.int64)
     runs: dict[str, list[float]] = {"loop": [], "ours": [], "into": [], "copy": []}
     for _ in range(rounds):
@@ -44,12 +46,17 @@ def main(n: int = 10_000_000, rounds: int = 5, sample: int = 300_000) -> None:
         return f"{label}: {n / med[key] / 1e6:8.1f} M keys/s ({med[key] * 1e3:7.1f} ms)  [rounds: {spread}]"
 
     print(f"keys: {n:,} bigint; {rounds} interleaved rounds, medians; {available_threads()} CPUs")
-    print(f"warm-up (JIT compile or cache load, excluded): {warm:.2f} s; baseline subsample {sample:,} keys, extrapolated")
+    print(
+        f"warm-up (JIT compile or cache load, excluded): {warm:.2f} s; baseline subsample {sample:,} keys, extrapolated"
+    )
     print(line("baseline  python loop over Murmur3Token.hash_fn ", "loop"))
     print(line("ours      simulator.hashing.cassandra_token     ", "ours"))
     print(line("reference kernel into a preallocated array      ", "into"))
     print(line("reference np.copy of the keys (memory floor)    ", "copy"))
-    print(f"ratio     ours / baseline                       : {med['loop'] / med['ours']:8.1f}x   (exact on subsample: {check})")
+    print(
+        f"ratio     ours / baseline                       : {med['loop'] / med['ours']:8.1f}x   "
+        f"(exact on subsample: {check})"
+    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import argparse
 from pathlib import Path
 
 from _timing import CORPUS, ROOT, best_of  # noqa: E402  (puts the project on sys.path)
-
 from boto3.dynamodb.types import TypeSerializer  # noqa: E402
 
 from translator.sample_rows import sample_rows  # noqa: E402
@@ -38,8 +37,10 @@ def main() -> int:
     workload = default_workload(schema)
     design_t, design = best_of(args.repeat, lambda: TARGET.design(schema, workload))
     ratio = design_t / ingest_t
-    print(f"design {args.file.name} ({len(schema.entities)} entities, {len(workload.access_patterns)} patterns): "
-          f"ingest {ingest_t:.3f} s, design {design_t:.3f} s; ratio {ratio:.3f} (goal <= 1.0)")
+    print(
+        f"design {args.file.name} ({len(schema.entities)} entities, {len(workload.access_patterns)} patterns): "
+        f"ingest {ingest_t:.3f} s, design {design_t:.3f} s; ratio {ratio:.3f} (goal <= 1.0)"
+    )
 
     shop = load_schema([str(ROOT / "samples" / "ecommerce.sql")])
     shop_design = TARGET.design(shop, load_workload(str(ROOT / "samples" / "ecommerce.workload.yaml"), shop))
@@ -47,10 +48,14 @@ def main() -> int:
     count = sum(len(v) for v in rows.values())
     map_t, items = best_of(args.repeat, lambda: rows_to_items(shop, shop_design, rows))
     serializer = TypeSerializer()
-    wire_t, _ = best_of(args.repeat, lambda: [{k: serializer.serialize(v) for k, v in item.items()}
-                                              for table in items.values() for item in table])
-    print(f"items: {count:,} rows -> items {map_t * 1e3:.1f} ms, TypeSerializer {wire_t * 1e3:.1f} ms; "
-          f"ratio {map_t / wire_t:.2f} (goal <= 3.0)")
+    wire_t, _ = best_of(
+        args.repeat,
+        lambda: [{k: serializer.serialize(v) for k, v in item.items()} for table in items.values() for item in table],
+    )
+    print(
+        f"items: {count:,} rows -> items {map_t * 1e3:.1f} ms, TypeSerializer {wire_t * 1e3:.1f} ms; "
+        f"ratio {map_t / wire_t:.2f} (goal <= 3.0)"
+    )
     return 0
 
 

@@ -17,9 +17,8 @@ import logging
 import sys
 from pathlib import Path
 
-from _timing import CORPUS, timed  # puts the project on sys.path
-
 import sqlglot  # noqa: E402
+from _timing import CORPUS, timed  # puts the project on sys.path
 from sqlglot.errors import ErrorLevel  # noqa: E402
 
 from translator.ingest import ingest_sources  # noqa: E402
@@ -47,11 +46,17 @@ def main() -> int:
     baseline, mine = min(b for b, _ in rounds), min(o for _, o in rounds)
     per_round = sorted(o / b for b, o in rounds)
     ratio = per_round[len(per_round) // 2]
-    print(f"file: {args.file} ({len(text):,} chars, {len(schema.entities)} tables, {len(schema.relationships)} relationships)")
+    print(
+        f"file: {args.file} ({len(text):,} chars, {len(schema.entities)} tables, "
+        f"{len(schema.relationships)} relationships)"
+    )
     print(f"baseline sqlglot.parse(read=postgres, IGNORE): {baseline:.3f} s (best of {args.repeat})")
     print(f"polyschema ingest_sources:                     {mine:.3f} s (best of {args.repeat})")
     print(f"best-of ratio: {mine / baseline:.2f}x; per-round ratios: {', '.join(f'{r:.2f}' for r in per_round)}")
-    print(f"ratio ingest/baseline (median of rounds): {ratio:.2f}x (goal <= 1.5x) -> {'OK' if ratio <= 1.5 else 'OVER GOAL'}")
+    print(
+        f"ratio ingest/baseline (median of rounds): {ratio:.2f}x (goal <= 1.5x) -> "
+        f"{'OK' if ratio <= 1.5 else 'OVER GOAL'}"
+    )
     return 0
 
 

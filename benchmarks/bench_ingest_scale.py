@@ -15,9 +15,8 @@ from __future__ import annotations
 import argparse
 import logging
 
-from _timing import timed  # puts the project on sys.path
-
 import sqlglot  # noqa: E402
+from _timing import timed  # puts the project on sys.path
 
 from translator.ingest import ingest_text  # noqa: E402
 
@@ -28,12 +27,16 @@ def generate(tables: int) -> str:
     lines = ["CREATE TABLE t0 (id INT PRIMARY KEY, name VARCHAR(50));"]
     for i in range(1, tables):
         if i % 10 == 0:
-            lines.append(f"CREATE TABLE t{i} (a_id INT REFERENCES t{i - 1}(id), b_id INT REFERENCES t{i - 2}(id), "
-                         f"since DATE, PRIMARY KEY (a_id, b_id));")
+            lines.append(
+                f"CREATE TABLE t{i} (a_id INT REFERENCES t{i - 1}(id), b_id INT REFERENCES t{i - 2}(id), "
+                f"since DATE, PRIMARY KEY (a_id, b_id));"
+            )
         else:
             parent = i - 2 if (i - 1) % 10 == 0 and i > 1 else i - 1  # a plain table, not a junction
-            lines.append(f"CREATE TABLE t{i} (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL, amount NUMERIC(10, 2), "
-                         f"created_at TIMESTAMP DEFAULT now(), parent_id INT REFERENCES t{parent}(id));")
+            lines.append(
+                f"CREATE TABLE t{i} (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL, amount NUMERIC(10, 2), "
+                f"created_at TIMESTAMP DEFAULT now(), parent_id INT REFERENCES t{parent}(id));"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -58,13 +61,17 @@ def main() -> int:
     schema = ours.last  # type: ignore[attr-defined]
     per_round = sorted(m / b for b, m in rounds)
     ratio = per_round[len(per_round) // 2]
-    print(f"schema: {len(schema.entities):,} tables, {len(schema.relationships):,} relationships, "
-          f"{len(schema.many_to_many()):,} junctions ({len(text):,} chars)")
+    print(
+        f"schema: {len(schema.entities):,} tables, {len(schema.relationships):,} relationships, "
+        f"{len(schema.many_to_many()):,} junctions ({len(text):,} chars)"
+    )
     print(f"baseline sqlglot.parse(read=postgres): best {min(b for b, _ in rounds):.2f} s")
     print(f"polyschema ingest_text + many_to_many: best {min(m for _, m in rounds):.2f} s")
     print(f"per-round ratios: {', '.join(f'{r:.2f}' for r in per_round)}")
-    print(f"ratio ingest/baseline (median of {args.repeat} rounds): {ratio:.2f}x (goal <= {GOAL}x) -> "
-          f"{'OK' if ratio <= GOAL else 'OVER GOAL'}")
+    print(
+        f"ratio ingest/baseline (median of {args.repeat} rounds): {ratio:.2f}x (goal <= {GOAL}x) -> "
+        f"{'OK' if ratio <= GOAL else 'OVER GOAL'}"
+    )
     return 0
 
 

@@ -32,8 +32,10 @@ def main(n: int = 5_000_000, sample: int = 300_000, rounds: int = 3) -> None:
         messages = [struct.pack("<iiq", 0, 10, int(v)) for v in values[:sample]]
         loop, ours = [], []
         for _ in range(rounds):  # alternate so both see the same machine state
-            loop.append(timed(lambda: [unpack("<q", md5(m).digest()[:8])[0] for m in messages]) * n / sample)
-            ours.append(timed(lambda: mongodb_hash(values)))
+            loop.append(
+                timed(lambda messages=messages: [unpack("<q", md5(m).digest()[:8])[0] for m in messages]) * n / sample
+            )
+            ours.append(timed(lambda values=values: mongodb_hash(values)))
         lo, us = statistics.median(loop), statistics.median(ours)
         expected = [unpack("<q", md5(m).digest()[:8])[0] for m in messages]
         exact = mongodb_hash(values[:sample]).tolist() == expected

@@ -38,8 +38,13 @@ def _run(argv: list[str]) -> tuple[float, float]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cpu = _cpu()
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", "from translator.cli import main; main()", *argv],
-                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "from translator.cli import main; main()", *argv],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()[-300:]}")
@@ -57,8 +62,10 @@ def main() -> int:
     best = {"translate": [float("inf")] * 2, "plan": [float("inf")] * 2}  # [wall, cpu]
     try:
         for _ in range(args.repeat):
-            runs = [_run(["translate", str(args.file), "--to", name, "--format", "json", *workload])
-                    for name in target_names()]
+            runs = [
+                _run(["translate", str(args.file), "--to", name, "--format", "json", *workload])
+                for name in target_names()
+            ]
             translate = (sum(r[0] for r in runs), sum(r[1] for r in runs))
             plan = _run(["plan", str(args.file), *workload, "--out", str(out / "plan"), "--quiet"])
             for key, value in (("translate", translate), ("plan", plan)):
@@ -70,8 +77,10 @@ def main() -> int:
     print(f"schema: {args.file}")
     print(f"baseline: {n} translate runs               wall {t_wall:8.2f} s   cpu {t_cpu:8.2f} s")
     print(f"plan (designs + simulations + report)  wall {p_wall:8.2f} s   cpu {p_cpu:8.2f} s")
-    print(f"ratio plan / translate x{n}: wall {p_wall / t_wall:.2f}, cpu {p_cpu / t_cpu:.2f}  (goal <= 1.0; "
-          "the CPU ratio is the steadier on a busy machine)")
+    print(
+        f"ratio plan / translate x{n}: wall {p_wall / t_wall:.2f}, cpu {p_cpu / t_cpu:.2f}  (goal <= 1.0; "
+        "the CPU ratio is the steadier on a busy machine)"
+    )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(f"peak resident memory of any child process: {peak / 1024:.0f} MiB")
     return 0

@@ -49,10 +49,18 @@ def main(rows: int = 100_000_000, store: str = "cassandra", key: str = "tenant_i
     o, f = statistics.median(ours), statistics.median(floor)
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"rows: {rows:,}; store {store}; key {key}; {len(res.labels)} {res.unit}s; {rounds} interleaved rounds, medians")
+    print(
+        f"rows: {rows:,}; store {store}; key {key}; {len(res.labels)} {res.unit}s; {rounds} interleaved rounds, medians"
+    )
     print(f"warm-up (JIT compile or cache load, excluded): {warm:.2f} s")
-    print(f"floor     np.bincount of precomputed shard ids: {f:8.2f} s  ({rows / f / 1e6:7.1f} M rows/s)  [{', '.join(f'{x:.2f}' for x in floor)}]")
-    print(f"ours      simulate (generate + hash + route)  : {o:8.2f} s  ({rows / o / 1e6:7.1f} M rows/s)  [{', '.join(f'{x:.2f}' for x in ours)}]")
+    print(
+        f"floor     np.bincount of precomputed shard ids: {f:8.2f} s  ({rows / f / 1e6:7.1f} M rows/s)  "
+        f"[{', '.join(f'{x:.2f}' for x in floor)}]"
+    )
+    print(
+        f"ours      simulate (generate + hash + route)  : {o:8.2f} s  ({rows / o / 1e6:7.1f} M rows/s)  "
+        f"[{', '.join(f'{x:.2f}' for x in ours)}]"
+    )
     print(f"ratio     ours / floor                        : {o / f:8.1f}x slower")
     print(f"peak RSS (includes the floor's {rows * 8 / 2**20:,.0f} MB id array): {peak_mb:,.0f} MB")
 

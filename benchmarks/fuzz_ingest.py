@@ -179,7 +179,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--time-limit", type=float, default=20.0, help="CPU seconds per input before it counts as a hang")
+    parser.add_argument(
+        "--time-limit", type=float, default=20.0, help="CPU seconds per input before it counts as a hang"
+    )
     parser.add_argument("--out", type=Path, default=Path("/tmp/polyschema-fuzz"))
     parser.add_argument("--start", type=int, default=0, help="first input index (to split a run across processes)")
     args = parser.parse_args()
@@ -206,11 +208,20 @@ def main() -> int:
     elapsed = time.perf_counter() - started
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(f"inputs: {done} of {args.count} (seed {args.seed}, from index {args.start}) in {elapsed:.0f} s; "
-          f"mutations: {dict(sorted(kinds.items()))}")
-    print(f"crashes: {counts['crash']}  hangs: {counts['hang']}  silent losses: {counts['silent loss']}  "
-          f"ingest refused (exit 2): {counts['refused']}  read: {counts['ok']}  (files in {args.out})")
-    print("other counts: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()) if k not in ("crash", "hang", "silent loss", "refused", "ok")))
+    print(
+        f"inputs: {done} of {args.count} (seed {args.seed}, from index {args.start}) in {elapsed:.0f} s; "
+        f"mutations: {dict(sorted(kinds.items()))}"
+    )
+    print(
+        f"crashes: {counts['crash']}  hangs: {counts['hang']}  silent losses: {counts['silent loss']}  "
+        f"ingest refused (exit 2): {counts['refused']}  read: {counts['ok']}  (files in {args.out})"
+    )
+    print(
+        "other counts: "
+        + ", ".join(
+            f"{k}: {v}" for k, v in sorted(counts.items()) if k not in ("crash", "hang", "silent loss", "refused", "ok")
+        )
+    )
     print("most common refusals: " + "; ".join(f"{n} x {why!r}" for why, n in refusals.most_common(4)))
     return 1 if counts["crash"] or counts["hang"] else 0
 
@@ -238,8 +249,9 @@ def _run(args, files, mapper, counts: Counter[str], kinds: Counter[str], refusal
                 raise
             counts["crash"] += 1
             (args.out / f"crash-{index}.sql").write_text(text, encoding="utf-8", errors="replace")
-            (args.out / f"crash-{index}.txt").write_text(f"folder={folder} kind={kind}\n{traceback.format_exc()}",
-                                                         encoding="utf-8")
+            (args.out / f"crash-{index}.txt").write_text(
+                f"folder={folder} kind={kind}\n{traceback.format_exc()}", encoding="utf-8"
+            )
             continue
         finally:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
@@ -247,8 +259,10 @@ def _run(args, files, mapper, counts: Counter[str], kinds: Counter[str], refusal
         if creates > entities + accounted:
             counts["silent loss"] += 1
             (args.out / f"loss-{index}.sql").write_text(text, encoding="utf-8", errors="replace")
-            (args.out / f"loss-{index}.txt").write_text(f"folder={folder} kind={kind} create_tables={creates} "
-                                                        f"entities={entities} accounted={accounted}\n", encoding="utf-8")
+            (args.out / f"loss-{index}.txt").write_text(
+                f"folder={folder} kind={kind} create_tables={creates} entities={entities} accounted={accounted}\n",
+                encoding="utf-8",
+            )
         if sys.stderr.isatty() and (index + 1) % 100 == 0:
             print(f"\r{index + 1 - args.start}/{args.count} {dict(counts)}", end="", file=sys.stderr)
     return args.count

@@ -8,8 +8,8 @@ handed out by a thread pool let whichever thread is running take the next one.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 from simulator.errors import SimulatorError
 

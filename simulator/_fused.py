@@ -15,10 +15,32 @@ import numpy as np
 from numba import njit
 
 from simulator._blocks import run_blocks
-from simulator._murmur3 import _ADD1, _ADD2, _FIVE, _bswap64, _columns_token, _finish, _pieces, _rotl
-from simulator._murmur3 import _scramble_k1, _scramble_k2, _sign_fill, _token_short_int
+from simulator._murmur3 import (
+    _ADD1,
+    _ADD2,
+    _FIVE,
+    _bswap64,
+    _columns_token,
+    _finish,
+    _pieces,
+    _rotl,
+    _scramble_k1,
+    _scramble_k2,
+    _sign_fill,
+    _token_short_int,
+)
 
-__all__ = ["SOURCE_GROUP", "SOURCE_ROW", "SOURCE_TIME", "LAYOUT_GENERIC", "LAYOUT_ONE8", "LAYOUT_TWO8", "token_two8", "ring_count_chunk", "group_offsets"]
+__all__ = [
+    "SOURCE_GROUP",
+    "SOURCE_ROW",
+    "SOURCE_TIME",
+    "LAYOUT_GENERIC",
+    "LAYOUT_ONE8",
+    "LAYOUT_TWO8",
+    "token_two8",
+    "ring_count_chunk",
+    "group_offsets",
+]
 
 #: Where a key column's value comes from: the row's group code, its global row index, its insert time.
 SOURCE_GROUP, SOURCE_ROW, SOURCE_TIME = 0, 1, 2
@@ -176,7 +198,7 @@ def _count_block(
 def ring_count_chunk(
     part, start, sources, widths, component_of, composite, layout, ts_start, ts_step,
     ring, table, shift, owners, group_slot, nblk,
-):
+) -> np.ndarray:
     """Count one chunk's rows per (group, owner node) into `group_slot` and return rows per ring range.
 
     Row i of the chunk belongs to the group whose run [offset[g], offset[g+1]) holds it and has global
@@ -190,7 +212,21 @@ def ring_count_chunk(
     range_hist = np.zeros((nblk, ring.shape[0]), np.int64)
     edge = np.zeros((nblk, 2, group_slot.shape[1]), np.int64)
     edge_group = np.full((nblk, 2), -1, np.int64)
-    fixed = (start, sources, widths, component_of, composite, layout, ts_start, ts_step, ring, table, shift, owners, group_slot)
+    fixed = (
+        start,
+        sources,
+        widths,
+        component_of,
+        composite,
+        layout,
+        ts_start,
+        ts_step,
+        ring,
+        table,
+        shift,
+        owners,
+        group_slot,
+    )
 
     def run(b: int) -> None:
         lo, hi = b * n // nblk, (b + 1) * n // nblk

@@ -12,7 +12,15 @@ from numba import njit, prange
 
 from simulator._blocks import run_blocks
 
-__all__ = ["murmur3_fixed", "murmur3_varlen", "murmur3_columns", "murmur3_int64", "murmur3_int64_into", "ring_ranges", "ring_route_columns"]
+__all__ = [
+    "murmur3_fixed",
+    "murmur3_varlen",
+    "murmur3_columns",
+    "murmur3_int64",
+    "murmur3_int64_into",
+    "ring_ranges",
+    "ring_route_columns",
+]
 
 _C1 = np.uint64(0x87C37B91114253D5)
 _C2 = np.uint64(0x4CF5AD432745937F)
@@ -180,7 +188,9 @@ def _pieces(m, widths, component_of, composite):
                 piece_len[npieces] = 1  # the previous component's 0x00 end byte
                 npieces += 1
             # big-endian uint16 length, packed little-endian: high byte first in the stream
-            piece_const[npieces] = np.uint64((comp_len[comp] >> 8) & 0xFF) | (np.uint64(comp_len[comp] & 0xFF) << np.uint64(8))
+            piece_const[npieces] = np.uint64((comp_len[comp] >> 8) & 0xFF) | (
+                np.uint64(comp_len[comp] & 0xFF) << np.uint64(8)
+            )
             piece_len[npieces] = 2
             npieces += 1
             prev = comp

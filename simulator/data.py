@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -13,7 +13,16 @@ from simulator.checks import check_count, require_memory
 from simulator.errors import SimulatorError
 from simulator.generators import ID_KINDS, SkewSpec, id_columns, split_counts, tenant_weights, weights_from_most_common
 
-__all__ = ["FieldSpec", "Dataset", "Chunk", "KeySpec", "parse_key", "keys_on", "synthetic_dataset", "dataset_from_statistics"]
+__all__ = [
+    "FieldSpec",
+    "Dataset",
+    "Chunk",
+    "KeySpec",
+    "parse_key",
+    "keys_on",
+    "synthetic_dataset",
+    "dataset_from_statistics",
+]
 
 #: Field kinds: "categorical" draws codes 0..D-1 from weights; the others are per-row and unique.
 #: "integer" holds real int64 values read from a table (simulator.realdata), never generated.
@@ -54,7 +63,7 @@ class KeySpec:
     hashed: tuple[bool, ...]
 
     def __str__(self) -> str:
-        return ",".join(f"hashed({f})" if h else f for f, h in zip(self.fields, self.hashed))
+        return ",".join(f"hashed({f})" if h else f for f, h in zip(self.fields, self.hashed, strict=False))
 
 
 def parse_key(text: str, available: Sequence[str], argument: str = "key") -> KeySpec:
@@ -86,7 +95,7 @@ def _key_names(text: str) -> list[str]:
     return [n for n in names if n]
 
 
-def keys_on(data: "Dataset", texts: Sequence[str], argument: str = "key") -> tuple["Dataset", list[KeySpec]]:
+def keys_on(data: Dataset, texts: Sequence[str], argument: str = "key") -> tuple[Dataset, list[KeySpec]]:
     """Parse candidate keys that name attributes of the simulated entity, adding the ones it lacks.
 
     The rule the targets print by: a key names attributes of the entity, `hashed(x)` for a hashed one.
@@ -187,7 +196,11 @@ def dataset_from_statistics(
             notes.append(f"attribute {name!r}: no statistics, simulated as unique per row (a serial id)")
     cats = [f for f in fields.values() if f.kind == "categorical"]
     group = min(cats, key=lambda f: f.distinct or math.inf).name if cats else None
-    counts = rng.multinomial(rows, fields[group].weights) if group else None
+    counts: np.ndarray | None = None
+    if group:
+        weights = fields[group].weights
+        assert weights is not None  # a categorical field always has weights
+        counts = rng.multinomial(rows, weights)
     return Dataset(rows, fields, group, counts, row_bytes=row_bytes, notes=tuple(notes))
 
 
@@ -204,7 +217,10 @@ def iter_chunks(
     range sharding); hash partitioners see the same multiset of keys either way.
     """
     start = 0
-    pieces = split_counts(data.group_counts, chunk_rows, rng) if data.group else None
+    pieces = None
+    if data.group:
+        assert data.group_counts is not None  # a dataset with a group field has its counts
+        pieces = split_counts(data.group_counts, chunk_rows, rng)
     while start < data.rows:
         if pieces is not None:
             part = next(pieces)
@@ -219,8 +235,10 @@ def iter_chunks(
         for name in needed:
             spec = data.fields[name]
             if name == data.group:
+                assert group is not None  # the group field's column comes from the split counts above
                 cols[name] = [group]
             elif spec.kind == "categorical":
+                assert spec.weights is not None  # a categorical field always has weights
                 cols[name] = [rng.choice(spec.weights.size, n, p=spec.weights).astype(np.int64)]
             elif spec.kind == "time":
                 cols[name] = [data.ts_ms(row_index)]

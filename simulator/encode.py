@@ -55,7 +55,7 @@ def column_layout(key: KeySpec, data: Dataset, chunk: Chunk) -> tuple[np.ndarray
     """The key as int64 columns, their byte widths and components, and whether it is composite."""
     cols, widths, comp = [], [], []
     for k, name in enumerate(key.fields):
-        for col, width in zip(chunk.columns[name], data.fields[name].widths):
+        for col, width in zip(chunk.columns[name], data.fields[name].widths, strict=False):
             cols.append(col)
             widths.append(width)
             comp.append(k)
@@ -93,7 +93,9 @@ def mongodb_hashes(name: str, data: Dataset, chunk: Chunk) -> np.ndarray:
         return mongodb_hash(list(values))[cols[0]]
     kind = data.fields[name].kind
     if kind == "categorical":  # codes 0..D-1: hash each distinct value once
-        return mongodb_hash_int64(np.arange(data.fields[name].distinct, dtype=np.int64))[cols[0]]
+        distinct = data.fields[name].distinct
+        assert distinct is not None  # a categorical field always has weights
+        return mongodb_hash_int64(np.arange(distinct, dtype=np.int64))[cols[0]]
     if kind in ("uuid4", "uuid7", "objectid"):
         return md5_head_fixed(_message_rows(kind, cols))
     if kind == "time":
@@ -104,6 +106,7 @@ def mongodb_hashes(name: str, data: Dataset, chunk: Chunk) -> np.ndarray:
 def _bits(data: Dataset, name: str) -> int:
     spec = data.fields[name]
     if spec.kind == "categorical":
+        assert spec.distinct is not None  # a categorical field always has weights
         return max(1, math.ceil(math.log2(spec.distinct + 1)))
     if spec.kind == "serial":
         return max(1, math.ceil(math.log2(data.rows + 1)))
@@ -116,7 +119,7 @@ def ordinals(key: KeySpec, data: Dataset, chunk: Chunk) -> tuple[np.ndarray, boo
     Fields are packed high to low, each in the bits its value range needs; when they need more than 64
     bits the later fields keep only their high bits (returned flag True), which coarsens their order.
     """
-    need = [64 if hashed else _bits(data, name) for name, hashed in zip(key.fields, key.hashed)]
+    need = [64 if hashed else _bits(data, name) for name, hashed in zip(key.fields, key.hashed, strict=False)]
     # A hashed prefix only has to keep distinct values apart: 24+ bits leave room for later fields.
     spare = sum(need) - 64
     for i, hashed in enumerate(key.hashed):
@@ -127,7 +130,7 @@ def ordinals(key: KeySpec, data: Dataset, chunk: Chunk) -> tuple[np.ndarray, boo
     out = np.zeros(chunk.size, np.uint64)
     left = 64
     truncated = False
-    for name, hashed, bits_wanted in zip(key.fields, key.hashed, need):
+    for name, hashed, bits_wanted in zip(key.fields, key.hashed, need, strict=False):
         if left == 0:
             truncated = True
             break

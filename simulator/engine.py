@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from simulator.checks import check_count, check_number, check_seed
 from simulator.data import Chunk, Dataset, KeySpec, iter_chunks
 from simulator.encode import encoding_notes, ordinals
-from simulator.imbalance import imbalance_alarms
-from simulator.grow import DEFAULT_MIB_PER_SECOND, check_growth
 from simulator.generators import SkewSpec, split_counts, tenant_weights
+from simulator.grow import DEFAULT_MIB_PER_SECOND, check_growth
+from simulator.imbalance import imbalance_alarms
 from simulator.metrics import Alarm, BalanceMetrics, KeyCharacteristics, balance, monotonicity
 from simulator.stores import KeyLoad, StoreConfig, store_model
 
@@ -90,6 +91,7 @@ class CandidateResult:
 
 def _per_group_traffic(data: Dataset, traffic: Traffic, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Reads and writes per second of each group (tenant); its rows share them evenly."""
+    assert data.group_counts is not None  # only called for a dataset with a group field
     counts = data.group_counts.astype(np.float64)
     size_share = counts / counts.sum()
     order = np.argsort(counts, kind="stable")[::-1]
@@ -114,22 +116,30 @@ def _key_load(key: KeySpec, data: Dataset, reads_g, writes_g, traffic: Traffic) 
     specs = [data.fields[f] for f in key.fields]
     unique = any(s.distinct is None for s in specs)
     counts = data.group_counts
-    if key.fields == (data.group,):
+    group = data.group
+    if group is not None and key.fields == (group,):
+        assert counts is not None  # a dataset with a group field has its counts
         order = np.argsort(counts, kind="stable")[::-1][:5]
-        values = data.fields[data.group].values
+        values = data.fields[group].values
         mc = tuple((str(values[i]) if i < len(values) else str(int(i)), int(counts[i])) for i in order)
         load = KeyLoad(int(counts.max()), reads_g, writes_g, np.ones(counts.size), 0.0)
         distinct = int((counts > 0).sum())
     elif unique:
-        per_row_r = _per_row(reads_g, counts) if counts is not None else np.array([traffic.reads_per_second / data.rows])
-        per_row_w = _per_row(writes_g, counts) if counts is not None else np.array([traffic.writes_per_second / data.rows])
+        per_row_r = (
+            _per_row(reads_g, counts) if counts is not None else np.array([traffic.reads_per_second / data.rows])
+        )
+        per_row_w = (
+            _per_row(writes_g, counts) if counts is not None else np.array([traffic.writes_per_second / data.rows])
+        )
         n = counts if counts is not None else np.array([data.rows])
         load = KeyLoad(1, per_row_r, per_row_w, n.astype(np.float64))
         distinct, mc = data.rows, ()
     else:
         w = np.ones(1)
         for s in specs:
-            w = np.outer(w, s.weights).ravel() if w.size * s.weights.size <= 1_000_000 else w * s.weights.max()
+            weights = s.weights
+            assert weights is not None  # no per-row unique field here: every field has weights
+            w = np.outer(w, weights).ravel() if w.size * weights.size <= 1_000_000 else w * weights.max()
         value_rows = data.rows * w
         load = KeyLoad(
             int(np.ceil(value_rows.max())),
@@ -168,6 +178,7 @@ def _patterns(
     Without `given` patterns (name, equality fields), equality lookups on each field and on the
     tenant plus each other field stand in.
     """
+    combos: list[tuple[str, tuple[str, ...]]]
     if given is None:
         combos = [(" and ".join(f"{f} = ?" for f in c), c) for c in [(f,) for f in data.fields]]
         if data.group:
@@ -203,9 +214,13 @@ def simulate(
     model_cls = store_model(store)
     _check_arguments(seed, traffic, chunk_rows)
     model_cls.check_memory(config)
-    grow, mib_per_second = check_growth(grow, DEFAULT_MIB_PER_SECOND if move_mib_per_second is None else move_mib_per_second)
+    grow, mib_per_second = check_growth(
+        grow, DEFAULT_MIB_PER_SECOND if move_mib_per_second is None else move_mib_per_second
+    )
     root = np.random.SeedSequence(seed)
     traffic_seed, data_seed, store_seed, sample_seed = root.spawn(4)
+    reads_g: np.ndarray | None
+    writes_g: np.ndarray | None
     if data.group:
         reads_g, writes_g = _per_group_traffic(data, traffic, np.random.default_rng(traffic_seed))
     else:
@@ -217,6 +232,8 @@ def simulate(
         routed = model.routing_key(key)
         load, chars = _key_load(routed, data, reads_g, writes_g, traffic)
         if data.group:
+            # Set above for a dataset with a group field.
+            assert reads_g is not None and writes_g is not None and data.group_counts is not None
             model.set_rates(_per_row(reads_g + writes_g, data.group_counts))
         else:
             model.set_rates((traffic.reads_per_second + traffic.writes_per_second) / data.rows)
@@ -231,7 +248,9 @@ def simulate(
         if grow:
             out.details["grow"] = model.grow(grow, mib_per_second)
         r, monotonic = _monotonicity(routed, data, sample_seed)
-        chars = KeyCharacteristics(chars.distinct_values, chars.most_common, round(r, 6), monotonic, chars.max_rows_per_value)
+        chars = KeyCharacteristics(
+            chars.distinct_values, chars.most_common, round(r, 6), monotonic, chars.max_rows_per_value
+        )
         alarms = out.alarms + imbalance_alarms(store, balance(out.rows), balance(out.ops))
         results.append(
             CandidateResult(
@@ -314,7 +333,9 @@ def _run(model, key, data, reads_g, writes_g, traffic, data_seed, chunk_rows, pr
         else:
             n = chunk.size
             model.account(
-                slots, np.full(n, traffic.reads_per_second / data.rows), np.full(n, traffic.writes_per_second / data.rows)
+                slots,
+                np.full(n, traffic.reads_per_second / data.rows),
+                np.full(n, traffic.writes_per_second / data.rows),
             )
         if progress:
             progress(chunk.size)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -206,15 +206,16 @@ def id_columns(kind: str, row_index: np.ndarray, ts_ms: np.ndarray, rng: np.rand
     if kind == "serial":
         return [row_index.astype(np.int64, copy=False)]
     if kind == "uuid4":
-        hi = rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, n, dtype=np.int64, endpoint=True)
-        lo = rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, n, dtype=np.int64, endpoint=True)
+        # np.asarray (a no-op on these arrays) only for the type checker: numpy's stubs type these as scalars.
+        hi = np.asarray(rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, n, dtype=np.int64, endpoint=True))
+        lo = np.asarray(rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, n, dtype=np.int64, endpoint=True))
         hi = (hi & ~np.int64(0xF000)) | np.int64(0x4000)
         lo = (lo & np.int64(0x3FFFFFFFFFFFFFFF)) | np.int64(-(2**63))
         return [hi, lo]
     if kind == "uuid7":
         rand = rng.integers(0, 1 << 12, n, dtype=np.int64)
         hi = (ts_ms.astype(np.int64) << np.int64(16)) | np.int64(0x7000) | rand
-        lo = rng.integers(0, 1 << 62, n, dtype=np.int64) | np.int64(-(2**63))
+        lo = np.asarray(rng.integers(0, 1 << 62, n, dtype=np.int64)) | np.int64(-(2**63))
         return [hi, lo]
     if kind == "objectid":
         seconds = ts_ms.astype(np.int64) // 1000

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import uuid as _uuid
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +45,7 @@ MONGODB_CANONICAL_TYPE: dict[str, int] = {
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
 
 def _check_cql_type(cql_type: Any) -> tuple[str, ...]:
@@ -59,7 +60,7 @@ def _check_cql_type(cql_type: Any) -> tuple[str, ...]:
 
 def _ms(value: Any) -> int:
     if isinstance(value, _dt.datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
+        aware = value if value.tzinfo else value.replace(tzinfo=_dt.UTC)
         return (aware - _EPOCH) // _dt.timedelta(milliseconds=1)
     return int(value)
 
@@ -78,6 +79,7 @@ def _one_cql(value: Any, cql_type: str) -> bytes:
                 return bytes(value)
             return _uuid.UUID(str(value)).bytes
         width = CQL_TYPES[cql_type]
+        assert width is not None  # the variable-width types (text, blob) returned above
         number = _ms(value) if cql_type == "timestamp" else int(value)
         return number.to_bytes(width, "big", signed=True)
     except (OverflowError, ValueError, TypeError, AttributeError) as exc:
@@ -92,7 +94,7 @@ def cassandra_key_bytes(value: Any, cql_type: str | tuple[str, ...]) -> bytes:
     if len(value) != len(parts):
         raise SimulatorError(f"value {value!r} has {len(value)} components but cql_type has {len(parts)}")
     out = bytearray()
-    for component, part in zip(value, parts):
+    for component, part in zip(value, parts, strict=True):
         raw = _one_cql(component, part)
         out += len(raw).to_bytes(2, "big") + raw + b"\x00"
     return bytes(out)
@@ -119,7 +121,9 @@ def cassandra_token(values: Iterable[Any] | np.ndarray, cql_type: str | tuple[st
             arr = np.ascontiguousarray(values, dtype=np.int64)
             if parts[0] == "int" and arr.size and (arr.min() < -(2**31) or arr.max() >= 2**31):
                 raise SimulatorError("values: a CQL int must fit in 32 bits; use cql_type='bigint'")
-            return murmur3_int64(arr, CQL_TYPES[parts[0]])
+            width = CQL_TYPES[parts[0]]
+            assert width is not None  # int, bigint and timestamp are fixed-width
+            return murmur3_int64(arr, width)
     if single and parts[0] == "uuid" and isinstance(values, np.ndarray) and values.dtype == np.uint8:
         if values.ndim != 2 or values.shape[1] != 16:
             raise SimulatorError(f"values: uuid bytes must have shape (n, 16), got {values.shape}")

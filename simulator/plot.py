@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 __all__ = ["plot_results"]
 
@@ -24,7 +24,9 @@ def plot_results(results: Sequence, path: str | Path) -> Path:
         axes[i][0].bar(x, r.per_shard_rows, color="#4c72b0")
         axes[i][0].set_title(f"{r.key}: rows per {r.unit} (max/mean {r.metrics.max_over_mean:.2f})", fontsize=9)
         axes[i][1].bar(x, r.per_shard_ops, color="#dd8452")
-        axes[i][1].set_title(f"{r.key}: requests/s per {r.unit} (max/mean {r.ops_metrics.max_over_mean:.2f})", fontsize=9)
+        axes[i][1].set_title(
+            f"{r.key}: requests/s per {r.unit} (max/mean {r.ops_metrics.max_over_mean:.2f})", fontsize=9
+        )
     for r in results:
         px, py = lorenz(r.per_shard_rows)
         axes[n][0].plot(px, py, label=f"{r.key} (Gini {r.metrics.gini:.2f})")

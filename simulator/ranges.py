@@ -90,6 +90,7 @@ class RangeSharding:
         if self.bounds.size > 1:
             self.top_chunk_inserts += int(per_chunk[-1])
             self.split_inserts += int(keys.size)
+        assert self.inserts is not None  # __post_init__ sets it
         self.inserts += np.bincount(np.asarray(self.shard)[chunk], minlength=self.n_shards)
         m = min(keys.size, _SAMPLE * 64)
         pick = self.rng.integers(0, keys.size, m)

@@ -59,6 +59,7 @@ def _summary(result: CandidateResult) -> dict[str, Any]:
 
 
 def _tenant_value(data: Dataset, code: int) -> Any:
+    assert data.group is not None  # only called for a key that leads with the tenant
     values = data.fields[data.group].values
     return values[code] if code < len(values) else int(code)
 
@@ -67,6 +68,7 @@ def _whales(
     store: str, before: CandidateResult, data: Dataset, config: StoreConfig, traffic: Traffic, most: int
 ) -> list[int]:
     counts = data.group_counts
+    assert counts is not None  # only called for a key that leads with the tenant
     share = counts / max(1, counts.sum())
     units = len(before.labels)
     # The unit holding the tenant carries it plus its even share of the rest: s + (1 - s) / n of the
@@ -89,6 +91,7 @@ def _whales(
 
 def _split_tenants(data: Dataset, pieces: dict[int, int]) -> Dataset:
     """Each whale t becomes pieces[t] key values (t, then new codes) sharing its rows evenly."""
+    assert data.group is not None and data.group_counts is not None  # only for a key that leads with the tenant
     counts = list(data.group_counts.astype(np.int64))
     for t, n in pieces.items():
         base, extra = divmod(int(counts[t]), n)
@@ -170,9 +173,19 @@ def _mongodb(store, key, data, config, seed, traffic, whales):
     return parts, remedy, notes, str(key), whales
 
 
-def _split_remedy(store, key, data, config, seed, traffic, whales, before):
+def _split_remedy(
+    store: str,
+    key: KeySpec,
+    data: Dataset,
+    config: StoreConfig,
+    seed: int,
+    traffic: Traffic,
+    whales: list[int],
+    before: CandidateResult,
+) -> tuple[list[CandidateResult], list[str], list[str], str, list[int]]:
     """Split the whales; while the result still alarms, split the next largest tenant too and use twice
     as many pieces (hashing few large pieces onto few units is lumpy), for a few rounds."""
+    assert data.group_counts is not None  # only called for a key that leads with the tenant
     order = [int(t) for t in np.argsort(-data.group_counts, kind="stable")]
     notes: list[str] = []
     for round_ in range(_ROUNDS):
@@ -278,6 +291,7 @@ def remedy_whales(
         return out
     whales = _whales(store, before, data, config, traffic, most)
     counts = data.group_counts
+    assert counts is not None  # a dataset with a group field has its counts
     family = store.split("-")[0]
     if not whales:
         out.update(whales=[], remedy=[], after=out["before"], resolved=True, summary="no whale tenant", notes=[])
@@ -285,8 +299,8 @@ def remedy_whales(
     if family == "mongodb":
         parts, remedy, notes, after_key, whales = _mongodb(store, key, data, config, seed, traffic, whales)
     elif family == "citus":
-        (after,) = simulate(store, [key], data, replace(config, isolate=len(whales)), seed, traffic)
-        parts, after_key, notes = [after], str(key), []
+        (isolated,) = simulate(store, [key], data, replace(config, isolate=len(whales)), seed, traffic)
+        parts, after_key, notes = [isolated], str(key), []
         remedy = [
             f"SELECT isolate_tenant_to_new_shard(<table>, {json.dumps(_tenant_value(data, t))}, 'CASCADE');"
             for t in whales

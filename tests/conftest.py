@@ -8,8 +8,8 @@ or `corpus_params`. CI sets POLYSCHEMA_REQUIRE_CORPUS=1, which makes a missing c
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from hypothesis import HealthCheck, settings

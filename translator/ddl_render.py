@@ -21,8 +21,8 @@ from typing import Any
 from sqlglot import exp
 
 from translator.errors import MappingError, PolyschemaError
-from translator.mapdata import load_mapping
 from translator.ir import Entity, Index, Relationship, Schema
+from translator.mapdata import load_mapping
 from translator.types import CanonicalType, TypeKind
 
 __all__ = ["RENDER_DIALECTS", "UnrenderableSchema", "render_ddl", "type_key", "source_type", "widened_type"]
@@ -30,12 +30,34 @@ __all__ = ["RENDER_DIALECTS", "UnrenderableSchema", "render_ddl", "type_key", "s
 #: Dialects `render_ddl` writes (each has a `[render.<dialect>]` section, possibly empty).
 RENDER_DIALECTS: tuple[str, ...] = ("postgres", "mysql", "sqlite", "tsql", "oracle")
 
-_TYPE_KEYS = frozenset({
-    "integer8", "decimal_unbounded", "binary_fixed", "integer16", "integer32", "integer64", "decimal", "float32", "float64", "string", "string_fixed",
-    "string_unbounded", "binary", "binary_unbounded", "boolean", "date", "time", "timestamp", "timestamptz",
-    "uuid", "json",
-})
-_WIDEN_FIELDS = frozenset({"canonical", "keep", "drop", "bits", "precision", "scale", "length", "fixed", "with_timezone"})
+_TYPE_KEYS = frozenset(
+    {
+        "integer8",
+        "decimal_unbounded",
+        "binary_fixed",
+        "integer16",
+        "integer32",
+        "integer64",
+        "decimal",
+        "float32",
+        "float64",
+        "string",
+        "string_fixed",
+        "string_unbounded",
+        "binary",
+        "binary_unbounded",
+        "boolean",
+        "date",
+        "time",
+        "timestamp",
+        "timestamptz",
+        "uuid",
+        "json",
+    }
+)
+_WIDEN_FIELDS = frozenset(
+    {"canonical", "keep", "drop", "bits", "precision", "scale", "length", "fixed", "with_timezone"}
+)
 
 
 class UnrenderableSchema(PolyschemaError):
@@ -58,26 +80,31 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, dict[str, 
         section = {**default, **render_data.get(dialect, {})}
         unknown = set(section) - _TYPE_KEYS
         if unknown:
-            raise MappingError(f"{where}: [render.{dialect}] has unknown type keys {sorted(unknown)}; "
-                               f"use {sorted(_TYPE_KEYS)}")
+            raise MappingError(
+                f"{where}: [render.{dialect}] has unknown type keys {sorted(unknown)}; use {sorted(_TYPE_KEYS)}"
+            )
         for key, template in section.items():
             text = template.format(length=1, precision=10, scale=2)
             try:
                 exp.DataType.build(text, dialect=dialect)
             except Exception as exc:  # sqlglot raises several error types for unparsable type text
-                raise MappingError(f"{where}: [render.{dialect}] {key} = {template!r} is not a type sqlglot "
-                                   f"reads in {dialect}: {exc}") from None
+                raise MappingError(
+                    f"{where}: [render.{dialect}] {key} = {template!r} is not a type sqlglot reads in {dialect}: {exc}"
+                ) from None
         render[dialect] = section
         rules = widen_data.get(dialect, {})
         for key, rule in rules.items():
             if key not in _TYPE_KEYS or not isinstance(rule, dict) or set(rule) - _WIDEN_FIELDS:
-                raise MappingError(f"{where}: [widen.{dialect}] {key} = {rule!r} is invalid; keys are type keys and "
-                                   f"rules are tables of {sorted(_WIDEN_FIELDS)}")
+                raise MappingError(
+                    f"{where}: [widen.{dialect}] {key} = {rule!r} is invalid; keys are type keys and "
+                    f"rules are tables of {sorted(_WIDEN_FIELDS)}"
+                )
         widen[dialect] = rules
     unknown_dialects = (set(render_data) - {"default"} | set(widen_data)) - set(RENDER_DIALECTS)
     if unknown_dialects:
-        raise MappingError(f"{where}: sections for unknown dialects {sorted(unknown_dialects)}; "
-                           f"use {list(RENDER_DIALECTS)}")
+        raise MappingError(
+            f"{where}: sections for unknown dialects {sorted(unknown_dialects)}; use {list(RENDER_DIALECTS)}"
+        )
     return render, widen
 
 
@@ -99,9 +126,11 @@ def type_key(type_: CanonicalType) -> str:
         return "decimal_unbounded"
     if kind in (TypeKind.DECIMAL, TypeKind.BOOLEAN, TypeKind.DATE, TypeKind.TIME, TypeKind.UUID, TypeKind.JSON):
         return str(kind)
-    raise UnrenderableSchema(f"type {type_} (kind {str(kind)!r}) has no DDL rendering; "
-                             f"renderable kinds: integer, decimal, float, string, binary, boolean, date, time, "
-                             f"timestamp, uuid, json")
+    raise UnrenderableSchema(
+        f"type {type_} (kind {str(kind)!r}) has no DDL rendering; "
+        f"renderable kinds: integer, decimal, float, string, binary, boolean, date, time, "
+        f"timestamp, uuid, json"
+    )
 
 
 def _check_dialect(dialect: Any) -> str:
@@ -154,32 +183,49 @@ def _table(entity: Entity) -> exp.Table:
 def _foreign_key(rel: Relationship, parent: Entity) -> exp.Constraint:
     fk = exp.ForeignKey(
         expressions=[_ident(c) for c in rel.from_attributes],
-        reference=exp.Reference(this=exp.Schema(this=_table(parent), expressions=[_ident(c) for c in rel.to_attributes])))
+        reference=exp.Reference(
+            this=exp.Schema(this=_table(parent), expressions=[_ident(c) for c in rel.to_attributes])
+        ),
+    )
     return exp.Constraint(this=_ident(rel.name), expressions=[fk])
 
 
 def _check_renderable(entity: Entity) -> None:
-    lost = [f"{entity.key}.{a.name} {what}" for a in entity.attributes
-            for what, present in (("default", a.default is not None), ("identity", a.identity),
-                                  ("generated", a.generated is not None), ("comment", a.comment is not None))
-            if present]
+    lost = [
+        f"{entity.key}.{a.name} {what}"
+        for a in entity.attributes
+        for what, present in (
+            ("default", a.default is not None),
+            ("identity", a.identity),
+            ("generated", a.generated is not None),
+            ("comment", a.comment is not None),
+        )
+        if present
+    ]
     lost += [f"{entity.key} check {c.name or c.expression!r}" for c in entity.checks]
     lost += [f"{entity.key} partial/method index {i.name}" for i in entity.indexes if i.predicate or i.method]
     lost += [f"{entity.key} expression index {i.name}" for i in entity.indexes if not _plain_index(entity, i)]
     if entity.comment or entity.partition_by:
         lost.append(f"{entity.key} comment/partitioning")
     if lost:
-        raise UnrenderableSchema(f"render_ddl writes columns, types, NOT NULL, keys, foreign keys and plain indexes; "
-                                 f"it would drop: {', '.join(lost[:5])}{' ...' if len(lost) > 5 else ''}; "
-                                 "pass lossy=True to drop them knowingly")
+        raise UnrenderableSchema(
+            f"render_ddl writes columns, types, NOT NULL, keys, foreign keys and plain indexes; "
+            f"it would drop: {', '.join(lost[:5])}{' ...' if len(lost) > 5 else ''}; "
+            "pass lossy=True to drop them knowingly"
+        )
 
 
 def _create(entity: Entity, inline: list[tuple[Relationship, Entity]], dialect: str, lossy: bool) -> exp.Create:
     columns: list[exp.Expression] = []
     for attribute in entity.attributes:
         constraints = [] if attribute.nullable else [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]
-        columns.append(exp.ColumnDef(this=_ident(attribute.name), kind=source_type(attribute.type, dialect, lossy=lossy),
-                                     constraints=constraints))
+        columns.append(
+            exp.ColumnDef(
+                this=_ident(attribute.name),
+                kind=source_type(attribute.type, dialect, lossy=lossy),
+                constraints=constraints,
+            )
+        )
     if entity.primary_key:
         columns.append(exp.PrimaryKey(expressions=[_ident(c) for c in entity.primary_key]))
     for key in entity.unique_keys:
@@ -198,8 +244,9 @@ def _index(entity: Entity, position: int) -> exp.Create:
     index = entity.indexes[position]
     name = index.name or f"ix__{entity.name}_{position + 1}"
     params = exp.IndexParameters(columns=[exp.column(c) for c in index.columns])  # Ordered() would add NULLS clauses
-    return exp.Create(this=exp.Index(this=_ident(name), table=_table(entity), params=params), kind="INDEX",
-                      unique=index.unique)
+    return exp.Create(
+        this=exp.Index(this=_ident(name), table=_table(entity), params=params), kind="INDEX", unique=index.unique
+    )
 
 
 def render_ddl(schema: Schema, dialect: str, *, lossy: bool = False) -> str:
@@ -221,20 +268,32 @@ def render_ddl(schema: Schema, dialect: str, *, lossy: bool = False) -> str:
     deferred: list[exp.Expression] = []
     while pending:
         # Parents first; inside a cycle, the first pending table goes and its forward references wait.
-        entity = next((e for e in pending if all(r.to_entity in created or r.is_self_reference
-                                                   for r in schema.relationships_from(e.key))), pending[0])
+        entity = next(
+            (
+                e
+                for e in pending
+                if all(r.to_entity in created or r.is_self_reference for r in schema.relationships_from(e.key))
+            ),
+            pending[0],
+        )
         pending.remove(entity)
-        inline, later = [], []
+        inline: list[tuple[Relationship, Entity]] = []
+        later: list[tuple[Relationship, Entity]] = []
         for rel in schema.relationships_from(entity.key):
             parent = schema.entity(rel.to_entity)
             (inline if rel.to_entity in created or rel.is_self_reference else later).append((rel, parent))
         statements.append(_create(entity, inline, dialect, lossy))
         for rel, parent in later:
-            deferred.append(exp.Alter(this=_table(entity), kind="TABLE",
-                                      actions=[exp.AddConstraint(expressions=[_foreign_key(rel, parent)])]))
+            deferred.append(
+                exp.Alter(
+                    this=_table(entity),
+                    kind="TABLE",
+                    actions=[exp.AddConstraint(expressions=[_foreign_key(rel, parent)])],
+                )
+            )
         created.add(entity.key)
         # A partial index written whole would change meaning (a partial UNIQUE would become one-to-one).
-        statements.extend(_index(entity, i) for i, ix in enumerate(entity.indexes)
-                          if not ix.predicate and _plain_index(entity, ix))
+        statements.extend(
+            _index(entity, i) for i, ix in enumerate(entity.indexes) if not ix.predicate and _plain_index(entity, ix)
+        )
     return "".join(f"{s.sql(dialect=dialect)};\n" for s in (*statements, *deferred))
-

@@ -7,8 +7,9 @@ and each record carries where it came from (file, line, column, excerpt) and wha
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from translator.errors import PolyschemaError
 

@@ -13,8 +13,7 @@ from translator.errors import SourceError
 __all__ = ["DIALECT_ALIASES", "check_dialect"]
 
 #: other names people give a dialect -> the sqlglot name (`--dialect`, and folder names in ingest)
-DIALECT_ALIASES = {"postgresql": "postgres", "pg": "postgres", "mssql": "tsql", "sqlserver": "tsql",
-                   "mariadb": "mysql"}
+DIALECT_ALIASES = {"postgresql": "postgres", "pg": "postgres", "mssql": "tsql", "sqlserver": "tsql", "mariadb": "mysql"}
 
 
 def check_dialect(dialect: str | None) -> str | None:

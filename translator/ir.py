@@ -8,9 +8,10 @@ is unambiguous and compares case-insensitively, as SQL engines resolve unquoted 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 from translator.diagnostics import Diagnostic, Severity
 from translator.types import CanonicalType
@@ -121,8 +122,14 @@ class Index:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Index:
-        return cls(data.get("name"), tuple(data["columns"]), data.get("unique", False), data.get("predicate"),
-                   data.get("method"), tuple(data.get("prefix_lengths") or ()))
+        return cls(
+            data.get("name"),
+            tuple(data["columns"]),
+            data.get("unique", False),
+            data.get("predicate"),
+            data.get("method"),
+            tuple(data.get("prefix_lengths") or ()),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +186,14 @@ class Entity:
         """Column sets that identify at most one row: the primary key, each unique key, and each unique index
         without a predicate whose parts are whole columns of this entity (not a prefix, not an expression)."""
         keys = [self.primary_key, *self.unique_keys]
-        keys.extend(i.columns for i in self.indexes
-                    if i.unique and not i.predicate and not i.has_prefix
-                    and all(self.find_attribute(c) is not None for c in i.columns))
+        keys.extend(
+            i.columns
+            for i in self.indexes
+            if i.unique
+            and not i.predicate
+            and not i.has_prefix
+            and all(self.find_attribute(c) is not None for c in i.columns)
+        )
         return tuple(dict.fromkeys(key for key in keys if key))
 
     def is_unique(self, columns: Iterable[str]) -> bool:
@@ -311,15 +323,27 @@ class Policy:
     with_check: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "entity": self.entity, "command": self.command,
-                "permissive": self.permissive, "roles": list(self.roles), "using": self.using,
-                "with_check": self.with_check}
+        return {
+            "name": self.name,
+            "entity": self.entity,
+            "command": self.command,
+            "permissive": self.permissive,
+            "roles": list(self.roles),
+            "using": self.using,
+            "with_check": self.with_check,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Policy:
-        return cls(name=data["name"], entity=data["entity"], command=data.get("command", "all"),
-                   permissive=data.get("permissive", True), roles=tuple(data.get("roles", ("public",))),
-                   using=data.get("using"), with_check=data.get("with_check"))
+        return cls(
+            name=data["name"],
+            entity=data["entity"],
+            command=data.get("command", "all"),
+            permissive=data.get("permissive", True),
+            roles=tuple(data.get("roles", ("public",))),
+            using=data.get("using"),
+            with_check=data.get("with_check"),
+        )
 
 
 def derive_cardinality(child: Entity, from_attributes: Iterable[str]) -> Cardinality:
@@ -349,8 +373,11 @@ class Schema:
         """By key, then by bare name; exact spelling first, then case-insensitive; None if absent or ambiguous."""
         if name in self._by_key:
             return self._by_key[name]
-        for matcher in (lambda e: e.name == name, lambda e: e.name.casefold() == name.casefold(),
-                        lambda e: e.key.casefold() == name.casefold()):
+        for matcher in (
+            lambda e: e.name == name,
+            lambda e: e.name.casefold() == name.casefold(),
+            lambda e: e.key.casefold() == name.casefold(),
+        ):
             found = [e for e in self.entities if matcher(e)]
             if len(found) == 1:
                 return found[0]
@@ -380,7 +407,8 @@ class Schema:
         return tuple(p for p in self.policies if p.entity == key)
 
     def many_to_many(self) -> tuple[ManyToMany, ...]:
-        """Junction entities: exactly two outgoing relationships to other entities whose columns cover the primary key."""
+        """Junction entities: exactly two outgoing relationships to other entities whose columns cover
+        the primary key."""
         outgoing_of: dict[str, list[Relationship]] = {}
         for relationship in self.relationships:  # one pass: O(entities + relationships), not their product
             if not relationship.is_self_reference:

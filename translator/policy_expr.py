@@ -49,8 +49,12 @@ def _redundant(paren: exp.Paren) -> bool:
 def _normal(tree: exp.Expr) -> exp.Expr:
     def fix(node: exp.Expr) -> exp.Expr:
         # 'x'::text is how the catalog prints a string literal; it is the literal.
-        if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string \
-                and node.to.is_type("text", "varchar"):
+        if (
+            isinstance(node, exp.Cast)
+            and isinstance(node.this, exp.Literal)
+            and node.this.is_string
+            and node.to.is_type("text", "varchar")
+        ):
             return node.this.copy()
         if isinstance(node, exp.Paren) and _redundant(node):
             return node.this.copy()
@@ -95,7 +99,11 @@ def _session_value(node: exp.Expr) -> tuple[bool, str | None]:
     node = _strip_casts(node)
     if isinstance(node, _SESSION_NODES):
         return True, None
-    if isinstance(node, exp.Func) and not isinstance(node, (exp.Binary, exp.Select)) and not list(node.find_all(exp.Column)):
+    if (
+        isinstance(node, exp.Func)
+        and not isinstance(node, (exp.Binary, exp.Select))
+        and not list(node.find_all(exp.Column))
+    ):
         literal = next((a for a in node.find_all(exp.Literal) if a.is_string), None)
         return True, literal.this if literal is not None else None
     return False, None

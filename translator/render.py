@@ -50,7 +50,8 @@ def _entity_lines(entity: Entity, statistics: Statistics | None) -> list[str]:
     width = max((len(a.name) for a in entity.attributes), default=0)
     type_width = max((len(str(a.type)) for a in entity.attributes), default=0)
     for attribute in entity.attributes:
-        lines.append(f"  {attribute.name:<{width}}  {str(attribute.type):<{type_width}}  {_column_flags(entity, attribute)}".rstrip())
+        flags = _column_flags(entity, attribute)
+        lines.append(f"  {attribute.name:<{width}}  {str(attribute.type):<{type_width}}  {flags}".rstrip())
     if entity.primary_key:
         lines.append(f"  primary key ({', '.join(entity.primary_key)})")
     for key in entity.unique_keys:
@@ -69,7 +70,9 @@ def _entity_lines(entity: Entity, statistics: Statistics | None) -> list[str]:
 def _security_lines(schema: Schema, entity: Entity, tenancy: Tenancy | None) -> list[str]:
     lines = []
     if entity.row_security:
-        lines.append("  row-level security enabled" + (", forced on the owner too" if entity.force_row_security else ""))
+        lines.append(
+            "  row-level security enabled" + (", forced on the owner too" if entity.force_row_security else "")
+        )
     for policy in schema.policies_on(entity.key):
         mode = "permissive" if policy.permissive else "restrictive"
         text = f"  policy {policy.name} ({mode}, for {policy.command}, to {', '.join(policy.roles)})"
@@ -78,20 +81,28 @@ def _security_lines(schema: Schema, entity: Entity, tenancy: Tenancy | None) -> 
         lines.append(text)
     column = tenancy.column(entity.key) if tenancy is not None else None
     if column is not None:
-        origin = {"policy": f"from policy {', '.join(column.policies)}" if column.policies else "from the policies' tenant",
-                  "declared": "declared by the workload", "inferred": "inferred, assumed"}[column.source]
+        origin = {
+            "policy": f"from policy {', '.join(column.policies)}" if column.policies else "from the policies' tenant",
+            "declared": "declared by the workload",
+            "inferred": "inferred, assumed",
+        }[column.source]
         lines.append(f"  tenant column {column.attribute} ({origin})")
     return lines
 
 
 def _relationship_line(relationship: Relationship) -> str:
     optional = "optional" if relationship.optional else "mandatory"
-    actions = "".join(f", on {verb} {action}" for verb, action in
-                      (("delete", relationship.on_delete), ("update", relationship.on_update)) if action)
+    actions = "".join(
+        f", on {verb} {action}"
+        for verb, action in (("delete", relationship.on_delete), ("update", relationship.on_update))
+        if action
+    )
     inferred = f"  [inferred: {relationship.rule}]" if relationship.inferred else ""
-    return (f"  {relationship.from_entity}({', '.join(relationship.from_attributes)}) -> "
-            f"{relationship.to_entity}({', '.join(relationship.to_attributes)})  "
-            f"{relationship.cardinality}, {optional}{actions}{inferred}")
+    return (
+        f"  {relationship.from_entity}({', '.join(relationship.from_attributes)}) -> "
+        f"{relationship.to_entity}({', '.join(relationship.to_attributes)})  "
+        f"{relationship.cardinality}, {optional}{actions}{inferred}"
+    )
 
 
 def render_schema_human(schema: Schema, statistics: Statistics | None = None, tenancy: Tenancy | None = None) -> str:
@@ -101,13 +112,18 @@ def render_schema_human(schema: Schema, statistics: Statistics | None = None, te
         from translator.workload.model import Statistics
 
         if not isinstance(statistics, Statistics):
-            raise TypeError(f"render_schema_human(statistics=...) needs a translator.workload.model.Statistics or None, "
-                            f"got {type(statistics).__name__}")
+            raise TypeError(
+                f"render_schema_human(statistics=...) needs a translator.workload.model.Statistics or None, "
+                f"got {type(statistics).__name__}"
+            )
     counts = Counter(d.severity for d in schema.diagnostics)
     sources = ", ".join(schema.sources) or "input"
-    header = (f"Schema from {sources}" + (f" (dialect {schema.dialect})" if schema.dialect else "") +
-              f": {len(schema.entities)} tables, {len(schema.relationships)} relationships; "
-              f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes")
+    header = (
+        f"Schema from {sources}"
+        + (f" (dialect {schema.dialect})" if schema.dialect else "")
+        + f": {len(schema.entities)} tables, {len(schema.relationships)} relationships; "
+        f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes"
+    )
     lines = [header]
     if schema.partial:
         lines.append("PARTIAL: something could not be read; see the errors below.")
@@ -119,11 +135,17 @@ def render_schema_human(schema: Schema, statistics: Statistics | None = None, te
         lines += ["", "RELATIONSHIPS"] + [_relationship_line(r) for r in schema.relationships]
     junctions = schema.many_to_many()
     if junctions:
-        lines += ["", "MANY-TO-MANY"] + [f"  {m.left.to_entity} <-> {m.right.to_entity} via {m.junction}" for m in junctions]
+        lines += ["", "MANY-TO-MANY"] + [
+            f"  {m.left.to_entity} <-> {m.right.to_entity} via {m.junction}" for m in junctions
+        ]
     if tenancy is not None and tenancy.known:
         scoped = len(tenancy.columns)
-        lines += ["", "TENANCY", f"  tenant root {tenancy.root or '(none found)'}; {scoped} of {len(schema.entities)} tables "
-                  f"carry a tenant column (mostly {tenancy.source})"]
+        lines += [
+            "",
+            "TENANCY",
+            f"  tenant root {tenancy.root or '(none found)'}; {scoped} of {len(schema.entities)} tables "
+            f"carry a tenant column (mostly {tenancy.source})",
+        ]
         lines += [f"  {d}" for d in tenancy.diagnostics if d.severity is not Severity.INFO]
     problems = [d for d in schema.diagnostics if d.severity is not Severity.INFO]
     if problems:

@@ -36,8 +36,10 @@ def insertion_order(schema: Schema) -> tuple[list[Entity], list[str]]:
     placed: list[Entity] = []
 
     def waits_for(entity: Entity, required_only: bool) -> bool:
-        return any(r.to_entity in pending and not r.is_self_reference and not (required_only and r.optional)
-                   for r in schema.relationships_from(entity.key))
+        return any(
+            r.to_entity in pending and not r.is_self_reference and not (required_only and r.optional)
+            for r in schema.relationships_from(entity.key)
+        )
 
     while pending:
         ready = [e for e in pending.values() if not waits_for(e, required_only=False)]
@@ -68,8 +70,10 @@ def _value(rng: random.Random, attribute: Attribute, serial: int, unique: bool) 
     if kind is TypeKind.DECIMAL:
         # Drawn as the unscaled integer, so precision and scale hold exactly (also for scale == precision).
         scale, limit = type_.scale or 0, 10 ** (type_.precision or 12) - 1
-        unscaled = serial if unique else rng.randint(0, min(limit, 999 * 10 ** scale))
-        return decimal.Decimal(unscaled).scaleb(-scale, context=decimal.Context(prec=1000)) if unscaled <= limit else None
+        unscaled = serial if unique else rng.randint(0, min(limit, 999 * 10**scale))
+        return (
+            decimal.Decimal(unscaled).scaleb(-scale, context=decimal.Context(prec=1000)) if unscaled <= limit else None
+        )
     if kind is TypeKind.FLOAT:
         return float(serial) if unique else round(rng.uniform(0, 1000), 3)
     if kind in (TypeKind.STRING, TypeKind.OTHER, TypeKind.INTERVAL, TypeKind.SPATIAL):
@@ -93,7 +97,7 @@ def _value(rng: random.Random, attribute: Attribute, serial: int, unique: bool) 
         return dt.time(rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59))
     if kind is TypeKind.TIMESTAMP:
         moment = _EPOCH + dt.timedelta(seconds=serial if unique else rng.randint(0, 365 * 86400))
-        return moment.replace(tzinfo=dt.timezone.utc) if type_.with_timezone else moment
+        return moment.replace(tzinfo=dt.UTC) if type_.with_timezone else moment
     if kind is TypeKind.UUID:
         return uuid.UUID(int=rng.getrandbits(128), version=4)
     if kind is TypeKind.BINARY:
@@ -107,23 +111,35 @@ def _value(rng: random.Random, attribute: Attribute, serial: int, unique: bool) 
     return rng.choice(_WORDS)
 
 
-def _link(rng: random.Random, row: dict[str, Any], rels: tuple[Relationship, ...], entity: Entity,
-          earlier: list[dict[str, Any]], out: dict[str, list[dict[str, Any]]]) -> bool:
+def _link(
+    rng: random.Random,
+    row: dict[str, Any],
+    rels: tuple[Relationship, ...],
+    entity: Entity,
+    earlier: list[dict[str, Any]],
+    out: dict[str, list[dict[str, Any]]],
+) -> bool:
     for rel in rels:
         parents = earlier if rel.is_self_reference else out.get(rel.to_entity, [])
         fixed = {c: row[c] for c in rel.from_attributes if row.get(c) is not None}
-        usable = [p for p in parents if all(p.get(t) is not None for t in rel.to_attributes)
-                  and all(fixed[f] == p[t] for f, t in zip(rel.from_attributes, rel.to_attributes) if f in fixed)]
+        usable = [
+            p
+            for p in parents
+            if all(p.get(t) is not None for t in rel.to_attributes)
+            and all(
+                fixed[f] == p[t] for f, t in zip(rel.from_attributes, rel.to_attributes, strict=False) if f in fixed
+            )
+        ]
         nullable = all(entity.attribute(c).nullable for c in rel.from_attributes if c not in fixed)
         if usable and not (nullable and rng.random() < 0.15):
             parent = rng.choice(usable)
-            for f, t in zip(rel.from_attributes, rel.to_attributes):
+            for f, t in zip(rel.from_attributes, rel.to_attributes, strict=False):
                 row[f] = parent[t]
         elif nullable:
             for f in rel.from_attributes:
                 row.setdefault(f, None)
         elif rel.is_self_reference and all(row.get(t) is not None for t in rel.to_attributes):
-            for f, t in zip(rel.from_attributes, rel.to_attributes):
+            for f, t in zip(rel.from_attributes, rel.to_attributes, strict=False):
                 row[f] = row[t]  # the first row of a required self reference points at itself
         else:
             return False
@@ -144,13 +160,17 @@ def sample_rows(schema: Schema, rows_per_entity: int = 12, *, seed: int = 0) -> 
     depth: dict[str, int] = {}
     order, cycle = insertion_order(schema)
     if cycle:
-        raise PolyschemaError(f"sample rows: required foreign keys form a cycle through {cycle}; "
-                              "make one relationship optional or pass --data")
+        raise PolyschemaError(
+            f"sample rows: required foreign keys form a cycle through {cycle}; "
+            "make one relationship optional or pass --data"
+        )
     for entity in order:
         parents = [depth.get(r.to_entity, 0) for r in schema.relationships_from(entity.key) if not r.is_self_reference]
         depth[entity.key] = 1 + max(parents) if parents else 0
         # Fewer parents than children, so a parent's item collection holds several children.
-        count = min(rows_per_entity * 4, max(2, rows_per_entity // 3) * 2 ** depth[entity.key]) if rows_per_entity else 0
+        count = (
+            min(rows_per_entity * 4, max(2, rows_per_entity // 3) * 2 ** depth[entity.key]) if rows_per_entity else 0
+        )
         rels = schema.relationships_from(entity.key)
         fk_cols = {c for r in rels if not r.is_self_reference for c in r.from_attributes}
         self_cols = {c for r in rels if r.is_self_reference for c in r.from_attributes}
@@ -171,17 +191,22 @@ def sample_rows(schema: Schema, rows_per_entity: int = 12, *, seed: int = 0) -> 
                         row[attribute.name] = None
                     else:
                         row[attribute.name] = _value(rng, attribute, serial, key_col)
-                if any(row.get(a.name) is None for a in entity.attributes
-                       if (not a.nullable or a.name in entity.primary_key) and a.name not in fk_cols and a.name not in self_cols):
+                if any(
+                    row.get(a.name) is None
+                    for a in entity.attributes
+                    if (not a.nullable or a.name in entity.primary_key)
+                    and a.name not in fk_cols
+                    and a.name not in self_cols
+                ):
                     continue  # a NOT NULL column ran out of distinct values
                 if not _link(rng, row, rels, entity, rows, out):
                     continue
                 identity = [tuple(row.get(c) for c in k) for k in keys]
-                if all(None in ident or ident not in s for ident, s in zip(identity, seen)):
+                if all(None in ident or ident not in s for ident, s in zip(identity, seen, strict=True)):
                     break
             else:
                 continue  # the keys leave no room for another row
-            for ident, s in zip(identity, seen):
+            for ident, s in zip(identity, seen, strict=True):
                 s.add(ident)
             rows.append({a.name: row.get(a.name) for a in entity.attributes})
         out[entity.key] = rows
@@ -203,11 +228,14 @@ def read_rows(url: str, schema: Schema, *, limit: int = 2000) -> dict[str, list[
     out: dict[str, list[dict[str, Any]]] = {}
     with engine.connect(params) as handle:
         for entity in schema.entities:
-            table = ".".join(quote(p) for p in (entity.namespace, entity.name) if p and not (
-                params.engine == "sqlite" and p == entity.namespace))
+            table = ".".join(
+                quote(p)
+                for p in (entity.namespace, entity.name)
+                if p and not (params.engine == "sqlite" and p == entity.namespace)
+            )
             columns = ", ".join(quote(a.name) for a in entity.attributes)
             result = handle.execute(f"SELECT {columns} FROM {table} LIMIT {int(limit)}")
             cursor = handle if isinstance(result, int) else result  # PyMySQL's execute returns a count
             names = [a.name for a in entity.attributes]
-            out[entity.key] = [dict(zip(names, row)) for row in cursor.fetchall()]
+            out[entity.key] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return out

@@ -7,11 +7,11 @@ This module only dispatches: DDL text goes to `translator.ingest`, database URLs
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-from translator.dialects import DIALECT_ALIASES, check_dialect
 from translator.diagnostics import ErrorLevel
+from translator.dialects import DIALECT_ALIASES, check_dialect
 from translator.errors import SourceError
 from translator.ir import Schema
 

@@ -38,8 +38,13 @@ class TenantColumn:
         return self.source == "inferred"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"entity": self.entity, "attribute": self.attribute, "source": self.source,
-                "policies": list(self.policies), "assumed": self.assumed}
+        return {
+            "entity": self.entity,
+            "attribute": self.attribute,
+            "source": self.source,
+            "policies": list(self.policies),
+            "assumed": self.assumed,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +93,25 @@ class Tenancy:
                 touched = (pattern.entity, *pattern.with_, *(r.entity for r in pattern.equality))
                 column = next(c for e in touched if (c := self.column(e)) is not None)
                 replaces = f"; it bypasses policy {', '.join(column.policies)}" if column.policies else ""
-                out.append(Diagnostic(Severity.WARNING, "crosses-tenants",
-                                      f"pattern {pattern.id!r} does not fix the tenant (no equality on "
-                                      f"{column.entity}.{column.attribute}), so it reads across tenants{replaces}; "
-                                      "add the tenant to its equality, or mark it admin: true if it is administrative",
-                                      subject=pattern.id))
+                out.append(
+                    Diagnostic(
+                        Severity.WARNING,
+                        "crosses-tenants",
+                        f"pattern {pattern.id!r} does not fix the tenant (no equality on "
+                        f"{column.entity}.{column.attribute}), so it reads across tenants{replaces}; "
+                        "add the tenant to its equality, or mark it admin: true if it is administrative",
+                        subject=pattern.id,
+                    )
+                )
         return tuple(out)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"root": self.root, "source": self.source, "columns": [c.to_dict() for c in self.columns],
-                "diagnostics": [d.to_dict() for d in self.diagnostics]}
+        return {
+            "root": self.root,
+            "source": self.source,
+            "columns": [c.to_dict() for c in self.columns],
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+        }
 
 
 class TenancyError(DesignError):
@@ -130,9 +144,15 @@ def resolve_tenancy(schema: Schema, workload: Workload) -> Tenancy:
             if current is None:
                 columns[entity.key] = TenantColumn(entity.key, attribute.name, "declared")
             elif current.attribute.casefold() != attribute.name.casefold():
-                notes.append(_note(Severity.WARNING, "tenant-declaration-overridden",
-                                   f"the workload declares tenant {declared!r}, but policy {', '.join(current.policies)} on "
-                                   f"{entity.key} compares {current.attribute}; the policy wins", entity.key))
+                notes.append(
+                    _note(
+                        Severity.WARNING,
+                        "tenant-declaration-overridden",
+                        f"the workload declares tenant {declared!r}, but policy {', '.join(current.policies)} on "
+                        f"{entity.key} compares {current.attribute}; the policy wins",
+                        entity.key,
+                    )
+                )
     elif len(columns) < len(schema.entities):
         inferred = _infer(schema)
         # Inference fills the tables no policy covers, when it agrees with the policies' column.
@@ -145,11 +165,16 @@ def resolve_tenancy(schema: Schema, workload: Workload) -> Tenancy:
                     columns[entity.key] = TenantColumn(entity.key, attribute.name, "inferred")
                     added.append(entity.key)
             if added:
-                notes.append(_note(Severity.WARNING, "tenant-inferred",
-                                   f"tenant column {name!r} of {', '.join(added)} inferred (assumed): it leads the primary "
-                                   f"key of {leading} of {len(schema.entities) - 1} tables and references {root_key}; declare "
-                                   f"tenant: {name} in the workload, or add row-level-security policies, to confirm it",
-                                   root_key))
+                notes.append(
+                    _note(
+                        Severity.WARNING,
+                        "tenant-inferred",
+                        f"tenant column {name!r} of {', '.join(added)} inferred (assumed): it leads the primary "
+                        f"key of {leading} of {len(schema.entities) - 1} tables and references {root_key}; declare "
+                        f"tenant: {name} in the workload, or add row-level-security policies, to confirm it",
+                        root_key,
+                    )
+                )
     root = _root(schema, columns)
     if root is not None and root.key not in columns and len(root.primary_key) == 1:
         sources = Counter(c.source for c in columns.values())
@@ -158,8 +183,14 @@ def resolve_tenancy(schema: Schema, workload: Workload) -> Tenancy:
     if ordered:
         shared = [e.key for e in schema.entities if e.key not in columns]
         if shared:
-            notes.append(_note(Severity.INFO, "shared-entities", f"no tenant column in {', '.join(shared)}: "
-                               "their rows are shared by every tenant", None))
+            notes.append(
+                _note(
+                    Severity.INFO,
+                    "shared-entities",
+                    f"no tenant column in {', '.join(shared)}: their rows are shared by every tenant",
+                    None,
+                )
+            )
     return Tenancy(ordered, root.key if root is not None else None, tuple(notes))
 
 
@@ -170,20 +201,39 @@ def _note(severity: Severity, code: str, message: str, subject: str | None) -> D
 def _from_policies(schema: Schema, entity: Entity, notes: list[Diagnostic]) -> TenantColumn | None:
     policies = schema.policies_on(entity.key)
     if policies and not entity.row_security:
-        notes.append(_note(Severity.WARNING, "policy-not-enforced",
-                           f"{entity.key} has policies ({', '.join(p.name for p in policies)}) but row-level security is "
-                           "not enabled on it, so PostgreSQL does not apply them today", entity.key))
+        notes.append(
+            _note(
+                Severity.WARNING,
+                "policy-not-enforced",
+                f"{entity.key} has policies ({', '.join(p.name for p in policies)}) but row-level security is "
+                "not enabled on it, so PostgreSQL does not apply them today",
+                entity.key,
+            )
+        )
     elif entity.row_security and not policies:
-        notes.append(_note(Severity.INFO, "row-security-without-policy",
-                           f"{entity.key} has row-level security enabled and no policy: only its owner sees rows", entity.key))
+        notes.append(
+            _note(
+                Severity.INFO,
+                "row-security-without-policy",
+                f"{entity.key} has row-level security enabled and no policy: only its owner sees rows",
+                entity.key,
+            )
+        )
     candidates: dict[str, tuple[str, list[str], bool]] = {}
     for policy in policies:
         read_any = False
         for clause in (policy.using, policy.with_check):
             comparisons = session_comparisons(clause)
             if comparisons is None:
-                notes.append(_note(Severity.WARNING, "policy-unread", f"policy {policy.name!r} on {entity.key}: its "
-                                   "expression could not be read, so no tenant column is taken from it", policy.name))
+                notes.append(
+                    _note(
+                        Severity.WARNING,
+                        "policy-unread",
+                        f"policy {policy.name!r} on {entity.key}: its "
+                        "expression could not be read, so no tenant column is taken from it",
+                        policy.name,
+                    )
+                )
                 continue
             for comparison in comparisons:
                 attribute = entity.find_attribute(comparison.column)
@@ -192,18 +242,30 @@ def _from_policies(schema: Schema, entity: Entity, notes: list[Diagnostic]) -> T
                 read_any = True
                 tenantish = bool(_TENANTISH.search(comparison.setting or "") or _TENANTISH.search(attribute.name))
                 name, names, named_tenant = candidates.get(attribute.name.casefold(), (attribute.name, [], False))
-                candidates[attribute.name.casefold()] = (name, names + [policy.name] * (policy.name not in names),
-                                                         named_tenant or tenantish)
+                candidates[attribute.name.casefold()] = (
+                    name,
+                    names + [policy.name] * (policy.name not in names),
+                    named_tenant or tenantish,
+                )
         if not read_any:
-            notes.append(_note(Severity.INFO, "policy-without-tenant", f"policy {policy.name!r} on {entity.key} compares "
-                               "no column with a session setting or function; no tenant column is read from it", policy.name))
+            notes.append(
+                _note(
+                    Severity.INFO,
+                    "policy-without-tenant",
+                    f"policy {policy.name!r} on {entity.key} compares "
+                    "no column with a session setting or function; no tenant column is read from it",
+                    policy.name,
+                )
+            )
     if not candidates:
         return None
     strong = [c for c in candidates.values() if c[2]] or list(candidates.values())
     if len(strong) > 1:
         named = "; ".join(f"{name} (policy {', '.join(names)})" for name, names, _ in strong)
-        raise TenancyError(f"table {entity.key} has two different tenant columns in its row-level-security policies: "
-                           f"{named}; make the policies compare one tenant column, or rename the setting of the other")
+        raise TenancyError(
+            f"table {entity.key} has two different tenant columns in its row-level-security policies: "
+            f"{named}; make the policies compare one tenant column, or rename the setting of the other"
+        )
     name, names, _ = strong[0]
     return TenantColumn(entity.key, name, "policy", tuple(names))
 
@@ -229,14 +291,20 @@ def _infer(schema: Schema) -> tuple[str, str, int] | None:
     one root, with a tenant-like name unless it leads every other table's key."""
     leads: Counter[str] = Counter(e.primary_key[0].casefold() for e in schema.entities if len(e.primary_key) > 1)
     for name, _ in leads.most_common():
-        roots = {r.to_entity for r in schema.relationships
-                 if len(r.from_attributes) == 1 and r.from_attributes[0].casefold() == name
-                 and len(schema.entity(r.to_entity).primary_key) == 1 and not r.is_self_reference}
+        roots = {
+            r.to_entity
+            for r in schema.relationships
+            if len(r.from_attributes) == 1
+            and r.from_attributes[0].casefold() == name
+            and len(schema.entity(r.to_entity).primary_key) == 1
+            and not r.is_self_reference
+        }
         if len(roots) != 1:
             continue
         root = next(iter(roots))
-        leading = sum(1 for e in schema.entities if e.key != root and e.primary_key
-                      and e.primary_key[0].casefold() == name)
+        leading = sum(
+            1 for e in schema.entities if e.key != root and e.primary_key and e.primary_key[0].casefold() == name
+        )
         others = len(schema.entities) - 1
         # A tenant-like name (tenant_id, org_id, company_id) or a column that leads every other key:
         # employees.emp_no leading salaries and titles is a parent key, not a tenant.

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
@@ -52,19 +53,27 @@ class MappedType:
 
 def _check_rule(where: str, key: str, raw: Any) -> TypeRule:
     if not isinstance(raw, dict):
-        raise MappingError(f"{where}: rule {key!r} must be a table like {{ kind = \"string\" }}; got {raw!r}")
+        raise MappingError(f'{where}: rule {key!r} must be a table like {{ kind = "string" }}; got {raw!r}')
     unknown = set(raw) - _RULE_KEYS
     if unknown:
-        raise MappingError(f"{where}: rule {key!r} has unknown field(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
-    kind = raw.get("kind")
+        raise MappingError(
+            f"{where}: rule {key!r} has unknown field(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}"
+        )
+    raw_kind = raw.get("kind")
     try:
-        kind = TypeKind(kind)
+        if not isinstance(raw_kind, str):
+            raise ValueError(raw_kind)
+        kind = TypeKind(raw_kind)
     except ValueError:
         allowed = ", ".join(k.value for k in TypeKind)
-        raise MappingError(f"{where}: rule {key!r} has unknown canonical kind {kind!r}; use one of: {allowed}") from None
+        raise MappingError(
+            f"{where}: rule {key!r} has unknown canonical kind {raw_kind!r}; use one of: {allowed}"
+        ) from None
     for name in _INT_KEYS:
         if name in raw and (not isinstance(raw[name], int) or isinstance(raw[name], bool) or raw[name] < 0):
-            raise MappingError(f"{where}: rule {key!r} field {name!r} must be a non-negative integer; got {raw[name]!r}")
+            raise MappingError(
+                f"{where}: rule {key!r} field {name!r} must be a non-negative integer; got {raw[name]!r}"
+            )
     for name in _BOOL_KEYS:
         if name in raw and not isinstance(raw[name], bool):
             raise MappingError(f"{where}: rule {key!r} field {name!r} must be true or false; got {raw[name]!r}")
@@ -76,7 +85,9 @@ def _read_rules(path: Path) -> dict[str, dict[str, TypeRule]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise MappingError(f"type mapping file {str(path)!r} does not exist; pass an existing TOML file to --types") from None
+        raise MappingError(
+            f"type mapping file {str(path)!r} does not exist; pass an existing TOML file to --types"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise MappingError(f"{path}: not valid TOML ({exc})") from None
     return _check_sections(path, data)
@@ -203,8 +214,11 @@ class TypeMapper:
                 params["element"] = self.map_full(nested, dialect).type
             else:
                 # MySQL SET('a','b'): a set of enum values; anything else untyped is an array of other.
-                params["element"] = (CanonicalType(TypeKind.ENUM, values=values) if values
-                                     else CanonicalType(TypeKind.OTHER, name="unknown"))
+                params["element"] = (
+                    CanonicalType(TypeKind.ENUM, values=values)
+                    if values
+                    else CanonicalType(TypeKind.OTHER, name="unknown")
+                )
         return CanonicalType(kind, **params)
 
     def with_rule(self, section: str, key: str, rule: TypeRule) -> TypeMapper:

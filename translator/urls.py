@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["mask_credentials", "mask_url"]
+__all__ = ["mask_credentials", "mask_url", "strip_password"]
 
 _QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*", re.I)
 
@@ -28,3 +28,15 @@ def mask_credentials(text: str) -> str:
 def mask_url(url: str) -> str:
     """`url` with any password (between `user:` and `@`, or in `?password=`) replaced by `***`; safe on any text."""
     return _QUERY_PASSWORD.sub(r"\1***", mask_credentials(url))
+
+
+def strip_password(url: str) -> str:
+    """`url` without its password (`user:secret@` -> `user@`, `?password=` dropped): a command printed for a
+    person to run, whose client then asks for the password or reads it from the environment (PGPASSWORD)."""
+    head, sep, rest = url.partition("://")
+    if sep:
+        auth, at, tail = rest.rpartition("@")
+        if at and ":" in auth:
+            rest = f"{auth.split(':', 1)[0]}@{tail}"
+        url = f"{head}{sep}{rest}"
+    return re.sub(r"[?&]password=[^&#]*", "", url, flags=re.I)

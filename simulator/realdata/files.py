@@ -54,7 +54,7 @@ def find_files(text: str) -> tuple[list[str], str]:
         raise SimulatorError("no such file or folder (and not a database URL)", "data", text)
     if not files:
         raise SimulatorError(f"the {where} holds no .parquet or .csv files", "data", text)
-    formats = {_format(Path(f)) for f in files}
+    formats = {fmt for f in files if (fmt := _format(Path(f)))}  # every file has a format (filtered above)
     if len(formats) > 1:
         raise SimulatorError("mixes Parquet and CSV files; point it at one kind", "data", text)
     return files, formats.pop()
@@ -101,7 +101,8 @@ def describe(source, entity: str | None, order_by: str | None, options: ReadOpti
                 source.path,
             )
     columns = {f.name: _kind(f.type) for f in schema}
-    ranges, total, size = [], 0, 0
+    ranges: list[Range] = []
+    total, size = 0, 0
     if fmt == "parquet":
         import pyarrow.parquet as pq
 

@@ -160,7 +160,9 @@ def _blocks(info: TableInfo, part: Range, options: ReadOptions) -> Iterator[tupl
         yield start, min(start + step, hi)
 
 
-def _packed_rows(conn, info: TableInfo, cols: list[str], part: Range, options: ReadOptions) -> Iterator[pa.Table]:
+def _packed_rows(
+    conn, info: TableInfo, cols: list[tuple[str, pa.DataType]], part: Range, options: ReadOptions
+) -> Iterator[pa.Table]:
     """Rows of key sub-ranges, each packed by the server into one JSON-lines text (GROUP_CONCAT of
     JSON_OBJECT) and parsed by pyarrow: PyMySQL decodes rows in Python, which was 5x slower than
     reading them. The block's COUNT(*) guards against a truncated GROUP_CONCAT."""

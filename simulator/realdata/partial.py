@@ -20,6 +20,7 @@ counts, commutative: in-process and Dask runs give the same tables (they are sor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import pyarrow as pa
@@ -185,6 +186,7 @@ def _bottom_k(table: pa.Table, k: int, order: tuple[str, ...]) -> pa.Table:
 def _sketch(counts: KeyCounts, limits: Limits) -> KeyCounts:
     """Exact counts turned into heavy hitters + bottom-k distinct sample."""
     exact = counts.exact
+    assert exact is not None, "only exact counts are sketched"
     hashed = (
         exact.select(list(counts.fields))
         .append_column(_HASH, pa.array(row_hash(exact, counts.fields).view(np.int64)))
@@ -243,6 +245,12 @@ def _merge_keys(a: KeyCounts, b: KeyCounts, limits: Limits) -> KeyCounts:
     return KeyCounts(a.fields, rows, nulls, heavy=heavy, kmv=kmv)
 
 
+@overload
+def merge(a: Partial, b: Partial | None, limits: Limits = ...) -> Partial: ...
+@overload
+def merge(a: Partial | None, b: Partial, limits: Limits = ...) -> Partial: ...
+@overload
+def merge(a: None, b: None, limits: Limits = ...) -> None: ...
 def merge(a: Partial | None, b: Partial | None, limits: Limits = Limits()) -> Partial | None:
     """The partial result of the rows of both (either may be None: nothing read yet)."""
     if a is None or b is None:
@@ -262,9 +270,10 @@ def heavy_error(counts: KeyCounts, limits: Limits) -> float:
 
 def distinct_estimate(counts: KeyCounts, limits: Limits) -> tuple[int, float]:
     """Distinct values (exact, or the KMV estimate) and its relative standard error (0 when exact)."""
-    if counts.is_exact:
+    if counts.exact is not None:
         return counts.exact.num_rows, 0.0
     kmv = counts.kmv
+    assert kmv is not None, "counts without exact carry a KMV sample"
     if kmv.num_rows < limits.kmv_k:
         return kmv.num_rows, 0.0  # every distinct value is in the sample
     hk = (float(kmv.column(_HASH).to_numpy().max()) + 2.0**63) / 2.0**64
@@ -274,8 +283,9 @@ def distinct_estimate(counts: KeyCounts, limits: Limits) -> tuple[int, float]:
 
 def key_values_table(counts: KeyCounts) -> pa.Table:
     """Distinct values and counts to route: exact counts, or heavy hitters then the KMV sample."""
-    if counts.is_exact:
+    if counts.exact is not None:
         return counts.exact
+    assert counts.kmv is not None, "counts without exact carry a KMV sample"
     return counts.kmv.drop_columns([_HASH])
 
 

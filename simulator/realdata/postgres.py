@@ -138,7 +138,7 @@ def describe(source: Source, entity: str | None, order_by: str | None, options: 
         row_bytes=int(size / reltuples) if reltuples > 0 and size else None,
         ranges=ranges,
         sampling=sampling,
-        scale=1.0 / options.sample if sampling else 1.0,
+        scale=1.0 / options.sample if sampling and options.sample is not None else 1.0,
     )
 
 
@@ -160,6 +160,7 @@ def _select(info: TableInfo, fields: Sequence[str], options: ReadOptions, part: 
     params: list = []
     sample = sql.SQL("")
     if info.sampling:
+        assert options.sample is not None, "info.sampling is set only from options.sample"
         sample = sql.SQL(" TABLESAMPLE SYSTEM (%s) REPEATABLE (%s)")
         params += [options.sample * 100, options.seed]
     where = []

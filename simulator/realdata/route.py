@@ -42,10 +42,11 @@ MOST_COMMON = 5  # analyzeShardKeyNumMostCommonValues' default
 def _routing_table(counts: KeyCounts, limits: Limits) -> tuple[pa.Table, np.ndarray, list[str]]:
     """Distinct values to route, their weights (rows), and notes on how exact they are."""
     fields = list(counts.fields)
-    if counts.is_exact:
+    if counts.exact is not None:
         table = sort_values(counts.exact, counts.fields)
         return table, table.column("n").to_numpy().astype(np.float64), []
     heavy = counts.heavy
+    assert heavy is not None and counts.kmv is not None, "counts without exact carry heavy hitters and a KMV sample"
     rest = counts.kmv.drop_columns(["__h"]).join(heavy.select(fields), keys=fields, join_type="left anti")
     rest_rows = max(0.0, counts.rows - counts.nulls - float(pc.sum(heavy.column("n")).as_py() or 0))
     sampled = float(pc.sum(rest.column("n")).as_py() or 0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from simulator.errors import SimulatorError
 from simulator.realdata.partial import Limits, Partial, chunk_partial, merge
@@ -61,7 +62,10 @@ def _merge_pair(limits: Limits, a: Partial, b: Partial) -> Partial:
     return merge(a, b, limits)
 
 
-def _tree(items: list, combine: Callable) -> object:
+_T = TypeVar("_T")
+
+
+def _tree(items: list[_T], combine: Callable[[_T, _T], _T]) -> _T:
     while len(items) > 1:
         items = [combine(items[i], items[i + 1]) if i + 1 < len(items) else items[i] for i in range(0, len(items), 2)]
     return items[0]

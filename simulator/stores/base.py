@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-from simulator.data import Chunk, Dataset, KeySpec
 from simulator.checks import check_count, check_number, require_memory
+from simulator.data import Chunk, Dataset, KeySpec
 from simulator.errors import SimulatorError
 from simulator.metrics import Alarm
 

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from simulator.data import Chunk
-from simulator._fused import LAYOUT_GENERIC, LAYOUT_ONE8, LAYOUT_TWO8, SOURCE_GROUP, SOURCE_ROW, SOURCE_TIME, ring_count_chunk
+from simulator._fused import (
+    LAYOUT_GENERIC,
+    LAYOUT_ONE8,
+    LAYOUT_TWO8,
+    SOURCE_GROUP,
+    SOURCE_ROW,
+    SOURCE_TIME,
+    ring_count_chunk,
+)
 from simulator._murmur3 import ring_route_columns
+from simulator.data import Chunk
 from simulator.encode import cassandra_tokens, column_layout, has_literal_values
 from simulator.grow import growth_report, ring_moves
 from simulator.limits import limits
@@ -65,7 +75,7 @@ class CassandraModel(StoreModel):
         self.range_rows += np.bincount(ranges, weights=weights, minlength=self.range_rows.size)
         return self.ring.owners[ranges]
 
-    def fused_counter(self):
+    def fused_counter(self) -> Callable[[int, np.ndarray, np.ndarray], None] | None:
         """Generate, hash, look up and count in one kernel when every key column is the tenant code, a
         serial id or the insert time (all functions of the row's group and index)."""
         sources = []
@@ -114,7 +124,11 @@ class CassandraModel(StoreModel):
         rows = np.bincount(self.ring.owners, weights=self.range_rows, minlength=self.n_slots)
         reads, writes = self.slot_ops()
         dcs = sorted({n.dc for n in self.ring.nodes})
-        replicas = nts_replicas(self.ring, {dc: c.rf for dc in dcs}) if c.dcs > 1 or c.racks > 1 else simple_replicas(self.ring, c.rf)
+        replicas = (
+            nts_replicas(self.ring, {dc: c.rf for dc in dcs})
+            if c.dcs > 1 or c.racks > 1
+            else simple_replicas(self.ring, c.rf)
+        )
         replica_rows = np.zeros(self.n_slots)
         for r, reps in enumerate(replicas):
             replica_rows[list(reps)] += self.range_rows[r]
@@ -146,7 +160,11 @@ class CassandraModel(StoreModel):
                 "largest_partition_rows": int(max_rows_per_value),
                 "token_ranges": int(self.range_rows.size),
                 "largest_token_ranges": [
-                    {"end_token": int(self.ring.tokens[r]), "node": self.ring.nodes[self.ring.owners[r]].name, "rows": int(self.range_rows[r])}
+                    {
+                        "end_token": int(self.ring.tokens[r]),
+                        "node": self.ring.nodes[self.ring.owners[r]].name,
+                        "rows": int(self.range_rows[r]),
+                    }
                     for r in np.argsort(self.range_rows)[::-1][:5]
                 ],
             },

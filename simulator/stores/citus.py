@@ -74,6 +74,7 @@ class CitusModel(StoreModel):
         self.exact = len(spec.widths) == 1 and not spec.values
         isolate = self.config.isolate if self.column == self.data.group else 0
         counts = self.data.group_counts if isolate else np.zeros(0)
+        assert counts is not None  # isolating needs the tenant column, whose counts the dataset has
         self.isolated = np.argsort(counts, kind="stable")[::-1][:isolate] if isolate else np.zeros(0, np.int64)
         self.iso_slot = np.full(counts.size, -1, np.int64)
         self.iso_slot[self.isolated] = self.shard_count + np.arange(self.isolated.size)
@@ -128,8 +129,8 @@ class CitusModel(StoreModel):
             alarms.append(
                 Alarm(
                     "citus.hot_shard",
-                    f"one shard holds {biggest:.0%} of rows; isolate its tenant (isolate_tenant_to_new_shard; see remedy_whales) "
-                    "or raise shard_count",
+                    f"one shard holds {biggest:.0%} of rows; isolate its tenant "
+                    "(isolate_tenant_to_new_shard; see remedy_whales) or raise shard_count",
                     value=biggest,
                 )
             )

@@ -50,7 +50,11 @@ class _MongoModel(StoreModel):
 
     def _rates(self, chunk: Chunk, weights: np.ndarray | None) -> np.ndarray:
         rate = getattr(self, "row_rate", 0.0)
-        per_row = rate[chunk.group] if isinstance(rate, np.ndarray) and chunk.group is not None else np.full(chunk.size, float(np.mean(rate)))
+        per_row = (
+            rate[chunk.group]
+            if isinstance(rate, np.ndarray) and chunk.group is not None
+            else np.full(chunk.size, float(np.mean(rate)))
+        )
         return per_row * (weights if weights is not None else 1.0)
 
     def route(self, chunk: Chunk, weights: np.ndarray | None = None) -> np.ndarray:
@@ -65,7 +69,9 @@ class _MongoModel(StoreModel):
         out = np.empty(keys.size, np.int64)
         for lo in range(0, keys.size, step):
             part = keys[lo : lo + step]
-            out[lo : lo + step] = np.asarray(self.table.shard)[np.searchsorted(self.table.bounds, part, side="right") - 1]
+            out[lo : lo + step] = np.asarray(self.table.shard)[
+                np.searchsorted(self.table.bounds, part, side="right") - 1
+            ]
             self.table.insert(part, ops=ops[lo : lo + step])
         return out
 
@@ -86,6 +92,7 @@ class _MongoModel(StoreModel):
     def outcome(self, load: KeyLoad) -> StoreOutcome:
         t = self.table
         t.balance()
+        assert t.inserts is not None  # set when the table is built
         # Requests per shard from the ranges it holds at the end (not where rows first landed).
         range_ops = np.bincount(np.asarray(t.shard), weights=np.asarray(t.ops, np.float64), minlength=self.shards)
         alarms = []

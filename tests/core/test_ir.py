@@ -34,10 +34,20 @@ def test_fk_on_part_of_composite_key_is_many_to_one():
 
 def test_fk_covered_by_unique_key_or_unique_index_is_one_to_one():
     by_key = entity("payments", "payment_id", "order_id", pk=["payment_id"], unique=[["order_id"]])
-    by_index = entity("payments", "payment_id", "order_id", pk=["payment_id"],
-                      indexes=[Index("payments_order", ("order_id",), unique=True)])
-    partial = entity("payments", "payment_id", "order_id", pk=["payment_id"],
-                     indexes=[Index("p", ("order_id",), unique=True, predicate="paid")])
+    by_index = entity(
+        "payments",
+        "payment_id",
+        "order_id",
+        pk=["payment_id"],
+        indexes=[Index("payments_order", ("order_id",), unique=True)],
+    )
+    partial = entity(
+        "payments",
+        "payment_id",
+        "order_id",
+        pk=["payment_id"],
+        indexes=[Index("p", ("order_id",), unique=True, predicate="paid")],
+    )
     assert derive_cardinality(by_key, ["ORDER_ID"]) is Cardinality.ONE_TO_ONE
     assert derive_cardinality(by_index, ["order_id"]) is Cardinality.ONE_TO_ONE
     # A partial unique index allows duplicates outside its predicate.

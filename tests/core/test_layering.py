@@ -16,8 +16,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("translator", "simulator")
 #: the translator core: what a library user imports to translate; it must not need the simulator
-CORE = ("translator.ingest", "translator.ir", "translator.workload", "translator.targets", "translator.introspect",
-        "translator.sources", "translator.tenancy", "translator.dialects")
+CORE = (
+    "translator.ingest",
+    "translator.ir",
+    "translator.workload",
+    "translator.targets",
+    "translator.introspect",
+    "translator.sources",
+    "translator.tenancy",
+    "translator.dialects",
+)
 #: the only places allowed to combine translator and simulator
 ORCHESTRATION = ("translator.cli", "translator.plan")
 
@@ -125,8 +133,9 @@ def target_packages(graph: dict[str, set[str]]) -> set[str]:
 
 
 def violations(graph: dict[str, set[str]]) -> list[str]:
-    packages = target_packages(graph) | {m for m in graph if m.startswith("translator.targets.") and any(
-        other.startswith(m + ".") for other in graph)}
+    packages = target_packages(graph) | {
+        m for m in graph if m.startswith("translator.targets.") and any(other.startswith(m + ".") for other in graph)
+    }
 
     def target_of(module: str) -> str | None:
         return next((p for p in packages if module == p or module.startswith(p + ".")), None)
@@ -137,7 +146,9 @@ def violations(graph: dict[str, set[str]]) -> list[str]:
             if within(module, ("simulator",)) and within(dep, ("translator",)):
                 found.append(f"{module} imports {dep}: the simulator never imports the translator")
             if within(dep, ("simulator",)) and within(module, ("translator",)) and not within(module, ORCHESTRATION):
-                found.append(f"{module} imports {dep}: only {', '.join(ORCHESTRATION)} combine translator and simulator")
+                found.append(
+                    f"{module} imports {dep}: only {', '.join(ORCHESTRATION)} combine translator and simulator"
+                )
         own = target_of(module)
         if own is None:
             continue
@@ -151,8 +162,11 @@ def violations(graph: dict[str, set[str]]) -> list[str]:
                 found.append(f"{module} reaches {dep}: the translator core never imports the simulator")
     for module in sorted(graph):
         if within(module, CORE) and target_of(module) is None:
-            found.extend(f"{module} reaches {dep}: the translator core never imports the simulator"
-                         for dep in sorted(reachable(graph, module)) if within(dep, ("simulator",)))
+            found.extend(
+                f"{module} reaches {dep}: the translator core never imports the simulator"
+                for dep in sorted(reachable(graph, module))
+                if within(dep, ("simulator",))
+            )
     found.extend("import cycle: " + " <-> ".join(c) for c in cycles(graph))
     return found
 
@@ -185,14 +199,24 @@ def test_the_checker_passes_a_clean_fixture(tmp_path: Path) -> None:
     assert violations(import_graph(tmp_path, PACKAGES)) == []
 
 
-@pytest.mark.parametrize(("module", "line", "complaint"), [
-    ("simulator/engine.py", "from translator import ir\n", "the simulator never imports the translator"),
-    ("translator/targets/alpha/__init__.py", "def f():\n    from translator.targets.beta import x\n",
-     "targets never import each other"),
-    ("translator/targets/alpha/__init__.py", "from translator import helper\n", "targets never import introspection"),
-    ("translator/ir.py", "import simulator.engine\n", "only translator.cli, translator.plan combine"),
-    ("translator/ir.py", "from translator.targets import alpha\n", "import cycle"),
-])
+@pytest.mark.parametrize(
+    ("module", "line", "complaint"),
+    [
+        ("simulator/engine.py", "from translator import ir\n", "the simulator never imports the translator"),
+        (
+            "translator/targets/alpha/__init__.py",
+            "def f():\n    from translator.targets.beta import x\n",
+            "targets never import each other",
+        ),
+        (
+            "translator/targets/alpha/__init__.py",
+            "from translator import helper\n",
+            "targets never import introspection",
+        ),
+        ("translator/ir.py", "import simulator.engine\n", "only translator.cli, translator.plan combine"),
+        ("translator/ir.py", "from translator.targets import alpha\n", "import cycle"),
+    ],
+)
 def test_the_checker_catches_a_wrong_import(tmp_path: Path, module: str, line: str, complaint: str) -> None:
     files = dict(FIXTURE, **{"translator/helper.py": "import translator.introspect\n"})
     files[module] = files[module] + line

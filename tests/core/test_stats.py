@@ -44,16 +44,24 @@ def test_composite_foreign_key_statistics_are_found_by_the_distinguishing_attrib
 
 def test_one_to_one_fanout_is_known_not_assumed():
     schema = _schema()
-    rel = Relationship("x", "comments", ("tenant_id", "comment_id"), "issues", ("tenant_id", "issue_id"),
-                       cardinality=Cardinality.ONE_TO_ONE)
+    rel = Relationship(
+        "x",
+        "comments",
+        ("tenant_id", "comment_id"),
+        "issues",
+        ("tenant_id", "issue_id"),
+        cardinality=Cardinality.ONE_TO_ONE,
+    )
     fan = StatsView(schema, Statistics()).fanout(rel)
     assert (fan.avg, fan.max, fan.assumed) == (1.0, 1.0, False)
 
 
 def test_given_entity_and_attribute_statistics_are_used():
     schema = _schema()
-    stats = Statistics(entities={"issues": EntityStats(rows=5e7, avg_row_bytes=900)},
-                       attributes={"issues.tenant_id": AttributeStats(distinct=1e4, most_common=((1, 0.08),))})
+    stats = Statistics(
+        entities={"issues": EntityStats(rows=5e7, avg_row_bytes=900)},
+        attributes={"issues.tenant_id": AttributeStats(distinct=1e4, most_common=((1, 0.08),))},
+    )
     view = StatsView(schema, stats)
     assert view.entity("issues").rows == 5e7 and not view.entity("issues").assumed
     assert view.attribute("issues", "tenant_id").distinct == 1e4

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from tests.conftest import CORPUS, corpus_files
@@ -19,7 +19,7 @@ def corpus_id(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def ingested(path: Path) -> Schema:
     return ingest_sources([str(path)])
 

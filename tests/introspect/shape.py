@@ -3,7 +3,8 @@ normalizations where an engine really stores something else than the file says."
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from translator.ir import Attribute, ReferentialAction, Schema
 

@@ -22,7 +22,7 @@ def chromium_paths() -> tuple[str, str] | None:
 
 
 @contextlib.contextmanager
-def headless_chromium(width: int = 1400, height: int = 1000) -> Iterator[object]:
+def headless_chromium(width: int = 1400, height: int = 1000) -> Iterator[Any]:
     """A WebDriver on a fresh profile; every request other than file:// and data: is refused by the
     browser itself (a proxy that does not exist), so a page that fetched anything would show it."""
     from selenium import webdriver

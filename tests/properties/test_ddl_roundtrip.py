@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 
 from tests.conftest import corpus_files, corpus_params
-
 from translator.ddl_render import RENDER_DIALECTS, UnrenderableSchema, render_ddl, type_key, widened_type
 from translator.diagnostics import Severity
 from translator.ingest import ingest_sources, ingest_text
@@ -35,14 +34,19 @@ def expected_view(schema: Schema, dialect: str) -> dict:
                 "attributes": [(a.name, _expected_type(a.type, dialect), a.nullable) for a in e.attributes],
                 "primary_key": e.primary_key,
                 "unique_keys": sorted(e.unique_keys),
-            } for e in schema.entities},
-        "relationships": sorted((r.name, r.from_entity, r.from_attributes, r.to_entity, r.to_attributes,
-                                 str(r.cardinality), r.optional) for r in schema.relationships),
+            }
+            for e in schema.entities
+        },
+        "relationships": sorted(
+            (r.name, r.from_entity, r.from_attributes, r.to_entity, r.to_attributes, str(r.cardinality), r.optional)
+            for r in schema.relationships
+        ),
     }
 
 
 def actual_view(schema: Schema, like: Schema | None = None, dialect: str = "") -> dict:
     """The same view of an ingested schema; types that `like` could not render are not compared."""
+
     def type_of(entity: Entity, attribute: Attribute) -> CanonicalType | None:
         original = like.find_entity(entity.key) if like else None
         source = original.find_attribute(attribute.name) if original else None
@@ -56,9 +60,13 @@ def actual_view(schema: Schema, like: Schema | None = None, dialect: str = "") -
                 "attributes": [(a.name, type_of(e, a), a.nullable) for a in e.attributes],
                 "primary_key": e.primary_key,
                 "unique_keys": sorted(e.unique_keys),
-            } for e in schema.entities},
-        "relationships": sorted((r.name, r.from_entity, r.from_attributes, r.to_entity, r.to_attributes,
-                                 str(r.cardinality), r.optional) for r in schema.relationships),
+            }
+            for e in schema.entities
+        },
+        "relationships": sorted(
+            (r.name, r.from_entity, r.from_attributes, r.to_entity, r.to_attributes, str(r.cardinality), r.optional)
+            for r in schema.relationships
+        ),
     }
 
 
@@ -80,15 +88,25 @@ def test_ddl_round_trip(dialect: str, schema: Schema) -> None:
 
 
 ALL_TYPES = (
-    CanonicalType(TypeKind.INTEGER, bits=16), CanonicalType(TypeKind.INTEGER, bits=32),
-    CanonicalType(TypeKind.INTEGER, bits=64), CanonicalType(TypeKind.DECIMAL, precision=10, scale=2),
-    CanonicalType(TypeKind.DECIMAL, precision=38, scale=0), CanonicalType(TypeKind.FLOAT, bits=32),
-    CanonicalType(TypeKind.FLOAT, bits=64), CanonicalType(TypeKind.STRING, length=20),
-    CanonicalType(TypeKind.STRING, length=5, fixed=True), CanonicalType(TypeKind.STRING),
-    CanonicalType(TypeKind.BINARY, length=10), CanonicalType(TypeKind.BINARY), CanonicalType(TypeKind.BOOLEAN),
-    CanonicalType(TypeKind.DATE), CanonicalType(TypeKind.TIME, with_timezone=False),
-    CanonicalType(TypeKind.TIMESTAMP, with_timezone=False), CanonicalType(TypeKind.TIMESTAMP, with_timezone=True),
-    CanonicalType(TypeKind.UUID), CanonicalType(TypeKind.JSON),
+    CanonicalType(TypeKind.INTEGER, bits=16),
+    CanonicalType(TypeKind.INTEGER, bits=32),
+    CanonicalType(TypeKind.INTEGER, bits=64),
+    CanonicalType(TypeKind.DECIMAL, precision=10, scale=2),
+    CanonicalType(TypeKind.DECIMAL, precision=38, scale=0),
+    CanonicalType(TypeKind.FLOAT, bits=32),
+    CanonicalType(TypeKind.FLOAT, bits=64),
+    CanonicalType(TypeKind.STRING, length=20),
+    CanonicalType(TypeKind.STRING, length=5, fixed=True),
+    CanonicalType(TypeKind.STRING),
+    CanonicalType(TypeKind.BINARY, length=10),
+    CanonicalType(TypeKind.BINARY),
+    CanonicalType(TypeKind.BOOLEAN),
+    CanonicalType(TypeKind.DATE),
+    CanonicalType(TypeKind.TIME, with_timezone=False),
+    CanonicalType(TypeKind.TIMESTAMP, with_timezone=False),
+    CanonicalType(TypeKind.TIMESTAMP, with_timezone=True),
+    CanonicalType(TypeKind.UUID),
+    CanonicalType(TypeKind.JSON),
 )
 
 
@@ -97,8 +115,9 @@ def test_every_type_key_reads_back_as_the_widening_table_says(dialect: str) -> N
     entity = Entity("t", tuple(Attribute(f"c{i}", t) for i, t in enumerate(ALL_TYPES)))
     back = round_trip(Schema((entity,)), dialect).entity("t")
     for type_, attribute in zip(ALL_TYPES, back.attributes, strict=True):
-        assert attribute.type.with_source("") == widened_type(type_, dialect), \
+        assert attribute.type.with_source("") == widened_type(type_, dialect), (
             f"{dialect}: {type_key(type_)} {type_} came back as {attribute.type} from {attribute.type.source!r}"
+        )
 
 
 def test_widening_is_documented_not_universal() -> None:
@@ -112,10 +131,19 @@ def test_widening_is_documented_not_universal() -> None:
 def _cycle() -> Schema:
     int32 = CanonicalType(TypeKind.INTEGER, bits=32)
     a = Entity("a", (Attribute("id", int32, nullable=False), Attribute("b_id", int32)), primary_key=("id",))
-    b = Entity("b", (Attribute("id", int32, nullable=False), Attribute("a_id", int32, nullable=False)),
-               primary_key=("id",), indexes=(Index("b_a", ("a_id",)),))
-    return Schema((a, b), (Relationship("fk_ab", "a", ("b_id",), "b", ("id",)),
-                           Relationship("fk_ba", "b", ("a_id",), "a", ("id",), optional=False)))
+    b = Entity(
+        "b",
+        (Attribute("id", int32, nullable=False), Attribute("a_id", int32, nullable=False)),
+        primary_key=("id",),
+        indexes=(Index("b_a", ("a_id",)),),
+    )
+    return Schema(
+        (a, b),
+        (
+            Relationship("fk_ab", "a", ("b_id",), "b", ("id",)),
+            Relationship("fk_ba", "b", ("a_id",), "a", ("id",), optional=False),
+        ),
+    )
 
 
 @pytest.mark.parametrize("dialect", RENDER_DIALECTS)
@@ -135,9 +163,15 @@ def test_statements_end_with_semicolons() -> None:
 
 def test_one_to_one_and_composite_keys_survive() -> None:
     int64, text = CanonicalType(TypeKind.INTEGER, bits=64), CanonicalType(TypeKind.STRING, length=8)
-    parent = Entity("p", (Attribute("t", text, nullable=False), Attribute("n", int64, nullable=False)), primary_key=("t", "n"))
-    child = Entity("c", (Attribute("id", int64, nullable=False), Attribute("pt", text), Attribute("pn", int64)),
-                   primary_key=("id",), unique_keys=(("pt", "pn"),))
+    parent = Entity(
+        "p", (Attribute("t", text, nullable=False), Attribute("n", int64, nullable=False)), primary_key=("t", "n")
+    )
+    child = Entity(
+        "c",
+        (Attribute("id", int64, nullable=False), Attribute("pt", text), Attribute("pn", int64)),
+        primary_key=("id",),
+        unique_keys=(("pt", "pn"),),
+    )
     rel = Relationship("fk__c_1", "c", ("pt", "pn"), "p", ("t", "n"), cardinality=Cardinality.ONE_TO_ONE)
     schema = Schema((parent, child), (rel,))
     for dialect in RENDER_DIALECTS:
@@ -146,18 +180,25 @@ def test_one_to_one_and_composite_keys_survive() -> None:
 
 def test_lossy_content_is_refused_by_default() -> None:
     int32 = CanonicalType(TypeKind.INTEGER, bits=32)
-    entity = Entity("t", (Attribute("id", int32, nullable=False, default="0"),), primary_key=("id",),
-                    checks=(CheckConstraint("positive", "id > 0"),))
+    entity = Entity(
+        "t",
+        (Attribute("id", int32, nullable=False, default="0"),),
+        primary_key=("id",),
+        checks=(CheckConstraint("positive", "id > 0"),),
+    )
     with pytest.raises(UnrenderableSchema, match=r"t\.id default.*t check 'positive'.*lossy=True"):
         render_ddl(Schema((entity,)), "postgres")
     assert "CREATE TABLE t" in render_ddl(Schema((entity,)), "postgres", lossy=True)
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda: render_ddl(_cycle(), "db2"), "dialect='db2' is not rendered; pass one of postgres"),
-    (lambda: render_ddl("CREATE TABLE t (a INT)", "mysql"), "schema=str is invalid"),
-    (lambda: type_key(CanonicalType(TypeKind.INTERVAL)), "kind 'interval'"),
-])
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: render_ddl(_cycle(), "db2"), "dialect='db2' is not rendered; pass one of postgres"),
+        (lambda: render_ddl("CREATE TABLE t (a INT)", "mysql"), "schema=str is invalid"),
+        (lambda: type_key(CanonicalType(TypeKind.INTERVAL)), "kind 'interval'"),
+    ],
+)
 def test_bad_arguments_are_named(call, message) -> None:
     with pytest.raises((ValueError, UnrenderableSchema), match=message):
         call()
@@ -167,8 +208,10 @@ def test_bad_arguments_are_named(call, message) -> None:
 # every corpus schema, ingested, rendered back in its own dialect and ingested again, keeps its structure.
 # musicbrainz and openstreetmap (375 and 57 tables, ~15 s together) are left out to keep the suite fast.
 _SLOW = {"musicbrainz.sql", "openstreetmap.sql"}
-_CORPUS_FILES = corpus_params([path for dialect in RENDER_DIALECTS for path in corpus_files(f"{dialect}/*.sql")
-                                if path.name not in _SLOW], lambda path: f"{path.parent.name}/{path.name}")
+_CORPUS_FILES = corpus_params(
+    [path for dialect in RENDER_DIALECTS for path in corpus_files(f"{dialect}/*.sql") if path.name not in _SLOW],
+    lambda path: f"{path.parent.name}/{path.name}",
+)
 
 
 @pytest.mark.parametrize("path", _CORPUS_FILES)

@@ -11,7 +11,8 @@ import datetime as dt
 import itertools
 import struct
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -48,7 +49,7 @@ def _comparable(type_: CanonicalType, value: Any, dialect: str) -> Any:
         if kind is TypeKind.TIME:
             return (dt.datetime.min + value).time()  # PyMySQL returns TIME as timedelta
         if kind is TypeKind.TIMESTAMP and type_.with_timezone:
-            return value.replace(tzinfo=dt.timezone.utc)  # the session runs in UTC
+            return value.replace(tzinfo=dt.UTC)  # the session runs in UTC
     return value
 
 
@@ -58,34 +59,62 @@ def _to_mysql(type_: CanonicalType, value: Any) -> Any:
 
 def _check_table(entity: Entity, rows: list[dict[str, Any]], fetched: list[tuple], dialect: str) -> None:
     names = entity.attribute_names
-    got = [tuple(_comparable(entity.attribute(n).type, v, dialect) for n, v in zip(names, row)) for row in fetched]
-    want = [tuple(row[n] if not (entity.attribute(n).type.kind is TypeKind.FLOAT and entity.attribute(n).type.bits == 32
-                                 and row[n] is not None) else _float32(row[n]) for n in names) for row in rows]
+    got = [
+        tuple(_comparable(entity.attribute(n).type, v, dialect) for n, v in zip(names, row, strict=False))
+        for row in fetched
+    ]
+    want = [
+        tuple(
+            row[n]
+            if not (
+                entity.attribute(n).type.kind is TypeKind.FLOAT
+                and entity.attribute(n).type.bits == 32
+                and row[n] is not None
+            )
+            else _float32(row[n])
+            for n in names
+        )
+        for row in rows
+    ]
     key = [names.index(c) for c in entity.primary_key]
     got.sort(key=lambda r: repr([r[i] for i in key]))
     want.sort(key=lambda r: repr([r[i] for i in key]))
     assert len(got) == len(want), f"{dialect}: {entity.name} has {len(got)} rows, {len(want)} inserted"
-    for g, w in zip(got, want):
-        for name, gv, wv in zip(names, g, w):
-            assert gv == wv, f"{dialect}: {entity.name}.{name} {entity.attribute(name).type}: inserted {wv!r}, read {gv!r}"
+    for g, w in zip(got, want, strict=True):
+        for name, gv, wv in zip(names, g, w, strict=False):
+            assert gv == wv, (
+                f"{dialect}: {entity.name}.{name} {entity.attribute(name).type}: inserted {wv!r}, read {gv!r}"
+            )
 
 
-def _load(schema: Schema, rows: dict[str, list[dict[str, Any]]], dialect: str, execute: Callable[[str, tuple], None],
-          fetch: Callable[[str], list[tuple]], placeholder: str) -> None:
+def _load(
+    schema: Schema,
+    rows: dict[str, list[dict[str, Any]]],
+    dialect: str,
+    execute: Callable[[str, tuple], None],
+    fetch: Callable[[str], list[tuple]],
+    placeholder: str,
+) -> None:
     for statement in render_ddl(schema, dialect).split(";\n"):
         if statement.strip():
             execute(statement, ())
     convert = _to_mysql if dialect == "mysql" else (lambda _t, v: v)
     for entity_key, table in rows.items():  # rows_for orders parents before children
         entity = schema.entity(entity_key)
-        insert = (f"INSERT INTO {entity.name} ({', '.join(entity.attribute_names)}) "
-                  f"VALUES ({', '.join([placeholder] * len(entity.attributes))})")
+        insert = (
+            f"INSERT INTO {entity.name} ({', '.join(entity.attribute_names)}) "
+            f"VALUES ({', '.join([placeholder] * len(entity.attributes))})"
+        )
         for row in table:
             execute(insert, tuple(convert(entity.attribute(n).type, row[n]) for n in entity.attribute_names))
     for entity in schema.entities:
         # MariaDB prints FLOAT with 6 significant digits; as DOUBLE the stored float32 comes back whole.
-        columns = [f"CAST({a.name} AS DOUBLE)" if dialect == "mysql" and a.type.kind is TypeKind.FLOAT
-                   and a.type.bits == 32 else a.name for a in entity.attributes]
+        columns = [
+            f"CAST({a.name} AS DOUBLE)"
+            if dialect == "mysql" and a.type.kind is TypeKind.FLOAT and a.type.bits == 32
+            else a.name
+            for a in entity.attributes
+        ]
         fetched = fetch(f"SELECT {', '.join(columns)} FROM {entity.name}")
         _check_table(entity, rows[entity.key], fetched, dialect)
 
@@ -108,9 +137,16 @@ def mariadb_connection():
     params = require_mariadb()
     with mariadb_database(params, prefix="polyschema_props") as url:
         name = url.rsplit("/", 1)[1]
-        conn = pymysql.connect(host=params["host"], port=params["port"], user=params["user"], password="",
-                               database=name, charset="utf8mb4", autocommit=True,
-                               init_command="SET time_zone = '+00:00'")
+        conn = pymysql.connect(
+            host=params["host"],
+            port=params["port"],
+            user=params["user"],
+            password="",
+            database=name,
+            charset="utf8mb4",
+            autocommit=True,
+            init_command="SET time_zone = '+00:00'",
+        )
         with conn.cursor() as cur:
             cur.execute(f"ALTER DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
         try:
@@ -127,8 +163,14 @@ def test_rows_load_into_postgres(pg_connection, case) -> None:
     pg_connection.execute(f"CREATE SCHEMA {namespace}")
     pg_connection.execute(f"SET search_path TO {namespace}")
     try:
-        _load(schema, rows, "postgres", lambda sql, args: pg_connection.execute(sql, args),
-              lambda sql: pg_connection.execute(sql).fetchall(), "%s")
+        _load(
+            schema,
+            rows,
+            "postgres",
+            lambda sql, args: pg_connection.execute(sql, args),
+            lambda sql: pg_connection.execute(sql).fetchall(),
+            "%s",
+        )
     finally:
         pg_connection.execute(f"DROP SCHEMA {namespace} CASCADE")
 

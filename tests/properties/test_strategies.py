@@ -53,7 +53,7 @@ def check_schema(schema: Schema) -> None:
         child, parent = schema.entity(rel.from_entity), schema.entity(rel.to_entity)
         assert rel.to_attributes == parent.primary_key
         assert len(rel.from_attributes) == len(rel.to_attributes)
-        for f, t in zip(rel.from_attributes, rel.to_attributes):
+        for f, t in zip(rel.from_attributes, rel.to_attributes, strict=True):
             assert child.attribute(f).type == parent.attribute(t).type
         assert rel.cardinality == derive_cardinality(child, rel.from_attributes)
         assert rel.optional == any(child.attribute(c).nullable for c in rel.from_attributes)
@@ -86,8 +86,11 @@ def test_switches_are_honoured(schema: Schema) -> None:
     assert not schema.many_to_many()
 
 
-@given(st.sets(st.sampled_from(sorted(SUPPORTED_KINDS)), min_size=1).filter(lambda k: k & KEY_KINDS)
-       .flatmap(lambda kinds: st.tuples(st.just(kinds), schemas(max_entities=3, kinds=kinds))))
+@given(
+    st.sets(st.sampled_from(sorted(SUPPORTED_KINDS)), min_size=1)
+    .filter(lambda k: k & KEY_KINDS)
+    .flatmap(lambda kinds: st.tuples(st.just(kinds), schemas(max_entities=3, kinds=kinds)))
+)
 def test_kinds_restrict_types(case) -> None:
     kinds, schema = case
     assert {a.type.kind for e in schema.entities for a in e.attributes} <= kinds
@@ -101,13 +104,16 @@ def test_every_feature_is_generated() -> None:
     @given(schemas(3, 6))
     def collect(schema: Schema) -> None:
         seen.update(
-            name for name, present in (
+            name
+            for name, present in (
                 ("junction", bool(schema.many_to_many())),
                 ("self", any(r.is_self_reference for r in schema.relationships)),
                 ("one-to-one", any(str(r.cardinality) == "one-to-one" for r in schema.relationships)),
                 ("composite", any(len(e.primary_key) > 1 for e in schema.entities)),
                 ("unique", any(e.unique_keys for e in schema.entities)),
-            ) if present)
+            )
+            if present
+        )
 
     collect()
     assert seen == {"junction", "self", "one-to-one", "composite", "unique"}
@@ -194,10 +200,19 @@ def test_reserved_words_cover_known_keywords() -> None:
 
 def _cyclic(optional: bool) -> Schema:
     int32 = CanonicalType(TypeKind.INTEGER, bits=32)
-    a = Entity("a", (Attribute("id", int32, nullable=False), Attribute("b_id", int32, nullable=optional)), primary_key=("id",))
-    b = Entity("b", (Attribute("id", int32, nullable=False), Attribute("a_id", int32, nullable=False)), primary_key=("id",))
-    return Schema((a, b), (Relationship("ab", "a", ("b_id",), "b", ("id",), optional=optional),
-                           Relationship("ba", "b", ("a_id",), "a", ("id",), optional=False)))
+    a = Entity(
+        "a", (Attribute("id", int32, nullable=False), Attribute("b_id", int32, nullable=optional)), primary_key=("id",)
+    )
+    b = Entity(
+        "b", (Attribute("id", int32, nullable=False), Attribute("a_id", int32, nullable=False)), primary_key=("id",)
+    )
+    return Schema(
+        (a, b),
+        (
+            Relationship("ab", "a", ("b_id",), "b", ("id",), optional=optional),
+            Relationship("ba", "b", ("a_id",), "a", ("id",), optional=False),
+        ),
+    )
 
 
 @given(rows_for(_cyclic(optional=True), min_rows=1, max_rows=4))
@@ -235,22 +250,25 @@ def test_workload_statistics_are_accepted_by_the_loader(case) -> None:
         assert view.entity(key).rows == entity_stats.rows
 
 
-@pytest.mark.parametrize(("call", "argument"), [
-    (lambda: schemas(min_entities=-1), "min_entities=-1"),
-    (lambda: schemas(3, 2), "min_entities=3 > max_entities=2"),
-    (lambda: schemas(max_entities="4"), "max_entities='4'"),
-    (lambda: schemas(relationships=1), "relationships=1"),
-    (lambda: schemas(kinds="integer"), "kinds='integer'"),
-    (lambda: schemas(kinds=["integr"]), "'integr'"),
-    (lambda: schemas(kinds=["json"]), "['json']"),
-    (lambda: schemas(kinds=["boolean", "float"]), "no kind usable in a primary key"),
-    (lambda: rows_for({"not": "a schema"}), "schema=dict"),
-    (lambda: rows_for(Schema(()), min_rows=5, max_rows=1), "min_rows=5 > max_rows=1"),
-    (lambda: values_for(CanonicalType(TypeKind.JSON)), "kind 'json'"),
-    (lambda: workloads(Schema(())), "at least one entity"),
-    (lambda: identifiers(max_size=0), "max_size=0"),
-    (lambda: workloads(_cyclic(True), statistics="yes"), "statistics='yes'"),
-])
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda: schemas(min_entities=-1), "min_entities=-1"),
+        (lambda: schemas(3, 2), "min_entities=3 > max_entities=2"),
+        (lambda: schemas(max_entities="4"), "max_entities='4'"),
+        (lambda: schemas(relationships=1), "relationships=1"),
+        (lambda: schemas(kinds="integer"), "kinds='integer'"),
+        (lambda: schemas(kinds=["integr"]), "'integr'"),
+        (lambda: schemas(kinds=["json"]), "['json']"),
+        (lambda: schemas(kinds=["boolean", "float"]), "no kind usable in a primary key"),
+        (lambda: rows_for({"not": "a schema"}), "schema=dict"),
+        (lambda: rows_for(Schema(()), min_rows=5, max_rows=1), "min_rows=5 > max_rows=1"),
+        (lambda: values_for(CanonicalType(TypeKind.JSON)), "kind 'json'"),
+        (lambda: workloads(Schema(())), "at least one entity"),
+        (lambda: identifiers(max_size=0), "max_size=0"),
+        (lambda: workloads(_cyclic(True), statistics="yes"), "statistics='yes'"),
+    ],
+)
 def test_bad_arguments_are_named(call, argument) -> None:
     with pytest.raises(ValueError) as info:
         call()

@@ -25,7 +25,10 @@ def invoke(*args: str):
         (["--store", "cassandra", "--key", "id", "--skew", "zipf:-1"], ["--skew", "zipf:-1", "e.g. zipf:1.1"]),
         (["--store", "mongodb-range", "--key", "id", "--shards", "0"], ["--shards 0", "at least 1"]),
         (["--store", "mongodb-hashd", "--key", "id"], ["--store", "did you mean 'mongodb-hashed'"]),
-        (["--store", "cassandra", "--key", "tenant,id"], ["--key", "unknown field 'tenant'", "did you mean 'tenant_id'"]),
+        (
+            ["--store", "cassandra", "--key", "tenant,id"],
+            ["--key", "unknown field 'tenant'", "did you mean 'tenant_id'"],
+        ),
         (["--store", "cassandra", "--key", "hashed(id),hashed(ts)"], ["--key", "at most one hashed field"]),
         (["--store", "cassandra", "--key", "id", "--nodes", "0"], ["--nodes 0"]),
         (["--store", "cassandra", "--key", "id", "--hot-key", "abc"], ["--hot-key", "SHARE[:SECONDS]"]),
@@ -74,8 +77,26 @@ def test_every_candidate_alarmed_exits_with_findings():
 
 def test_workload_entity_statistics():
     workload = str(SAMPLES / "saas.workload.yaml")
-    result = CliRunner().invoke(main, ["simulate", "--store", "cassandra", "--workload", workload, "--entity", "issues",
-                                       "--rows", "50000", "--key", "tenant_id", "--key", "tenant_id,issue_id", "--format", "json"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "simulate",
+            "--store",
+            "cassandra",
+            "--workload",
+            workload,
+            "--entity",
+            "issues",
+            "--rows",
+            "50000",
+            "--key",
+            "tenant_id",
+            "--key",
+            "tenant_id,issue_id",
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     tenant = doc["candidates"][0]

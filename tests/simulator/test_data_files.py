@@ -211,5 +211,11 @@ def test_password_is_never_printed():
 
 def test_unreachable_scheduler_is_one_error(sqlite_db):
     with pytest.raises(SimulatorError, match=r"scheduler='tcp://127.0.0.1:9': cannot reach it"):
-        simulate_table(f"sqlite:///{sqlite_db}", "events", ["tenant_id"], "citus", scheduler="tcp://127.0.0.1:9",
-                       options=ReadOptions(connect_timeout=1))
+        simulate_table(
+            f"sqlite:///{sqlite_db}",
+            "events",
+            ["tenant_id"],
+            "citus",
+            scheduler="tcp://127.0.0.1:9",
+            options=ReadOptions(connect_timeout=1),
+        )

@@ -62,7 +62,9 @@ def test_tenant_key_shows_the_whales_and_tenant_plus_id_fixes_it(store):
     data = dataset(1000, 500_000, "zipf:1.2")
     # A 1 MB range keeps the balancer threshold (3 ranges) well below a shard's share of 200 MB.
     tenant, compound = run(store, ["tenant_id", "tenant_id,id"], data, shards=16, nodes=16, range_size_mb=1)
-    assert tenant.characteristics.most_common[0][1] > 100_000  # the biggest whale: over a Cassandra partition's row limit
+    assert (
+        tenant.characteristics.most_common[0][1] > 100_000
+    )  # the biggest whale: over a Cassandra partition's row limit
     assert tenant.metrics.max_over_mean > 3.0 and tenant.metrics.top_share > 0.15
     assert tenant.alarms, "the whale tenant must raise a store alarm"
     assert compound.metrics.max_over_mean < tenant.metrics.max_over_mean / 2

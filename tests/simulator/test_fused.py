@@ -31,7 +31,13 @@ def test_two_bigint_composite_token_equals_the_driver(pairs):
     a = np.array([p[0] for p in pairs], np.int64)
     b = np.array([p[1] for p in pairs], np.int64)
     expected = [
-        Murmur3Token.hash_fn(b"\x00\x08" + x.to_bytes(8, "big", signed=True) + b"\x00\x00\x08" + y.to_bytes(8, "big", signed=True) + b"\x00")
+        Murmur3Token.hash_fn(
+            b"\x00\x08"
+            + x.to_bytes(8, "big", signed=True)
+            + b"\x00\x00\x08"
+            + y.to_bytes(8, "big", signed=True)
+            + b"\x00"
+        )
         for x, y in pairs
     ]
     assert _two8_array(a, b).tolist() == expected
@@ -46,7 +52,12 @@ def _both_paths(data, key, config, seed, chunk_rows):
 
 @settings(max_examples=15, deadline=None)
 @given(
-    st.lists(st.sampled_from(["tenant_id,id", "id", "ts", "tenant_id,ts", "id,tenant_id", "ts,id,tenant_id"]), min_size=1, max_size=3, unique=True),
+    st.lists(
+        st.sampled_from(["tenant_id,id", "id", "ts", "tenant_id,ts", "id,tenant_id", "ts,id,tenant_id"]),
+        min_size=1,
+        max_size=3,
+        unique=True,
+    ),
     st.integers(1, 200),
     st.integers(1, 60_000),
     st.integers(1, 9),
@@ -57,7 +68,7 @@ def _both_paths(data, key, config, seed, chunk_rows):
 def test_fused_equals_generic_path(keys, tenants, rows, nodes, vnodes, chunk_rows, seed):
     data = synthetic_dataset(tenants, rows, parse_skew("zipf:1.2"), "serial", np.random.default_rng(seed))
     fused, plain = _both_paths(data, keys, StoreConfig(nodes=nodes, vnodes=vnodes), seed, chunk_rows)
-    for f, p in zip(fused, plain):
+    for f, p in zip(fused, plain, strict=False):
         assert f.to_dict() == p.to_dict()
         assert int(f.per_shard_rows.sum()) == rows
 

@@ -37,14 +37,22 @@ def driver_token(value, cql_type) -> int:
     """The driver's own serialization and routing-key packing, then its Murmur3 hash."""
     if isinstance(cql_type, tuple):
         stmt = SimpleStatement("SELECT 1")
-        stmt.routing_key = [DRIVER_TYPES[t].serialize(v, PROTOCOL) for v, t in zip(value, cql_type)]
+        stmt.routing_key = [DRIVER_TYPES[t].serialize(v, PROTOCOL) for v, t in zip(value, cql_type, strict=False)]
         return Murmur3Token.hash_fn(stmt.routing_key)
     return Murmur3Token.hash_fn(DRIVER_TYPES[cql_type].serialize(value, PROTOCOL))
 
 
 def test_cassandra_known_values():
-    assert cassandra_token([1, 2, 3], "int").tolist() == [-4069959284402364209, -3248873570005575792, 9010454139840013625]
-    assert cassandra_token(np.array([1, 2, 3]), "int").tolist() == [-4069959284402364209, -3248873570005575792, 9010454139840013625]
+    assert cassandra_token([1, 2, 3], "int").tolist() == [
+        -4069959284402364209,
+        -3248873570005575792,
+        9010454139840013625,
+    ]
+    assert cassandra_token(np.array([1, 2, 3]), "int").tolist() == [
+        -4069959284402364209,
+        -3248873570005575792,
+        9010454139840013625,
+    ]
 
 
 @given(st.lists(st.binary(max_size=70), min_size=1, max_size=20))
@@ -75,7 +83,11 @@ def test_bigint_matches_driver(values):
     assert cassandra_token(np.array(values, dtype=np.int64), "bigint").tolist() == expected
 
 
-@given(st.lists(st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)), min_size=1, max_size=10))
+@given(
+    st.lists(
+        st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)), min_size=1, max_size=10
+    )
+)
 def test_timestamp_matches_driver(values):
     values = [v.replace(microsecond=v.microsecond // 1000 * 1000) for v in values]
     assert cassandra_token(values, "timestamp").tolist() == [driver_token(v, "timestamp") for v in values]
@@ -204,8 +216,12 @@ def test_column_kernel_any_layout(layout, composite, seeds):
     got = murmur3_columns(cols, np.array(widths), np.array(comp), composite)
     for i in range(cols.shape[1]):
         parts: dict[int, bytes] = {}
-        for c, (w, k) in enumerate(zip(widths, comp)):
+        for c, (w, k) in enumerate(zip(widths, comp, strict=False)):
             v = int(cols[c, i]) & ((1 << (8 * w)) - 1)
             parts[k] = parts.get(k, b"") + v.to_bytes(w, "big")
-        raw = b"".join(len(p).to_bytes(2, "big") + p + b"\x00" for p in parts.values()) if composite else b"".join(parts.values())
+        raw = (
+            b"".join(len(p).to_bytes(2, "big") + p + b"\x00" for p in parts.values())
+            if composite
+            else b"".join(parts.values())
+        )
         assert got[i] == Murmur3Token.hash_fn(raw)

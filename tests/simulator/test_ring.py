@@ -21,10 +21,10 @@ RINGS = st.tuples(
 
 def driver_view(ring):
     hosts = [Host(f"10.0.0.{i}", SimpleConvictionPolicy) for i in range(len(ring.nodes))]
-    for host, node in zip(hosts, ring.nodes):
+    for host, node in zip(hosts, ring.nodes, strict=True):
         host.set_location_info(node.dc, node.rack)
     tokens = [Murmur3Token(int(t)) for t in ring.tokens]
-    owner = {t: hosts[o] for t, o in zip(tokens, ring.owners)}
+    owner = {t: hosts[o] for t, o in zip(tokens, ring.owners, strict=True)}
     return hosts, tokens, owner
 
 
@@ -34,7 +34,7 @@ def test_simple_strategy_matches_driver(shape, rf):
     ring = random_ring(nodes, vnodes, np.random.default_rng(seed), racks, dcs)
     hosts, tokens, owner = driver_view(ring)
     expected = SimpleStrategy({"replication_factor": str(rf)}).make_token_replica_map(owner, tokens)
-    for token, mine in zip(tokens, simple_replicas(ring, rf)):
+    for token, mine in zip(tokens, simple_replicas(ring, rf), strict=False):
         assert [hosts.index(h) for h in expected[token]] == list(mine)
 
 
@@ -43,10 +43,10 @@ def test_network_topology_matches_driver(shape, rfs):
     seed, nodes, vnodes, racks, dcs = shape
     ring = random_ring(nodes, vnodes, np.random.default_rng(seed), racks, dcs)
     hosts, tokens, owner = driver_view(ring)
-    rf_by_dc = {dc: rf for dc, rf in zip(sorted({n.dc for n in ring.nodes}), rfs)}
+    rf_by_dc = {dc: rf for dc, rf in zip(sorted({n.dc for n in ring.nodes}), rfs, strict=False)}
     strategy = NetworkTopologyStrategy({dc: str(rf) for dc, rf in rf_by_dc.items()})
     expected = strategy.make_token_replica_map(owner, tokens)
-    for token, mine in zip(tokens, nts_replicas(ring, rf_by_dc)):
+    for token, mine in zip(tokens, nts_replicas(ring, rf_by_dc), strict=False):
         # The driver lists replicas grouped differently across DCs; the placement is the set.
         assert sorted(hosts.index(h) for h in expected[token]) == sorted(mine)
 
@@ -58,7 +58,7 @@ def test_key_owner_is_first_ring_token_at_or_after_key(shape, keys):
     toks = cassandra_token(np.array(keys, dtype=np.int64), "bigint")
     ring_list = ring.tokens.tolist()
     got = ring.range_of(toks)
-    for t, idx in zip(toks.tolist(), got.tolist()):
+    for t, idx in zip(toks.tolist(), got.tolist(), strict=True):
         # cassandra-driver's TokenMap.get_replicas: bisect_left over the sorted ring, wrapping.
         assert idx == bisect.bisect_left(ring_list, t) % len(ring_list)
 

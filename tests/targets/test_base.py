@@ -19,7 +19,9 @@ def test_every_declared_format_has_a_renderer(name: str) -> None:
 @pytest.mark.parametrize("name", target_names())
 def test_an_unoffered_format_is_a_one_line_domain_error_naming_the_choices(name: str) -> None:
     target = get_target(name)
-    with pytest.raises(PolyschemaError, match=rf"^format 'yaml' is not offered by the {name} target; choose from human, json"):
+    with pytest.raises(
+        PolyschemaError, match=rf"^format 'yaml' is not offered by the {name} target; choose from human, json"
+    ):
         target.check_format("yaml")
     with pytest.raises(PolyschemaError, match="is not offered"):
         target.render(None, "yaml")  # type: ignore[arg-type]  # refused before the design is looked at

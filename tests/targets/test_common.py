@@ -18,7 +18,9 @@ def test_a_table_naming_every_kind_passes() -> None:
 
 
 def test_an_unknown_kind_is_named_with_the_file_and_section() -> None:
-    with pytest.raises(MappingError, match=r"^f\.toml: \[types\] names unknown canonical kinds \['money'\]; use one of"):
+    with pytest.raises(
+        MappingError, match=r"^f\.toml: \[types\] names unknown canonical kinds \['money'\]; use one of"
+    ):
         check_kind_table("f.toml", "types", {**_KINDS, "money": "x"}, "a type")
 
 

@@ -66,6 +66,7 @@ def test_the_plan_summaries_are_plain_data(name: str, sample: tuple) -> None:
     serving = target.serving(design)
     assert {s.pattern for s in serving} == {p.id for p in workload.access_patterns}
     assert target.key_candidates(design) and target.size_checks(design)
-    json.dumps([x.to_dict() for x in (*serving, *target.key_candidates(design), *target.size_checks(design))],
-               allow_nan=False)
+    json.dumps(
+        [x.to_dict() for x in (*serving, *target.key_candidates(design), *target.size_checks(design))], allow_nan=False
+    )
     assert target.artifact is not None and target.artifact[1] in target.formats

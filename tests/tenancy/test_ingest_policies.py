@@ -11,7 +11,10 @@ from translator.ingest import ingest_text
 from translator.ir import Policy, Schema
 from translator.policy_expr import normalize_expression, session_comparisons
 
-TABLE = 'CREATE TABLE "Orders" (tenant_id uuid NOT NULL, order_id bigint NOT NULL, owner text, PRIMARY KEY (tenant_id, order_id));\n'
+TABLE = (
+    'CREATE TABLE "Orders" (tenant_id uuid NOT NULL, order_id bigint NOT NULL, owner text, '
+    "PRIMARY KEY (tenant_id, order_id));\n"
+)
 
 
 def _schema(ddl: str) -> Schema:
@@ -32,9 +35,15 @@ def test_every_clause_is_read():
         CREATE POLICY Plain ON "Orders" USING (true);
     """)
     assert schema.policies == (
-        Policy("Tenant Rule", "Orders", "update", False, ("app_user", "public", "reporting"),
-               "tenant_id = CAST(CURRENT_SETTING('app.tenant_id') AS UUID) AND owner <> ')('",
-               "tenant_id = CAST(CURRENT_SETTING('app.tenant_id') AS UUID)"),
+        Policy(
+            "Tenant Rule",
+            "Orders",
+            "update",
+            False,
+            ("app_user", "public", "reporting"),
+            "tenant_id = CAST(CURRENT_SETTING('app.tenant_id') AS UUID) AND owner <> ')('",
+            "tenant_id = CAST(CURRENT_SETTING('app.tenant_id') AS UUID)",
+        ),
         Policy("plain", "Orders", "all", True, ("public",), "TRUE", None),
     )
     assert not [d for d in schema.diagnostics if d.severity != "info"]
@@ -54,7 +63,9 @@ def test_alter_and_drop_policy_and_the_table_flags_apply_in_order():
     [entity] = schema.entities
     assert (entity.row_security, entity.force_row_security) == (True, False)
     assert schema.policies == (Policy("renamed", "Orders", "all", True, ("writer",), "owner = CURRENT_USER"),)
-    disabled = _schema('ALTER TABLE "Orders" ENABLE ROW LEVEL SECURITY; ALTER TABLE "Orders" DISABLE ROW LEVEL SECURITY;')
+    disabled = _schema(
+        'ALTER TABLE "Orders" ENABLE ROW LEVEL SECURITY; ALTER TABLE "Orders" DISABLE ROW LEVEL SECURITY;'
+    )
     assert not disabled.entities[0].row_security
 
 
@@ -87,8 +98,10 @@ def test_policies_round_trip_through_the_ir_json():
 
 def test_catalog_and_ddl_spellings_have_one_normal_form():
     pairs = [
-        ("tenant_id = current_setting('app.tenant_id')::uuid",
-         "(tenant_id = (current_setting('app.tenant_id'::text))::uuid)"),
+        (
+            "tenant_id = current_setting('app.tenant_id')::uuid",
+            "(tenant_id = (current_setting('app.tenant_id'::text))::uuid)",
+        ),
         ("a = 1 AND (b = 2 OR c = 3)", "((a = 1) AND ((b = 2) OR (c = 3)))"),
         ("Owner = CURRENT_USER", "(owner = CURRENT_USER)"),
     ]

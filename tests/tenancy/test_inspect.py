@@ -34,7 +34,9 @@ def test_json_output_has_policies_flags_and_tenancy():
     issues = next(e for e in payload["entities"] if e["name"] == "issues")
     assert (issues["row_security"], issues["force_row_security"]) == (True, True)
     assert payload["tenancy"]["root"] == "tenants" and payload["tenancy"]["source"] == "policy"
-    assert {c["entity"]: c["policies"] for c in payload["tenancy"]["columns"]}["invoices"] == ["invoices_tenant_isolation"]
+    assert {c["entity"]: c["policies"] for c in payload["tenancy"]["columns"]}["invoices"] == [
+        "invoices_tenant_isolation"
+    ]
 
 
 def test_a_declared_tenant_is_shown_as_declared(tmp_path):
@@ -51,7 +53,9 @@ def test_a_declared_tenant_is_shown_as_declared(tmp_path):
 
 def test_two_tenant_columns_exit_2_with_one_line(tmp_path):
     ddl = tmp_path / "two.sql"
-    ddl.write_text(SAAS + "\nCREATE POLICY by_owner ON projects USING (owner_id = current_setting('app.tenant_owner')::bigint);\n")
+    ddl.write_text(
+        SAAS + "\nCREATE POLICY by_owner ON projects USING (owner_id = current_setting('app.tenant_owner')::bigint);\n"
+    )
     result = run(str(ddl))
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1

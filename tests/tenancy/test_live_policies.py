@@ -36,7 +36,10 @@ def test_live_policies_and_flags_equal_the_ddl():
         live = introspect_schema(url)
     assert len(ddl.policies) == 10
     assert sorted(map(repr, live.policies)) == sorted(map(repr, ddl.policies))
-    flags = lambda schema: {e.key: (e.row_security, e.force_row_security) for e in schema.entities}
+
+    def flags(schema):
+        return {e.key: (e.row_security, e.force_row_security) for e in schema.entities}
+
     assert flags(live) == flags(ddl)
     assert flags(ddl)["issues"] == (True, True) and flags(ddl)["users"] == (True, False)
     # the same tenant, from the same policies

@@ -15,8 +15,13 @@ WORKLOAD = load_workload(SAMPLES / "citus_adtech.workload.yaml", SCHEMA)
 
 def test_the_sample_reads_cleanly_with_its_policies():
     assert not [d for d in SCHEMA.diagnostics if d.severity != "info"]
-    assert [p.name for p in SCHEMA.policies] == ["company_self", "campaigns_tenant", "ads_tenant", "clicks_tenant",
-                                                 "impressions_tenant"]
+    assert [p.name for p in SCHEMA.policies] == [
+        "company_self",
+        "campaigns_tenant",
+        "ads_tenant",
+        "clicks_tenant",
+        "impressions_tenant",
+    ]
     assert all(e.row_security and not e.force_row_security for e in SCHEMA.entities)
 
 
@@ -25,8 +30,12 @@ def test_the_citus_policy_form_names_the_tenant_column():
     tenancy = resolve_tenancy(SCHEMA, WORKLOAD)
     assert tenancy.root == "companies"
     assert [(c.entity, c.attribute, c.source) for c in tenancy.columns] == [
-        ("companies", "id", "policy"), ("campaigns", "company_id", "policy"), ("ads", "company_id", "policy"),
-        ("clicks", "company_id", "policy"), ("impressions", "company_id", "policy")]
+        ("companies", "id", "policy"),
+        ("campaigns", "company_id", "policy"),
+        ("ads", "company_id", "policy"),
+        ("clicks", "company_id", "policy"),
+        ("impressions", "company_id", "policy"),
+    ]
 
 
 def test_only_the_admin_report_reads_across_tenants():

@@ -64,14 +64,17 @@ def test_no_tenant_in_a_schema_without_one():
 
 def test_crossing_patterns_are_flagged_unless_admin_or_insert():
     schema = _saas()
-    workload = _workload(schema, [
-        {"id": "fixed", "entity": "issues", "equality": ["tenant_id", "issue_id"]},
-        {"id": "open_everywhere", "entity": "issues", "equality": ["status"]},
-        {"id": "report", "entity": "invoices", "range": ["issued_on"], "admin": True},
-        {"id": "insert", "entity": "comments", "kind": "write"},
-        {"id": "purge", "entity": "comments", "kind": "delete", "equality": ["author_id"]},
-        {"id": "by_project_tenant", "entity": "issues", "with": ["projects"], "equality": ["projects.tenant_id"]},
-    ])
+    workload = _workload(
+        schema,
+        [
+            {"id": "fixed", "entity": "issues", "equality": ["tenant_id", "issue_id"]},
+            {"id": "open_everywhere", "entity": "issues", "equality": ["status"]},
+            {"id": "report", "entity": "invoices", "range": ["issued_on"], "admin": True},
+            {"id": "insert", "entity": "comments", "kind": "write"},
+            {"id": "purge", "entity": "comments", "kind": "delete", "equality": ["author_id"]},
+            {"id": "by_project_tenant", "entity": "issues", "with": ["projects"], "equality": ["projects.tenant_id"]},
+        ],
+    )
     tenancy = resolve_tenancy(schema, workload)
     crossing = [p.id for p in workload.access_patterns if tenancy.crosses_tenants(p)]
     assert crossing == ["open_everywhere", "purge"]
@@ -81,11 +84,14 @@ def test_crossing_patterns_are_flagged_unless_admin_or_insert():
 
 
 def test_two_tenant_columns_on_one_table_is_a_one_line_error():
-    schema = _saas(tables_only=True, extra="""
+    schema = _saas(
+        tables_only=True,
+        extra="""
         ALTER TABLE issues ENABLE ROW LEVEL SECURITY;
         CREATE POLICY by_tenant ON issues USING (tenant_id = current_setting('app.tenant_id')::bigint);
         CREATE POLICY by_project ON issues USING (project_id = current_setting('app.tenant_project')::bigint);
-    """)
+    """,
+    )
     with pytest.raises(TenancyError) as caught:
         resolve_tenancy(schema, default_workload(schema))
     message = str(caught.value)
@@ -94,20 +100,26 @@ def test_two_tenant_columns_on_one_table_is_a_one_line_error():
 
 
 def test_a_user_column_beside_the_tenant_column_is_not_a_second_tenant():
-    schema = _saas(tables_only=True, extra="""
+    schema = _saas(
+        tables_only=True,
+        extra="""
         ALTER TABLE issues ENABLE ROW LEVEL SECURITY;
         CREATE POLICY mine ON issues USING (tenant_id = current_setting('app.tenant_id')::bigint
                                             AND reporter_id = current_setting('app.user_id')::bigint);
-    """)
+    """,
+    )
     tenancy = resolve_tenancy(schema, default_workload(schema))
     assert tenancy.column("issues").attribute == "tenant_id" and tenancy.column("issues").source == "policy"
 
 
 def test_unreadable_policy_expression_is_reported_not_dropped():
-    schema = _saas(tables_only=True, extra="""
+    schema = _saas(
+        tables_only=True,
+        extra="""
         ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;
         CREATE POLICY odd ON invoices USING (tenant_id = = current_setting('app.tenant_id'));
-    """)
+    """,
+    )
     assert [p.name for p in schema.policies] == ["odd"]
     assert schema.policies[0].using == "tenant_id = = current_setting('app.tenant_id')"
     [warning] = [d for d in schema.diagnostics if d.code == "unreadable-policy-expression"]
@@ -130,11 +142,14 @@ def test_declaration_that_disagrees_with_a_policy_loses_with_a_warning():
     assert [d.subject for d in tenancy.diagnostics if d.code == "tenant-declaration-overridden"] == ["projects"]
 
 
-@pytest.mark.parametrize(("top", "pattern", "message"), [
-    ({"tenant": "tenantid"}, {}, "tenant: no entity has an attribute 'tenantid'; did you mean 'tenant_id'?"),
-    ({"tenant": 3}, {}, "tenant: expected a non-empty string, got a number 3"),
-    ({}, {"admin": "yes"}, "access_patterns[0].admin: expected true or false, got text 'yes'"),
-])
+@pytest.mark.parametrize(
+    ("top", "pattern", "message"),
+    [
+        ({"tenant": "tenantid"}, {}, "tenant: no entity has an attribute 'tenantid'; did you mean 'tenant_id'?"),
+        ({"tenant": 3}, {}, "tenant: expected a non-empty string, got a number 3"),
+        ({}, {"admin": "yes"}, "access_patterns[0].admin: expected true or false, got text 'yes'"),
+    ],
+)
 def test_bad_tenant_and_admin_are_named(top, pattern, message):
     schema = _saas()
     with pytest.raises(InvalidWorkload) as caught:
@@ -149,10 +164,14 @@ def test_admin_and_tenant_reach_the_records():
 
 
 def test_a_filter_on_a_tenant_scoped_related_entity_is_named_in_the_diagnostic():
-    schema = ingest_text((SAMPLES / "ecommerce.sql").read_text(encoding="utf-8")
-                         + "\nALTER TABLE customers ADD COLUMN tenant_id bigint;", "postgres")
-    workload = _workload(schema, [{"id": "by_email", "entity": "orders", "equality": ["customers.email"]}],
-                         tenant="tenant_id")
+    schema = ingest_text(
+        (SAMPLES / "ecommerce.sql").read_text(encoding="utf-8")
+        + "\nALTER TABLE customers ADD COLUMN tenant_id bigint;",
+        "postgres",
+    )
+    workload = _workload(
+        schema, [{"id": "by_email", "entity": "orders", "equality": ["customers.email"]}], tenant="tenant_id"
+    )
     tenancy = resolve_tenancy(schema, workload)
     [diagnostic] = tenancy.crossing_diagnostics(workload)
     assert "customers.tenant_id" in diagnostic.message and diagnostic.subject == "by_email"
@@ -160,14 +179,18 @@ def test_a_filter_on_a_tenant_scoped_related_entity_is_named_in_the_diagnostic()
 
 def test_a_parent_key_leading_most_keys_is_not_taken_for_a_tenant():
     # the shape of MySQL's employees sample: emp_no leads three of four other keys, departments stands apart
-    schema = ingest_text("""
+    schema = ingest_text(
+        """
         CREATE TABLE employees (emp_no int PRIMARY KEY, name text);
         CREATE TABLE departments (dept_no char(4) PRIMARY KEY, dept_name text);
-        CREATE TABLE salaries (emp_no int REFERENCES employees, from_date date, salary int, PRIMARY KEY (emp_no, from_date));
+        CREATE TABLE salaries (emp_no int REFERENCES employees, from_date date, salary int, \
+PRIMARY KEY (emp_no, from_date));
         CREATE TABLE titles (emp_no int REFERENCES employees, title text, PRIMARY KEY (emp_no, title));
         CREATE TABLE dept_emp (emp_no int REFERENCES employees, dept_no char(4) REFERENCES departments,
                                PRIMARY KEY (emp_no, dept_no));
-    """, "postgres")
+    """,
+        "postgres",
+    )
     assert not resolve_tenancy(schema, default_workload(schema)).known
     renamed = ingest_text(SAAS_TABLES.replace("tenant_id", "org_id").replace("tenants", "orgs"), "postgres")
     assert resolve_tenancy(renamed, default_workload(renamed)).column("issues").attribute == "org_id"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import click
 import pytest
 import yaml
@@ -59,37 +58,99 @@ def _pattern(**fields):
 
 
 BAD = [
-    ("unknown entity", _pattern(entity="ordrs"), "access_patterns[0].entity", "unknown entity 'ordrs'; did you mean 'orders'?"),
-    ("unknown attribute", _pattern(equality=["custmer_id"]), "access_patterns[0].equality[0]",
-     "unknown attribute 'custmer_id' of entity 'orders'; did you mean 'customer_id'?"),
+    (
+        "unknown entity",
+        _pattern(entity="ordrs"),
+        "access_patterns[0].entity",
+        "unknown entity 'ordrs'; did you mean 'orders'?",
+    ),
+    (
+        "unknown attribute",
+        _pattern(equality=["custmer_id"]),
+        "access_patterns[0].equality[0]",
+        "unknown attribute 'custmer_id' of entity 'orders'; did you mean 'customer_id'?",
+    ),
     ("two ranges", _pattern(range=["order_date", "order_id"]), "access_patterns[0].range", "2 range attributes"),
     ("bad rate zero", _pattern(rate=0), "access_patterns[0].rate", "must be greater than 0"),
     ("bad rate text", _pattern(rate="fast"), "access_patterns[0].rate", "expected a number, got text 'fast'"),
     ("bad rate negative", _pattern(rate=-3), "access_patterns[0].rate", "must be greater than 0"),
     ("wrong type list", {"version": 1, "access_patterns": {"id": "Q1"}}, "access_patterns", "expected a list"),
-    ("wrong type equality", _pattern(equality={"customer_id": 1}), "access_patterns[0].equality", "expected a list of names"),
+    (
+        "wrong type equality",
+        _pattern(equality={"customer_id": 1}),
+        "access_patterns[0].equality",
+        "expected a list of names",
+    ),
     ("wrong type limit", _pattern(limit="20"), "access_patterns[0].limit", "expected a number"),
-    ("typo key", _pattern(equalty=["customer_id"]), "access_patterns[0].equalty", "unknown key 'equalty'; did you mean 'equality'?"),
+    (
+        "typo key",
+        _pattern(equalty=["customer_id"]),
+        "access_patterns[0].equalty",
+        "unknown key 'equalty'; did you mean 'equality'?",
+    ),
     ("unknown version", {"version": 2, "access_patterns": []}, "version", "unsupported version 2"),
     ("missing version", {"access_patterns": []}, "", "missing required key 'version'"),
-    ("order_by syntax", _pattern(order_by=["order_date downward"]), "access_patterns[0].order_by[0]", "unknown attribute 'order_date downward'"),
-    ("order_by direction", _pattern(order_by=[{"attribute": "order_date", "direction": "up"}]), "access_patterns[0].order_by[0]", "neither asc nor desc"),
+    (
+        "order_by syntax",
+        _pattern(order_by=["order_date downward"]),
+        "access_patterns[0].order_by[0]",
+        "unknown attribute 'order_date downward'",
+    ),
+    (
+        "order_by direction",
+        _pattern(order_by=[{"attribute": "order_date", "direction": "up"}]),
+        "access_patterns[0].order_by[0]",
+        "neither asc nor desc",
+    ),
     ("kind", _pattern(kind="reed"), "access_patterns[0].kind", "unknown kind 'reed'; did you mean 'read'?"),
-    ("missing entity", {"version": 1, "access_patterns": [{"id": "Q1"}]}, "access_patterns[0]", "missing required key 'entity'"),
-    ("stats unknown attr", {"version": 1, "statistics": {"attributes": {"orders.custmer_id": {"distinct": 3}}}},
-     "statistics.attributes.orders.custmer_id", "did you mean 'customer_id'?"),
-    ("stats unknown entity", {"version": 1, "statistics": {"entities": {"order": {"rows": 3.0}}}},
-     "statistics.entities.order", "unknown entity 'order'; did you mean 'orders'?"),
-    ("stats negative", {"version": 1, "statistics": {"entities": {"orders": {"rows": -1}}}},
-     "statistics.entities.orders.rows", "must not be negative"),
-    ("stats p99 > max", {"version": 1, "statistics": {"relationships": {"order_items.order_id": {"avg": 4, "p99": 50, "max": 40}}}},
-     "statistics.relationships.order_items.order_id", "p99 50 > max 40"),
-    ("stats not fk", {"version": 1, "statistics": {"relationships": {"orders.order_date": {"avg": 4}}}},
-     "statistics.relationships.orders.order_date", "is not a foreign-key attribute"),
-    ("stats text number", {"version": 1, "statistics": {"entities": {"orders": {"rows": "many"}}}},
-     "statistics.entities.orders.rows", "expected a number, got text 'many'"),
-    ("most_common freq", {"version": 1, "statistics": {"attributes": {"orders.customer_id": {"most_common": [[1, 1.5]]}}}},
-     "statistics.attributes.orders.customer_id.most_common[0][1]", "between 0 and 1"),
+    (
+        "missing entity",
+        {"version": 1, "access_patterns": [{"id": "Q1"}]},
+        "access_patterns[0]",
+        "missing required key 'entity'",
+    ),
+    (
+        "stats unknown attr",
+        {"version": 1, "statistics": {"attributes": {"orders.custmer_id": {"distinct": 3}}}},
+        "statistics.attributes.orders.custmer_id",
+        "did you mean 'customer_id'?",
+    ),
+    (
+        "stats unknown entity",
+        {"version": 1, "statistics": {"entities": {"order": {"rows": 3.0}}}},
+        "statistics.entities.order",
+        "unknown entity 'order'; did you mean 'orders'?",
+    ),
+    (
+        "stats negative",
+        {"version": 1, "statistics": {"entities": {"orders": {"rows": -1}}}},
+        "statistics.entities.orders.rows",
+        "must not be negative",
+    ),
+    (
+        "stats p99 > max",
+        {"version": 1, "statistics": {"relationships": {"order_items.order_id": {"avg": 4, "p99": 50, "max": 40}}}},
+        "statistics.relationships.order_items.order_id",
+        "p99 50 > max 40",
+    ),
+    (
+        "stats not fk",
+        {"version": 1, "statistics": {"relationships": {"orders.order_date": {"avg": 4}}}},
+        "statistics.relationships.orders.order_date",
+        "is not a foreign-key attribute",
+    ),
+    (
+        "stats text number",
+        {"version": 1, "statistics": {"entities": {"orders": {"rows": "many"}}}},
+        "statistics.entities.orders.rows",
+        "expected a number, got text 'many'",
+    ),
+    (
+        "most_common freq",
+        {"version": 1, "statistics": {"attributes": {"orders.customer_id": {"most_common": [[1, 1.5]]}}}},
+        "statistics.attributes.orders.customer_id.most_common[0][1]",
+        "between 0 and 1",
+    ),
 ]
 
 
@@ -108,19 +169,25 @@ def test_duplicate_id_points_at_first_use(ecommerce):
     with pytest.raises(InvalidWorkload) as info:
         parse_workload(data, ecommerce)
     assert [(p.path, p.message) for p in info.value.problems] == [
-        ("access_patterns[1].id", "duplicate id 'Q1' (first used by access_patterns[0])")]
+        ("access_patterns[1].id", "duplicate id 'Q1' (first used by access_patterns[0])")
+    ]
 
 
 def test_every_problem_reported_at_once_with_lines(ecommerce, tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("version: 1\naccess_patterns:\n  - id: Q1\n    entity: orders\n    equality: [custmer_id]\n"
-                    "    rate: 0\n  - id: Q1\n    entity: ordrs\n")
+    path.write_text(
+        "version: 1\naccess_patterns:\n  - id: Q1\n    entity: orders\n    equality: [custmer_id]\n"
+        "    rate: 0\n  - id: Q1\n    entity: ordrs\n"
+    )
     with pytest.raises(InvalidWorkload) as info:
         load_workload(path, ecommerce)
     problems = info.value.problems
     assert [(p.path, p.line) for p in problems] == [
-        ("access_patterns[0].equality[0]", 5), ("access_patterns[0].rate", 6), ("access_patterns[1].entity", 8),
-        ("access_patterns[1].id", 7)]
+        ("access_patterns[0].equality[0]", 5),
+        ("access_patterns[0].rate", 6),
+        ("access_patterns[1].entity", 8),
+        ("access_patterns[1].id", 7),
+    ]
     assert str(info.value).startswith(f"{path}: 4 problems: access_patterns[0].equality[0] (line 5): unknown attribute")
 
 
@@ -138,7 +205,9 @@ def test_yaml_level_errors(ecommerce, tmp_path):
 
 
 def test_qualified_and_with_resolution(ecommerce):
-    data = _pattern(**{"with": ["order_items"], "equality": ["quantity", "orders.customer_id"], "order_by": ["order_date"]})
+    data = _pattern(
+        **{"with": ["order_items"], "equality": ["quantity", "orders.customer_id"], "order_by": ["order_date"]}
+    )
     pattern = parse_workload(data, ecommerce).pattern("Q1")
     items = ecommerce.entity("order_items").key
     assert pattern.with_ == (items,)
@@ -177,13 +246,16 @@ def test_yaml_11_exponent_text_is_a_number(ecommerce):
     assert stats.entities[ecommerce.entity("orders").key].rows == 5.0e7
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda bad: load_workload(None, bad), "load_workload"),
-    (lambda bad: parse_workload({"version": 1}, bad), "parse_workload"),
-    (lambda bad: parse_statistics({}, bad), "parse_statistics"),
-    (default_workload, "default_workload"),
-    (lambda bad: gather_statistics("sqlite:///x.db", bad), "gather_statistics"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda bad: load_workload(None, bad), "load_workload"),
+        (lambda bad: parse_workload({"version": 1}, bad), "parse_workload"),
+        (lambda bad: parse_statistics({}, bad), "parse_statistics"),
+        (default_workload, "default_workload"),
+        (lambda bad: gather_statistics("sqlite:///x.db", bad), "gather_statistics"),
+    ],
+)
 def test_a_schema_argument_that_is_not_a_schema_names_the_call(call, name):
     with pytest.raises(TypeError, match=rf"^{name}\(schema=\.\.\.\) needs a translator.ir.Schema, got dict$"):
         call({"entities": []})

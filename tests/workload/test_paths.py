@@ -11,11 +11,15 @@ from translator.workload.validate import InvalidWorkload
 
 SHOP = ingest_sources([str(SAMPLES / "ecommerce.sql")], dialect="postgres")
 SAAS = ingest_sources([str(SAMPLES / "saas.sql")], dialect="postgres")
-LIBRARY = ingest_text("""
+LIBRARY = ingest_text(
+    """
 CREATE TABLE authors (author_id int PRIMARY KEY, name text NOT NULL);
 CREATE TABLE books (book_id int PRIMARY KEY, title text NOT NULL, published date);
-CREATE TABLE book_authors (book_id int REFERENCES books, author_id int REFERENCES authors, PRIMARY KEY (book_id, author_id));
-""", "postgres")
+CREATE TABLE book_authors (book_id int REFERENCES books, author_id int REFERENCES authors, \
+PRIMARY KEY (book_id, author_id));
+""",
+    "postgres",
+)
 
 
 def _one(schema, **pattern):
@@ -43,8 +47,13 @@ def test_dotted_path_keeps_the_end_entity_in_with():
 
 
 def test_a_bare_name_goes_through_the_other_with_entries():
-    p = _one(SHOP, entity="orders", **{"with": ["order_items", "products"]}, equality=["sku"],
-             order_by=["order_items.quantity desc"])
+    p = _one(
+        SHOP,
+        entity="orders",
+        **{"with": ["order_items", "products"]},
+        equality=["sku"],
+        order_by=["order_items.quantity desc"],
+    )
     assert [_hops(x) for x in p.paths] == [["orders->order_items"], ["orders->order_items", "order_items->products"]]
     assert _hops(p.equality[0].path) == _hops(p.paths[1])
     assert _hops(p.order_by[0].attribute.path) == ["orders->order_items"]
@@ -92,7 +101,8 @@ def test_bare_attribute_on_two_entities_along_the_paths_is_ambiguous():
 
 def test_unknown_attribute_keeps_its_old_message():
     assert _problem(SHOP, entity="orders", equality=["custmer_id"]).endswith(
-        "unknown attribute 'custmer_id' of entity 'orders'; did you mean 'customer_id'?")
+        "unknown attribute 'custmer_id' of entity 'orders'; did you mean 'customer_id'?"
+    )
 
 
 @pytest.mark.parametrize(("schema", "path"), [(SHOP, "ecommerce.workload.yaml"), (SAAS, "saas.workload.yaml")])
@@ -106,8 +116,16 @@ def test_sample_workloads_keep_their_meaning(schema, path):
 
 
 def test_qualified_steps_survive_the_dump():
-    workload = parse_workload({"version": 1, "tenant": "tenant_id", "access_patterns": [
-        {"id": "Q", "entity": "issues", "with": ["users(reporter_id)"], "equality": ["tenant_id", "email"]}]}, SAAS)
+    workload = parse_workload(
+        {
+            "version": 1,
+            "tenant": "tenant_id",
+            "access_patterns": [
+                {"id": "Q", "entity": "issues", "with": ["users(reporter_id)"], "equality": ["tenant_id", "email"]}
+            ],
+        },
+        SAAS,
+    )
     dumped = workload_to_dict(workload, SAAS)
     assert dumped["tenant"] == "tenant_id" and dumped["access_patterns"][0]["with"][0].startswith("users(")
     assert parse_workload(dumped, SAAS).access_patterns == workload.access_patterns
@@ -127,8 +145,10 @@ def test_given_fanout_wins_over_the_assumed_row_count():
     assert issues.rows == DEFAULT_ROWS * 250000 and issues.assumed  # the parent's rows are still assumed
     rows = partition_rows(SAAS, view, "issues", (Ref("issues", "tenant_id"), Ref("issues", "project_id")))
     assert (rows.avg, rows.max) == (250000, 900000)
-    with_parent = {"version": 1, "statistics": {"entities": {"projects": {"rows": 40}},
-                                                "relationships": {"issues.project_id": {"avg": 250000}}}}
+    with_parent = {
+        "version": 1,
+        "statistics": {"entities": {"projects": {"rows": 40}}, "relationships": {"issues.project_id": {"avg": 250000}}},
+    }
     view = StatsView(SAAS, parse_workload(with_parent, SAAS).statistics)
     assert (view.entity("issues").rows, view.entity("issues").assumed) == (40 * 250000, False)
     assert view.entity("comments").assumed and view.entity("comments").rows == DEFAULT_ROWS  # nothing given for it

@@ -38,20 +38,31 @@ def test_default_workload_round_trips_through_yaml(schema: Schema):
 @st.composite
 def schema_with_statistics(draw):
     schema = draw(schemas())
-    entities = {e.key: EntityStats(draw(counts), draw(st.none() | st.floats(1, 1e6)), draw(st.booleans()))
-                for e in schema.entities if draw(st.booleans())}
+    entities = {
+        e.key: EntityStats(draw(counts), draw(st.none() | st.floats(1, 1e6)), draw(st.booleans()))
+        for e in schema.entities
+        if draw(st.booleans())
+    }
     relationships = {}
     for rel in schema.relationships:
         top = draw(st.floats(0, 1e6))
         relationships[relationship_key(schema, rel)] = RelationshipStats(
-            draw(st.floats(0, top)), draw(st.none() | st.floats(0, top)), top)
+            draw(st.floats(0, top)), draw(st.none() | st.floats(0, top)), top
+        )
     attributes = {}
     for entity in schema.entities:
         name = draw(st.sampled_from(entity.attribute_names))
         freqs = draw(st.lists(st.floats(0, 0.2), max_size=4))
-        values = draw(st.lists(st.integers(-10**9, 10**9) | st.text(max_size=8) | st.booleans(),
-                               min_size=len(freqs), max_size=len(freqs)))
-        attributes[f"{entity.key}.{name}"] = AttributeStats(draw(st.none() | counts), tuple(zip(values, freqs)))
+        values = draw(
+            st.lists(
+                st.integers(-(10**9), 10**9) | st.text(max_size=8) | st.booleans(),
+                min_size=len(freqs),
+                max_size=len(freqs),
+            )
+        )
+        attributes[f"{entity.key}.{name}"] = AttributeStats(
+            draw(st.none() | counts), tuple(zip(values, freqs, strict=False))
+        )
     return schema, Statistics(entities, relationships, attributes)
 
 

@@ -7,6 +7,7 @@ A target takes part by defining `apply_commands(design)` (the commands, for --dr
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -50,7 +51,8 @@ def _build() -> click.Command:
     def command(target_name, uri, sources, dialect, namespaces, type_overrides, infer_relationships, workload_path,
                 dry_run, output_format, **target_options) -> None:
         """Create the design of SOURCE's schema on the server at URI (e.g. mongodb://localhost:27017)."""
-        target = get_target(target_name)
+        # Any: apply/apply_commands are opt-in capabilities of a target, checked by offers() just below.
+        target: Any = get_target(target_name)
         if not offers(target, "apply", "apply_commands"):
             offered = ", ".join(t.name for t in targets) or "none"
             raise UsageProblem(f"--to {target.name} has no apply step; targets with one: {offered}")

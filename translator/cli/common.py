@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -88,7 +89,7 @@ def handle_domain_errors(func: Callable) -> Callable:
             raise UsageProblem(in_flag_terms(str(exc))) from None
         except BrokenPipeError:  # `polyschema ... | head` must not print a traceback
             sys.stderr.close()
-            raise SystemExit(EXIT_OK)
+            raise SystemExit(EXIT_OK) from None
 
     return wrapper
 
@@ -96,10 +97,16 @@ def handle_domain_errors(func: Callable) -> Callable:
 def _source_options(func: Callable, *, required: bool) -> Callable:
     decorators = [
         click.argument("sources", nargs=-1, required=required, metavar="SOURCE..." if required else "[SOURCE]..."),
-        click.option("--dialect", "-d", default=None, help="SQL dialect of DDL sources (postgres, mysql, tsql, oracle, sqlite, ...); guessed from the folder name or content when omitted."),
-        click.option("--schema", "namespaces", multiple=True, help="Database URL sources: schema (namespace) to read; repeatable. Default: the connection's search path / database."),
-        click.option("--types", "type_overrides", type=click.Path(dir_okay=False), default=None, help="TOML file whose rules override mappings/types.toml."),
-        click.option("--infer-relationships", is_flag=True, default=False, help="Propose relationships from names and types where no foreign key exists (flagged inferred)."),
+        click.option("--dialect", "-d", default=None,
+                     help="SQL dialect of DDL sources (postgres, mysql, tsql, oracle, sqlite, ...); guessed from the "
+                          "folder name or content when omitted."),
+        click.option("--schema", "namespaces", multiple=True,
+                     help="Database URL sources: schema (namespace) to read; repeatable. Default: the connection's "
+                          "search path / database."),
+        click.option("--types", "type_overrides", type=click.Path(dir_okay=False), default=None,
+                     help="TOML file whose rules override mappings/types.toml."),
+        click.option("--infer-relationships", is_flag=True, default=False,
+                     help="Propose relationships from names and types where no foreign key exists (flagged inferred)."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -154,7 +161,9 @@ class ConnectionUri(click.ParamType):
         names = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True)]
         twice = sorted({name for name in names if names.count(name) > 1})
         if twice:
-            raise UsageProblem(f"URI {shown!r}: option {twice[0]!r} is given {names.count(twice[0])} times; give it once")
+            raise UsageProblem(
+                f"URI {shown!r}: option {twice[0]!r} is given {names.count(twice[0])} times; give it once"
+            )
         return text
 
 

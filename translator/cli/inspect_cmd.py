@@ -21,7 +21,8 @@ __all__ = ["command"]
 @click.command(name="inspect")
 @source_options
 @format_option()
-@click.option("--stats", is_flag=True, help="Database URL sources: also gather statistics (row counts, sizes, fan-out, key frequencies).")
+@click.option("--stats", is_flag=True,
+              help="Database URL sources: also gather statistics (row counts, sizes, fan-out, key frequencies).")
 @click.option("--exact", is_flag=True, help="With --stats: exact row counts (COUNT(*)) instead of catalog estimates.")
 @click.option("--write-stats", type=click.Path(dir_okay=False, writable=True), default=None,
               help="With --stats: write the statistics as a workload file's `statistics` section to this YAML file.")

@@ -87,11 +87,14 @@ def _human(data: dict[str, Any], report: Path) -> None:
 @click.option("--sim-runs", type=click.IntRange(min=0), default=20, show_default=True,
               help="Simulate the N heaviest (entity, store) runs (rows x row size x rate); the rest are listed "
                    "with their command (0: all).")
+@click.option("--sample", "sample", type=float, default=None,
+              help="Database URL sources: evaluate the designs' keys on this fraction of each table's real rows "
+                   "(read-only, streamed; 1 reads every row) instead of on rows generated from the statistics.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary; only the report path.")
 @format_option()
 @handle_domain_errors
 def command(sources, dialect, namespaces, type_overrides, infer_relationships, workload_path, stats, exact, out,
-            pricing, sim_rows, sim_budget, sim_runs, quiet, output_format) -> None:
+            pricing, sim_rows, sim_budget, sim_runs, sample, quiet, output_format) -> None:
     """Design SOURCE's schema for every target, simulate the keys, estimate capacity and cost, and write a report."""
     from translator.cli.common import load_schema_from_options
     from translator.cli.targeting import source_args
@@ -104,6 +107,10 @@ def command(sources, dialect, namespaces, type_overrides, infer_relationships, w
         raise UsageProblem("--exact needs --stats")
     if stats and not (len(sources) == 1 and is_database_url(sources[0])):
         raise UsageProblem("--stats needs a database URL as SOURCE (DDL files carry no statistics)")
+    if sample is not None and not (len(sources) == 1 and is_database_url(sources[0])):
+        raise UsageProblem("--sample needs a database URL as SOURCE: it reads the real rows of each table")
+    if sample is not None and not 0.0 < sample <= 1.0:
+        raise UsageProblem(f"--sample {sample!r}: give a fraction of the rows in (0, 1], e.g. 0.01")
     rules = load_pricing(pricing)  # a bad pricing file fails before any work
     schema = load_schema_from_options(**source_args(sources, dialect, namespaces, type_overrides, infer_relationships))
     workload = load_workload(workload_path, schema)
@@ -112,7 +119,7 @@ def command(sources, dialect, namespaces, type_overrides, infer_relationships, w
     bar = _Bar() if sys.stderr.isatty() and not quiet else None
     try:
         plan = build_plan(schema, workload, rules, sim_rows=sim_rows, sim_budget=sim_budget, sim_runs=sim_runs,
-                          progress=bar)
+                          progress=bar, data=sources[0] if sample is not None else None, sample=sample)
     finally:
         if bar:
             bar.close()

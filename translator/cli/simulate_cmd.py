@@ -112,7 +112,10 @@ def _human(results, ranked) -> None:
         click.echo(f"  requests/s: max/mean {o.max_over_mean:.2f}  top share {o.top_share:.1%}")
         kc = r.characteristics
         mono = "monotonic" if kc.monotonic else "not monotonic"
-        click.echo(f"  key: {kc.distinct_values:,} distinct, largest value {kc.max_rows_per_value:,} rows, {mono} (r={kc.monotonicity_r:.2f})")
+        click.echo(
+            f"  key: {kc.distinct_values:,} distinct, largest value {kc.max_rows_per_value:,} rows, "
+            f"{mono} (r={kc.monotonicity_r:.2f})"
+        )
         if r.tenants_spread is not None:
             click.echo(f"  tenants on more than one {r.unit}: {r.tenants_spread:,}")
         targeted = sum(p["targeted"] for p in r.access_patterns)
@@ -136,12 +139,15 @@ def _remedies(opts, keys, data, config, traffic) -> list:
 @click.command(name="simulate")
 @optional_source_options
 @click.option("--store", required=True, help=" | ".join(STORE_NAMES))
-@click.option("--key", "keys", multiple=True, required=True, help="Comma-separated fields; hashed(f) hashes f. Repeat to compare.")
+@click.option("--key", "keys", multiple=True, required=True,
+              help="Comma-separated fields; hashed(f) hashes f. Repeat to compare.")
 @click.option("--tenants", type=int, default=1000, show_default=True, help="Number of tenants (synthetic rows).")
 @click.option("--rows", type=int, default=None, help="Rows to generate [default: 1,000,000, or the entity's rows].")
-@click.option("--skew", default="zipf:1.1", show_default=True, help="Tenant sizes: zipf:S, lognormal:SIGMA, pareto:A, uniform, whales:0.3,0.1")
+@click.option("--skew", default="zipf:1.1", show_default=True,
+              help="Tenant sizes: zipf:S, lognormal:SIGMA, pareto:A, uniform, whales:0.3,0.1")
 @click.option("--id-kind", default="serial", show_default=True, help="serial | uuid4 | objectid | uuid7")
-@click.option("--shards", type=int, default=None, help="MongoDB shards; Citus shard_count; DynamoDB minimum partitions.")
+@click.option("--shards", type=int, default=None,
+              help="MongoDB shards; Citus shard_count; DynamoDB minimum partitions.")
 @click.option("--nodes", type=int, default=None, help="Cassandra nodes; Citus workers.")
 @click.option("--vnodes", type=int, default=16, show_default=True, help="Cassandra num_tokens per node.")
 @click.option("--rf", type=int, default=3, show_default=True, help="Cassandra replication factor.")
@@ -156,13 +162,18 @@ def _remedies(opts, keys, data, config, traffic) -> list:
 @click.option("--write-skew", default=None, help="Writes over tenants (default: in proportion to size).")
 @click.option("--hot-key", default=None, help="SHARE[:SECONDS]: a burst of that share of reads on one key.")
 @click.option("--isolate", type=int, default=0, show_default=True, help="Citus: isolate the N largest tenants.")
-@click.option("--grow", type=int, default=0, show_default=True, help="Add N nodes/shards/workers after the run: data moved, time, balance after.")
-@click.option("--move-mib-per-second", type=float, default=None, help="Throughput data moves at when growing [default: 24, Cassandra's stream_throughput_outbound].")
-@click.option("--remedy", is_flag=True, default=False, help="Find whale tenants and simulate each store's remedy for them, before and after.")
+@click.option("--grow", type=int, default=0, show_default=True,
+              help="Add N nodes/shards/workers after the run: data moved, time, balance after.")
+@click.option("--move-mib-per-second", type=float, default=None,
+              help="Throughput data moves at when growing [default: 24, Cassandra's stream_throughput_outbound].")
+@click.option("--remedy", is_flag=True, default=False,
+              help="Find whale tenants and simulate each store's remedy for them, before and after.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--workload", type=click.Path(dir_okay=False), default=None, help="Workload YAML: rows and statistics of an entity.")
+@click.option("--workload", type=click.Path(dir_okay=False), default=None,
+              help="Workload YAML: rows and statistics of an entity.")
 @click.option("--entity", default=None, help="Entity of the workload to simulate; with --data, the table to read.")
-@click.option("--chunk-rows", type=int, default=4_000_000, show_default=True, help="Rows per streamed chunk (memory bound).")
+@click.option("--chunk-rows", type=int, default=4_000_000, show_default=True,
+              help="Rows per streamed chunk (memory bound).")
 @data_options
 @format_option()
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, writable=True), default=None, help="Write a PNG.")
@@ -174,9 +185,9 @@ def command(**opts: Any) -> None:
         return simulate_on_data(opts, _human)
     import numpy as np
 
+    from simulator.checks import check_seed
     from simulator.data import dataset_from_statistics, keys_on, synthetic_dataset
     from simulator.engine import Traffic, rank, simulate
-    from simulator.checks import check_seed
     from simulator.errors import SimulatorError
     from simulator.generators import parse_skew
     from simulator.stores import StoreConfig, store_model
@@ -189,17 +200,24 @@ def command(**opts: Any) -> None:
     if opts["sources"]:  # the entity's fields, rows and sizes as the translator reads them
         spec = _spec_from_schema(opts)
         rows = opts["rows"] or spec.rows
-        data = dataset_from_statistics(rows, spec.attributes, rng, row_bytes=spec.row_bytes if opts["row_bytes"] is None else opts["row_bytes"])
+        data = dataset_from_statistics(
+            rows, spec.attributes, rng, row_bytes=spec.row_bytes if opts["row_bytes"] is None else opts["row_bytes"]
+        )
         patterns = spec.patterns or None
     elif opts["workload"]:
         spec = _load_workload(opts["workload"], opts["entity"])
         rows = opts["rows"] or spec.rows
-        data = dataset_from_statistics(rows, spec.attributes, rng, row_bytes=spec.row_bytes if opts["row_bytes"] is None else opts["row_bytes"])
+        data = dataset_from_statistics(
+            rows, spec.attributes, rng, row_bytes=spec.row_bytes if opts["row_bytes"] is None else opts["row_bytes"]
+        )
         patterns = spec.patterns or None
     else:
         skew = parse_skew(opts["skew"], "skew")
         rows = 1_000_000 if opts["rows"] is None else opts["rows"]
-        data = synthetic_dataset(opts["tenants"], rows, skew, opts["id_kind"], rng, row_bytes=200 if opts["row_bytes"] is None else opts["row_bytes"])
+        data = synthetic_dataset(
+            opts["tenants"], rows, skew, opts["id_kind"], rng,
+            row_bytes=200 if opts["row_bytes"] is None else opts["row_bytes"],
+        )
     data, keys = keys_on(data, opts["keys"], "key")
     burst = _hot_key(opts["hot_key"])
     shards, nodes = model.placement_counts(opts["shards"], opts["nodes"])
@@ -219,8 +237,8 @@ def command(**opts: Any) -> None:
     show_bar = sys.stderr.isatty() and data.rows >= _LONG_RUN_ROWS
     if show_bar:
         with click.progressbar(length=total, label="simulating", file=sys.stderr) as bar:
-            results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], bar.update, patterns,
-                               grow=opts["grow"], move_mib_per_second=opts["move_mib_per_second"])
+            results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], bar.update,
+                               patterns, grow=opts["grow"], move_mib_per_second=opts["move_mib_per_second"])
     else:
         results = simulate(opts["store"], keys, data, config, opts["seed"], traffic, opts["chunk_rows"], None, patterns,
                            grow=opts["grow"], move_mib_per_second=opts["move_mib_per_second"])

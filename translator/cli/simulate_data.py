@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from translator.cli.common import EXIT_FINDINGS, EXIT_OK, UsageProblem, emit_json
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # click's own annotation for progressbar()
 
 __all__ = ["data_options", "simulate_on_data"]
 
@@ -133,6 +136,7 @@ def simulate_on_data(opts: dict[str, Any], human: Callable) -> None:
         progress=progress,
     )
     if sys.stderr.isatty():
+        bar: ProgressBar[int]
         with click.progressbar(length=estimated_rows(info), label=f"reading {info.name}", file=sys.stderr) as bar:
             result = run(bar.update)
     else:

@@ -52,12 +52,13 @@ def key_fields(keys: tuple[str, ...] | list[str]) -> set[str]:
     for key in keys:
         for part in key.split(","):
             part = part.strip()
-            names.add(part[len("hashed("):-1].strip() if part.startswith("hashed(") and part.endswith(")") else part)
+            names.add(part[len("hashed(") : -1].strip() if part.startswith("hashed(") and part.endswith(")") else part)
     return names
 
 
-def entity_spec_from_schema(schema: Schema, workload: Workload, entity_name: str | None,
-                            keys: tuple[str, ...] | list[str] = ()) -> EntitySpec:
+def entity_spec_from_schema(
+    schema: Schema, workload: Workload, entity_name: str | None, keys: tuple[str, ...] | list[str] = ()
+) -> EntitySpec:
     """The simulator's view of one entity of `schema`: every attribute is a field a key may name.
 
     With `keys`, only the attributes they and the entity's read patterns name are modelled (so the output's
@@ -67,8 +68,9 @@ def entity_spec_from_schema(schema: Schema, workload: Workload, entity_name: str
     from simulator.workload import EntitySpec
 
     if entity_name is None:
-        raise PolyschemaError("entity is missing: name the entity (table) of the schema to simulate, e.g. "
-                              "entity='orders'")
+        raise PolyschemaError(
+            "entity is missing: name the entity (table) of the schema to simulate, e.g. entity='orders'"
+        )
     entity = schema.find_entity(entity_name)
     if entity is None:
         names = [e.key for e in schema.entities]
@@ -77,8 +79,11 @@ def entity_spec_from_schema(schema: Schema, workload: Workload, entity_name: str
         raise PolyschemaError(f"entity={entity_name!r} is not in the schema; {hint}")
     stats = StatsView(schema, workload.statistics)
     ent_stats = stats.entity(entity)
-    patterns = tuple((p.id, tuple(a.attribute for a in p.equality if a.entity == entity.key))
-                     for p in workload.access_patterns if p.entity == entity.key and p.is_read)
+    patterns = tuple(
+        (p.id, tuple(a.attribute for a in p.equality if a.entity == entity.key))
+        for p in workload.access_patterns
+        if p.entity == entity.key and p.is_read
+    )
     wanted = key_fields(keys) | {name for _, names in patterns for name in names}
     modelled = [a for a in entity.attributes if a.name in wanted]
     if not keys or not key_fields(keys) <= {a.name for a in modelled}:
@@ -88,5 +93,6 @@ def entity_spec_from_schema(schema: Schema, workload: Workload, entity_name: str
         distinct, _ = _distinct(schema, stats, entity, attribute.name)
         most_common = stats.attribute(entity.key, attribute.name).most_common
         attributes[attribute.name] = {"distinct": distinct, "most_common": list(most_common)}
-    return EntitySpec(entity.key, max(1, int(ent_stats.rows)), max(1, int(ent_stats.avg_row_bytes or 200)),
-                      attributes, patterns)
+    return EntitySpec(
+        entity.key, max(1, int(ent_stats.rows)), max(1, int(ent_stats.avg_row_bytes or 200)), attributes, patterns
+    )

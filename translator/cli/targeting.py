@@ -4,7 +4,8 @@ the SOURCE -> schema -> workload -> design pipeline."""
 from __future__ import annotations
 
 import importlib
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -12,7 +13,9 @@ from translator.cli.common import UsageProblem, load_schema_from_options
 from translator.errors import PolyschemaError
 from translator.targets import TARGET_MODULES
 
-__all__ = ["offers", "available_targets", "add_target_options", "resolve_target_options", "design_from_sources", "source_args"]
+__all__ = [
+    "offers", "available_targets", "add_target_options", "resolve_target_options", "design_from_sources", "source_args",
+]
 
 
 def offers(target: Any, *capabilities: str) -> bool:

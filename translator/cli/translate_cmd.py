@@ -26,7 +26,8 @@ def _build() -> click.Command:
     @source_options
     @click.option("--to", "target_name", required=True, help="Target store: " + ", ".join(TARGET_MODULES) + ".")
     @click.option("--workload", "workload_path", type=click.Path(dir_okay=False), default=None,
-                  help="Workload YAML (access patterns and statistics). Without it, default patterns are derived and marked assumed.")
+                  help="Workload YAML (access patterns and statistics). Without it, default patterns are derived "
+                       "and marked assumed.")
     @format_option(*formats)
     @handle_domain_errors
     def command(sources, dialect, namespaces, type_overrides, infer_relationships, target_name, workload_path,

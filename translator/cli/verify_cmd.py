@@ -9,6 +9,8 @@ reaches introspection (the layering contract in DEVELOPERS-NOTES.md).
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from translator.cli.common import (
@@ -57,7 +59,8 @@ def _build() -> click.Command:
     def command(sources, dialect, namespaces, type_overrides, infer_relationships, target_name, workload_path,
                 data_url, endpoint_url, seed, output_format, **target_options) -> None:
         """Prove a design by running its access patterns: pass/fail per pattern, exit 1 on any mismatch."""
-        target = get_target(target_name)
+        # Any: verify is an opt-in capability of a target, checked by offers() just below.
+        target: Any = get_target(target_name)
         if not offers(target, "verify"):
             offered = ", ".join(t.name for t in targets) or "none"
             raise UsageProblem(f"--to {target.name} has no verifier yet; verify supports: {offered}")

@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from translator.diagnostics import DiagnosticSink, ErrorLevel, Severity
+from translator.dialects import check_dialect
 from translator.errors import SourceError
 from translator.ingest.build import SchemaBuilder
 from translator.ingest.files import SourceText, read_sources
@@ -19,7 +20,6 @@ from translator.ingest.script import guess_dialect, split_script
 from translator.ingest.stack import on_own_stack
 from translator.ingest.statements import read_statements
 from translator.ir import Schema
-from translator.dialects import check_dialect
 from translator.typemap import TypeMapper
 
 __all__ = ["ingest_sources", "ingest_text", "ingest_source_texts"]

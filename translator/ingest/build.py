@@ -7,8 +7,8 @@ One handler per statement kind (`HANDLERS`), one per column constraint and table
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -17,7 +17,15 @@ from sqlglot.generator import Generator
 from translator.diagnostics import DiagnosticSink, excerpt
 from translator.ingest.columns import COLUMN_CONSTRAINTS, set_sequence_default
 from translator.ingest.model import ColumnDraft, ForeignKeyDraft, IndexDraft, TableDraft, fold
-from translator.ingest.nodes import KeyParts, column_names, key_parts, name_of, referential_actions, table_ref, written_type
+from translator.ingest.nodes import (
+    KeyParts,
+    column_names,
+    key_parts,
+    name_of,
+    referential_actions,
+    table_ref,
+    written_type,
+)
 from translator.ingest.policies import RowSecurityDrafts, apply_row_security
 from translator.ingest.recovery import UNNAMED
 from translator.ingest.statements import Statement
@@ -112,7 +120,8 @@ class SchemaBuilder:
                 self.copy_from(table, table_ref(element.this), statement, keys=False)
             else:
                 self.table_element(table, element, statement, None)
-        for prop in (create.args.get("properties").expressions if create.args.get("properties") else ()):
+        properties = create.args.get("properties")
+        for prop in (properties.expressions if properties else ()):
             if isinstance(prop, exp.PartitionedByProperty):
                 table.partition_by = self.render(prop.this)
             elif isinstance(prop, exp.SchemaCommentProperty):
@@ -153,7 +162,7 @@ class SchemaBuilder:
             if handler is not None:
                 handler(self, table, column, kind, statement, name_of(constraint.this))
         if self.dialect == "mysql" and column.default is not None:
-            column.default = _mysql_stored_default(column)
+            column.default = _mysql_stored_default(column, column.default)
 
     def copy_from(self, table: TableDraft, ref: tuple[str | None, str], statement: Statement, *, keys: bool) -> None:
         source = self.find_table(ref)
@@ -372,7 +381,8 @@ class SchemaBuilder:
                 table.comment = text
                 return
         elif kind == "COLUMN" and isinstance(target, exp.Column):
-            table = self.find_table((target.args.get("db").name if target.args.get("db") else None, target.table))
+            db = target.args.get("db")
+            table = self.find_table((db.name if db else None, target.table))
             column = table.column(target.name) if table is not None else None
             if column is not None:
                 column.comment = text
@@ -391,10 +401,9 @@ _QUOTED_NUMBER = re.compile(r"^'(-?\d+(?:\.\d+)?)'$")
 _NUMERIC_KINDS = frozenset({TypeKind.INTEGER, TypeKind.DECIMAL, TypeKind.FLOAT, TypeKind.BOOLEAN})
 
 
-def _mysql_stored_default(column: ColumnDraft) -> str:
+def _mysql_stored_default(column: ColumnDraft, default: str) -> str:
     """The default as MySQL stores it (and its catalog reports it): `'0'` on a number column is the number 0,
     and a boolean (tinyint(1)) default 1/0 is TRUE/FALSE, as the live reader spells it."""
-    default = column.default
     if column.type.kind in _NUMERIC_KINDS and (quoted := _QUOTED_NUMBER.match(default)) is not None:
         default = quoted[1]
     if column.type.kind is TypeKind.BOOLEAN and default in ("0", "1"):

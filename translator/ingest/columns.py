@@ -6,7 +6,7 @@ drafts, the constraint node, the statement and the constraint's name (`CONSTRAIN
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlglot import exp
 

@@ -6,9 +6,9 @@ Each refusal is a `SourceError` with one line that names the file and says what 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from translator.errors import SourceError
 

@@ -12,7 +12,7 @@ declared foreign key.
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Entity, Relationship, derive_cardinality

@@ -27,7 +27,8 @@ def name_of(node: exp.Expr | None) -> str | None:
 def table_ref(node: exp.Expr) -> tuple[str | None, str]:
     """(namespace, name) of a Table node; a catalog (db.schema.table) keeps only the schema as namespace."""
     table = node.this if isinstance(node, exp.Schema) else node
-    return (table.args.get("db").name if table.args.get("db") else None), table.name
+    db = table.args.get("db")
+    return (db.name if db else None), table.name
 
 
 def column_names(nodes: list) -> tuple[str, ...]:
@@ -47,7 +48,7 @@ class KeyParts:
         return any(length is not None for length in self.prefix_lengths)
 
 
-def _prefix(node: exp.Expr, calls: bool) -> tuple[str, int] | None:
+def _prefix(node: exp.Expr, calls: bool) -> tuple[str | None, int] | None:
     """(column, length) for a MySQL key part `col(190)`: a ColumnPrefix, or (when `calls`) the call-like `col(190)`
     sqlglot makes of it in CREATE INDEX."""
     if isinstance(node, exp.ColumnPrefix) and isinstance(node.expression, exp.Literal) and node.expression.name.isdigit():
@@ -72,6 +73,8 @@ def key_parts(nodes: list | None, prefix_calls: bool = False) -> KeyParts:
             continue
         part = node.this if isinstance(node, exp.Ordered) else node
         prefix = _prefix(part, prefix_calls)
+        name: str | None
+        length: int | None
         if prefix is not None:
             name, length = prefix
         elif isinstance(part, (exp.Identifier, exp.Column)):
@@ -111,7 +114,7 @@ def written_type(text: str, position: int) -> str | None:
     return written or None
 
 
-def referential_actions(options: list) -> tuple[str | None, str | None]:
+def referential_actions(options: list | None) -> tuple[str | None, str | None]:
     found = {m.group(1).upper(): " ".join(m.group(2).lower().split()) for m in _ACTION.finditer(" ".join(map(str, options or ())))}
     return found.get("DELETE"), found.get("UPDATE")
 

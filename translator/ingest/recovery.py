@@ -9,8 +9,8 @@ user sees exactly what was dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 __all__ = ["RecoveryRule", "RULES", "apply_rules", "UNNAMED"]
 

@@ -51,7 +51,11 @@ def _known_key(table: TableDraft, columns: tuple[str, ...], what: str, origin: t
     """The table's spelling of a key's columns, or None (with an error) when one is not a column of the table."""
     missing = [c for c in columns if table.column(c) is None and c not in table.expression_parts]
     if not missing:
-        return tuple(c if c in table.expression_parts else table.column(c).name for c in columns)
+        spelled = []
+        for c in columns:
+            column = table.column(c)
+            spelled.append(c if c in table.expression_parts or column is None else column.name)
+        return tuple(spelled)
     if not table.columns:  # its columns are already reported lost (no-columns, create-table-as, unknown-table)
         return None
     file, line = origin

@@ -59,7 +59,9 @@ def _elements(text: str, tokens: list[Token], start: int, end: int) -> list[tupl
 
 def salvage_create_table(reader: _Reader, text: str, line: int, original: str) -> exp.Create | None:
     tokens = reader.tokenize(text)
-    span = _body(tokens) if tokens else None
+    if not tokens:
+        return None
+    span = _body(tokens)
     if span is None:
         return None
     start, end = span
@@ -111,7 +113,9 @@ def _keyword_named_column(reader: _Reader, element: str) -> exp.ColumnDef | None
         return None
     quoted = exp.to_identifier(match[1], quoted=True).sql(dialect=reader.dialect)
     parsed = _parse_element(reader, quoted + match[2])
-    kind = parsed.args.get("kind") if isinstance(parsed, exp.ColumnDef) else None
+    if not isinstance(parsed, exp.ColumnDef):
+        return None
+    kind = parsed.args.get("kind")
     if not isinstance(kind, exp.DataType) or kind.this is exp.DataType.Type.USERDEFINED:
         return None  # `CONSTRAINT x CHECK (...)` must not become a column `constraint` of type `x`
     parsed.set("this", exp.to_identifier(match[1]))

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from translator.dialects import DIALECT_ALIASES
 
@@ -123,7 +123,9 @@ _SQLCMD = re.compile(r"^\s*:(setvar|r|on\s+error|connect|out|error|exit|quit|lis
 
 
 def split_tsql(text: str) -> ScriptSplit:
-    removed, chunks, current, start = _Removed(), [], [], 1
+    removed, start = _Removed(), 1
+    chunks: list[Chunk] = []
+    current: list[str] = []
     comments = _Comments()
     for number, line in enumerate(_lines(text), start=1):
         in_comment = comments.starts_inside(line)
@@ -132,8 +134,9 @@ def split_tsql(text: str) -> ScriptSplit:
             current, start = [], number + 1
             removed.add("GO", number)
             continue
-        if not in_comment and _SQLCMD.match(line):
-            removed.add(":" + _SQLCMD.match(line).group(1).lower(), number)
+        command = None if in_comment else _SQLCMD.match(line)
+        if command:
+            removed.add(":" + command.group(1).lower(), number)
             line = ""
         current.append(line)
     chunks.append(Chunk(_join(current), start))
@@ -226,9 +229,11 @@ _SOURCE = re.compile(r"^\s*(source|\\\.)\s+\S+", re.I)
 def split_mysql(text: str) -> ScriptSplit:
     skipped: list[int] = []
     text = strip_conditional_comments(text, skipped)
-    removed, chunks, current, start = _Removed(), [], [], 1
-    for line in skipped:
-        removed.add("/*!5xxxx MySQL 5.7+ conditional comment (skipped, as MariaDB does)", line)
+    removed, start = _Removed(), 1
+    chunks: list[Chunk] = []
+    current: list[str] = []
+    for skipped_line in skipped:
+        removed.add("/*!5xxxx MySQL 5.7+ conditional comment (skipped, as MariaDB does)", skipped_line)
     comments = _Comments()
     delimiter = ";"
     # The mysql client reads its own commands only at the start of a statement, never inside one

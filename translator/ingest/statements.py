@@ -11,9 +11,10 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TypeGuard
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -367,7 +368,7 @@ def _nesting(tokens: list[Token]) -> int:
     return deepest
 
 
-def _understood(expression: exp.Expr | None) -> bool:
+def _understood(expression: exp.Expr | None) -> TypeGuard[exp.Expr]:
     return expression is not None and not isinstance(expression, exp.Command)
 
 

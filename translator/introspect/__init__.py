@@ -9,8 +9,8 @@ Each engine is a module found by name (`ENGINES` in `url.py`): `<engine>.read_sc
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from translator.diagnostics import DiagnosticSink
 from translator.errors import SourceError

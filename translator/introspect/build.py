@@ -7,9 +7,10 @@ the URL's database; SQLite: `main`) gets namespace None; a table in any other ch
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from translator.diagnostics import DiagnosticSink
 from translator.errors import SourceError

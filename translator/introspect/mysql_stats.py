@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from translator.introspect import sampling
 from translator.introspect.mysql import connect, quote, resolve_namespaces
@@ -26,7 +26,10 @@ def read_statistics(params: ConnectionParams, schema: Schema, namespaces: Sequen
 
         def table_of(entity_key: str) -> str:
             entity = schema.entity(entity_key)
-            return f"{quote(entity.namespace or default)}.{quote(entity.name)}"
+            namespace = entity.namespace or default
+            # Without a default database every entity was read with its database's name.
+            assert namespace is not None
+            return f"{quote(namespace)}.{quote(entity.name)}"
 
         for entity in schema.entities:
             table = table_of(entity.key)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from translator.diagnostics import DiagnosticSink
 from translator.errors import SourceError
@@ -70,7 +71,7 @@ def connect(params: ConnectionParams) -> Iterator[Any]:
     """A connection whose every transaction is read-only and whose statements time out."""
     import psycopg
 
-    extra = dict(params.options)
+    extra: dict[str, Any] = dict(params.options)
     clash = sorted(set(extra) & set(_OWN_SETTINGS))
     if clash:
         raise SourceError(f"{params.masked()}: URL option {clash[0]}= is not accepted (polyschema sets it: "

@@ -5,7 +5,8 @@ Never runs ANALYZE (the connection is read-only): a table the planner has not an
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from translator.introspect import sampling
 from translator.introspect.postgres import connect, quote, resolve_namespaces

@@ -7,7 +7,8 @@ partial sample are scaled with the Haas-Stokes "Duj1" estimator (the one Postgre
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 

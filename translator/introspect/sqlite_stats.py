@@ -6,7 +6,7 @@ everything but the row count comes from the sample; the average row size is left
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from translator.introspect import sampling
 from translator.introspect.sqlite import connect, quote

@@ -7,9 +7,8 @@ the URL with `***` in its place, and `scrub()` removes it from any text (driver 
 from __future__ import annotations
 
 import os
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from translator.errors import ConnectionProblem, SourceError

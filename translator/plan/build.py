@@ -24,6 +24,7 @@ from translator.plan.simulations import (
     run_simulation,
     simulation_document,
 )
+from translator.plan.realdata import check_fraction, run_on_table
 from translator.plan.summary import recommend, summarize
 from translator.plan.tenancy_section import tenancy_section
 from translator.targets import get_target, target_names
@@ -173,12 +174,13 @@ def _artifact(target: Any, design: Any, plan: TargetPlan) -> None:
 
 def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, sim_rows: int = 1_000_000,
                sim_budget: int = 3_000_000, sim_runs: int = 20, chunk_rows: int = 4_000_000,
-               progress: Progress | None = None) -> Plan:
+               progress: Progress | None = None, data: str | None = None, sample: float | None = None) -> Plan:
     """Design for every target, simulate its key candidates, estimate capacity and cost, recommend.
 
     Simulated: the `sim_runs` heaviest runs, each with at most `sim_rows` rows and a share of `sim_budget`
     rows (see `assign_rows`); 0 lifts any of these bounds. Memory stays bounded by `chunk_rows` whatever
-    the entity's row count.
+    the entity's row count. With `data` (a database URL) and `sample` (a fraction), the keys are evaluated
+    on the real rows of each table instead (`plan.realdata`).
     """
     done = 0
     total = len(target_names())
@@ -221,7 +223,10 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
     total += sum(run.skipped is None for run in runs)
     document = simulation_document(runs, schema, workload, view)
     for run in (run for run in runs if run.skipped is None):
-        run_simulation(run, document, chunk_rows)
+        if data is not None:
+            run_on_table(run, data, check_fraction(sample if sample is not None else 1.0), chunk_rows)
+        else:
+            run_simulation(run, document, chunk_rows)
         note(f"simulate {run.entity} on {run.store}")
     for plan in plans:
         plan.summary = summarize(plan)

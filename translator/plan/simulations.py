@@ -51,6 +51,16 @@ class SimulationRun:
     assumed: bool = False
     weight: float = 0.0  # data volume x traffic: which runs come first when not all are simulated
     skipped: str | None = None
+    data: str | None = None  # the table the rows were read from (plan --sample), else generated rows
+
+    def real_arguments(self) -> list[str]:
+        """`simulate --data` arguments that read the same table (the URL without its password)."""
+        url, _, sample = (self.data or "").rpartition(" (sample ")
+        args = ["--data", url, "--entity", self.entity, "--store", self.store]
+        for key in self.keys:
+            args += ["--key", key]
+        fraction = sample.rstrip(")")
+        return args + ([] if fraction in ("", "1") else ["--sample", fraction]) + ["--seed", str(SEED)]
 
     def arguments(self, workload_path: str) -> list[str]:
         args = ["--store", self.store]
@@ -64,14 +74,16 @@ class SimulationRun:
         return args
 
     def command(self, workload_path: str) -> str:
-        return shlex.join(["polyschema", "simulate", *self.arguments(workload_path)])
+        arguments = self.real_arguments() if self.data else self.arguments(workload_path)
+        return shlex.join(["polyschema", "simulate", *arguments])
 
     def to_dict(self, workload_path: str) -> dict[str, Any]:
         return {"target": self.target, "entity": self.entity, "store": self.store, "keys": list(self.keys),
                 "rows": self.rows, "entity_rows": self.entity_rows, "sampled": self.rows < self.entity_rows,
                 "reads_per_second": self.reads_per_second, "writes_per_second": self.writes_per_second,
                 "placement": {self.placement[0]: self.placement[1]} if self.placement else {},
-                "command": self.command(workload_path), "assumed": self.assumed,
+                "command": self.command(workload_path), "assumed": self.assumed and not self.data,
+                "data": self.data,
                 "candidates": [c.to_dict() for c in self.candidates], "results": self.results,
                 "ranking": self.ranking, "error": self.error, "skipped": self.skipped}
 

@@ -22,7 +22,7 @@ property can move the same schema and rows through any dialect or target:
   spaces, and with NULL equal to NULL (SQL Server's UNIQUE).
 """
 
-
+from translator.strategies._paths import path_workloads
 from translator.strategies._rows import rows_for
 from translator.strategies._schemas import schemas
 from translator.strategies._types import (
@@ -35,9 +35,7 @@ from translator.strategies._types import (
     reserved_words,
     values_for,
 )
-from translator.strategies._paths import path_workloads
 from translator.strategies._workloads import workloads
-
 
 __all__ = [
     "SUPPORTED_KINDS",
@@ -53,4 +51,3 @@ __all__ = [
     "path_workloads",
     "key_of",
 ]
-

@@ -1,4 +1,5 @@
-"""`path_workloads()`: read patterns across relationships (with paths; equality, range and order on related entities)."""
+"""`path_workloads()`: read patterns across relationships (with paths; equality, range and order on
+related entities)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from translator.workload.model import (
 from translator.workload.paths import hops_between, hops_from
 
 
-def path_workloads(schema: Schema, min_patterns: int = 1, max_patterns: int = 4, *, max_depth: int = 3,
-                   statistics: bool = False) -> st.SearchStrategy[Workload]:
+def path_workloads(
+    schema: Schema, min_patterns: int = 1, max_patterns: int = 4, *, max_depth: int = 3, statistics: bool = False
+) -> st.SearchStrategy[Workload]:
     """Workloads of read patterns that follow relationships: each pattern walks up to `max_depth` steps
     from its entity (foreign keys both ways, many-to-many links), returns some of the entities on the
     walk (`with`, written as dotted paths), and compares attributes of any entity on the walk (equality,
@@ -36,10 +38,13 @@ def path_workloads(schema: Schema, min_patterns: int = 1, max_patterns: int = 4,
     _check_count("max_patterns", max_patterns, 1, 100)
     _check_count("max_depth", max_depth, 1, 10)
     if min_patterns > max_patterns:
-        raise ValueError(f"min_patterns={min_patterns} > max_patterns={max_patterns}; pass min_patterns <= max_patterns")
+        raise ValueError(
+            f"min_patterns={min_patterns} > max_patterns={max_patterns}; pass min_patterns <= max_patterns"
+        )
     stats = _statistics(schema) if statistics else st.just(Statistics())
-    return st.tuples(st.lists(_path_pattern(schema, max_depth), min_size=min_patterns, max_size=max_patterns), stats).map(
-        lambda case: Workload(tuple(_renamed(p, f"p{i + 1}") for i, p in enumerate(case[0])), statistics=case[1]))
+    return st.tuples(
+        st.lists(_path_pattern(schema, max_depth), min_size=min_patterns, max_size=max_patterns), stats
+    ).map(lambda case: Workload(tuple(_renamed(p, f"p{i + 1}") for i, p in enumerate(case[0])), statistics=case[1]))
 
 
 def _renamed(pattern: AccessPattern, pattern_id: str) -> AccessPattern:
@@ -53,9 +58,13 @@ def _walk(draw: Any, schema: Schema, start: str, max_depth: int) -> tuple[Hop, .
     visited = {start}
     for _ in range(draw(st.integers(1, max_depth))):
         here = path[-1].target if path else start
-        steps = [h for h in hops_from(schema, here)
-                 if h.target not in visited and len(hops_between(schema, here, h.target)) == 1
-                 and (h.via is None or h.via not in visited)]
+        steps = [
+            h
+            for h in hops_from(schema, here)
+            if h.target not in visited
+            and len(hops_between(schema, here, h.target)) == 1
+            and (h.via is None or h.via not in visited)
+        ]
         if not steps:
             break
         hop = draw(st.sampled_from(steps))
@@ -78,14 +87,22 @@ def _path_pattern(draw: Any, schema: Schema, max_depth: int) -> AccessPattern:
     seen_keys = [key for key, _ in places]
     refs = [r for r in refs if seen_keys.count(r.entity) == 1]
     equality = draw(st.lists(st.sampled_from(refs), max_size=3, unique=True)) if refs else []
-    orderable = [r for r in refs if r not in equality
-                 and schema.entity(r.entity).attribute(r.attribute).type.kind in _ORDERABLE]
+    orderable = [
+        r for r in refs if r not in equality and schema.entity(r.entity).attribute(r.attribute).type.kind in _ORDERABLE
+    ]
     range_ = draw(st.none() | st.sampled_from(orderable)) if orderable else None
     order = draw(st.lists(st.sampled_from(orderable), max_size=2, unique=True)) if orderable else []
     if range_ is not None and order and order[0] != range_:
         order = [range_]
     return AccessPattern(
-        id="p", entity=entity.key, kind=PatternKind.READ, with_=tuple(p[-1].target for p in with_paths),
-        paths=with_paths, equality=tuple(equality), range=range_,
+        id="p",
+        entity=entity.key,
+        kind=PatternKind.READ,
+        with_=tuple(p[-1].target for p in with_paths),
+        paths=with_paths,
+        equality=tuple(equality),
+        range=range_,
         order_by=tuple(OrderTerm(r, draw(st.sampled_from(Direction))) for r in order),
-        limit=draw(st.none() | st.integers(1, 1000)), rate=draw(st.floats(0.01, 10_000.0, allow_nan=False)))
+        limit=draw(st.none() | st.integers(1, 1000)),
+        rate=draw(st.floats(0.01, 10_000.0, allow_nan=False)),
+    )

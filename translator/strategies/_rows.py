@@ -11,7 +11,9 @@ from translator.sample_rows import insertion_order
 from translator.strategies._types import SUPPORTED_KINDS, _check_count, key_of, values_for
 
 
-def rows_for(schema: Schema, min_rows: int = 0, max_rows: int = 8) -> st.SearchStrategy[dict[str, list[dict[str, Any]]]]:
+def rows_for(
+    schema: Schema, min_rows: int = 0, max_rows: int = 8
+) -> st.SearchStrategy[dict[str, list[dict[str, Any]]]]:
     """Rows per entity key (each row maps every attribute name to a value) that satisfy the schema.
 
     Primary and unique keys are unique (as `key_of` compares), nullable attributes are sometimes None,
@@ -29,12 +31,16 @@ def rows_for(schema: Schema, min_rows: int = 0, max_rows: int = 8) -> st.SearchS
     for entity in schema.entities:
         for attribute in entity.attributes:
             if attribute.type.kind not in SUPPORTED_KINDS:
-                raise ValueError(f"rows_for: {entity.key}.{attribute.name} has type {attribute.type}, which has no "
-                                 f"value strategy; supported kinds are {sorted(map(str, SUPPORTED_KINDS))}")
+                raise ValueError(
+                    f"rows_for: {entity.key}.{attribute.name} has type {attribute.type}, which has no "
+                    f"value strategy; supported kinds are {sorted(map(str, SUPPORTED_KINDS))}"
+                )
     order, cycle = insertion_order(schema)
     if cycle:
-        raise ValueError(f"rows_for: schema has a cycle of required foreign keys through {cycle}; "
-                         "no rows can be inserted; make one relationship optional")
+        raise ValueError(
+            f"rows_for: schema has a cycle of required foreign keys through {cycle}; "
+            "no rows can be inserted; make one relationship optional"
+        )
     return _rows_strategy(schema, order, min_rows, max_rows)
 
 
@@ -42,7 +48,9 @@ _ATTEMPTS = 20
 
 
 @st.composite
-def _rows_strategy(draw: Any, schema: Schema, order: list[Entity], min_rows: int, max_rows: int) -> dict[str, list[dict[str, Any]]]:
+def _rows_strategy(
+    draw: Any, schema: Schema, order: list[Entity], min_rows: int, max_rows: int
+) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     placed: set[str] = set()
     for entity in order:
@@ -51,12 +59,20 @@ def _rows_strategy(draw: Any, schema: Schema, order: list[Entity], min_rows: int
     return out
 
 
-def _table(draw: Any, schema: Schema, entity: Entity, out: dict[str, list[dict[str, Any]]], placed: set[str],
-           count: int) -> list[dict[str, Any]]:
+def _table(
+    draw: Any, schema: Schema, entity: Entity, out: dict[str, list[dict[str, Any]]], placed: set[str], count: int
+) -> list[dict[str, Any]]:
     rels = schema.relationships_from(entity.key)
     fk_cols = {c for r in rels for c in r.from_attributes}
-    keys = [k for k in (entity.primary_key, *entity.unique_keys,
-                        *(i.columns for i in entity.indexes if i.unique and not i.predicate)) if k]
+    keys = [
+        k
+        for k in (
+            entity.primary_key,
+            *entity.unique_keys,
+            *(i.columns for i in entity.indexes if i.unique and not i.predicate),
+        )
+        if k
+    ]
     key_cols = {c for k in keys for c in k}
     pk = set(entity.primary_key)
 
@@ -75,28 +91,39 @@ def _table(draw: Any, schema: Schema, entity: Entity, out: dict[str, list[dict[s
             checked.append(key)
             continue
         tuples = draw(st.lists(st.tuples(*map(column, key)), min_size=count, max_size=count, unique_by=key_of))
-        for row, values in zip(predrawn, tuples):
-            row.update(zip(key, values))
-    free = {a.name: column(a.name) for a in entity.attributes
-            if a.name not in fk_cols and not (predrawn and a.name in predrawn[0])}
+        for row, values in zip(predrawn, tuples, strict=True):
+            row.update(zip(key, values, strict=True))
+    free = {
+        a.name: column(a.name)
+        for a in entity.attributes
+        if a.name not in fk_cols and not (predrawn and a.name in predrawn[0])
+    }
     seen: list[set[tuple[Any, ...]]] = [set() for _ in checked]
     rows: list[dict[str, Any]] = []
     for start in predrawn:
         for _attempt in range(_ATTEMPTS):
             row = {**start, **{name: draw(gen) for name, gen in free.items()}}
             if _link(draw, row, rels, entity, rows, out, placed) and all(
-                    key_of(row[c] for c in k) not in s for k, s in zip(checked, seen)):
+                key_of(row[c] for c in k) not in s for k, s in zip(checked, seen, strict=True)
+            ):
                 break
         else:
             continue  # the foreign keys leave no room for another row
-        for k, s in zip(checked, seen):
+        for k, s in zip(checked, seen, strict=True):
             s.add(key_of(row[c] for c in k))
         rows.append({a.name: row[a.name] for a in entity.attributes})
     return rows
 
 
-def _link(draw: Any, row: dict[str, Any], rels: tuple[Relationship, ...], entity: Entity,
-          earlier: list[dict[str, Any]], out: dict[str, list[dict[str, Any]]], placed: set[str]) -> bool:
+def _link(
+    draw: Any,
+    row: dict[str, Any],
+    rels: tuple[Relationship, ...],
+    entity: Entity,
+    earlier: list[dict[str, Any]],
+    out: dict[str, list[dict[str, Any]]],
+    placed: set[str],
+) -> bool:
     """Fill `row`'s foreign-key columns from parent rows; False when a required reference is impossible."""
     for rel in rels:
         if rel.is_self_reference:
@@ -106,13 +133,18 @@ def _link(draw: Any, row: dict[str, Any], rels: tuple[Relationship, ...], entity
         else:
             parents = out.get(rel.to_entity, []) if rel.to_entity in placed else []
         fixed = {c: row[c] for c in rel.from_attributes if c in row}  # columns shared with an earlier FK
-        usable = [p for p in parents
-                  if all(p.get(t) is not None for t in rel.to_attributes)
-                  and all(fixed[f] == p[t] for f, t in zip(rel.from_attributes, rel.to_attributes) if f in fixed)]
+        usable = [
+            p
+            for p in parents
+            if all(p.get(t) is not None for t in rel.to_attributes)
+            and all(
+                fixed[f] == p[t] for f, t in zip(rel.from_attributes, rel.to_attributes, strict=False) if f in fixed
+            )
+        ]
         null_ok = rel.optional and all(entity.attribute(c).nullable for c in rel.from_attributes if c not in fixed)
         if usable and not (null_ok and draw(st.integers(0, 3)) == 0):
             parent = draw(st.sampled_from(usable))
-            for f, t in zip(rel.from_attributes, rel.to_attributes):
+            for f, t in zip(rel.from_attributes, rel.to_attributes, strict=False):
                 row[f] = parent[t]
         elif null_ok:
             for f in rel.from_attributes:

@@ -11,18 +11,35 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from translator.mapdata import load_mapping
 from translator.errors import MappingError
+from translator.mapdata import load_mapping
 from translator.types import CanonicalType, TypeKind
 
-SUPPORTED_KINDS: frozenset[TypeKind] = frozenset({
-    TypeKind.INTEGER, TypeKind.DECIMAL, TypeKind.FLOAT, TypeKind.STRING, TypeKind.BINARY,
-    TypeKind.BOOLEAN, TypeKind.DATE, TypeKind.TIME, TypeKind.TIMESTAMP, TypeKind.UUID,
-})
+SUPPORTED_KINDS: frozenset[TypeKind] = frozenset(
+    {
+        TypeKind.INTEGER,
+        TypeKind.DECIMAL,
+        TypeKind.FLOAT,
+        TypeKind.STRING,
+        TypeKind.BINARY,
+        TypeKind.BOOLEAN,
+        TypeKind.DATE,
+        TypeKind.TIME,
+        TypeKind.TIMESTAMP,
+        TypeKind.UUID,
+    }
+)
 #: Kinds allowed in primary, unique and foreign keys: every engine can index them and equality is exact.
-KEY_KINDS: frozenset[TypeKind] = frozenset({
-    TypeKind.INTEGER, TypeKind.DECIMAL, TypeKind.STRING, TypeKind.DATE, TypeKind.TIMESTAMP, TypeKind.UUID,
-})
+KEY_KINDS: frozenset[TypeKind] = frozenset(
+    {
+        TypeKind.INTEGER,
+        TypeKind.DECIMAL,
+        TypeKind.STRING,
+        TypeKind.DATE,
+        TypeKind.TIMESTAMP,
+        TypeKind.UUID,
+    }
+)
 #: Dialects whose reserved words generated names avoid.
 ROUND_TRIP_DIALECTS: tuple[str, ...] = ("postgres", "mysql", "sqlite", "tsql", "oracle")
 
@@ -87,19 +104,27 @@ def _check_kinds(kinds: Iterable[str | TypeKind] | None) -> frozenset[TypeKind]:
         try:
             chosen.add(TypeKind(kind))
         except ValueError:
-            raise ValueError(f"kinds contains {kind!r}, which is not a canonical kind; "
-                             f"choose from {sorted(map(str, SUPPORTED_KINDS))}") from None
+            raise ValueError(
+                f"kinds contains {kind!r}, which is not a canonical kind; "
+                f"choose from {sorted(map(str, SUPPORTED_KINDS))}"
+            ) from None
     unsupported = chosen - SUPPORTED_KINDS
     if unsupported:
-        raise ValueError(f"kinds contains {sorted(map(str, unsupported))}, which schemas() cannot generate; "
-                         f"choose from {sorted(map(str, SUPPORTED_KINDS))}")
+        raise ValueError(
+            f"kinds contains {sorted(map(str, unsupported))}, which schemas() cannot generate; "
+            f"choose from {sorted(map(str, SUPPORTED_KINDS))}"
+        )
     if not chosen & KEY_KINDS:
-        raise ValueError(f"kinds={sorted(map(str, chosen))} has no kind usable in a primary key; "
-                         f"add one of {sorted(map(str, KEY_KINDS))}")
+        raise ValueError(
+            f"kinds={sorted(map(str, chosen))} has no kind usable in a primary key; "
+            f"add one of {sorted(map(str, KEY_KINDS))}"
+        )
     return frozenset(chosen)
 
 
-def canonical_types(kinds: Iterable[str | TypeKind] | None = None, *, key: bool = False) -> st.SearchStrategy[CanonicalType]:
+def canonical_types(
+    kinds: Iterable[str | TypeKind] | None = None, *, key: bool = False
+) -> st.SearchStrategy[CanonicalType]:
     """Canonical types of the given kinds; `key=True` keeps to types fit for primary/unique/foreign keys."""
     return _types(_check_kinds(kinds), key)
 
@@ -112,14 +137,24 @@ def _types(allowed: frozenset[TypeKind], key: bool) -> st.SearchStrategy[Canonic
     by_kind: dict[TypeKind, st.SearchStrategy[CanonicalType]] = {
         TypeKind.INTEGER: st.sampled_from((16, 32, 64)).map(lambda b: CanonicalType(TypeKind.INTEGER, bits=b)),
         TypeKind.DECIMAL: st.integers(1, 18 if key else 38).flatmap(
-            lambda p: st.integers(0, min(p, 30)).map(lambda s: CanonicalType(TypeKind.DECIMAL, precision=p, scale=s))),
+            lambda p: st.integers(0, min(p, 30)).map(lambda s: CanonicalType(TypeKind.DECIMAL, precision=p, scale=s))
+        ),
         TypeKind.FLOAT: st.sampled_from((32, 64)).map(lambda b: CanonicalType(TypeKind.FLOAT, bits=b)),
         TypeKind.STRING: st.one_of(
             st.integers(1, max_length).map(lambda n: CanonicalType(TypeKind.STRING, length=n)),
-            *(() if key else (st.integers(1, 10).map(lambda n: CanonicalType(TypeKind.STRING, length=n, fixed=True)),
-                              st.just(CanonicalType(TypeKind.STRING))))),
-        TypeKind.BINARY: st.one_of(st.integers(1, 255).map(lambda n: CanonicalType(TypeKind.BINARY, length=n)),
-                                   st.just(CanonicalType(TypeKind.BINARY))),
+            *(
+                ()
+                if key
+                else (
+                    st.integers(1, 10).map(lambda n: CanonicalType(TypeKind.STRING, length=n, fixed=True)),
+                    st.just(CanonicalType(TypeKind.STRING)),
+                )
+            ),
+        ),
+        TypeKind.BINARY: st.one_of(
+            st.integers(1, 255).map(lambda n: CanonicalType(TypeKind.BINARY, length=n)),
+            st.just(CanonicalType(TypeKind.BINARY)),
+        ),
         TypeKind.BOOLEAN: st.just(CanonicalType(TypeKind.BOOLEAN)),
         TypeKind.DATE: st.just(CanonicalType(TypeKind.DATE)),
         TypeKind.TIME: st.just(CanonicalType(TypeKind.TIME, with_timezone=False)),
@@ -158,7 +193,7 @@ def _values(type_: CanonicalType, key: bool) -> st.SearchStrategy[Any]:
     if kind is TypeKind.DECIMAL:
         precision = type_.precision or 38
         scale = type_.scale or 0
-        bound = 10 ** precision - 1
+        bound = 10**precision - 1
         # From text, because Decimal arithmetic (scaleb, quantize) rounds to the context's 28 digits.
         return st.integers(-bound, bound).map(lambda unscaled: decimal.Decimal(f"{unscaled}E-{scale}"))
     if kind is TypeKind.FLOAT:
@@ -180,11 +215,13 @@ def _values(type_: CanonicalType, key: bool) -> st.SearchStrategy[Any]:
         return st.times().map(_millis)
     if kind is TypeKind.TIMESTAMP:
         naive = st.datetimes(_TS_MIN, _TS_MAX).map(_millis)
-        return naive.map(lambda v: v.replace(tzinfo=dt.timezone.utc)) if type_.with_timezone else naive
+        return naive.map(lambda v: v.replace(tzinfo=dt.UTC)) if type_.with_timezone else naive
     if kind is TypeKind.UUID:
         return st.uuids()
-    raise ValueError(f"values_for: type {type_} (kind {str(kind)!r}) is not supported; "
-                     f"supported kinds are {sorted(map(str, SUPPORTED_KINDS))}")
+    raise ValueError(
+        f"values_for: type {type_} (kind {str(kind)!r}) is not supported; "
+        f"supported kinds are {sorted(map(str, SUPPORTED_KINDS))}"
+    )
 
 
 def _check_count(name: str, value: Any, low: int, high: int) -> None:

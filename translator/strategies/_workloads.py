@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from translator.ir import Schema
 from translator.strategies._types import _check_count
 from translator.types import TypeKind
-from translator.workload.paths import hops_from
 from translator.workload.model import (
     AccessPattern,
     AttributeRef,
@@ -22,14 +21,24 @@ from translator.workload.model import (
     Statistics,
     Workload,
 )
+from translator.workload.paths import hops_from
+
+_ORDERABLE = frozenset(
+    {
+        TypeKind.INTEGER,
+        TypeKind.DECIMAL,
+        TypeKind.FLOAT,
+        TypeKind.STRING,
+        TypeKind.DATE,
+        TypeKind.TIME,
+        TypeKind.TIMESTAMP,
+    }
+)
 
 
-_ORDERABLE = frozenset({TypeKind.INTEGER, TypeKind.DECIMAL, TypeKind.FLOAT, TypeKind.STRING, TypeKind.DATE,
-                        TypeKind.TIME, TypeKind.TIMESTAMP})
-
-
-def workloads(schema: Schema, min_patterns: int = 1, max_patterns: int = 6, *,
-              statistics: bool = False) -> st.SearchStrategy[Workload]:
+def workloads(
+    schema: Schema, min_patterns: int = 1, max_patterns: int = 6, *, statistics: bool = False
+) -> st.SearchStrategy[Workload]:
     """Workloads over `schema`: mostly reads (equality on attributes, at most one range attribute of an
     orderable type, order_by, `with_` related entities, limit), some writes keyed by the primary key;
     positive rates. Statistics are empty (so `StatsView` applies its documented defaults) unless
@@ -40,13 +49,17 @@ def workloads(schema: Schema, min_patterns: int = 1, max_patterns: int = 6, *,
     _check_count("min_patterns", min_patterns, 1, 100)
     _check_count("max_patterns", max_patterns, 1, 100)
     if min_patterns > max_patterns:
-        raise ValueError(f"min_patterns={min_patterns} > max_patterns={max_patterns}; pass min_patterns <= max_patterns")
+        raise ValueError(
+            f"min_patterns={min_patterns} > max_patterns={max_patterns}; pass min_patterns <= max_patterns"
+        )
     if not isinstance(statistics, bool):
         raise ValueError(f"statistics={statistics!r} is invalid; pass True or False")
     stats = _statistics(schema) if statistics else st.just(Statistics())
     return st.tuples(st.lists(_pattern(schema), min_size=min_patterns, max_size=max_patterns), stats).map(
-        lambda case: Workload(tuple(AccessPattern(**{**_fields(p), "id": f"q{i + 1}"}) for i, p in enumerate(case[0])),
-                              statistics=case[1]))
+        lambda case: Workload(
+            tuple(AccessPattern(**{**_fields(p), "id": f"q{i + 1}"}) for i, p in enumerate(case[0])), statistics=case[1]
+        )
+    )
 
 
 @st.composite
@@ -59,24 +72,29 @@ def _statistics(draw: Any, schema: Schema) -> Statistics:
     relationships: dict[str, RelationshipStats] = {}
     for rel in schema.relationships:
         # Keyed "child.fk_attribute"; an attribute shared by two foreign keys can name only one of them.
-        key = next((f"{rel.from_entity}.{a}" for a in rel.from_attributes
-                    if f"{rel.from_entity}.{a}" not in relationships), None)
+        key = next(
+            (f"{rel.from_entity}.{a}" for a in rel.from_attributes if f"{rel.from_entity}.{a}" not in relationships),
+            None,
+        )
         if key is not None and draw(st.booleans()):
             avg = draw(st.integers(0, 10_000))
             p99 = avg + draw(st.integers(0, 10_000))
-            relationships[key] = RelationshipStats(avg=float(avg), p99=float(p99),
-                                                   max=float(p99 + draw(st.integers(0, 10_000))))
+            relationships[key] = RelationshipStats(
+                avg=float(avg), p99=float(p99), max=float(p99 + draw(st.integers(0, 10_000)))
+            )
     attributes: dict[str, AttributeStats] = {}
     for entity in schema.entities:
         rows = int(entities[entity.key].rows) if entity.key in entities else 10**9
         for attribute in entity.attributes:
             if draw(st.integers(0, 3)) == 0:
-                attributes[f"{entity.key}.{attribute.name}"] = AttributeStats(distinct=float(draw(st.integers(1, rows))))
+                attributes[f"{entity.key}.{attribute.name}"] = AttributeStats(
+                    distinct=float(draw(st.integers(1, rows)))
+                )
     return Statistics(entities=entities, relationships=relationships, attributes=attributes)
 
 
 def _fields(pattern: AccessPattern) -> dict[str, Any]:
-    return {name: getattr(pattern, name) for name in AccessPattern.__slots__}  # type: ignore[attr-defined]
+    return {name: getattr(pattern, name) for name in AccessPattern.__slots__}
 
 
 @st.composite
@@ -101,7 +119,14 @@ def _pattern(draw: Any, schema: Schema) -> AccessPattern:
     with_ = draw(st.lists(st.sampled_from(related), max_size=2, unique=True)) if related else []
     paths = tuple((next(h for h in steps if h.target == name),) for name in with_)
     return AccessPattern(
-        id="q", entity=entity.key, kind=kind, with_=tuple(with_), paths=paths, equality=tuple(ref(n) for n in equality),
+        id="q",
+        entity=entity.key,
+        kind=kind,
+        with_=tuple(with_),
+        paths=paths,
+        equality=tuple(ref(n) for n in equality),
         range=ref(range_) if range_ else None,
         order_by=tuple(OrderTerm(ref(n), draw(st.sampled_from(Direction))) for n in order),
-        limit=draw(st.none() | st.integers(1, 1000)), rate=rate)
+        limit=draw(st.none() | st.integers(1, 1000)),
+        rate=rate,
+    )

@@ -5,10 +5,10 @@ from translator.workload.loader import default_workload, load_workload, parse_wo
 from translator.workload.model import (
     AccessPattern,
     AttributeRef,
-    Hop,
     AttributeStats,
     Direction,
     EntityStats,
+    Hop,
     OrderTerm,
     PatternKind,
     RelationshipStats,

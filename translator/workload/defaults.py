@@ -30,24 +30,28 @@ def default_patterns(schema: Schema) -> tuple[AccessPattern, ...]:
         key = entity.primary_key or next(iter(entity.unique_keys), ())
         suffix = "by_pk" if entity.primary_key else "by_unique" if key else "scan"
         how = {"by_pk": "by primary key", "by_unique": "by unique key", "scan": "(no key: every row)"}[suffix]
-        patterns.append(AccessPattern(
-            id=unique_id(f"{entity.key}.{suffix}"),
-            entity=entity.key,
-            kind=PatternKind.READ,
-            description=f"{entity.key} {how} (assumed)",
-            equality=tuple(AttributeRef(entity.key, entity.attribute(c).name) for c in key),
-            assumed=True,
-        ))
+        patterns.append(
+            AccessPattern(
+                id=unique_id(f"{entity.key}.{suffix}"),
+                entity=entity.key,
+                kind=PatternKind.READ,
+                description=f"{entity.key} {how} (assumed)",
+                equality=tuple(AttributeRef(entity.key, entity.attribute(c).name) for c in key),
+                assumed=True,
+            )
+        )
     for rel in schema.relationships:
         child = schema.entity(rel.from_entity)
-        patterns.append(AccessPattern(
-            id=unique_id(f"{child.key}.by_{'_'.join(rel.from_attributes)}"),
-            entity=child.key,
-            kind=PatternKind.READ,
-            description=f"{child.key} rows of one {rel.to_entity} through {rel.name} (assumed)",
-            equality=tuple(AttributeRef(child.key, child.attribute(c).name) for c in rel.from_attributes),
-            assumed=True,
-        ))
+        patterns.append(
+            AccessPattern(
+                id=unique_id(f"{child.key}.by_{'_'.join(rel.from_attributes)}"),
+                entity=child.key,
+                kind=PatternKind.READ,
+                description=f"{child.key} rows of one {rel.to_entity} through {rel.name} (assumed)",
+                equality=tuple(AttributeRef(child.key, child.attribute(c).name) for c in rel.from_attributes),
+                assumed=True,
+            )
+        )
     return tuple(patterns)
 
 

@@ -23,8 +23,11 @@ def pattern_to_dict(pattern: AccessPattern, schema: Schema) -> dict[str, Any]:
     """Like `AccessPattern.to_dict()`, but each step that needs it is qualified by its relationship
     (`users(issues_assignee_fk)`), and each attribute off the pattern's entity is named by its path."""
     out = pattern.to_dict()
-    out["with"] = [path_spec(schema, path) if path else end for path, end in zip(pattern.paths, pattern.with_)] \
-        if len(pattern.paths) == len(pattern.with_) else list(pattern.with_)
+    out["with"] = (
+        [path_spec(schema, path) if path else end for path, end in zip(pattern.paths, pattern.with_, strict=True)]
+        if len(pattern.paths) == len(pattern.with_)
+        else list(pattern.with_)
+    )
     out["equality"] = [_attribute(schema, pattern, r) for r in pattern.equality]
     out["range"] = [_attribute(schema, pattern, pattern.range)] if pattern.range else []
     out["order_by"] = [f"{_attribute(schema, pattern, t.attribute)} {t.direction}" for t in pattern.order_by]

@@ -13,7 +13,6 @@ from typing import Any
 
 from translator.ir import Entity, Schema
 from translator.workload.defaults import default_patterns, default_workload
-from translator.workload.scope import PatternScope
 from translator.workload.model import (
     AccessPattern,
     AttributeRef,
@@ -26,6 +25,7 @@ from translator.workload.model import (
     Statistics,
     Workload,
 )
+from translator.workload.scope import PatternScope
 from translator.workload.validate import (
     InvalidWorkload,
     Problem,
@@ -49,8 +49,20 @@ __all__ = [
 
 SUPPORTED_VERSIONS = (1,)
 _TOP_KEYS = ("version", "tenant", "access_patterns", "statistics")
-_PATTERN_KEYS = ("id", "description", "kind", "entity", "with", "equality", "range", "order_by", "limit", "rate",
-                 "assumed", "admin")
+_PATTERN_KEYS = (
+    "id",
+    "description",
+    "kind",
+    "entity",
+    "with",
+    "equality",
+    "range",
+    "order_by",
+    "limit",
+    "rate",
+    "assumed",
+    "admin",
+)
 _ORDER_KEYS = ("attribute", "direction")
 _STATS_KEYS = ("entities", "relationships", "attributes")
 _ENTITY_KEYS = ("rows", "avg_row_bytes", "assumed")
@@ -98,8 +110,11 @@ def _parse(data: Any, schema: Schema, problems: Problems) -> Workload:
     problems.keys(top, "", _TOP_KEYS, required=("version",))
     version = top.get("version")
     if "version" in top and (isinstance(version, bool) or version not in SUPPORTED_VERSIONS):
-        problems.add("version", f"unsupported version {version!r}; this polyschema reads version "
-                     + ", ".join(map(str, SUPPORTED_VERSIONS)))
+        problems.add(
+            "version",
+            f"unsupported version {version!r}; this polyschema reads version "
+            + ", ".join(map(str, SUPPORTED_VERSIONS)),
+        )
     if "access_patterns" in top:
         patterns = _patterns(top["access_patterns"], schema, problems)
     else:  # a statistics-only file (as `inspect --write-stats` writes): the assumed patterns still apply
@@ -118,8 +133,11 @@ def _tenant(value: Any, schema: Schema, problems: Problems) -> str | None:
     holders = [a.name for e in schema.entities if (a := e.find_attribute(name)) is not None]
     if not holders:
         names = [a for e in schema.entities for a in e.attribute_names]
-        problems.add("tenant", f"no entity has an attribute {name!r}{suggest(name, names)}; "
-                     "name the column that holds the tenant in every tenant-scoped table")
+        problems.add(
+            "tenant",
+            f"no entity has an attribute {name!r}{suggest(name, names)}; "
+            "name the column that holds the tenant in every tenant-scoped table",
+        )
         return None
     return holders[0]
 
@@ -128,7 +146,10 @@ def _patterns(value: Any, schema: Schema, problems: Problems) -> tuple[AccessPat
     if value is None:
         return ()
     if not isinstance(value, list):
-        problems.add("access_patterns", f"expected a list of access patterns (lines starting with '-'), got {type(value).__name__}")
+        problems.add(
+            "access_patterns",
+            f"expected a list of access patterns (lines starting with '-'), got {type(value).__name__}",
+        )
         return ()
     out: list[AccessPattern] = []
     first_seen: dict[str, int] = {}
@@ -139,7 +160,9 @@ def _patterns(value: Any, schema: Schema, problems: Problems) -> tuple[AccessPat
         raw_id = item.get("id") if isinstance(item, dict) else None
         pattern_id = str(raw_id).strip() if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else None
         if pattern_id and pattern_id in first_seen:
-            problems.add(f"{path}.id", f"duplicate id {pattern_id!r} (first used by access_patterns[{first_seen[pattern_id]}])")
+            problems.add(
+                f"{path}.id", f"duplicate id {pattern_id!r} (first used by access_patterns[{first_seen[pattern_id]}])"
+            )
             continue
         if pattern_id:
             first_seen[pattern_id] = i
@@ -159,10 +182,15 @@ def _pattern(item: Any, schema: Schema, problems: Problems, path: str) -> Access
     if "kind" in data:
         raw = data["kind"]
         try:
-            kind = PatternKind(str(raw).strip().lower()) if isinstance(raw, str) else PatternKind(None)
+            if not isinstance(raw, str):
+                raise ValueError(raw)
+            kind = PatternKind(raw.strip().lower())
         except ValueError:
             choices = [k.value for k in PatternKind]
-            problems.add(f"{path}.kind", f"unknown kind {raw!r}{suggest(str(raw), choices) or '; choose one of: ' + ', '.join(choices)}")
+            problems.add(
+                f"{path}.kind",
+                f"unknown kind {raw!r}{suggest(str(raw), choices) or '; choose one of: ' + ', '.join(choices)}",
+            )
     description = data.get("description") or ""
     if not isinstance(description, str):
         problems.add(f"{path}.description", f"expected text, got {description!r}")
@@ -174,7 +202,7 @@ def _pattern(item: Any, schema: Schema, problems: Problems, path: str) -> Access
     scope = PatternScope(schema, entity, pattern_id) if entity is not None else None
     with_items = problems.names(data.get("with"), f"{path}.with")
     if scope is not None:
-        for (item_path, _), reason in zip(with_items, scope.add_withs([n for _, n in with_items])):
+        for (item_path, _), reason in zip(with_items, scope.add_withs([n for _, n in with_items]), strict=True):
             if reason is not None:
                 problems.add(item_path, reason)
 
@@ -190,8 +218,11 @@ def _pattern(item: Any, schema: Schema, problems: Problems, path: str) -> Access
     equality = [r for p, n in problems.names(data.get("equality"), f"{path}.equality") if (r := ref(p, n))]
     ranges = problems.names(data.get("range"), f"{path}.range")
     if len(ranges) > 1:
-        problems.add(f"{path}.range", f"{len(ranges)} range attributes ({', '.join(n for _, n in ranges)}); a pattern "
-                     "compares at most one attribute with <, <=, >, >= or BETWEEN: move the others to equality or drop them")
+        problems.add(
+            f"{path}.range",
+            f"{len(ranges)} range attributes ({', '.join(n for _, n in ranges)}); a pattern "
+            "compares at most one attribute with <, <=, >, >= or BETWEEN: move the others to equality or drop them",
+        )
     range_ref = ref(*ranges[0]) if len(ranges) == 1 else None
     order_by = _order_by(data.get("order_by"), f"{path}.order_by", problems, ref)
     limit = None
@@ -207,9 +238,19 @@ def _pattern(item: Any, schema: Schema, problems: Problems, path: str) -> Access
     if len(problems.items) > before or pattern_id is None or entity is None or scope is None:
         return None
     return AccessPattern(
-        id=pattern_id, entity=entity.key, kind=kind, description=description,
-        with_=scope.ends, equality=tuple(equality), range=range_ref,
-        order_by=tuple(order_by), limit=limit, rate=rate, assumed=assumed, paths=scope.paths, admin=admin,
+        id=pattern_id,
+        entity=entity.key,
+        kind=kind,
+        description=description,
+        with_=scope.ends,
+        equality=tuple(equality),
+        range=range_ref,
+        order_by=tuple(order_by),
+        limit=limit,
+        rate=rate,
+        assumed=assumed,
+        paths=scope.paths,
+        admin=admin,
     )
 
 
@@ -218,7 +259,7 @@ def _order_by(value: Any, path: str, problems: Problems, ref: Any) -> list[Order
         return []
     items = [value] if isinstance(value, (str, dict)) else value
     if not isinstance(items, list):
-        problems.add(path, f"expected a list of \"attribute [asc|desc]\" or {{attribute, direction}}, got {value!r}")
+        problems.add(path, f'expected a list of "attribute [asc|desc]" or {{attribute, direction}}, got {value!r}')
         return []
     terms = []
     for i, item in enumerate(items):
@@ -233,7 +274,9 @@ def _order_by(value: Any, path: str, problems: Problems, ref: Any) -> list[Order
             if head and tail.lower() in ("asc", "desc"):
                 name, direction = head.strip(), tail
         else:
-            problems.add(item_path, f"expected \"attribute\", \"attribute asc|desc\" or {{attribute, direction}}, got {item!r}")
+            problems.add(
+                item_path, f'expected "attribute", "attribute asc|desc" or {{attribute, direction}}, got {item!r}'
+            )
             continue
         if not isinstance(direction, str) or direction.lower() not in ("asc", "desc"):
             problems.add(item_path, f"direction {direction!r} is neither asc nor desc")
@@ -260,8 +303,11 @@ def _statistics(value: Any, schema: Schema, problems: Problems, path: str) -> St
         if size is not None and size <= 0:
             problems.add(f"{item_path}.avg_row_bytes", f"must be greater than 0, got {size!r}")
         elif _unique_key(entities, entity.key, item_path, problems) and rows is not None:
-            entities[entity.key] = EntityStats(rows=float(rows), avg_row_bytes=None if size is None else float(size),
-                                               assumed=fields.get("assumed", False))
+            entities[entity.key] = EntityStats(
+                rows=float(rows),
+                avg_row_bytes=None if size is None else float(size),
+                assumed=fields.get("assumed", False),
+            )
     relationships: dict[str, RelationshipStats] = {}
     for key, body, item_path in _section(data, "relationships", path, problems):
         target = _attribute_key(schema, key, item_path, problems)
@@ -270,17 +316,32 @@ def _statistics(value: Any, schema: Schema, problems: Problems, path: str) -> St
             continue
         entity, attribute = target
         if not any(r.from_entity == entity.key and attribute in r.from_attributes for r in schema.relationships):
-            fks = sorted({f"{entity.name}.{a}" for r in schema.relationships if r.from_entity == entity.key for a in r.from_attributes})
-            problems.add(item_path, f"{entity.key}.{attribute} is not a foreign-key attribute; relationships are keyed "
-                         f"\"child.fk_attribute\"{' such as ' + ', '.join(fks) if fks else ' and this entity has no foreign key'}")
+            fks = sorted(
+                {
+                    f"{entity.name}.{a}"
+                    for r in schema.relationships
+                    if r.from_entity == entity.key
+                    for a in r.from_attributes
+                }
+            )
+            problems.add(
+                item_path,
+                f"{entity.key}.{attribute} is not a foreign-key attribute; relationships are keyed "
+                f'"child.fk_attribute"{" such as " + ", ".join(fks) if fks else " and this entity has no foreign key"}',
+            )
             continue
         avg, p99, top = fields.get("avg"), fields.get("p99"), fields.get("max")
-        bad = [f"{n} {v!r} > max {top!r}" for n, v in (("avg", avg), ("p99", p99)) if None not in (v, top) and v > top]
+        bad = [
+            f"{n} {v!r} > max {top!r}"
+            for n, v in (("avg", avg), ("p99", p99))
+            if v is not None and top is not None and v > top
+        ]
         if bad:
             problems.add(item_path, "; ".join(bad) + " (max is the largest number of children of one parent)")
         elif _unique_key(relationships, f"{entity.key}.{attribute}", item_path, problems) and avg is not None:
             relationships[f"{entity.key}.{attribute}"] = RelationshipStats(
-                avg=float(avg), p99=_float(p99), max=_float(top), assumed=fields.get("assumed", False))
+                avg=float(avg), p99=_float(p99), max=_float(top), assumed=fields.get("assumed", False)
+            )
     attributes: dict[str, AttributeStats] = {}
     for key, body, item_path in _section(data, "attributes", path, problems):
         target = _attribute_key(schema, key, item_path, problems)
@@ -290,8 +351,9 @@ def _statistics(value: Any, schema: Schema, problems: Problems, path: str) -> St
         common = _most_common(body.get("most_common"), f"{item_path}.most_common", problems)
         name = f"{target[0].key}.{target[1]}"
         if common is not None and _unique_key(attributes, name, item_path, problems):
-            attributes[name] = AttributeStats(distinct=_float(fields.get("distinct")), most_common=common,
-                                              assumed=fields.get("assumed", False))
+            attributes[name] = AttributeStats(
+                distinct=_float(fields.get("distinct")), most_common=common, assumed=fields.get("assumed", False)
+            )
     return Statistics(entities=entities, relationships=relationships, attributes=attributes)
 
 
@@ -305,10 +367,12 @@ def _section(data: dict[str, Any], name: str, path: str, problems: Problems):
         if isinstance(key, str) and key.strip():
             yield key.strip(), body, item_path
         else:
-            problems.add(item_path, f"expected an entity or \"entity.attribute\" name as key, got {key!r}")
+            problems.add(item_path, f'expected an entity or "entity.attribute" name as key, got {key!r}')
 
 
-def _fields(body: Any, path: str, problems: Problems, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict[str, Any] | None:
+def _fields(
+    body: Any, path: str, problems: Problems, allowed: tuple[str, ...], required: tuple[str, ...]
+) -> dict[str, Any] | None:
     data = problems.mapping(body, path)
     if data is None:
         return None
@@ -326,7 +390,7 @@ def _fields(body: Any, path: str, problems: Problems, allowed: tuple[str, ...], 
 
 def _attribute_key(schema: Schema, key: str, path: str, problems: Problems) -> tuple[Entity, str] | None:
     if "." not in key:
-        problems.add(path, f"expected \"entity.attribute\", got {key!r}")
+        problems.add(path, f'expected "entity.attribute", got {key!r}')
         return None
     resolved = resolve_attribute(schema, key, ())
     if isinstance(resolved, str):
@@ -379,13 +443,19 @@ def statistics_to_dict(stats: Statistics) -> dict[str, Any]:
         return out
 
     return {
-        "entities": {k: clean({"rows": v.rows, "avg_row_bytes": v.avg_row_bytes}, v.assumed)
-                     for k, v in stats.entities.items()},
-        "relationships": {k: clean({"avg": v.avg, "p99": v.p99, "max": v.max}, v.assumed)
-                          for k, v in stats.relationships.items()},
-        "attributes": {k: clean({"distinct": v.distinct,
-                                 "most_common": [[_plain(val), float(f)] for val, f in v.most_common] or None}, v.assumed)
-                       for k, v in stats.attributes.items()},
+        "entities": {
+            k: clean({"rows": v.rows, "avg_row_bytes": v.avg_row_bytes}, v.assumed) for k, v in stats.entities.items()
+        },
+        "relationships": {
+            k: clean({"avg": v.avg, "p99": v.p99, "max": v.max}, v.assumed) for k, v in stats.relationships.items()
+        },
+        "attributes": {
+            k: clean(
+                {"distinct": v.distinct, "most_common": [[_plain(val), float(f)] for val, f in v.most_common] or None},
+                v.assumed,
+            )
+            for k, v in stats.attributes.items()
+        },
     }
 
 

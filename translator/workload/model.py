@@ -106,7 +106,7 @@ class AccessPattern:
         """Each `with` entry as a workload file names it: the entities along its path joined by dots."""
         if len(self.paths) != len(self.with_):
             return list(self.with_)
-        return [".".join(hop.target for hop in path) or end for path, end in zip(self.paths, self.with_)]
+        return [".".join(hop.target for hop in path) or end for path, end in zip(self.paths, self.with_, strict=True)]
 
     def to_dict(self) -> dict[str, Any]:
         """The pattern in workload-file form (`parse_workload` reads it back; see `workload_to_dict`)."""

@@ -20,8 +20,16 @@ from dataclasses import dataclass
 from translator.ir import Cardinality, Entity, Schema
 from translator.workload.model import Hop
 
-__all__ = ["PathProblem", "hops_from", "hops_between", "path_entities", "path_spec", "split_spec",
-           "resolve_spec", "reach"]
+__all__ = [
+    "PathProblem",
+    "hops_from",
+    "hops_between",
+    "path_entities",
+    "path_spec",
+    "split_spec",
+    "resolve_spec",
+    "reach",
+]
 
 _SEGMENT = re.compile(r"^(?P<name>[^()]+?)\s*(?:\((?P<qualifier>[^()]*)\))?$")
 _LISTED = 4  # how many existing paths an error lists
@@ -60,8 +68,9 @@ def _build_adjacency(schema: Schema) -> dict[str, tuple[Hop, ...]]:
         if rel.is_self_reference or rel.from_entity not in out or rel.to_entity not in out:
             continue
         out[rel.from_entity].append(Hop(rel.from_entity, rel.to_entity, (rel.name,), to_many=False))
-        out[rel.to_entity].append(Hop(rel.to_entity, rel.from_entity, (rel.name,),
-                                      to_many=rel.cardinality is not Cardinality.ONE_TO_ONE))
+        out[rel.to_entity].append(
+            Hop(rel.to_entity, rel.from_entity, (rel.name,), to_many=rel.cardinality is not Cardinality.ONE_TO_ONE)
+        )
     for link in schema.many_to_many():
         left, right = link.left.to_entity, link.right.to_entity
         if left == right or left not in out or right not in out:
@@ -125,7 +134,7 @@ def _segmentations(schema: Schema, tokens: Sequence[str]) -> list[list[_Segment]
     for cut in range(1, len(tokens) + 1):
         head = ".".join(tokens[:cut])
         match = _SEGMENT.match(head)
-        if match is None or any("(" in t for t in tokens[:cut - 1]):
+        if match is None or any("(" in t for t in tokens[: cut - 1]):
             continue
         entity = schema.find_entity(match["name"].strip())
         if entity is None:
@@ -153,8 +162,10 @@ def _describe(schema: Schema, paths: Iterable[Sequence[Hop]], start: str) -> str
 
 def _is_child_step(schema: Schema, hop: Hop) -> bool:
     """True when the hop's foreign key is on its target (the target rows belong to the source row)."""
-    return any(r.name == hop.relationships[0] and r.from_entity == hop.target and r.to_entity == hop.source
-               for r in schema.relationships)
+    return any(
+        r.name == hop.relationships[0] and r.from_entity == hop.target and r.to_entity == hop.source
+        for r in schema.relationships
+    )
 
 
 def _step(schema: Schema, source: str, segment: _Segment) -> Hop:
@@ -163,8 +174,10 @@ def _step(schema: Schema, source: str, segment: _Segment) -> Hop:
     if segment.qualifier is not None:
         chosen = [h for h in hops if _matches(schema, h, segment.qualifier)]
         if not chosen:
-            raise PathProblem(f"no relationship {segment.qualifier!r} between {source!r} and {segment.entity.key!r}; "
-                              f"the relationships are: {', '.join(sorted({h.via or h.relationships[0] for h in hops})) or 'none'}")
+            raise PathProblem(
+                f"no relationship {segment.qualifier!r} between {source!r} and {segment.entity.key!r}; "
+                f"the relationships are: {', '.join(sorted({h.via or h.relationships[0] for h in hops})) or 'none'}"
+            )
         hops = tuple(chosen)
     if len(hops) == 1:
         return hops[0]
@@ -175,14 +188,17 @@ def _step(schema: Schema, source: str, segment: _Segment) -> Hop:
         return children[0]
     if not hops:
         neighbours = sorted({h.target for h in hops_from(schema, source)})
-        raise PathProblem(f"{segment.entity.key!r} is not adjacent to {source!r}; entities adjacent to {source!r}: "
-                          + (", ".join(neighbours) if neighbours else "none"))
+        raise PathProblem(
+            f"{segment.entity.key!r} is not adjacent to {source!r}; entities adjacent to {source!r}: "
+            + (", ".join(neighbours) if neighbours else "none")
+        )
     options = ", ".join(f"{h.target}({h.via or h.relationships[0]})" for h in hops)
     raise PathProblem(f"the step from {source!r} to {segment.entity.key!r} is ambiguous: write one of {options}")
 
 
-def _shortest(schema: Schema, start: str, target: str, allowed: frozenset[str] | None,
-              limit: int = 16) -> list[tuple[Hop, ...]]:
+def _shortest(
+    schema: Schema, start: str, target: str, allowed: frozenset[str] | None, limit: int = 16
+) -> list[tuple[Hop, ...]]:
     """All shortest simple paths start -> target (up to `limit`), intermediates restricted to `allowed`."""
     frontier: list[tuple[Hop, ...]] = [()]
     seen = {start}
@@ -213,11 +229,17 @@ def reach(schema: Schema, start: str, segment: _Segment, through: Iterable[str])
     if len(paths) == 1:
         return paths[0]
     if paths:
-        raise PathProblem(f"{target!r} is reached from {start!r} by {len(paths)} paths through the with entries: "
-                          f"{_describe(schema, paths, start)}; write the one you mean")
+        raise PathProblem(
+            f"{target!r} is reached from {start!r} by {len(paths)} paths through the with entries: "
+            f"{_describe(schema, paths, start)}; write the one you mean"
+        )
     existing = _shortest(schema, start, target, None)
     via = f" through its with entries ({', '.join(sorted(allowed))})" if allowed else ""
-    listed = f"; paths that exist: {_describe(schema, existing, start)}" if existing else "; no path along foreign keys leads there"
+    listed = (
+        f"; paths that exist: {_describe(schema, existing, start)}"
+        if existing
+        else "; no path along foreign keys leads there"
+    )
     raise PathProblem(f"{target!r} is not adjacent to {start!r} and not reachable{via}{listed}")
 
 

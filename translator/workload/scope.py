@@ -92,7 +92,9 @@ class PatternScope:
             return reason if isinstance(reason, str) else f"{self._who()}{prefix!r} names no entity of this pattern"
         found = entity.find_attribute(attribute)
         if found is None:
-            return f"unknown attribute {attribute!r} of entity {entity.key!r}{suggest(attribute, entity.attribute_names)}"
+            return (
+                f"unknown attribute {attribute!r} of entity {entity.key!r}{suggest(attribute, entity.attribute_names)}"
+            )
         return AttributeRef(entity.key, found.name, path)
 
     def _bare(self, name: str) -> AttributeRef | str:
@@ -106,7 +108,10 @@ class PatternScope:
             return matches[0]
         if matches:
             options = ", ".join(f"{path_spec(self.schema, m.path)}.{m.attribute}" for m in matches)
-            return f"{self._who()}attribute {name!r} is on {len(matches)} entities along the with paths; write one of {options}"
+            return (
+                f"{self._who()}attribute {name!r} is on {len(matches)} entities along the with paths; "
+                f"write one of {options}"
+            )
         scope = [self.entity, *(self.schema.entity(k) for k in dict.fromkeys(k for k, _ in self._along()))]
         reason = resolve_attribute(self.schema, name, scope)
         return reason if isinstance(reason, str) else f"unknown attribute {name!r}"
@@ -130,7 +135,9 @@ class PatternScope:
                 return reading[0].entity, known[0]
             if known:
                 options = ", ".join(path_spec(self.schema, p) for p in known)
-                raise PathProblem(f"{key!r} is on several with paths ({options}); qualify the attribute with one of them")
+                raise PathProblem(
+                    f"{key!r} is on several with paths ({options}); qualify the attribute with one of them"
+                )
         path = resolve_spec(self.schema, self.entity.key, prefix, {k for k, _ in along})
         end = path[-1].target if path else self.entity.key
         return self.schema.entity(end), path

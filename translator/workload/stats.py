@@ -13,12 +13,12 @@ Defaults (used when the workload file or `--stats` gives nothing, always marked 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from translator.errors import MappingError
-from translator.mapdata import load_mapping
 from translator.ir import Attribute, Cardinality, Entity, Relationship, Schema
+from translator.mapdata import load_mapping
 from translator.types import CanonicalType, TypeKind
 from translator.workload.model import AttributeStats, EntityStats, Hop, RelationshipStats, Statistics
 
@@ -65,9 +65,25 @@ class StatsView:
     schema: Schema
     statistics: Statistics
 
+    @cached_property
+    def _by_child(self) -> dict[str, tuple[Relationship, ...]]:
+        """Relationships by the entity that holds the foreign key: looked up per entity, not scanned."""
+        out: dict[str, list[Relationship]] = {}
+        for rel in self.schema.relationships:
+            out.setdefault(rel.from_entity, []).append(rel)
+        return {key: tuple(rels) for key, rels in out.items()}
+
+    @cached_property
+    def _entities(self) -> dict[str, EntityStats]:
+        return {}
+
     def entity(self, entity: str | Entity) -> EntityStats:
         ent = entity if isinstance(entity, Entity) else self.schema.entity(entity)
-        return self._entity(ent, frozenset())
+        # The view is immutable, so an entity's figures are computed once (designs ask thousands of times).
+        found = self._entities.get(ent.key)
+        if found is None:
+            found = self._entities[ent.key] = self._entity(ent, frozenset())
+        return found
 
     def _entity(self, ent: Entity, visiting: frozenset[str]) -> EntityStats:
         given = self.statistics.entities.get(ent.key) or self.statistics.entities.get(ent.name)
@@ -83,8 +99,8 @@ class StatsView:
     def _rows_from_fanouts(self, child: Entity, visiting: frozenset[str]) -> tuple[float, bool] | None:
         """rows(parent) x avg for each given fan-out of `child`'s foreign keys: the largest, and if it is assumed."""
         best: tuple[float, bool] | None = None
-        for rel in self.schema.relationships:
-            if rel.from_entity != child.key or rel.is_self_reference or rel.to_entity in visiting:
+        for rel in self._by_child.get(child.key, ()):
+            if rel.is_self_reference or rel.to_entity in visiting:
                 continue
             fan = self._given_fanout(rel)
             if fan is None:
@@ -106,7 +122,7 @@ class StatsView:
         # With composite keys such as (tenant_id, issue_id), "comments.issue_id" names the relationship;
         # "comments.tenant_id" would name a sibling's statistics, so shared attributes count only when the
         # relationship has no attribute of its own.
-        siblings = [r for r in self.schema.relationships if r.from_entity == child.key and r != relationship]
+        siblings = [r for r in self._by_child.get(child.key, ()) if r != relationship]
         shared = {a for r in siblings for a in r.from_attributes}
         own = [a for a in relationship.from_attributes if a not in shared] or list(relationship.from_attributes)
         for name in (child.key, child.name):
@@ -124,8 +140,14 @@ class StatsView:
             child, parent = hop.via, hop.source
         else:  # towards children (this hop's foreign key is on the target) or towards the parent (1)
             child, parent = hop.target, hop.source
-        rel = next((r for r in self.schema.relationships
-                    if r.name == name and r.from_entity == child and r.to_entity == parent), None)
+        rel = next(
+            (
+                r
+                for r in self.schema.relationships
+                if r.name == name and r.from_entity == child and r.to_entity == parent
+            ),
+            None,
+        )
         if rel is None:
             return RelationshipStats(avg=1.0, p99=1.0, max=1.0, assumed=False)
         return self.fanout(rel)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import yaml
 
@@ -99,7 +100,10 @@ class Problems:
     def keys(self, data: dict[str, Any], path: str, allowed: Sequence[str], required: Sequence[str] = ()) -> None:
         for key in data:
             if not isinstance(key, str) or key not in allowed:
-                self.add(_join(path, str(key)), f"unknown key {key!r}{suggest(str(key), allowed) or '; allowed: ' + ', '.join(allowed)}")
+                self.add(
+                    _join(path, str(key)),
+                    f"unknown key {key!r}{suggest(str(key), allowed) or '; allowed: ' + ', '.join(allowed)}",
+                )
         for key in required:
             if key not in data:
                 self.add(path, f"missing required key {key!r}")
@@ -163,7 +167,9 @@ class Problems:
             return found
         same = [e.key for e in schema.entities if e.name.casefold() == name.casefold()]
         if len(same) > 1:
-            self.add(path, f"entity {name!r} is ambiguous: it matches {', '.join(sorted(same))}; write the qualified name")
+            self.add(
+                path, f"entity {name!r} is ambiguous: it matches {', '.join(sorted(same))}; write the qualified name"
+            )
         else:
             candidates = [e.name for e in schema.entities] + [e.key for e in schema.entities]
             self.add(path, f"unknown entity {name!r}{suggest(name, candidates)}")
@@ -179,16 +185,21 @@ def resolve_attribute(schema: Schema, ref: str, scope: Sequence[Entity]) -> tupl
     # `entity.attribute`, where entity may itself be `namespace.name`: try every dot from the right.
     qualified_entity: Entity | None = None
     for cut in [i for i, ch in enumerate(ref) if ch == "."][::-1]:
-        entity = schema.find_entity(ref[:cut])
-        if entity is None:
+        candidate = schema.find_entity(ref[:cut])
+        if candidate is None:
             continue
-        found = entity.find_attribute(ref[cut + 1:])
+        found = candidate.find_attribute(ref[cut + 1 :])
         if found is not None:
-            return entity, found
-        qualified_entity = qualified_entity or entity
+            return candidate, found
+        qualified_entity = qualified_entity or candidate
     if qualified_entity is not None:
-        attr = ref[len(qualified_entity.key) + 1:] if ref.startswith(qualified_entity.key + ".") else ref.rsplit(".", 1)[1]
-        return f"unknown attribute {attr!r} of entity {qualified_entity.key!r}{suggest(attr, qualified_entity.attribute_names)}"
+        attr = (
+            ref[len(qualified_entity.key) + 1 :]
+            if ref.startswith(qualified_entity.key + ".")
+            else ref.rsplit(".", 1)[1]
+        )
+        hint = suggest(attr, qualified_entity.attribute_names)
+        return f"unknown attribute {attr!r} of entity {qualified_entity.key!r}{hint}"
     if scope:
         owner = scope[0].key if len(scope) == 1 else " or ".join(repr(e.key) for e in scope)
         owner = repr(owner) if len(scope) == 1 else owner
@@ -228,8 +239,13 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], duplicates: list[Pr
             key = str(key_node.value)
             child = _join(path, key)
             if key in seen:
-                duplicates.append(Problem(child, f"duplicate key {key!r} (YAML would silently keep only the last)",
-                                          key_node.start_mark.line + 1))
+                duplicates.append(
+                    Problem(
+                        child,
+                        f"duplicate key {key!r} (YAML would silently keep only the last)",
+                        key_node.start_mark.line + 1,
+                    )
+                )
             seen.add(key)
             lines.setdefault(child, key_node.start_mark.line + 1)
             _walk(value_node, child, lines, duplicates)
@@ -244,7 +260,8 @@ def _join(path: str, key: str) -> str:
 
 def _kind(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", type(None): "nothing"}.get(
-        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
+    )
 
 
 def _show(value: Any) -> str:

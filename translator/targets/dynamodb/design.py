@@ -26,6 +26,7 @@ from translator.targets.dynamodb.patterns import plan_patterns
 from translator.targets.dynamodb.placement import Layout, place_entities
 from translator.targets.dynamodb.plancore import Ctx, add_gsi_path
 from translator.targets.dynamodb.quoting import inert, logical_id
+from translator.targets.dynamodb.related_reads import maintenance_paths
 from translator.targets.dynamodb.tenant import tenant_columns
 from translator.targets.record import Decision, assumed_inputs
 from translator.tenancy import Tenancy
@@ -156,9 +157,10 @@ def build_design(
         dataclasses.replace(plan, rate=pattern.rate)
         for plan, pattern in zip(plan_patterns(needs, ctx), workload.access_patterns, strict=True)
     ]
+    maintenance_paths(plans, workload.access_patterns, ctx)
     used = {part for ps in paths.values() for p in ps for t in (p.partition, p.sort) for part in t.parts}
     for key, held in copies.by_entity.items():  # keep only the copies some key holds
-        copies.by_entity[key] = {part: spec for part, spec in held.items() if part in used}
+        copies.by_entity[key] = {p: spec for p, spec in held.items() if p in used or (key, p) in copies.kept}
     plans = steps.with_writes(plans, copies, schema)
     ttl_columns = {e.key: _ttl_column(e, r) for e in schema.entities}
     taken = {

@@ -67,7 +67,7 @@ def with_writes(plans: list[PatternPlan], copies: Copies, schema: Schema) -> lis
             targets = tuple(holders[plan.entity])
             note = (
                 f"the items of {', '.join(targets)} hold copies of {plan.entity}'s attributes: update them too "
-                "(Query each copy's GSI by the old value, then UpdateItem)"
+                "(Query each holder by the copy's GSI with the old value, or by the source's key, then UpdateItem)"
             )
             plan = dataclasses.replace(plan, also_writes=targets, reason="; ".join(x for x in (plan.reason, note) if x))
         elif plan.kind == "write" and copies.of(plan.entity):

@@ -10,6 +10,7 @@ from translator.targets.record import Decision, envelope
 
 __all__ = [
     "AttributeMapping",
+    "Carried",
     "CopySpec",
     "DynamoDesign",
     "EntityMapping",
@@ -70,6 +71,27 @@ class CopySpec:
 
     def to_dict(self) -> dict[str, Any]:
         return {"attribute": self.part, "from": f"{self.source}.{self.column}", "via": list(self.hops)}
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """A parent a read returns from the copies its entity's items carry (a child read with its parents).
+
+    `columns`: (parent column, part of the child holding it: its own column or a copy). `witness`: the
+    child's parts holding every foreign-key column along `via`; the parent exists only when none is NULL."""
+
+    entity: str
+    via: tuple[str, ...]
+    witness: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity,
+            "via": list(self.via),
+            "present_when_set": list(self.witness),
+            "columns": dict(self.columns),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +247,8 @@ class PatternPlan:
     shards: int = 1
     #: for a write: the other entities whose items hold copies of what it changes (they must be updated too)
     also_writes: tuple[str, ...] = ()
+    #: for a child read with its parents: the parents `returns` names that come from copies in its items
+    carried: tuple[Carried, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -247,6 +271,7 @@ class PatternPlan:
             "rate": self.rate,
             "shards": self.shards,
             "also_writes": list(self.also_writes),
+            "carried": [c.to_dict() for c in self.carried],
             "assumed": self.assumed,
         }
 

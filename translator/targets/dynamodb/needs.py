@@ -28,6 +28,11 @@ class Copies:
     """Working state: the copies each entity's items carry (entity key -> part name -> spec)."""
 
     by_entity: dict[str, dict[str, CopySpec]] = field(default_factory=dict)
+    kept: set[tuple[str, str]] = field(default_factory=set)  # (entity, part) a read returns, though no key holds
+
+    def keep(self, entity: str, part: str) -> None:
+        if part in self.by_entity.get(entity, {}):
+            self.kept.add((entity, part))
 
     def add(self, entity: Entity, source: str, column: str, hops: tuple[str, ...]) -> str:
         held = self.by_entity.setdefault(entity.key, {})

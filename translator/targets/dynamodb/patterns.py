@@ -13,12 +13,12 @@ constant `<TAG>` (write-sharded into N suffixes when its writes pass one partiti
 from __future__ import annotations
 
 from translator.ir import Entity
-from translator.targets.dynamodb.collection_reads import with_plan
 from translator.targets.dynamodb.keys import gsi_shape
 from translator.targets.dynamodb.model import PatternPlan, ValueBinding
 from translator.targets.dynamodb.needs import Need
 from translator.targets.dynamodb.plancore import Ctx, Match, Names, add_gsi_path, bind, flag, match_path
 from translator.targets.dynamodb.quoting import inert
+from translator.targets.dynamodb.related_reads import with_read
 from translator.targets.record import Decision
 from translator.workload.model import PatternKind
 
@@ -289,12 +289,14 @@ def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
         if not pattern.is_read:
             plans[i] = _write_plan(need, entity, table, ctx)
             continue
-        if pattern.with_:
-            plans[i] = with_plan(need, entity, ctx)
-            continue
-        match = next((m for m in (match_path(need, p) for p in ctx.paths[entity.key]) if m), None)
-        if match is None:
-            plans[i] = _gsi_read(need, entity, table, ctx)
-        else:
-            plans[i] = _read_plan(need, entity, table, match, ctx, "table-key" if match.path.index is None else "gsi")
+        plans[i] = with_read(need, entity, ctx, _plain_read) if pattern.with_ else _plain_read(need, entity, ctx)
     return [plans[i] for i in range(len(needs))]
+
+
+def _plain_read(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan:
+    """The pattern's entity alone: a key path that fits, else a new GSI."""
+    table = ctx.tables[entity.key]
+    match = next((m for m in (match_path(need, p) for p in ctx.paths[entity.key]) if m), None)
+    if match is None:
+        return _gsi_read(need, entity, table, ctx)
+    return _read_plan(need, entity, table, match, ctx, "table-key" if match.path.index is None else "gsi")

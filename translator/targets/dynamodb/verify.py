@@ -18,6 +18,7 @@ from typing import Any
 
 from translator.errors import ConnectionProblem
 from translator.ir import Schema
+from translator.targets.dynamodb.codecs import from_attribute_value
 from translator.targets.dynamodb.items import (
     Related,
     items_to_rows,
@@ -189,6 +190,32 @@ def _verify(
     return VerifyReport(endpoint, loaded, tuple(results))
 
 
+def _carried_rows(
+    schema: Schema, design: DynamoDesign, plan: PatternPlan, items: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The parents a child read returns from its items' copies: one row per distinct parent, none for an
+    item whose foreign key along the way is NULL (it has no parent)."""
+    mapping = design.entity(plan.entity)
+    type_attribute = design.table(mapping.table).entity_type_attribute
+    own = {a.column: a.attribute for a in mapping.attributes}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for carried in plan.carried:
+        parent = schema.entity(carried.entity)
+        seen: dict[str, dict[str, Any]] = {}
+        for item in items:
+            if item.get(type_attribute) != mapping.type_value:
+                continue
+            if any(item.get(own.get(part, part)) is None for part in carried.witness):
+                continue
+            row = {
+                column: from_attribute_value(parent.attribute(column).type, item.get(own.get(part, part)))
+                for column, part in carried.columns
+            }
+            seen.setdefault(repr(sorted(row.items())), row)
+        out[parent.key] = list(seen.values())
+    return out
+
+
 def _check(
     client: Any,
     db: sqlite3.Connection,
@@ -216,6 +243,7 @@ def _check(
     for params in param_sets:
         items = run_dynamodb(client, schema, design, plan, tables, params)
         got = items_to_rows(schema, design, items)
+        got.update(_carried_rows(schema, design, plan, items))
         expected = run_sql(db, schema, design, plan, pattern, need, params)
         for key in {*got, *expected}:
             want = [rows[key][i] for i in expected.get(key, [])]

@@ -91,4 +91,5 @@ def run_dynamodb(
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
     if plan.shards > 1:
         items.sort(key=lambda item: item.get(path.sort.attribute, ""), reverse=not plan.scan_forward)
-    return items[: plan.limit] if plan.limit and len(plan.returns) == 1 else items
+    alone = len(plan.returns) - len(plan.carried) == 1  # parents carried in the items are no items of their own
+    return items[: plan.limit] if plan.limit and alone else items
