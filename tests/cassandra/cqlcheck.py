@@ -16,8 +16,10 @@ import pytest
 try:
     from cqlshlib.cql3handling import CqlRuleSet
 except ImportError:  # pragma: no cover - the test extra installs cqlsh
-    pytest.fail("cqlsh is not installed; run `pip install -e '.[test]'` (tests/cassandra parse CQL with cqlshlib)",
-                pytrace=False)
+    pytest.fail(
+        "cqlsh is not installed; run `pip install -e '.[test]'` (tests/cassandra parse CQL with cqlshlib)",
+        pytrace=False,
+    )
 
 import cassandra.cqltypes as cqltypes
 from cassandra.metadata import maybe_escape_name
@@ -52,8 +54,9 @@ def type_failures(design: CassandraDesign) -> list[str]:
     """Column and UDT field types naming neither a CQL type cassandra-driver knows nor a UDT of the design."""
     known = set(cqltypes._cqltypes) | {u.name for u in design.udts}
     out = []
-    for owner, column in [(t.name, c) for t in design.tables for c in t.columns] + \
-                         [(u.name, f) for u in design.udts for f in u.fields]:
+    for owner, column in [(t.name, c) for t in design.tables for c in t.columns] + [
+        (u.name, f) for u in design.udts for f in u.fields
+    ]:
         for word in _TYPE_WORD.findall(column.type):
             if word not in known:
                 out.append(f"{owner}.{column.name}: {column.type}")
@@ -63,7 +66,11 @@ def type_failures(design: CassandraDesign) -> list[str]:
 def name_failures(design: CassandraDesign, cql_text: str) -> list[str]:
     """Identifiers the generated CQL writes differently from cassandra-driver's `maybe_escape_name`."""
     out = []
-    names = [design.keyspace.name, *(t.name for t in design.tables), *(c.name for t in design.tables for c in t.columns)]
+    names = [
+        design.keyspace.name,
+        *(t.name for t in design.tables),
+        *(c.name for t in design.tables for c in t.columns),
+    ]
     for name in names:
         escaped = maybe_escape_name(name)
         if escaped != name and escaped not in cql_text:
@@ -86,7 +93,7 @@ def table_failures(design: CassandraDesign, chunk: int = 3) -> list[str]:
     for table in design.tables:
         keys = [c for c in table.columns if c.name in table.primary_key]
         others = [c for c in table.columns if c.name not in table.primary_key]
-        groups = [others[i:i + chunk] for i in range(0, len(others), chunk)] or [[]]
+        groups = [others[i : i + chunk] for i in range(0, len(others), chunk)] or [[]]
         for group in groups:
             names = {c.name for c in group}
             part = replace(table, columns=tuple(keys + group), static=tuple(s for s in table.static if s in names))

@@ -20,10 +20,29 @@ from translator.types import CanonicalType
 from translator.workload.defaults import default_workload
 from translator.workload.model import AccessPattern, AttributeRef, OrderTerm, Workload
 
-HOSTILE = ["\n", "\r\n", "'", '"', "*/", "/*", "--", "//", "\\", "${", ";", "\u2028", "\u2029", "\x00", " ", "?",
-           "DROP KEYSPACE x;", "é"]
-names = st.lists(st.sampled_from(HOSTILE) | st.text("abcXYZ_09", min_size=1, max_size=3), min_size=1,
-                 max_size=4).map("".join)
+HOSTILE = [
+    "\n",
+    "\r\n",
+    "'",
+    '"',
+    "*/",
+    "/*",
+    "--",
+    "//",
+    "\\",
+    "${",
+    ";",
+    "\u2028",
+    "\u2029",
+    "\x00",
+    " ",
+    "?",
+    "DROP KEYSPACE x;",
+    "é",
+]
+names = st.lists(st.sampled_from(HOSTILE) | st.text("abcXYZ_09", min_size=1, max_size=3), min_size=1, max_size=4).map(
+    "".join
+)
 
 
 @st.composite
@@ -33,12 +52,17 @@ def hostile_schemas(draw):
     child_attrs = draw(st.lists(names, min_size=2, max_size=2, unique_by=str.lower))
     big = CanonicalType.of("integer", bits=64)
     text = CanonicalType.of("string", length=20)
-    parent = Entity(parent_name, (Attribute(parent_attrs[0], big), Attribute(parent_attrs[1], text, nullable=True)),
-                    primary_key=(parent_attrs[0],))
-    child = Entity(child_name, (Attribute(child_attrs[0], big), Attribute(child_attrs[1], big)),
-                   primary_key=(child_attrs[0],))
-    fk = Relationship(draw(names), child_name, (child_attrs[1],), parent_name, (parent_attrs[0],),
-                      Cardinality.MANY_TO_ONE, False)
+    parent = Entity(
+        parent_name,
+        (Attribute(parent_attrs[0], big), Attribute(parent_attrs[1], text, nullable=True)),
+        primary_key=(parent_attrs[0],),
+    )
+    child = Entity(
+        child_name, (Attribute(child_attrs[0], big), Attribute(child_attrs[1], big)), primary_key=(child_attrs[0],)
+    )
+    fk = Relationship(
+        draw(names), child_name, (child_attrs[1],), parent_name, (parent_attrs[0],), Cardinality.MANY_TO_ONE, False
+    )
     return Schema((parent, child), (fk,))
 
 
@@ -53,9 +77,18 @@ def _statement_heads(text: str) -> list[str]:
 def test_hostile_identifiers_stay_inert_in_cql(schema):
     parent, child = schema.entities
     fk = schema.relationships[0]
-    extra = (AccessPattern("Q\n'--", parent.key, with_=(child.key,), equality=(AttributeRef(parent.key, parent.primary_key[0]),)),
-             AccessPattern("R*/", child.key, with_=(parent.key,), equality=(AttributeRef(child.key, fk.from_attributes[0]),),
-                           order_by=(OrderTerm(AttributeRef(parent.key, parent.attributes[1].name)),)))
+    extra = (
+        AccessPattern(
+            "Q\n'--", parent.key, with_=(child.key,), equality=(AttributeRef(parent.key, parent.primary_key[0]),)
+        ),
+        AccessPattern(
+            "R*/",
+            child.key,
+            with_=(parent.key,),
+            equality=(AttributeRef(child.key, fk.from_attributes[0]),),
+            order_by=(OrderTerm(AttributeRef(parent.key, parent.attributes[1].name)),),
+        ),
+    )
     workload = default_workload(schema)
     design = TARGET.design(schema, Workload(workload.access_patterns + extra), keyspace="ks")
     cql = TARGET.render(design, "cql")

@@ -54,6 +54,7 @@ def test_table_names_are_short_plain_identifiers(raw):
     (lambda d: d["types"].update(blob="blob"), "unknown canonical kinds ['blob']"),
     (lambda d: d["types"].pop("uuid"), "lacks a CQL type for canonical kinds ['uuid']"),
     (lambda d: d["thresholds"].update(max_partition_rows=-1), "max_partition_rows = -1 must be a positive number"),
+    (lambda d: d["time_buckets"].update(year=365.0), "[time_buckets] year unknown; bucket names are month"),
 ])
 def test_bad_mapping_file_is_a_one_line_error(monkeypatch, change, message):
     import copy

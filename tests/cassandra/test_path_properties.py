@@ -63,9 +63,16 @@ def path_cases(draw):
         order = OrderTerm(target, draw(st.sampled_from(Direction)))
     others = [h for h in hops_from(schema, entity.key) if h.target != entity.key]
     with_hops = draw(st.lists(st.sampled_from(others), max_size=2, unique_by=lambda h: h.target)) if others else []
-    pattern = AccessPattern("p1", entity.key, equality=tuple(equality), range=range_,
-                            order_by=(order,) if order else (), with_=tuple(h.target for h in with_hops),
-                            paths=tuple((h,) for h in with_hops), limit=draw(st.none() | st.integers(1, 4)))
+    pattern = AccessPattern(
+        "p1",
+        entity.key,
+        equality=tuple(equality),
+        range=range_,
+        order_by=(order,) if order else (),
+        with_=tuple(h.target for h in with_hops),
+        paths=tuple((h,) for h in with_hops),
+        limit=draw(st.none() | st.integers(1, 4)),
+    )
     rows = draw(rows_for(schema, max_rows=6))
     return schema, pattern, rows
 
@@ -76,8 +83,10 @@ def _sqlite(schema, rows) -> sqlite3.Connection:
         cols = ", ".join(f'"{a}"' for a in entity.attribute_names)
         db.execute(f'CREATE TABLE "{entity.key}" ({cols})')
         for row in rows.get(entity.key, []):
-            db.execute(f'INSERT INTO "{entity.key}" VALUES ({", ".join("?" * len(row))})',
-                       [_lit(row[a]) for a in entity.attribute_names])
+            db.execute(
+                f'INSERT INTO "{entity.key}" VALUES ({", ".join("?" * len(row))})',
+                [_lit(row[a]) for a in entity.attribute_names],
+            )
     return db
 
 
@@ -103,10 +112,12 @@ def _sql_keys(schema, pattern, params, db, rels) -> Counter:
             aliases[ref] = "t0"
             continue
         prev = "t0"
-        for i, hop in enumerate(ref.path):
+        for hop in ref.path:
             rel = rels[hop.relationships[0]]
             alias = f"a{len(joins)}"
-            on = " AND ".join(f'{alias}."{t}" = {prev}."{f}"' for f, t in zip(rel.from_attributes, rel.to_attributes))
+            on = " AND ".join(
+                f'{alias}."{t}" = {prev}."{f}"' for f, t in zip(rel.from_attributes, rel.to_attributes, strict=False)
+            )
             joins.append(f'LEFT JOIN "{rel.to_entity}" {alias} ON {on}')
             prev = alias
         aliases[ref] = prev
@@ -145,14 +156,18 @@ def test_path_patterns_answer_as_sqlite_does(case, data):
     bounds = None
     if pattern.range is not None:
         owner = pattern.range.entity
-        values = sorted({r[pattern.range.attribute] for r in rows.get(owner, []) if r[pattern.range.attribute] is not None})
+        values = sorted(
+            {r[pattern.range.attribute] for r in rows.get(owner, []) if r[pattern.range.attribute] is not None}
+        )
         assume(values)
         bounds = tuple(sorted(data.draw(st.lists(st.sampled_from(values), min_size=2, max_size=2))))
     params = QueryParams(equality, bounds)
     table = design.table(design.read("p1").table)
     # With children as clustering rows, the clustering key is the children's: the root row needs its partition.
     rows_layout = any(c.layout == "rows" for c in table.children)
-    key_sources = {c.source for c in table.columns if c.name in (table.partition_key if rows_layout else table.primary_key)}
+    key_sources = {
+        c.source for c in table.columns if c.name in (table.partition_key if rows_layout else table.primary_key)
+    }
     cql = answer_cql(design, stored, pattern, params, schema)
     got = Counter(tuple(_lit(dict(item[0]).get(f"{entity.key}.{k}")) for k in entity.primary_key) for item in cql)
     rels = {r.name: r for r in schema.relationships}
@@ -167,8 +182,11 @@ def test_path_patterns_answer_as_sqlite_does(case, data):
 
 def _with_tenant(pattern, design):
     """The pattern as the application runs it: the tenant the design keys the table by is bound too."""
-    added = tuple(AttributeRef(pattern.entity, name.rsplit(".", 1)[1]) for name in design.read(pattern.id).added_equality
-                  if name not in {str(r) for r in pattern.equality})
+    added = tuple(
+        AttributeRef(pattern.entity, name.rsplit(".", 1)[1])
+        for name in design.read(pattern.id).added_equality
+        if name not in {str(r) for r in pattern.equality}
+    )
     return replace(pattern, equality=(*added, *pattern.equality))
 
 

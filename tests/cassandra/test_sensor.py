@@ -57,8 +57,10 @@ def test_raw_measurements_by_sensor_is_flagged_and_time_bucketed():
 
 
 def test_sensor_cql_parses_and_has_no_errors():
-    design = _design(read("Q4", "measurements", equality=("sensor_id",), order=(("ts", "desc"),), limit=100),
-                     write("W1", "measurements"))
+    design = _design(
+        read("Q4", "measurements", equality=("sensor_id",), order=(("ts", "desc"),), limit=100),
+        write("W1", "measurements"),
+    )
     cql = TARGET.render(design, "cql")
     assert "PRIMARY KEY ((sensor_id, date), ts)" in cql and "CLUSTERING ORDER BY (ts DESC)" in cql
     assert statement_failures(cql.split("\n\n")[1]) == []  # the keyspace
@@ -73,10 +75,20 @@ def test_time_bucketed_reads_match_sql():
     design = _design(read("Q4", "measurements", equality=("sensor_id",), range_="ts", order=(("ts", "desc"),), limit=5))
     base = dt.datetime(2024, 3, 1, 22, 50, tzinfo=dt.UTC)
     rows = {
-        "networks": [{"network_id": 1, "name": "north", "region": None}, {"network_id": 2, "name": "east", "region": "eu"}],
+        "networks": [
+            {"network_id": 1, "name": "north", "region": None},
+            {"network_id": 2, "name": "east", "region": "eu"},
+        ],
         "sensors": [{"sensor_id": s, "network_id": 1 + s % 2, "kind": "t", "location": None} for s in (10, 11)],
-        "measurements": [{"sensor_id": 10 + i % 2, "date": (base + dt.timedelta(minutes=7 * i)).date(),
-                          "ts": base + dt.timedelta(minutes=7 * i), "value": float(i)} for i in range(40)],
+        "measurements": [
+            {
+                "sensor_id": 10 + i % 2,
+                "date": (base + dt.timedelta(minutes=7 * i)).date(),
+                "ts": base + dt.timedelta(minutes=7 * i),
+                "value": float(i),
+            }
+            for i in range(40)
+        ],
     }
     schema = sensor_schema()
     data = rows_to_tables(design, schema, rows)
@@ -91,14 +103,18 @@ def test_time_bucketed_reads_match_sql():
 
 
 def _workload_with_q4():
-    return sensor_workload(read("Q4", "measurements", equality=("sensor_id",), range_="ts", order=(("ts", "desc"),), limit=5))
+    return sensor_workload(
+        read("Q4", "measurements", equality=("sensor_id",), range_="ts", order=(("ts", "desc"),), limit=5)
+    )
 
 
 def _small_rows():
     return {
         "networks": [{"network_id": n, "name": f"net{n}", "region": None if n == 2 else "eu"} for n in (1, 2, 3)],
-        "sensors": [{"sensor_id": s, "network_id": 1 + s % 2, "kind": "t" if s % 3 else "h", "location": None}
-                    for s in range(10, 17)],
+        "sensors": [
+            {"sensor_id": s, "network_id": 1 + s % 2, "kind": "t" if s % 3 else "h", "location": None}
+            for s in range(10, 17)
+        ],
         "measurements": [],
     }
 
@@ -110,8 +126,10 @@ def test_parent_with_is_static_and_few_children_are_a_udt_list():
 
     stats = sensor_statistics()
     few = replace(stats, relationships={**stats.relationships, "sensors.network_id": RelationshipStats(4, 8, 10)})
-    patterns = (read("S1", "sensors", equality=("network_id",), with_=("networks",)),
-                read("S2", "networks", equality=("network_id",), with_=("sensors",)))
+    patterns = (
+        read("S1", "sensors", equality=("network_id",), with_=("networks",)),
+        read("S2", "networks", equality=("network_id",), with_=("sensors",)),
+    )
     design = TARGET.design(sensor_schema(), Workload(patterns, few))
     s1 = design.table(design.read("S1").table)
     assert {"networks_name", "networks_region"} <= set(s1.static)
@@ -120,16 +138,24 @@ def test_parent_with_is_static_and_few_children_are_a_udt_list():
     udt = design.udts[0]
     assert s2.column(s2.children[0].column).type == f"frozen<list<{udt.name}>>"
     cql = TARGET.render(design, "cql")
-    assert statement_failures("\n".join(b for b in cql.split("\n\n") if b.startswith(("CREATE KEYSPACE", "CREATE TYPE")))) == []
+    assert (
+        statement_failures("\n".join(b for b in cql.split("\n\n") if b.startswith(("CREATE KEYSPACE", "CREATE TYPE"))))
+        == []
+    )
     assert table_failures(design) == [] and type_failures(design) == []
     rows, schema = _small_rows(), sensor_schema()
     data = rows_to_tables(design, schema, rows)
-    for pattern, params in ((patterns[0], QueryParams({"network_id": 1})), (patterns[1], QueryParams({"network_id": 2})),
-                            (patterns[1], QueryParams({"network_id": 3}))):
+    for pattern, params in (
+        (patterns[0], QueryParams({"network_id": 1})),
+        (patterns[1], QueryParams({"network_id": 2})),
+        (patterns[1], QueryParams({"network_id": 3})),
+    ):
         result = check_pattern(design, schema, rows, data, pattern, params)
         assert result.ok, result
     in_network_1 = sum(s["network_id"] == 1 for s in rows["sensors"])
-    assert len(check_pattern(design, schema, rows, data, patterns[0], QueryParams({"network_id": 1})).cql) == in_network_1
+    assert (
+        len(check_pattern(design, schema, rows, data, patterns[0], QueryParams({"network_id": 1})).cql) == in_network_1
+    )
 
 
 def test_checker_notices_a_wrong_table():
@@ -141,8 +167,12 @@ def test_checker_notices_a_wrong_table():
     broken = replace(design, tables=tuple(replace(t, clustering=()) if t is table else t for t in design.tables))
     rows, schema = _small_rows(), sensor_schema()
     pattern = next(p for p in sensor_workload().access_patterns if p.id == "Q2")
-    result = check_pattern(broken, schema, rows, rows_to_tables(broken, schema, rows), pattern, QueryParams({"network_id": 1}))
-    assert not result.ok and len(result.cql) == 1 and len(result.sql) == sum(s["network_id"] == 1 for s in rows["sensors"])
+    result = check_pattern(
+        broken, schema, rows, rows_to_tables(broken, schema, rows), pattern, QueryParams({"network_id": 1})
+    )
+    assert (
+        not result.ok and len(result.cql) == 1 and len(result.sql) == sum(s["network_id"] == 1 for s in rows["sensors"])
+    )
 
 
 def test_all_networks_too_many_for_one_bucket_are_hash_bucketed():

@@ -33,9 +33,13 @@ def _capped(document: dict) -> dict:
 def _statistics_only(schema_path) -> dict:
     """A statistics file as `inspect --write-stats` writes one: rows and distinct counts of every attribute."""
     schema = load_schema([str(schema_path)])
-    return {"version": 1, "statistics": {
-        "entities": {e.key: {"rows": ROWS_CAP} for e in schema.entities},
-        "attributes": {f"{e.key}.{a.name}": {"distinct": 100} for e in schema.entities for a in e.attributes}}}
+    return {
+        "version": 1,
+        "statistics": {
+            "entities": {e.key: {"rows": ROWS_CAP} for e in schema.entities},
+            "attributes": {f"{e.key}.{a.name}": {"distinct": 100} for e in schema.entities for a in e.attributes},
+        },
+    }
 
 
 def _printed_commands(sql, workload_path) -> list[list[str]]:
@@ -45,8 +49,12 @@ def _printed_commands(sql, workload_path) -> list[list[str]]:
     return [shlex.split(line.split("   # ")[0])[1:] for line in lines]
 
 
-CASES = [("ecommerce", SAMPLES / "ecommerce.sql"), ("saas", SAMPLES / "saas.sql"),
-         ("postgres/northwind", CORPUS / "postgres" / "northwind.sql"), ("mysql/sakila", CORPUS / "mysql" / "sakila.sql")]
+CASES = [
+    ("ecommerce", SAMPLES / "ecommerce.sql"),
+    ("saas", SAMPLES / "saas.sql"),
+    ("postgres/northwind", CORPUS / "postgres" / "northwind.sql"),
+    ("mysql/sakila", CORPUS / "mysql" / "sakila.sql"),
+]
 
 
 @pytest.mark.parametrize("name, sql", CASES, ids=[c[0] for c in CASES])
@@ -62,6 +70,7 @@ def test_printed_simulate_commands_run(tmp_path, name, sql):
     for args in commands:
         result = CliRunner().invoke(main, args)
         # 1 is a finding (an alarm on the simulated key), not a refusal; 2 would be a usage error.
-        assert result.exit_code in (0, 1) and result.exception is None or isinstance(result.exception, SystemExit), \
+        assert result.exit_code in (0, 1) and result.exception is None or isinstance(result.exception, SystemExit), (
             f"{shlex.join(args)}\n{result.output}"
+        )
         assert result.exit_code in (0, 1), f"{shlex.join(args)}\n{result.output}"

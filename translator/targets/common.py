@@ -30,7 +30,9 @@ def check_kind_table(file: str, section: str, table: Mapping[str, Any], what: st
         raise MappingError(f"{file}: [{section}] lacks {what} for canonical kinds {missing}")
 
 
-def positive_number(file: str, section: str, table: Mapping[str, Any], key: str, *, integer: bool = False) -> int | float:
+def positive_number(
+    file: str, section: str, table: Mapping[str, Any], key: str, *, integer: bool = False
+) -> int | float:
     """`table[key]` when it is a positive number (an integer if `integer`); else a one-line `MappingError`.
 
     TOML reads `true` as a bool, which Python counts as the integer 1: a limit must never be a flag.
@@ -38,7 +40,9 @@ def positive_number(file: str, section: str, table: Mapping[str, Any], key: str,
     value = table.get(key)
     wanted = int if integer else (int, float)
     if not isinstance(value, wanted) or isinstance(value, bool) or value <= 0:
-        raise MappingError(f"{file}: [{section}] {key} = {value!r} must be a positive {'integer' if integer else 'number'}")
+        raise MappingError(
+            f"{file}: [{section}] {key} = {value!r} must be a positive {'integer' if integer else 'number'}"
+        )
     return value
 
 

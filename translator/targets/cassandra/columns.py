@@ -33,8 +33,9 @@ def _scale(stats: StatsView, entity: Entity) -> float:
     return (given.avg_row_bytes or estimated) / estimated
 
 
-def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names: NameSpace,
-                  udt_cache: dict[str, Udt]) -> TableColumns:
+def build_columns(
+    spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names: NameSpace, udt_cache: dict[str, Udt]
+) -> TableColumns:
     """Columns of `spec`'s table; a child entity's UDT is made once (`udt_cache`) and shared by tables."""
     entity = spec.entity
     names = NameSpace()
@@ -49,11 +50,18 @@ def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names:
         name = names.claim(column_name(wanted, sink, f"{owner.key}.{attr.name}"))
         type_ = cql_type(attr.type, in_key=in_key, default=attr.default)
         if in_key and type_ == "duration":
-            sink.warning("cassandra-duration-key", f"{owner.key}.{attr.name} is an interval (CQL duration), which "
-                         "cannot be part of a primary key; choose another key attribute", subject=f"{owner.key}.{attr.name}")
+            sink.warning(
+                "cassandra-duration-key",
+                f"{owner.key}.{attr.name} is an interval (CQL duration), which "
+                "cannot be part of a primary key; choose another key attribute",
+                subject=f"{owner.key}.{attr.name}",
+            )
         if attr.type.kind in (TypeKind.JSON, TypeKind.SPATIAL, TypeKind.OTHER):
-            sink.info("cassandra-as-text", f"{owner.key}.{attr.name} ({attr.type}) is stored as text: Cassandra has no "
-                      "such type", subject=f"{owner.key}.{attr.name}")
+            sink.info(
+                "cassandra-as-text",
+                f"{owner.key}.{attr.name} ({attr.type}) is stored as text: Cassandra has no such type",
+                subject=f"{owner.key}.{attr.name}",
+            )
         columns.append(Column(name, type_, f"{owner.key}.{attr.name}", owner.key, attr.name, path))
         by_source[(owner.key, attr.name)] = name
         size = estimate_value_bytes(attr.type) * scale
@@ -78,14 +86,28 @@ def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names:
         first = len(columns)
         for attr in child.attributes:
             if attr.name not in rel.from_attributes:
-                wanted = attr.name if attr.name.lower() not in taken else f"{child.name}_{attr.name}"
-                add(child, attr, wanted, _scale(stats, child))
+                row_name = attr.name if attr.name.lower() not in taken else f"{child.name}_{attr.name}"
+                add(child, attr, row_name, _scale(stats, child))
         for ancestor, chain in spec.row_child.copies:
             for attr in ancestor.attributes:
-                add(ancestor, attr, f"{ancestor.name}_{attr.name}", _scale(stats, ancestor), tuple(r.name for r in chain))
-        children.append(ChildLayout(child.key, rel.name, "rows", key=entity_key(child), reached=spec.row_child.reached,
-                                    columns=tuple(c.name for c in columns[first:]),
-                                    copies=tuple((a.key, tuple(r.name for r in c)) for a, c in spec.row_child.copies)))
+                add(
+                    ancestor,
+                    attr,
+                    f"{ancestor.name}_{attr.name}",
+                    _scale(stats, ancestor),
+                    tuple(r.name for r in chain),
+                )
+        children.append(
+            ChildLayout(
+                child.key,
+                rel.name,
+                "rows",
+                key=entity_key(child),
+                reached=spec.row_child.reached,
+                columns=tuple(c.name for c in columns[first:]),
+                copies=tuple((a.key, tuple(r.name for r in c)) for a, c in spec.row_child.copies),
+            )
+        )
     udts: list[Udt] = []
     for nested in spec.udt_children.values():
         child, rel = nested.entity, nested.relationship
@@ -93,12 +115,25 @@ def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names:
         if cache_key not in udt_cache:
             udt_name = udt_names.claim(column_name(f"{child.name}_row".lower(), sink, subject))
             field_names = NameSpace()  # two source names may differ only by case: fields stay distinct
-            members = [(child, a, a.name, ()) for a in child.attributes if a.name not in rel.from_attributes]
-            members += [(anc, a, f"{anc.name}_{a.name}", tuple(r.name for r in chain))
-                        for anc, chain in nested.copies for a in anc.attributes]
-            fields = tuple(Column(field_names.claim(column_name(wanted, sink, f"{owner.key}.{a.name}")),
-                                  cql_type(a.type, in_key=True, default=a.default), f"{owner.key}.{a.name}", owner.key,
-                                  a.name, path) for owner, a, wanted, path in members)
+            members: list[tuple[Entity, Attribute, str, tuple[str, ...]]] = [
+                (child, a, a.name, ()) for a in child.attributes if a.name not in rel.from_attributes
+            ]
+            members += [
+                (anc, a, f"{anc.name}_{a.name}", tuple(r.name for r in chain))
+                for anc, chain in nested.copies
+                for a in anc.attributes
+            ]
+            fields = tuple(
+                Column(
+                    field_names.claim(column_name(wanted, sink, f"{owner.key}.{a.name}")),
+                    cql_type(a.type, in_key=True, default=a.default),
+                    f"{owner.key}.{a.name}",
+                    owner.key,
+                    a.name,
+                    path,
+                )
+                for owner, a, wanted, path in members
+            )
             udt_cache[cache_key] = Udt(udt_name, fields, child.key)
         udts.append(udt_cache[cache_key])
         udt_name = udt_cache[cache_key].name
@@ -106,9 +141,20 @@ def build_columns(spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names:
         columns.append(Column(name, f"frozen<list<{udt_name}>>", f"{child.key}[]", child.key, None))
         fan = stats.fanout(rel)
         row = sum(estimate_value_bytes(a.type) for a in child.attributes) * _scale(stats, child)
-        row += sum(estimate_value_bytes(a.type) * _scale(stats, anc) for anc, _ in nested.copies for a in anc.attributes)
+        row += sum(
+            estimate_value_bytes(a.type) * _scale(stats, anc) for anc, _ in nested.copies for a in anc.attributes
+        )
         sizes[name] = (row * fan.avg, row * (fan.max or fan.p99 or fan.avg))
-        children.append(ChildLayout(child.key, rel.name, "udt-list", name, udt_name, entity_key(child),
-                                    reached=nested.reached,
-                                    copies=tuple((a.key, tuple(r.name for r in c)) for a, c in nested.copies)))
+        children.append(
+            ChildLayout(
+                child.key,
+                rel.name,
+                "udt-list",
+                name,
+                udt_name,
+                entity_key(child),
+                reached=nested.reached,
+                copies=tuple((a.key, tuple(r.name for r in c)) for a, c in nested.copies),
+            )
+        )
     return TableColumns(tuple(columns), by_source, tuple(udts), tuple(children), sizes)

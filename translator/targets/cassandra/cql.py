@@ -18,9 +18,15 @@ INLINE_BUCKETS = 16
 
 
 def keyspace_cql(design: CassandraDesign) -> str:
-    replication = ", ".join([string_literal("class") + ": " + string_literal("NetworkTopologyStrategy"),
-                             *(f"{string_literal(dc)}: {factor}" for dc, factor in design.keyspace.replication)])
-    return f"CREATE KEYSPACE IF NOT EXISTS {identifier(design.keyspace.name)}\n    WITH replication = {{{replication}}};"
+    replication = ", ".join(
+        [
+            string_literal("class") + ": " + string_literal("NetworkTopologyStrategy"),
+            *(f"{string_literal(dc)}: {factor}" for dc, factor in design.keyspace.replication),
+        ]
+    )
+    return (
+        f"CREATE KEYSPACE IF NOT EXISTS {identifier(design.keyspace.name)}\n    WITH replication = {{{replication}}};"
+    )
 
 
 def udt_cql(keyspace: str, udt: Udt) -> str:
@@ -32,7 +38,9 @@ def _ordered(table: Table) -> list:
     """Key columns first, in key order, then static, then regular columns (as DESCRIBE prints them)."""
     rank = {name: i for i, name in enumerate(table.primary_key)}
     statics = set(table.static)
-    return sorted(table.columns, key=lambda c: (0, rank[c.name]) if c.name in rank else (1 if c.name in statics else 2, 0))
+    return sorted(
+        table.columns, key=lambda c: (0, rank[c.name]) if c.name in rank else (1 if c.name in statics else 2, 0)
+    )
 
 
 def table_cql(keyspace: str, table: Table) -> str:
@@ -50,9 +58,12 @@ def table_cql(keyspace: str, table: Table) -> str:
         lines.append(f"    PRIMARY KEY ({key})")
     properties = []
     if table.clustering:
-        properties.append("CLUSTERING ORDER BY (" + ", ".join(f"{identifier(c.column)} {c.order}"
-                                                             for c in table.clustering) + ")")
-    properties.append("comment = " + string_literal(printable(f"serves {', '.join(table.serves)}; source entity {table.entity}")))
+        properties.append(
+            "CLUSTERING ORDER BY (" + ", ".join(f"{identifier(c.column)} {c.order}" for c in table.clustering) + ")"
+        )
+    properties.append(
+        "comment = " + string_literal(printable(f"serves {', '.join(table.serves)}; source entity {table.entity}"))
+    )
     body = ",\n".join(lines)
     return f"CREATE TABLE IF NOT EXISTS {qualified(keyspace, table.name)} (\n{body}\n) WITH {' AND '.join(properties)};"
 
@@ -80,8 +91,10 @@ def bucketing_note(bucketing: Bucketing) -> str:
     if bucketing.kind == "single":
         return f"{column} = 0: every row is in bucket 0"
     if bucketing.kind == "time":
-        return (f"{column} IN ? : one value per {bucketing.unit} the range covers (newest first for DESC); the client "
-                "reads bucket by bucket until the limit is met")
+        return (
+            f"{column} IN ? : one value per {bucketing.unit} the range covers (newest first for DESC); the client "
+            "reads bucket by bucket until the limit is met"
+        )
     count = bucketing.count or 1
     listed = f"IN ({', '.join(map(str, range(count)))})" if count <= INLINE_BUCKETS else "IN ?"
     return f"{column} {listed}: every bucket (0..{count - 1}) is read and the client merges them in clustering order"

@@ -16,7 +16,7 @@ from translator.targets.cassandra.model import Bucketing, CassandraDesign, Clust
 from translator.targets.cassandra.names import NameSpace, table_name
 from translator.targets.cassandra.reads import read_plan
 from translator.targets.cassandra.shapes import entity_key, shape_of
-from translator.targets.cassandra.sizing import Layout, estimate, hash_buckets, partition_rows, time_bucket
+from translator.targets.cassandra.sizing import Layout, RowCount, estimate, hash_buckets, partition_rows, time_bucket
 from translator.targets.cassandra.tables import Spec, merge_specs, spec_for
 from translator.targets.cassandra.tenants import isolation, lead_with_tenant
 from translator.targets.cassandra.writes import plan_writes
@@ -42,8 +42,10 @@ def parse_replication(text: str | None) -> tuple[tuple[str, int], ...]:
     for item in text.split(","):
         match = _DC.match(item)
         if not match:
-            raise DesignError(f"replication={text!r} is invalid at {item.strip()!r}; pass DC:FACTOR[,DC:FACTOR...] "
-                              "such as 'dc1:3,dc2:3' (factor a positive integer)")
+            raise DesignError(
+                f"replication={text!r} is invalid at {item.strip()!r}; pass DC:FACTOR[,DC:FACTOR...] "
+                "such as 'dc1:3,dc2:3' (factor a positive integer)"
+            )
         if match.group(1) in out:
             raise DesignError(f"replication={text!r} names data center {match.group(1)!r} twice; name each once")
         out[match.group(1)] = int(match.group(2))
@@ -79,11 +81,21 @@ def _layout(cols: TableColumns, partition: list[str], clustering: list[str], sta
 
     def pick(names: list[str]) -> tuple[tuple[float, float], ...]:
         return tuple(cols.sizes.get(n, (extra, extra)) for n in names)
+
     return Layout(pick(partition), pick(clustering), pick(static), pick(regular))
 
 
-def _bucketing(spec: Spec, schema: Schema, stats: StatsView, count, layout: Layout, cols: TableColumns,
-               partition: list[str], used: set[str], over: bool) -> tuple[Bucketing, object]:
+def _bucketing(
+    spec: Spec,
+    schema: Schema,
+    stats: StatsView,
+    count: RowCount,
+    layout: Layout,
+    cols: TableColumns,
+    partition: list[str],
+    used: set[str],
+    over: bool,
+) -> tuple[Bucketing, RowCount]:
     r = rules()
     time = _time_attr(spec) if partition else None
     if not partition and not over:
@@ -96,12 +108,24 @@ def _bucketing(spec: Spec, schema: Schema, stats: StatsView, count, layout: Layo
         column = unique_name(f"{cols.by_source[(spec.entity.key, attr)]}_{unit}", used)
         return Bucketing("time", column, unit=unit, attribute=attr, decision=decision), count
     buckets, count, decision = hash_buckets(count, layout)
-    return Bucketing("hash", unique_name(r.bucket_column, used), count=buckets,
-                     attribute=",".join(entity_key(spec.entity)), decision=decision), count
+    return Bucketing(
+        "hash",
+        unique_name(r.bucket_column, used),
+        count=buckets,
+        attribute=",".join(entity_key(spec.entity)),
+        decision=decision,
+    ), count
 
 
-def _table(spec: Spec, schema: Schema, stats: StatsView, sink: DiagnosticSink, tables: NameSpace, udt_names: NameSpace,
-           udt_cache: dict[str, Udt]) -> tuple[Table, tuple[Udt, ...]]:
+def _table(
+    spec: Spec,
+    schema: Schema,
+    stats: StatsView,
+    sink: DiagnosticSink,
+    tables: NameSpace,
+    udt_names: NameSpace,
+    udt_cache: dict[str, Udt],
+) -> tuple[Table, tuple[Udt, ...]]:
     cols = build_columns(spec, stats, sink, udt_names, udt_cache)
     partition = [cols.by_source[r.key] for r in spec.partition]
     clustering = [Clustering(cols.by_source[ref.key], order) for ref, order in spec.clustering]
@@ -114,29 +138,49 @@ def _table(spec: Spec, schema: Schema, stats: StatsView, sink: DiagnosticSink, t
     decisions = list(spec.decisions)
     bucketing, final, columns = None, first, list(cols.columns)
     if not partition or first.over_limits:
-        bucketing, count = _bucketing(spec, schema, stats, count, layout, cols, partition, {c.name for c in columns},
-                                      bool(first.over_limits))
+        bucketing, count = _bucketing(
+            spec, schema, stats, count, layout, cols, partition, {c.name for c in columns}, bool(first.over_limits)
+        )
         if bucketing.kind != "single":
-            sink.warning("cassandra-partition-bucketed", f"table for {', '.join(spec.serves)}: worst partition "
-                         f"({first.rows_max:,.0f} rows, {first.bytes_max:,.0f} bytes) exceeds the "
-                         f"{'/'.join(first.over_limits)} limit; bucketed by {bucketing.kind}"
-                         + (f" ({bucketing.unit})" if bucketing.unit else f" ({bucketing.count} buckets)"),
-                         subject=",".join(spec.serves))
+            sink.warning(
+                "cassandra-partition-bucketed",
+                f"table for {', '.join(spec.serves)}: worst partition "
+                f"({first.rows_max:,.0f} rows, {first.bytes_max:,.0f} bytes) exceeds the "
+                f"{'/'.join(first.over_limits)} limit; bucketed by {bucketing.kind}"
+                + (f" ({bucketing.unit})" if bucketing.unit else f" ({bucketing.count} buckets)"),
+                subject=",".join(spec.serves),
+            )
         bucket_type = "timestamp" if bucketing.unit == "hour" else "date" if bucketing.kind == "time" else "int"
         columns.append(Column(bucketing.column, bucket_type, "bucket"))
         partition.append(bucketing.column)
         layout = _layout(cols, partition, [c.column for c in clustering], static, 4.0)
         final = estimate(count, layout)
         if final.over_limits:
-            sink.warning("cassandra-partition-too-large", f"table for {', '.join(spec.serves)}: even bucketed, the worst "
-                         f"partition ({final.rows_max:,.0f} rows, {final.bytes_max:,.0f} bytes) exceeds the "
-                         f"{'/'.join(final.over_limits)} limit", subject=",".join(spec.serves))
+            sink.warning(
+                "cassandra-partition-too-large",
+                f"table for {', '.join(spec.serves)}: even bucketed, the worst "
+                f"partition ({final.rows_max:,.0f} rows, {final.bytes_max:,.0f} bytes) exceeds the "
+                f"{'/'.join(final.over_limits)} limit",
+                subject=",".join(spec.serves),
+            )
     base = spec.entity.name + (f"_with_{spec.row_child.entity.name}" if spec.row_child else "")
     name = tables.claim(table_name(f"{base}_by_{'_'.join(partition)}", sink, ",".join(spec.serves)))
     parents = tuple((k, tuple(r.name for r in chain)) for k, (_, chain) in spec.parents.items())
-    table = Table(name, spec.entity.key, tuple(spec.serves), tuple(partition), tuple(clustering), tuple(static),
-                  tuple(columns), parents, cols.children, final,
-                  first if bucketing and bucketing.kind != "single" else None, bucketing, tuple(decisions))
+    table = Table(
+        name,
+        spec.entity.key,
+        tuple(spec.serves),
+        tuple(partition),
+        tuple(clustering),
+        tuple(static),
+        tuple(columns),
+        parents,
+        cols.children,
+        final,
+        first if bucketing and bucketing.kind != "single" else None,
+        bucketing,
+        tuple(decisions),
+    )
     return table, cols.udts
 
 
@@ -151,8 +195,9 @@ def _assumed(workload: Workload, stats: StatsView, schema: Schema, specs: list[S
     return tuple(sorted(names))
 
 
-def build_design(schema: Schema, workload: Workload, tenancy: Tenancy, *, keyspace: str | None = None,
-                 replication: str | None = None) -> CassandraDesign:
+def build_design(
+    schema: Schema, workload: Workload, tenancy: Tenancy, *, keyspace: str | None = None, replication: str | None = None
+) -> CassandraDesign:
     """Tables, sizes, reads and writes for `schema` under `workload` (see docs/cassandra.md)."""
     ks = Keyspace(check_keyspace(keyspace, schema), parse_replication(replication))
     sink = DiagnosticSink()
@@ -161,27 +206,46 @@ def build_design(schema: Schema, workload: Workload, tenancy: Tenancy, *, keyspa
     reads = [p for p in workload.access_patterns if p.is_read]
     shapes = [lead_with_tenant(schema, shape_of(schema, p, sink), tenancy) for p in reads]
     specs = merge_specs([spec_for(schema, s, stats, sink) for s in shapes])
-    table_names, udt_names, udt_cache = NameSpace(), NameSpace(), {}
+    table_names, udt_names = NameSpace(), NameSpace()
+    udt_cache: dict[str, Udt] = {}
     tables, udts = [], {}
     for spec in specs:
         table, table_udts = _table(spec, schema, stats, sink, table_names, udt_names, udt_cache)
         tables.append(table)
         udts.update({u.name: u for u in table_udts})
-    by_pattern = {pid: (t, s) for t, s in zip(tables, specs) for pid in t.serves}
+    by_pattern = {pid: (t, s) for t, s in zip(tables, specs, strict=True) for pid in t.serves}
     added = {s.pattern.id: tuple(str(r) for r in s.required) for s in shapes}
     plans = [read_plan(by_pattern[p.id][0], p, by_pattern[p.id][1].uses[p.id], ks.name, added[p.id]) for p in reads]
     plans = [replace(plan, query=select_cql(plan)) for plan in plans]
-    stored = {t.entity for t in tables} | {e for t in tables for e, _ in t.parents} | \
-        {e for t in tables for c in t.children for e in (c.entity, *(a for a, _ in c.copies))}
+    stored = (
+        {t.entity for t in tables}
+        | {e for t in tables for e, _ in t.parents}
+        | {e for t in tables for c in t.children for e in (c.entity, *(a for a, _ in c.copies))}
+    )
     for entity in schema.entities:
         if entity.key not in stored:
-            sink.info("cassandra-entity-unread", f"{entity.key} is read by no access pattern, so no table holds it; "
-                      "add a read pattern to keep its data", subject=entity.key)
+            sink.info(
+                "cassandra-entity-unread",
+                f"{entity.key} is read by no access pattern, so no table holds it; add a read pattern to keep its data",
+                subject=entity.key,
+            )
     writes = plan_writes(schema, workload, stats, tables, sink)
     guard = isolation(schema, workload, tenancy, tables, plans, sink)
     # The same attribute lands in several tables: report each naming finding once.
     diagnostics = tuple(dict.fromkeys(sink.items))
-    assumed = _assumed(workload, stats, schema, specs) + (("tenant",) if any(c.assumed for c in tenancy.columns) else ())
-    return CassandraDesign(ks, tuple(tables), tuple(udts.values()), tuple(plans), writes, diagnostics,
-                           tuple(sorted(set(assumed))), guard, tuple((p.id, p.rate) for p in workload.access_patterns),
-                           workload.source, tuple(e.key for e in schema.entities if not stats.entity(e).assumed))
+    assumed = _assumed(workload, stats, schema, specs) + (
+        ("tenant",) if any(c.assumed for c in tenancy.columns) else ()
+    )
+    return CassandraDesign(
+        ks,
+        tuple(tables),
+        tuple(udts.values()),
+        tuple(plans),
+        writes,
+        diagnostics,
+        tuple(sorted(set(assumed))),
+        guard,
+        tuple((p.id, p.rate) for p in workload.access_patterns),
+        workload.source,
+        tuple(e.key for e in schema.entities if not stats.entity(e).assumed),
+    )

@@ -38,8 +38,11 @@ def _row_bytes(schema: Schema, stats: StatsView, shape: Shape) -> float:
 def _fits(count: RowCount, row_bytes: float) -> bool:
     t = rules().thresholds
     room = t["bucket_headroom"]
-    return (count.max <= t["max_partition_rows"] * room and count.max * row_bytes <= t["max_partition_bytes"] * room
-            and count.max * 8 <= t["max_partition_cells"] * room)
+    return (
+        count.max <= t["max_partition_rows"] * room
+        and count.max * row_bytes <= t["max_partition_bytes"] * room
+        and count.max * 8 <= t["max_partition_cells"] * room
+    )
 
 
 def _subsets(equality: tuple[Ref, ...], required: tuple[Ref, ...]):
@@ -56,13 +59,24 @@ def _subsets(equality: tuple[Ref, ...], required: tuple[Ref, ...]):
             yield subset
 
 
-def choose_partition(schema: Schema, stats: StatsView, shape: Shape) -> tuple[tuple[Ref, ...], tuple[Ref, ...], Decision]:
+def choose_partition(
+    schema: Schema, stats: StatsView, shape: Shape
+) -> tuple[tuple[Ref, ...], tuple[Ref, ...], Decision]:
     """(partition attributes, equality attributes left for the clustering key, the decision)."""
     subject = f"pattern {shape.pattern.id}"
     equality = shape.equality
     if not equality:
-        return (), (), Decision(subject, "constant bucket", "MR-bucket", "no equality attribute: rows share one "
-                                "constant bucket partition (re-bucketed by hash if it grows too large)")
+        return (
+            (),
+            (),
+            Decision(
+                subject,
+                "constant bucket",
+                "MR-bucket",
+                "no equality attribute: rows share one "
+                "constant bucket partition (re-bucketed by hash if it grows too large)",
+            ),
+        )
     row_bytes = _row_bytes(schema, stats, shape)
     t = rules().thresholds
     untrusted = []
@@ -73,26 +87,54 @@ def choose_partition(schema: Schema, stats: StatsView, shape: Shape) -> tuple[tu
             continue
         if _fits(count, row_bytes):
             rest = tuple(r for r in equality if r not in subset)
-            numbers = (("rows_max", count.max), ("rows_avg", count.avg), ("row_bytes", row_bytes),
-                       ("max_partition_rows", t["max_partition_rows"]), ("headroom", t["bucket_headroom"]))
-            why = (f"{', '.join(map(str, subset))}: the fewest equality attributes whose worst partition "
-                   f"({count.max:,.0f} rows of ~{row_bytes:,.0f} bytes) stays within {t['bucket_headroom']:g} of the "
-                   f"limits ({count.rule})")
+            numbers = (
+                ("rows_max", count.max),
+                ("rows_avg", count.avg),
+                ("row_bytes", row_bytes),
+                ("max_partition_rows", t["max_partition_rows"]),
+                ("headroom", t["bucket_headroom"]),
+            )
+            why = (
+                f"{', '.join(map(str, subset))}: the fewest equality attributes whose worst partition "
+                f"({count.max:,.0f} rows of ~{row_bytes:,.0f} bytes) stays within {t['bucket_headroom']:g} of the "
+                f"limits ({count.rule})"
+            )
             if rest:
                 why += f"; {', '.join(map(str, rest))} lead the clustering key"
-            return tuple(subset), rest, Decision(subject, "partition key " + ", ".join(map(str, subset)), "MR-eq", why,
-                                                 numbers, count.assumed)
+            return (
+                tuple(subset),
+                rest,
+                Decision(subject, "partition key " + ", ".join(map(str, subset)), "MR-eq", why, numbers, count.assumed),
+            )
     count = partition_rows(schema, stats, shape.entity.key, equality)
     if untrusted:
         subset, small = untrusted[0]
-        return equality, (), Decision(subject, "partition key " + ", ".join(map(str, equality)), "MR-eq",
-                                      f"{', '.join(map(str, subset))} alone would fit ({small.max:,.0f} rows at worst) "
-                                      f"only by assumed statistics ({', '.join(small.assumed)}): every equality "
-                                      "attribute stays in the partition key (Chebotko's MR2); give statistics to "
-                                      "let fewer attributes partition it", (("rows_max", count.max),
-                                                                            ("subset_rows_max", small.max)),
-                                      tuple(dict.fromkeys((*count.assumed, *small.assumed))))
-    return equality, (), Decision(subject, "partition key " + ", ".join(map(str, equality)), "MR-eq",
-                                  f"no subset of the equality attributes keeps the partition within the limits "
-                                  f"({count.max:,.0f} rows at worst): all of them form the partition key, bucketed "
-                                  "if still too large", (("rows_max", count.max),), count.assumed)
+        return (
+            equality,
+            (),
+            Decision(
+                subject,
+                "partition key " + ", ".join(map(str, equality)),
+                "MR-eq",
+                f"{', '.join(map(str, subset))} alone would fit ({small.max:,.0f} rows at worst) "
+                f"only by assumed statistics ({', '.join(small.assumed)}): every equality "
+                "attribute stays in the partition key (Chebotko's MR2); give statistics to "
+                "let fewer attributes partition it",
+                (("rows_max", count.max), ("subset_rows_max", small.max)),
+                tuple(dict.fromkeys((*count.assumed, *small.assumed))),
+            ),
+        )
+    return (
+        equality,
+        (),
+        Decision(
+            subject,
+            "partition key " + ", ".join(map(str, equality)),
+            "MR-eq",
+            f"no subset of the equality attributes keeps the partition within the limits "
+            f"({count.max:,.0f} rows at worst): all of them form the partition key, bucketed "
+            "if still too large",
+            (("rows_max", count.max),),
+            count.assumed,
+        ),
+    )

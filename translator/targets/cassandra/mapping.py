@@ -13,16 +13,25 @@ from typing import Any
 
 from translator.errors import MappingError
 from translator.mapdata import load_mapping
+from translator.targets.cassandra.model import TimeUnit
 from translator.targets.common import check_kind_table, positive_number
 from translator.types import CanonicalType, TypeKind
 
 __all__ = ["CassandraRules", "rules", "cql_type"]
 
 _FILE = "mappings/cassandra.toml"
+# The periods `storage.period` can truncate a timestamp to; a bucket name outside them would bucket by day.
+_TIME_UNITS: dict[str, TimeUnit] = {"month": "month", "week": "week", "day": "day", "hour": "hour"}
 _CALL = re.compile(r"([a-z_][a-z0-9_]*)\s*\(")
 _NUMBER_SECTIONS = {
-    "thresholds": ("max_partition_bytes", "max_partition_rows", "max_partition_cells", "write_amplification",
-                   "bucket_headroom", "udt_max_children"),
+    "thresholds": (
+        "max_partition_bytes",
+        "max_partition_rows",
+        "max_partition_cells",
+        "write_amplification",
+        "bucket_headroom",
+        "udt_max_children",
+    ),
     "assumptions": ("distinct_fraction", "skew", "history_days"),
 }
 
@@ -39,7 +48,7 @@ class CassandraRules:
     bucket_column: str
     thresholds: dict[str, float]
     assumptions: dict[str, float]
-    time_buckets: tuple[tuple[str, float], ...]
+    time_buckets: tuple[tuple[TimeUnit, float], ...]
 
 
 def _require(data: dict[str, Any], section: str) -> dict[str, Any]:
@@ -66,6 +75,11 @@ def rules() -> CassandraRules:
     buckets = _require(data, "time_buckets")
     if not buckets or any(not isinstance(v, (int, float)) or v <= 0 for v in buckets.values()):
         raise MappingError(f"{_FILE}: [time_buckets] must map bucket names to positive day counts")
+    unknown = sorted(k for k in buckets if k not in _TIME_UNITS)
+    if unknown:
+        raise MappingError(
+            f"{_FILE}: [time_buckets] {', '.join(unknown)} unknown; bucket names are {', '.join(_TIME_UNITS)}"
+        )
     return CassandraRules(
         types=types,
         time_based_functions=frozenset(s.lower() for s in _require(data, "timeuuid").get("time_based_functions", ())),
@@ -75,7 +89,7 @@ def rules() -> CassandraRules:
         bucket_column=str(names.get("bucket_column", "bucket")),
         thresholds=numbers["thresholds"],
         assumptions=numbers["assumptions"],
-        time_buckets=tuple(sorted(((k, float(v)) for k, v in buckets.items()), key=lambda kv: -kv[1])),
+        time_buckets=tuple(sorted(((_TIME_UNITS[k], float(v)) for k, v in buckets.items()), key=lambda kv: -kv[1])),
     )
 
 

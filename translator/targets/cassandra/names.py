@@ -28,17 +28,28 @@ def column_name(raw: str, sink: DiagnosticSink, subject: str) -> str:
     r = rules()
     cleaned = _UNQUOTABLE.sub("_", raw) or "column"
     if cleaned != raw:
-        sink.warning("cassandra-name-replaced", f"{printable(subject)}: name {printable(raw)!r} holds control characters "
-                     f"or line breaks (or is empty); written {printable(cleaned)!r}", subject=printable(subject))
+        sink.warning(
+            "cassandra-name-replaced",
+            f"{printable(subject)}: name {printable(raw)!r} holds control characters "
+            f"or line breaks (or is empty); written {printable(cleaned)!r}",
+            subject=printable(subject),
+        )
         raw = cleaned
     lowered = raw.lower()
     if raw != lowered and r.unquoted_pattern.match(lowered):
-        sink.info("cassandra-renamed", f"{printable(subject)}: column {raw!r} renamed {lowered!r} (CQL folds unquoted "
-                  "names to lower case)", subject=printable(subject))
+        sink.info(
+            "cassandra-renamed",
+            f"{printable(subject)}: column {raw!r} renamed {lowered!r} (CQL folds unquoted names to lower case)",
+            subject=printable(subject),
+        )
         raw = lowered
     if identifier(raw) != raw:
-        sink.info("cassandra-quoted", f"{printable(subject)}: column {raw!r} is reserved or not a plain identifier; it "
-                  f"is quoted as {identifier(raw)}", subject=printable(subject))
+        sink.info(
+            "cassandra-quoted",
+            f"{printable(subject)}: column {raw!r} is reserved or not a plain identifier; it "
+            f"is quoted as {identifier(raw)}",
+            subject=printable(subject),
+        )
     return raw
 
 
@@ -51,8 +62,11 @@ def table_name(raw: str, sink: DiagnosticSink, subject: str) -> str:
     if len(cleaned) > r.max_table_name:
         digest = hashlib.sha1(cleaned.encode()).hexdigest()[:6]
         short = cleaned[: r.max_table_name - 7].rstrip("_") + "_" + digest
-        sink.info("cassandra-table-name-shortened",
-                  f"{subject}: table name {cleaned!r} exceeds {r.max_table_name} characters; using {short!r}", subject=subject)
+        sink.info(
+            "cassandra-table-name-shortened",
+            f"{subject}: table name {cleaned!r} exceeds {r.max_table_name} characters; using {short!r}",
+            subject=subject,
+        )
         cleaned = short
     return cleaned
 

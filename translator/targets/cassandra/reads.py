@@ -6,6 +6,8 @@ against the stored rows, so what is printed is what is checked.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from translator.targets.cassandra.cql import INLINE_BUCKETS
 from translator.targets.cassandra.model import Predicate, ReadPlan, Table
 from translator.targets.cassandra.tables import Use
@@ -18,8 +20,14 @@ def range_static_column(table: Table, use: Use) -> str | None:
     """The STATIC column a pattern's range tests when its table holds one entity row per partition."""
     if use.range is None or not any(c.layout == "rows" for c in table.children):
         return None
-    return next((c.name for c in table.columns
-                 if c.entity == use.range.entity and c.attribute == use.range.attribute and c.name in table.static), None)
+    return next(
+        (
+            c.name
+            for c in table.columns
+            if c.entity == use.range.entity and c.attribute == use.range.attribute and c.name in table.static
+        ),
+        None,
+    )
 
 
 def _column(table: Table, entity: str, attribute: str) -> str:
@@ -30,7 +38,7 @@ def read_plan(table: Table, pattern: AccessPattern, use: Use, keyspace: str, add
     entities = {table.entity, *pattern.with_}
     columns = tuple(c.name for c in table.columns if c.entity in entities)
     predicates: list[Predicate] = []
-    partitions = "single"
+    partitions: Literal["single", "in-buckets"] = "single"
     bucket = table.bucketing
     for column in table.partition_key:
         if bucket and column == bucket.column:
@@ -57,5 +65,15 @@ def read_plan(table: Table, pattern: AccessPattern, use: Use, keyspace: str, add
         predicates += [Predicate(column, ">="), Predicate(column, "<=")]
     rows_layout = any(c.layout == "rows" for c in table.children)
     limit = pattern.limit if pattern.limit and not rows_layout else None
-    return ReadPlan(pattern.id, table.name, keyspace, columns, tuple(predicates), partitions, limit, allow_filtering,
-                    pattern.assumed, added)
+    return ReadPlan(
+        pattern.id,
+        table.name,
+        keyspace,
+        columns,
+        tuple(predicates),
+        partitions,
+        limit,
+        allow_filtering,
+        pattern.assumed,
+        added,
+    )

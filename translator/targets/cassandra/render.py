@@ -15,29 +15,35 @@ def _size(est: PartitionEstimate | None) -> str:
         return "n/a"
     flag = f"  OVER {'/'.join(est.over_limits)} LIMIT" if est.over_limits else ""
     assumed = f"  (assumed: {', '.join(est.assumed)})" if est.assumed else ""
-    return (f"rows avg {est.rows_avg:,.0f} / max {est.rows_max:,.0f}; cells max {est.cells_max:,.0f}; "
-            f"bytes avg {est.bytes_avg:,.0f} / max {est.bytes_max:,.0f}{flag}{assumed}")
+    return (
+        f"rows avg {est.rows_avg:,.0f} / max {est.rows_max:,.0f}; cells max {est.cells_max:,.0f}; "
+        f"bytes avg {est.bytes_avg:,.0f} / max {est.bytes_max:,.0f}{flag}{assumed}"
+    )
 
 
 def _simulate_lines(design: CassandraDesign) -> list[str]:
     lines = []
     for table, command in simulate_commands(design):
-        lines.append(f"  {printable(command)}   # {table}" if command else
-                     f"  # {table}: give its entity's rows in the workload's statistics to simulate its partition key")
+        lines.append(
+            f"  {printable(command)}   # {table}"
+            if command
+            else f"  # {table}: give its entity's rows in the workload's statistics to simulate its partition key"
+        )
     return lines
 
 
 def render_human(design: CassandraDesign) -> str:
     ks = design.keyspace
-    out = [f"Keyspace {ks.name} (NetworkTopologyStrategy: "
-           + ", ".join(f"{dc}={n}" for dc, n in ks.replication) + ")"]
+    out = [f"Keyspace {ks.name} (NetworkTopologyStrategy: " + ", ".join(f"{dc}={n}" for dc, n in ks.replication) + ")"]
     if design.workload_assumed:
         out.append("Workload: assumed (default access patterns; pass --workload to use yours)")
     if design.assumed:
         out.append(f"Assumed inputs: {printable(', '.join(design.assumed))}")
     for table in design.tables:
         out.append("")
-        out.append(f"Table {table.name}  serves {printable(', '.join(table.serves))}  (entity {printable(table.entity)})")
+        out.append(
+            f"Table {table.name}  serves {printable(', '.join(table.serves))}  (entity {printable(table.entity)})"
+        )
         out.append(f"  partition key: {', '.join(table.partition_key)}")
         if table.clustering:
             out.append("  clustering:    " + ", ".join(f"{c.column} {c.order}" for c in table.clustering))
@@ -53,8 +59,10 @@ def render_human(design: CassandraDesign) -> str:
             detail = b.unit or ("constant 0" if b.kind == "single" else f"{b.count} buckets")
             out.append(f"  bucketing:     {b.kind} {b.column} ({detail}); query: {bucketing_note(b)}")
         for decision in table.decisions:
-            out.append(f"  [{decision.rule}] {printable(decision.subject)}: {printable(decision.choice)}; "
-                       f"{printable(decision.reason)}")
+            out.append(
+                f"  [{decision.rule}] {printable(decision.subject)}: {printable(decision.choice)}; "
+                f"{printable(decision.reason)}"
+            )
     out.append("")
     out.append("Reads:")
     for read in design.reads:
@@ -64,8 +72,10 @@ def render_human(design: CassandraDesign) -> str:
         for write in design.writes:
             flag = "  WRITE AMPLIFICATION" if write.amplified else ""
             batch = "logged batch" if write.logged_batch else "no batch"
-            out.append(f"  {printable(write.id)} ({write.kind} {printable(write.entity)}): {', '.join(write.tables) or '-'}; "
-                       f"{batch}{flag}")
+            out.append(
+                f"  {printable(write.id)} ({write.kind} {printable(write.entity)}): {', '.join(write.tables) or '-'}; "
+                f"{batch}{flag}"
+            )
             out.append(f"      {printable(write.reason)}")
     if design.isolation is not None:
         iso = design.isolation

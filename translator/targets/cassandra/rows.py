@@ -12,7 +12,7 @@ choose any of the tied rows, so at the boundary Cassandra's rows must be a subse
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cmp_to_key
 from typing import Any
@@ -24,8 +24,16 @@ from translator.targets.cassandra.shapes import Ref, Shape, shape_of
 from translator.targets.cassandra.storage import RowIndex, Rows, TableData, bucket_value, period, rows_to_tables
 from translator.workload.model import AccessPattern
 
-__all__ = ["TableData", "QueryParams", "CheckResult", "bucket_value", "rows_to_tables", "answer_cql", "answer_sql",
-           "check_pattern"]
+__all__ = [
+    "TableData",
+    "QueryParams",
+    "CheckResult",
+    "bucket_value",
+    "rows_to_tables",
+    "answer_cql",
+    "answer_sql",
+    "check_pattern",
+]
 
 
 @dataclass(frozen=True)
@@ -58,23 +66,51 @@ def _cmp(a: Any, b: Any) -> int:
     return (a > b) - (a < b)
 
 
-def _sorter(orders: list[tuple[Any, str]]):
+def _sorter(orders: Sequence[tuple[Callable[[Any], Any], str]]) -> Callable[[Any], Any]:
     """A sort key over (getter, 'ASC'|'DESC') terms."""
+
     def compare(x: Any, y: Any) -> int:
         for get, order in orders:
             c = _cmp(get(x), get(y))
             if c:
                 return -c if order == "DESC" else c
         return 0
+
     return cmp_to_key(compare)
+
+
+def _source(column: Column) -> tuple[str, str]:
+    """The `entity.attribute` a key column holds (every column but the bucket names one)."""
+    assert column.entity is not None and column.attribute is not None, f"column {column.name} has no source attribute"
+    return column.entity, column.attribute
+
+
+def _in_range(value: Any, params: QueryParams) -> bool:
+    """Whether `value` lies within the bound range (a pattern with a range is checked with its bounds)."""
+    assert params.range is not None, "a pattern with a range is checked with range bounds"
+    return bool(params.range[0] <= value <= params.range[1])
+
+
+def _path_getter(*keys: Any) -> Callable[[Any], Any]:
+    """`x[keys[0]][keys[1]]...`: a sort term's getter."""
+
+    def get(x: Any) -> Any:
+        for key in keys:
+            x = x[key]
+        return x
+
+    return get
 
 
 def _item(table: Table, pattern: AccessPattern, root: str, values: Mapping[str, Any], kids: dict[str, tuple]) -> tuple:
     """A result row in a form both sides share: the entity's and its ancestors' values by source, children as
     sorted tuples."""
     nested = {name for ch in table.children for name in ch.columns}
-    main = tuple(sorted((c.source, values.get(c.name)) for c in table.columns
-                        if c.attribute is not None and c.name not in nested))
+    main = tuple(
+        sorted(
+            (c.source, values.get(c.name)) for c in table.columns if c.attribute is not None and c.name not in nested
+        )
+    )
     return main, tuple(sorted((e, tuple(sorted(k, key=repr))) for e, k in kids.items()))
 
 
@@ -82,10 +118,17 @@ def _udt_fields(design: CassandraDesign, name: str | None) -> tuple[Column, ...]
     return next(u.fields for u in design.udts if u.name == name)
 
 
-def _partition_matches(table: Table, pk: tuple, plan, params: QueryParams, root: str, use_range: Ref | None,
-                       aliases: Mapping[tuple[str, str], str]) -> bool:
+def _partition_matches(
+    table: Table,
+    pk: tuple,
+    plan,
+    params: QueryParams,
+    root: str,
+    use_range: Ref | None,
+    aliases: Mapping[tuple[str, str], str],
+) -> bool:
     columns = {c.name: c for c in table.columns}
-    for predicate, value in zip(plan.predicates, pk):
+    for predicate, value in zip(plan.predicates, pk, strict=False):
         if predicate.column not in table.partition_key:
             break
         bucket = table.bucketing
@@ -93,19 +136,23 @@ def _partition_matches(table: Table, pk: tuple, plan, params: QueryParams, root:
             if predicate.values is not None:
                 if value not in predicate.values:
                     return False
-            elif bucket.kind == "time" and params.range is not None and use_range is not None \
-                    and use_range.attribute == bucket.attribute:
+            elif (
+                bucket.kind == "time"
+                and params.range is not None
+                and use_range is not None
+                and use_range.attribute == bucket.attribute
+            ):
                 if not period(params.range[0], bucket.unit) <= value <= period(params.range[1], bucket.unit):
                     return False
             continue
-        column = columns[predicate.column]
-        if value != params.value(column.entity, column.attribute, root, aliases):
+        if value != params.value(*_source(columns[predicate.column]), root, aliases):
             return False
     return True
 
 
-def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern, params: QueryParams,
-               schema: Schema | None = None) -> list[tuple]:
+def answer_cql(
+    design: CassandraDesign, data: TableData, pattern: AccessPattern, params: QueryParams, schema: Schema | None = None
+) -> list[tuple]:
     plan = design.read(pattern.id)
     table = design.table(plan.table)
     root = table.entity
@@ -115,32 +162,33 @@ def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern,
     rest = [p for p in plan.predicates if p.column not in table.partition_key]
     equal = [p for p in rest if p.op == "="]
     ranged = [p for p in rest if p.op in (">=", "<=")]
-    range_ref = Ref(columns[ranged[0].column].entity, columns[ranged[0].column].attribute) if ranged else None
+    range_ref = Ref(*_source(columns[ranged[0].column])) if ranged else None
     keys = [pk for pk in stored if _partition_matches(table, pk, plan, params, root, range_ref, aliases)]
-    orders = [((lambda r, c=c.column: r[c]), c.order) for c in table.clustering]
+    orders = [(_path_getter(c.column), c.order) for c in table.clustering]
     row_child = next((c for c in table.children if c.layout == "rows"), None)
     out: list[tuple[dict, dict]] = []
     for pk in keys:
         part = stored[pk]
         if plan.allow_filtering:  # a range on the partition's STATIC column
             value = part.static.get(ranged[0].column)
-            if value is None or not params.range[0] <= value <= params.range[1]:
+            if value is None or not _in_range(value, params):
                 continue
         rows = sorted(part.rows.values(), key=_sorter(orders))
         for p in equal:
-            column = columns[p.column]
-            wanted = params.value(column.entity, column.attribute, root, aliases)
+            wanted = params.value(*_source(columns[p.column]), root, aliases)
             rows = [r for r in rows if r[p.column] == wanted]
         if ranged and not plan.allow_filtering:
-            column = ranged[0].column
-            rows = [r for r in rows if params.range[0] <= r[column] <= params.range[1]]
+            range_column = ranged[0].column
+            rows = [r for r in rows if _in_range(r[range_column], params)]
         if row_child is not None:
-            kids = tuple(tuple(sorted((columns[c].source, r[c]) for c in row_child.columns)) for r in rows)
-            out.append(({**dict(zip(table.partition_key, pk)), **part.static}, {_served(row_child): kids}))
+            child_rows = tuple(tuple(sorted((columns[c].source, r[c]) for c in row_child.columns)) for r in rows)
+            out.append(
+                ({**dict(zip(table.partition_key, pk, strict=False)), **part.static}, {_served(row_child): child_rows})
+            )
             continue
         out += [({**part.static, **r}, {}) for r in rows]
     if len(keys) > 1:  # the client merges the buckets in clustering order
-        out.sort(key=_sorter([((lambda x, c=c.column: x[0][c]), c.order) for c in table.clustering]))
+        out.sort(key=_sorter([(_path_getter(0, c.column), c.order) for c in table.clustering]))
     if plan.limit:
         out = out[: plan.limit]
     results = []
@@ -154,6 +202,11 @@ def answer_cql(design: CassandraDesign, data: TableData, pattern: AccessPattern,
     return results
 
 
+def _split_source(name: str) -> tuple[str, str]:
+    entity, attribute = name.rsplit(".", 1)
+    return entity, attribute
+
+
 def _served(child) -> str:
     return child.reached or child.entity
 
@@ -162,8 +215,9 @@ def _shape(schema: Schema, pattern: AccessPattern) -> Shape:
     return shape_of(schema, pattern, DiagnosticSink())
 
 
-def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: AccessPattern,
-               params: QueryParams) -> list[tuple]:
+def answer_sql(
+    design: CassandraDesign, schema: Schema, rows: Rows, pattern: AccessPattern, params: QueryParams
+) -> list[tuple]:
     """SELECT ... FROM entity LEFT JOIN ancestors WHERE ... ORDER BY ..., children attached per row (LIMIT is
     applied by `check_pattern`).
 
@@ -174,8 +228,13 @@ def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: Acc
     plan = design.read(pattern.id)
     table = design.table(plan.table)
     if plan.added_equality:  # the tenant the design keys the table by: the application binds it too
-        shape = replace(shape, equality=(*(Ref(*a.rsplit(".", 1)) for a in plan.added_equality
-                                           if a not in {str(r) for r in shape.equality}), *shape.equality))
+        shape = replace(
+            shape,
+            equality=(
+                *(Ref(*_split_source(a)) for a in plan.added_equality if a not in {str(r) for r in shape.equality}),
+                *shape.equality,
+            ),
+        )
     index = RowIndex(schema, rows)
     paths = [(k, tuple(r.name for r in chain)) for k, (_, chain, _) in shape.ancestors.items()]
     paths += [(k, p) for k, p in table.parents if k not in shape.ancestors]  # copies other patterns need
@@ -186,19 +245,24 @@ def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: Acc
         joined = index.joined(root, row, paths)
         if not row_child and any(joined.get(s) is None for s in key_sources):
             continue
-        if row_child and any(joined.get(c.source) is None for c in table.columns if c.name in table.partition_key
-                             and c.source != "bucket"):
+        if row_child and any(
+            joined.get(c.source) is None
+            for c in table.columns
+            if c.name in table.partition_key and c.source != "bucket"
+        ):
             continue
         aliases = dict(shape.aliases)
-        if any(joined[str(r)] is None or joined[str(r)] != params.value(r.entity, r.attribute, root, aliases)
-               for r in shape.equality):
+        if any(
+            joined[str(r)] is None or joined[str(r)] != params.value(r.entity, r.attribute, root, aliases)
+            for r in shape.equality
+        ):
             continue
         if shape.range is not None:
             x = joined[str(shape.range)]
-            if x is None or not params.range[0] <= x <= params.range[1]:
+            if x is None or not _in_range(x, params):
                 continue
         selected.append((row, joined))
-    selected.sort(key=_sorter([((lambda j, r=str(ref): j[1][r]), order) for ref, order in shape.order]))
+    selected.sort(key=_sorter([(_path_getter(1, str(ref)), order) for ref, order in shape.order]))
     # No LIMIT here: with ties (or no ORDER BY) SQL may return any of several row sets; check_pattern
     # accepts Cassandra's answer when it is one of them.
     results = []
@@ -208,8 +272,11 @@ def answer_sql(design: CassandraDesign, schema: Schema, rows: Rows, pattern: Acc
         kids = {}
         for child in table.children:
             if _served(child) in pattern.with_:
-                fields = [table.column(c).source for c in child.columns] if child.layout == "rows" else \
-                    [f.source for f in _udt_fields(design, child.udt)]
+                fields = (
+                    [table.column(c).source for c in child.columns]
+                    if child.layout == "rows"
+                    else [f.source for f in _udt_fields(design, child.udt)]
+                )
                 found = index.children(child.relationship, child.entity, row)
                 kids[_served(child)] = tuple(index.nested(child, k, fields) for k in found)
         results.append(_item(table, pattern, root, values, kids))
@@ -221,8 +288,9 @@ def _order_key(item: tuple, order: tuple[tuple[Ref, str], ...]) -> tuple:
     return tuple(values.get(str(ref)) for ref, _ in order)
 
 
-def check_pattern(design: CassandraDesign, schema: Schema, rows: Rows, data: TableData, pattern: AccessPattern,
-                  params: QueryParams) -> CheckResult:
+def check_pattern(
+    design: CassandraDesign, schema: Schema, rows: Rows, data: TableData, pattern: AccessPattern, params: QueryParams
+) -> CheckResult:
     """Both answers, and whether Cassandra's is one SQL could give (see the module docstring)."""
     cql = answer_cql(design, data, pattern, params, schema)
     sql = answer_sql(design, schema, rows, pattern, params)
@@ -247,9 +315,9 @@ def check_pattern(design: CassandraDesign, schema: Schema, rows: Rows, data: Tab
     if n == 0:
         return CheckResult(True, (), ())
     last = keys_c[-1]
-    before_c = Counter(i for i, k in zip(cql, keys_c) if k != last)
-    before_s = Counter(i for i, k in zip(sql[:n], keys_s[:n]) if k != last)
-    tied_s = Counter(i for i, k in zip(sql, keys_s) if k == last)
-    tied_c = Counter(i for i, k in zip(cql, keys_c) if k == last)
+    before_c = Counter(i for i, k in zip(cql, keys_c, strict=True) if k != last)
+    before_s = Counter(i for i, k in zip(sql[:n], keys_s[:n], strict=True) if k != last)
+    tied_s = Counter(i for i, k in zip(sql, keys_s, strict=True) if k == last)
+    tied_c = Counter(i for i, k in zip(cql, keys_c, strict=True) if k == last)
     ok = before_c == before_s and not (tied_c - tied_s)
     return CheckResult(ok, tuple(cql), tuple(sql), "" if ok else "rows differ before the limit boundary")

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
 from translator.ir import Entity, Relationship, Schema
+from translator.targets.cassandra.model import Order
 from translator.workload.model import AccessPattern, AttributeRef, Direction, Hop
 
 __all__ = ["Ref", "Chain", "Child", "Shape", "shape_of", "entity_key"]
@@ -70,7 +71,7 @@ class Shape:
     entity: Entity
     equality: tuple[Ref, ...]
     range: Ref | None
-    order: tuple[tuple[Ref, str], ...]
+    order: tuple[tuple[Ref, Order], ...]
     ancestors: dict[str, tuple[Entity, Chain, bool]]  # key -> (entity, chain, all attributes copied?)
     children: tuple[Child, ...]
     #: Equality attributes that must be in the partition key whatever their size (the tenant).
@@ -122,37 +123,49 @@ def _to_one_chain(schema: Schema, pattern: AccessPattern, root: Entity, target: 
                 seen_depth[rel.to_entity] = len(nxt)
                 queue.append((rel.to_entity, nxt))
     if not found:
-        raise DesignError(f"pattern {pattern.id}: {what} is on {target}, which {root.key} does not reach by foreign "
-                          "keys to a parent; make the entity holding it the pattern's entity, or name it in with")
+        raise DesignError(
+            f"pattern {pattern.id}: {what} is on {target}, which {root.key} does not reach by foreign "
+            "keys to a parent; make the entity holding it the pattern's entity, or name it in with"
+        )
     if len(found) > 1:
-        paths = "; ".join(" -> ".join([root.key, *(r.to_entity for r in c)]) + f" ({', '.join(r.name for r in c)})"
-                          for c in found)
-        raise DesignError(f"pattern {pattern.id}: {what} is reached from {root.key} in {len(found)} ways: {paths}; "
-                          "name the path in with")
+        paths = "; ".join(
+            " -> ".join([root.key, *(r.to_entity for r in c)]) + f" ({', '.join(r.name for r in c)})" for c in found
+        )
+        raise DesignError(
+            f"pattern {pattern.id}: {what} is reached from {root.key} in {len(found)} ways: {paths}; "
+            "name the path in with"
+        )
     return found[0]
 
 
-def _ref(schema: Schema, pattern: AccessPattern, root: Entity, ref: object, role: str,
-         with_chains: dict[str, Chain]) -> Ref:
+def _ref(
+    schema: Schema, pattern: AccessPattern, root: Entity, ref: object, role: str, with_chains: dict[str, Chain]
+) -> Ref:
     if not isinstance(ref, AttributeRef):
-        raise DesignError(f"pattern {pattern.id}: {role} {ref!r} is not an attribute reference; "
-                          "build the workload with translator.workload.load_workload")
+        raise DesignError(
+            f"pattern {pattern.id}: {role} {ref!r} is not an attribute reference; "
+            "build the workload with translator.workload.load_workload"
+        )
     owner = schema.find_entity(ref.entity)
     if owner is None:
         raise DesignError(f"pattern {pattern.id}: unknown entity {ref.entity!r} in {role} {ref}")
     found = owner.find_attribute(ref.attribute)
     if found is None:
-        raise DesignError(f"pattern {pattern.id}: unknown attribute {ref} in {role}; {owner.key} has "
-                          f"{', '.join(owner.attribute_names)}")
+        raise DesignError(
+            f"pattern {pattern.id}: unknown attribute {ref} in {role}; {owner.key} has "
+            f"{', '.join(owner.attribute_names)}"
+        )
     if owner.key == root.key and not ref.path:
         return Ref(owner.key, found.name)
     chain: Chain | None
     if ref.path:
         chain = _hops_to_chain(schema, pattern, ref.path, f"{role} {ref}")
         if chain is None:
-            raise DesignError(f"pattern {pattern.id}: {role} {ref} is reached through a path to child rows; Cassandra "
-                              f"filters on one row's copy of a value: make {owner.key} (or the child on the path) the "
-                              f"pattern's entity and read {root.key} with it")
+            raise DesignError(
+                f"pattern {pattern.id}: {role} {ref} is reached through a path to child rows; Cassandra "
+                f"filters on one row's copy of a value: make {owner.key} (or the child on the path) the "
+                f"pattern's entity and read {root.key} with it"
+            )
     elif owner.key in with_chains:
         chain = with_chains[owner.key]
     else:
@@ -177,9 +190,11 @@ def _child_path(schema: Schema, pattern: AccessPattern, name: str, hops: tuple[H
     tail = _hops_to_chain(schema, pattern, rest, f"with {name}") if rest else ()
     known = all(n in rels for n in first.relationships)
     if tail is None or not known or (first.via is None and len(first.relationships) != 1):
-        raise DesignError(f"pattern {pattern.id}: with {name} follows {' -> '.join(map(str, hops))}, more than one "
-                          "hop to many rows; Cassandra nests one level of children: read the nearer child with its "
-                          "own parents instead")
+        raise DesignError(
+            f"pattern {pattern.id}: with {name} follows {' -> '.join(map(str, hops))}, more than one "
+            "hop to many rows; Cassandra nests one level of children: read the nearer child with its "
+            "own parents instead"
+        )
     if first.via is not None:  # many-to-many: the junction rows are the children, the far side is copied
         down, up = (rels[n] for n in first.relationships[:2])
         junction = schema.entity(first.via)
@@ -190,8 +205,9 @@ def _child_path(schema: Schema, pattern: AccessPattern, name: str, hops: tuple[H
     return Child(child, rels[first.relationships[0]], schema.entity(hops[-1].target).key, copies)
 
 
-def _with_entry(schema: Schema, pattern: AccessPattern, root: Entity, index: int, name: str,
-                sink: DiagnosticSink) -> tuple[Entity, Chain | None, Child | None]:
+def _with_entry(
+    schema: Schema, pattern: AccessPattern, root: Entity, index: int, name: str, sink: DiagnosticSink
+) -> tuple[Entity, Chain | None, Child | None]:
     """(entity, to-one chain, None) for an ancestor; (entity, None, child) for children."""
     other = schema.find_entity(name)
     if other is None:
@@ -202,19 +218,28 @@ def _with_entry(schema: Schema, pattern: AccessPattern, root: Entity, index: int
         if chain is not None:
             return other, chain, None
         return other, None, _child_path(schema, pattern, name, hops)
-    up = sorted((r for r in schema.relationships_from(root.key) if r.to_entity == other.key and not r.is_self_reference),
-                key=lambda r: r.name)
-    down = sorted((r for r in schema.relationships_to(root.key) if r.from_entity == other.key and not r.is_self_reference),
-                  key=lambda r: r.name)
+    up = sorted(
+        (r for r in schema.relationships_from(root.key) if r.to_entity == other.key and not r.is_self_reference),
+        key=lambda r: r.name,
+    )
+    down = sorted(
+        (r for r in schema.relationships_to(root.key) if r.from_entity == other.key and not r.is_self_reference),
+        key=lambda r: r.name,
+    )
     if not up and not down:
         try:
             return other, _to_one_chain(schema, pattern, root, other.key, f"with {other.key}"), None
         except DesignError:
-            raise DesignError(f"pattern {pattern.id}: {other.key} in with is not related to {root.key} by a foreign "
-                              "key") from None
+            raise DesignError(
+                f"pattern {pattern.id}: {other.key} in with is not related to {root.key} by a foreign key"
+            ) from None
     if len(up) + len(down) > 1:
-        sink.info("cassandra-with-relationship", f"pattern {pattern.id}: {other.key} is related to {root.key} in "
-                  f"{len(up) + len(down)} ways; joined through {(up or down)[0].name}", subject=pattern.id)
+        sink.info(
+            "cassandra-with-relationship",
+            f"pattern {pattern.id}: {other.key} is related to {root.key} in "
+            f"{len(up) + len(down)} ways; joined through {(up or down)[0].name}",
+            subject=pattern.id,
+        )
     return (other, (up[0],), None) if up else (other, None, Child(other, down[0], other.key))
 
 
@@ -234,21 +259,30 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
     with_chains = {k: c for k, (_, c, _) in ancestors.items()}
     ranges = pattern.range if isinstance(pattern.range, (tuple, list)) else ((pattern.range,) if pattern.range else ())
     if len(ranges) > 1:
-        raise DesignError(f"pattern {pattern.id}: {len(ranges)} range attributes ({', '.join(map(str, ranges))}); "
-                          "Cassandra serves one range, on a clustering column; keep one and filter the rest in the client")
+        raise DesignError(
+            f"pattern {pattern.id}: {len(ranges)} range attributes ({', '.join(map(str, ranges))}); "
+            "Cassandra serves one range, on a clustering column; keep one and filter the rest in the client"
+        )
     resolved = [(r, _ref(schema, pattern, entity, r, "equality", with_chains)) for r in pattern.equality]
     equality = tuple(dict.fromkeys(ref for _, ref in resolved))
     aliases = tuple((ref.key, str(r)) for r, ref in resolved if str(r) != str(ref))
     range_ = _ref(schema, pattern, entity, ranges[0], "range", with_chains) if ranges else None
     if range_ is not None and range_ in equality:
         raise DesignError(f"pattern {pattern.id}: {range_} is both an equality and the range attribute; keep one")
-    order = tuple((_ref(schema, pattern, entity, t.attribute, "order_by", with_chains),
-                   "DESC" if t.direction is Direction.DESC else "ASC") for t in pattern.order_by)
+    order: tuple[tuple[Ref, Order], ...] = tuple(
+        (
+            _ref(schema, pattern, entity, t.attribute, "order_by", with_chains),
+            "DESC" if t.direction is Direction.DESC else "ASC",
+        )
+        for t in pattern.order_by
+    )
     order = tuple(o for o in order if o[0] not in equality)  # constant within the partition: nothing to order
     if range_ and order and order[0][0] != range_:
-        raise DesignError(f"pattern {pattern.id}: order_by {order[0][0].attribute} cannot be served after a range on "
-                          f"{range_.attribute}; clustering sorts by the range column first; order by "
-                          f"{range_.attribute} first or drop the range")
+        raise DesignError(
+            f"pattern {pattern.id}: order_by {order[0][0].attribute} cannot be served after a range on "
+            f"{range_.attribute}; clustering sorts by the range column first; order by "
+            f"{range_.attribute} first or drop the range"
+        )
     for ref in (*equality, *((range_,) if range_ else ()), *(r for r, _ in order)):
         if not ref.chain:
             continue
@@ -256,7 +290,9 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
         if known is None:
             ancestors[ref.entity] = (schema.entity(ref.entity), ref.chain, False)
         elif [r.name for r in known[1]] != [r.name for r in ref.chain]:
-            raise DesignError(f"pattern {pattern.id}: {ref} is reached through {', '.join(r.name for r in ref.chain)} "
-                              f"and {ref.entity} also through {', '.join(r.name for r in known[1])}; a table copies "
-                              f"one {ref.entity} per row: split the pattern, or follow one foreign key")
+            raise DesignError(
+                f"pattern {pattern.id}: {ref} is reached through {', '.join(r.name for r in ref.chain)} "
+                f"and {ref.entity} also through {', '.join(r.name for r in known[1])}; a table copies "
+                f"one {ref.entity} per row: split the pattern, or follow one foreign key"
+            )
     return Shape(pattern, entity, equality, range_, order, ancestors, tuple(children), aliases=aliases)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from translator.ir import Schema
 from translator.targets.cassandra.mapping import rules
-from translator.targets.cassandra.model import Decision, PartitionEstimate
+from translator.targets.cassandra.model import Decision, PartitionEstimate, TimeUnit
 from translator.targets.cassandra.shapes import Ref
 from translator.types import TypeKind
 from translator.workload.stats import StatsView
@@ -30,8 +30,13 @@ class RowCount:
     rule: str
 
     def scaled(self, factor: float, note: str) -> RowCount:
-        return RowCount(max(1.0, self.avg * factor), max(1.0, self.max * factor), self.assumed,
-                        (*self.numbers, (note, factor)), self.rule)
+        return RowCount(
+            max(1.0, self.avg * factor),
+            max(1.0, self.max * factor),
+            self.assumed,
+            (*self.numbers, (note, factor)),
+            self.rule,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +60,9 @@ def _chain_fanout(stats: StatsView, chain, skew: float) -> tuple[float, float, b
     return avg, worst, assumed
 
 
-def partition_rows(schema: Schema, stats: StatsView, entity_key: str, partition: tuple[Ref, ...],
-                   child_relationship=None) -> RowCount:
+def partition_rows(
+    schema: Schema, stats: StatsView, entity_key: str, partition: tuple[Ref, ...], child_relationship=None
+) -> RowCount:
     """Rows in one partition keyed by `partition` (attributes of `entity_key` or copied from its ancestors),
     average and worst case."""
     entity = schema.entity(entity_key)
@@ -129,10 +135,13 @@ def partition_rows(schema: Schema, stats: StatsView, entity_key: str, partition:
     if child_relationship is not None:
         fan = stats.fanout(child_relationship)
         fan_max = fan.max or fan.p99 or fan.avg * assumptions["skew"]
-        count = RowCount(count.avg * max(1.0, fan.avg), count.max * max(1.0, fan_max),
-                         count.assumed + ((f"fanout {child_relationship.name}",) if fan.assumed else ()),
-                         count.numbers + ((f"{child_relationship.name}.avg", fan.avg), (f"{child_relationship.name}.max", fan_max)),
-                         count.rule + f" x children through {child_relationship.name}")
+        count = RowCount(
+            count.avg * max(1.0, fan.avg),
+            count.max * max(1.0, fan_max),
+            count.assumed + ((f"fanout {child_relationship.name}",) if fan.assumed else ()),
+            count.numbers + ((f"{child_relationship.name}.avg", fan.avg), (f"{child_relationship.name}.max", fan_max)),
+            count.rule + f" x children through {child_relationship.name}",
+        )
     return count
 
 
@@ -158,14 +167,25 @@ def over_limits(rows: float, cells: float, size: float, headroom: float = 1.0) -
 def estimate(count: RowCount, layout: Layout) -> PartitionEstimate:
     cells_avg, bytes_avg = _bytes(count.avg, layout, 0)
     cells_max, bytes_max = _bytes(count.max, layout, 1)
-    return PartitionEstimate(count.avg, count.max, cells_avg, cells_max, bytes_avg, bytes_max, count.assumed,
-                             over_limits(count.max, cells_max, bytes_max))
+    return PartitionEstimate(
+        count.avg,
+        count.max,
+        cells_avg,
+        cells_max,
+        bytes_avg,
+        bytes_max,
+        count.assumed,
+        over_limits(count.max, cells_max, bytes_max),
+    )
 
 
 def _ratio(est: PartitionEstimate) -> float:
     t = rules().thresholds
-    return max(est.rows_max / t["max_partition_rows"], est.cells_max / t["max_partition_cells"],
-               est.bytes_max / t["max_partition_bytes"])
+    return max(
+        est.rows_max / t["max_partition_rows"],
+        est.cells_max / t["max_partition_cells"],
+        est.bytes_max / t["max_partition_bytes"],
+    )
 
 
 def hash_buckets(count: RowCount, layout: Layout) -> tuple[int, RowCount, Decision]:
@@ -174,14 +194,21 @@ def hash_buckets(count: RowCount, layout: Layout) -> tuple[int, RowCount, Decisi
     ratio = _ratio(estimate(count, layout))
     buckets = max(2, math.ceil(ratio / headroom))
     scaled = count.scaled(1.0 / buckets, "hash_bucket_share")
-    decision = Decision("partition", f"{buckets} hash buckets", "SZ-hash-bucket", f"worst partition is {ratio:.2f}x the limit; {buckets} hash buckets bring it "
-                        f"under {headroom:g} of the limit (rows assumed spread evenly)",
-                        (("limit_ratio", ratio), ("buckets", float(buckets)), ("headroom", headroom)),
-                        tuple(dict.fromkeys((*count.assumed, "even hash spread"))))
+    decision = Decision(
+        "partition",
+        f"{buckets} hash buckets",
+        "SZ-hash-bucket",
+        f"worst partition is {ratio:.2f}x the limit; {buckets} hash buckets bring it "
+        f"under {headroom:g} of the limit (rows assumed spread evenly)",
+        (("limit_ratio", ratio), ("buckets", float(buckets)), ("headroom", headroom)),
+        tuple(dict.fromkeys((*count.assumed, "even hash spread"))),
+    )
     return buckets, scaled, decision
 
 
-def time_bucket(count: RowCount, layout: Layout, is_date: bool, history_days: float | None) -> tuple[str, RowCount, Decision]:
+def time_bucket(
+    count: RowCount, layout: Layout, is_date: bool, history_days: float | None
+) -> tuple[TimeUnit, RowCount, Decision]:
     """The coarsest time bucket (from `[time_buckets]`) whose worst partition fits with headroom."""
     r = rules()
     headroom = r.thresholds["bucket_headroom"]
@@ -197,6 +224,12 @@ def time_bucket(count: RowCount, layout: Layout, is_date: bool, history_days: fl
             break
     name, days = chosen
     scaled = count.scaled(min(1.0, days / span), f"{name}_share")
-    decision = Decision("partition", f"one bucket per {name}", "SZ-time-bucket", f"rows spread over {span:g} days of history; one partition per {name} "
-                        f"holds {days / span:.2%} of them", (("history_days", span), ("bucket_days", days)), assumed)
+    decision = Decision(
+        "partition",
+        f"one bucket per {name}",
+        "SZ-time-bucket",
+        f"rows spread over {span:g} days of history; one partition per {name} holds {days / span:.2%} of them",
+        (("history_days", span), ("bucket_days", days)),
+        assumed,
+    )
     return name, scaled, decision

@@ -48,6 +48,7 @@ def bucket_value(bucketing: Bucketing, row: Mapping[str, Any], key: tuple[str, .
         return 0
     if bucketing.kind == "hash":
         return zlib.crc32(_hash_text(tuple(row[k] for k in key)).encode()) % (bucketing.count or 1)
+    assert bucketing.attribute is not None, "a time bucket always names its attribute (design._bucketing)"
     return period(row[bucketing.attribute], bucketing.unit)
 
 
@@ -131,8 +132,10 @@ def rows_to_tables(design: CassandraDesign, schema: Schema, rows: Rows) -> Table
             for child in table.children:
                 if child.layout == "udt-list":
                     fields = [f.source for f in next(u.fields for u in design.udts if u.name == child.udt)]
-                    kids = sorted(index.children(child.relationship, child.entity, row),
-                                  key=lambda k: repr(tuple(k[a] for a in child.key)))
+                    kids = sorted(
+                        index.children(child.relationship, child.entity, row),
+                        key=lambda k: repr(tuple(k[a] for a in child.key)),
+                    )
                     joined[f"{child.entity}[]"] = tuple(index.nested(child, kid, fields) for kid in kids)
             values = {c.name: joined.get(c.source) for c in table.columns if c.source != "bucket"}
             if table.bucketing:
@@ -142,17 +145,26 @@ def rows_to_tables(design: CassandraDesign, schema: Schema, rows: Rows) -> Table
             if row_child is None:
                 ck = tuple(values[c] for c in clustering)
                 if None in pk or None in ck:
-                    sink.info("cassandra-row-skipped", f"{table.name}: a {table.entity} row has NULL in a key column "
-                              f"({', '.join(c for c, v in zip((*table.partition_key, *clustering), (*pk, *ck)) if v is None)}) "
-                              "and cannot be stored", subject=table.name)
+                    key_columns = (*table.partition_key, *clustering)
+                    null_columns = [c for c, v in zip(key_columns, (*pk, *ck), strict=True) if v is None]
+                    sink.info(
+                        "cassandra-row-skipped",
+                        f"{table.name}: a {table.entity} row has NULL in a key column "
+                        f"({', '.join(null_columns)}) "
+                        "and cannot be stored",
+                        subject=table.name,
+                    )
                     continue
                 part = parts.setdefault(pk, Partition())
                 part.static.update(static)
                 part.rows[ck] = {c: v for c, v in values.items() if c not in static}
                 continue
             if None in pk:
-                sink.info("cassandra-row-skipped", f"{table.name}: a {table.entity} row has NULL in the partition key",
-                          subject=table.name)
+                sink.info(
+                    "cassandra-row-skipped",
+                    f"{table.name}: a {table.entity} row has NULL in the partition key",
+                    subject=table.name,
+                )
                 continue
             part = parts.setdefault(pk, Partition())
             part.static.update(static)
@@ -162,8 +174,11 @@ def rows_to_tables(design: CassandraDesign, schema: Schema, rows: Rows) -> Table
                 kid_values = {c: kid_joined.get(sources[c]) for c in row_child.columns}
                 ck = tuple(kid_values[c] for c in clustering)
                 if None in ck:
-                    sink.info("cassandra-row-skipped", f"{table.name}: a {row_child.entity} row has NULL in a clustering "
-                              "column", subject=table.name)
+                    sink.info(
+                        "cassandra-row-skipped",
+                        f"{table.name}: a {row_child.entity} row has NULL in a clustering column",
+                        subject=table.name,
+                    )
                     continue
                 part.rows[ck] = {**{c: values[c] for c in table.partition_key}, **kid_values}
         tables[table.name] = parts

@@ -8,7 +8,7 @@ import shlex
 
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import CassandraDesign, Table
-from translator.targets.record import KeyCandidate, PatternServing, SizeCheck
+from translator.targets.record import Access, KeyCandidate, PatternServing, SizeCheck
 
 __all__ = ["key_candidates", "serving", "size_checks", "simulate_fields", "simulate_commands"]
 
@@ -63,7 +63,7 @@ def serving(design: CassandraDesign) -> tuple[PatternServing, ...]:
         partitions = 1.0
         if read.partitions == "in-buckets" and table.bucketing is not None:
             partitions = float(table.bucketing.count or 1) if table.bucketing.kind == "hash" else 2.0
-        access = "single-partition" if read.partitions == "single" else "multi-partition"
+        access: Access = "single-partition" if read.partitions == "single" else "multi-partition"
         detail = "bound IN over time buckets: partitions depend on the range" if table.bucketing and \
             table.bucketing.kind == "time" and read.partitions != "single" else ""
         out.append(PatternServing(read.id, "read", _rate(design, read.id), access, 1, partitions, (read.table,),

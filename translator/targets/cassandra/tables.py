@@ -26,7 +26,7 @@ from translator.diagnostics import DiagnosticSink
 from translator.ir import Entity, Schema
 from translator.targets.cassandra.keys import choose_partition
 from translator.targets.cassandra.mapping import rules
-from translator.targets.cassandra.model import Decision
+from translator.targets.cassandra.model import Decision, Order
 from translator.targets.cassandra.shapes import Chain, Child, Ref, Shape, entity_key
 from translator.workload.stats import StatsView
 
@@ -48,7 +48,7 @@ class Spec:
 
     entity: Entity
     partition: tuple[Ref, ...]
-    clustering: tuple[tuple[Ref, str], ...]
+    clustering: tuple[tuple[Ref, Order], ...]
     parents: dict[str, tuple[Entity, Chain]]
     copies: dict[str, frozenset[str] | None]  # ancestor -> attributes copied (None: all of them)
     row_child: Child | None
@@ -61,8 +61,11 @@ class Spec:
 
     @property
     def identity(self) -> tuple:
-        row_child = (self.row_child.entity.key, self.row_child.relationship.name, self.row_child.reached) \
-            if self.row_child else None
+        row_child = (
+            (self.row_child.entity.key, self.row_child.relationship.name, self.row_child.reached)
+            if self.row_child
+            else None
+        )
         return (self.entity.key, tuple(r.key for r in self.partition), row_child)
 
     def ref(self, key: tuple[str, str]) -> Ref:
@@ -109,18 +112,33 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
         assumed = ("fanout",) if fan.assumed else ()
         if single_row and row_child is None and worst > limit and own_key and not eq_clustering:
             row_child = nested
-            decisions.append(Decision(f"{entity.key} with {child.key}", "clustering rows", "MR-with-child",
-                                      f"{child.key} as clustering rows: one {entity.key} per partition, up to "
-                                      f"{worst:g} children", numbers, assumed))
+            decisions.append(
+                Decision(
+                    f"{entity.key} with {child.key}",
+                    "clustering rows",
+                    "MR-with-child",
+                    f"{child.key} as clustering rows: one {entity.key} per partition, up to {worst:g} children",
+                    numbers,
+                    assumed,
+                )
+            )
         else:
             udt_children[f"{child.key}/{rel.name}/{nested.reached}"] = nested
             why = "few children" if worst <= limit else "the partition holds several entity rows"
-            decisions.append(Decision(f"{entity.key} with {child.key}", "frozen list of a UDT", "MR-with-child-udt",
-                                      f"{child.key} as a frozen list of a UDT ({why})", numbers, assumed))
-    clustering: list[tuple[Ref, str]] = []
+            decisions.append(
+                Decision(
+                    f"{entity.key} with {child.key}",
+                    "frozen list of a UDT",
+                    "MR-with-child-udt",
+                    f"{child.key} as a frozen list of a UDT ({why})",
+                    numbers,
+                    assumed,
+                )
+            )
+    clustering: list[tuple[Ref, Order]] = []
     placed = {r.key for r in partition}
 
-    def add(ref: Ref, order: str) -> None:
+    def add(ref: Ref, order: Order) -> None:
         if ref.key not in {c[0].key for c in clustering} and ref.key not in placed:
             clustering.append((ref, order))
 
@@ -128,53 +146,112 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
     if row_child is None:
         for ref in eq_clustering:
             add(ref, "ASC")
-            decisions.append(Decision(str(ref), "clustering column (equality)", "MR-eq-clustering",
-                                      f"{subject}: equality on {ref} beyond the fewest partition attributes leads the "
-                                      "clustering key, so a pattern with a prefix of it can share the table"))
+            decisions.append(
+                Decision(
+                    str(ref),
+                    "clustering column (equality)",
+                    "MR-eq-clustering",
+                    f"{subject}: equality on {ref} beyond the fewest partition attributes leads the "
+                    "clustering key, so a pattern with a prefix of it can share the table",
+                )
+            )
         if shape.range:
-            first = shape.order[0][1] if shape.order else "ASC"
+            first: Order = shape.order[0][1] if shape.order else "ASC"
             add(shape.range, first)
-            decisions.append(Decision(str(shape.range), f"clustering column {first}", "MR-range",
-                                      f"{subject}: the range on {shape.range} follows the equality columns"))
+            decisions.append(
+                Decision(
+                    str(shape.range),
+                    f"clustering column {first}",
+                    "MR-range",
+                    f"{subject}: the range on {shape.range} follows the equality columns",
+                )
+            )
         for ref, order in shape.order:
             add(ref, order)
-            decisions.append(Decision(str(ref), f"clustering column {order}", "MR-order",
-                                      f"{subject}: order_by {ref} {order.lower()}"))
+            decisions.append(
+                Decision(
+                    str(ref), f"clustering column {order}", "MR-order", f"{subject}: order_by {ref} {order.lower()}"
+                )
+            )
         for name in key:
             add(Ref(entity.key, name), "ASC")
     else:
         if shape.range or shape.order:
-            sink.info("cassandra-order-ignored", f"pattern {pattern.id}: one {entity.key} per partition, so its order_by "
-                      "orders at most one row and its range filters that row's STATIC value within the "
-                      "partition (ALLOW FILTERING on one partition); children are clustered by their key", subject=pattern.id)
+            sink.info(
+                "cassandra-order-ignored",
+                f"pattern {pattern.id}: one {entity.key} per partition, so its order_by "
+                "orders at most one row and its range filters that row's STATIC value within the "
+                "partition (ALLOW FILTERING on one partition); children are clustered by their key",
+                subject=pattern.id,
+            )
         child, rel = row_child.entity, row_child.relationship
         for name in entity_key(child):
             if name not in rel.from_attributes:  # those equal the entity's key, fixed by the partition
                 add(Ref(child.key, name), "ASC")
-    decisions.append(Decision(entity.key, "clustering key completed", "MR-key",
-                              f"the key of {entity.key} ({', '.join(key)}) completes the primary key so rows stay unique"))
+    decisions.append(
+        Decision(
+            entity.key,
+            "clustering key completed",
+            "MR-key",
+            f"the key of {entity.key} ({', '.join(key)}) completes the primary key so rows stay unique",
+        )
+    )
     parents = {k: (e, c) for k, (e, c, _) in shape.ancestors.items()}
-    copies = {k: (None if whole else frozenset(r.attribute for r in (*shape.equality, *(r for r, _ in shape.order),
-                                                                     *((shape.range,) if shape.range else ()))
-                                               if r.entity == k))
-              for k, (_, _, whole) in shape.ancestors.items()}
+    copies = {
+        k: (
+            None
+            if whole
+            else frozenset(
+                r.attribute
+                for r in (*shape.equality, *(r for r, _ in shape.order), *((shape.range,) if shape.range else ()))
+                if r.entity == k
+            )
+        )
+        for k, (_, _, whole) in shape.ancestors.items()
+    }
     for k, (ancestor, chain, whole) in shape.ancestors.items():
         path = " -> ".join([entity.key, *(r.to_entity for r in chain)])
         what = "its attributes are" if whole else f"{', '.join(sorted(copies[k] or ()))} is"
-        decisions.append(Decision(k, "copied", "MR-copy", f"{subject}: {ancestor.key} is reached by {path}; {what} "
-                                  "copied into each row, and every write that changes it must update this table"))
+        decisions.append(
+            Decision(
+                k,
+                "copied",
+                "MR-copy",
+                f"{subject}: {ancestor.key} is reached by {path}; {what} "
+                "copied into each row, and every write that changes it must update this table",
+            )
+        )
     static: set[str] = set()
     if clustering:
         if row_child is not None:
             static.add(entity.key)
         placed_keys = {r.key for r in partition}
-        for k, (ancestor, chain) in parents.items():
+        for k, (_ancestor, chain) in parents.items():
             if constant_in_partition(schema, chain, placed_keys):
                 static.add(k)
-                decisions.append(Decision(k, "static", "MR-static", f"{k} is fixed by the partition key "
-                                          f"({', '.join(str(r) for r in partition)}): its columns are STATIC"))
-    return Spec(entity, partition, tuple(clustering), parents, copies, row_child, udt_children, frozenset(static),
-                [pattern.id], {pattern.id: use}, decisions, pattern.assumed)
+                decisions.append(
+                    Decision(
+                        k,
+                        "static",
+                        "MR-static",
+                        f"{k} is fixed by the partition key "
+                        f"({', '.join(str(r) for r in partition)}): its columns are STATIC",
+                    )
+                )
+    return Spec(
+        entity,
+        partition,
+        tuple(clustering),
+        parents,
+        copies,
+        row_child,
+        udt_children,
+        frozenset(static),
+        [pattern.id],
+        {pattern.id: use},
+        decisions,
+        pattern.assumed,
+    )
 
 
 def _prefix_fits(table: Spec, use: Use) -> bool:
@@ -191,7 +268,9 @@ def _prefix_fits(table: Spec, use: Use) -> bool:
     rest = table.clustering[n:]
     if len(wanted) > len(rest):
         return False
-    return all(ref.key == k and (order is None or order == o) for (ref, o), (k, order) in zip(rest, wanted))
+    return all(
+        ref.key == k and (order is None or order == o) for (ref, o), (k, order) in zip(rest, wanted, strict=False)
+    )
 
 
 def merge_specs(specs: list[Spec]) -> list[Spec]:
@@ -203,8 +282,10 @@ def merge_specs(specs: list[Spec]) -> list[Spec]:
     merged: list[Spec] = []
     for spec in sorted(specs, key=lambda s: -len(s.clustering)):
         use = spec.uses[spec.serves[0]]
-        host = next((m for m in merged if m.identity == spec.identity
-                     and (m.row_child is not None or _prefix_fits(m, use))), None)
+        host = next(
+            (m for m in merged if m.identity == spec.identity and (m.row_child is not None or _prefix_fits(m, use))),
+            None,
+        )
         if host is None:
             merged.append(spec)
             continue
@@ -218,9 +299,15 @@ def merge_specs(specs: list[Spec]) -> list[Spec]:
         # Same partition key, so an ancestor fixed by it in one pattern is fixed by it in every pattern.
         host.static_entities = host.static_entities | spec.static_entities
         host.assumed = host.assumed and spec.assumed
-        host.decisions.append(Decision(f"pattern {spec.serves[0]}", "shares a table", "MR-share",
-                                       f"pattern {spec.serves[0]} has the same partition key and its restrictions are "
-                                       "a prefix of this table's clustering key: served by this table"))
+        host.decisions.append(
+            Decision(
+                f"pattern {spec.serves[0]}",
+                "shares a table",
+                "MR-share",
+                f"pattern {spec.serves[0]} has the same partition key and its restrictions are "
+                "a prefix of this table's clustering key: served by this table",
+            )
+        )
     for m in merged:
         m.serves.sort(key=order.__getitem__)
     return sorted(merged, key=lambda m: order[m.serves[0]])

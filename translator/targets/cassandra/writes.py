@@ -16,9 +16,15 @@ def _rows_touched(table: Table, entity: str, kind: PatternKind, schema: Schema, 
     """Table rows one write of `entity` changes in `table`, and what the writer has to do there."""
     if table.entity == entity:
         extra = " (read the denormalized parents first)" if table.parents else ""
-        keys = [c.attribute for c in table.columns if c.entity == entity and c.name in table.primary_key]
+        keys = [
+            c.attribute
+            for c in table.columns
+            if c.entity == entity and c.attribute is not None and c.name in table.primary_key
+        ]
         if kind is PatternKind.UPDATE and keys:
-            extra += f"; if the update changes {', '.join(keys)} (key columns), delete the old row and insert the new one"
+            extra += (
+                f"; if the update changes {', '.join(keys)} (key columns), delete the old row and insert the new one"
+            )
         if any(c.layout == "rows" for c in table.children) and kind is PatternKind.UPDATE:
             return 1.0, "update the static columns of its partition" + extra
         return 1.0, "write its row" + extra
@@ -36,17 +42,23 @@ def _rows_touched(table: Table, entity: str, kind: PatternKind, schema: Schema, 
             for name in path:
                 fan *= stats.fanout(rels[name]).avg
             in_key = [c.name for c in table.columns if c.entity == parent and c.name in table.primary_key]
-            moved = (f"; a change of {', '.join(in_key)} (key columns) moves each row: delete and re-insert"
-                     if in_key else "")
+            moved = (
+                f"; a change of {', '.join(in_key)} (key columns) moves each row: delete and re-insert"
+                if in_key
+                else ""
+            )
             if any(c.entity == parent for c in table.columns if c.name in table.static):
                 per_partition = table.estimate.rows_avg if table.estimate else 1.0
-                return max(1.0, fan / max(per_partition, 1.0)), "update its static copy in each partition of its rows" + moved
+                return max(
+                    1.0, fan / max(per_partition, 1.0)
+                ), "update its static copy in each partition of its rows" + moved
             return fan, f"update its copy in every row of its {fan:g} (avg) descendants" + moved
     return 0.0, ""
 
 
-def plan_writes(schema: Schema, workload: Workload, stats: StatsView, tables: list[Table],
-                sink: DiagnosticSink) -> tuple[WritePlan, ...]:
+def plan_writes(
+    schema: Schema, workload: Workload, stats: StatsView, tables: list[Table], sink: DiagnosticSink
+) -> tuple[WritePlan, ...]:
     threshold = rules().thresholds["write_amplification"]
     plans = []
     for pattern in workload.access_patterns:
@@ -67,19 +79,29 @@ def plan_writes(schema: Schema, workload: Workload, stats: StatsView, tables: li
             sink.info("cassandra-write-unused", f"write pattern {pattern.id}: {reason}", subject=pattern.id)
             logged = False
         elif amplified:
-            reason = (f"touches ~{total:g} rows in {len(touched)} table(s), above the write-amplification threshold "
-                      f"{threshold:g}; a logged batch that large is not advisable: update the copies asynchronously. "
-                      + "; ".join(notes))
+            reason = (
+                f"touches ~{total:g} rows in {len(touched)} table(s), above the write-amplification threshold "
+                f"{threshold:g}; a logged batch that large is not advisable: update the copies asynchronously. "
+                + "; ".join(notes)
+            )
             logged = False
-            sink.warning("cassandra-write-amplification", f"write pattern {pattern.id} updates ~{total:g} rows "
-                         f"(threshold {threshold:g}) in {', '.join(touched)}", subject=pattern.id)
+            sink.warning(
+                "cassandra-write-amplification",
+                f"write pattern {pattern.id} updates ~{total:g} rows (threshold {threshold:g}) in {', '.join(touched)}",
+                subject=pattern.id,
+            )
         elif len(touched) == 1:
             reason = "one table: a single statement, no batch needed. " + "; ".join(notes)
             logged = False
         else:
-            reason = (f"{len(touched)} tables: a logged batch makes the {total:g} row writes all-or-nothing "
-                      "(eventually), keeping the copies consistent. " + "; ".join(notes))
+            reason = (
+                f"{len(touched)} tables: a logged batch makes the {total:g} row writes all-or-nothing "
+                "(eventually), keeping the copies consistent. " + "; ".join(notes)
+            )
             logged = True
-        plans.append(WritePlan(pattern.id, str(pattern.kind), key, tuple(touched), total, logged, amplified, reason,
-                               pattern.assumed))
+        plans.append(
+            WritePlan(
+                pattern.id, str(pattern.kind), key, tuple(touched), total, logged, amplified, reason, pattern.assumed
+            )
+        )
     return tuple(plans)
