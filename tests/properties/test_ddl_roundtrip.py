@@ -228,8 +228,12 @@ def test_corpus_schemas_survive_render_and_reingest(corpus, path) -> None:
 
 def test_an_expression_or_operator_class_index_is_lost_knowingly_never_written_as_a_column() -> None:
     int32 = CanonicalType(TypeKind.INTEGER, bits=32)
-    entity = Entity("t", (Attribute("id", int32, nullable=False), Attribute("v", int32)), primary_key=("id",),
-                    indexes=(Index("t_v", ("v public.int4_ops",)), Index("t_id", ("id",))))
+    entity = Entity(
+        "t",
+        (Attribute("id", int32, nullable=False), Attribute("v", int32)),
+        primary_key=("id",),
+        indexes=(Index("t_v", ("v public.int4_ops",)), Index("t_id", ("id",))),
+    )
     with pytest.raises(UnrenderableSchema, match="expression index t_v"):
         render_ddl(Schema((entity,)), "postgres")
     ddl = render_ddl(Schema((entity,)), "postgres", lossy=True)
