@@ -130,7 +130,15 @@ def _table(
     partition = [cols.by_source[r.key] for r in spec.partition]
     clustering = [Clustering(cols.by_source[ref.key], order) for ref, order in spec.clustering]
     key_names = {*partition, *(c.column for c in clustering)}
-    static = [c.name for c in cols.columns if c.entity in spec.static_entities and c.name not in key_names]
+    # A list of the entity's few children belongs to the entity's row: STATIC when that row is (one entity
+    # per partition above its clustered children), else a regular column.
+    lists = {ch.column for ch in cols.children if ch.layout == "udt-list"}
+    owner_static = spec.entity.key in spec.static_entities
+    static = [
+        c.name
+        for c in cols.columns
+        if (c.entity in spec.static_entities or (owner_static and c.name in lists)) and c.name not in key_names
+    ]
     child_rel = spec.row_child.relationship if spec.row_child else None
     count = partition_rows(schema, stats, spec.entity.key, spec.partition, child_rel)
     layout = _layout(cols, partition, [c.column for c in clustering], static, 4.0)
