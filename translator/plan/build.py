@@ -28,6 +28,7 @@ from translator.plan.simulations import (
 from translator.plan.summary import recommend, summarize
 from translator.plan.tenancy_section import tenancy_section
 from translator.targets import get_target, target_names
+from translator.tenancy import resolve_tenancy
 from translator.workload.model import Workload
 from translator.workload.stats import StatsView
 
@@ -192,6 +193,12 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
             progress(stage, done, total)
 
     view = MemoStats(schema, workload.statistics)
+    tenancy = resolve_tenancy(schema, workload)
+
+    def tenant_of(entity: str) -> str | None:
+        column = tenancy.column(entity)
+        return column.attribute if column else None
+
     hours = float(pricing["meta"]["hours_per_month"])
     plans: list[TargetPlan] = []
     for name in target_names():
@@ -216,7 +223,7 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
         placement = None
         if rules and plan.capacity and rules.get("placement"):
             placement = (rules["placement"], max(plan.capacity.units, int(rules.get("simulate_at_least", 1))))
-        plan.runs = plan_runs(name, plan.key_candidates, schema, workload, view, placement)
+        plan.runs = plan_runs(name, plan.key_candidates, schema, workload, view, placement, tenant_of)
         note(f"design {name}")
     runs = [run for plan in plans for run in plan.runs]
     assign_rows(runs, sim_rows, sim_budget, sim_runs)
@@ -230,7 +237,7 @@ def build_plan(schema: Schema, workload: Workload, pricing: dict[str, Any], *, s
         note(f"simulate {run.entity} on {run.store}")
     for plan in plans:
         plan.summary = summarize(plan)
-    tenancy = tenancy_section(schema, workload, plans)
-    return Plan(schema, workload, view, pricing, plans, recommend(plans), document, tenancy, sim_rows,
+    section = tenancy_section(schema, workload, plans)
+    return Plan(schema, workload, view, pricing, plans, recommend(plans), document, section, sim_rows,
                 sim_budget, sim_runs)
 

@@ -143,7 +143,28 @@ def _tenancy(plan: dict[str, Any]) -> str:
             f"{_table(['entity', 'tenant column', 'source', 'policies'], cols)}"
             f"<h3>Design keys and the tenant</h3>{_table(['target', 'container', 'key', 'leads with tenant'], keys)}"
             f"<p>Patterns that cross tenants: {crossing}</p><ul>{notes}</ul>"
-            f"<h3>Enforcement artefacts</h3>{enforcement}")
+            f"<h3>Enforcement artefacts</h3>{enforcement}{_whales(ten.get('whales', []))}")
+
+
+def _whales(found: list[dict[str, Any]]) -> str:
+    """Whale tenants per simulated tenant-led key, with the store's remedy before and after."""
+    if not found:
+        return "<h3>Whale tenants</h3><p>No key leading with the tenant was simulated.</p>"
+    rows = []
+    for w in found:
+        tenants = ", ".join(f"{h(x['tenant'])} ({x['share']:.1%})" for x in w["whales"]) or "none"
+        verdict = ('<span class="ok">resolved</span>' if w["resolved"] else '<span class="bad">not resolved</span>')
+        steps = "".join(f"<li><code>{h(step)}</code></li>" for step in w["remedy"])
+        notes = "".join(f"<li>{h(n)}</li>" for n in w["notes"])
+        remedy = f"<ul>{steps}{notes}</ul>" if steps or notes else "none needed"
+        rows.append([h(w["target"]), h(w["entity"]), h(w["store"]), h(w["key"]), tenants,
+                     f"{w['before']['rows_max_over_mean']:.2f} / {w['before']['ops_max_over_mean']:.2f}",
+                     f"{w['after']['rows_max_over_mean']:.2f} / {w['after']['ops_max_over_mean']:.2f} "
+                     f"(alarm above {w['threshold']:g}) {verdict if w['whales'] else ''}", remedy])
+    return ("<h3>Whale tenants</h3><p>A whale takes the unit holding it past the store's imbalance alarm or a hard "
+            "limit; each store's own remedy is simulated on the same rows (<code>simulate --remedy</code>).</p>"
+            + _table(["target", "entity", "store", "key", "whales (share of rows)", "before: rows / requests max/mean",
+                      "after", "remedy"], rows))
 
 
 def _simulations(t: dict[str, Any], fmt_cmd: Any) -> str:

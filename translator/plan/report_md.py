@@ -133,6 +133,19 @@ def render_markdown(plan: dict[str, Any], diagrams: dict[str, Diagram], fmt_cmd:
         leading = [k for k in plan["tenancy"].get("keys", []) if k["leads_with_tenant"]]
         out += ["", f"Design keys leading with the tenant: {len(leading)} of {len(plan['tenancy'].get('keys', []))}; "
                 f"patterns crossing tenants: {m(', '.join(plan['tenancy'].get('crossing_patterns', [])) or 'none')}."]
+        whales = plan["tenancy"].get("whales", [])
+        out += ["", "### Whale tenants", ""]
+        out += [_table(["target", "entity", "store", "key", "whales", "before max/mean", "after max/mean"],
+                       [[m(w["target"]), m(w["entity"]), m(w["store"]), m(w["key"]),
+                         m(", ".join(f"{x['tenant']} ({x['share']:.1%})" for x in w["whales"]) or "none"),
+                         f"{w['before']['rows_max_over_mean']:.2f}",
+                         f"{w['after']['rows_max_over_mean']:.2f}" + (" (resolved)" if w["resolved"] else "")]
+                        for w in whales])
+                if whales else "No key leading with the tenant was simulated."]
+        # Remedy steps are code (a `|` inside would split a table cell): listed below the table.
+        for w in (w for w in whales if w["remedy"]):
+            out += ["", f"Remedy for {m(w['target'])} {m(w['entity'])} on {m(w['store'])} ({m(w['key'])}):", ""]
+            out += [f"- {md_code(step)}" for step in w["remedy"]] + [f"- {m(n)}" for n in w["notes"]]
     for t in plan["targets"]:
         out += ["", f"## {m(t['target'])}", ""]
         out += [f"> {m(k)}: {m(v)}" for k, v in t["unavailable"].items()]

@@ -52,6 +52,8 @@ class SimulationRun:
     weight: float = 0.0  # data volume x traffic: which runs come first when not all are simulated
     skipped: str | None = None
     data: str | None = None  # the table the rows were read from (plan --sample), else generated rows
+    tenant: str | None = None  # the entity's tenant column: keys leading with it get whale remedies
+    remedies: list[dict[str, Any]] = field(default_factory=list)  # `simulate --remedy`'s records, per key
 
     def real_arguments(self) -> list[str]:
         """`simulate --data` arguments that read the same table (the URL without its password)."""
@@ -77,6 +79,10 @@ class SimulationRun:
         arguments = self.real_arguments() if self.data else self.arguments(workload_path)
         return shlex.join(["polyschema", "simulate", *arguments])
 
+    def remedy_command(self, workload_path: str) -> str | None:
+        """The command that reproduces `remedies`: the run's own, with `--remedy`."""
+        return f"{self.command(workload_path)} --remedy" if self.remedies else None
+
     def to_dict(self, workload_path: str) -> dict[str, Any]:
         return {"target": self.target, "entity": self.entity, "store": self.store, "keys": list(self.keys),
                 "rows": self.rows, "entity_rows": self.entity_rows, "sampled": self.rows < self.entity_rows,
@@ -85,7 +91,9 @@ class SimulationRun:
                 "command": self.command(workload_path), "assumed": self.assumed and not self.data,
                 "data": self.data,
                 "candidates": [c.to_dict() for c in self.candidates], "results": self.results,
-                "ranking": self.ranking, "error": self.error, "skipped": self.skipped}
+                "ranking": self.ranking, "error": self.error, "skipped": self.skipped,
+                "tenant": self.tenant, "remedies": self.remedies,
+                "remedy_command": self.remedy_command(workload_path)}
 
 
 def _number(value: float) -> str:
@@ -97,8 +105,10 @@ def _own_fields(pattern: Any, entity: str) -> list[str]:
 
 
 def plan_runs(target: str, candidates: Iterable[KeyCandidate], schema: Schema, workload: Workload,
-              view: StatsView, placement: tuple[str, int] | None) -> list[SimulationRun]:
-    """Group a target's candidates by (entity, store); each run starts with the entity's every row."""
+              view: StatsView, placement: tuple[str, int] | None,
+              tenant_of: Callable[[str], str | None] = lambda entity: None) -> list[SimulationRun]:
+    """Group a target's candidates by (entity, store); each run starts with the entity's every row.
+    `tenant_of(entity)` names the entity's tenant column, whose keys get whale remedies."""
     runs: dict[tuple[str, str], SimulationRun] = {}
     for candidate in sorted(candidates, key=lambda c: c.rank):
         run = runs.get((candidate.entity, candidate.store))
@@ -110,7 +120,8 @@ def plan_runs(target: str, candidates: Iterable[KeyCandidate], schema: Schema, w
             writes = sum(p.rate for p in patterns if not p.is_read)
             run = SimulationRun(target, candidate.entity, candidate.store, (), entity_rows, entity_rows, reads,
                                 writes, placement, [], assumed=stats.assumed,
-                                weight=entity_rows * (stats.avg_row_bytes or 1.0) * (1.0 + reads + writes))
+                                weight=entity_rows * (stats.avg_row_bytes or 1.0) * (1.0 + reads + writes),
+                                tenant=tenant_of(candidate.entity))
             runs[(candidate.entity, candidate.store)] = run
         if candidate.simulate_key not in run.keys:
             run.keys += (candidate.simulate_key,)
@@ -208,3 +219,11 @@ def run_simulation(run: SimulationRun, document: dict[str, Any], chunk_rows: int
         return
     run.results = [r.to_dict() for r in results]
     run.ranking = [r.key for r in rank(results)]
+    if run.tenant and data.group == run.tenant and any(k.fields[0] == run.tenant for k in keys):
+        from simulator.remedy import remedy_whales
+
+        # Every key, as `simulate --remedy` does; a key not led by the tenant says no remedy applies.
+        try:
+            run.remedies = [remedy_whales(run.store, key, data, config, SEED, traffic) for key in keys]
+        except SimulatorError as exc:
+            run.error = f"whale remedies: {str(exc).splitlines()[0]}"
