@@ -260,7 +260,7 @@ def simulate(
                 unit=out.unit,
                 labels=out.labels,
                 per_shard_rows=out.rows,
-                per_shard_bytes=out.rows * config.row_bytes,
+                per_shard_bytes=out.rows * config.bytes_per_row,
                 per_shard_ops=out.ops,
                 metrics=balance(out.rows),
                 ops_metrics=balance(out.ops),

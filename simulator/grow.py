@@ -37,7 +37,7 @@ def growth_report(
     rows_after: np.ndarray,
     moved_rows: float,
     stored_rows: float,
-    row_bytes: int,
+    row_bytes: float,
     mib_per_second: float,
     **extra: Any,
 ) -> dict[str, Any]:

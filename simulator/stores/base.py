@@ -13,11 +13,16 @@ from simulator.data import Chunk, Dataset, KeySpec
 from simulator.errors import SimulatorError
 from simulator.metrics import Alarm
 
-__all__ = ["StoreConfig", "StoreOutcome", "KeyLoad", "StoreModel", "STORES", "register", "store_model"]
+__all__ = ["StoreConfig", "StoreOutcome", "KeyLoad", "StoreModel", "STORES", "register", "store_model", "sample_scale"]
 
 #: Counts of shards, nodes, racks or datacentres are held in int64 arrays; what memory allows is
 #: checked per store (`StoreModel.memory_bytes`) before anything is allocated.
 _MAX_PLACEMENTS = 2**62
+
+
+def sample_scale(rows: int, stands_for: int | None) -> float:
+    """`StoreConfig.row_scale` for `rows` simulated rows sampled from a table of `stands_for` rows (1: no sample)."""
+    return stands_for / rows if stands_for and rows and stands_for > rows else 1.0
 
 
 @dataclass(frozen=True)
@@ -33,12 +38,20 @@ class StoreConfig:
     dcs: int = 1
     range_size_mb: float = 128.0
     row_bytes: int = 200
+    #: Rows each simulated row stands for: a sample of a larger table keeps the table's sizes (ranges,
+    #: partition bytes and rows, moves) while its shares come from the sample.
+    row_scale: float = 1.0
     columns: int = 10
     reads_per_second: float = 10_000.0
     writes_per_second: float = 1_000.0
     isolate: int = 0  # Citus: the N largest tenants get a shard of their own
     burst_share: float = 0.0
     burst_seconds: float = 60.0
+
+    @property
+    def bytes_per_row(self) -> float:
+        """Bytes one simulated row stands for (`row_bytes` x `row_scale`)."""
+        return self.row_bytes * self.row_scale
 
     def __post_init__(self) -> None:
         for name in ("shards", "nodes"):
@@ -52,6 +65,7 @@ class StoreConfig:
             raise SimulatorError("use 'random' or 'replication-aware'", "allocation", self.allocation)
         check_number("range_size_mb", self.range_size_mb, above=0, maximum=1024 * 1024, example=128)
         check_count("row_bytes", self.row_bytes, 1, 2**40, example=200)
+        check_number("row_scale", self.row_scale, minimum=1, maximum=1e15, example=100)
         check_count("columns", self.columns, 1, 2**31, example=10)
         check_number("reads_per_second", self.reads_per_second, minimum=0, maximum=1e15, example=10_000)
         check_number("writes_per_second", self.writes_per_second, minimum=0, maximum=1e15, example=1_000)

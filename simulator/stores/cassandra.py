@@ -110,7 +110,7 @@ class CassandraModel(StoreModel):
         moves = ring_moves(self.ring, after, self.range_rows, c.rf, c.dcs > 1 or c.racks > 1)
         return growth_report(
             "node", added, [n.name for n in after.nodes], moves["primary_rows"], moves["moved_copies"],
-            moves["stored_copies"], c.row_bytes, mib_per_second,
+            moves["stored_copies"], c.bytes_per_row, mib_per_second,
             new_token_ranges=moves["new_ranges"],
             replica_rows_after=[int(x) for x in np.rint(moves["replica_rows"])],
             replica_balance_after=balance(moves["replica_rows"]).to_dict(),
@@ -133,9 +133,10 @@ class CassandraModel(StoreModel):
         for r, reps in enumerate(replicas):
             replica_rows[list(reps)] += self.range_rows[r]
         alarms = []
-        part_bytes = max_rows_per_value * c.row_bytes
-        part_cells = max_rows_per_value * c.columns
-        for what, value in (("bytes", part_bytes), ("rows", max_rows_per_value), ("cells", part_cells)):
+        part_rows = int(round(max_rows_per_value * c.row_scale))
+        part_bytes = int(round(max_rows_per_value * c.bytes_per_row))
+        part_cells = part_rows * c.columns
+        for what, value in (("bytes", part_bytes), ("rows", part_rows), ("cells", part_cells)):
             if value > PARTITION_LIMITS[what]:
                 alarms.append(
                     Alarm(
@@ -157,7 +158,7 @@ class CassandraModel(StoreModel):
                 "rf": c.rf,
                 "ownership": [round(float(x), 6) for x in self.ring.ownership()],
                 "replica_rows": [int(x) for x in np.rint(replica_rows)],
-                "largest_partition_rows": int(max_rows_per_value),
+                "largest_partition_rows": part_rows,
                 "token_ranges": int(self.range_rows.size),
                 "largest_token_ranges": [
                     {

@@ -158,7 +158,7 @@ class CitusModel(StoreModel):
         rows = np.bincount(placement, weights=self.shard_rows, minlength=workers)
         return growth_report(
             "worker", added, [f"worker{i}" for i in range(workers)], rows, moved, float(self.shard_rows.sum()),
-            self.config.row_bytes, mib_per_second,
+            self.config.bytes_per_row, mib_per_second,
             shard_moves=moves,
             rule=f"rebalance_table_shards (by_disk_size, threshold {REBALANCE_THRESHOLD:g}): whole shards move from "
                  "the fullest worker to the emptiest while that evens them out; a tenant never splits",

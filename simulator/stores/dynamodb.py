@@ -59,7 +59,7 @@ class DynamoDBModel(StoreModel):
         step = self.bucket_rows.size // n
         todo = [(i * step, (i + 1) * step) for i in range(n)]
         done = []
-        limit_rows = LIMITS["partition_bytes"] / c.row_bytes
+        limit_rows = LIMITS["partition_bytes"] / c.bytes_per_row
         while todo:
             lo, hi = todo.pop()
             if self.bucket_rows[lo:hi].sum() > limit_rows and hi - lo > 1:

@@ -29,7 +29,7 @@ class _MongoModel(StoreModel):
         super().__init__(*args, **kwargs)
         c = self.config
         self.shards = c.shards or 4
-        max_rows = max(1, int(c.range_size_mb * 2**20 // c.row_bytes))
+        max_rows = max(1, int(c.range_size_mb * 2**20 // c.bytes_per_row))
         self.table = self._table(max_rows)
         self.truncated = False
 
@@ -83,7 +83,7 @@ class _MongoModel(StoreModel):
         self.shards = t.n_shards
         return growth_report(
             "shard", added, [f"shard{i}" for i in range(t.n_shards)], t.shard_rows(), moved, float(sum(t.counts)),
-            self.config.row_bytes, mib_per_second,
+            self.config.bytes_per_row, mib_per_second,
             migrations=t.migrations - migrations,
             rule="the balancer moves ranges from the shard with the most data to the one with the least while they "
                  "differ by 3 x the range size or more; jumbo ranges stay",

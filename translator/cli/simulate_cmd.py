@@ -142,7 +142,9 @@ def _remedies(opts, keys, data, config, traffic) -> list:
 @click.option("--key", "keys", multiple=True, required=True,
               help="Comma-separated fields; hashed(f) hashes f. Repeat to compare.")
 @click.option("--tenants", type=int, default=1000, show_default=True, help="Number of tenants (synthetic rows).")
-@click.option("--rows", type=int, default=None, help="Rows to generate [default: 1,000,000, or the entity's rows].")
+@click.option("--rows", type=int, default=None,
+              help="Rows to generate [default: 1,000,000, or the entity's rows]. Fewer than the entity's rows are a "
+                   "sample standing for them: sizes, ranges and partition limits stay the entity's.")
 @click.option("--skew", default="zipf:1.1", show_default=True,
               help="Tenant sizes: zipf:S, lognormal:SIGMA, pareto:A, uniform, whales:0.3,0.1")
 @click.option("--id-kind", default="serial", show_default=True, help="serial | uuid4 | objectid | uuid7")
@@ -190,13 +192,14 @@ def command(**opts: Any) -> None:
     from simulator.engine import Traffic, rank, simulate
     from simulator.errors import SimulatorError
     from simulator.generators import parse_skew
-    from simulator.stores import StoreConfig, store_model
+    from simulator.stores import StoreConfig, sample_scale, store_model
 
     model = store_model(opts["store"])  # a typo fails before any work
     if opts["chunk_rows"] < 1:
         raise SimulatorError("must be >= 1, e.g. 4000000", "chunk_rows", opts["chunk_rows"])
     rng = np.random.default_rng(check_seed(opts["seed"]))
     patterns = None
+    stands_for = None  # the entity's rows, when the generated rows are a sample of them
     if opts["sources"]:  # the entity's fields, rows and sizes as the translator reads them
         spec = _spec_from_schema(opts)
         rows = opts["rows"] or spec.rows
@@ -204,6 +207,7 @@ def command(**opts: Any) -> None:
             rows, spec.attributes, rng, row_bytes=spec.row_bytes if opts["row_bytes"] is None else opts["row_bytes"]
         )
         patterns = spec.patterns or None
+        stands_for = spec.rows
     elif opts["workload"]:
         spec = _load_workload(opts["workload"], opts["entity"])
         rows = opts["rows"] or spec.rows
@@ -211,6 +215,7 @@ def command(**opts: Any) -> None:
             rows, spec.attributes, rng, row_bytes=spec.row_bytes if opts["row_bytes"] is None else opts["row_bytes"]
         )
         patterns = spec.patterns or None
+        stands_for = spec.rows
     else:
         skew = parse_skew(opts["skew"], "skew")
         rows = 1_000_000 if opts["rows"] is None else opts["rows"]
@@ -225,7 +230,7 @@ def command(**opts: Any) -> None:
         shards=shards, nodes=nodes, vnodes=opts["vnodes"], rf=opts["rf"], allocation=opts["allocation"],
         racks=opts["racks"], dcs=opts["dcs"], range_size_mb=opts["range_size_mb"], row_bytes=data.row_bytes,
         reads_per_second=opts["reads_per_second"], writes_per_second=opts["writes_per_second"], isolate=opts["isolate"],
-        burst_share=burst.share, burst_seconds=burst.seconds,
+        burst_share=burst.share, burst_seconds=burst.seconds, row_scale=sample_scale(data.rows, stands_for),
     )
     traffic = Traffic(
         opts["reads_per_second"], opts["writes_per_second"],
@@ -256,12 +261,17 @@ def command(**opts: Any) -> None:
             {
                 "store": opts["store"],
                 "seed": opts["seed"],
+                "rows": data.rows,
+                "row_scale": config.row_scale,
                 "candidates": [r.to_dict() for r in results],
                 "ranking": [r.key for r in ranked],
                 **({"remedies": remedies} if remedies is not None else {}),
             }
         )
     else:
+        if config.row_scale > 1:
+            click.echo(f"sample: {data.rows:,} generated rows stand for the entity's {stands_for:,} "
+                       f"(x{config.row_scale:,.4g}: sizes, ranges and partition limits are the entity's)")
         _human(results, ranked)
         for remedy in remedies or []:
             from simulator.report import remedy_lines

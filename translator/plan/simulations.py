@@ -196,7 +196,7 @@ def run_simulation(run: SimulationRun, document: dict[str, Any], chunk_rows: int
     from simulator.data import dataset_from_statistics, parse_key
     from simulator.engine import Traffic, rank, simulate
     from simulator.errors import SimulatorError
-    from simulator.stores import StoreConfig, store_model
+    from simulator.stores import StoreConfig, sample_scale, store_model
     from simulator.workload import entity_spec
 
     try:
@@ -209,8 +209,10 @@ def run_simulation(run: SimulationRun, document: dict[str, Any], chunk_rows: int
         count = run.placement[1] if run.placement else None
         shards, nodes = model.placement_counts(count if option == "shards" else None,
                                                count if option == "nodes" else None)
+        # As `simulate --workload --rows N` does: fewer rows than the entity's are a sample standing for them.
         config = StoreConfig(shards=shards, nodes=nodes, row_bytes=data.row_bytes,
-                             reads_per_second=run.reads_per_second, writes_per_second=run.writes_per_second)
+                             reads_per_second=run.reads_per_second, writes_per_second=run.writes_per_second,
+                             row_scale=sample_scale(data.rows, spec.rows))
         traffic = Traffic(run.reads_per_second, run.writes_per_second, None, None, 0.0, 60.0)
         results = simulate(run.store, keys, data, config, SEED, traffic, chunk_rows, progress,
                            spec.patterns or None)
