@@ -152,3 +152,18 @@ def test_given_fanout_wins_over_the_assumed_row_count():
     view = StatsView(SAAS, parse_workload(with_parent, SAAS).statistics)
     assert (view.entity("issues").rows, view.entity("issues").assumed) == (40 * 250000, False)
     assert view.entity("comments").assumed and view.entity("comments").rows == DEFAULT_ROWS  # nothing given for it
+
+
+def test_one_entity_along_two_foreign_keys_is_two_with_entries():
+    # An issue read with its reporter and its assignee: both are users, each through its own foreign key.
+    p = _one(SAAS, entity="issues", **{"with": ["users(reporter_id)", "users(assignee_id)"]}, equality=["tenant_id"])
+    assert p.with_ == ("users", "users") and p.paths[0] != p.paths[1]
+    specs = p.to_dict()["with"]
+    assert len(set(specs)) == 2 and all(s.startswith("users(") for s in specs)
+    back = _one(SAAS, entity="issues", **{"with": specs}, equality=["tenant_id"])
+    assert back.paths == p.paths
+
+
+def test_the_same_path_twice_is_refused():
+    message = _problem(SAAS, entity="issues", **{"with": ["users(reporter_id)", "users(reporter_id)"]})
+    assert "'users' is already part of this pattern" in message

@@ -106,7 +106,15 @@ class AccessPattern:
         """Each `with` entry as a workload file names it: the entities along its path joined by dots."""
         if len(self.paths) != len(self.with_):
             return list(self.with_)
-        return [".".join(hop.target for hop in path) or end for path, end in zip(self.paths, self.with_, strict=True)]
+        plain = [".".join(hop.target for hop in path) or end for path, end in zip(self.paths, self.with_, strict=True)]
+        # Two entries that end at one entity along different foreign keys (a flight's origin and destination
+        # airports) name each step's relationship, so that the file reads back to the same paths.
+        return [
+            ".".join(f"{hop.target}({hop.via or hop.relationships[0]})" for hop in path)
+            if plain.count(spec) > 1 and path and all(hop.relationships for hop in path)
+            else spec
+            for spec, path in zip(plain, self.paths, strict=True)
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The pattern in workload-file form (`parse_workload` reads it back; see `workload_to_dict`)."""

@@ -51,7 +51,9 @@ class PatternScope:
                 out.append(f"{self._who()}{problem}")
                 continue
             end = path[-1].target if path else self.entity.key
-            if end == self.entity.key or end in self.ends:
+            # The same entity twice is allowed only along different paths (a flight's origin and destination
+            # airports, each through its own foreign key); the same path twice says nothing new.
+            if end == self.entity.key or path in self.paths:
                 out.append(f"entity {end!r} is already part of this pattern")
                 continue
             self.withs.append((spec, path))
