@@ -302,3 +302,12 @@ def test_every_table_after_an_unclosed_quote_is_reported():
     schema = _read("CREATE TABLE a (id INT);\nCREATE TABLE b (`id INT)\nGO\nCREATE TABLE c (id INT)\nGO\n", "mysql")
     assert [e.name for e in schema.entities] == ["a"]
     assert [(d.code, d.line) for d in _errors(schema)] == [("untokenizable", 2), ("untokenizable", 4)]
+
+
+def test_a_create_table_with_its_name_on_the_next_line_is_still_seen_inside_a_skipped_block():
+    """Found by benchmarks/fuzz_ingest.py (seed 2026, input 5603): a T-SQL trigger's body runs to `GO`, and a
+    `CREATE TABLE` ending its line inside it was missed, so the file said "no CREATE TABLE" with nothing lost."""
+    text = "CREATE TRIGGER t AFTER UPDATE ON a\nBEGIN\n  UPDATE a SET x = 1;\nEND\n;\nCREATE TABLE\n  b (id INT);\nGO\n"
+    schema = _read(text, "tsql")
+    lost = [(d.code, d.line) for d in schema.diagnostics if d.lost == "this table"]
+    assert lost == [("table-in-skipped-block", 6)]

@@ -169,7 +169,7 @@ def _split_tokens(tokens: list[Token], optional_semicolons: bool = False) -> Ite
 
 
 #: a permanent table created inside a client block (temporary tables belong to the routine that runs)
-_HIDDEN_TABLE = re.compile(r"^[ \t]*CREATE[ \t]+TABLE[ \t]+(?!#)", re.I | re.M)
+_HIDDEN_TABLE = re.compile(r"^[ \t]*CREATE\s+TABLE\b(?!\s*#)", re.I | re.M)
 #: dialects whose statements need no `;` inside a batch; there a routine's body runs to the end of its batch
 OPTIONAL_SEMICOLONS = frozenset({"tsql"})
 #: ALTER TABLE text that may change what the IR holds; any other ALTER (OWNER TO, NOCHECK, ATTACH ...) is noise
