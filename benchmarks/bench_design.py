@@ -12,10 +12,12 @@ generated candidates take their place, so each target is timed on N patterns it 
 
 Goals (issue 11, Speed): design with the default workload and with 200 path patterns costs no more than
 ingest (ratio <= 1.0); design time grows at most linearly with patterns x path length: the time above the
-empty workload's, from N = 50 to 200, grows by at most the growth of patterns x length times 1 + --margin.
-Rounds are interleaved (a load spike hits every case of a round alike); each case's time is its best round.
+empty workload's, from N = 50 to 200, grows by at most the growth of patterns x length times 1 + --margin
+(taken within each round; the median round decides). Rounds are interleaved (a load spike hits every case
+of a round alike); each case's time is its best round, in CPU seconds by default. docs/benchmarks.md.
 
-    .venv/bin/python benchmarks/bench_design.py [--corpus DIR | --file PATH] [--repeat N] [--seed N] [--margin F]
+    .venv/bin/python benchmarks/bench_design.py [--corpus DIR | --file PATH] [--repeat N] [--target NAME]...
+        [--seed N] [--margin F] [--clock cpu|wall]
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--margin", type=float, default=0.25, help="slack over linear growth (0.25: 25%%)")
+    parser.add_argument("--target", action="append", choices=target_names(), help="only these (default: all)")
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu", help="cpu (steadier on a shared machine)")
     args = parser.parse_args()
     path = args.file or (largest_corpus_file(args.corpus) if args.corpus.is_dir() else None)
@@ -128,7 +131,7 @@ def main() -> int:
     generated = path_workload(schema, max(COUNTS) * POOL, seed=args.seed)
     lengths = {p.id: n for p, n in zip(generated.workload.access_patterns, generated.lengths, strict=True)}
     runs = []
-    for name in target_names():
+    for name in args.target or target_names():
         run = TargetRun(get_target(name))
         run.cases = [Case("empty workload", Workload(())), Case("default workload", default_workload(schema))]
         for n in COUNTS:
