@@ -67,8 +67,8 @@ class Case:
 class TargetRun:
     target: Target
     cases: list[Case] = field(default_factory=list)
-    #: reason (the message with the pattern id left out) -> patterns; a DesignError is a refusal, any other
-    #: exception a crash (a target bug the benchmark shows instead of stopping on)
+    #: reason (names masked) -> patterns; a DesignError is a refusal, any other exception a crash (a target
+    #: bug the benchmark shows instead of stopping on)
     refused: Counter[str] = field(default_factory=Counter)
     crashed: Counter[str] = field(default_factory=Counter)
     dropped: set[str] = field(default_factory=set)
@@ -82,7 +82,7 @@ def accepted_patterns(run: TargetRun, schema: Schema, pool: list[AccessPattern],
         try:
             run.target.design(schema, Workload(tuple(taken)))
             return taken
-        except Exception as error:  # noqa: BLE001  (a crash is counted and shown, like a refusal)
+        except Exception as error:  # a crash is counted and shown, like a refusal
             text = f"{type(error).__name__}: {error}"
             named = [p for p in taken if re.search(rf"\b{re.escape(p.id)}\b", text)]
             if not named:
@@ -93,7 +93,7 @@ def accepted_patterns(run: TargetRun, schema: Schema, pool: list[AccessPattern],
                 run.refused[_generic(str(error), schema)] += 1
             else:
                 where = traceback.extract_tb(error.__traceback__)[-1]
-                place = f"{Path(where.filename).relative_to(ROOT)}:{where.lineno}"
+                place = f"{where.filename.removeprefix(f'{ROOT}/')}:{where.lineno}"
                 run.crashed[f"{type(error).__name__} in {where.name} ({place}), e.g. {named[0].id}"] += 1
             if rest:
                 taken.append(rest.pop(0))
