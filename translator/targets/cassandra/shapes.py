@@ -9,8 +9,11 @@ Entities read `with` the pattern's entity are ancestors (copied) or children (on
 
 from __future__ import annotations
 
+import weakref
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import NamedTuple
 
 from translator.diagnostics import DiagnosticSink
@@ -81,11 +84,21 @@ class Shape:
     aliases: tuple[tuple[tuple[str, str], str], ...] = ()
 
 
-def _by_name(schema: Schema) -> dict[str, Relationship]:
+def _by_name(schema: Schema) -> Mapping[str, Relationship]:
+    """Relationships by name (the first of each name), built once per schema: every path of every pattern
+    asks, and rebuilding it each time cost more than the rest of `shape_of` on a large schema."""
+    cached = _BY_NAME.get(id(schema))
+    if cached is not None and cached[0]() is schema:
+        return cached[1]
     out: dict[str, Relationship] = {}
     for rel in schema.relationships:
         out.setdefault(rel.name, rel)
-    return out
+    key = id(schema)  # by identity, as translator.workload.paths does: hashing a frozen schema walks all of it
+    _BY_NAME[key] = (weakref.ref(schema, lambda _ref: _BY_NAME.pop(key, None)), MappingProxyType(out))
+    return _BY_NAME[key][1]
+
+
+_BY_NAME: dict[int, tuple[weakref.ref[Schema], Mapping[str, Relationship]]] = {}
 
 
 def _hops_to_chain(schema: Schema, pattern: AccessPattern, hops: tuple[Hop, ...], what: str) -> Chain | None:

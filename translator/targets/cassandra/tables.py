@@ -280,14 +280,16 @@ def merge_specs(specs: list[Spec]) -> list[Spec]:
     order of their first pattern."""
     order = {spec.serves[0]: i for i, spec in enumerate(specs)}
     merged: list[Spec] = []
+    # Only tables of the same identity can host a spec (merging never changes a host's identity): looking
+    # among those alone keeps this linear in the patterns, not quadratic (issue 11's design-time benchmark).
+    by_identity: dict[tuple, list[Spec]] = {}
     for spec in sorted(specs, key=lambda s: -len(s.clustering)):
         use = spec.uses[spec.serves[0]]
-        host = next(
-            (m for m in merged if m.identity == spec.identity and (m.row_child is not None or _prefix_fits(m, use))),
-            None,
-        )
+        same = by_identity.setdefault(spec.identity, [])
+        host = next((m for m in same if m.row_child is not None or _prefix_fits(m, use)), None)
         if host is None:
             merged.append(spec)
+            same.append(spec)
             continue
         host.serves.append(spec.serves[0])
         host.uses.update(spec.uses)
