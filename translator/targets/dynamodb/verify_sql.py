@@ -18,11 +18,12 @@ from translator.ir import Entity, Relationship, Schema
 from translator.targets.dynamodb.codecs import iso as _iso
 from translator.targets.dynamodb.items import Related
 from translator.targets.dynamodb.model import DynamoDesign, EntityMapping, PatternPlan
-from translator.targets.dynamodb.needs import Copies, Need, chain_of, need_of, with_chains
+from translator.targets.dynamodb.needs import Chain, Copies, Need, chain_of, need_of, with_chains
+from translator.targets.dynamodb.roles import path_role
 from translator.types import TypeKind
 from translator.workload.model import AccessPattern, AttributeRef
 
-__all__ = ["sqlite_value", "load_sqlite", "need_for", "parameter_sets", "run_sql", "part_values"]
+__all__ = ["sqlite_value", "load_sqlite", "need_for", "parameter_sets", "run_sql", "part_values", "with_labels"]
 
 
 def sqlite_value(entity: Entity, column: str, value: Any) -> Any:
@@ -64,7 +65,7 @@ def load_sqlite(schema: Schema, rows: Mapping[str, list[dict[str, Any]]]) -> sql
 
 def need_for(schema: Schema, mapping: EntityMapping, pattern: AccessPattern) -> Need:
     """The pattern in the parts the design gave the entity (its copies keep their names)."""
-    copies = Copies({mapping.entity: {c.part: c for c in mapping.copies}})
+    copies = Copies({mapping.entity: {c.part: c for c in mapping.copies}}, schema=schema)
     return need_of(schema, schema.entity(mapping.entity), pattern, copies)
 
 
@@ -160,6 +161,16 @@ def _follow(
     return numbers
 
 
+def with_labels(schema: Schema, pattern: AccessPattern) -> list[tuple[str, str, Chain | None]]:
+    """(label, entity, chain) of each `with` entry; the label names the role when a step has siblings to
+    the same entity (`users (assignee)`), so the two users of an issue are compared apart."""
+    out = []
+    for target, chain in with_chains(schema, pattern):
+        role = path_role(schema, [rel for rel, _ in chain or ()])
+        out.append((f"{target} ({role})" if role else target, target, chain))
+    return out
+
+
 def run_sql(
     db: sqlite3.Connection,
     schema: Schema,
@@ -169,7 +180,8 @@ def run_sql(
     need: Need,
     params: dict[str, Any],
 ) -> dict[str, list[int]]:
-    """Row numbers per entity that answer the pattern; ties in the order are broken by the sort key."""
+    """Row numbers per entity (per `with_labels` label for the `with` entries) that answer the pattern;
+    ties in the order are broken by the sort key."""
     entity = schema.entity(plan.entity)
     joins: dict[tuple[str, ...], str] = {}
     where, args = [], []
@@ -206,7 +218,7 @@ def run_sql(
     if pattern.limit:
         sql += f" LIMIT {int(pattern.limit)}"
     found = {entity.key: [r[0] for r in db.execute(sql, args)]}
-    for target, chain in with_chains(schema, pattern):
+    for label, _target, chain in with_labels(schema, pattern):
         if chain is not None:
-            found[target] = _follow(db, schema, entity.key, found[entity.key], list(chain))
+            found[label] = _follow(db, schema, entity.key, found[entity.key], list(chain))
     return found
