@@ -133,11 +133,10 @@ def resolve(schema: Schema, entity: Entity, ref: AttributeRef, copies: Copies) -
 def through(entity: Entity, rels: list[Relationship], column: str, copies: Copies) -> str:
     """The part of `entity` holding `column` of the parent reached by `rels` (each child -> parent)."""
     rels = list(rels)
-    source = rels[-1].to_entity if rels else entity.key
     # A column the foreign key itself carries needs no copy: walk back while the key holds it.
     while rels and column in rels[-1].to_attributes:
         rel = rels.pop()
-        column, source = rel.from_attributes[rel.to_attributes.index(column)], rel.from_entity
+        column = rel.from_attributes[rel.to_attributes.index(column)]
     if not rels:
         return column
     return copies.add(entity, rels, column)
