@@ -264,6 +264,9 @@ class PatternPlan:
     also_writes: tuple[str, ...] = ()
     #: for a child read with its parents: the parents `returns` names that come from copies in its items
     carried: tuple[Carried, ...] = ()
+    #: the entity whose items the request reads when they are not `entity`'s own: a filter across child rows
+    #: reads the children's items, which carry copies of `entity` (child_filter.py); "" otherwise
+    items_of: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -287,6 +290,7 @@ class PatternPlan:
             "shards": self.shards,
             "also_writes": list(self.also_writes),
             "carried": [c.to_dict() for c in self.carried],
+            "items_of": self.items_of or None,
             "assumed": self.assumed,
         }
 

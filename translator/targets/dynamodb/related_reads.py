@@ -199,7 +199,7 @@ def maintenance_paths(plans: list[PatternPlan], patterns: tuple[AccessPattern, .
             ident = ctx.layout.identities.get(carried.entity, ())
             if carried.entity not in changed or not ident or not all(c in columns for c in ident):
                 continue
-            child = schema.entity(plan.entity)
+            child = schema.entity(plan.items_of or plan.entity)  # a filter across children reads theirs
             probe = Need(by_id[plan.id], tuple(dict.fromkeys(columns[c] for c in ident)), None, ())
             if any(match_path(probe, path) for path in ctx.paths[child.key]):
                 continue
