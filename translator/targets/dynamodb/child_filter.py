@@ -129,10 +129,8 @@ def child_filter_read(need: Need, entity: Entity, ctx: Ctx, plain: Plain) -> Pat
     child = schema.entity(down[-1][0].from_entity)
     rerooted = reroot(schema, pattern, down)
     child_need = need_of(schema, child, rerooted, ctx.copies)
-    if child_need.unresolved or ctx.tables.get(child.key) != table:
-        return flag(
-            need, entity.key, table, f"{', '.join(need.unresolved)} cannot be keyed on {child.key}'s items", ctx.sink
-        )
+    if child_need.unresolved:  # never: the path below the children goes up only (child_path)
+        return flag(need, entity.key, table, f"{', '.join(child_need.unresolved)} is not on {child.key}", ctx.sink)
     column = ctx.tenant.get(child.key)
     if column is not None and column not in child_need.eq:
         return flag(
