@@ -268,6 +268,12 @@ class PatternPlan:
     #: reads the children's items, which carry copies of `entity` (child_filter.py); "" otherwise
     items_of: str = ""
 
+    @property
+    def served(self) -> bool:
+        """True when the plan answers the pattern by itself: it runs (a key condition) and needs no second
+        request. A plan flagged only for its type filter is served; `verify` FAILs the others."""
+        return not (self.flagged and (self.key_condition is None or "+" in self.operation))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
