@@ -44,6 +44,9 @@ access_patterns:
     rate: 50
 """
 
+DEST_READ = """  - {id: Q0, entity: flights, with: ["airports(dest_id)"], equality: [dest_id], rate: 500}
+"""
+
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
@@ -88,9 +91,16 @@ def test_copies_keys_and_decisions_name_each_role():
     assert dict(q2.carried[1].columns)["city"] == "dest.city"
     text = [f"{d.choice}; {d.reason}" for d in design.decisions]
     assert any(t.startswith("copies of airports (origin), airports (dest);") for t in text), text
-    assert any("not placed with airports (dest)" in t and "airports (origin)'s partition" in t for t in text), text
-    assert flights.placement == "item collection of airports (origin)"
+    # A flight joins one airport's collection at most, so Q2 (both airports) does not place it: copies
+    # serve Q2 as a GetItem on the flight's own key (before: placed under the origin for nothing, plus a GSI).
+    assert any("not placed with airports (origin), airports (dest) for Q2" in t for t in text), text
+    assert (flights.placement, q2.operation, q2.index) == ("own partition", "GetItem", None)
     assert design.to_dict()["entities"][1]["copies"][0]["role"] in ("origin", "dest")
+    # A placement along one of the two foreign keys names its role.
+    _, by_dest = _design(schema, ROLES_WORKLOAD + DEST_READ)
+    assert by_dest.entity("flights").placement == "item collection of airports (dest)"
+    text = [f"{d.choice}; {d.reason}" for d in by_dest.decisions]
+    assert "item collection of airports (dest); Q0 reads flights and airports (dest) together" in " ".join(text)
 
 
 def test_a_role_leaves_out_the_tenant_and_the_shared_columns_and_falls_back_to_the_relationship_name():

@@ -158,8 +158,27 @@ def place_entities(
         entity = schema.find_entity(pattern.entity)
         if not pattern.is_read or entity is None:
             continue
-        for _target, chain in with_chains(schema, pattern):
+        chains = [chain for _target, chain in with_chains(schema, pattern)]
+        # An item joins one parent's collection: a read of the entity with two of its parents (or one parent
+        # by two foreign keys) cannot be one collection Query, so it does not place the entity (copies serve it).
+        parents = list(dict.fromkeys(c[0][0] for c in chains if c and c[0][1]))
+        if len(parents) > 1:
+            decisions.append(
+                Decision(
+                    entity.key,
+                    "own partition",
+                    "own-partition",
+                    f"not placed with {', '.join(parent_label(schema, r, tenant) for r in parents)} for "
+                    f"{pattern.id}: an item joins one parent's collection, so its read with {len(parents)} parents "
+                    "is served by copies of them",
+                    (("rate", pattern.rate),),
+                    ("workload",) if pattern.assumed else (),
+                )
+            )
+        for chain in chains:
             for rel, _up in chain or ():
+                if len(parents) > 1 and rel in parents:
+                    continue
                 candidates.append(
                     (0, -pattern.rate, position, pattern.id, rel, "item-collection-with", pattern.assumed)
                 )
