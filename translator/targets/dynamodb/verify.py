@@ -254,8 +254,9 @@ def _check(
     param_sets = parameter_sets(need, design.entity(read), schema, rows.get(read, []), related, rng, count)
     labels = {label: target for label, target, _ in with_labels(schema, pattern)}
     labels.update({c.label: c.entity for c in plan.carried})
-    if not param_sets:
-        return PatternResult(plan.id, "skip", plan.operation, 0, f"no {read} rows to ask about")
+    if not param_sets:  # an unserved plan stays a failure, whatever the rows
+        status, why = ("skip", "") if plan.served else ("fail", f"; flagged: {plan.reason}")
+        return PatternResult(plan.id, status, plan.operation, 0, f"no {read} rows to ask about{why}")
     for params in param_sets:
         items = run_dynamodb(client, schema, design, plan, tables, params)
         got = items_to_rows(schema, design, items)
