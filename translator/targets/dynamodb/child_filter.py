@@ -160,7 +160,7 @@ def child_filter_read(need: Need, entity: Entity, ctx: Ctx, plain: Plain) -> Pat
         operation, flagged = f"{base.operation}+Query", True
         home = ctx.paths[entity.key][0]
         where = (
-            f"on its item collection ({home.partition.text()}, {home.sort.text()}...)"
+            f"on its item collection ({home.partition.attribute} = {home.partition.text()})"
             if all(ctx.layout.root(t) == ctx.layout.root(entity.key) for t, _ in with_chains(schema, pattern))
             else "by its identity"
         )
