@@ -27,6 +27,7 @@ from translator.targets.dynamodb.placement import Layout, place_entities
 from translator.targets.dynamodb.plancore import Ctx, add_gsi_path
 from translator.targets.dynamodb.quoting import inert, logical_id
 from translator.targets.dynamodb.related_reads import maintenance_paths
+from translator.targets.dynamodb.roles import parent_label
 from translator.targets.dynamodb.tenant import tenant_columns
 from translator.targets.record import Decision, assumed_inputs
 from translator.tenancy import Tenancy
@@ -121,14 +122,15 @@ def build_design(
     tags = entity_tags(schema)
     naming = r.naming
     tables = steps.tables(schema, mode, table_name, r, sink)
+    tenant = tenant_columns(schema, tenancy)
     if mode == "single-table":
-        layout = place_entities(schema, workload, naming["generated_id_attribute"], sink, decisions)
+        layout = place_entities(schema, workload, naming["generated_id_attribute"], sink, decisions, tenant)
     else:
         layout = place_entities(schema, Workload(()), naming["generated_id_attribute"], sink, decisions)
         layout.members.clear()
         layout.junctions.clear()
         decisions[:] = [d for d in decisions if d.rule == "unique-key-identity"]
-    copies = Copies()
+    copies = Copies(schema=schema, tenant=tenant)
     needs = [
         need_of(schema, schema.find_entity(p.entity) or schema.entities[0], p, copies) for p in workload.access_patterns
     ]
@@ -137,7 +139,6 @@ def build_design(
         entity = schema.find_entity(need.pattern.entity)
         if need.pattern.is_read and entity is not None:
             readers.setdefault(entity.key, []).append(need)
-    tenant = tenant_columns(schema, tenancy)
     paths = {k: [p] for k, p in base_paths(schema, readers, layout, tags, copies, r, tenant).items()}
     _adjacency_gsis(schema, layout, paths, tags, r, decisions, tenant)
     ctx = Ctx(
@@ -173,7 +174,7 @@ def build_design(
     mappings: list[EntityMapping] = []
     for entity in schema.entities:
         rel = layout.members.get(entity.key)
-        placement = "own partition" if rel is None else f"item collection of {rel.to_entity}"
+        placement = "own partition" if rel is None else f"item collection of {parent_label(schema, rel, tenant)}"
         mappings.append(
             EntityMapping(
                 entity.key,

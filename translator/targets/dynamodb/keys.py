@@ -126,9 +126,10 @@ def base_paths(
 
 
 def part_label(part: str, copies: Copies, entity: Entity, tags: dict[str, str]) -> str:
-    """How a part names itself inside a GSI prefix: `EMAIL`, or `CUSTOMERS_EMAIL` for a copy."""
+    """How a part names itself inside a GSI prefix: `EMAIL`, `CUSTOMERS_EMAIL` for a copy, `ORIGIN_CITY` for
+    a copy named by its role (one of two airports of a flight)."""
     spec = next((c for c in copies.of(entity.key) if c.part == part), None)
-    text = f"{tags[spec.source]}_{spec.column}" if spec else part
+    text = (spec.part if spec.role else f"{tags[spec.source]}_{spec.column}") if spec else part
     return re.sub(r"[^A-Z0-9_]", "_", text.upper())
 
 

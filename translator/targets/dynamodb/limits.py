@@ -236,10 +236,10 @@ def check_limits(
     load: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: {"rcu": 0.0, "wcu": 0.0})
     assumed_any: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for plan in plans:
-        owner = by_key.get(plan.entity)
+        owner = by_key.get(plan.items_of or plan.entity)  # a filter across children reads the child's items
         if plan.flagged or owner is None:
             continue
-        entity = schema.entity(plan.entity)
+        entity = schema.entity(owner.entity)
         path = owner.path_on(plan.index) or owner.base
         share, share_inputs, _how = hot_share(schema, stats, entity, path)
         if plan.kind == "read":

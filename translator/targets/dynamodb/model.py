@@ -62,15 +62,22 @@ class CopySpec:
 
     `part`: the name key templates use for it (and the item attribute that stores it). `hops`: the
     foreign keys followed from this entity to `source` (each towards a parent, so there is one value).
+    `role`: which of several ways to the same parent it follows (`origin`, roles.py); "" when only one.
     """
 
     part: str
     source: str
     column: str
     hops: tuple[str, ...]
+    role: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"attribute": self.part, "from": f"{self.source}.{self.column}", "via": list(self.hops)}
+        return {
+            "attribute": self.part,
+            "from": f"{self.source}.{self.column}",
+            "via": list(self.hops),
+            "role": self.role or None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +85,24 @@ class Carried:
     """A parent a read returns from the copies its entity's items carry (a child read with its parents).
 
     `columns`: (parent column, part of the child holding it: its own column or a copy). `witness`: the
-    child's parts holding every foreign-key column along `via`; the parent exists only when none is NULL."""
+    child's parts holding every foreign-key column along `via`; the parent exists only when none is NULL.
+    `role`: which way to `entity` it is when the child has several (`origin`, roles.py), else ""."""
 
     entity: str
     via: tuple[str, ...]
     witness: tuple[str, ...]
     columns: tuple[tuple[str, str], ...]
+    role: str = ""
+
+    @property
+    def label(self) -> str:
+        """The entity, with its role when it has one: `airports (origin)`."""
+        return f"{self.entity} ({self.role})" if self.role else self.entity
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "entity": self.entity,
+            "role": self.role or None,
             "via": list(self.via),
             "present_when_set": list(self.witness),
             "columns": dict(self.columns),
@@ -249,6 +264,15 @@ class PatternPlan:
     also_writes: tuple[str, ...] = ()
     #: for a child read with its parents: the parents `returns` names that come from copies in its items
     carried: tuple[Carried, ...] = ()
+    #: the entity whose items the request reads when they are not `entity`'s own: a filter across child rows
+    #: reads the children's items, which carry copies of `entity` (child_filter.py); "" otherwise
+    items_of: str = ""
+
+    @property
+    def served(self) -> bool:
+        """True when the plan answers the pattern by itself: it runs (a key condition) and needs no second
+        request. A plan flagged only for its type filter is served; `verify` FAILs the others."""
+        return not (self.flagged and (self.key_condition is None or "+" in self.operation))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -272,6 +296,7 @@ class PatternPlan:
             "shards": self.shards,
             "also_writes": list(self.also_writes),
             "carried": [c.to_dict() for c in self.carried],
+            "items_of": self.items_of or None,
             "assumed": self.assumed,
         }
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from translator.ir import Entity, Relationship, Schema
 from translator.targets.common import unique_name
 from translator.targets.dynamodb.model import CopySpec
+from translator.targets.dynamodb.roles import copy_name
 from translator.workload.model import AccessPattern, AttributeRef, Direction, Hop
 
 __all__ = ["Need", "Copies", "need_of", "with_chains", "chain_of", "through", "resolve", "Chain"]
@@ -25,22 +26,29 @@ Chain = tuple[tuple[Relationship, bool], ...]
 
 @dataclass
 class Copies:
-    """Working state: the copies each entity's items carry (entity key -> part name -> spec)."""
+    """Working state: the copies each entity's items carry (entity key -> part name -> spec).
+
+    With `schema`, a copy along a foreign key that has a sibling to the same parent is named by its role
+    (`origin.city`, roles.py); `tenant` (entity -> tenant column) keeps the tenant out of roles."""
 
     by_entity: dict[str, dict[str, CopySpec]] = field(default_factory=dict)
     kept: set[tuple[str, str]] = field(default_factory=set)  # (entity, part) a read returns, though no key holds
+    schema: Schema | None = None
+    tenant: dict[str, str] = field(default_factory=dict)
 
     def keep(self, entity: str, part: str) -> None:
         if part in self.by_entity.get(entity, {}):
             self.kept.add((entity, part))
 
-    def add(self, entity: Entity, source: str, column: str, hops: tuple[str, ...]) -> str:
+    def add(self, entity: Entity, rels: list[Relationship], column: str) -> str:
+        source, hops = rels[-1].to_entity, tuple(r.name for r in rels)
         held = self.by_entity.setdefault(entity.key, {})
         for part, spec in held.items():
             if (spec.source, spec.column, spec.hops) == (source, column, hops):
                 return part
-        part = unique_name(f"{source}.{column}", {*entity.attribute_names, *held})
-        held[part] = CopySpec(part, source, column, hops)
+        wanted, role = copy_name(self.schema, rels, column, self.tenant)
+        part = unique_name(wanted, {*entity.attribute_names, *held})
+        held[part] = CopySpec(part, source, column, hops, role)
         return part
 
     def of(self, entity: str) -> tuple[CopySpec, ...]:
@@ -125,14 +133,13 @@ def resolve(schema: Schema, entity: Entity, ref: AttributeRef, copies: Copies) -
 def through(entity: Entity, rels: list[Relationship], column: str, copies: Copies) -> str:
     """The part of `entity` holding `column` of the parent reached by `rels` (each child -> parent)."""
     rels = list(rels)
-    source = rels[-1].to_entity if rels else entity.key
     # A column the foreign key itself carries needs no copy: walk back while the key holds it.
     while rels and column in rels[-1].to_attributes:
         rel = rels.pop()
-        column, source = rel.from_attributes[rel.to_attributes.index(column)], rel.from_entity
+        column = rel.from_attributes[rel.to_attributes.index(column)]
     if not rels:
         return column
-    return copies.add(entity, source, column, tuple(r.name for r in rels))
+    return copies.add(entity, rels, column)
 
 
 def need_of(schema: Schema, entity: Entity, pattern: AccessPattern, copies: Copies) -> Need:

@@ -13,6 +13,7 @@ constant `<TAG>` (write-sharded into N suffixes when its writes pass one partiti
 from __future__ import annotations
 
 from translator.ir import Entity
+from translator.targets.dynamodb.child_filter import child_filter_read
 from translator.targets.dynamodb.keys import gsi_shape
 from translator.targets.dynamodb.model import PatternPlan, ValueBinding
 from translator.targets.dynamodb.needs import Need
@@ -272,15 +273,18 @@ def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
             continue
         table = ctx.tables[entity.key]
         if need.unresolved:
-            plans[i] = flag(
-                need,
-                entity.key,
-                table,
-                f"{', '.join(need.unresolved)} is reached through children "
-                "(many values per item), so no key of one item can hold it",
-                ctx.sink,
-                "Query+Query",
-            )
+            if pattern.is_read:
+                plans[i] = child_filter_read(need, entity, ctx, _plain_read)
+            else:
+                plans[i] = flag(
+                    need,
+                    entity.key,
+                    table,
+                    f"{', '.join(need.unresolved)} is reached through children "
+                    "(many values per item), so no key of one item can hold it",
+                    ctx.sink,
+                    "Query+Query",
+                )
             continue
         column = ctx.tenant.get(entity.key)
         if column is not None and column not in need.eq and pattern.kind is not PatternKind.WRITE:

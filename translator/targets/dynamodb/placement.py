@@ -23,6 +23,7 @@ from translator.diagnostics import DiagnosticSink
 from translator.ir import Cardinality, Entity, Relationship, Schema
 from translator.targets.dynamodb.needs import with_chains
 from translator.targets.dynamodb.quoting import inert
+from translator.targets.dynamodb.roles import parent_label
 from translator.targets.record import Decision
 from translator.workload.model import Workload
 
@@ -101,7 +102,14 @@ def _identities(
             )
 
 
-def _placeable(schema: Schema, rel: Relationship, layout: Layout, rule: str, anchored: dict[str, str]) -> str | None:
+def _placeable(
+    schema: Schema,
+    rel: Relationship,
+    layout: Layout,
+    rule: str,
+    anchored: dict[str, str],
+    tenant: dict[str, str] | None = None,
+) -> str | None:
     """None when the child may join the parent's collection, else the reason it may not.
 
     Only a `with` path nests collections deeper than one level; an entity whose collection a placed `with`
@@ -110,7 +118,7 @@ def _placeable(schema: Schema, rel: Relationship, layout: Layout, rule: str, anc
     if rel.is_self_reference:
         return "a self reference cannot form an item collection"
     if child.key in layout.members:
-        return f"{child.key} already lives in {layout.members[child.key].to_entity}'s partition"
+        return f"{child.key} already lives in {parent_label(schema, layout.members[child.key], tenant)}'s partition"
     if child.key in anchored:
         return f"{child.key} anchors the item collection {anchored[child.key]} reads"
     if rule not in ("item-collection-with", "item-collection-one-to-one"):
@@ -131,9 +139,16 @@ def _placeable(schema: Schema, rel: Relationship, layout: Layout, rule: str, anc
 
 
 def place_entities(
-    schema: Schema, workload: Workload, generated_name: str, sink: DiagnosticSink, decisions: list[Decision]
+    schema: Schema,
+    workload: Workload,
+    generated_name: str,
+    sink: DiagnosticSink,
+    decisions: list[Decision],
+    tenant: dict[str, str] | None = None,
 ) -> Layout:
-    """Decide which entities join another's collection (see the module docstring for the rules)."""
+    """Decide which entities join another's collection (see the module docstring for the rules). A parent
+    the child reaches by two foreign keys is named with its role (`airports (origin)`, roles.py); `tenant`
+    (entity -> tenant column) keeps the tenant out of roles."""
     layout = Layout()
     _identities(schema, layout, generated_name, sink, decisions)
     junctions = {m.junction: m for m in schema.many_to_many()}  # computed once: it scans every relationship
@@ -143,8 +158,27 @@ def place_entities(
         entity = schema.find_entity(pattern.entity)
         if not pattern.is_read or entity is None:
             continue
-        for _target, chain in with_chains(schema, pattern):
+        chains = [chain for _target, chain in with_chains(schema, pattern)]
+        # An item joins one parent's collection: a read of the entity with two of its parents (or one parent
+        # by two foreign keys) cannot be one collection Query, so it does not place the entity (copies serve it).
+        parents = list(dict.fromkeys(c[0][0] for c in chains if c and c[0][1]))
+        if len(parents) > 1:
+            decisions.append(
+                Decision(
+                    entity.key,
+                    "own partition",
+                    "own-partition",
+                    f"not placed with {', '.join(parent_label(schema, r, tenant) for r in parents)} for "
+                    f"{pattern.id}: an item joins one parent's collection, so its read with {len(parents)} parents "
+                    "is served by copies of them",
+                    (("rate", pattern.rate),),
+                    ("workload",) if pattern.assumed else (),
+                )
+            )
+        for chain in chains:
             for rel, _up in chain or ():
+                if len(parents) > 1 and rel in parents:
+                    continue
                 candidates.append(
                     (0, -pattern.rate, position, pattern.id, rel, "item-collection-with", pattern.assumed)
                 )
@@ -165,7 +199,8 @@ def place_entities(
         inputs = ("workload",) if assumed else ()
         if layout.members.get(rel.from_entity) == rel:
             continue  # already there for a stronger reason
-        why_not = _placeable(schema, rel, layout, rule, anchored)
+        why_not = _placeable(schema, rel, layout, rule, anchored, tenant)
+        parent = parent_label(schema, rel, tenant)
         if why_not is not None:
             if rule not in ("adjacency-list", "item-collection-one-to-one") or rel.from_entity not in layout.members:
                 decisions.append(
@@ -173,7 +208,7 @@ def place_entities(
                         rel.from_entity,
                         "own partition",
                         "own-partition",
-                        f"not placed with {rel.to_entity} for {pattern_id or rule}: {why_not}",
+                        f"not placed with {parent} for {pattern_id or rule}: {why_not}",
                         (("rate", -neg_rate),),
                         inputs,
                     )
@@ -187,8 +222,8 @@ def place_entities(
         if link is not None:
             layout.junctions[rel.from_entity] = link.right if rel == link.left else link.left
         reason = {
-            "item-collection-with": f"{pattern_id} reads {rel.from_entity} and {rel.to_entity} together: one Query "
-            f"on {layout.root(rel.to_entity)}'s partition",
+            "item-collection-with": f"{pattern_id} reads {rel.from_entity} and {parent} together: one Query "
+            f"on {parent if layout.root(rel.to_entity) == rel.to_entity else layout.root(rel.to_entity)}'s partition",
             "item-collection-one-to-one": f"{rel.from_entity} is one-to-one with {rel.to_entity}: it lives in its "
             "parent's item collection",
             "item-collection-children": f"{pattern_id} reads {rel.from_entity} by its foreign key to {rel.to_entity}: "
@@ -199,7 +234,7 @@ def place_entities(
         decisions.append(
             Decision(
                 rel.from_entity,
-                f"item collection of {rel.to_entity}",
+                f"item collection of {parent}",
                 rule,
                 reason,
                 (("rate", -neg_rate), ("depth", layout.depth(rel.from_entity))),

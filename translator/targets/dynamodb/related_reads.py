@@ -27,6 +27,7 @@ from translator.targets.dynamodb.keys import gsi_shape
 from translator.targets.dynamodb.model import Carried, KeyPath, KeyTemplate, PatternPlan
 from translator.targets.dynamodb.needs import Need, through, with_chains
 from translator.targets.dynamodb.plancore import Ctx, Names, add_gsi_path, bind, match_path
+from translator.targets.dynamodb.roles import path_role
 from translator.targets.dynamodb.tenant import lead
 from translator.targets.record import Decision
 from translator.workload.model import AccessPattern, PatternKind
@@ -82,14 +83,15 @@ def _parents_by_copies(need: Need, entity: Entity, ctx: Ctx, plain: Plain) -> Pa
                 through(entity, rels[:i], c, ctx.copies) for i, rel in enumerate(rels) for c in rel.from_attributes
             )
         )
-        carried.append(Carried(target, tuple(r.name for r in rels), witness, columns))
+        role = path_role(ctx.schema, rels, ctx.tenant)
+        carried.append(Carried(target, tuple(r.name for r in rels), witness, columns, role))
     base = plain(need, entity, ctx)
     if not _served(base):
         return None
     for item in carried:
         for part in (*item.witness, *(p for _, p in item.columns)):
             ctx.copies.keep(entity.key, part)
-    names = ", ".join(c.entity for c in carried)
+    names = ", ".join(c.label for c in carried)
     ctx.decisions.append(
         Decision(
             entity.key,
@@ -197,7 +199,7 @@ def maintenance_paths(plans: list[PatternPlan], patterns: tuple[AccessPattern, .
             ident = ctx.layout.identities.get(carried.entity, ())
             if carried.entity not in changed or not ident or not all(c in columns for c in ident):
                 continue
-            child = schema.entity(plan.entity)
+            child = schema.entity(plan.items_of or plan.entity)  # a filter across children reads theirs
             probe = Need(by_id[plan.id], tuple(dict.fromkeys(columns[c] for c in ident)), None, ())
             if any(match_path(probe, path) for path in ctx.paths[child.key]):
                 continue

@@ -28,7 +28,7 @@ from translator.targets.dynamodb.items import (
 from translator.targets.dynamodb.model import DynamoDesign, PatternPlan
 from translator.targets.dynamodb.render import create_table_request
 from translator.targets.dynamodb.verify_run import PatternResult, run_dynamodb
-from translator.targets.dynamodb.verify_sql import load_sqlite, need_for, parameter_sets, run_sql
+from translator.targets.dynamodb.verify_sql import load_sqlite, parameter_sets, read_need, run_sql, with_labels
 from translator.targets.dynamodb.verify_writes import check_write
 from translator.workload.model import Workload
 
@@ -195,10 +195,10 @@ def _carried_rows(
 ) -> dict[str, list[dict[str, Any]]]:
     """The parents a child read returns from its items' copies: one row per distinct parent, none for an
     item whose foreign key along the way is NULL (it has no parent)."""
-    mapping = design.entity(plan.entity)
+    mapping = design.entity(plan.items_of or plan.entity)
     type_attribute = design.table(mapping.table).entity_type_attribute
     own = {a.column: a.attribute for a in mapping.attributes}
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[dict[str, Any]]] = {}  # by Carried.label: two roles of one entity stay apart
     for carried in plan.carried:
         parent = schema.entity(carried.entity)
         seen: dict[str, dict[str, Any]] = {}
@@ -212,8 +212,23 @@ def _carried_rows(
                 for column, part in carried.columns
             }
             seen.setdefault(repr(sorted(row.items())), row)
-        out[parent.key] = list(seen.values())
+        out[carried.label] = list(seen.values())
     return out
+
+
+def _by_label(
+    got: dict[str, list[dict[str, Any]]], expected: dict[str, list[int]], labels: dict[str, str]
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[int]]]:
+    """Items come back per entity, SQL's `with` rows per label (`users (assignee)`): an entity read as
+    items under one label takes that label; under several, SQL's rows of those labels are united."""
+    got, expected = dict(got), dict(expected)
+    for entity in [k for k in got if k not in labels]:
+        mine = [label for label, e in labels.items() if e == entity and label != entity]
+        if len(mine) == 1 and mine[0] not in got:
+            got[mine[0]] = got.pop(entity)
+        elif len(mine) > 1:
+            expected[entity] = sorted({n for label in mine for n in expected.pop(label, [])})
+    return got, expected
 
 
 def _check(
@@ -235,20 +250,27 @@ def _check(
         return PatternResult(plan.id, "skip", plan.operation, 0, plan.reason)
     pattern = workload.pattern(plan.id)
     entity = schema.entity(plan.entity)
-    mapping = design.entity(entity.key)
-    need = need_for(schema, mapping, pattern)
-    param_sets = parameter_sets(need, mapping, schema, rows.get(entity.key, []), related, rng, count)
-    if not param_sets:
-        return PatternResult(plan.id, "skip", plan.operation, 0, f"no {entity.key} rows to ask about")
+    read, need = read_need(schema, design, plan, pattern)  # `read`: whose items the plan reads
+    param_sets = parameter_sets(need, design.entity(read), schema, rows.get(read, []), related, rng, count)
+    labels = {label: target for label, target, _ in with_labels(schema, pattern)}
+    labels.update({c.label: c.entity for c in plan.carried})
+    if not param_sets:  # an unserved plan stays a failure, whatever the rows
+        status, why = ("skip", "") if plan.served else ("fail", f"; flagged: {plan.reason}")
+        return PatternResult(plan.id, status, plan.operation, 0, f"no {read} rows to ask about{why}")
     for params in param_sets:
         items = run_dynamodb(client, schema, design, plan, tables, params)
         got = items_to_rows(schema, design, items)
+        if plan.items_of:  # the children's items only carry the answer; the pattern's limit counts parents
+            got = {}
         got.update(_carried_rows(schema, design, plan, items))
         expected = run_sql(db, schema, design, plan, pattern, need, params)
+        got, expected = _by_label(got, expected, labels)
+        if plan.items_of and "+" in plan.operation:  # the first request is checked; the second is not made
+            expected = {k: v for k, v in expected.items() if k in got}
         for key in {*got, *expected}:
-            want = [rows[key][i] for i in expected.get(key, [])]
+            want = [rows[labels.get(key, key)][i] for i in expected.get(key, [])]
             have = got.get(key, [])
-            ordered = key == entity.key and bool(pattern.order_by)
+            ordered = key == entity.key and bool(pattern.order_by) and not plan.items_of
             same = _canon(have) == _canon(want) if ordered else sorted(_canon(have)) == sorted(_canon(want))
             if pattern.limit and not pattern.order_by and key == entity.key:
                 same = len(have) == len(want) and set(_canon(have)) <= set(_canon(rows[key]))
@@ -261,6 +283,15 @@ def _check(
                     len(param_sets),
                     f"{key}: DynamoDB returned {len(have)} item(s), SQL {len(want)} row(s) for {shown}",
                 )
+    if plan.items_of and "+" in plan.operation:
+        return PatternResult(
+            plan.id,
+            "fail",
+            plan.operation,
+            len(param_sets),
+            f"the first Query's {', '.join(sorted(got))} matched SQL in {len(param_sets)} parameter set(s), "
+            f"but the pattern {plan.reason}",
+        )
     note = f" (flagged: {plan.reason})" if plan.flagged else ""
     shards = f", {plan.shards} Queries merged" if plan.shards > 1 else ""
     return PatternResult(

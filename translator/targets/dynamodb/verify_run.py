@@ -60,7 +60,7 @@ def run_dynamodb(
     from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
     ser, de = TypeSerializer(), TypeDeserializer()
-    mapping = design.entity(plan.entity)
+    mapping = design.entity(plan.items_of or plan.entity)
     path = mapping.path_on(plan.index) or mapping.base
     items: list[dict[str, Any]] = []
     for shard in range(plan.shards):
@@ -81,15 +81,15 @@ def run_dynamodb(
             request["ExpressionAttributeNames"] = dict(plan.names)
         if plan.filter:
             request["FilterExpression"] = plan.filter
-        if plan.limit and not plan.filter:
+        if plan.limit and not plan.filter and not plan.items_of:  # child items: Limit would count children
             request["Limit"] = plan.limit
         while True:
             page = client.query(**request)
             items += [{k: de.deserialize(v) for k, v in item.items()} for item in page.get("Items", [])]
-            if (plan.limit and not plan.filter) or "LastEvaluatedKey" not in page:
+            if "Limit" in request or "LastEvaluatedKey" not in page:
                 break
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
     if plan.shards > 1:
         items.sort(key=lambda item: item.get(path.sort.attribute, ""), reverse=not plan.scan_forward)
     alone = len(plan.returns) - len(plan.carried) == 1  # parents carried in the items are no items of their own
-    return items[: plan.limit] if plan.limit and alone else items
+    return items[: plan.limit] if plan.limit and alone and not plan.items_of else items

@@ -15,14 +15,25 @@ from collections.abc import Mapping
 from typing import Any
 
 from translator.ir import Entity, Relationship, Schema
+from translator.targets.dynamodb.child_filter import child_path, reroot
 from translator.targets.dynamodb.codecs import iso as _iso
 from translator.targets.dynamodb.items import Related
 from translator.targets.dynamodb.model import DynamoDesign, EntityMapping, PatternPlan
-from translator.targets.dynamodb.needs import Copies, Need, chain_of, need_of, with_chains
+from translator.targets.dynamodb.needs import Chain, Copies, Need, chain_of, need_of, with_chains
+from translator.targets.dynamodb.roles import path_role
 from translator.types import TypeKind
 from translator.workload.model import AccessPattern, AttributeRef
 
-__all__ = ["sqlite_value", "load_sqlite", "need_for", "parameter_sets", "run_sql", "part_values"]
+__all__ = [
+    "sqlite_value",
+    "load_sqlite",
+    "need_for",
+    "read_need",
+    "parameter_sets",
+    "run_sql",
+    "part_values",
+    "with_labels",
+]
 
 
 def sqlite_value(entity: Entity, column: str, value: Any) -> Any:
@@ -64,8 +75,20 @@ def load_sqlite(schema: Schema, rows: Mapping[str, list[dict[str, Any]]]) -> sql
 
 def need_for(schema: Schema, mapping: EntityMapping, pattern: AccessPattern) -> Need:
     """The pattern in the parts the design gave the entity (its copies keep their names)."""
-    copies = Copies({mapping.entity: {c.part: c for c in mapping.copies}})
+    copies = Copies({mapping.entity: {c.part: c for c in mapping.copies}}, schema=schema)
     return need_of(schema, schema.entity(mapping.entity), pattern, copies)
+
+
+def read_need(schema: Schema, design: DynamoDesign, plan: PatternPlan, pattern: AccessPattern) -> tuple[str, Need]:
+    """(entity whose items the plan reads, the pattern in that entity's parts): the pattern's entity, or
+    the children a filter across child rows reads (the pattern re-read from them, child_filter.py)."""
+    mapping = design.entity(plan.entity)
+    need = need_for(schema, mapping, pattern)
+    if not plan.items_of:
+        return plan.entity, need
+    down, _why = child_path(schema, need)
+    assert down is not None, plan
+    return plan.items_of, need_for(schema, design.entity(plan.items_of), reroot(schema, pattern, down))
 
 
 def part_values(schema: Schema, mapping: EntityMapping, row: Mapping[str, Any], related: Related) -> dict[str, Any]:
@@ -103,39 +126,45 @@ def parameter_sets(
     return out
 
 
-def _alias(names: tuple[str, ...], joins: dict[tuple[str, ...], str]) -> str:
-    """The alias of the parent reached by the foreign keys `names` from t0 (registering every prefix)."""
+#: the steps from t0 to a joined row: (relationship name, True towards the parent / False to children)
+Steps = tuple[tuple[str, bool], ...]
+
+
+def _alias(steps: Steps, joins: dict[Steps, str]) -> str:
+    """The alias of the row reached by `steps` from t0 (registering every prefix)."""
     alias = "t0"
-    for i in range(1, len(names) + 1):
-        if names[:i] not in joins:
-            joins[names[:i]] = f"t{len(joins) + 1}"
-        alias = joins[names[:i]]
+    for i in range(1, len(steps) + 1):
+        if steps[:i] not in joins:
+            joins[steps[:i]] = f"t{len(joins) + 1}"
+        alias = joins[steps[:i]]
     return alias
 
 
-def _joined(schema: Schema, entity: Entity, ref: AttributeRef, joins: dict[tuple[str, ...], str]) -> tuple[str, Entity]:
-    """The SQL alias holding `ref` (joining its parents as needed) and the entity of that alias."""
+def _joined(schema: Schema, entity: Entity, ref: AttributeRef, joins: dict[Steps, str]) -> tuple[str, Entity]:
+    """The SQL alias holding `ref` (joining parents, or children, along its path) and its entity."""
     if ref.entity == entity.key and not ref.path:
         return "t0", entity
     chain = chain_of(schema, entity.key, ref.entity, ref.path)
-    assert chain is not None and all(up for _, up in chain), ref
-    return _alias(tuple(rel.name for rel, _ in chain), joins), schema.entity(ref.entity)
+    assert chain is not None, ref
+    return _alias(tuple((rel.name, up) for rel, up in chain), joins), schema.entity(ref.entity)
 
 
-def _join_sql(schema: Schema, entity: Entity, joins: dict[tuple[str, ...], str]) -> str:
+def _join_sql(schema: Schema, entity: Entity, joins: dict[Steps, str]) -> str:
     out = []
-    for names, alias in joins.items():
+    for steps, alias in joins.items():
         current, previous = entity.key, "t0"
-        for i, name in enumerate(names):
-            rel = next(r for r in schema.relationships_from(current) if r.name == name)
-            if i == len(names) - 1:
-                on = " AND ".join(
-                    f"{alias}.{_q(t)} = {previous}.{_q(f)}"
-                    for f, t in zip(rel.from_attributes, rel.to_attributes, strict=True)
-                )
-                out.append(f"JOIN {_q(rel.to_entity)} {alias} ON {on}")
-            previous = joins.get(names[: i + 1], previous)
-            current = rel.to_entity
+        for i, (name, up) in enumerate(steps):
+            near = schema.relationships_from(current) if up else schema.relationships_to(current)
+            rel = next(r for r in near if r.name == name)
+            target = rel.to_entity if up else rel.from_entity
+            if i == len(steps) - 1:
+                mine, theirs = rel.to_attributes, rel.from_attributes
+                if not up:  # a join to children: their foreign key holds the parent's key
+                    mine, theirs = theirs, mine
+                on = " AND ".join(f"{alias}.{_q(a)} = {previous}.{_q(b)}" for a, b in zip(mine, theirs, strict=True))
+                out.append(f"JOIN {_q(target)} {alias} ON {on}")
+            previous = joins.get(steps[: i + 1], previous)
+            current = target
     return " ".join(out)
 
 
@@ -160,6 +189,21 @@ def _follow(
     return numbers
 
 
+def with_labels(schema: Schema, pattern: AccessPattern) -> list[tuple[str, str, Chain | None]]:
+    """(label, entity, chain) of each `with` entry; the label names the role when a step has siblings to
+    the same entity (`users (assignee)`), so the two users of an issue are compared apart."""
+    out = []
+    for target, chain in with_chains(schema, pattern):
+        role = path_role(schema, [rel for rel, _ in chain or ()])
+        out.append((f"{target} ({role})" if role else target, target, chain))
+    return out
+
+
+def _distinct(joins: dict[Steps, str]) -> str:
+    """A join to children repeats the row once per child: keep each row once (SQL's "having such a child")."""
+    return "DISTINCT " if any(not up for steps in joins for _, up in steps) else ""
+
+
 def run_sql(
     db: sqlite3.Connection,
     schema: Schema,
@@ -169,9 +213,12 @@ def run_sql(
     need: Need,
     params: dict[str, Any],
 ) -> dict[str, list[int]]:
-    """Row numbers per entity that answer the pattern; ties in the order are broken by the sort key."""
+    """Row numbers per entity (per `with_labels` label for the `with` entries) that answer the pattern;
+    ties in the order are broken by the sort key. `need` is in the parts of the items the plan reads (the
+    children's, for a filter across child rows), in the pattern's order. An attribute of children keeps
+    each row of the entity once: the distinct rows having such a child."""
     entity = schema.entity(plan.entity)
-    joins: dict[tuple[str, ...], str] = {}
+    joins: dict[Steps, str] = {}
     where, args = [], []
     for ref, part in zip(pattern.equality, need.eq, strict=False):
         alias, owner = _joined(schema, entity, ref, joins)
@@ -185,28 +232,35 @@ def run_sql(
             sqlite_value(owner, pattern.range.attribute, params[f"{need.range}.high"]),
         ]
     condition = " AND ".join(where) or "1=1"
-    sql = f"SELECT t0.__row FROM {_q(entity.key)} t0 {_join_sql(schema, entity, joins)} WHERE {condition}"
+    sql = (
+        f"SELECT {_distinct(joins)}t0.__row FROM {_q(entity.key)} t0 {_join_sql(schema, entity, joins)} "
+        f"WHERE {condition}"
+    )
     if pattern.order_by or pattern.limit:  # (the joins of copied sort parts are added before the SELECT is rebuilt)
         mapping = design.entity(entity.key)
         path = mapping.path_on(plan.index) or mapping.base
         direction = "ASC" if plan.scan_forward else "DESC"
         terms = []
-        for part in [c for c in path.sort.parts if c not in need.eq]:
+        if plan.items_of:  # the index is the children's: order by the pattern's terms
+            for term in pattern.order_by:
+                alias, _owner = _joined(schema, entity, term.attribute, joins)
+                terms.append(f"{alias}.{_q(term.attribute.attribute)} {direction}")
+        for part in [c for c in path.sort.parts if c not in need.eq and not plan.items_of]:
             spec = next((c for c in mapping.copies if c.part == part), None)
             if spec is not None:
-                terms.append(f"{_alias(spec.hops, joins)}.{_q(spec.column)} {direction}")
+                terms.append(f"{_alias(tuple((h, True) for h in spec.hops), joins)}.{_q(spec.column)} {direction}")
             elif entity.find_attribute(part) is not None:
                 terms.append(f"t0.{_q(part)} {direction}")
         terms = terms or [f"t0.{_q(c)} {direction}" for c in entity.primary_key] or [f"t0.__row {direction}"]
         sql = (
-            f"SELECT t0.__row FROM {_q(entity.key)} t0 {_join_sql(schema, entity, joins)} "
+            f"SELECT {_distinct(joins)}t0.__row FROM {_q(entity.key)} t0 {_join_sql(schema, entity, joins)} "
             f"WHERE {' AND '.join(where) or '1=1'}"
         )
         sql += " ORDER BY " + ", ".join(terms)
     if pattern.limit:
         sql += f" LIMIT {int(pattern.limit)}"
     found = {entity.key: [r[0] for r in db.execute(sql, args)]}
-    for target, chain in with_chains(schema, pattern):
+    for label, _target, chain in with_labels(schema, pattern):
         if chain is not None:
-            found[target] = _follow(db, schema, entity.key, found[entity.key], list(chain))
+            found[label] = _follow(db, schema, entity.key, found[entity.key], list(chain))
     return found
