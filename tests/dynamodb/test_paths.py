@@ -273,3 +273,24 @@ def test_copy_values_follow_the_rows_into_items():
     part = design.entity("orders").copies[0].part
     assert order[part] == "a@x" and order["GSI1PK"].endswith("#a@x")
     assert PatternKind.READ  # the pattern kind enum is the workload's own
+
+
+def test_a_range_on_the_value_an_equality_already_fixes_is_flagged_not_a_crash():
+    """Found by benchmarks/bench_design.py: the equality on categories.category_id (through products) and the
+    range on products.category_id are one value; `_gsi_read` stopped on an assertion (a traceback)."""
+    from tests.conftest import SAMPLES
+    from translator.ingest import ingest_sources
+    from translator.workload import parse_workload
+
+    schema = ingest_sources([str(SAMPLES / "ecommerce.sql")], dialect="postgres")
+    pattern = {
+        "id": "X",
+        "entity": "order_items",
+        "with": ["products.categories"],
+        "equality": ["categories.category_id"],
+        "range": ["products.category_id"],
+        "rate": 5,
+    }
+    design = TARGET.design(schema, parse_workload({"version": 1, "access_patterns": [pattern]}, schema))
+    [error] = [d for d in design.diagnostics if d.severity.value == "error"]
+    assert error.subject == "X" and "both an equality and the range attribute" in error.message

@@ -272,6 +272,17 @@ def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
             plans[i] = flag(need, pattern.entity, None, f"entity {pattern.entity!r} is not in the design", ctx.sink)
             continue
         table = ctx.tables[entity.key]
+        if need.range is not None and need.range in need.eq:
+            # The equality and the range name one value (a parent's key and the child's foreign key to it): no
+            # key can both fix it and range over it. Cassandra refuses the same pattern.
+            plans[i] = flag(
+                need,
+                entity.key,
+                table,
+                f"{need.range} is both an equality and the range attribute (one value reached two ways); keep one",
+                ctx.sink,
+            )
+            continue
         if need.unresolved:
             if pattern.is_read:
                 plans[i] = child_filter_read(need, entity, ctx, _plain_read)
