@@ -291,6 +291,9 @@ def test_a_range_on_the_value_an_equality_already_fixes_is_flagged_not_a_crash()
         "range": ["products.category_id"],
         "rate": 5,
     }
-    design = TARGET.design(schema, parse_workload({"version": 1, "access_patterns": [pattern]}, schema))
-    [error] = [d for d in design.diagnostics if d.severity.value == "error"]
-    assert error.subject == "X" and "both an equality and the range attribute" in error.message
+    # the same one value through a child filter: categories by their products' category_id, re-read on products
+    across = {"id": "X", "entity": "categories", "equality": ["category_id"], "range": ["products.category_id"]}
+    for spec in (pattern, across):
+        design = TARGET.design(schema, parse_workload({"version": 1, "access_patterns": [spec]}, schema))
+        [error] = [d for d in design.diagnostics if d.severity.value == "error"]
+        assert error.subject == "X" and "both an equality and the range attribute" in error.message

@@ -272,16 +272,8 @@ def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
             plans[i] = flag(need, pattern.entity, None, f"entity {pattern.entity!r} is not in the design", ctx.sink)
             continue
         table = ctx.tables[entity.key]
-        if need.range is not None and need.range in need.eq:
-            # The equality and the range name one value (a parent's key and the child's foreign key to it): no
-            # key can both fix it and range over it. Cassandra refuses the same pattern.
-            plans[i] = flag(
-                need,
-                entity.key,
-                table,
-                f"{need.range} is both an equality and the range attribute (one value reached two ways); keep one",
-                ctx.sink,
-            )
+        if (twice := _one_value_twice(need, entity, table, ctx)) is not None:
+            plans[i] = twice
             continue
         if need.unresolved:
             if pattern.is_read:
@@ -308,9 +300,21 @@ def plan_patterns(needs: list[Need], ctx: Ctx) -> list[PatternPlan]:
     return [plans[i] for i in range(len(needs))]
 
 
+def _one_value_twice(need: Need, entity: Entity, table: str, ctx: Ctx) -> PatternPlan | None:
+    """The equality and the range name one value (a parent's key and the child's foreign key to it, also after
+    a child filter re-reads the pattern on the child): no key can both fix it and range over it. Cassandra
+    refuses the same pattern."""
+    if need.range is None or need.range not in need.eq:
+        return None
+    reason = f"{need.range} is both an equality and the range attribute (one value reached two ways); keep one"
+    return flag(need, entity.key, table, reason, ctx.sink)
+
+
 def _plain_read(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan:
     """The pattern's entity alone: a key path that fits, else a new GSI."""
     table = ctx.tables[entity.key]
+    if (twice := _one_value_twice(need, entity, table, ctx)) is not None:
+        return twice
     match = next((m for m in (match_path(need, p) for p in ctx.paths[entity.key]) if m), None)
     if match is None:
         return _gsi_read(need, entity, table, ctx)
