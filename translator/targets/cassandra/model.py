@@ -25,7 +25,9 @@ Role = Literal["partition", "clustering", "static", "regular"]
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A table column. `source` is `entity.attribute`, `entity[]` for an embedded child list, or `bucket`.
+    """A table column. `source` is `entity.attribute`, `entity[]` for an embedded child list, or `bucket`;
+    a copy of an entity the table holds along two paths (two roles) names its path instead of its entity
+    (`airports(fk_flights_origin_id).city`), so that sources stay unique within a table.
 
     `path`: the relationship names followed from the table's entity to `entity` when the value is a copy
     (a denormalized ancestor's attribute); empty for the entity's own attributes.
@@ -37,6 +39,11 @@ class Column:
     entity: str | None = None
     attribute: str | None = None
     path: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str | None, str | None, tuple[str, ...]]:
+        """What the column holds: (entity, attribute, path); two roles of one entity differ by path."""
+        return (self.entity, self.attribute, self.path)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "type": self.type, "source": self.source}

@@ -10,6 +10,7 @@ from typing import Literal
 
 from translator.targets.cassandra.cql import INLINE_BUCKETS
 from translator.targets.cassandra.model import Predicate, ReadPlan, Table
+from translator.targets.cassandra.shapes import Ref
 from translator.targets.cassandra.tables import Use
 from translator.workload.model import AccessPattern
 
@@ -24,14 +25,15 @@ def range_static_column(table: Table, use: Use) -> str | None:
         (
             c.name
             for c in table.columns
-            if c.entity == use.range.entity and c.attribute == use.range.attribute and c.name in table.static
+            if c.key == use.range.key and c.name in table.static
         ),
         None,
     )
 
 
-def _column(table: Table, entity: str, attribute: str) -> str:
-    return next(c.name for c in table.columns if c.entity == entity and c.attribute == attribute)
+def _column(table: Table, ref: Ref) -> str:
+    """The column holding `ref`: the copy along its own path when the table holds its entity in two roles."""
+    return next(c.name for c in table.columns if c.key == ref.key)
 
 
 def read_plan(table: Table, pattern: AccessPattern, use: Use, keyspace: str, added: tuple[str, ...] = ()) -> ReadPlan:
@@ -52,7 +54,7 @@ def read_plan(table: Table, pattern: AccessPattern, use: Use, keyspace: str, add
                 partitions = "in-buckets"
         else:
             predicates.append(Predicate(column, "="))
-    predicates += [Predicate(_column(table, r.entity, r.attribute), "=") for r in use.equality]
+    predicates += [Predicate(_column(table, r), "=") for r in use.equality]
     static_range = range_static_column(table, use)
     allow_filtering = False
     if static_range is not None:
