@@ -189,6 +189,7 @@ def _table(
         first if bucketing and bucketing.kind != "single" else None,
         bucketing,
         tuple(decisions),
+        spec.pairs,
     )
     return table, cols.udts
 

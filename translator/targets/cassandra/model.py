@@ -138,6 +138,8 @@ class Table:
     unbucketed_estimate: PartitionEstimate | None = None
     bucketing: Bucketing | None = None
     decisions: tuple[Decision, ...] = ()
+    #: Rows are (child, parent) pairs, the parent reached along this path: a child without it is not stored.
+    pairs: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -171,6 +173,7 @@ class Table:
             "unbucketed_estimate": self.unbucketed_estimate.to_dict() if self.unbucketed_estimate else None,
             "bucketing": self.bucketing.to_dict() if self.bucketing else None,
             "decisions": [d.to_dict() for d in self.decisions],
+            **({"pairs_with": list(self.pairs)} if self.pairs else {}),
         }
 
 
@@ -199,10 +202,19 @@ class ReadPlan:
     added_equality: tuple[str, ...] = ()
     #: The CQL text, written by `cql.select_cql` from the structure above when the design is built.
     query: str = ""
+    #: A filter across a path to child rows: the entity the pattern returns (its rows are copied along
+    #: `returns[1]`) and the columns holding its key; the client keeps the first row of each key (distinct).
+    returns: tuple[str, tuple[str, ...]] | None = None
+    distinct_on: tuple[str, ...] = ()
+    returned: tuple[tuple[str, str], ...] = ()  # (source as the returned entity names it, column)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "table": self.table, "query": self.query, "partitions": self.partitions,
-                "assumed": self.assumed}
+        out = {"id": self.id, "table": self.table, "query": self.query, "partitions": self.partitions,
+               "assumed": self.assumed}
+        if self.returns is not None:
+            out["returns"] = {"entity": self.returns[0], "path": list(self.returns[1]),
+                              "distinct_on": list(self.distinct_on)}
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Schema
-from translator.targets.cassandra.model import CassandraDesign, Column, Table
+from translator.targets.cassandra.model import CassandraDesign, Column, ReadPlan, Table
 from translator.targets.cassandra.shapes import Ref, Shape, shape_of
 from translator.targets.cassandra.storage import RowIndex, Rows, TableData, bucket_value, period, rows_to_tables
 from translator.workload.model import AccessPattern
@@ -167,7 +167,7 @@ def answer_cql(
 ) -> list[tuple]:
     plan = design.read(pattern.id)
     table = design.table(plan.table)
-    root = table.entity
+    root = plan.returns[0] if plan.returns else table.entity  # bare names are the pattern's entity's
     aliases = dict(_shape(schema, pattern).aliases) if schema is not None else {}
     columns = {c.name: c for c in table.columns}
     stored = data.tables[table.name]
@@ -206,6 +206,8 @@ def answer_cql(
         out += [({**part.static, **r}, {}) for r in rows]
     if len(keys) > 1:  # the client merges the buckets in clustering order
         out.sort(key=_sorter([(_path_getter(0, c.column), c.order) for c in table.clustering]))
+    if plan.returns is not None:  # rows of (child, parent) pairs: the client keeps one per parent
+        return _distinct(plan, [values for values, _ in out], pattern.limit)
     if plan.limit:
         out = out[: plan.limit]
     results = []
@@ -217,6 +219,56 @@ def answer_cql(
             kids = {}
         results.append(_item(table, pattern, root, values, kids))
     return results
+
+
+def _distinct(plan: ReadPlan, rows: list[Mapping[str, Any]], limit: int | None) -> list[tuple]:
+    """The returned entity's rows, in the order read: the first row of each value of its key, up to `limit`."""
+    seen: set[tuple] = set()
+    out = []
+    for values in rows:
+        key = tuple(values.get(c) for c in plan.distinct_on)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((tuple(sorted((source, values.get(column)) for source, column in plan.returned)), ()))
+        if limit and len(out) == limit:
+            break
+    return out
+
+
+def _answer_sql_pivot(
+    schema: Schema, rows: Rows, shape: Shape, plan: ReadPlan, table: Table, params: QueryParams
+) -> list[tuple]:
+    """SELECT DISTINCT parent.* FROM child JOIN parent ... WHERE <filters on the child and the parent's path>:
+    each child row joined with its ancestors (the parent among them), filtered, ordered, one per parent."""
+    index = RowIndex(schema, rows)
+    root = plan.returns[0] if plan.returns else shape.entity.key
+    paths = [(e.key, path) for path, (e, _, _) in shape.ancestors.items()]
+    paths += [(k, p) for k, p in table.parents if p not in shape.ancestors]
+    key_columns = [c.key for c in table.columns if c.name in table.primary_key and c.source != "bucket"]
+    sources = {c.key: c.source for c in table.columns}
+    aliases = dict(shape.aliases)
+    selected = []
+    for row in rows.get(shape.entity.key, []):
+        if plan.returns and not index.ancestor(row, plan.returns[1]):  # no parent to return (a dangling key)
+            continue
+        joined = index.joined(shape.entity.key, row, paths)
+        if any(joined.get(k) is None for k in key_columns):
+            continue
+        if any(
+            joined[r.key] is None
+            or joined[r.key] != params.value(r.entity, r.attribute, root, aliases, r.path, sources.get(r.key))
+            for r in shape.equality
+        ):
+            continue
+        if shape.range is not None:
+            x = joined[shape.range.key]
+            if x is None or not _in_range(x, params):
+                continue
+        selected.append(joined)
+    selected.sort(key=_sorter([(_path_getter(ref.key), order) for ref, order in shape.order]))
+    by_name = {c.name: c.key for c in table.columns}
+    return _distinct(plan, [{n: j.get(k) for n, k in by_name.items()} for j in selected], None)
 
 
 def _split_source(name: str) -> tuple[str, str]:
@@ -252,6 +304,8 @@ def answer_sql(
                 *shape.equality,
             ),
         )
+    if plan.returns is not None:
+        return _answer_sql_pivot(schema, rows, shape, plan, table, params)
     index = RowIndex(schema, rows)
     paths = [(e.key, path) for path, (e, _, _) in shape.ancestors.items()]
     paths += [(k, p) for k, p in table.parents if p not in shape.ancestors]  # copies other patterns need

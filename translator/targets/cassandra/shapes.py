@@ -17,9 +17,10 @@ from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
 from translator.ir import Entity, Relationship, Schema
 from translator.targets.cassandra.model import Order
+from translator.targets.cassandra.pivot import pivot_of
 from translator.workload.model import AccessPattern, AttributeRef, Direction, Hop
 
-__all__ = ["Ref", "Chain", "Path", "Child", "Shape", "shape_of", "entity_key", "chain_label"]
+__all__ = ["Ref", "Chain", "Path", "Child", "Shape", "shape_of", "entity_key", "chain_label", "nearest"]
 
 #: The foreign keys followed from the pattern's entity, each from its child side to its parent side.
 Chain = tuple[Relationship, ...]
@@ -101,6 +102,9 @@ class Shape:
     #: How the pattern named each equality attribute that was resolved to a nearer copy (a parent's key is
     #: the child's foreign key): Ref.key -> the name written in the pattern.
     aliases: tuple[tuple[tuple[str, str, Path], str], ...] = ()
+    #: A filter across a path to child rows (`pivot.py`): `entity` is the child, and the pattern returns the
+    #: distinct rows of this entity, reached from the child by this chain (its foreign key).
+    returns: tuple[Entity, Chain] | None = None
 
 
 def _by_name(schema: Schema) -> dict[str, Relationship]:
@@ -199,10 +203,10 @@ def _ref(
         chain = with_chains[owner.key][0]
     else:
         chain = _to_one_chain(schema, pattern, root, owner.key, f"{role} {ref}")
-    return _nearest(schema, Ref(owner.key, found.name, chain))
+    return nearest(schema, Ref(owner.key, found.name, chain))
 
 
-def _nearest(schema: Schema, ref: Ref) -> Ref:
+def nearest(schema: Schema, ref: Ref) -> Ref:
     """A parent's key attribute is the child's foreign key: `orders -> customers` customers.customer_id is
     orders.customer_id (nothing to copy)."""
     while ref.chain and ref.attribute in ref.chain[-1].to_attributes:
@@ -277,6 +281,12 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
     entity = schema.find_entity(pattern.entity)
     if entity is None:
         raise DesignError(f"pattern {pattern.id}: unknown entity {pattern.entity!r}")
+    pivot = pivot_of(schema, pattern)
+    if pivot is not None:
+        rows = shape_of(schema, pivot.pattern, sink)
+        # The parent is what the pattern returns: all its attributes are copied into each child row.
+        copied = {**rows.ancestors, (pivot.up.name,): (entity, (pivot.up,), True)}
+        return replace(rows, pattern=pattern, ancestors=copied, returns=(entity, (pivot.up,)))
     ancestors: dict[Path, tuple[Entity, Chain, bool]] = {}
     children: list[Child] = []
     for i, name in enumerate(pattern.with_):

@@ -129,6 +129,13 @@ def rows_to_tables(design: CassandraDesign, schema: Schema, rows: Rows) -> Table
         clustering = [c.column for c in table.clustering]
         row_child = next((c for c in table.children if c.layout == "rows"), None)
         for row in rows.get(table.entity, []):
+            if table.pairs and not index.ancestor(row, table.pairs):
+                sink.info(
+                    "cassandra-row-skipped",
+                    f"{table.name}: a {table.entity} row without its parent forms no (child, parent) pair",
+                    subject=table.name,
+                )
+                continue
             joined = index.joined(table.entity, row, table.parents)
             values = {c.name: joined.get(c.key) for c in table.columns if c.source != "bucket"}
             for child in table.children:

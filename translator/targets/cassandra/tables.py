@@ -27,7 +27,7 @@ from translator.ir import Entity, Schema
 from translator.targets.cassandra.keys import choose_partition
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import Decision, Order
-from translator.targets.cassandra.shapes import Chain, Child, Path, Ref, Shape, entity_key
+from translator.targets.cassandra.shapes import Chain, Child, Path, Ref, Shape, entity_key, nearest
 from translator.workload.stats import StatsView
 
 __all__ = ["Use", "Spec", "spec_for", "merge_specs", "constant_in_partition"]
@@ -40,6 +40,8 @@ class Use:
     equality: tuple[Ref, ...]  # equality attributes that are clustering columns, in clustering order
     range: Ref | None
     order: tuple[tuple[Ref, str], ...]
+    #: A filter across a path to child rows: the entity returned (distinct rows) and the chain to it.
+    returns: tuple[Entity, Chain] | None = None
 
 
 @dataclass
@@ -60,6 +62,9 @@ class Spec:
     uses: dict[str, Use] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
     assumed: bool = False
+    #: Rows are (child, parent) pairs (a filter across a path to child rows): the path to the parent, without
+    #: which a child row forms no pair and is not stored.
+    pairs: Path = ()
 
     @property
     def identity(self) -> tuple:
@@ -68,7 +73,7 @@ class Spec:
             if self.row_child
             else None
         )
-        return (self.entity.key, tuple(r.key for r in self.partition), row_child)
+        return (self.entity.key, tuple(r.key for r in self.partition), row_child, self.pairs)
 
 
 def constant_in_partition(schema: Schema, chain: Chain, partition: set[tuple[str, str, Path]]) -> bool:
@@ -144,7 +149,7 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
         if ref.key not in {c[0].key for c in clustering} and ref.key not in placed:
             clustering.append((ref, order))
 
-    use = Use(tuple(eq_clustering), shape.range, shape.order)
+    use = Use(tuple(eq_clustering), shape.range, shape.order, shape.returns)
     if row_child is None:
         for ref in eq_clustering:
             add(ref, "ASC")
@@ -173,6 +178,22 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
             decisions.append(
                 Decision(
                     str(ref), f"clustering column {order}", "MR-order", f"{subject}: order_by {ref} {order.lower()}"
+                )
+            )
+        if shape.returns is not None:
+            # One row per (child, parent) pair: the parent's key first, so that each parent's rows are adjacent
+            # and the client keeps one per parent, then the child's key keeps the pairs unique.
+            parent, chain = shape.returns
+            for name in entity_key(parent):
+                add(nearest(schema, Ref(parent.key, name, chain)), "ASC")
+            decisions.append(
+                Decision(
+                    f"pattern {pattern.id}",
+                    f"one row per ({entity.key}, {parent.key}) pair",
+                    "MR-child-filter",
+                    f"{subject}: the filter is on {entity.key}, child rows of {parent.key}: the table holds one row "
+                    f"per {entity.key} with its {parent.key} copied, clustered by {parent.key}'s key then "
+                    f"{entity.key}'s; the query returns the distinct {parent.key} rows it reads",
                 )
             )
         for name in key:
@@ -253,6 +274,7 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
         {pattern.id: use},
         decisions,
         pattern.assumed,
+        tuple(r.name for r in shape.returns[1]) if shape.returns else (),
     )
 
 
