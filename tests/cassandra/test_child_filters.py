@@ -38,6 +38,7 @@ BY_SEAT = {"id": "Q3", "entity": "flights", "equality": ["tickets.seat"]}
 BY_SEAT_FROM_CITY = {"id": "Q4", "entity": "flights", "equality": ["tickets.seat", "airports(origin_id).city"],
                      "order_by": ["departs desc"], "limit": 2}
 BY_GENRE = {"id": "Q5", "entity": "authors", "equality": ["books.genre"]}
+WITH_SEATS = {"id": "Q6", "entity": "flights", "with": ["tickets"], "equality": ["tickets.seat"]}
 
 
 def test_flights_by_a_tickets_seat_are_keyed_by_the_seat_one_row_per_ticket():
@@ -68,8 +69,8 @@ def test_authors_by_a_books_genre_are_keyed_through_the_junction():
     [
         ({"id": "Q", "entity": "flights", "equality": ["tickets.seat"], "order_by": ["tickets.price"]},
          "order_by tickets.price is on child rows"),
-        ({"id": "Q", "entity": "flights", "with": ["tickets"], "equality": ["tickets.seat"]},
-         "with tickets reads child rows of flights while a filter crosses to child rows"),
+        ({"id": "Q", "entity": "airports", "with": ["flights(origin_id)"], "equality": ["flights(dest_id).number"]},
+         "with flights reads child rows of airports other than those the filter crosses to"),
         ({"id": "Q", "entity": "airports", "equality": ["flights(origin_id).tickets.seat"]},
          "two steps to many rows"),
     ],
@@ -159,3 +160,27 @@ def test_authors_by_genre_answer_as_sqlite_does(data):
         "SELECT DISTINCT a.author_id FROM authors a WHERE EXISTS (SELECT 1 FROM book_authors j "
         "JOIN books b ON b.book_id = j.book_id WHERE j.author_id = a.author_id AND b.genre = ?)", (genre,))
     assert Counter(got) == Counter(r[0] for r in sql)
+
+
+@settings(max_examples=40, deadline=None)
+@given(airline_rows(), st.sampled_from(["1A", "2B", "3C"]))
+def test_flights_with_the_tickets_of_a_seat_answer_as_sqlites_join_does(rows, seat):
+    """`with: [tickets]` beside the filter on tickets: each flight comes with the tickets that match, the rows
+    SQL's join gives (the pair rows hold exactly those)."""
+    schema, workload, design = _design("two_roles.sql", WITH_SEATS)
+    read = design.read("Q6")
+    assert design.table(read.table).partition_key == ("seat",) and [e for e, _ in read.nested] == ["tickets"]
+    data = rows_to_tables(design, schema, rows)
+    (pattern,) = workload.access_patterns
+    params = QueryParams({"tickets.seat": seat})
+    assert check_pattern(design, schema, rows, data, pattern, params).ok
+    got = {
+        dict(main)["flights.flight_id"]: sorted(dict(t)["tickets.ticket_id"] for t in dict(kids)["tickets"])
+        for main, kids in answer_cql(design, data, pattern, params, schema)
+    }
+    expected: dict[int, list[int]] = {}
+    for flight, ticket in _db(schema, rows).execute(
+        "SELECT f.flight_id, t.ticket_id FROM flights f JOIN tickets t ON t.flight_id = f.flight_id "
+        "WHERE t.seat = ? ORDER BY t.ticket_id", (seat,)):
+        expected.setdefault(flight, []).append(ticket)
+    assert got == expected

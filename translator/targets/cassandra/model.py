@@ -207,6 +207,8 @@ class ReadPlan:
     returns: tuple[str, tuple[str, ...]] | None = None
     distinct_on: tuple[str, ...] = ()
     returned: tuple[tuple[str, str], ...] = ()  # (source as the returned entity names it, column)
+    #: `with` entries read from the pair rows: (entry, ((source, column), ...)), the rows of one parent.
+    nested: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = {"id": self.id, "table": self.table, "query": self.query, "partitions": self.partitions,

@@ -30,6 +30,8 @@ class Pivot:
     rows: str
     up: Relationship
     returns: str
+    #: `with` entries served by the pair rows themselves: the children the filter reaches (with their parents).
+    pairs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (with entry, path from the child to what it reads)
 
 
 def _is_down(schema: Schema, hop: Hop, rels: dict[str, Relationship]) -> bool:
@@ -90,21 +92,34 @@ def pivot_of(schema: Schema, pattern: AccessPattern) -> Pivot | None:
             return replace(ref, path=rest)
         return replace(ref, path=(to_parent, *ref.path))
 
+    with_names, with_paths = [], []
+    pairs: list[tuple[str, tuple[str, ...]]] = []
     for i, name in enumerate(pattern.with_):
         hops = pattern.paths[i] if i < len(pattern.paths) else ()
+        if hops[:1] == (step,) and not any(_is_down(schema, h, rels) for h in hops[1:]):
+            # The filtered children themselves (and their parents): the pair rows hold them, so the parent
+            # comes with the children that match the filter (SQL's join), copied from the rows read.
+            rest = (*first, *hops[1:])
+            pairs.append((name, tuple(h.relationships[0] for h in rest)))
+            if rest:
+                with_names.append(name)
+                with_paths.append(rest)
+            continue
         if not hops or _is_down(schema, hops[0], rels):
             raise DesignError(
-                f"pattern {pattern.id}: with {name} reads child rows of {pattern.entity} while a filter crosses to "
-                f"child rows ({step}); a table keyed by the child's value holds no list of the parent's children: "
-                f"read {name} with {pattern.entity} in a pattern of its own"
+                f"pattern {pattern.id}: with {name} reads child rows of {pattern.entity} other than those the "
+                f"filter crosses to ({step}); a table keyed by the child's value holds no list of the parent's "
+                f"other children: read {name} with {pattern.entity} in a pattern of its own"
             )
-    paths = tuple((to_parent, *hops) for hops in pattern.paths)
+        with_names.append(name)
+        with_paths.append((to_parent, *hops))
     rebased = replace(
         pattern,
         entity=rows,
         equality=tuple(rebase(r) for r in pattern.equality),
         range=rebase(pattern.range) if isinstance(pattern.range, AttributeRef) else pattern.range,
         order_by=tuple(OrderTerm(rebase(t.attribute), t.direction) for t in pattern.order_by),
-        paths=paths,
+        with_=tuple(with_names),
+        paths=tuple(with_paths),
     )
-    return Pivot(rebased, rows, up, pattern.entity)
+    return Pivot(rebased, rows, up, pattern.entity, tuple(pairs))

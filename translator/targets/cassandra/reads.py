@@ -57,9 +57,13 @@ def returned_columns(table: Table, use: Use) -> tuple[tuple[tuple[str, str], ...
 
 def read_plan(table: Table, pattern: AccessPattern, use: Use, keyspace: str, added: tuple[str, ...] = ()) -> ReadPlan:
     returned, distinct_on = returned_columns(table, use)
+    nested = tuple(
+        (entry, tuple((c.source, c.name) for c in table.columns if c.attribute is not None and c.path in {(), path}))
+        for entry, path in use.pairs
+    )
     entities = {table.entity, *pattern.with_}
     columns = (
-        tuple(dict.fromkeys(name for _, name in returned))
+        tuple(dict.fromkeys([*(name for _, name in returned), *(n for _, cols in nested for _, n in cols)]))
         if use.returns is not None
         else tuple(c.name for c in table.columns if c.entity in entities)
     )
@@ -106,4 +110,5 @@ def read_plan(table: Table, pattern: AccessPattern, use: Use, keyspace: str, add
         returns=(use.returns[0].key, tuple(r.name for r in use.returns[1])) if use.returns else None,
         distinct_on=distinct_on,
         returned=returned,
+        nested=nested,
     )

@@ -222,17 +222,24 @@ def answer_cql(
 
 
 def _distinct(plan: ReadPlan, rows: list[Mapping[str, Any]], limit: int | None) -> list[tuple]:
-    """The returned entity's rows, in the order read: the first row of each value of its key, up to `limit`."""
-    seen: set[tuple] = set()
-    out = []
+    """The returned entity's rows, in the order read: one per value of its key, up to `limit`, each with the
+    pair rows read for it as its `with` children (`plan.nested`)."""
+    groups: dict[tuple, list[Mapping[str, Any]]] = {}
     for values in rows:
         key = tuple(values.get(c) for c in plan.distinct_on)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append((tuple(sorted((source, values.get(column)) for source, column in plan.returned)), ()))
-        if limit and len(out) == limit:
-            break
+        if key not in groups and limit and len(groups) == limit:
+            continue  # the client stops after `limit` parents, but reads the pairs of the last one
+        groups.setdefault(key, []).append(values)
+    out = []
+    for group in groups.values():
+        main = tuple(sorted((source, group[0].get(column)) for source, column in plan.returned))
+        kids = tuple(
+            sorted(
+                (entry, tuple(sorted((tuple(sorted((s, r.get(c)) for s, c in cols)) for r in group), key=repr)))
+                for entry, cols in plan.nested
+            )
+        )
+        out.append((main, kids))
     return out
 
 

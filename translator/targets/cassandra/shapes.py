@@ -105,6 +105,8 @@ class Shape:
     #: A filter across a path to child rows (`pivot.py`): `entity` is the child, and the pattern returns the
     #: distinct rows of this entity, reached from the child by this chain (its foreign key).
     returns: tuple[Entity, Chain] | None = None
+    #: `with` entries the pair rows serve: (entry, path from the child to the entity it reads; () the child).
+    pairs: tuple[tuple[str, Path], ...] = ()
 
 
 def _by_name(schema: Schema) -> dict[str, Relationship]:
@@ -286,7 +288,7 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
         rows = shape_of(schema, pivot.pattern, sink)
         # The parent is what the pattern returns: all its attributes are copied into each child row.
         copied = {**rows.ancestors, (pivot.up.name,): (entity, (pivot.up,), True)}
-        return replace(rows, pattern=pattern, ancestors=copied, returns=(entity, (pivot.up,)))
+        return replace(rows, pattern=pattern, ancestors=copied, returns=(entity, (pivot.up,)), pairs=pivot.pairs)
     ancestors: dict[Path, tuple[Entity, Chain, bool]] = {}
     children: list[Child] = []
     for i, name in enumerate(pattern.with_):

@@ -42,6 +42,7 @@ class Use:
     order: tuple[tuple[Ref, str], ...]
     #: A filter across a path to child rows: the entity returned (distinct rows) and the chain to it.
     returns: tuple[Entity, Chain] | None = None
+    pairs: tuple[tuple[str, Path], ...] = ()  # with entries served by the pair rows (see Shape.pairs)
 
 
 @dataclass
@@ -149,7 +150,7 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
         if ref.key not in {c[0].key for c in clustering} and ref.key not in placed:
             clustering.append((ref, order))
 
-    use = Use(tuple(eq_clustering), shape.range, shape.order, shape.returns)
+    use = Use(tuple(eq_clustering), shape.range, shape.order, shape.returns, shape.pairs)
     if row_child is None:
         for ref in eq_clustering:
             add(ref, "ASC")
