@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from translator.diagnostics import DiagnosticSink
-from translator.ir import Attribute, Entity
+from translator.ir import Attribute, Entity, Schema
 from translator.targets.cassandra.mapping import cql_type
 from translator.targets.cassandra.model import ChildLayout, Column, Udt
 from translator.targets.cassandra.names import NameSpace, column_name
-from translator.targets.cassandra.shapes import entity_key
+from translator.targets.cassandra.shapes import Chain, Path, chain_label, entity_key
 from translator.targets.cassandra.tables import Spec
 from translator.types import TypeKind
 from translator.workload.stats import StatsView, estimate_value_bytes
@@ -20,7 +21,7 @@ __all__ = ["TableColumns", "build_columns"]
 @dataclass(frozen=True)
 class TableColumns:
     columns: tuple[Column, ...]
-    by_source: dict[tuple[str, str], str]  # (entity key, attribute) -> column name
+    by_source: dict[tuple[str, str, Path], str]  # (entity key, attribute, path) -> column name
     udts: tuple[Udt, ...]
     children: tuple[ChildLayout, ...]
     sizes: dict[str, tuple[float, float]]  # column -> (avg, max) bytes
@@ -33,20 +34,43 @@ def _scale(stats: StatsView, entity: Entity) -> float:
     return (given.avg_row_bytes or estimated) / estimated
 
 
+def role_name(schema: Schema, chain: Chain) -> str:
+    """The role an ancestor plays for the table's entity, from the foreign keys that tell it apart from the
+    other paths to the same entity (flights.origin_id -> `origin`): each step that has a sibling relationship
+    between the same entities gives its own foreign-key attributes, less those every sibling shares (a
+    tenant column) and an `_id` suffix; the relationship name when nothing is left."""
+    parts = []
+    for rel in chain:
+        siblings = [r for r in schema.relationships_from(rel.from_entity) if r.to_entity == rel.to_entity]
+        if len(siblings) < 2:
+            continue
+        shared = set.intersection(*(set(r.from_attributes) for r in siblings))
+        words = [re.sub(r"_?id$", "", a, flags=re.IGNORECASE) for a in rel.from_attributes if a not in shared]
+        parts.append("_".join(w for w in words if w) or rel.name)
+    return "_".join(parts) or chain[0].name
+
+
 def build_columns(
-    spec: Spec, stats: StatsView, sink: DiagnosticSink, udt_names: NameSpace, udt_cache: dict[str, Udt]
+    schema: Schema,
+    spec: Spec,
+    stats: StatsView,
+    sink: DiagnosticSink,
+    udt_names: NameSpace,
+    udt_cache: dict[str, Udt],
 ) -> TableColumns:
     """Columns of `spec`'s table; a child entity's UDT is made once (`udt_cache`) and shared by tables."""
     entity = spec.entity
     names = NameSpace()
     columns: list[Column] = []
-    by_source: dict[tuple[str, str], str] = {}
+    by_source: dict[tuple[str, str, Path], str] = {}
     sizes: dict[str, tuple[float, float]] = {}
     key_refs = {r.key for r in spec.partition} | {ref.key for ref, _ in spec.clustering}
     subject = f"{entity.key} (patterns {', '.join(spec.serves)})"
 
-    def add(owner: Entity, attr: Attribute, wanted: str, scale: float, path: tuple[str, ...] = ()) -> None:
-        in_key = (owner.key, attr.name) in key_refs
+    def add(
+        owner: Entity, attr: Attribute, wanted: str, scale: float, path: Path = (), source: str | None = None
+    ) -> None:
+        in_key = (owner.key, attr.name, path) in key_refs
         name = names.claim(column_name(wanted, sink, f"{owner.key}.{attr.name}"))
         type_ = cql_type(attr.type, in_key=in_key, default=attr.default)
         if in_key and type_ == "duration":
@@ -62,23 +86,30 @@ def build_columns(
                 f"{owner.key}.{attr.name} ({attr.type}) is stored as text: Cassandra has no such type",
                 subject=f"{owner.key}.{attr.name}",
             )
-        columns.append(Column(name, type_, f"{owner.key}.{attr.name}", owner.key, attr.name, path))
-        by_source[(owner.key, attr.name)] = name
+        columns.append(Column(name, type_, source or f"{owner.key}.{attr.name}", owner.key, attr.name, path))
+        by_source[(owner.key, attr.name, path)] = name
         size = estimate_value_bytes(attr.type) * scale
         sizes[name] = (size, size)
 
     scale = _scale(stats, entity)
     for attr in entity.attributes:
         add(entity, attr, attr.name, scale)
-    for parent, chain in spec.parents.values():
-        wanted = spec.copies.get(parent.key)
+    roles: dict[str, int] = {}
+    for parent, _ in spec.parents.values():
+        roles[parent.key] = roles.get(parent.key, 0) + 1
+    for path, (parent, chain) in spec.parents.items():
+        wanted = spec.copies.get(path)
         # A direct parent's key equals the entity's foreign-key columns: not copied twice.
         skip = set(chain[0].to_attributes) if len(chain) == 1 else set()
-        path = tuple(r.name for r in chain)
+        # One entity along two paths (a flight's origin and destination airport): each copy is named by its role.
+        several = roles[parent.key] > 1
+        prefix = role_name(schema, chain) if several else parent.name
         for attr in parent.attributes:
-            needed = (parent.key, attr.name) in key_refs or (wanted is None or attr.name in wanted)
-            if needed and (attr.name not in skip or (parent.key, attr.name) in key_refs):
-                add(parent, attr, f"{parent.name}_{attr.name}", _scale(stats, parent), path)
+            in_key = (parent.key, attr.name, path) in key_refs
+            needed = in_key or (wanted is None or attr.name in wanted)
+            if needed and (attr.name not in skip or in_key):
+                source = f"{chain_label(schema, chain)}.{attr.name}" if several else None
+                add(parent, attr, f"{prefix}_{attr.name}", _scale(stats, parent), path, source)
     children: list[ChildLayout] = []
     if spec.row_child is not None:
         child, rel = spec.row_child.entity, spec.row_child.relationship

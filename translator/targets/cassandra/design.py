@@ -105,7 +105,7 @@ def _bucketing(
         history = stats.attribute(spec.entity.key, attr)
         days = history.distinct if is_date and history.distinct and not history.assumed else None
         unit, count, decision = time_bucket(count, layout, is_date, days)
-        column = unique_name(f"{cols.by_source[(spec.entity.key, attr)]}_{unit}", used)
+        column = unique_name(f"{cols.by_source[(spec.entity.key, attr, ())]}_{unit}", used)
         return Bucketing("time", column, unit=unit, attribute=attr, decision=decision), count
     buckets, count, decision = hash_buckets(count, layout)
     return Bucketing(
@@ -126,18 +126,19 @@ def _table(
     udt_names: NameSpace,
     udt_cache: dict[str, Udt],
 ) -> tuple[Table, tuple[Udt, ...]]:
-    cols = build_columns(spec, stats, sink, udt_names, udt_cache)
+    cols = build_columns(schema, spec, stats, sink, udt_names, udt_cache)
     partition = [cols.by_source[r.key] for r in spec.partition]
     clustering = [Clustering(cols.by_source[ref.key], order) for ref, order in spec.clustering]
     key_names = {*partition, *(c.column for c in clustering)}
     # A list of the entity's few children belongs to the entity's row: STATIC when that row is (one entity
     # per partition above its clustered children), else a regular column.
     lists = {ch.column for ch in cols.children if ch.layout == "udt-list"}
-    owner_static = spec.entity.key in spec.static_entities
+    owner_static = (spec.entity.key, ()) in spec.static_entities
     static = [
         c.name
         for c in cols.columns
-        if (c.entity in spec.static_entities or (owner_static and c.name in lists)) and c.name not in key_names
+        if ((c.entity, c.path) in spec.static_entities or (owner_static and c.name in lists))
+        and c.name not in key_names
     ]
     child_rel = spec.row_child.relationship if spec.row_child else None
     count = partition_rows(schema, stats, spec.entity.key, spec.partition, child_rel)
@@ -173,7 +174,7 @@ def _table(
             )
     base = spec.entity.name + (f"_with_{spec.row_child.entity.name}" if spec.row_child else "")
     name = tables.claim(table_name(f"{base}_by_{'_'.join(partition)}", sink, ",".join(spec.serves)))
-    parents = tuple((k, tuple(r.name for r in chain)) for k, (_, chain) in spec.parents.items())
+    parents = tuple((ancestor.key, path) for path, (ancestor, _) in spec.parents.items())
     table = Table(
         name,
         spec.entity.key,
@@ -188,6 +189,7 @@ def _table(
         first if bucketing and bucketing.kind != "single" else None,
         bucketing,
         tuple(decisions),
+        spec.pairs,
     )
     return table, cols.udts
 
@@ -196,7 +198,7 @@ def _assumed(workload: Workload, stats: StatsView, schema: Schema, specs: list[S
     names = {"workload"} if workload.assumed else set()
     for spec in specs:
         nested = [*spec.udt_children.values(), *((spec.row_child,) if spec.row_child else ())]
-        entities = {spec.entity.key, *spec.parents, *(c.entity.key for c in nested)}
+        entities = {spec.entity.key, *(e.key for e, _ in spec.parents.values()), *(c.entity.key for c in nested)}
         names |= {f"statistics:{e}" for e in entities if stats.entity(schema.entity(e)).assumed}
         rels = [r for _, chain in spec.parents.values() for r in chain] + [c.relationship for c in nested]
         names |= {f"statistics:{r.from_entity}.{','.join(r.from_attributes)}" for r in rels if stats.fanout(r).assumed}

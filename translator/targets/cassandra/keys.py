@@ -29,8 +29,7 @@ MAX_SUBSET_ATTRIBUTES = 6
 
 def _row_bytes(schema: Schema, stats: StatsView, shape: Shape) -> float:
     total = 0.0
-    for key in (shape.entity.key, *shape.ancestors):
-        entity = schema.entity(key)
+    for entity in (shape.entity, *(e for e, _, _ in shape.ancestors.values())):  # each role's copy counts
         total += stats.entity(entity).avg_row_bytes or estimate_row_bytes(entity.attributes)
     return total
 

@@ -25,7 +25,9 @@ Role = Literal["partition", "clustering", "static", "regular"]
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A table column. `source` is `entity.attribute`, `entity[]` for an embedded child list, or `bucket`.
+    """A table column. `source` is `entity.attribute`, `entity[]` for an embedded child list, or `bucket`;
+    a copy of an entity the table holds along two paths (two roles) names its path instead of its entity
+    (`airports(fk_flights_origin_id).city`), so that sources stay unique within a table.
 
     `path`: the relationship names followed from the table's entity to `entity` when the value is a copy
     (a denormalized ancestor's attribute); empty for the entity's own attributes.
@@ -37,6 +39,11 @@ class Column:
     entity: str | None = None
     attribute: str | None = None
     path: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str | None, str | None, tuple[str, ...]]:
+        """What the column holds: (entity, attribute, path); two roles of one entity differ by path."""
+        return (self.entity, self.attribute, self.path)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "type": self.type, "source": self.source}
@@ -131,6 +138,8 @@ class Table:
     unbucketed_estimate: PartitionEstimate | None = None
     bucketing: Bucketing | None = None
     decisions: tuple[Decision, ...] = ()
+    #: Rows are (child, parent) pairs, the parent reached along this path: a child without it is not stored.
+    pairs: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -164,6 +173,7 @@ class Table:
             "unbucketed_estimate": self.unbucketed_estimate.to_dict() if self.unbucketed_estimate else None,
             "bucketing": self.bucketing.to_dict() if self.bucketing else None,
             "decisions": [d.to_dict() for d in self.decisions],
+            **({"pairs_with": list(self.pairs)} if self.pairs else {}),
         }
 
 
@@ -192,10 +202,21 @@ class ReadPlan:
     added_equality: tuple[str, ...] = ()
     #: The CQL text, written by `cql.select_cql` from the structure above when the design is built.
     query: str = ""
+    #: A filter across a path to child rows: the entity the pattern returns (its rows are copied along
+    #: `returns[1]`) and the columns holding its key; the client keeps the first row of each key (distinct).
+    returns: tuple[str, tuple[str, ...]] | None = None
+    distinct_on: tuple[str, ...] = ()
+    returned: tuple[tuple[str, str], ...] = ()  # (source as the returned entity names it, column)
+    #: `with` entries read from the pair rows: (entry, ((source, column), ...)), the rows of one parent.
+    nested: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "table": self.table, "query": self.query, "partitions": self.partitions,
-                "assumed": self.assumed}
+        out = {"id": self.id, "table": self.table, "query": self.query, "partitions": self.partitions,
+               "assumed": self.assumed}
+        if self.returns is not None:
+            out["returns"] = {"entity": self.returns[0], "path": list(self.returns[1]),
+                              "distinct_on": list(self.distinct_on)}
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,12 @@ def render_human(design: CassandraDesign) -> str:
     out.append("Reads:")
     for read in design.reads:
         out.append(f"  {printable(read.id)}: {read.table} ({read.partitions} partition)  {printable(select_cql(read))}")
+        if read.returns is not None:
+            child, parent = printable(design.table(read.table).entity), printable(read.returns[0])
+            out.append(
+                f"      rows are ({child}, {parent}) pairs: the client keeps the first row of each "
+                f"{', '.join(read.distinct_on)} (distinct {parent}); a LIMIT counts {parent} rows (client-side)"
+            )
     if design.writes:
         out.append("Writes:")
         for write in design.writes:

@@ -19,7 +19,7 @@ from typing import Any
 
 from translator.diagnostics import DiagnosticSink
 from translator.ir import Schema
-from translator.targets.cassandra.model import CassandraDesign, Column, Table
+from translator.targets.cassandra.model import CassandraDesign, Column, ReadPlan, Table
 from translator.targets.cassandra.shapes import Ref, Shape, shape_of
 from translator.targets.cassandra.storage import RowIndex, Rows, TableData, bucket_value, period, rows_to_tables
 from translator.workload.model import AccessPattern
@@ -44,14 +44,26 @@ class QueryParams:
     equality: Mapping[str, Any]
     range: tuple[Any, Any] | None = None
 
-    def value(self, entity: str, attribute: str, root: str, aliases: Mapping[tuple[str, str], str] = {}) -> Any:
+    def value(
+        self,
+        entity: str,
+        attribute: str,
+        root: str,
+        aliases: Mapping[tuple, str] = {},
+        path: tuple[str, ...] = (),
+        source: str | None = None,
+    ) -> Any:
         """The value bound to `entity.attribute`, named as such, bare (the pattern's own entity), or as the
-        pattern named it (`aliases`: a parent's key written for the child's foreign key)."""
-        alias = aliases.get((entity, attribute))
-        for key in (f"{entity}.{attribute}", *((attribute,) if entity == root else ()), *((alias,) if alias else ())):
+        pattern named it (`aliases`: a parent's key written for the child's foreign key). A copy the table
+        holds in two roles is named only by its column's `source` (`airports(fk_flights_origin_id).city`):
+        `airports.city` would not say which airport."""
+        alias = aliases.get((entity, attribute, path))
+        plain = f"{entity}.{attribute}"
+        names = (source,) if source and source != plain else (plain, *((attribute,) if entity == root else ()))
+        for key in (*names, *((alias,) if alias else ())):
             if key in self.equality:
                 return self.equality[key]
-        raise KeyError(f"params give no value for {entity}.{attribute}")
+        raise KeyError(f"params give no value for {names[0]}")
 
 
 @dataclass(frozen=True)
@@ -79,10 +91,10 @@ def _sorter(orders: Sequence[tuple[Callable[[Any], Any], str]]) -> Callable[[Any
     return cmp_to_key(compare)
 
 
-def _source(column: Column) -> tuple[str, str]:
-    """The `entity.attribute` a key column holds (every column but the bucket names one)."""
+def _bound(params: QueryParams, column: Column, root: str, aliases: Mapping[tuple, str]) -> Any:
+    """The value params bind to a key column (every column but the bucket holds an attribute)."""
     assert column.entity is not None and column.attribute is not None, f"column {column.name} has no source attribute"
-    return column.entity, column.attribute
+    return params.value(column.entity, column.attribute, root, aliases, column.path, column.source)
 
 
 def _in_range(value: Any, params: QueryParams) -> bool:
@@ -125,7 +137,7 @@ def _partition_matches(
     params: QueryParams,
     root: str,
     use_range: Ref | None,
-    aliases: Mapping[tuple[str, str], str],
+    aliases: Mapping[tuple, str],
 ) -> bool:
     columns = {c.name: c for c in table.columns}
     for predicate, value in zip(plan.predicates, pk, strict=False):
@@ -145,7 +157,7 @@ def _partition_matches(
                 if not period(params.range[0], bucket.unit) <= value <= period(params.range[1], bucket.unit):
                     return False
             continue
-        if value != params.value(*_source(columns[predicate.column]), root, aliases):
+        if value != _bound(params, columns[predicate.column], root, aliases):
             return False
     return True
 
@@ -155,14 +167,19 @@ def answer_cql(
 ) -> list[tuple]:
     plan = design.read(pattern.id)
     table = design.table(plan.table)
-    root = table.entity
+    root = plan.returns[0] if plan.returns else table.entity  # bare names are the pattern's entity's
     aliases = dict(_shape(schema, pattern).aliases) if schema is not None else {}
     columns = {c.name: c for c in table.columns}
     stored = data.tables[table.name]
     rest = [p for p in plan.predicates if p.column not in table.partition_key]
     equal = [p for p in rest if p.op == "="]
     ranged = [p for p in rest if p.op in (">=", "<=")]
-    range_ref = Ref(*_source(columns[ranged[0].column])) if ranged else None
+    ranged_on = columns[ranged[0].column] if ranged else None
+    range_ref = (
+        Ref(ranged_on.entity, ranged_on.attribute)
+        if ranged_on is not None and ranged_on.entity is not None and ranged_on.attribute is not None
+        else None
+    )
     keys = [pk for pk in stored if _partition_matches(table, pk, plan, params, root, range_ref, aliases)]
     orders = [(_path_getter(c.column), c.order) for c in table.clustering]
     row_child = next((c for c in table.children if c.layout == "rows"), None)
@@ -175,7 +192,7 @@ def answer_cql(
                 continue
         rows = sorted(part.rows.values(), key=_sorter(orders))
         for p in equal:
-            wanted = params.value(*_source(columns[p.column]), root, aliases)
+            wanted = _bound(params, columns[p.column], root, aliases)
             rows = [r for r in rows if r[p.column] == wanted]
         if ranged and not plan.allow_filtering:
             range_column = ranged[0].column
@@ -189,6 +206,8 @@ def answer_cql(
         out += [({**part.static, **r}, {}) for r in rows]
     if len(keys) > 1:  # the client merges the buckets in clustering order
         out.sort(key=_sorter([(_path_getter(0, c.column), c.order) for c in table.clustering]))
+    if plan.returns is not None:  # rows of (child, parent) pairs: the client keeps one per parent
+        return _distinct(plan, [values for values, _ in out], pattern.limit)
     if plan.limit:
         out = out[: plan.limit]
     results = []
@@ -200,6 +219,63 @@ def answer_cql(
             kids = {}
         results.append(_item(table, pattern, root, values, kids))
     return results
+
+
+def _distinct(plan: ReadPlan, rows: list[Mapping[str, Any]], limit: int | None) -> list[tuple]:
+    """The returned entity's rows, in the order read: one per value of its key, up to `limit`, each with the
+    pair rows read for it as its `with` children (`plan.nested`)."""
+    groups: dict[tuple, list[Mapping[str, Any]]] = {}
+    for values in rows:
+        key = tuple(values.get(c) for c in plan.distinct_on)
+        if key not in groups and limit and len(groups) == limit:
+            continue  # the client stops after `limit` parents, but reads the pairs of the last one
+        groups.setdefault(key, []).append(values)
+    out = []
+    for group in groups.values():
+        main = tuple(sorted((source, group[0].get(column)) for source, column in plan.returned))
+        kids = tuple(
+            sorted(
+                (entry, tuple(sorted((tuple(sorted((s, r.get(c)) for s, c in cols)) for r in group), key=repr)))
+                for entry, cols in plan.nested
+            )
+        )
+        out.append((main, kids))
+    return out
+
+
+def _answer_sql_pivot(
+    schema: Schema, rows: Rows, shape: Shape, plan: ReadPlan, table: Table, params: QueryParams
+) -> list[tuple]:
+    """SELECT DISTINCT parent.* FROM child JOIN parent ... WHERE <filters on the child and the parent's path>:
+    each child row joined with its ancestors (the parent among them), filtered, ordered, one per parent."""
+    index = RowIndex(schema, rows)
+    root = plan.returns[0] if plan.returns else shape.entity.key
+    paths = [(e.key, path) for path, (e, _, _) in shape.ancestors.items()]
+    paths += [(k, p) for k, p in table.parents if p not in shape.ancestors]
+    key_columns = [c.key for c in table.columns if c.name in table.primary_key and c.source != "bucket"]
+    sources = {c.key: c.source for c in table.columns}
+    aliases = dict(shape.aliases)
+    selected = []
+    for row in rows.get(shape.entity.key, []):
+        if plan.returns and not index.ancestor(row, plan.returns[1]):  # no parent to return (a dangling key)
+            continue
+        joined = index.joined(shape.entity.key, row, paths)
+        if any(joined.get(k) is None for k in key_columns):
+            continue
+        if any(
+            joined[r.key] is None
+            or joined[r.key] != params.value(r.entity, r.attribute, root, aliases, r.path, sources.get(r.key))
+            for r in shape.equality
+        ):
+            continue
+        if shape.range is not None:
+            x = joined[shape.range.key]
+            if x is None or not _in_range(x, params):
+                continue
+        selected.append(joined)
+    selected.sort(key=_sorter([(_path_getter(ref.key), order) for ref, order in shape.order]))
+    by_name = {c.name: c.key for c in table.columns}
+    return _distinct(plan, [{n: j.get(k) for n, k in by_name.items()} for j in selected], None)
 
 
 def _split_source(name: str) -> tuple[str, str]:
@@ -235,47 +311,49 @@ def answer_sql(
                 *shape.equality,
             ),
         )
+    if plan.returns is not None:
+        return _answer_sql_pivot(schema, rows, shape, plan, table, params)
     index = RowIndex(schema, rows)
-    paths = [(k, tuple(r.name for r in chain)) for k, (_, chain, _) in shape.ancestors.items()]
-    paths += [(k, p) for k, p in table.parents if k not in shape.ancestors]  # copies other patterns need
-    key_sources = [c.source for c in table.columns if c.name in table.primary_key and c.source != "bucket"]
+    paths = [(e.key, path) for path, (e, _, _) in shape.ancestors.items()]
+    paths += [(k, p) for k, p in table.parents if p not in shape.ancestors]  # copies other patterns need
+    key_columns = [c.key for c in table.columns if c.name in table.primary_key and c.source != "bucket"]
     row_child = any(c.layout == "rows" for c in table.children)
+    sources = {c.key: c.source for c in table.columns}
+    aliases = dict(shape.aliases)
     selected = []
     for row in rows.get(root, []):
         joined = index.joined(root, row, paths)
-        if not row_child and any(joined.get(s) is None for s in key_sources):
+        if not row_child and any(joined.get(k) is None for k in key_columns):
             continue
         if row_child and any(
-            joined.get(c.source) is None
-            for c in table.columns
-            if c.name in table.partition_key and c.source != "bucket"
+            joined.get(c.key) is None for c in table.columns if c.name in table.partition_key and c.source != "bucket"
         ):
             continue
-        aliases = dict(shape.aliases)
         if any(
-            joined[str(r)] is None or joined[str(r)] != params.value(r.entity, r.attribute, root, aliases)
+            joined[r.key] is None
+            or joined[r.key] != params.value(r.entity, r.attribute, root, aliases, r.path, sources.get(r.key))
             for r in shape.equality
         ):
             continue
         if shape.range is not None:
-            x = joined[str(shape.range)]
+            x = joined[shape.range.key]
             if x is None or not _in_range(x, params):
                 continue
         selected.append((row, joined))
-    selected.sort(key=_sorter([(_path_getter(1, str(ref)), order) for ref, order in shape.order]))
+    selected.sort(key=_sorter([(_path_getter(1, ref.key), order) for ref, order in shape.order]))
     # No LIMIT here: with ties (or no ORDER BY) SQL may return any of several row sets; check_pattern
     # accepts Cassandra's answer when it is one of them.
     results = []
-    by_source = {c.source: c.name for c in table.columns}
+    by_key = {c.key: c.name for c in table.columns}
     for row, joined in selected:
-        values = {by_source[s]: v for s, v in joined.items() if s in by_source}
+        values = {by_key[k]: v for k, v in joined.items() if k in by_key}
         kids = {}
         for child in table.children:
             if _served(child) in pattern.with_:
                 fields = (
-                    [table.column(c).source for c in child.columns]
+                    [table.column(c) for c in child.columns]
                     if child.layout == "rows"
-                    else [f.source for f in _udt_fields(design, child.udt)]
+                    else list(_udt_fields(design, child.udt))
                 )
                 found = index.children(child.relationship, child.entity, row)
                 kids[_served(child)] = tuple(index.nested(child, k, fields) for k in found)
@@ -283,9 +361,10 @@ def answer_sql(
     return results
 
 
-def _order_key(item: tuple, order: tuple[tuple[Ref, str], ...]) -> tuple:
+def _order_key(item: tuple, order: tuple[tuple[Ref, str], ...], table: Table) -> tuple:
     values = dict(item[0])
-    return tuple(values.get(str(ref)) for ref, _ in order)
+    sources = {c.key: c.source for c in table.columns}
+    return tuple(values.get(sources.get(ref.key, str(ref))) for ref, _ in order)
 
 
 def check_pattern(
@@ -300,7 +379,7 @@ def check_pattern(
     if not pattern.limit or row_child:
         ok = Counter(cql) == Counter(sql)
         if ok and order and not row_child:
-            ok = [_order_key(i, order) for i in cql] == [_order_key(i, order) for i in sql]
+            ok = [_order_key(i, order, table) for i in cql] == [_order_key(i, order, table) for i in sql]
         return CheckResult(ok, tuple(cql), tuple(sql), "" if ok else "different rows or order")
     n = min(pattern.limit, len(sql))
     if len(cql) != n:
@@ -308,8 +387,8 @@ def check_pattern(
     if not order:
         ok = not (Counter(cql) - Counter(sql))
         return CheckResult(ok, tuple(cql), tuple(sql), "" if ok else "rows SQL does not return")
-    keys_c = [_order_key(i, order) for i in cql]
-    keys_s = [_order_key(i, order) for i in sql]
+    keys_c = [_order_key(i, order, table) for i in cql]
+    keys_s = [_order_key(i, order, table) for i in sql]
     if keys_c != keys_s[:n]:
         return CheckResult(False, tuple(cql), tuple(sql), "order differs")
     if n == 0:

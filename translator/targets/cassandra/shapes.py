@@ -10,9 +10,9 @@ Entities read `with` the pattern's entity are ancestors (copied) or children (on
 from __future__ import annotations
 
 import weakref
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -20,12 +20,15 @@ from translator.diagnostics import DiagnosticSink
 from translator.errors import DesignError
 from translator.ir import Entity, Relationship, Schema
 from translator.targets.cassandra.model import Order
+from translator.targets.cassandra.pivot import pivot_of
 from translator.workload.model import AccessPattern, AttributeRef, Direction, Hop
 
-__all__ = ["Ref", "Chain", "Child", "Shape", "shape_of", "entity_key"]
+__all__ = ["Ref", "Chain", "Path", "Child", "Shape", "shape_of", "entity_key", "chain_label", "nearest"]
 
 #: The foreign keys followed from the pattern's entity, each from its child side to its parent side.
 Chain = tuple[Relationship, ...]
+#: A chain by its relationship names: what identifies one copied ancestor (a role) within a table.
+Path = tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +38,20 @@ class Ref:
     entity: str
     attribute: str
     chain: Chain = ()
+    #: How to show it when the pattern reaches `entity` along several paths (`airports(fk_..._origin_id).city`).
+    label: str = field(default="", compare=False)
 
     @property
-    def key(self) -> tuple[str, str]:
-        return (self.entity, self.attribute)
+    def path(self) -> Path:
+        """The relationship names followed to reach the attribute: two roles of one entity differ here."""
+        return tuple(r.name for r in self.chain)
+
+    @property
+    def key(self) -> tuple[str, str, Path]:
+        return (self.entity, self.attribute, self.path)
 
     def __str__(self) -> str:
-        return f"{self.entity}.{self.attribute}"
+        return self.label or f"{self.entity}.{self.attribute}"
 
 
 class Child(NamedTuple):
@@ -55,6 +65,17 @@ class Child(NamedTuple):
     relationship: Relationship
     reached: str
     copies: tuple[tuple[Entity, Chain], ...] = ()
+
+
+def chain_label(schema: Schema, chain: Chain) -> str:
+    """A chain written as a workload path names it: each step's entity, qualified by the relationship where
+    two relationships join the same entities (`airports(fk_flights_origin_id)`)."""
+    parts = []
+    for rel in chain:
+        ends = {rel.from_entity, rel.to_entity}
+        twins = [r for r in schema.relationships if {r.from_entity, r.to_entity} == ends]
+        parts.append(f"{rel.to_entity}({rel.name})" if len(twins) > 1 else rel.to_entity)
+    return ".".join(parts)
 
 
 def entity_key(entity: Entity) -> tuple[str, ...]:
@@ -75,13 +96,20 @@ class Shape:
     equality: tuple[Ref, ...]
     range: Ref | None
     order: tuple[tuple[Ref, Order], ...]
-    ancestors: dict[str, tuple[Entity, Chain, bool]]  # key -> (entity, chain, all attributes copied?)
+    #: Copied ancestors by path (an entity reached along two foreign keys is two ancestors, one per role):
+    #: path -> (entity, chain, all attributes copied?).
+    ancestors: dict[Path, tuple[Entity, Chain, bool]]
     children: tuple[Child, ...]
     #: Equality attributes that must be in the partition key whatever their size (the tenant).
     required: tuple[Ref, ...] = ()
     #: How the pattern named each equality attribute that was resolved to a nearer copy (a parent's key is
-    #: the child's foreign key): (entity, attribute) -> the name written in the pattern.
-    aliases: tuple[tuple[tuple[str, str], str], ...] = ()
+    #: the child's foreign key): Ref.key -> the name written in the pattern.
+    aliases: tuple[tuple[tuple[str, str, Path], str], ...] = ()
+    #: A filter across a path to child rows (`pivot.py`): `entity` is the child, and the pattern returns the
+    #: distinct rows of this entity, reached from the child by this chain (its foreign key).
+    returns: tuple[Entity, Chain] | None = None
+    #: `with` entries the pair rows serve: (entry, path from the child to the entity it reads; () the child).
+    pairs: tuple[tuple[str, Path], ...] = ()
 
 
 def _by_name(schema: Schema) -> Mapping[str, Relationship]:
@@ -152,7 +180,7 @@ def _to_one_chain(schema: Schema, pattern: AccessPattern, root: Entity, target: 
 
 
 def _ref(
-    schema: Schema, pattern: AccessPattern, root: Entity, ref: object, role: str, with_chains: dict[str, Chain]
+    schema: Schema, pattern: AccessPattern, root: Entity, ref: object, role: str, with_chains: dict[str, list[Chain]]
 ) -> Ref:
     if not isinstance(ref, AttributeRef):
         raise DesignError(
@@ -179,14 +207,21 @@ def _ref(
                 f"filters on one row's copy of a value: make {owner.key} (or the child on the path) the "
                 f"pattern's entity and read {root.key} with it"
             )
+    elif len(with_chains.get(owner.key, ())) > 1:
+        ways = "; ".join(", ".join(r.name for r in c) for c in with_chains[owner.key])
+        raise DesignError(
+            f"pattern {pattern.id}: {role} {ref} is ambiguous: with reaches {owner.key} along "
+            f"{len(with_chains[owner.key])} paths ({ways}); qualify it as the with entry is, e.g. "
+            f"{owner.name}(<foreign key>).{found.name}"
+        )
     elif owner.key in with_chains:
-        chain = with_chains[owner.key]
+        chain = with_chains[owner.key][0]
     else:
         chain = _to_one_chain(schema, pattern, root, owner.key, f"{role} {ref}")
-    return _nearest(schema, Ref(owner.key, found.name, chain))
+    return nearest(schema, Ref(owner.key, found.name, chain))
 
 
-def _nearest(schema: Schema, ref: Ref) -> Ref:
+def nearest(schema: Schema, ref: Ref) -> Ref:
     """A parent's key attribute is the child's foreign key: `orders -> customers` customers.customer_id is
     orders.customer_id (nothing to copy)."""
     while ref.chain and ref.attribute in ref.chain[-1].to_attributes:
@@ -261,15 +296,23 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
     entity = schema.find_entity(pattern.entity)
     if entity is None:
         raise DesignError(f"pattern {pattern.id}: unknown entity {pattern.entity!r}")
-    ancestors: dict[str, tuple[Entity, Chain, bool]] = {}
+    pivot = pivot_of(schema, pattern)
+    if pivot is not None:
+        rows = shape_of(schema, pivot.pattern, sink)
+        # The parent is what the pattern returns: all its attributes are copied into each child row.
+        copied = {**rows.ancestors, (pivot.up.name,): (entity, (pivot.up,), True)}
+        return replace(rows, pattern=pattern, ancestors=copied, returns=(entity, (pivot.up,)), pairs=pivot.pairs)
+    ancestors: dict[Path, tuple[Entity, Chain, bool]] = {}
     children: list[Child] = []
     for i, name in enumerate(pattern.with_):
         other, chain, child = _with_entry(schema, pattern, entity, i, name, sink)
         if child is not None:
             children.append(child)
         elif chain is not None:
-            ancestors[other.key] = (other, chain, True)
-    with_chains = {k: c for k, (_, c, _) in ancestors.items()}
+            ancestors[tuple(r.name for r in chain)] = (other, chain, True)
+    with_chains: dict[str, list[Chain]] = {}
+    for other, chain, _ in ancestors.values():
+        with_chains.setdefault(other.key, []).append(chain)
     ranges = pattern.range if isinstance(pattern.range, (tuple, list)) else ((pattern.range,) if pattern.range else ())
     if len(ranges) > 1:
         raise DesignError(
@@ -297,15 +340,16 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
             f"{range_.attribute} first or drop the range"
         )
     for ref in (*equality, *((range_,) if range_ else ()), *(r for r, _ in order)):
-        if not ref.chain:
-            continue
-        known = ancestors.get(ref.entity)
-        if known is None:
-            ancestors[ref.entity] = (schema.entity(ref.entity), ref.chain, False)
-        elif [r.name for r in known[1]] != [r.name for r in ref.chain]:
-            raise DesignError(
-                f"pattern {pattern.id}: {ref} is reached through {', '.join(r.name for r in ref.chain)} "
-                f"and {ref.entity} also through {', '.join(r.name for r in known[1])}; a table copies "
-                f"one {ref.entity} per row: split the pattern, or follow one foreign key"
-            )
+        if ref.chain and ref.path not in ancestors:  # one copy per path: two roles of an entity are two copies
+            ancestors[ref.path] = (schema.entity(ref.entity), ref.chain, False)
+    roles = Counter(e.key for e, _, _ in ancestors.values())
+
+    def shown(ref: Ref) -> Ref:
+        if not ref.chain or roles[ref.entity] < 2:
+            return ref
+        return replace(ref, label=f"{chain_label(schema, ref.chain)}.{ref.attribute}")
+
+    equality = tuple(shown(r) for r in equality)
+    range_ = shown(range_) if range_ is not None else None
+    order = tuple((shown(r), o) for r, o in order)
     return Shape(pattern, entity, equality, range_, order, ancestors, tuple(children), aliases=aliases)

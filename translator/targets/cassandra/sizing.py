@@ -78,13 +78,14 @@ def partition_rows(
         avg = worst = 1.0
         rule = "partition key contains a unique key"
     else:
-        avg, worst, covered, rule = base.rows, base.rows, set(), "independent attribute selectivities"
+        covered: set[tuple[str, str, tuple[str, ...]]] = set()
+        avg, worst, rule = base.rows, base.rows, "independent attribute selectivities"
         for rel in schema.relationships_from(entity.key):
             if own and set(rel.from_attributes) <= set(own):
                 fan = stats.fanout(rel)
                 fan_max = fan.max or fan.p99 or fan.avg * assumptions["skew"]
                 if fan.avg < avg:
-                    avg, worst, covered = fan.avg, fan_max, {(entity.key, a) for a in rel.from_attributes}
+                    avg, worst, covered = fan.avg, fan_max, {(entity.key, a, ()) for a in rel.from_attributes}
                     rule = f"fan-out of {rel.name}"
                     numbers += [(f"{rel.name}.avg", fan.avg), (f"{rel.name}.max", fan_max)]
                     if fan.assumed:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from translator.diagnostics import Diagnostic, DiagnosticSink
 from translator.ir import Relationship, Schema
-from translator.targets.cassandra.model import Bucketing, CassandraDesign
+from translator.targets.cassandra.model import Bucketing, CassandraDesign, Column
 from translator.targets.cassandra.shapes import entity_key
 
 __all__ = ["Rows", "Partition", "TableData", "RowIndex", "bucket_value", "period", "rows_to_tables"]
@@ -98,19 +98,20 @@ class RowIndex:
             current = found[0]
         return current
 
-    def joined(self, entity: str, row: dict[str, Any], ancestors) -> dict[str, Any]:
-        """`row` plus its ancestors' attributes under their `entity.attribute` sources (None when absent)."""
-        out = {f"{entity}.{k}": v for k, v in row.items()}
+    def joined(self, entity: str, row: dict[str, Any], ancestors) -> dict[tuple, Any]:
+        """`row` plus its ancestors' attributes, keyed as `Column.key` is: (entity, attribute, path), so two
+        roles of one ancestor (along two paths) stay apart (None when the ancestor is absent)."""
+        out: dict[tuple, Any] = {(entity, k, ()): v for k, v in row.items()}
         for parent, path in ancestors:
             match = self.ancestor(row, path)
             for attr in self.schema.entity(parent).attribute_names:
-                out[f"{parent}.{attr}"] = match.get(attr)
+                out[(parent, attr, tuple(path))] = match.get(attr)
         return out
 
-    def nested(self, child, kid: dict[str, Any], sources: list[str]) -> tuple:
+    def nested(self, child, kid: dict[str, Any], fields: Sequence[Column]) -> tuple:
         """One child row as a UDT value: (source, value) pairs of its fields, copied ancestors included."""
         joined = self.joined(child.entity, kid, child.copies)
-        return tuple(sorted((s, joined.get(s)) for s in sources))
+        return tuple(sorted((f.source, joined.get(f.key)) for f in fields))
 
     def children(self, rel_name: str, child: str, parent_row: dict[str, Any]) -> list[dict[str, Any]]:
         rel = self.relationships[rel_name]
@@ -128,16 +129,23 @@ def rows_to_tables(design: CassandraDesign, schema: Schema, rows: Rows) -> Table
         clustering = [c.column for c in table.clustering]
         row_child = next((c for c in table.children if c.layout == "rows"), None)
         for row in rows.get(table.entity, []):
+            if table.pairs and not index.ancestor(row, table.pairs):
+                sink.info(
+                    "cassandra-row-skipped",
+                    f"{table.name}: a {table.entity} row without its parent forms no (child, parent) pair",
+                    subject=table.name,
+                )
+                continue
             joined = index.joined(table.entity, row, table.parents)
+            values = {c.name: joined.get(c.key) for c in table.columns if c.source != "bucket"}
             for child in table.children:
-                if child.layout == "udt-list":
-                    fields = [f.source for f in next(u.fields for u in design.udts if u.name == child.udt)]
+                if child.layout == "udt-list" and child.column is not None:
+                    fields = next(u.fields for u in design.udts if u.name == child.udt)
                     kids = sorted(
                         index.children(child.relationship, child.entity, row),
                         key=lambda k: repr(tuple(k[a] for a in child.key)),
                     )
-                    joined[f"{child.entity}[]"] = tuple(index.nested(child, kid, fields) for kid in kids)
-            values = {c.name: joined.get(c.source) for c in table.columns if c.source != "bucket"}
+                    values[child.column] = tuple(index.nested(child, kid, fields) for kid in kids)
             if table.bucketing:
                 values[table.bucketing.column] = bucket_value(table.bucketing, row, key)
             pk = tuple(values[c] for c in table.partition_key)
@@ -168,10 +176,10 @@ def rows_to_tables(design: CassandraDesign, schema: Schema, rows: Rows) -> Table
                 continue
             part = parts.setdefault(pk, Partition())
             part.static.update(static)
-            sources = {c.name: c.source for c in table.columns}
+            keys = {c.name: c.key for c in table.columns}
             for kid in index.children(row_child.relationship, row_child.entity, row):
                 kid_joined = index.joined(row_child.entity, kid, row_child.copies)
-                kid_values = {c: kid_joined.get(sources[c]) for c in row_child.columns}
+                kid_values = {c: kid_joined.get(keys[c]) for c in row_child.columns}
                 ck = tuple(kid_values[c] for c in clustering)
                 if None in ck:
                     sink.info(

@@ -27,7 +27,7 @@ from translator.ir import Entity, Schema
 from translator.targets.cassandra.keys import choose_partition
 from translator.targets.cassandra.mapping import rules
 from translator.targets.cassandra.model import Decision, Order
-from translator.targets.cassandra.shapes import Chain, Child, Ref, Shape, entity_key
+from translator.targets.cassandra.shapes import Chain, Child, Path, Ref, Shape, entity_key, nearest
 from translator.workload.stats import StatsView
 
 __all__ = ["Use", "Spec", "spec_for", "merge_specs", "constant_in_partition"]
@@ -40,6 +40,9 @@ class Use:
     equality: tuple[Ref, ...]  # equality attributes that are clustering columns, in clustering order
     range: Ref | None
     order: tuple[tuple[Ref, str], ...]
+    #: A filter across a path to child rows: the entity returned (distinct rows) and the chain to it.
+    returns: tuple[Entity, Chain] | None = None
+    pairs: tuple[tuple[str, Path], ...] = ()  # with entries served by the pair rows (see Shape.pairs)
 
 
 @dataclass
@@ -49,15 +52,20 @@ class Spec:
     entity: Entity
     partition: tuple[Ref, ...]
     clustering: tuple[tuple[Ref, Order], ...]
-    parents: dict[str, tuple[Entity, Chain]]
-    copies: dict[str, frozenset[str] | None]  # ancestor -> attributes copied (None: all of them)
+    parents: dict[Path, tuple[Entity, Chain]]  # copied ancestors by path (one per role of an entity)
+    copies: dict[Path, frozenset[str] | None]  # ancestor's path -> attributes copied (None: all of them)
     row_child: Child | None
     udt_children: dict[str, Child]
-    static_entities: frozenset[str]
+    #: (entity, path) of the rows fixed by the partition key, whose columns are STATIC: copied ancestors,
+    #: and the entity itself (path ()) above clustered children.
+    static_entities: frozenset[tuple[str, Path]]
     serves: list[str] = field(default_factory=list)
     uses: dict[str, Use] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
     assumed: bool = False
+    #: Rows are (child, parent) pairs (a filter across a path to child rows): the path to the parent, without
+    #: which a child row forms no pair and is not stored.
+    pairs: Path = ()
 
     @property
     def identity(self) -> tuple:
@@ -66,27 +74,27 @@ class Spec:
             if self.row_child
             else None
         )
-        return (self.entity.key, tuple(r.key for r in self.partition), row_child)
-
-    def ref(self, key: tuple[str, str]) -> Ref:
-        """The Ref of an attribute this table holds (own, copied or child)."""
-        if key[0] in self.parents:
-            return Ref(key[0], key[1], self.parents[key[0]][1])
-        return Ref(*key)
+        return (self.entity.key, tuple(r.key for r in self.partition), row_child, self.pairs)
 
 
-def constant_in_partition(schema: Schema, chain: Chain, partition: set[tuple[str, str]]) -> bool:
+def constant_in_partition(schema: Schema, chain: Chain, partition: set[tuple[str, str, Path]]) -> bool:
     """Whether every row of a partition has the same ancestor at the end of `chain`: some foreign key on the
-    chain, or some unique key of an entity on it, is in the partition key."""
+    chain, or some unique key of an entity on it, is in the partition key (each read along the chain's own
+    path: the origin airport's city does not fix the destination airport)."""
+    path = tuple(r.name for r in chain)
+
+    def held(entity: str, depth: int) -> list[str]:
+        return [a for e, a, p in partition if e == entity and p == path[:depth]]
+
     if chain:
-        held = [a for e, a in partition if e == chain[0].from_entity]
-        if held and schema.entity(chain[0].from_entity).is_unique(held):
+        own = held(chain[0].from_entity, 0)
+        if own and schema.entity(chain[0].from_entity).is_unique(own):
             return True
-    for rel in chain:
-        if all((rel.from_entity, a) in partition for a in rel.from_attributes):
+    for depth, rel in enumerate(chain):
+        if all((rel.from_entity, a, path[:depth]) in partition for a in rel.from_attributes):
             return True
-        held = [a for e, a in partition if e == rel.to_entity]
-        if held and schema.entity(rel.to_entity).is_unique(held):
+        above = held(rel.to_entity, depth + 1)
+        if above and schema.entity(rel.to_entity).is_unique(above):
             return True
     return False
 
@@ -142,7 +150,7 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
         if ref.key not in {c[0].key for c in clustering} and ref.key not in placed:
             clustering.append((ref, order))
 
-    use = Use(tuple(eq_clustering), shape.range, shape.order)
+    use = Use(tuple(eq_clustering), shape.range, shape.order, shape.returns, shape.pairs)
     if row_child is None:
         for ref in eq_clustering:
             add(ref, "ASC")
@@ -171,6 +179,22 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
             decisions.append(
                 Decision(
                     str(ref), f"clustering column {order}", "MR-order", f"{subject}: order_by {ref} {order.lower()}"
+                )
+            )
+        if shape.returns is not None:
+            # One row per (child, parent) pair: the parent's key first, so that each parent's rows are adjacent
+            # and the client keeps one per parent, then the child's key keeps the pairs unique.
+            parent, chain = shape.returns
+            for name in entity_key(parent):
+                add(nearest(schema, Ref(parent.key, name, chain)), "ASC")
+            decisions.append(
+                Decision(
+                    f"pattern {pattern.id}",
+                    f"one row per ({entity.key}, {parent.key}) pair",
+                    "MR-child-filter",
+                    f"{subject}: the filter is on {entity.key}, child rows of {parent.key}: the table holds one row "
+                    f"per {entity.key} with its {parent.key} copied, clustered by {parent.key}'s key then "
+                    f"{entity.key}'s; the query returns the distinct {parent.key} rows it reads",
                 )
             )
         for name in key:
@@ -204,37 +228,37 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
             else frozenset(
                 r.attribute
                 for r in (*shape.equality, *(r for r, _ in shape.order), *((shape.range,) if shape.range else ()))
-                if r.entity == k
+                if r.path == k
             )
         )
         for k, (_, _, whole) in shape.ancestors.items()
     }
     for k, (ancestor, chain, whole) in shape.ancestors.items():
-        path = " -> ".join([entity.key, *(r.to_entity for r in chain)])
+        path = " -> ".join([entity.key, *(r.to_entity for r in chain)]) + f" ({', '.join(k)})"
         what = "its attributes are" if whole else f"{', '.join(sorted(copies[k] or ()))} is"
         decisions.append(
             Decision(
-                k,
+                ancestor.key,
                 "copied",
                 "MR-copy",
                 f"{subject}: {ancestor.key} is reached by {path}; {what} "
                 "copied into each row, and every write that changes it must update this table",
             )
         )
-    static: set[str] = set()
+    static: set[tuple[str, Path]] = set()
     if clustering:
         if row_child is not None:
-            static.add(entity.key)
+            static.add((entity.key, ()))
         placed_keys = {r.key for r in partition}
-        for k, (_ancestor, chain) in parents.items():
+        for k, (ancestor, chain) in parents.items():
             if constant_in_partition(schema, chain, placed_keys):
-                static.add(k)
+                static.add((ancestor.key, k))
                 decisions.append(
                     Decision(
-                        k,
+                        ancestor.key,
                         "static",
                         "MR-static",
-                        f"{k} is fixed by the partition key "
+                        f"{ancestor.key} ({', '.join(k)}) is fixed by the partition key "
                         f"({', '.join(str(r) for r in partition)}): its columns are STATIC",
                     )
                 )
@@ -251,6 +275,7 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
         {pattern.id: use},
         decisions,
         pattern.assumed,
+        tuple(r.name for r in shape.returns[1]) if shape.returns else (),
     )
 
 
@@ -261,7 +286,7 @@ def _prefix_fits(table: Spec, use: Use) -> bool:
     n = len(use.equality)
     if {r.key for r in use.equality} != set(keys[:n]):
         return False
-    wanted: list[tuple[tuple[str, str], str | None]] = []
+    wanted: list[tuple[tuple[str, str, Path], str | None]] = []
     if use.range is not None:
         wanted.append((use.range.key, use.order[0][1] if use.order else None))
     wanted += [(ref.key, order) for ref, order in use.order if not (use.range and ref.key == use.range.key)]

@@ -33,26 +33,31 @@ def _rows_touched(table: Table, entity: str, kind: PatternKind, schema: Schema, 
             if child.layout == "rows":
                 return 1.0, "write its clustering row"
             return 1.0, f"rewrite the frozen list {child.column} of its parent row (read-modify-write)"
-    for parent, path in table.parents:
-        if parent == entity:
-            if kind is PatternKind.WRITE:
-                return 0.0, "nothing: a new parent has no rows here yet"
-            rels = {r.name: r for r in schema.relationships}
-            fan = 1.0
-            for name in path:
-                fan *= stats.fanout(rels[name]).avg
-            in_key = [c.name for c in table.columns if c.entity == parent and c.name in table.primary_key]
-            moved = (
-                f"; a change of {', '.join(in_key)} (key columns) moves each row: delete and re-insert"
-                if in_key
-                else ""
-            )
-            if any(c.entity == parent for c in table.columns if c.name in table.static):
-                per_partition = table.estimate.rows_avg if table.estimate else 1.0
-                return max(
-                    1.0, fan / max(per_partition, 1.0)
-                ), "update its static copy in each partition of its rows" + moved
-            return fan, f"update its copy in every row of its {fan:g} (avg) descendants" + moved
+    rows_total, whats = 0.0, []
+    for parent, path in table.parents:  # one entity may be copied in several roles (origin, destination)
+        if parent != entity:
+            continue
+        if kind is PatternKind.WRITE:
+            return 0.0, "nothing: a new parent has no rows here yet"
+        rels = {r.name: r for r in schema.relationships}
+        fan = 1.0
+        for name in path:
+            fan *= stats.fanout(rels[name]).avg
+        copy = [c for c in table.columns if c.entity == parent and c.path == path]
+        in_key = [c.name for c in copy if c.name in table.primary_key]
+        moved = (
+            f"; a change of {', '.join(in_key)} (key columns) moves each row: delete and re-insert" if in_key else ""
+        )
+        role = f" ({', '.join(path)})" if len([p for e, p in table.parents if e == entity]) > 1 else ""
+        if any(c.name in table.static for c in copy):
+            per_partition = table.estimate.rows_avg if table.estimate else 1.0
+            rows_total += max(1.0, fan / max(per_partition, 1.0))
+            whats.append(f"update its static copy{role} in each partition of its rows" + moved)
+        else:
+            rows_total += fan
+            whats.append(f"update its copy{role} in every row of its {fan:g} (avg) descendants" + moved)
+    if whats:
+        return rows_total, "; ".join(whats)
     return 0.0, ""
 
 
