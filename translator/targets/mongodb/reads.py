@@ -61,8 +61,30 @@ def _lookup(layout: Layout, target: str, local: list[str], foreign: list[str], a
     }
 
 
-def _child_link(node: Node, target: str) -> Any:
-    return next((link for link in node.links if link.node.entity == target), None)
+def _child_link(node: Node, hop: Hop) -> Any:
+    """The embedded children `hop` reaches: the same entity along the same foreign key (a parent may reach
+    one child entity along two, e.g. the flights leaving and the flights arriving at an airport)."""
+    return next(
+        (
+            link
+            for link in node.links
+            if link.node.entity == hop.target and hop.via is None and link.rel.name in hop.relationships
+        ),
+        None,
+    )
+
+
+def _alias(layout: Layout, hop: Hop) -> str:
+    """The `as` field of a `$lookup` for `hop`: the parent's role (`origin`, `dest`) on a step up, the
+    child's name qualified by its foreign key's role when two foreign keys lead to it from here."""
+    name = layout.schema.entity(hop.target).name
+    rel = _rel(layout, hop)
+    if rel is None or hop.via is not None:
+        return name
+    if rel.from_entity == hop.source:
+        return layout.roles.get(rel, name)
+    parallel = [r for r in layout.schema.relationships_from(hop.target) if r.to_entity == hop.source]
+    return f"{name}_{layout.roles.get(rel, rel.name)}" if len(parallel) > 1 else name
 
 
 def gather(layout: Layout, pattern: AccessPattern) -> tuple[list[str], list[dict[str, Any]], list[tuple[Step, ...]]]:
@@ -84,17 +106,18 @@ def gather(layout: Layout, pattern: AccessPattern) -> tuple[list[str], list[dict
             _, node = layout.nodes[source]
             prefix = f"{alias}." if alias else ""
             # Inside the current document: under a looked-up alias the whole document came with the stage.
-            link = _child_link(node, target)
+            link = _child_link(node, hop)
             if link is not None:
                 _add(embedded, link.node.path, alias)
                 steps.append(Step("child", target, link))
                 continue
-            if node.parent == target and layout.collection_of(source) == layout.collection_of(target):
+            inside = _rel(layout, hop) is not None and _rel(layout, hop) == layout.embedding_of(node)
+            if inside and layout.collection_of(source) == layout.collection_of(target):
                 _add(embedded, layout.nodes[target][1].path or "$$ROOT", alias)
                 steps.append(Step("parent", target))
                 continue
             copy = next((c for c in node.copies if c.source == target and c.rel.name in hop.relationships), None)
-            if copy is not None and last:
+            if copy is not None and last and copy.for_reads:
                 _add(embedded, f"{node.path}.{copy.field}" if node.path else copy.field, alias)
                 steps.append(Step("copy", target, copy))
                 continue
@@ -106,7 +129,7 @@ def gather(layout: Layout, pattern: AccessPattern) -> tuple[list[str], list[dict
                 _add(embedded, f"{node.path}.{held.field}" if node.path else held.field, alias)
                 steps.append(Step("array", target, held))
                 continue
-            name = layout.schema.entity(target).name
+            name = _alias(layout, hop)
             new_alias = f"{alias}_{name}" if alias else name
             shared = next((k for k, stage in enumerate(lookups) if stage["as"] == new_alias), None)
             if shared is not None:  # a prefix shared with an earlier path
