@@ -174,14 +174,21 @@ def _step(
                 out.append(_CopiedKey(row.get(a) for a in (junction.primary_key or junction.attribute_names)))
         return out
     if step.kind == "lookup":
-        stage = stages[step.detail]
-        if "localField" not in stage:
-            raise UnsupportedRead(f"the $lookup of {stage.get('from')} uses a pipeline or has no match fields")
-        local = _values_at(result, stage["localField"])
-        docs = documents.get(stage["from"], [])
-        matched = [d for d in docs if any(v in local for v in _values_at(d, stage["foreignField"]))]
-        result[stage["as"]] = matched
-        candidates = _in_collection(layout, matched, step.target)
-        field = stage["foreignField"].rsplit(".", 1)[-1]
-        return [it for it in candidates if it[1].get(field) in local or layout.nodes[step.target][1].path == ""]
+        found: list[Any] = []
+        orphans = dict(layout.orphans)
+        for index in step.detail:
+            stage = stages[index]
+            if "localField" not in stage:
+                raise UnsupportedRead(f"the $lookup of {stage.get('from')} uses a pipeline or has no match fields")
+            local = _values_at(result, stage["localField"])
+            docs = documents.get(stage["from"], [])
+            matched = [d for d in docs if any(v in local for v in _values_at(d, stage["foreignField"]))]
+            result[stage["as"]] = matched
+            if stage["from"] in orphans:  # the orphans' documents are the target's rows themselves
+                found += [(orphans[stage["from"]], d, ()) for d in matched]
+                continue
+            candidates = _in_collection(layout, matched, step.target)
+            field = stage["foreignField"].rsplit(".", 1)[-1]
+            found += [it for it in candidates if it[1].get(field) in local or layout.nodes[step.target][1].path == ""]
+        return found
     raise UnsupportedRead(f"a hop to {step.target} cannot be read from the documents")

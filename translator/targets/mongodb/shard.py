@@ -113,14 +113,7 @@ def _candidates(
     pk_paths = [layout.path_of(entity.key, a) for a in entity.primary_key]
     if len(pk_paths) > 1:
         lead, lead_attr = pk_paths[0], entity.primary_key[0]
-        share = (
-            sum(
-                p.rate
-                for p in reads
-                if any(_held(layout, p, r) == lead for r in p.equality)
-            )
-            / total
-        )
+        share = sum(p.rate for p in reads if any(_held(layout, p, r) == lead for r in p.equality)) / total
         out.append(
             _ranged(
                 node,
