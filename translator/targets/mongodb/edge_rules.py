@@ -200,7 +200,7 @@ def relationship_draft(
             f"; {latest.id} reads the latest {latest.limit} {c} of a {p} at {latest.rate:g}/s, so {p} "
             f"also embeds a copy of its newest {latest.limit} (subset pattern)"
         )
-        _parent_copy(schema, facts, rules, draft)
+        _parent_copy(schema, facts, rules, draft, filters_only=True)
         return draft
     if with_rate > 0 and not one and size_class != "squillions" and child.primary_key:
         draft.choice = "reference-with-child-ids"
@@ -210,23 +210,24 @@ def relationship_draft(
             f"; {p} is read with its {c} and has {bound:g} of them (one-to-many, <= "
             f"{rules.bounded_max_children}), so {p} also holds an array of their ids"
         )
-        _parent_copy(schema, facts, rules, draft)
+        _parent_copy(schema, facts, rules, draft, filters_only=True)
         return draft
     _parent_copy(schema, facts, rules, draft)
     return draft
 
 
-def _parent_copy(schema: Schema, facts: Facts, rules: Any, draft: Draft) -> None:
+def _parent_copy(schema: Schema, facts: Facts, rules: Any, draft: Draft, filters_only: bool = False) -> None:
     """A child carries a copy of its parent's fields when
     - it is read with its parent and the parent changes rarely: the whole parent object when it is small
       (at most `extended_reference_max_fields` fields besides its key), else an extended reference with
       that many of its fields (MongoDB, Building with Patterns: the Extended Reference); or
     - a read of the child filters or sorts on the parent's attributes: those are copied whatever the
       parent's update rate, since only fields in the child's own document can be matched by its index
-      (the parent's updates then update the copies)."""
+      (the parent's updates then update the copies).
+    `filters_only`: the relationship already carries a subset or an id array; only a filter adds a copy."""
     rel = draft.rel
     p, c = rel.to_entity, rel.from_entity
-    with_parent, with_ids, _ = facts.child_with_parent(rel)
+    with_parent, with_ids, _ = facts.child_with_parent(rel) if not filters_only else (0.0, (), False)
     filter_rate, filter_ids, filtered = facts.filters_across(rel)
     parent_updates, update_ids, _ = facts.updates(p)
     if (with_parent > 0 or filtered) and not facts.copy_stays_in_tenant(rel):
