@@ -14,8 +14,9 @@ from typing import Any
 
 from translator.errors import PolyschemaError
 from translator.targets.mongodb.codecs import decode_value, encode_value
-from translator.targets.mongodb.layout import Layout, Node
+from translator.targets.mongodb.layout import FieldNotHeld, Layout, Node
 from translator.targets.mongodb.model import MongoDesign
+from translator.workload.model import AttributeRef
 
 __all__ = ["answer", "UnsupportedRead"]
 
@@ -94,10 +95,13 @@ def answer(
     design: MongoDesign,
     documents: Mapping[str, list[Mapping[str, Any]]],
     pattern_id: str,
-    values: Mapping[str, Any] | None = None,
+    values: Mapping[str | AttributeRef, Any] | None = None,
 ) -> dict[Key, tuple[frozenset[Key], ...]]:
-    """For each row of the pattern's entity that its filter matches (`values`: attribute -> value of its own
-    equality; None matches every row), the keys reached along each of its `with` paths."""
+    """For each row of the pattern's entity that its filter matches, the keys reached along each of its
+    `with` paths. `values` maps an attribute of the pattern's entity (its name) or any attribute the
+    pattern filters on (the `AttributeRef`, path included: a flight's origin city) to the value it must
+    equal; None matches every row. A related entity's attribute is matched where the design keeps it in
+    the document (a copy such as `origin.city`), so a copy that is missing or wrong gives a wrong answer."""
     layout: Layout = design.layout
     plan = next(p for p in design.access_patterns if p.id == pattern_id)
     pattern = next(p for p in design.patterns if p.id == pattern_id)
@@ -107,14 +111,11 @@ def answer(
     if node.path:
         raise UnsupportedRead(f"{pattern.entity} is embedded at {node.path}; only collection roots are answered")
     ctx = (layout.mapping, layout.uuid_representation)
+    wanted = [_wanted(layout, pattern, key, value) for key, value in (values or {}).items()]
     out: dict[Key, tuple[frozenset[Key], ...]] = {}
     for doc in documents.get(collection, []):
         item: Item = (node, doc, ())
-        if values is not None and any(
-            encode_value(value, layout.schema.entity(pattern.entity).attribute(attr).type, ctx)
-            not in _values_at(doc, layout.path_of(pattern.entity, attr))
-            for attr, value in values.items()
-        ):
+        if any(encode_value(value, type_, ctx) not in _values_at(doc, path) for path, type_, value in wanted):
             continue
         result = dict(doc)  # $lookup stages add their `as` fields to it
         reached = []
@@ -125,6 +126,16 @@ def answer(
             reached.append(frozenset(tuple(it) if isinstance(it, _CopiedKey) else _key(layout, it) for it in items))
         out[_key(layout, item)] = tuple(reached)
     return out
+
+
+def _wanted(layout: Layout, pattern: Any, key: str | AttributeRef, value: Any) -> tuple[str, Any, Any]:
+    """(document path, canonical type, value) of one filter value of `answer`."""
+    ref = key if isinstance(key, AttributeRef) else AttributeRef(pattern.entity, key)
+    try:
+        path = layout.ref_path(pattern.entity, ref)
+    except FieldNotHeld as exc:
+        raise UnsupportedRead(str(exc.args[0])) from None
+    return path, layout.schema.entity(ref.entity).attribute(ref.attribute).type, value
 
 
 def _step(
@@ -163,14 +174,21 @@ def _step(
                 out.append(_CopiedKey(row.get(a) for a in (junction.primary_key or junction.attribute_names)))
         return out
     if step.kind == "lookup":
-        stage = stages[step.detail]
-        if "localField" not in stage:
-            raise UnsupportedRead(f"the $lookup of {stage.get('from')} uses a pipeline or has no match fields")
-        local = _values_at(result, stage["localField"])
-        docs = documents.get(stage["from"], [])
-        matched = [d for d in docs if any(v in local for v in _values_at(d, stage["foreignField"]))]
-        result[stage["as"]] = matched
-        candidates = _in_collection(layout, matched, step.target)
-        field = stage["foreignField"].rsplit(".", 1)[-1]
-        return [it for it in candidates if it[1].get(field) in local or layout.nodes[step.target][1].path == ""]
+        found: list[Any] = []
+        orphans = dict(layout.orphans)
+        for index in step.detail:
+            stage = stages[index]
+            if "localField" not in stage:
+                raise UnsupportedRead(f"the $lookup of {stage.get('from')} uses a pipeline or has no match fields")
+            local = _values_at(result, stage["localField"])
+            docs = documents.get(stage["from"], [])
+            matched = [d for d in docs if any(v in local for v in _values_at(d, stage["foreignField"]))]
+            result[stage["as"]] = matched
+            if stage["from"] in orphans:  # the orphans' documents are the target's rows themselves
+                found += [(orphans[stage["from"]], d, ()) for d in matched]
+                continue
+            candidates = _in_collection(layout, matched, step.target)
+            field = stage["foreignField"].rsplit(".", 1)[-1]
+            found += [it for it in candidates if it[1].get(field) in local or layout.nodes[step.target][1].path == ""]
+        return found
     raise UnsupportedRead(f"a hop to {step.target} cannot be read from the documents")

@@ -26,6 +26,7 @@ from translator.targets.mongodb.decision_record import make_decision, numbers_of
 from translator.targets.mongodb.edge_rules import Draft, children_bound, relationship_draft
 from translator.targets.mongodb.junction_rules import JunctionPlan, junction_decision
 from translator.targets.mongodb.mapping import MongoMapping
+from translator.targets.mongodb.roles import role_names
 from translator.targets.mongodb.workload_facts import Facts
 from translator.targets.record import Decision
 from translator.tenancy import Tenancy
@@ -46,6 +47,10 @@ class Plan:
     together_rates: Mapping[Relationship, float] = field(default_factory=dict)
     #: Embeddings through a nullable foreign key: rows without a parent live in a collection of their own.
     orphans: tuple[Relationship, ...] = ()
+    #: Per foreign key, the name of the parent seen from the child (`origin`, `dest`): copies and lookups use it.
+    roles: Mapping[Relationship, str] = field(default_factory=dict)
+    #: Parent copies made only for filters (`extended`): a read of the child with its parent looks it up.
+    filter_copies: frozenset[Relationship] = frozenset()
 
 
 def _break_cycles(drafts: dict[Relationship, Draft], sink: DiagnosticSink) -> None:
@@ -116,8 +121,9 @@ def decide(
         if plan is not None:
             junction_plans.append(plan)
             in_junction |= {link.left, link.right}
+    roles = role_names(schema, schema.relationships, facts.tenancy)
     drafts = {
-        rel: relationship_draft(schema, facts, stats, mapping, rel, demoted)
+        rel: relationship_draft(schema, facts, stats, mapping, rel, demoted, roles[rel])
         for rel in schema.relationships
         if rel not in in_junction
     }
@@ -136,10 +142,10 @@ def decide(
         embeds={d.rel.from_entity: d.rel for d in drafts.values() if d.choice.startswith("embed")},
         child_ids=tuple(d.rel for d in drafts.values() if d.choice == "reference-with-child-ids"),
         subsets=tuple((d.rel, *d.extra) for d in drafts.values() if d.choice == "subset"),
-        extended=tuple(
-            (d.rel, d.extra) for d in drafts.values() if d.choice in ("extended-reference", "parent-object-copy")
-        ),
+        extended=tuple((d.rel, d.copied) for d in drafts.values() if d.copied),
         orphans=tuple(d.rel for d in drafts.values() if d.choice.startswith("embed") and d.extra == "orphans"),
         junctions=tuple(junction_plans),
         together_rates={d.rel: d.together for d in drafts.values()},
+        roles=roles,
+        filter_copies=frozenset(d.rel for d in drafts.values() if d.copied and not d.copy_for_reads),
     )

@@ -28,6 +28,9 @@ class Draft:
     assumed: list[str]
     together: float = 0.0
     extra: Any = None
+    role: str = ""  # the field holding a copy of the parent in the child (roles.py)
+    copied: tuple[str, ...] = ()  # parent attributes copied into the child (whole object or extended reference)
+    copy_for_reads: bool = False  # the copy serves reads of the child with its parent, not only filters
 
     def freeze(self, name: str | None = None) -> Decision:
         return make_decision(
@@ -92,6 +95,7 @@ def relationship_draft(
     mapping: MongoMapping,
     rel: Relationship,
     demoted: Mapping[Relationship, str],
+    role: str = "",
 ) -> Draft:
     rules = mapping.rules
     fan = stats.fanout(rel)
@@ -122,7 +126,7 @@ def relationship_draft(
         assumed.append("fanout")
     if together_assumed or alone_assumed or (not together_ids and not alone_ids and facts.workload.assumed):
         assumed.append("workload")
-    draft = Draft(rel, "reference", "", "", inputs, assumed, together)
+    draft = Draft(rel, "reference", "", "", inputs, assumed, together, role=role or schema.entity(rel.to_entity).name)
     p, c = rel.to_entity, rel.from_entity
     measured = _measured_note(fan, rules)
 
@@ -196,6 +200,7 @@ def relationship_draft(
             f"; {latest.id} reads the latest {latest.limit} {c} of a {p} at {latest.rate:g}/s, so {p} "
             f"also embeds a copy of its newest {latest.limit} (subset pattern)"
         )
+        _parent_copy(schema, facts, rules, draft, filters_only=True)
         return draft
     if with_rate > 0 and not one and size_class != "squillions" and child.primary_key:
         draft.choice = "reference-with-child-ids"
@@ -205,56 +210,93 @@ def relationship_draft(
             f"; {p} is read with its {c} and has {bound:g} of them (one-to-many, <= "
             f"{rules.bounded_max_children}), so {p} also holds an array of their ids"
         )
+        _parent_copy(schema, facts, rules, draft, filters_only=True)
         return draft
     _parent_copy(schema, facts, rules, draft)
     return draft
 
 
-def _parent_copy(schema: Schema, facts: Facts, rules: Any, draft: Draft) -> None:
-    """A child read with its parent that changes rarely carries the parent: the whole parent object when
-    it is small (at most `extended_reference_max_fields` fields besides its key), else an extended
-    reference with that many of its fields (MongoDB, Building with Patterns: the Extended Reference)."""
+def _parent_copy(schema: Schema, facts: Facts, rules: Any, draft: Draft, filters_only: bool = False) -> None:
+    """A child carries a copy of its parent's fields when
+    - it is read with its parent and the parent changes rarely: the whole parent object when it is small
+      (at most `extended_reference_max_fields` fields besides its key), else an extended reference with
+      that many of its fields (MongoDB, Building with Patterns: the Extended Reference); or
+    - a read of the child filters or sorts on the parent's attributes: those are copied whatever the
+      parent's update rate, since only fields in the child's own document can be matched by its index
+      (the parent's updates then update the copies).
+    `filters_only`: the relationship already carries a subset or an id array; only a filter adds a copy."""
     rel = draft.rel
     p, c = rel.to_entity, rel.from_entity
-    with_parent, with_ids, _ = facts.child_with_parent(rel)
+    with_parent, with_ids, _ = facts.child_with_parent(rel) if not filters_only else (0.0, (), False)
+    filter_rate, filter_ids, filtered = facts.filters_across(rel)
     parent_updates, update_ids, _ = facts.updates(p)
-    if with_parent > 0 and not facts.copy_stays_in_tenant(rel):
+    if (with_parent > 0 or filtered) and not facts.copy_stays_in_tenant(rel):
         draft.reason += f"; {p} belongs to a tenant that {c}'s key does not fix, so no copy of it goes into {c}"
         return
-    if with_parent <= 0 or parent_updates * rules.alone_to_together_ratio > with_parent:
-        if with_parent > 0:
-            draft.reason += (
-                f"; {c} is read with its {p} at {with_parent:g}/s, but {p} changes at {parent_updates:g}/s "
-                f"({', '.join(update_ids)}), too often to copy it into every {c}"
-            )
-        return
+    read_copy = with_parent > 0 and parent_updates * rules.alone_to_together_ratio <= with_parent
+    if with_parent > 0 and not read_copy:
+        draft.reason += (
+            f"; {c} is read with its {p} at {with_parent:g}/s, but {p} changes at {parent_updates:g}/s "
+            f"({', '.join(update_ids)}), too often to copy it into every {c} for that read"
+        )
     parent = schema.entity(p)
     limit = rules.extended_reference_max_fields
     keyish = {a.casefold() for a in rel.to_attributes}
     own = [a.name for a in parent.attributes if a.name.casefold() not in keyish]
-    whole = len(own) <= limit
-    fields = tuple(own) if whole else extended_fields(parent, rel, schema, limit)
+    whole = read_copy and len(own) <= limit
+    chosen = set(own if whole else extended_fields(parent, rel, schema, limit) if read_copy else ())
+    # The parent's key needs no copy: the child's foreign key holds it.
+    chosen |= {a for a in filtered if a.casefold() not in keyish}
+    fields = tuple(a.name for a in parent.attributes if a.name in chosen)
     if not fields:
         return
-    draft.extra = fields
-    draft.choice = "parent-object-copy" if whole else "extended-reference"
-    draft.rule = "embed-parent-read-with-child" if whole else "extended-reference-read-with-parent"
+    draft.copied, draft.copy_for_reads = fields, read_copy
+    if draft.choice == "reference":
+        draft.choice = "parent-object-copy" if whole else "extended-reference"
+        if draft.rule != "embed-too-large":  # the refusal is the decisive rule; keep it visible
+            draft.rule = (
+                "embed-parent-read-with-child"
+                if whole
+                else "extended-reference-read-with-parent"
+                if read_copy
+                else "extended-reference-filtered-on-parent"
+            )
     draft.inputs.update(
         child_with_parent_rate=with_parent,
         child_with_parent_patterns=list(with_ids),
+        filter_on_parent_rate=filter_rate,
+        filter_on_parent_patterns=list(filter_ids),
         parent_update_rate=parent_updates,
         parent_fields=len(own),
         extended_reference_max_fields=limit,
         copied_fields=list(fields),
+        copy_field=draft.role,
     )
-    what = (
-        f"{p} has {len(own)} field(s) besides its key (<= {limit}), so the whole {p} object is embedded in each {c}"
-        if whole
-        else f"{p} has {len(own)} fields besides its key (> {limit}), so an extended reference copies "
-        f"{', '.join(fields)}"
+    at = f"{c}.{draft.role}"
+    if whole:
+        what = (
+            f"{p} has {len(own)} field(s) besides its key (<= {limit}), so each {c} holds a copy of the whole "
+            f"{p} object at {at} ({', '.join(fields)}: an extended reference with every field)"
+        )
+    else:
+        what = f"an extended reference at {at} copies {', '.join(fields)} of {p}" + (
+            f" ({p} has {len(own)} fields besides its key, > {limit})" if read_copy else ""
+        )
+    why = []
+    if read_copy:
+        why.append(f"{c} is read with its {p} at {with_parent:g}/s ({', '.join(with_ids)})")
+    if filtered:
+        why.append(
+            f"{', '.join(filter_ids)} filter{'s' if len(filter_ids) == 1 else ''} {c} on "
+            f"{', '.join(f'{p}.{a}' for a in filtered)} through {', '.join(rel.from_attributes)} at {filter_rate:g}/s, "
+            f"which an index of {c} can match only in a copy"
+        )
+    often = (
+        "rarely"
+        if parent_updates * rules.alone_to_together_ratio <= with_parent + filter_rate
+        else "often, but the filter needs the copy"
     )
     draft.reason += (
-        f"; {c} is read with its {p} at {with_parent:g}/s ({', '.join(with_ids)}) and {p} changes at "
-        f"{parent_updates:g}/s, rarely: {what}; {p} keeps its own documents, and its updates also update "
-        f"the copies"
+        f"; {' and '.join(why)}, and {p} changes at {parent_updates:g}/s, {often}: {what}; {p} keeps its own "
+        f"documents, and its updates also update the copies"
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from translator.diagnostics import DiagnosticSink
 from translator.targets.mongodb.decide import Plan
-from translator.targets.mongodb.layout import Layout
+from translator.targets.mongodb.layout import FieldNotHeld, Layout
 from translator.workload.model import AccessPattern, Direction, Workload
 
 __all__ = ["IndexDraft", "plan_indexes", "esr_keys", "index_name"]
@@ -33,22 +33,17 @@ def _name(keys: tuple[tuple[str, Any], ...]) -> str:
 
 def esr_keys(layout: Layout, pattern: AccessPattern) -> tuple[tuple[tuple[str, Any], ...], str]:
     """(index keys, note) serving `pattern` by ESR; empty keys plus a note when no index applies."""
-    collection = layout.collection_of(pattern.entity)
     keys: list[tuple[str, Any]] = []
     try:
-        for ref in pattern.equality:
-            if layout.collection_of(ref.entity) != collection:
-                return (), f"{ref} is in another collection; filter there first"
-            keys.append((layout.path_of(ref.entity, ref.attribute), 1))
+        keys += [(layout.ref_path(pattern.entity, ref), 1) for ref in pattern.equality]
         for term in pattern.order_by:
             keys.append(
-                (
-                    layout.path_of(term.attribute.entity, term.attribute.attribute),
-                    -1 if term.direction is Direction.DESC else 1,
-                )
+                (layout.ref_path(pattern.entity, term.attribute), -1 if term.direction is Direction.DESC else 1)
             )
         if pattern.range is not None:
-            keys.append((layout.path_of(pattern.range.entity, pattern.range.attribute), 1))
+            keys.append((layout.ref_path(pattern.entity, pattern.range), 1))
+    except FieldNotHeld as exc:
+        return (), str(exc.args[0])
     except KeyError as exc:
         return (), f"no field for {exc.args[0]}"
     seen: dict[str, Any] = {}

@@ -16,8 +16,13 @@ from translator.targets.common import unique_name
 from translator.targets.mongodb.decide import Plan
 from translator.targets.mongodb.mapping import MongoMapping, TypeRule
 from translator.types import CanonicalType
+from translator.workload.model import AttributeRef
 
-__all__ = ["FieldMap", "Link", "IdArray", "Copy", "Node", "Layout", "build_layout"]
+__all__ = ["FieldMap", "Link", "IdArray", "Copy", "Node", "Layout", "FieldNotHeld", "build_layout"]
+
+
+class FieldNotHeld(KeyError):
+    """An attribute a pattern names is not in the documents it matches; `args[0]` says why in words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,7 @@ class Copy:
     fields: tuple[FieldMap, ...]
     limit: int | None = None
     order: tuple[Any, ...] = ()
+    for_reads: bool = True  # False: an extended copy made only to filter on; reads look the parent up
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,8 @@ class Layout:
     #: (collection, root node) for the rows of an entity embedded through a nullable foreign key that
     #: have no parent: they cannot live inside one, so they keep a collection of their own.
     orphans: tuple[tuple[str, Node], ...] = ()
+    #: Per foreign key, the parent's name seen from the child (decide.Plan.roles).
+    roles: Mapping[Relationship, str] = field(default_factory=dict, repr=False)
 
     def collection_of(self, entity: str) -> str:
         return self.nodes[entity][0]
@@ -121,6 +129,45 @@ class Layout:
         if name is None:
             raise KeyError(f"{entity}.{attribute} has no field in the layout")
         return f"{node.path}.{name}" if node.path else name
+
+    def ref_path(self, entity: str, ref: AttributeRef) -> str:
+        """Where a pattern on `entity` matches `ref` in its documents: `entity`'s own field, a field of an
+        entity in the same document reached along `ref.path` (an embedded child, the enclosing parent), or
+        on the last step up to a parent the field of that parent's copy (`origin.city`: one copy per
+        foreign key, so a flight's origin and destination cities are two paths). Raises `FieldNotHeld`."""
+        if not ref.path:
+            if ref.entity != entity and self.collection_of(ref.entity) != self.collection_of(entity):
+                raise FieldNotHeld(f"{ref} is in another collection; filter there first")
+            return self.path_of(ref.entity, ref.attribute)
+        _, node = self.nodes[entity]
+        for i, hop in enumerate(ref.path):
+            last = i == len(ref.path) - 1
+            link = next((k for k in node.links if k.rel.name in hop.relationships and hop.via is None), None)
+            if link is not None and link.node.entity == hop.target:
+                node = link.node
+                continue
+            up = next((r for r in self.schema.relationships_from(node.entity) if r.name in hop.relationships), None)
+            if up is not None and hop.via is None and up.to_entity == hop.target:
+                inside = node.parent == hop.target and self.embedding_of(node) == up
+                if inside:
+                    node = self.nodes[hop.target][1]
+                    continue
+                if last and ref.attribute in up.to_attributes:  # the parent's key: the child's foreign key
+                    own = up.from_attributes[up.to_attributes.index(ref.attribute)]
+                    return self.path_of(node.entity, own)
+                copy = next((c for c in node.copies if c.style == "extended" and c.rel == up), None)
+                held = next((fm for fm in copy.fields if fm.attribute == ref.attribute), None) if copy else None
+                if last and copy is not None and held is not None:
+                    return ".".join(part for part in (node.path, copy.field, held.field) if part)
+            raise FieldNotHeld(f"{ref} is in another collection; filter there first")
+        return self.path_of(node.entity, ref.attribute)
+
+    def embedding_of(self, node: Node) -> Relationship | None:
+        """The foreign key `node`'s entity is embedded in its parent through."""
+        if node.parent is None:
+            return None
+        parent = self.nodes[node.parent][1]
+        return next((k.rel for k in parent.links if k.node.entity == node.entity), None)
 
 
 def _sanitize(name: str, mapping: MongoMapping) -> str:
@@ -242,6 +289,28 @@ def build_layout(
         names = _Names(mapping, ["_id"])
         implied = tuple(zip(via.from_attributes, via.to_attributes, strict=False)) if via else ()
         fields = fieldmaps(entity, names, {c for c, _ in implied}, id_field=root)
+        # Parent copies are claimed next, under their role names, so the decision's reason names their field.
+        parent_copies = []
+        for rel, attrs in plan.extended:
+            if rel.from_entity == entity.key:
+                parent = schema.entity(rel.to_entity)
+                role = plan.roles.get(rel, parent.name)
+                name = names.claim(role, f"{role}_{parent.name}")
+                keep = set(attrs)
+                parent_copies.append(
+                    Copy(
+                        name,
+                        "extended",
+                        rel,
+                        parent.key,
+                        tuple(
+                            fm
+                            for fm in fieldmaps(parent, _Names(mapping), set(), id_field=False)
+                            if fm.attribute in keep
+                        ),
+                        for_reads=rel not in plan.filter_copies,
+                    )
+                )
         links = []
         for rel in sorted(embedded_children.get(entity.key, []), key=lambda r: r.name):
             child = schema.entity(rel.from_entity)
@@ -306,7 +375,7 @@ def build_layout(
                         ),
                     )
                 id_arrays.append(arr)
-        copies = []
+        copies = list(parent_copies)
         for rel, limit, order, _pattern in plan.subsets:
             if rel.to_entity == entity.key:
                 child = schema.entity(rel.from_entity)
@@ -320,24 +389,6 @@ def build_layout(
                         tuple(fieldmaps(child, _Names(mapping, ["_id"]), set(), id_field=False)),
                         limit,
                         order,
-                    )
-                )
-        for rel, attrs in plan.extended:
-            if rel.from_entity == entity.key:
-                parent = schema.entity(rel.to_entity)
-                name = names.claim(parent.name, f"{parent.name}_{'_'.join(rel.from_attributes)}")
-                keep = set(attrs)
-                copies.append(
-                    Copy(
-                        name,
-                        "extended",
-                        rel,
-                        parent.key,
-                        tuple(
-                            fm
-                            for fm in fieldmaps(parent, _Names(mapping), set(), id_field=False)
-                            if fm.attribute in keep
-                        ),
                     )
                 )
         node = Node(
@@ -416,4 +467,4 @@ def build_layout(
     missing = [e.key for e in schema.entities if e.key not in nodes and e.key not in absorbed]
     for key in missing:  # only reachable through an embedding cycle, which decide() breaks
         sink.error("mongodb-unplaced-entity", f"{key} ended up in no collection (embedding cycle?)", subject=key)
-    return Layout(schema, tuple(collections), nodes, uuid_representation, mapping, tuple(orphans))
+    return Layout(schema, tuple(collections), nodes, uuid_representation, mapping, tuple(orphans), plan.roles)

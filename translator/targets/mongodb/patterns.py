@@ -6,7 +6,7 @@ from typing import Any
 
 from translator.targets.mongodb.decide import Plan
 from translator.targets.mongodb.indexes import esr_keys
-from translator.targets.mongodb.layout import Layout
+from translator.targets.mongodb.layout import FieldNotHeld, Layout
 from translator.targets.mongodb.model import IndexSpec, PatternPlan
 from translator.targets.mongodb.reads import gather
 from translator.workload.model import AccessPattern, Direction, PatternKind
@@ -66,22 +66,9 @@ def plan_patterns(
                 )
             )
             continue
-        flt: dict[str, Any] = {}
-        try:
-            for ref in pattern.equality:
-                flt[layout.path_of(ref.entity, ref.attribute)] = f"<{ref.attribute}>"
-            if pattern.range is not None:
-                flt[layout.path_of(pattern.range.entity, pattern.range.attribute)] = {
-                    "$gte": f"<{pattern.range.attribute} from>",
-                    "$lt": f"<{pattern.range.attribute} to>",
-                }
-            sort = {
-                layout.path_of(t.attribute.entity, t.attribute.attribute): -1 if t.direction is Direction.DESC else 1
-                for t in pattern.order_by
-            }
-        except KeyError as exc:
-            note = f"no field for {exc.args[0]}"
-            sort = {}
+        flt, sort, missing = _filter_and_sort(layout, pattern)
+        if missing and not note:
+            note = missing
         if pattern.kind is not PatternKind.WRITE:
             query["filter"] = flt
         if sort:
@@ -97,6 +84,12 @@ def plan_patterns(
                     else "match the parent document, then project or $unwind the array"
                 )
             )
+        if pattern.kind is PatternKind.UPDATE:
+            also = copies_to_update(layout, pattern.entity)
+            if also:
+                query["also_update"] = also
+                where = ", ".join(dict.fromkeys(f"{a['collection']}.{a['copy']}" for a in also))
+                note = (note + "; " if note else "") + f"the copies of {pattern.entity} in {where} are updated too"
         embedded, lookups, steps = gather(layout, pattern)
         if embedded:
             query["embedded"] = embedded
@@ -112,6 +105,101 @@ def plan_patterns(
                     break
         out.append(PatternPlan(pattern.id, collection, query, index, note, pattern.assumed, tuple(steps)))
     return tuple(out)
+
+
+def copies_to_update(layout: Layout, entity: str) -> list[dict[str, Any]]:
+    """An `updateMany` per copy of `entity`'s fields in other documents (extended references): what an
+    update of `entity` must also write, matched by the holder's foreign key."""
+    out = []
+    for collection, root in layout.collections:
+        for trail in _trails(root, ()):
+            node = trail[-1]
+            for cp in node.copies:
+                if cp.style != "extended" or cp.source != entity:
+                    continue
+                rel = cp.rel
+                keys = {
+                    layout.path_of(node.entity, a): f"<{t}>"
+                    for a, t in zip(rel.from_attributes, rel.to_attributes, strict=True)
+                }
+                prefix, filters = _array_prefix(layout, trail, rel)
+                out.append(
+                    {
+                        "operation": "updateMany",
+                        "collection": collection,
+                        "copy": ".".join(p for p in (node.path, cp.field) if p),
+                        "filter": keys,
+                        "update": {"$set": {f"{prefix}{cp.field}.{fm.field}": f"<{fm.attribute}>" for fm in cp.fields}},
+                        **({"arrayFilters": filters} if filters else {}),
+                    }
+                )
+    return out
+
+
+def _trails(node: Any, before: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    here = (*before, node)
+    return [here, *(t for link in node.links for t in _trails(link.node, here))]
+
+
+def _array_prefix(layout: Layout, trail: tuple[Any, ...], rel: Any) -> tuple[str, list[dict[str, Any]]]:
+    """The update path down to the holder's sub-document: `$[]` through the arrays above it, `$[holder]`
+    with an array filter on its foreign key for its own array."""
+    parts: list[str] = []
+    filters: list[dict[str, Any]] = []
+    for i, (upper, lower) in enumerate(zip(trail, trail[1:], strict=False)):
+        link = next(k for k in upper.links if k.node is lower)
+        parts.append(link.field)
+        if link.shape == "array":
+            last = i == len(trail) - 2
+            parts.append("$[holder]" if last else "$[]")
+            if last:
+                filters.append(
+                    {
+                        f"holder.{lower.field_of(a)}": f"<{t}>"
+                        for a, t in zip(rel.from_attributes, rel.to_attributes, strict=True)
+                        if lower.field_of(a) is not None
+                    }
+                )
+    return "".join(f"{p}." for p in parts), filters
+
+
+def _filter_and_sort(layout: Layout, pattern: AccessPattern) -> tuple[dict[str, Any], dict[str, int], str]:
+    """(filter, sort, why a part is missing): every attribute held by the matched documents is rendered;
+    one that is not (in another collection) is left out and named, never matched on a wrong field."""
+    flt: dict[str, Any] = {}
+    sort: dict[str, int] = {}
+    missing: list[str] = []
+
+    def path_of(ref: Any) -> str | None:
+        try:
+            return layout.ref_path(pattern.entity, ref)
+        except FieldNotHeld as exc:
+            missing.append(str(exc.args[0]))
+        except KeyError as exc:
+            missing.append(f"no field for {exc.args[0]}")
+        return None
+
+    for ref in pattern.equality:
+        path = path_of(ref)
+        if path is not None:
+            flt[path] = f"<{_placeholder(pattern, ref, path)}>"
+    if pattern.range is not None:
+        path = path_of(pattern.range)
+        if path is not None:
+            name = _placeholder(pattern, pattern.range, path)
+            flt[path] = {"$gte": f"<{name} from>", "$lt": f"<{name} to>"}
+    for term in pattern.order_by:
+        path = path_of(term.attribute)
+        if path is not None:
+            sort.setdefault(path, -1 if term.direction is Direction.DESC else 1)
+    return flt, sort, "; ".join(dict.fromkeys(missing))
+
+
+def _placeholder(pattern: AccessPattern, ref: Any, path: str) -> str:
+    """The value's name in a rendered query: the attribute's name, or the field path that holds it when
+    the pattern names that attribute more than once (a flight's `origin.city` and `dest.city`)."""
+    refs = [*pattern.equality, *([pattern.range] if pattern.range is not None else [])]
+    return ref.attribute if sum(r.attribute == ref.attribute for r in refs) == 1 else path
 
 
 def _is_array(node: Any, layout: Layout) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from translator.targets.mongodb.layout import Layout, Node
 from translator.targets.mongodb.model import ShardKeyCandidate
 from translator.tenancy import TenantColumn
-from translator.workload.model import AccessPattern, Workload
+from translator.workload.model import AccessPattern, AttributeRef, Workload
 from translator.workload.stats import StatsView
 
 __all__ = ["shard_candidates", "reads_by_collection"]
@@ -49,6 +49,14 @@ def _skew(stats: StatsView, entity: str, attribute: str) -> str:
         value, share = info.most_common[0]
         parts.append(f"the most common ({value!r}) holds {share:.2%} of rows")
     return f" ({'; '.join(parts)}{', assumed' if info.assumed else ''})" if parts else ""
+
+
+def _held(layout: Layout, pattern: AccessPattern, ref: AttributeRef) -> str | None:
+    """Where `pattern`'s documents hold `ref`, or None when another collection does."""
+    try:
+        return layout.ref_path(pattern.entity, ref)
+    except KeyError:
+        return None
 
 
 def reads_by_collection(layout: Layout, workload: Workload) -> dict[str, list[AccessPattern]]:
@@ -105,18 +113,7 @@ def _candidates(
     pk_paths = [layout.path_of(entity.key, a) for a in entity.primary_key]
     if len(pk_paths) > 1:
         lead, lead_attr = pk_paths[0], entity.primary_key[0]
-        share = (
-            sum(
-                p.rate
-                for p in reads
-                if any(
-                    layout.path_of(r.entity, r.attribute) == lead
-                    for r in p.equality
-                    if r.entity in layout.nodes and layout.nodes[r.entity][0] == collection
-                )
-            )
-            / total
-        )
+        share = sum(p.rate for p in reads if any(_held(layout, p, r) == lead for r in p.equality)) / total
         out.append(
             _ranged(
                 node,
@@ -151,10 +148,9 @@ def _candidates(
     if busiest is not None and busiest.equality:
         paths = []
         for ref in busiest.equality:
-            if ref.entity in layout.nodes and layout.nodes[ref.entity][0] == collection:
-                path = layout.path_of(ref.entity, ref.attribute)
-                if "." not in path and path not in paths:
-                    paths.append(path)
+            path = _held(layout, busiest, ref)
+            if path is not None and "." not in path and path not in paths:
+                paths.append(path)
         tail = [p for p in (pk_paths or ["_id"]) if p not in paths]
         fields = paths + tail[:1]
         if paths and paths != pk_paths[: len(paths)] and all(dict(c.keys) != dict.fromkeys(fields, 1) for c in out):

@@ -163,6 +163,33 @@ class Facts:
             ]
         )
 
+    @cached_property
+    def _filters(self) -> dict[tuple[str, str, str], list[tuple[AccessPattern, str]]]:
+        """(child, parent, relationship) -> (read, parent attribute) for each equality, range or order_by
+        attribute of a parent one step up from the read's entity (`airports(origin_id).city` on flights)."""
+        out: dict[tuple[str, str, str], list[tuple[AccessPattern, str]]] = {}
+        for p in self.workload.access_patterns:
+            if not p.is_read:
+                continue
+            refs = [*p.equality, *([p.range] if p.range is not None else []), *(t.attribute for t in p.order_by)]
+            for ref in refs:
+                if len(ref.path) != 1:
+                    continue
+                hop = ref.path[0]
+                if hop.source != p.entity or hop.to_many or hop.via is not None:
+                    continue
+                for name in hop.relationships:
+                    out.setdefault((hop.source, hop.target, name), []).append((p, ref.attribute))
+        return out
+
+    def filters_across(self, rel: Relationship) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
+        """Reads of the child that filter or sort on attributes of its parent through `rel`: (their total
+        rate, their ids, the parent attributes they use)."""
+        found = self._filters.get((rel.from_entity, rel.to_entity, rel.name), [])
+        patterns = list({id(p): p for p, _ in found}.values())
+        rate, ids, _ = self._sum(patterns)
+        return rate, ids, tuple(dict.fromkeys(attr for _, attr in found))
+
     def child_with_parent(self, rel: Relationship) -> tuple[float, tuple[str, ...], bool]:
         """Reads that want the child with its parent, at any depth (the case for an extended reference)."""
         return self._sum(self.across(rel, down=False))
