@@ -52,3 +52,27 @@ def test_positive_integer_refuses_what_is_not_one(value: object) -> None:
 @given(st.integers(min_value=1) | st.floats(min_value=1e-9, allow_nan=False, allow_infinity=False))
 def test_positive_number_returns_the_value_unchanged(value: float) -> None:
     assert positive_number("f.toml", "s", {"n": value}, "n") == value
+
+
+def test_foreign_key_role_is_the_keys_own_attributes_less_what_does_not_tell_parents_apart():
+    from translator.ingest import ingest_text
+    from translator.targets.common import foreign_key_role, without_id_suffix
+
+    schema = ingest_text(
+        """
+CREATE TABLE users (tenant_id int, user_id int, PRIMARY KEY (tenant_id, user_id));
+CREATE TABLE issues (tenant_id int, issue_id int, reporter_id int, assigneeId int, paid int,
+  PRIMARY KEY (tenant_id, issue_id),
+  FOREIGN KEY (tenant_id, reporter_id) REFERENCES users (tenant_id, user_id),
+  FOREIGN KEY (tenant_id, assigneeId) REFERENCES users (tenant_id, user_id),
+  FOREIGN KEY (tenant_id, paid) REFERENCES users (tenant_id, user_id));
+""",
+        "postgres",
+    )
+    roles = sorted(foreign_key_role(schema, r) for r in schema.relationships_from("issues"))
+    assert roles == ["assignee", "paid", "reporter"]  # the shared tenant_id is dropped; `paid` keeps its `id`
+    [alone] = [r for r in schema.relationships_from("issues") if "reporter_id" in r.from_attributes]
+    assert foreign_key_role(schema, alone, "reporter_id") == ""  # nothing left: the target names it
+    assert [without_id_suffix(a) for a in ("origin_id", "ORIGIN_ID", "originId", "VALID")] == [
+        "origin", "ORIGIN", "origin", "VALID"
+    ]

@@ -6,13 +6,19 @@ checked and how a clashing name is made unique, so that the three targets report
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Mapping
 from typing import Any
 
 from translator.errors import MappingError
+from translator.ir import Relationship, Schema
 from translator.types import TypeKind
 
-__all__ = ["check_kind_table", "positive_number", "unique_name"]
+__all__ = ["check_kind_table", "foreign_key_role", "positive_number", "unique_name", "without_id_suffix"]
+
+#: `_id` in any case, or `Id`/`ID` after a lower-case letter or digit (`originId`); never the end of a word
+#: such as `paid` or `VALID`
+_ID_SUFFIX = re.compile(r"(?:_[iI][dD]|(?<=[a-z0-9])I[dD])$")
 
 
 def check_kind_table(file: str, section: str, table: Mapping[str, Any], what: str) -> None:
@@ -52,3 +58,22 @@ def unique_name(wanted: str, taken: Container[str]) -> str:
     while name in taken:
         name, n = f"{wanted}_{n}", n + 1
     return name
+
+
+def foreign_key_role(schema: Schema, rel: Relationship, tenant_column: str | None = None) -> str:
+    """What `rel`'s parent is to its child, from the foreign key's own attributes (`flights.origin_id ->
+    airports` is `origin`): less the attributes every foreign key from the same child to the same parent
+    shares (`tenant_id` in `(tenant_id, reporter_id)` and `(tenant_id, assignee_id)`), the tenant column, and
+    an id suffix. Empty when nothing is left; each target decides what to call the parent then."""
+    siblings = [r for r in schema.relationships_from(rel.from_entity) if r.to_entity == rel.to_entity]
+    shared: set[str] = set()
+    if len(siblings) > 1:
+        shared = set.intersection(*({a.casefold() for a in r.from_attributes} for r in siblings))
+    skip = shared | ({tenant_column.casefold()} if tenant_column else set())
+    words = [without_id_suffix(a) for a in rel.from_attributes if a.casefold() not in skip]
+    return "_".join(w for w in words if w)
+
+
+def without_id_suffix(attribute: str) -> str:
+    """`origin_id` -> `origin`, `originId` -> `origin`; `paid` and `VALID` stay as they are."""
+    return _ID_SUFFIX.sub("", attribute).strip("_")

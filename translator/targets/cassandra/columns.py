@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from translator.diagnostics import DiagnosticSink
@@ -12,6 +11,7 @@ from translator.targets.cassandra.model import ChildLayout, Column, Udt
 from translator.targets.cassandra.names import NameSpace, column_name
 from translator.targets.cassandra.shapes import Chain, Path, chain_label, entity_key
 from translator.targets.cassandra.tables import Spec
+from translator.targets.common import foreign_key_role
 from translator.types import TypeKind
 from translator.workload.stats import StatsView, estimate_value_bytes
 
@@ -44,9 +44,7 @@ def role_name(schema: Schema, chain: Chain) -> str:
         siblings = [r for r in schema.relationships_from(rel.from_entity) if r.to_entity == rel.to_entity]
         if len(siblings) < 2:
             continue
-        shared = set.intersection(*(set(r.from_attributes) for r in siblings))
-        words = [re.sub(r"_?id$", "", a, flags=re.IGNORECASE) for a in rel.from_attributes if a not in shared]
-        parts.append("_".join(w for w in words if w) or rel.name)
+        parts.append(foreign_key_role(schema, rel) or rel.name)
     return "_".join(parts) or chain[0].name
 
 

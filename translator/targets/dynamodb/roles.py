@@ -10,15 +10,12 @@ named by its entity, as before.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from translator.ir import Relationship, Schema
+from translator.targets.common import foreign_key_role
 
 __all__ = ["role", "ambiguous", "parent_label", "path_role", "copy_name"]
-
-_ID_SUFFIX = re.compile(r"(?:_id|(?<=[a-z0-9])Id)$", re.IGNORECASE)
-
 
 def _siblings(schema: Schema, rel: Relationship) -> list[Relationship]:
     """Every foreign key from `rel`'s child to `rel`'s parent (self references excluded)."""
@@ -34,19 +31,11 @@ def ambiguous(schema: Schema, rel: Relationship) -> bool:
     return len(_siblings(schema, rel)) > 1
 
 
-def _raw_role(rel: Relationship, shared: set[str], tenant: Iterable[str]) -> str:
-    skip = {c.casefold() for c in (*shared, *tenant)}
-    words = [_ID_SUFFIX.sub("", c) for c in rel.from_attributes if c.casefold() not in skip]
-    return "_".join(w for w in words if w)
-
-
 def role(schema: Schema, rel: Relationship, tenant: Mapping[str, str] | None = None) -> str:
     """The role of `rel`'s parent for its child: `origin` for `flights.origin_id -> airports`."""
-    siblings = _siblings(schema, rel)
-    tenant_columns = [tenant[rel.from_entity]] if tenant and rel.from_entity in tenant else []
-    shared = set.intersection(*(set(r.from_attributes) for r in siblings)) if len(siblings) > 1 else set()
-    mine = _raw_role(rel, shared, tenant_columns)
-    others = [_raw_role(r, shared, tenant_columns) for r in siblings if r is not rel and r != rel]
+    column = tenant.get(rel.from_entity) if tenant else None
+    mine = foreign_key_role(schema, rel, column)
+    others = [foreign_key_role(schema, r, column) for r in _siblings(schema, rel) if r is not rel and r != rel]
     if not mine or mine.casefold() in {o.casefold() for o in others}:
         return rel.name
     return mine

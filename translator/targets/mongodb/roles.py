@@ -11,21 +11,13 @@ than that name does (`product_id` -> `product`, or a key named like the parent's
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from translator.ir import Relationship, Schema
-from translator.targets.common import unique_name
+from translator.targets.common import foreign_key_role, unique_name, without_id_suffix
 from translator.tenancy import Tenancy
 
 __all__ = ["role_names"]
-
-_ID_SUFFIX = re.compile(r"(?:_id|Id|ID|_ID)$")
-
-
-def _strip_id(attribute: str) -> str:
-    return _ID_SUFFIX.sub("", attribute).strip("_")
-
 
 def _says_no_more(role: str, rel: Relationship, parent_name: str) -> bool:
     """The role is only the parent's name (singular or plural) or its key's name: no better than it."""
@@ -34,12 +26,7 @@ def _says_no_more(role: str, rel: Relationship, parent_name: str) -> bool:
         return True
     if name.endswith("ies") and folded == name[:-3] + "y":
         return True
-    return folded in {_strip_id(a).casefold() for a in rel.to_attributes}
-
-
-def _role(rel: Relationship, shared: set[str], tenant: str | None) -> str:
-    own = [a for a in rel.from_attributes if a.casefold() not in shared and a != tenant]
-    return "_".join(part for part in (_strip_id(a) for a in own) if part)
+    return folded in {without_id_suffix(a).casefold() for a in rel.to_attributes}
 
 
 def role_names(schema: Schema, relationships: Iterable[Relationship], tenancy: Tenancy) -> Mapping[Relationship, str]:
@@ -51,13 +38,8 @@ def role_names(schema: Schema, relationships: Iterable[Relationship], tenancy: T
         parallel = [
             r for r in schema.relationships_from(rel.from_entity) if r.to_entity == rel.to_entity and r is not rel
         ]
-        shared = {a.casefold() for a in rel.from_attributes}
-        for other in parallel:
-            shared &= {a.casefold() for a in other.from_attributes}
-        if not parallel:
-            shared = set()
         column = tenancy.column(rel.from_entity)
-        role = _role(rel, shared, column.attribute if column is not None else None)
+        role = foreign_key_role(schema, rel, column.attribute if column is not None else None)
         parent_name = schema.entity(rel.to_entity).name
         if not role or (not parallel and _says_no_more(role, rel, parent_name)):
             role = parent_name if not parallel else f"{parent_name}_{'_'.join(rel.from_attributes)}"
