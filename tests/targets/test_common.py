@@ -74,5 +74,8 @@ CREATE TABLE issues (tenant_id int, issue_id int, reporter_id int, assigneeId in
     [alone] = [r for r in schema.relationships_from("issues") if "reporter_id" in r.from_attributes]
     assert foreign_key_role(schema, alone, "reporter_id") == ""  # nothing left: the target names it
     assert [without_id_suffix(a) for a in ("origin_id", "ORIGIN_ID", "originId", "VALID")] == [
-        "origin", "ORIGIN", "origin", "VALID"
+        "origin",
+        "ORIGIN",
+        "origin",
+        "VALID",
     ]
