@@ -7,8 +7,9 @@ ingesting it (`load_schema`), measured in the same run. For every target in the 
 - the default workload (`default_workload`: a lookup per entity and per relationship),
 - generated workloads of N read patterns along relationship paths of length 1..3 (benchmarks/_pathgen.py:
   a seeded numpy Generator; child and parent steps; equality, range and order_by on related entities).
-Patterns a target refuses (a `DesignError` naming the pattern) are dropped, counted and shown; further
-generated candidates take their place, so each target is timed on N patterns it accepts.
+Patterns a target refuses (a `DesignError` naming the pattern, or left out of a partial design) are
+dropped, counted and shown; further generated candidates take their place, so each target is timed on N
+patterns it accepts.
 
 Goals (issue 11, Speed): design with the default workload and with 200 path patterns costs no more than
 ingest (ratio <= 1.0); design time grows at most linearly with patterns x path length: the time above the
@@ -80,8 +81,18 @@ def accepted_patterns(run: TargetRun, schema: Schema, pool: list[AccessPattern],
     taken, rest = rest[:wanted], rest[wanted:]
     while True:
         try:
-            run.target.design(schema, Workload(tuple(taken)))
-            return taken
+            design = run.target.design(schema, Workload(tuple(taken)))
+            # A target that leaves a pattern out of a partial design (Cassandra's `unserved`) refuses it too.
+            left_out = dict(getattr(design, "unserved", ()))
+            if not left_out:
+                return taken
+            for pattern_id, why in left_out.items():
+                run.refused[_generic(why, schema)] += 1
+                run.dropped.add(pattern_id)
+            taken = [p for p in taken if p.id not in left_out]
+            while rest and len(taken) < wanted:
+                taken.append(rest.pop(0))
+            continue
         except Exception as error:  # a crash is counted and shown, like a refusal
             text = f"{type(error).__name__}: {error}"
             named = [p for p in taken if re.search(rf"\b{re.escape(p.id)}\b", text)]
@@ -170,7 +181,7 @@ def _report(run: TargetRun, ingest: float, margin: float) -> bool:
                 f"{max(case.best - empty.best, 0.0) / case.units * 1e3:5.2f} above the empty workload's"
             )
         print(line)
-    for what, tally in (("refused (DesignError)", run.refused), ("crashed (a target bug)", run.crashed)):
+    for what, tally in (("refused (DesignError or left out)", run.refused), ("crashed (a target bug)", run.crashed)):
         print(f"  {what}: {sum(tally.values())} generated patterns" + (":" if tally else ""))
         for reason, count in tally.most_common(6):
             print(f"    {count} x {reason}")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["PolyschemaError", "SourceError", "MappingError", "WorkloadError", "ConnectionProblem", "DesignError"]
+__all__ = ["PolyschemaError", "SourceError", "MappingError", "WorkloadError", "ConnectionProblem", "DesignError",
+           "UnservablePattern"]
 
 
 class PolyschemaError(Exception):
@@ -27,3 +28,8 @@ class ConnectionProblem(PolyschemaError):
 
 class DesignError(PolyschemaError):
     """A design cannot be produced from the given schema and workload."""
+
+
+class UnservablePattern(DesignError):
+    """One access pattern has a shape the target cannot serve (a store limitation, not bad input); a target
+    that catches it leaves that pattern out with an error diagnostic and designs the rest (partial)."""

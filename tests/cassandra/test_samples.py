@@ -74,6 +74,8 @@ def test_cli_json_shape(name):
         "tables",
         "reads",
         "writes",
+        "partial",
+        "unserved",
         *isolation,
         "diagnostics",
     ]

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from translator.diagnostics import DiagnosticSink
-from translator.errors import DesignError
+from translator.errors import DesignError, UnservablePattern
 from translator.ir import Schema
 from translator.targets.cassandra.columns import TableColumns, build_columns
 from translator.targets.cassandra.cql import select_cql
@@ -213,9 +213,26 @@ def build_design(
     sink = DiagnosticSink()
     sink.extend(tenancy.diagnostics)
     stats = StatsView(schema, workload.statistics)
-    reads = [p for p in workload.access_patterns if p.is_read]
-    shapes = [lead_with_tenant(schema, shape_of(schema, p, sink), tenancy) for p in reads]
-    specs = merge_specs([spec_for(schema, s, stats, sink) for s in shapes])
+    reads, shapes, pattern_specs, unserved = [], [], [], []
+    for pattern in (p for p in workload.access_patterns if p.is_read):
+        # A shape no Cassandra table can serve (a store limitation; bad input still raises) leaves that one
+        # pattern out (an error: the design is partial); the others are still designed.
+        try:
+            shape = lead_with_tenant(schema, shape_of(schema, pattern, sink), tenancy)
+            spec = spec_for(schema, shape, stats, sink)
+        except UnservablePattern as exc:
+            reason = str(exc)
+            unserved.append((pattern.id, reason))
+            sink.error(
+                "cassandra-unserved-pattern",
+                f"{reason}; no table serves pattern {pattern.id}, so this design is partial",
+                subject=pattern.id,
+            )
+            continue
+        reads.append(pattern)
+        shapes.append(shape)
+        pattern_specs.append(spec)
+    specs = merge_specs(pattern_specs)
     table_names, udt_names = NameSpace(), NameSpace()
     udt_cache: dict[str, Udt] = {}
     tables, udts = [], {}
@@ -258,4 +275,5 @@ def build_design(
         tuple((p.id, p.rate) for p in workload.access_patterns),
         workload.source,
         tuple(e.key for e in schema.entities if not stats.entity(e).assumed),
+        tuple(unserved),
     )

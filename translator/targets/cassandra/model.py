@@ -276,6 +276,12 @@ class CassandraDesign:
     #: The workload file and the entities it gives rows for: what `polyschema simulate --workload` can model.
     workload_source: str | None = None
     measured: tuple[str, ...] = ()
+    #: (pattern id, why) of each read pattern no table serves: the design is partial when there is one.
+    unserved: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.unserved)
 
     def table(self, name: str) -> Table:
         for table in self.tables:
@@ -287,7 +293,8 @@ class CassandraDesign:
         for read in self.reads:
             if read.id == pattern_id:
                 return read
-        raise KeyError(f"no read plan for pattern {pattern_id!r}")
+        why = dict(self.unserved).get(pattern_id)
+        raise KeyError(f"no read plan for pattern {pattern_id!r}" + (f": {why}" if why else ""))
 
     @property
     def workload_assumed(self) -> bool:
@@ -300,6 +307,8 @@ class CassandraDesign:
             "tables": [t.to_dict() for t in self.tables],
             "reads": [r.to_dict() for r in self.reads],
             "writes": [w.to_dict() for w in self.writes],
+            "partial": self.partial,
+            "unserved": [{"pattern": pid, "reason": why} for pid, why in self.unserved],
         }
         if self.isolation is not None:
             body["isolation"] = self.isolation.to_dict()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from translator.errors import DesignError
+from translator.errors import DesignError, UnservablePattern
 from translator.ir import Relationship, Schema
 from translator.workload.model import AccessPattern, AttributeRef, Hop, OrderTerm
 
@@ -56,14 +56,14 @@ def pivot_of(schema: Schema, pattern: AccessPattern) -> Pivot | None:
     if not down:
         return None
     if len(down) > 1:
-        raise DesignError(
+        raise UnservablePattern(
             f"pattern {pattern.id}: filters cross to child rows along {len(down)} steps "
             f"({', '.join(sorted(map(str, down)))}); a table holds one row per child of one kind: split the pattern"
         )
     (step,) = down
     for term in pattern.order_by:
         if term.attribute.path[:1] == (step,):
-            raise DesignError(
+            raise UnservablePattern(
                 f"pattern {pattern.id}: order_by {term.attribute} is on child rows; the pattern returns distinct "
                 f"{pattern.entity} rows, which a child's value does not order: order by an attribute of "
                 f"{pattern.entity}, or make the child the pattern's entity"
@@ -85,7 +85,7 @@ def pivot_of(schema: Schema, pattern: AccessPattern) -> Pivot | None:
         if ref.path[:1] == (step,):
             rest = (*first, *ref.path[1:])
             if any(_is_down(schema, h, rels) for h in rest):
-                raise DesignError(
+                raise UnservablePattern(
                     f"pattern {pattern.id}: {ref} is reached through two steps to many rows "
                     f"({' -> '.join(map(str, ref.path))}); Cassandra keys a table by one level of child rows"
                 )
@@ -106,7 +106,7 @@ def pivot_of(schema: Schema, pattern: AccessPattern) -> Pivot | None:
                 with_paths.append(rest)
             continue
         if not hops or _is_down(schema, hops[0], rels):
-            raise DesignError(
+            raise UnservablePattern(
                 f"pattern {pattern.id}: with {name} reads child rows of {pattern.entity} other than those the "
                 f"filter crosses to ({step}); a table keyed by the child's value holds no list of the parent's "
                 f"other children: read {name} with {pattern.entity} in a pattern of its own"

@@ -39,6 +39,9 @@ def render_human(design: CassandraDesign) -> str:
         out.append("Workload: assumed (default access patterns; pass --workload to use yours)")
     if design.assumed:
         out.append(f"Assumed inputs: {printable(', '.join(design.assumed))}")
+    if design.partial:
+        ids = ", ".join(pid for pid, _ in design.unserved)
+        out.append(f"PARTIAL: no table serves pattern(s) {printable(ids)}; see the errors below.")
     for table in design.tables:
         out.append("")
         out.append(

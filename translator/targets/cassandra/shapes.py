@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from translator.diagnostics import DiagnosticSink
-from translator.errors import DesignError
+from translator.errors import DesignError, UnservablePattern
 from translator.ir import Entity, Relationship, Schema
 from translator.targets.cassandra.model import Order
 from translator.targets.cassandra.pivot import pivot_of
@@ -202,7 +202,7 @@ def _ref(
     if ref.path:
         chain = _hops_to_chain(schema, pattern, ref.path, f"{role} {ref}")
         if chain is None:
-            raise DesignError(
+            raise UnservablePattern(
                 f"pattern {pattern.id}: {role} {ref} is reached through a path to child rows; Cassandra "
                 f"filters on one row's copy of a value: make {owner.key} (or the child on the path) the "
                 f"pattern's entity and read {root.key} with it"
@@ -238,7 +238,7 @@ def _child_path(schema: Schema, pattern: AccessPattern, name: str, hops: tuple[H
     tail = _hops_to_chain(schema, pattern, rest, f"with {name}") if rest else ()
     known = all(n in rels for n in first.relationships)
     if tail is None or not known or (first.via is None and len(first.relationships) != 1):
-        raise DesignError(
+        raise UnservablePattern(
             f"pattern {pattern.id}: with {name} follows {' -> '.join(map(str, hops))}, more than one "
             "hop to many rows; Cassandra nests one level of children: read the nearer child with its "
             "own parents instead"
@@ -315,7 +315,7 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
         with_chains.setdefault(other.key, []).append(chain)
     ranges = pattern.range if isinstance(pattern.range, (tuple, list)) else ((pattern.range,) if pattern.range else ())
     if len(ranges) > 1:
-        raise DesignError(
+        raise UnservablePattern(
             f"pattern {pattern.id}: {len(ranges)} range attributes ({', '.join(map(str, ranges))}); "
             "Cassandra serves one range, on a clustering column; keep one and filter the rest in the client"
         )
@@ -334,7 +334,7 @@ def shape_of(schema: Schema, pattern: AccessPattern, sink: DiagnosticSink) -> Sh
     )
     order = tuple(o for o in order if o[0] not in equality)  # constant within the partition: nothing to order
     if range_ and order and order[0][0] != range_:
-        raise DesignError(
+        raise UnservablePattern(
             f"pattern {pattern.id}: order_by {order[0][0].attribute} cannot be served after a range on "
             f"{range_.attribute}; clustering sorts by the range column first; order by "
             f"{range_.attribute} first or drop the range"

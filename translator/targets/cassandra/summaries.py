@@ -68,6 +68,9 @@ def serving(design: CassandraDesign) -> tuple[PatternServing, ...]:
             table.bucketing.kind == "time" and read.partitions != "single" else ""
         out.append(PatternServing(read.id, "read", _rate(design, read.id), access, 1, partitions, (read.table,),
                                   1.0, detail, read.assumed))
+    for pattern_id, why in design.unserved:  # no table: reading it means scanning every partition
+        out.append(PatternServing(pattern_id, "read", _rate(design, pattern_id), "scan", 1, 1.0, (),
+                                  1.0, f"not served by the design: {why}", design.workload_assumed))
     for write in design.writes:
         out.append(PatternServing(write.id, write.kind, _rate(design, write.id), "single-partition" if
                                   len(write.tables) <= 1 else "multi-partition", 1 if write.logged_batch or
