@@ -102,7 +102,9 @@ def junction_decision(
         rarely = updates * rules.alone_to_together_ratio <= inputs[f"{side}_reads_rate"]
         if not (small or (few and rarely)) or not facts.copy_stays_in_tenant(other):
             continue
-        fields = extended_fields(schema.entity(other.to_entity), other, schema, rules.extended_reference_max_fields)
+        fields = extended_fields(
+            schema.entity(other.to_entity), other, schema, rules.extended_reference_max_fields, updated=updates > 0
+        )
         if fields:
             copies.append((side, fields))
             why = (

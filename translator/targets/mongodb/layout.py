@@ -322,21 +322,31 @@ def build_layout(
             if rel.to_entity == entity.key:
                 child = schema.entity(rel.from_entity)
                 name = names.claim(f"{child.name}_ids", f"{child.name}_{'_'.join(rel.from_attributes)}_ids")
-                id_arrays.append(
-                    _ids(
-                        name,
-                        "child-ids",
-                        rel,
-                        child.key,
-                        rel.from_attributes,
-                        rel.to_attributes,
-                        child.primary_key,
-                        child,
-                        home_collection(child.key),
-                        False,
-                        target=(child.key, child.primary_key),
-                    )
+                arr = _ids(
+                    name,
+                    "child-ids",
+                    rel,
+                    child.key,
+                    rel.from_attributes,
+                    rel.to_attributes,
+                    child.primary_key,
+                    child,
+                    home_collection(child.key),
+                    False,
+                    target=(child.key, child.primary_key),
                 )
+                copied = set(plan.child_id_copies.get(rel, ()))
+                if copied:
+                    taken = _Names(mapping, arr.value_fields)
+                    arr = replace(
+                        arr,
+                        copies=tuple(
+                            replace(fm, field=taken.claim(fm.attribute), nullable=True)
+                            for fm in fieldmaps(child, _Names(mapping), set(), id_field=False)
+                            if fm.attribute in copied
+                        ),
+                    )
+                id_arrays.append(arr)
         for jp in plan.junctions:
             for side in ("left", "right"):
                 via_rel = getattr(jp.link, side)

@@ -108,8 +108,8 @@ def plan_patterns(
 
 
 def copies_to_update(layout: Layout, entity: str) -> list[dict[str, Any]]:
-    """An `updateMany` per copy of `entity`'s fields in other documents (extended references): what an
-    update of `entity` must also write, matched by the holder's foreign key."""
+    """An `updateMany` per copy of `entity`'s fields in other documents: extended references, matched by
+    the holder's foreign key, and elements of id arrays that copy its fields, matched by its key."""
     out = []
     for collection, root in layout.collections:
         for trail in _trails(root, ()):
@@ -133,7 +133,39 @@ def copies_to_update(layout: Layout, entity: str) -> list[dict[str, Any]]:
                         **({"arrayFilters": filters} if filters else {}),
                     }
                 )
+            for arr in node.id_arrays:
+                if arr.target[0] != entity or not arr.copies:
+                    continue
+                # The elements of an array of ids that copy the entity's fields: matched by its key.
+                here = ".".join(p for p in (node.path, arr.field) if p)
+                matched = tuple(zip(arr.value_fields, arr.target[1], strict=False))
+                out.append(
+                    {
+                        "operation": "updateMany",
+                        "collection": collection,
+                        "copy": here,
+                        "filter": {f"{here}.{f}": f"<{a}>" for f, a in matched},
+                        "update": {
+                            "$set": {
+                                f"{_arrays_above(trail)}{arr.field}.$[element].{c.field}": f"<{c.attribute}>"
+                                for c in arr.copies
+                            }
+                        },
+                        "arrayFilters": [{f"element.{f}": f"<{a}>" for f, a in matched}],
+                    }
+                )
     return out
+
+
+def _arrays_above(trail: tuple[Any, ...]) -> str:
+    """The update path down to the last node of `trail`, through every array above it with `$[]`."""
+    parts: list[str] = []
+    for upper, lower in zip(trail, trail[1:], strict=False):
+        link = next(k for k in upper.links if k.node is lower)
+        parts.append(link.field)
+        if link.shape == "array":
+            parts.append("$[]")
+    return "".join(f"{p}." for p in parts)
 
 
 def _trails(node: Any, before: tuple[Any, ...]) -> list[tuple[Any, ...]]:

@@ -75,7 +75,8 @@ def _write_fanout(design: MongoDesign, entity: str, kind: PatternKind) -> tuple[
                     writes += 1
                     why.append(f"the id array {arr.field} of {layout.collection_of(n.entity)}")
                 elif arr.target[0] == entity and arr.copies and kind is PatternKind.UPDATE:
-                    many = _fanout_avg(design, arr.rel)
+                    # a child sits in its one parent's array; a many-to-many side in its links' arrays
+                    many = 1.0 if arr.style == "child-ids" else _fanout_avg(design, arr.rel)
                     writes += many
                     why.append(f"{many:g} copied elements in {layout.collection_of(n.entity)}.{arr.field}")
     return writes, why
