@@ -19,6 +19,11 @@ decision. Sources:
   last messages): https://www.mongodb.com/blog/post/6-rules-of-thumb-for-mongodb-schema-design-part-2
   (read in its repost https://dzone.com/articles/6-rules-thumb-mongodb-schema-0). Part 1's basic cases
   (few addresses, parts, log messages, many-to-many tasks) are tests/mongodb/test_classic.py.
+- [PATTERNS-ATTR] MongoDB blog, "Building with Patterns: The Attribute Pattern" (a film's release dates per
+  country as an array of {location, date} with one index on both):
+  https://www.mongodb.com/blog/post/building-with-patterns-the-attribute-pattern; the query over such an
+  array follows the MongoDB Manual, "Query an Array of Embedded Documents" (several conditions on one
+  element: `$elemMatch`): https://www.mongodb.com/docs/manual/tutorial/query-array-of-documents/
 - [DOCS-TREE-PARENT] MongoDB Manual, "Model Tree Structures with Parent References" (categories):
   https://www.mongodb.com/docs/manual/tutorial/model-tree-structures-with-parent-references/
 """
@@ -475,3 +480,85 @@ def test_docs_tree_with_parent_references() -> None:
     plans = {p.id: p for p in design.access_patterns}
     assert plans["C1"].query["filter"] == {"_id": "<name>"}
     assert plans["C2"].query["filter"] == {"parent": "<parent>"} and plans["C2"].index["keys"] == {"parent": 1}
+
+
+MOVIES = """
+CREATE TABLE movie (movie_id bigint PRIMARY KEY, title varchar(200) NOT NULL, director varchar(100) NOT NULL);
+CREATE TABLE movie_release (movie_id bigint NOT NULL REFERENCES movie (movie_id), location varchar(60) NOT NULL,
+  date date NOT NULL, PRIMARY KEY (movie_id, location));
+"""
+
+
+def _movies_workload(search: dict) -> dict:
+    return {
+        "version": 1,
+        "access_patterns": [
+            {"id": "M1", "entity": "movie", "with": ["movie_release"], "equality": ["movie_id"], "rate": 500},
+            {"id": "M2", "rate": 50, **search},
+        ],
+        # the article gives no counts: a film opens in up to 100 countries here
+        "statistics": {"relationships": {"movie_release.movie_id": {"avg": 12, "p99": 60, "max": 100}}},
+    }
+
+
+def test_patterns_attribute_release_dates_are_an_array_searched_with_elem_match() -> None:
+    """[PATTERNS-ATTR]: the release dates per country become an array of {location, date} in the film, with
+    the index {"releases.location": 1, "releases.date": 1} for "films released in a country in a period".
+    That query must match one element on both conditions: it was rendered as two independent conditions
+    (`{"movie_release.location": ..., "movie_release.date": {...}}`), which MongoDB also matches with a
+    film released in the USA once and elsewhere in that period."""
+    search = {"entity": "movie_release", "with": ["movie"], "equality": ["location"], "range": ["date"]}
+    _, _, design = design_for(MOVIES, _movies_workload(search))
+    d = decision(design, "movie_release")
+    assert (d.choice, d.rule) == ("embed-array", "embed-one-to-few")
+    (movie,) = design.collections
+    assert [(e.entity, e.path, e.shape) for e in movie.embedded] == [("movie_release", "movie_release", "array")]
+    assert [dict(i.keys) for i in movie.indexes] == [{"movie_release.location": 1, "movie_release.date": 1}]
+    m2 = next(p for p in design.access_patterns if p.id == "M2")
+    assert m2.query["filter"] == {
+        "movie_release": {"$elemMatch": {"location": "<location>", "date": {"$gte": "<date from>", "$lt": "<date to>"}}}
+    }
+    assert m2.index == {"keys": {"movie_release.location": 1, "movie_release.date": 1}, "name": m2.index["name"]}
+
+
+def test_a_range_alone_inside_an_array_is_an_elem_match_and_an_equality_alone_is_not() -> None:
+    """A range's two bounds could each be met by a different element; one equality cannot."""
+    search = {"entity": "movie_release", "with": ["movie"], "range": ["date"]}
+    _, _, design = design_for(MOVIES, _movies_workload(search))
+    m2 = next(p for p in design.access_patterns if p.id == "M2")
+    assert m2.query["filter"] == {
+        "movie_release": {"$elemMatch": {"date": {"$gte": "<date from>", "$lt": "<date to>"}}}
+    }
+    search = {"entity": "movie_release", "with": ["movie"], "equality": ["location"]}
+    _, _, design = design_for(MOVIES, _movies_workload(search))
+    m2 = next(p for p in design.access_patterns if p.id == "M2")
+    assert m2.query["filter"] == {"movie_release.location": "<location>"}
+
+
+def test_documents_answer_two_conditions_on_one_release_like_sql() -> None:
+    """The in-memory interpreter (answer.py) matches one element for both conditions, as the plan's
+    `$elemMatch` and SQL's join do: a film released in the USA in May and in France in October is not a
+    film released in the USA in October."""
+    import datetime as dt
+
+    from translator.targets.mongodb import rows_to_documents
+    from translator.targets.mongodb.answer import answer
+
+    search = {"entity": "movie", "equality": ["movie_release.location", "movie_release.date"]}
+    _, workload, design = design_for(MOVIES, _movies_workload(search))
+    m2 = next(p for p in design.access_patterns if p.id == "M2")
+    assert set(m2.query["filter"]) == {"movie_release"}
+    docs = rows_to_documents(
+        design,
+        {
+            "movie": [{"movie_id": 1, "title": "Star Wars", "director": "George Lucas"}],
+            "movie_release": [
+                {"movie_id": 1, "location": "USA", "date": dt.date(1977, 5, 20)},
+                {"movie_id": 1, "location": "France", "date": dt.date(1977, 10, 19)},
+            ],
+        },
+    )
+    pattern = next(p for p in workload.access_patterns if p.id == "M2")
+    location, date = pattern.equality
+    assert answer(design, docs, "M2", {location: "USA", date: dt.date(1977, 10, 19)}) == {}
+    assert list(answer(design, docs, "M2", {location: "USA", date: dt.date(1977, 5, 20)})) == [(1,)]

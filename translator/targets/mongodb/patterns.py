@@ -224,7 +224,36 @@ def _filter_and_sort(layout: Layout, pattern: AccessPattern) -> tuple[dict[str, 
         path = path_of(term.attribute)
         if path is not None:
             sort.setdefault(path, -1 if term.direction is Direction.DESC else 1)
-    return flt, sort, "; ".join(dict.fromkeys(missing))
+    return _elem_match(layout, pattern.entity, flt), sort, "; ".join(dict.fromkeys(missing))
+
+
+def _elem_match(layout: Layout, entity: str, flt: dict[str, Any]) -> dict[str, Any]:
+    """Conditions on fields inside one embedded array, when there are two or more of them or a range
+    (two bounds), become one `$elemMatch` on the array: without it each condition may be met by a
+    different element (`{"releases.location": "USA", "releases.date": {...}}` matches a film released in
+    the USA once and anywhere in that period). One equality alone needs none."""
+    inside: dict[str, list[str]] = {}
+    for path in flt:
+        array = layout.array_holding(entity, path)
+        if array is not None:
+            inside.setdefault(array, []).append(path)
+    grouped = {
+        array: paths
+        for array, paths in inside.items()
+        if len(paths) > 1 or any(isinstance(flt[p], dict) for p in paths)
+    }
+    if not grouped:
+        return flt
+    out: dict[str, Any] = {}
+    done: set[str] = set()
+    for path, condition in flt.items():
+        array = next((a for a, paths in grouped.items() if path in paths), None)
+        if array is None:
+            out[path] = condition
+        elif array not in done:
+            done.add(array)
+            out[array] = {"$elemMatch": {p[len(array) + 1 :]: flt[p] for p in grouped[array]}}
+    return out
 
 
 def _placeholder(pattern: AccessPattern, ref: Any, path: str) -> str:
