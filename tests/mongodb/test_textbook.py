@@ -24,6 +24,8 @@ decision. Sources:
   https://www.mongodb.com/blog/post/building-with-patterns-the-attribute-pattern; the query over such an
   array follows the MongoDB Manual, "Query an Array of Embedded Documents" (several conditions on one
   element: `$elemMatch`): https://www.mongodb.com/docs/manual/tutorial/query-array-of-documents/
+- [DOCS-ATOMIC] MongoDB Manual, "Model Data for Atomic Operations" (a book holding its available count and
+  its checkouts): https://www.mongodb.com/docs/manual/tutorial/model-data-for-atomic-operations/
 - [DOCS-TREE-PARENT] MongoDB Manual, "Model Tree Structures with Parent References" (categories):
   https://www.mongodb.com/docs/manual/tutorial/model-tree-structures-with-parent-references/
 """
@@ -562,3 +564,35 @@ def test_documents_answer_two_conditions_on_one_release_like_sql() -> None:
     location, date = pattern.equality
     assert answer(design, docs, "M2", {location: "USA", date: dt.date(1977, 10, 19)}) == {}
     assert list(answer(design, docs, "M2", {location: "USA", date: dt.date(1977, 5, 20)})) == [(1,)]
+
+
+LIBRARY = """
+CREATE TABLE book (book_id bigint PRIMARY KEY, title varchar(200) NOT NULL, published_date date NOT NULL,
+  pages integer NOT NULL, language varchar(20) NOT NULL, publisher_id varchar(20) NOT NULL,
+  available integer NOT NULL);
+CREATE TABLE checkout (checkout_id bigint PRIMARY KEY, book_id bigint NOT NULL REFERENCES book (book_id),
+  by varchar(50) NOT NULL, date timestamp NOT NULL);
+"""
+
+
+def test_docs_atomic_book_holds_its_checkouts() -> None:
+    """[DOCS-ATOMIC]: `available` and the checkouts must change together, so the checkouts live in the
+    book's document and one `updateOne` ($inc and $push) keeps both in step. A workload cannot say that two
+    writes form one atomic unit, so the embedding here rests on the read of a book with its checkouts
+    (B1) and the few checkouts per book (at most the copies a library holds). Without that read the
+    checkouts stay a reference: deliberate, the atomicity the manual argues from is not in our input."""
+    patterns = [
+        {"id": "B1", "entity": "book", "with": ["checkout"], "equality": ["book_id"], "rate": 100},
+        {"id": "C1", "entity": "checkout", "kind": "write", "rate": 5},
+        {"id": "C2", "entity": "book", "kind": "update", "equality": ["book_id"], "rate": 5},
+    ]
+    stats = {"relationships": {"checkout.book_id": {"avg": 2, "p99": 5, "max": 10}}}
+    _, _, design = design_for(LIBRARY, {"version": 1, "access_patterns": patterns, "statistics": stats})
+    d = decision(design, "checkout")
+    assert (d.choice, d.rule) == ("embed-array", "embed-one-to-few")
+    (book,) = design.collections
+    assert "available" in dict(book.fields) and [(e.entity, e.shape) for e in book.embedded] == [("checkout", "array")]
+    c1 = next(p for p in design.access_patterns if p.id == "C1")
+    assert c1.query["operation"] == "updateOne" and c1.query["update"] == {"$push": {"checkout": "<checkout document>"}}
+    _, _, design = design_for(LIBRARY, {"version": 1, "access_patterns": patterns[1:], "statistics": stats})
+    assert decision(design, "checkout").rule == "reference-not-read-together"
