@@ -341,6 +341,35 @@ def test_zola_part_names_are_not_copied_when_parts_change_faster_than_they_are_r
     assert array.copied_fields == ()
 
 
+def test_copies_in_an_array_of_ids_stay_within_the_document_budget() -> None:
+    """[ZOLA-2]'s copies sit in an array of up to `bounded_max_children` elements: large fields times ten
+    thousand parts would be an embedding by another name (over `document_budget_fraction` of 16 MiB), so
+    the array keeps bare ids and the reason gives the estimate; 900 parts still get the copies."""
+    ddl = """
+    CREATE TABLE product (product_id bigint PRIMARY KEY, name varchar(200) NOT NULL);
+    CREATE TABLE part (part_id bigint PRIMARY KEY, product_id bigint NOT NULL REFERENCES product (product_id),
+      title varchar(1000) NOT NULL, spec text NOT NULL, notes text NOT NULL);
+    """
+
+    def workload(most: int) -> dict:
+        return {
+            "version": 1,
+            "access_patterns": [
+                {"id": "P1", "entity": "product", "with": ["part"], "equality": ["product_id"], "rate": 100},
+                {"id": "P2", "entity": "part", "equality": ["title"], "rate": 400},
+            ],
+            "statistics": {"relationships": {"part.product_id": {"avg": 200, "p99": 600, "max": most}}},
+        }
+
+    _, _, design = design_for(ddl, workload(10000))
+    d = decision(design, "part")
+    assert d.choice == "reference-with-child-ids" and "child_copied_fields" not in dict(d.numbers)
+    assert "over the 4,194,304-byte document budget, so it holds bare ids" in d.reason
+    assert design.collection("product").references[0].copied_fields == ()
+    _, _, design = design_for(ddl, workload(900))
+    assert dict(decision(design, "part").numbers)["child_copied_fields"] == "title, spec, notes"
+
+
 def test_documents_hold_the_copied_part_names_and_give_the_rows_back() -> None:
     from translator.targets.mongodb import documents_to_rows, rows_to_documents
     from translator.targets.mongodb.validator import document_errors

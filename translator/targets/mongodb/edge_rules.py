@@ -236,7 +236,7 @@ def relationship_draft(
             f"; {p} is read with its {c} and has {bound:g} of them (one-to-many, <= "
             f"{rules.bounded_max_children}), so {p} also holds an array of their ids"
         )
-        _child_copy(schema, facts, rules, draft, with_rate, with_ids)
+        _child_copy(schema, facts, rules, draft, with_rate, with_ids, bound, mapping.budget_bytes)
         _parent_copy(schema, facts, rules, draft)
         return draft
     _parent_copy(schema, facts, rules, draft)
@@ -244,7 +244,14 @@ def relationship_draft(
 
 
 def _child_copy(
-    schema: Schema, facts: Facts, rules: Any, draft: Draft, with_rate: float, with_ids: tuple[str, ...]
+    schema: Schema,
+    facts: Facts,
+    rules: Any,
+    draft: Draft,
+    with_rate: float,
+    with_ids: tuple[str, ...],
+    bound: float,
+    budget: int,
 ) -> None:
     """The parent's array of child ids also carries a few of each child's fields when the children change
     no faster than the parent is read with them (6 Rules of Thumb, part 2, "Denormalizing from Many ->
@@ -262,6 +269,14 @@ def _child_copy(
         return
     fields = extended_fields(child, rel, schema, rules.extended_reference_max_fields, own_key=True, updated=updates > 0)
     if not fields:
+        return
+    # The copies must not make the parent's array a large embedding: up to `bound` elements of them.
+    element = sum(estimate_value_bytes(child.attribute(a).type) + len(a) + 2 for a in fields)
+    if bound * element > budget:
+        draft.reason += (
+            f"; copying {', '.join(fields)} of {bound:g} {c} into the array would take about "
+            f"{bound * element:,.0f} bytes, over the {budget:,}-byte document budget, so it holds bare ids"
+        )
         return
     draft.extra = fields
     draft.inputs.update(child_update_rate=updates, child_copied_fields=list(fields))
