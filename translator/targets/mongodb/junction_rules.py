@@ -50,6 +50,7 @@ def junction_decision(
         inputs[f"{side}_reads_rate"] = rate
         inputs[f"{side}_reads_patterns"] = list(ids)
         inputs[f"{side}_max_links"] = children_bound(fan)
+        inputs[f"{side}_avg_links"] = fan.avg
         if fan.assumed:
             assumed.append(f"fan-out of {via.name}")
         if rate_assumed:
