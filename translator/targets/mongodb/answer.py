@@ -112,10 +112,25 @@ def answer(
         raise UnsupportedRead(f"{pattern.entity} is embedded at {node.path}; only collection roots are answered")
     ctx = (layout.mapping, layout.uuid_representation)
     wanted = [_wanted(layout, pattern, key, value) for key, value in (values or {}).items()]
+    # Two conditions inside one embedded array must hold for one element (the plan's `$elemMatch`).
+    by_array: dict[str | None, list[tuple[str, Any, Any]]] = {}
+    for w in wanted:
+        by_array.setdefault(layout.array_holding(pattern.entity, w[0]), []).append(w)
+    alone = [w for array, ws in by_array.items() for w in ws if array is None or len(ws) == 1]
+    together = {array: ws for array, ws in by_array.items() if array is not None and len(ws) > 1}
+
+    def holds(sub: Any, conditions: list[tuple[str, Any, Any]], prefix: str = "") -> bool:
+        return all(
+            encode_value(value, type_, ctx) in _values_at(sub, path[len(prefix) :]) for path, type_, value in conditions
+        )
+
     out: dict[Key, tuple[frozenset[Key], ...]] = {}
     for doc in documents.get(collection, []):
         item: Item = (node, doc, ())
-        if any(encode_value(value, type_, ctx) not in _values_at(doc, path) for path, type_, value in wanted):
+        if not holds(doc, alone) or not all(
+            any(isinstance(e, Mapping) and holds(e, ws, f"{array}.") for e in _values_at(doc, array))
+            for array, ws in together.items()
+        ):
             continue
         result = dict(doc)  # $lookup stages add their `as` fields to it
         reached = []

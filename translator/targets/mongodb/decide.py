@@ -51,6 +51,8 @@ class Plan:
     roles: Mapping[Relationship, str] = field(default_factory=dict)
     #: Parent copies made only for filters (`extended`): a read of the child with its parent looks it up.
     filter_copies: frozenset[Relationship] = frozenset()
+    #: Child attributes copied into each element of a parent's array of child ids.
+    child_id_copies: Mapping[Relationship, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _break_cycles(drafts: dict[Relationship, Draft], sink: DiagnosticSink) -> None:
@@ -148,4 +150,5 @@ def decide(
         together_rates={d.rel: d.together for d in drafts.values()},
         roles=roles,
         filter_copies=frozenset(d.rel for d in drafts.values() if d.copied and not d.copy_for_reads),
+        child_id_copies={d.rel: d.extra for d in drafts.values() if d.choice == "reference-with-child-ids" and d.extra},
     )

@@ -11,6 +11,7 @@ from translator.targets.mongodb.decision_record import make_decision
 from translator.targets.mongodb.mapping import MongoMapping
 from translator.targets.mongodb.workload_facts import Facts
 from translator.targets.record import Decision
+from translator.types import TypeKind
 from translator.workload.stats import StatsView, estimate_value_bytes
 
 __all__ = ["Draft", "children_bound", "extended_fields", "relationship_draft"]
@@ -50,12 +51,24 @@ def children_bound(fanout: Any) -> float:
     return float(next(v for v in (fanout.max, fanout.p99, fanout.avg) if v is not None))
 
 
-def extended_fields(parent: Entity, rel: Relationship, schema: Schema, limit: int) -> tuple[str, ...]:
-    """A few small, required, non-key parent attributes: what a listing of children shows of their parent."""
-    keyish = {a.casefold() for a in rel.to_attributes}
+#: Numbers are measures (a quantity on hand, a price, a counter): what updates of a row usually change.
+MEASURE_KINDS = frozenset({TypeKind.INTEGER, TypeKind.DECIMAL, TypeKind.FLOAT})
+
+
+def extended_fields(
+    parent: Entity, rel: Relationship, schema: Schema, limit: int, own_key: bool = False, updated: bool = False
+) -> tuple[str, ...]:
+    """A few small, required, non-key parent attributes: what a listing of children shows of their parent.
+
+    `own_key`: `parent` is the entity whose primary key the copy already holds (an array of child ids
+    copying the children's fields), so its key, not `rel`'s parent key, is left out.
+    `updated`: the workload updates `parent`'s rows without saying which fields; its numbers come after its
+    other required fields, since numbers are what updates usually change (6 Rules of Thumb, part 2: copy
+    the part's name, not its quantity on hand, which changes often)."""
+    keyish = {a.casefold() for a in (parent.primary_key if own_key else rel.to_attributes)}
     keyish |= {a.casefold() for r in schema.relationships_from(parent.key) for a in r.from_attributes}
     candidates = [a for a in parent.attributes if a.name.casefold() not in keyish]
-    candidates.sort(key=lambda a: (a.nullable, estimate_value_bytes(a.type)))
+    candidates.sort(key=lambda a: (a.nullable, updated and a.type.kind in MEASURE_KINDS, estimate_value_bytes(a.type)))
     chosen = {a.name for a in candidates[:limit]}
     return tuple(a.name for a in parent.attributes if a.name in chosen)
 
@@ -187,20 +200,33 @@ def relationship_draft(
                 f"{c} keeps its own documents holding the {p} id"
             )
     latest = facts.latest_n(rel, rules.subset_max_items)
-    child_updates = facts.updates(c)[0]
-    if latest is not None and not one and child_updates <= latest.rate:
+    child_updates, update_ids, _ = facts.updates(c)
+    # Each new child is also pushed into the parent's copy: the copy pays only when the children are
+    # written no faster than that read looks at them (6 Rules of Thumb, part 2: a host's last 1000 log
+    # messages are "a bad idea if you want to look at the data less frequently than you update it").
+    child_inserts, insert_ids, _ = facts.inserts(c)
+    child_writes = child_updates + child_inserts
+    if latest is not None and not one and child_writes > latest.rate:
+        draft.reason += (
+            f"; {latest.id} reads the latest {latest.limit} {c} of a {p} at {latest.rate:g}/s, but {c} is "
+            f"written at {child_writes:g}/s ({', '.join((*insert_ids, *update_ids))}), faster than that "
+            f"read: {p} keeps no copy of its newest {c}, which every write would have to update"
+        )
+        draft.inputs.update(subset_pattern=latest.id, subset_rate=latest.rate, child_write_rate=child_writes)
+    elif latest is not None and not one:
         draft.choice, draft.rule, draft.extra = "subset", "subset-latest-n", (latest.limit, latest.order_by, latest.id)
         draft.inputs.update(
             subset_pattern=latest.id,
             subset_rate=latest.rate,
             subset_items=latest.limit,
             child_update_rate=child_updates,
+            child_insert_rate=child_inserts,
         )
         draft.reason += (
             f"; {latest.id} reads the latest {latest.limit} {c} of a {p} at {latest.rate:g}/s, so {p} "
             f"also embeds a copy of its newest {latest.limit} (subset pattern)"
         )
-        _parent_copy(schema, facts, rules, draft, filters_only=True)
+        _parent_copy(schema, facts, rules, draft)
         return draft
     if with_rate > 0 and not one and size_class != "squillions" and child.primary_key:
         draft.choice = "reference-with-child-ids"
@@ -210,13 +236,57 @@ def relationship_draft(
             f"; {p} is read with its {c} and has {bound:g} of them (one-to-many, <= "
             f"{rules.bounded_max_children}), so {p} also holds an array of their ids"
         )
-        _parent_copy(schema, facts, rules, draft, filters_only=True)
+        _child_copy(schema, facts, rules, draft, with_rate, with_ids, bound, mapping.budget_bytes)
+        _parent_copy(schema, facts, rules, draft)
         return draft
     _parent_copy(schema, facts, rules, draft)
     return draft
 
 
-def _parent_copy(schema: Schema, facts: Facts, rules: Any, draft: Draft, filters_only: bool = False) -> None:
+def _child_copy(
+    schema: Schema,
+    facts: Facts,
+    rules: Any,
+    draft: Draft,
+    with_rate: float,
+    with_ids: tuple[str, ...],
+    bound: float,
+    budget: int,
+) -> None:
+    """The parent's array of child ids also carries a few of each child's fields when the children change
+    no faster than the parent is read with them (6 Rules of Thumb, part 2, "Denormalizing from Many ->
+    One": a product's `parts` array holding each part's id and name). The same read-to-write test as the
+    many-to-many arrays' copies; fields by `extended_fields`."""
+    rel = draft.rel
+    c = rel.from_entity
+    child = schema.entity(c)
+    updates, update_ids, _ = facts.updates(c)
+    if updates * rules.alone_to_together_ratio > with_rate:
+        draft.reason += (
+            f"; {c} changes at {updates:g}/s ({', '.join(update_ids)}), faster than the {with_rate:g}/s "
+            f"{rel.to_entity} is read with them, so the array holds bare ids"
+        )
+        return
+    fields = extended_fields(child, rel, schema, rules.extended_reference_max_fields, own_key=True, updated=updates > 0)
+    if not fields:
+        return
+    # The copies must not make the parent's array a large embedding: up to `bound` elements of them.
+    element = sum(estimate_value_bytes(child.attribute(a).type) + len(a) + 2 for a in fields)
+    if bound * element > budget:
+        draft.reason += (
+            f"; copying {', '.join(fields)} of {bound:g} {c} into the array would take about "
+            f"{bound * element:,.0f} bytes, over the {budget:,}-byte document budget, so it holds bare ids"
+        )
+        return
+    draft.extra = fields
+    draft.inputs.update(child_update_rate=updates, child_copied_fields=list(fields))
+    draft.reason += (
+        f"; {c} changes at {updates:g}/s against {with_rate:g}/s of reads with {rel.to_entity} "
+        f"({', '.join(with_ids)}), rarely: each element of the array also copies {', '.join(fields)} of its {c}"
+    )
+
+
+def _parent_copy(schema: Schema, facts: Facts, rules: Any, draft: Draft) -> None:
     """A child carries a copy of its parent's fields when
     - it is read with its parent and the parent changes rarely: the whole parent object when it is small
       (at most `extended_reference_max_fields` fields besides its key), else an extended reference with
@@ -224,10 +294,12 @@ def _parent_copy(schema: Schema, facts: Facts, rules: Any, draft: Draft, filters
     - a read of the child filters or sorts on the parent's attributes: those are copied whatever the
       parent's update rate, since only fields in the child's own document can be matched by its index
       (the parent's updates then update the copies).
-    `filters_only`: the relationship already carries a subset or an id array; only a filter adds a copy."""
+    Either may come on top of a subset or an id array in the parent: what the parent holds of its children
+    does not serve a read of one child with its parent (6 Rules of Thumb, part 2: a product's array of
+    part references and each part's copy of the product's name, side by side)."""
     rel = draft.rel
     p, c = rel.to_entity, rel.from_entity
-    with_parent, with_ids, _ = facts.child_with_parent(rel) if not filters_only else (0.0, (), False)
+    with_parent, with_ids, _ = facts.child_with_parent(rel)
     filter_rate, filter_ids, filtered = facts.filters_across(rel)
     parent_updates, update_ids, _ = facts.updates(p)
     if (with_parent > 0 or filtered) and not facts.copy_stays_in_tenant(rel):
@@ -244,7 +316,9 @@ def _parent_copy(schema: Schema, facts: Facts, rules: Any, draft: Draft, filters
     keyish = {a.casefold() for a in rel.to_attributes}
     own = [a.name for a in parent.attributes if a.name.casefold() not in keyish]
     whole = read_copy and len(own) <= limit
-    chosen = set(own if whole else extended_fields(parent, rel, schema, limit) if read_copy else ())
+    chosen = set(
+        own if whole else extended_fields(parent, rel, schema, limit, updated=parent_updates > 0) if read_copy else ()
+    )
     # The parent's key needs no copy: the child's foreign key holds it.
     chosen |= {a for a in filtered if a.casefold() not in keyish}
     fields = tuple(a.name for a in parent.attributes if a.name in chosen)

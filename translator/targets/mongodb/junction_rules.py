@@ -50,6 +50,7 @@ def junction_decision(
         inputs[f"{side}_reads_rate"] = rate
         inputs[f"{side}_reads_patterns"] = list(ids)
         inputs[f"{side}_max_links"] = children_bound(fan)
+        inputs[f"{side}_avg_links"] = fan.avg
         if fan.assumed:
             assumed.append(f"fan-out of {via.name}")
         if rate_assumed:
@@ -102,7 +103,9 @@ def junction_decision(
         rarely = updates * rules.alone_to_together_ratio <= inputs[f"{side}_reads_rate"]
         if not (small or (few and rarely)) or not facts.copy_stays_in_tenant(other):
             continue
-        fields = extended_fields(schema.entity(other.to_entity), other, schema, rules.extended_reference_max_fields)
+        fields = extended_fields(
+            schema.entity(other.to_entity), other, schema, rules.extended_reference_max_fields, updated=updates > 0
+        )
         if fields:
             copies.append((side, fields))
             why = (

@@ -119,6 +119,22 @@ class Layout:
     def collection_of(self, entity: str) -> str:
         return self.nodes[entity][0]
 
+    def array_holding(self, entity: str, path: str) -> str | None:
+        """The innermost embedded array that the field at `path` (in `entity`'s collection) lies inside,
+        as a path, or None. Conditions on two fields of one array's elements, or a range on one, must
+        match one element: `$elemMatch` (MongoDB Manual, "Query an Array of Embedded Documents")."""
+        collection = self.collection_of(entity)
+        node = next(root for name, root in self.collections if name == collection)
+        parts, found = path.split("."), None
+        for i, part in enumerate(parts[:-1]):
+            link = next((k for k in node.links if k.field == part), None)
+            if link is None:
+                break
+            node = link.node
+            if link.shape == "array":
+                found = ".".join(parts[: i + 1])
+        return found
+
     def path_of(self, entity: str, attribute: str) -> str:
         """The dotted path, within its collection, where `entity.attribute` can be matched."""
         collection, node = self.nodes[entity]
@@ -322,21 +338,31 @@ def build_layout(
             if rel.to_entity == entity.key:
                 child = schema.entity(rel.from_entity)
                 name = names.claim(f"{child.name}_ids", f"{child.name}_{'_'.join(rel.from_attributes)}_ids")
-                id_arrays.append(
-                    _ids(
-                        name,
-                        "child-ids",
-                        rel,
-                        child.key,
-                        rel.from_attributes,
-                        rel.to_attributes,
-                        child.primary_key,
-                        child,
-                        home_collection(child.key),
-                        False,
-                        target=(child.key, child.primary_key),
-                    )
+                arr = _ids(
+                    name,
+                    "child-ids",
+                    rel,
+                    child.key,
+                    rel.from_attributes,
+                    rel.to_attributes,
+                    child.primary_key,
+                    child,
+                    home_collection(child.key),
+                    False,
+                    target=(child.key, child.primary_key),
                 )
+                copied = set(plan.child_id_copies.get(rel, ()))
+                if copied:
+                    taken = _Names(mapping, arr.value_fields)
+                    arr = replace(
+                        arr,
+                        copies=tuple(
+                            replace(fm, field=taken.claim(fm.attribute), nullable=True)
+                            for fm in fieldmaps(child, _Names(mapping), set(), id_field=False)
+                            if fm.attribute in copied
+                        ),
+                    )
+                id_arrays.append(arr)
         for jp in plan.junctions:
             for side in ("left", "right"):
                 via_rel = getattr(jp.link, side)

@@ -108,8 +108,8 @@ def plan_patterns(
 
 
 def copies_to_update(layout: Layout, entity: str) -> list[dict[str, Any]]:
-    """An `updateMany` per copy of `entity`'s fields in other documents (extended references): what an
-    update of `entity` must also write, matched by the holder's foreign key."""
+    """An `updateMany` per copy of `entity`'s fields in other documents: extended references, matched by
+    the holder's foreign key, and elements of id arrays that copy its fields, matched by its key."""
     out = []
     for collection, root in layout.collections:
         for trail in _trails(root, ()):
@@ -133,7 +133,39 @@ def copies_to_update(layout: Layout, entity: str) -> list[dict[str, Any]]:
                         **({"arrayFilters": filters} if filters else {}),
                     }
                 )
+            for arr in node.id_arrays:
+                if arr.target[0] != entity or not arr.copies:
+                    continue
+                # The elements of an array of ids that copy the entity's fields: matched by its key.
+                here = ".".join(p for p in (node.path, arr.field) if p)
+                matched = tuple(zip(arr.value_fields, arr.target[1], strict=False))
+                out.append(
+                    {
+                        "operation": "updateMany",
+                        "collection": collection,
+                        "copy": here,
+                        "filter": {f"{here}.{f}": f"<{a}>" for f, a in matched},
+                        "update": {
+                            "$set": {
+                                f"{_arrays_above(trail)}{arr.field}.$[element].{c.field}": f"<{c.attribute}>"
+                                for c in arr.copies
+                            }
+                        },
+                        "arrayFilters": [{f"element.{f}": f"<{a}>" for f, a in matched}],
+                    }
+                )
     return out
+
+
+def _arrays_above(trail: tuple[Any, ...]) -> str:
+    """The update path down to the last node of `trail`, through every array above it with `$[]`."""
+    parts: list[str] = []
+    for upper, lower in zip(trail, trail[1:], strict=False):
+        link = next(k for k in upper.links if k.node is lower)
+        parts.append(link.field)
+        if link.shape == "array":
+            parts.append("$[]")
+    return "".join(f"{p}." for p in parts)
 
 
 def _trails(node: Any, before: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -192,7 +224,36 @@ def _filter_and_sort(layout: Layout, pattern: AccessPattern) -> tuple[dict[str, 
         path = path_of(term.attribute)
         if path is not None:
             sort.setdefault(path, -1 if term.direction is Direction.DESC else 1)
-    return flt, sort, "; ".join(dict.fromkeys(missing))
+    return _elem_match(layout, pattern.entity, flt), sort, "; ".join(dict.fromkeys(missing))
+
+
+def _elem_match(layout: Layout, entity: str, flt: dict[str, Any]) -> dict[str, Any]:
+    """Conditions on fields inside one embedded array, when there are two or more of them or a range
+    (two bounds), become one `$elemMatch` on the array: without it each condition may be met by a
+    different element (`{"releases.location": "USA", "releases.date": {...}}` matches a film released in
+    the USA once and anywhere in that period). One equality alone needs none."""
+    inside: dict[str, list[str]] = {}
+    for path in flt:
+        array = layout.array_holding(entity, path)
+        if array is not None:
+            inside.setdefault(array, []).append(path)
+    grouped = {
+        array: paths
+        for array, paths in inside.items()
+        if len(paths) > 1 or any(isinstance(flt[p], dict) for p in paths)
+    }
+    if not grouped:
+        return flt
+    out: dict[str, Any] = {}
+    done: set[str] = set()
+    for path, condition in flt.items():
+        array = next((a for a, paths in grouped.items() if path in paths), None)
+        if array is None:
+            out[path] = condition
+        elif array not in done:
+            done.add(array)
+            out[array] = {"$elemMatch": {p[len(array) + 1 :]: flt[p] for p in grouped[array]}}
+    return out
 
 
 def _placeholder(pattern: AccessPattern, ref: Any, path: str) -> str:

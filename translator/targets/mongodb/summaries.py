@@ -75,7 +75,8 @@ def _write_fanout(design: MongoDesign, entity: str, kind: PatternKind) -> tuple[
                     writes += 1
                     why.append(f"the id array {arr.field} of {layout.collection_of(n.entity)}")
                 elif arr.target[0] == entity and arr.copies and kind is PatternKind.UPDATE:
-                    many = _fanout_avg(design, arr.rel)
+                    # a child sits in its one parent's array; a many-to-many side in its links' arrays
+                    many = 1.0 if arr.style == "child-ids" else _links_avg(design, arr.source, n.entity)
                     writes += many
                     why.append(f"{many:g} copied elements in {layout.collection_of(n.entity)}.{arr.field}")
     return writes, why
@@ -86,6 +87,19 @@ def _fanout_avg(design: MongoDesign, rel: Any) -> float:
         numbers = dict(d.numbers)
         if d.subject == rel.name and numbers.get("child") == rel.from_entity:
             avg = numbers.get("fanout_avg")
+            if isinstance(avg, (int, float)):
+                return float(avg)
+    return 1.0
+
+
+def _links_avg(design: MongoDesign, junction: str, holder: str) -> float:
+    """How many `holder` documents hold one row of the other side of `junction` in their array: that
+    side's average number of links (the junction decision's `<side>_avg_links`)."""
+    for d in design.decisions:
+        numbers = dict(d.numbers)
+        if d.subject == junction and "left" in numbers:
+            other = "right" if numbers["left"] == holder else "left"
+            avg = numbers.get(f"{other}_avg_links")
             if isinstance(avg, (int, float)):
                 return float(avg)
     return 1.0

@@ -207,6 +207,9 @@ class Facts:
     def updates(self, entity: str) -> tuple[float, tuple[str, ...], bool]:
         return self._sum([p for p in self.on(entity) if p.kind in (PatternKind.UPDATE, PatternKind.DELETE)])
 
+    def inserts(self, entity: str) -> tuple[float, tuple[str, ...], bool]:
+        return self._sum([p for p in self.on(entity) if p.kind is PatternKind.WRITE])
+
     def latest_n(self, rel: Relationship, max_items: int) -> AccessPattern | None:
         """The busiest read of `rel`'s children by parent key, sorted, limited, without a range: a "latest N"."""
         wanted = {a.casefold() for a in rel.from_attributes}
