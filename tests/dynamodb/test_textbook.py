@@ -5,15 +5,29 @@ Sources (paraphrased; the schemas are rebuilt from the books' entity charts, not
   "Building an e-commerce application".
 - AWS, Amazon DynamoDB Developer Guide, "Best practices for managing many-to-many relationships"
   (adjacency list design pattern: invoices and bills, with an inverted index).
+- Alex DeBrie, "The DynamoDB Book", chapter 21 "GitHub backend" (repos, issues, pull requests, comments,
+  stars, forks, users and organizations with memberships); read through a reader's implementation of the
+  chapter (`chapter_21_github`, its keys and Queries) and Martin Richards, "Building GitHub's backend:
+  single table design in practice" (martinrichards.me), which follows the book's entity chart.
+- AWS, Amazon DynamoDB Developer Guide, "First steps for modeling relational data in DynamoDB" (the
+  order-entry access patterns) and "Example of modeling relational data in DynamoDB" (adjacency list, GSI
+  overloading, a write-sharded GSI for open orders by date), awsdocs/amazon-dynamodb-developer-guide,
+  doc_source/bp-modeling-nosql.md and bp-modeling-nosql-B.md.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
+import yaml
+
 from tests.dynamodb.schema_builders import attr, fk, read, write
+from translator.ingest import ingest_text
 from translator.ir import Entity, Schema
 from translator.sample_rows import sample_rows
 from translator.targets.dynamodb import TARGET
 from translator.targets.dynamodb.verify import verify_design
+from translator.workload import parse_workload
 from translator.workload.model import AccessPattern, AttributeRef, Direction, Hop, OrderTerm, Workload
 
 
@@ -167,3 +181,151 @@ def test_aws_adjacency_list_invoices_and_bills(ddb):
     inverted = edges_map.path_on(plans["invoices-of-bill"].index)
     assert inverted.rule == "adjacency-inverted" and inverted.partition.prefix == "BILLS"
     _verified(schema, workload, design, ddb)
+
+
+GITHUB_DDL = """
+CREATE TABLE users (username VARCHAR(39) PRIMARY KEY, kind VARCHAR(12) NOT NULL, plan_type VARCHAR(10),
+  created_at TIMESTAMP NOT NULL);
+CREATE TABLE memberships (org_name VARCHAR(39) NOT NULL REFERENCES users(username),
+  member_name VARCHAR(39) NOT NULL REFERENCES users(username), role VARCHAR(10) NOT NULL,
+  PRIMARY KEY (org_name, member_name));
+CREATE TABLE repos (owner_name VARCHAR(39) NOT NULL REFERENCES users(username), repo_name VARCHAR(100) NOT NULL,
+  description VARCHAR(200), created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (owner_name, repo_name));
+CREATE TABLE forks (owner_name VARCHAR(39) NOT NULL, repo_name VARCHAR(100) NOT NULL,
+  source_owner VARCHAR(39) NOT NULL, source_repo VARCHAR(100) NOT NULL, forked_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (owner_name, repo_name),
+  FOREIGN KEY (owner_name, repo_name) REFERENCES repos(owner_name, repo_name),
+  FOREIGN KEY (source_owner, source_repo) REFERENCES repos(owner_name, repo_name));
+CREATE TABLE issues (owner_name VARCHAR(39) NOT NULL, repo_name VARCHAR(100) NOT NULL, issue_number INTEGER NOT NULL,
+  title VARCHAR(200) NOT NULL, status VARCHAR(6) NOT NULL, created_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (owner_name, repo_name, issue_number),
+  FOREIGN KEY (owner_name, repo_name) REFERENCES repos(owner_name, repo_name));
+CREATE TABLE pull_requests (owner_name VARCHAR(39) NOT NULL, repo_name VARCHAR(100) NOT NULL,
+  pr_number INTEGER NOT NULL, title VARCHAR(200) NOT NULL, status VARCHAR(6) NOT NULL, created_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (owner_name, repo_name, pr_number),
+  FOREIGN KEY (owner_name, repo_name) REFERENCES repos(owner_name, repo_name));
+CREATE TABLE issue_comments (owner_name VARCHAR(39) NOT NULL, repo_name VARCHAR(100) NOT NULL,
+  issue_number INTEGER NOT NULL, comment_id VARCHAR(27) NOT NULL, author VARCHAR(39) NOT NULL,
+  body VARCHAR(2000) NOT NULL, PRIMARY KEY (owner_name, repo_name, issue_number, comment_id),
+  FOREIGN KEY (owner_name, repo_name, issue_number) REFERENCES issues(owner_name, repo_name, issue_number));
+CREATE TABLE pr_comments (owner_name VARCHAR(39) NOT NULL, repo_name VARCHAR(100) NOT NULL,
+  pr_number INTEGER NOT NULL, comment_id VARCHAR(27) NOT NULL, author VARCHAR(39) NOT NULL,
+  body VARCHAR(2000) NOT NULL, PRIMARY KEY (owner_name, repo_name, pr_number, comment_id),
+  FOREIGN KEY (owner_name, repo_name, pr_number) REFERENCES pull_requests(owner_name, repo_name, pr_number));
+CREATE TABLE stars (owner_name VARCHAR(39) NOT NULL, repo_name VARCHAR(100) NOT NULL,
+  username VARCHAR(39) NOT NULL REFERENCES users(username), starred_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (owner_name, repo_name, username),
+  FOREIGN KEY (owner_name, repo_name) REFERENCES repos(owner_name, repo_name));
+"""
+
+# The chapter's access patterns; the rates are ours (the book gives none): reads of a repo and its issues
+# are busier than its pull requests, stars and forks.
+GITHUB_PATTERNS = """
+  - {id: get-repo, entity: repos, equality: [owner_name, repo_name], rate: 500}
+  - {id: repo-and-issues, entity: repos, with: [issues], equality: [owner_name, repo_name],
+     order_by: [issues.issue_number desc], rate: 200}
+  - {id: get-issue, entity: issues, equality: [owner_name, repo_name, issue_number], rate: 300}
+  - {id: repo-and-pull-requests, entity: repos, with: [pull_requests], equality: [owner_name, repo_name],
+     order_by: [pull_requests.pr_number desc], rate: 150}
+  - {id: get-pull-request, entity: pull_requests, equality: [owner_name, repo_name, pr_number], rate: 200}
+  - {id: issue-comments, entity: issue_comments, equality: [owner_name, repo_name, issue_number], rate: 100}
+  - {id: pr-comments, entity: pr_comments, equality: [owner_name, repo_name, pr_number], rate: 80}
+  - {id: repo-and-stargazers, entity: repos, with: [stars], equality: [owner_name, repo_name], rate: 50}
+  - {id: repo-and-forks, entity: repos, with: ["forks(source_owner)"], equality: [owner_name, repo_name], rate: 20}
+  - {id: get-user, entity: users, equality: [username], rate: 400}
+  - {id: user-and-repos, entity: users, with: ["repos(fk_repos_owner_name)"], equality: [username],
+     order_by: ["repos(fk_repos_owner_name).updated_at desc"], rate: 100}
+  - {id: org-members, entity: memberships, equality: [org_name], rate: 30}
+  - {id: orgs-of-user, entity: memberships, equality: [member_name], rate: 30}
+  - {id: star-repo, kind: write, entity: stars, rate: 40}
+  - {id: open-issue, kind: write, entity: issues, rate: 30}
+"""
+
+
+def _github():
+    schema = ingest_text(GITHUB_DDL, "postgres")
+    workload = parse_workload(yaml.safe_load(f"version: 1\naccess_patterns:\n{GITHUB_PATTERNS}"), schema)
+    return schema, workload
+
+
+def test_debrie_github_backend(ddb):
+    """Ch. 21, decision by decision (the book's keys on the left, ours on the right):
+    1. repo `REPO#<owner>#<repo>` (PK = SK): `REPOS#<owner_name>#<repo_name>`, a GetItem;
+    2. issues in the repo's partition, `SK = ISSUE#<padded number>`: `ISSUES#<issue_number>` (integers are
+       zero-padded), so "repo and its most recent issues" is one table Query read backwards
+       (ScanIndexForward=False; the book's `SK <= REPO#...`, ours `SK BETWEEN ISSUES# AND REPOS$`);
+    3. stars in the repo's partition, `STAR#<username>`, on the other side of the repo item: "repo and its
+       stargazers" is one table Query forwards (the book's `SK >= REPO#...`);
+    4. pull requests in their own partition (`PR#<owner>#<repo>#<number>`) and in a GSI collection with their
+       repo (GSI1PK = `REPO#<owner>#<repo>`): their sort keys would fall between the issues and the repo;
+    5. forks: a GSI collection with their source repo (the book's GSI2);
+    6. an account's repos, most recently updated first: a GSI collection of the account and its repos, the
+       repos sorted by `updated_at` (the book's GSI3, `#<UpdatedAt>`), read backwards;
+    7. an organization's members in the organization's partition (`MEMBERSHIP#<username>`).
+    Three GSIs, as in the book. Where we differ, deliberately or by the workload:
+    - "orgs of a user": the book keeps a map of organizations in the user item (a denormalized copy in the
+      parent); we read the membership items through the adjacency list's inverted GSI;
+    - comments: the book keys an issue's comments by the issue (`ISSUECOMMENT#<owner>#<repo>#<number>`) in the
+      table; ours take a GSI keyed by the issue (the issue itself lives in the repo's partition), and a pull
+      request's comments join the pull request's partition (it is a root here).
+    Without the child order, "repo and its most recent issues" was a filter across issues (flagged
+    Query+Query); without the run rule, the pull requests and forks joined the repo's partition and both
+    "repo and issues" and "repo and forks" needed a FilterExpression; and without bounding a GSI
+    collection's sort key to its parent's tag, "repo and pull requests" (`GSI1PK = :pk` alone) also
+    returned the forks' inverted adjacency items keyed by the same repo (verify: "forks: DynamoDB returned
+    1 item(s), SQL 0 row(s)")."""
+    schema, workload = _github()
+    design = TARGET.design(schema, workload)
+    plans = {p.id: p for p in design.access_patterns}
+    assert not [d for d in design.diagnostics if d.severity.name in ("ERROR", "WARNING")]
+    assert not [p.id for p in plans.values() if p.flagged]
+    repos, issues, stars = design.entity("repos"), design.entity("issues"), design.entity("stars")
+    assert repos.base.partition.text() == "REPOS#<owner_name>#<repo_name>" and plans["get-repo"].operation == "GetItem"
+    assert issues.placement == "item collection of repos" and issues.base.sort.text() == "ISSUES#<issue_number>"
+    assert plans["get-issue"].operation == "GetItem"
+    with_issues = plans["repo-and-issues"]
+    assert (with_issues.operation, with_issues.index, with_issues.scan_forward) == ("Query", None, False)
+    assert with_issues.filter is None and "BETWEEN" in with_issues.key_condition
+    assert stars.placement == "item collection of repos" and stars.base.sort.text() == "STARS#<username>"
+    stargazers = plans["repo-and-stargazers"]
+    assert (stargazers.operation, stargazers.index, stargazers.scan_forward, stargazers.filter) == (
+        "Query",
+        None,
+        True,
+        None,
+    )
+    pulls = design.entity("pull_requests")
+    assert pulls.placement == "own partition"
+    assert pulls.base.partition.text() == "PULL_REQUESTS#<owner_name>#<repo_name>#<pr_number>"
+    with_pulls = plans["repo-and-pull-requests"]
+    assert with_pulls.index and not with_pulls.scan_forward and with_pulls.rule == "gsi-collection-children"
+    assert pulls.path_on(with_pulls.index).partition.text() == "REPOS#<owner_name>#<repo_name>"
+    assert pulls.path_on(with_pulls.index).sort.parts == ("pr_number",)
+    with_forks = plans["repo-and-forks"]
+    assert with_forks.index and with_forks.rule == "gsi-collection-children"
+    assert with_forks.returns == ("repos", "forks")
+    with_repos = plans["user-and-repos"]
+    assert with_repos.index and not with_repos.scan_forward and with_repos.returns == ("users", "repos")
+    assert repos.path_on(with_repos.index).partition.text() == "USERS#<owner_name>"
+    assert repos.path_on(with_repos.index).sort.parts == ("updated_at", "repo_name")
+    members = plans["org-members"]
+    assert design.entity("memberships").placement == "item collection of users (org_name)" and members.index is None
+    assert len(design.tables[0].gsis) == 3
+    _verified(schema, workload, design, ddb)
+
+
+def test_children_read_in_the_patterns_order_are_verified_in_that_order(ddb):
+    """verify compares the children of an ordered `with` read in the pattern's order: the same design read
+    the other way round fails (before, the children were compared as a set)."""
+    schema, workload = _github()
+    design = TARGET.design(schema, workload)
+    rows = sample_rows(schema, 10, seed=11)
+    for plan_id in ("repo-and-issues", "user-and-repos"):
+        plan = next(p for p in design.access_patterns if p.id == plan_id)
+        flipped = dataclasses.replace(plan, scan_forward=not plan.scan_forward)
+        wrong = dataclasses.replace(design, access_patterns=(flipped,))
+        one = Workload((workload.pattern(plan_id),))
+        result = verify_design(schema, one, wrong, rows, ddb).results[0]
+        children = plan.returns[1]
+        assert result.status == "fail" and result.detail.startswith(f"{children}: DynamoDB returned"), result

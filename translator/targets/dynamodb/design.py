@@ -124,7 +124,9 @@ def build_design(
     tables = steps.tables(schema, mode, table_name, r, sink)
     tenant = tenant_columns(schema, tenancy)
     if mode == "single-table":
-        layout = place_entities(schema, workload, naming["generated_id_attribute"], sink, decisions, tenant)
+        layout = place_entities(
+            schema, workload, naming["generated_id_attribute"], sink, decisions, tenant, tags, naming["separator"]
+        )
     else:
         layout = place_entities(schema, Workload(()), naming["generated_id_attribute"], sink, decisions)
         layout.members.clear()
