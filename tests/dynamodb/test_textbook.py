@@ -104,9 +104,10 @@ def test_debrie_ecommerce(ddb):
     1. a customer by username is a GetItem on CUSTOMER#<username>;
     2. orders live in their customer's item collection, so "customer and most recent orders" is one Query;
     3. "order and its items" is one Query on a GSI keyed by the order id that holds the order and its
-       items (the book's GSI1, ORDER#<orderId>).
-    The book keys each item's *table* key by order and item; here the items sit in the customer's
-    collection and are reached through that GSI, which serves the same patterns."""
+       items (the book's GSI1, ORDER#<orderId>);
+    4. each order item keeps its own table key by order and item (the book's `ORDER#<orderId>#ITEM#<itemId>`,
+       ours `ORDER_ITEMS#<order_id>#<item_id>`). Before, the items joined the customer's partition under
+       their order and "customer and most recent orders" needed a FilterExpression to drop them."""
     schema = _shop()
     to_orders = Hop("customers", "orders", ("orders_customer",), True)
     to_items = Hop("orders", "order_items", ("items_order",), True)
@@ -144,6 +145,8 @@ def test_debrie_ecommerce(ddb):
     gsi = design.entity("orders").path_on(with_items.index)
     assert gsi.partition.text() == "ORDERS#<order_id>"
     assert design.entity("order_items").path_on(with_items.index).partition.prefix == "ORDERS"
+    assert design.entity("order_items").base.partition.text() == "ORDER_ITEMS#<order_id>#<item_id>"
+    assert plans["customer-with-orders"].filter is None and not plans["customer-with-orders"].flagged
     _verified(schema, workload, design, ddb)
 
 
@@ -329,3 +332,34 @@ def test_children_read_in_the_patterns_order_are_verified_in_that_order(ddb):
         result = verify_design(schema, one, wrong, rows, ddb).results[0]
         children = plan.returns[1]
         assert result.status == "fail" and result.detail.startswith(f"{children}: DynamoDB returned"), result
+
+
+def test_a_member_collection_gsi_keeps_to_its_own_items_in_an_overloaded_gsi(ddb):
+    """A member read with its nested descendants by its identity (rule gsi-collection: the customer's
+    partition holds orders and their items, read together, and "order and its items" takes GSI1 keyed
+    `ORDERS#<order_id>`) shares GSI1 with the shipments' key on their foreign key to orders, also
+    `ORDERS#<order_id>`. The collection's Query bounds the sort key to the member's prefix (`BETWEEN ORDERS
+    AND ORDERS$`); before, `GSI1PK = :pk` alone also returned the order's shipments (verify: "shipments:
+    DynamoDB returned 1 item(s), SQL 0 row(s)")."""
+    schema = ingest_text(
+        "CREATE TABLE customers (username VARCHAR(30) PRIMARY KEY, email VARCHAR(80) NOT NULL);"
+        "CREATE TABLE orders (order_id VARCHAR(27) PRIMARY KEY,"
+        " username VARCHAR(30) NOT NULL REFERENCES customers(username), created_at TIMESTAMP NOT NULL);"
+        "CREATE TABLE order_items (order_id VARCHAR(27) NOT NULL REFERENCES orders(order_id),"
+        " item_id VARCHAR(27) NOT NULL, price DECIMAL(10,2) NOT NULL, PRIMARY KEY (order_id, item_id));"
+        "CREATE TABLE shipments (shipment_id INTEGER PRIMARY KEY,"
+        " order_id VARCHAR(27) NOT NULL REFERENCES orders(order_id), carrier VARCHAR(20) NOT NULL);",
+        "postgres",
+    )
+    patterns = """
+  - {id: customer-orders-items, entity: customers, with: [orders, orders.order_items], equality: [username], rate: 50}
+  - {id: order-with-items, entity: orders, with: [order_items], equality: [order_id], rate: 40}
+  - {id: shipments-of-order, entity: shipments, equality: [order_id], rate: 30}
+"""
+    workload = parse_workload(yaml.safe_load(f"version: 1\naccess_patterns:\n{patterns}"), schema)
+    design = TARGET.design(schema, workload)
+    plan = next(p for p in design.access_patterns if p.id == "order-with-items")
+    assert plan.rule == "gsi-collection" and plan.key_condition.endswith("BETWEEN :lo AND :hi")
+    shipments = design.entity("shipments").path_on(plan.index)
+    assert shipments is not None and shipments.partition.prefix == "ORDERS"
+    _verified(schema, workload, design, ddb)

@@ -226,7 +226,15 @@ def _collection_gsi(need: Need, entity: Entity, targets: list[str], ctx: Ctx) ->
     )
     names = Names(ctx.rules)
     path = ctx.paths[entity.key][-1]
-    values = [bind(":pk", path.partition, [(c, "eq") for c in path.partition.parts])]
+    # Other entities' keys in this overloaded GSI may take the same partition value (a GSI on a child's
+    # foreign key to this entity is prefixed with this entity's tag): the member and its descendants all
+    # continue the member's sort-key prefix, which no other entity's GSI sort key starts with.
+    above = chr(ord(ctx.rules.naming["separator"]) + 1)
+    values = [
+        bind(":pk", path.partition, [(c, "eq") for c in path.partition.parts]),
+        ValueBinding(":lo", path.sort.prefix),
+        ValueBinding(":hi", path.sort.prefix, (), above),
+    ]
     return PatternPlan(
         pattern.id,
         entity.key,
@@ -234,7 +242,7 @@ def _collection_gsi(need: Need, entity: Entity, targets: list[str], ctx: Ctx) ->
         ctx.tables[entity.key],
         name,
         "Query",
-        f"{names(pk_attr)} = :pk",
+        f"{names(pk_attr)} = :pk AND {names(sk_attr)} BETWEEN :lo AND :hi",
         None,
         tuple(values),
         names.pairs(),

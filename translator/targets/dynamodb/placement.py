@@ -182,6 +182,7 @@ def place_entities(
     layout = Layout()
     runs: dict[str, list[tuple[str, frozenset[str]]]] = {}  # root -> the `with` reads placed in its partition
     reading: dict[str, frozenset[str]] = {}  # pattern id -> the entities it reads together
+    reader: dict[str, str] = {}  # pattern id -> its entity
     _identities(schema, layout, generated_name, sink, decisions)
     junctions = {m.junction: m for m in schema.many_to_many()}  # computed once: it scans every relationship
     anchored: dict[str, str] = {}  # entity -> the `with` pattern reading its collection
@@ -208,6 +209,7 @@ def place_entities(
                 )
             )
         reading[pattern.id] = frozenset({entity.key, *(t for t, _ in with_chains(schema, pattern))})
+        reader[pattern.id] = entity.key
         for chain in chains:
             for rel, _up in chain or ():
                 if len(parents) > 1 and rel in parents:
@@ -251,13 +253,21 @@ def place_entities(
         # A new member of a partition must keep every `with` read placed there (busier ones first) one
         # contiguous run of sort keys: the parent's item sits between its children's runs, so at most one
         # child type on each side (The DynamoDB Book, ch. 21: issues before the repo, stars after it; pull
-        # requests and forks take secondary-index collections instead). A `with` read's own member of a
-        # member may still split another read's run (it shares its ancestor's prefix; refusing it would cost
-        # that read its collection, not just a filter); a member placed by a weaker rule may not.
+        # requests and forks take secondary-index collections instead). A member of a member shares its
+        # ancestor's prefix: it is refused when a busier read would then need a filter and its own read is a
+        # member with its direct children (a GSI collection serves that: ch. 19's order and its items, while
+        # the customer's partition keeps the customer and orders); deeper `with` paths keep it (refusing it
+        # would cost their read its collection, not just a filter). A member placed by a weaker rule is
+        # refused whenever it would split a `with` read's run.
         root = layout.root(rel.to_entity)
         if rule == "item-collection-with":
             reads = [*runs.get(root, []), (pattern_id, reading[pattern_id])]
-            split = _split_run(layout, tags, separator, root, reads) if rel.to_entity == root else None
+            if rel.to_entity == root:
+                split = _split_run(layout, tags, separator, root, reads)
+            elif rel.to_entity == reader[pattern_id]:
+                split = _split_run(layout, tags, separator, root, runs.get(root, []))
+            else:
+                split = None
         else:
             split = _split_run(layout, tags, separator, root, runs.get(root, []))
         if split is not None:
