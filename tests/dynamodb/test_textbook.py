@@ -265,13 +265,16 @@ def test_debrie_github_backend(ddb):
     5. forks: a GSI collection with their source repo (the book's GSI2);
     6. an account's repos, most recently updated first: a GSI collection of the account and its repos, the
        repos sorted by `updated_at` (the book's GSI3, `#<UpdatedAt>`), read backwards;
-    7. an organization's members in the organization's partition (`MEMBERSHIP#<username>`).
+    7. an organization's members in the organization's partition (`MEMBERSHIP#<username>`);
+    8. an issue's comments keyed by the issue in the table (`ISSUECOMMENT#<owner>#<repo>#<number>` /
+       `ISSUECOMMENT#<comment id>`; ours `ISSUE_COMMENTS#<owner_name>#<repo_name>#<issue_number>` /
+       `ISSUE_COMMENTS#<comment_id>`), though the issue itself lives in the repo's partition: a table Query,
+       no GSI (before, the comments took their own partition by full identity and a GSI by issue).
     Three GSIs, as in the book. Where we differ, deliberately or by the workload:
     - "orgs of a user": the book keeps a map of organizations in the user item (a denormalized copy in the
       parent); we read the membership items through the adjacency list's inverted GSI;
-    - comments: the book keys an issue's comments by the issue (`ISSUECOMMENT#<owner>#<repo>#<number>`) in the
-      table; ours take a GSI keyed by the issue (the issue itself lives in the repo's partition), and a pull
-      request's comments join the pull request's partition (it is a root here).
+    - a pull request's comments join the pull request's partition (`PULL_REQUESTS#...` / `PR_COMMENTS#<id>`,
+      it is a root here); the book gives them a partition of their own keyed by the pull request.
     Without the child order, "repo and its most recent issues" was a filter across issues (flagged
     Query+Query); without the run rule, the pull requests and forks joined the repo's partition and both
     "repo and issues" and "repo and forks" needed a FilterExpression; and without bounding a GSI
@@ -312,6 +315,10 @@ def test_debrie_github_backend(ddb):
     assert with_repos.index and not with_repos.scan_forward and with_repos.returns == ("users", "repos")
     assert repos.path_on(with_repos.index).partition.text() == "USERS#<owner_name>"
     assert repos.path_on(with_repos.index).sort.parts == ("updated_at", "repo_name")
+    comments = design.entity("issue_comments").base
+    assert comments.rule == "own-partition-by-parent" and plans["issue-comments"].index is None
+    assert comments.partition.text() == "ISSUE_COMMENTS#<owner_name>#<repo_name>#<issue_number>"
+    assert comments.sort.text() == "ISSUE_COMMENTS#<comment_id>"
     members = plans["org-members"]
     assert design.entity("memberships").placement == "item collection of users (org_name)" and members.index is None
     assert len(design.tables[0].gsis) == 3
