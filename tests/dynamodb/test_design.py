@@ -262,32 +262,60 @@ def test_nullable_order_column_keeps_rows_in_the_index_with_nulls_first(ddb):
 
 
 def test_collection_reads_use_a_sort_key_range_or_a_flagged_type_filter(ddb):
-    """Order-with-items: when other children's sort-key prefixes fall between the asked-for ones, a type
-    filter is needed (flagged); when they sort outside, `SK BETWEEN` selects exactly the asked-for types."""
+    """Order-with-items: `SK BETWEEN` selects exactly the asked-for types when the others sort outside them.
+    A child read by its foreign key whose prefix would fall between them (ORDERS# < ORDER_EXTRAS# <
+    ORDER_ITEMS#) no longer joins the order's partition (before, it did, and the busier order-with-items
+    read needed a flagged type filter): it takes its own partition and a GSI. The filter remains where a
+    `with` read's own member of a member shares its ancestor's prefix (notes under order items: the
+    order-with-items read then drops them with a filter)."""
     from tests.dynamodb.schema_builders import fk
     from translator.sample_rows import sample_rows
     from translator.targets.dynamodb.verify import verify_design
+    from translator.workload.model import Hop
 
     base = shop_schema()
-    for child, filtered in (("order_extras", True), ("shipments", False)):  # ORDERS# < ORDER_EXTRAS# < ORDER_ITEMS#
+    for child, filtered in (("order_extras", False), ("shipments", False), ("item_notes", True)):
+        nested = child == "item_notes"
         extra = Entity(
             child,
-            (attr("extra_id", "integer"), attr("order_id", "integer", bits=64), attr("note", "string", length=20)),
+            (
+                attr("extra_id", "integer"),
+                attr("order_id", "integer", bits=64),
+                attr("line_no", "integer", bits=16),
+                attr("note", "string", length=20),
+            ),
             primary_key=("extra_id",),
         )
-        schema = Schema(
-            (*base.entities, extra),
-            (*base.relationships, fk("x_order_fk", child, ("order_id",), "orders", ("order_id",))),
+        link = (
+            fk("x_fk", child, ("order_id", "line_no"), "order_items", ("order_id", "line_no"))
+            if nested
+            else fk("x_fk", child, ("order_id",), "orders", ("order_id",))
         )
-        workload = Workload((*shop_workload().access_patterns, read("extras-of-order", child, ["order_id"])))
+        schema = Schema((*base.entities, extra), (*base.relationships, link))
+        extra_read = read("extras-of-order", child, ["order_id"])
+        if nested:
+            to_items = Hop("orders", "order_items", ("items_order_fk",), True)
+            extra_read = dataclasses.replace(
+                read("order-with-notes", "orders", ["order_id"], rate=5),
+                with_=("order_items", child),
+                paths=((to_items,), (to_items, Hop("order_items", child, ("x_fk",), True))),
+            )
+        workload = Workload((*shop_workload().access_patterns, extra_read))
         design = TARGET.design(schema, workload)
         plan = _plans(design)["order-with-items"]
-        assert design.entity(child).base.partition.prefix == design.entity("orders").tag
+        in_orders = design.entity(child).base.partition.prefix == design.entity("orders").tag
+        assert in_orders == (child != "order_extras")
         if filtered:
             assert plan.flagged and plan.filter and child in plan.reason
             assert any(d.code == "dynamodb-filter" for d in design.diagnostics)
-        else:
-            assert not plan.flagged and plan.filter is None and "BETWEEN" in plan.key_condition
+        else:  # the partition holds only orders and their items when the extras are elsewhere: PK alone
+            assert not plan.flagged and plan.filter is None and ("BETWEEN" in plan.key_condition) == in_orders
+        if child == "order_extras":
+            why = next(d.reason for d in design.decisions if d.subject == child and d.rule == "own-partition")
+            assert "would split the run of order-with-items" in why
+            extras = _plans(design)["extras-of-order"]
+            assert extras.index and not extras.flagged
         report = verify_design(schema, workload, design, sample_rows(schema, 9, seed=4), ddb)
+        assert report.ok, [r for r in report.results if r.status == "fail"]
         result = next(r for r in report.results if r.id == "order-with-items")
         assert result.status == "pass" and ("flagged" in result.detail) == filtered, result

@@ -118,6 +118,7 @@ def test_every_printed_simulate_command_runs_as_printed(tmp_path):
             text = result.output + (repr(result.exception) if result.exception else "")
             assert any(p.search(text) for p in _SIMULATOR_GAPS), (command, text)
             gaps.append(" ".join(command))
-    assert ran >= 20
+    # 20 before saas's users were keyed by tenant in the table (own-partition-by-parent): one GSI fewer
+    assert ran >= 19
     if gaps:
         pytest.xfail(f"{len(gaps)} of {ran} commands refused by known simulator gaps, e.g. {gaps[0]}")

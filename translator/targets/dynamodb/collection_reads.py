@@ -47,6 +47,8 @@ def with_plan(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan:
         return flag(
             need, entity.key, table, f"the equality {sorted(need.eq)} does not name {entity.key}'s partition", ctx.sink
         )
+    if (gap := _child_order_gap(need, entity, targets, ctx)) is not None:
+        return flag(need, entity.key, table, gap, ctx.sink)
     ancestors = {r.to_entity for r in layout.chain(entity.key)}
     descendants = {k for k in ctx.paths if entity.key in {r.to_entity for r in layout.chain(k)}}
     extra_eq = [c for c in need.eq if c not in base.partition.parts]
@@ -134,6 +136,26 @@ def with_plan(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan:
     )
 
 
+def _child_order_gap(need: Need, entity: Entity, targets: list[str], ctx: Ctx) -> str | None:
+    """Why the collection cannot return the children in the pattern's order (None when it can): the read
+    must be one parent's collection (the root's), one direction, and each ordered child's sort key must
+    begin with the order attribute after the parts its partition fixes (``ISSUES#<issue_number>``)."""
+    if not need.child_order:
+        return None
+    if len({d for *_, d in need.child_order} | {d for _, d in need.order}) > 1:
+        return "it orders in two directions at once"
+    if ctx.layout.root(entity.key) != entity.key:
+        return f"{entity.key} is not its partition's root, so its children's sort keys continue another's"
+    for target, column, _ in need.child_order:
+        if target not in targets:
+            return f"{target} is not in {entity.key}'s item collection"
+        path = ctx.paths[target][0]
+        free = [p for p in path.sort.parts if p not in path.partition.parts]
+        if not free or free[0] != column:
+            return f"{target} items sort by {free[0] if free else 'nothing'} in the collection, not by {column}"
+    return None
+
+
 def _sort_span(ctx: Ctx, together: set[str], wanted: tuple[str, ...]) -> tuple[str, str] | None:
     """(lowest, highest) sort-key prefix of the wanted types when they are a contiguous run of the
     partition's prefixes (a nested member shares its parent's prefix, so the two go together); None when
@@ -204,7 +226,15 @@ def _collection_gsi(need: Need, entity: Entity, targets: list[str], ctx: Ctx) ->
     )
     names = Names(ctx.rules)
     path = ctx.paths[entity.key][-1]
-    values = [bind(":pk", path.partition, [(c, "eq") for c in path.partition.parts])]
+    # Other entities' keys in this overloaded GSI may take the same partition value (a GSI on a child's
+    # foreign key to this entity is prefixed with this entity's tag): the member and its descendants all
+    # continue the member's sort-key prefix, which no other entity's GSI sort key starts with.
+    above = chr(ord(ctx.rules.naming["separator"]) + 1)
+    values = [
+        bind(":pk", path.partition, [(c, "eq") for c in path.partition.parts]),
+        ValueBinding(":lo", path.sort.prefix),
+        ValueBinding(":hi", path.sort.prefix, (), above),
+    ]
     return PatternPlan(
         pattern.id,
         entity.key,
@@ -212,7 +242,7 @@ def _collection_gsi(need: Need, entity: Entity, targets: list[str], ctx: Ctx) ->
         ctx.tables[entity.key],
         name,
         "Query",
-        f"{names(pk_attr)} = :pk",
+        f"{names(pk_attr)} = :pk AND {names(sk_attr)} BETWEEN :lo AND :hi",
         None,
         tuple(values),
         names.pairs(),

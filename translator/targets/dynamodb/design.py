@@ -124,7 +124,9 @@ def build_design(
     tables = steps.tables(schema, mode, table_name, r, sink)
     tenant = tenant_columns(schema, tenancy)
     if mode == "single-table":
-        layout = place_entities(schema, workload, naming["generated_id_attribute"], sink, decisions, tenant)
+        layout = place_entities(
+            schema, workload, naming["generated_id_attribute"], sink, decisions, tenant, tags, naming["separator"]
+        )
     else:
         layout = place_entities(schema, Workload(()), naming["generated_id_attribute"], sink, decisions)
         layout.members.clear()
@@ -140,6 +142,18 @@ def build_design(
         if need.pattern.is_read and entity is not None:
             readers.setdefault(entity.key, []).append(need)
     paths = {k: [p] for k, p in base_paths(schema, readers, layout, tags, copies, r, tenant).items()}
+    for key, kept in paths.items():
+        if kept[0].rule == "own-partition-by-parent":
+            decisions.append(
+                Decision(
+                    key,
+                    f"own partition by {', '.join(kept[0].partition.parts)}",
+                    "own-partition-by-parent",
+                    f"{layout.sort_source[key]} reads {key} by its foreign key {', '.join(kept[0].partition.parts)}, "
+                    f"part of its identity: the items of one parent share a partition ({kept[0].partition.text()} / "
+                    f"{kept[0].sort.text()}), a table Query with no GSI; a lookup by identity stays a GetItem",
+                )
+            )
     _adjacency_gsis(schema, layout, paths, tags, r, decisions, tenant)
     ctx = Ctx(
         schema,

@@ -73,6 +73,28 @@ def _carry(schema: Schema, entity: Entity, rel: Relationship, part: str, copies:
     return through(entity, [rel, *_hops(schema, rel.to_entity, spec.hops)], spec.column, copies)
 
 
+def _grouped_by_parent(
+    schema: Schema, entity: Entity, ident: tuple[str, ...], readers: dict[str, list[Need]]
+) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
+    """(partition parts, sort parts, pattern id) when a root's busiest one-to-many read fixes a foreign key
+    that is a proper part of its identity: the items of one parent share a partition (`PK = TAG#<foreign
+    key>`, `SK = TAG#<rest of the identity>`), so that read is a table Query and a lookup by identity stays a
+    GetItem, with no GSI. The parent's own item lives elsewhere (it is a member of another collection, or
+    the read does not need it): The DynamoDB Book, ch. 21, keys an issue's comments `ISSUECOMMENT#<owner>#
+    <repo>#<issue number>` while the issue sits in its repo's partition. None otherwise."""
+    for need in sorted(readers.get(entity.key, []), key=lambda n: -n.pattern.rate):  # stable: file order
+        if set(ident) <= set(need.eq) or need.pattern.with_:
+            continue
+        for rel in schema.relationships_from(entity.key):
+            fk = tuple(rel.from_attributes)
+            if not set(fk) < set(ident) or not set(fk) <= set(need.eq):
+                continue
+            shape = sort_shape(ident, need, list(fk))
+            if shape is not None and shape and all(_not_null(entity, c) for c in shape):
+                return fk, tuple(shape), need.pattern.id
+    return None
+
+
 def base_paths(
     schema: Schema,
     readers: dict[str, list[Need]],
@@ -89,11 +111,16 @@ def base_paths(
         ident = layout.identities[entity.key]
         rel = layout.members.get(entity.key)
         if rel is None:
-            partition = KeyTemplate(pk_attr, tags[entity.key], ident)
+            grouped = None if entity.key in layout.owners() else _grouped_by_parent(schema, entity, ident, readers)
+            pk_parts, sk_parts, rule = ident, ident, "own-partition"
+            if grouped is not None:
+                pk_parts, sk_parts, layout.sort_source[entity.key] = grouped
+                rule = "own-partition-by-parent"
+            partition = KeyTemplate(pk_attr, tags[entity.key], pk_parts)
             if tenant and entity.key in tenant:
                 partition = lead(partition, tenant[entity.key])
             out[entity.key] = KeyPath(
-                entity.key, None, partition, KeyTemplate(sk_attr, tags[entity.key], ident), "own-partition"
+                entity.key, None, partition, KeyTemplate(sk_attr, tags[entity.key], sk_parts), rule
             )
             continue
         parent = out[rel.to_entity]

@@ -64,10 +64,15 @@ class Need:
     range: str | None
     order: tuple[tuple[str, Direction], ...]
     unresolved: tuple[str, ...] = ()  # attribute refs reached through children (cannot be copied)
+    # order terms on a `with` entity reached through children: (that entity, its column, direction). They
+    # order the children the read returns with the entity (DeBrie's "repo and its most recent issues"), so
+    # the children's sort key serves them; they filter nothing.
+    child_order: tuple[tuple[str, str, Direction], ...] = ()
 
     @property
     def descending(self) -> bool:
-        return bool(self.order) and self.order[0][1] is Direction.DESC
+        first = self.order[0][1] if self.order else self.child_order[0][2] if self.child_order else None
+        return first is Direction.DESC
 
 
 def _relationship(schema: Schema, hop: Hop) -> tuple[Relationship, bool] | None:
@@ -153,5 +158,15 @@ def need_of(schema: Schema, entity: Entity, pattern: AccessPattern, copies: Copi
 
     eq = tuple(p for p in (part(r) for r in pattern.equality) if p is not None)
     range_ = part(pattern.range) if pattern.range is not None else None
-    order = tuple((p, t.direction) for p, t in ((part(t.attribute), t) for t in pattern.order_by) if p is not None)
-    return Need(pattern, tuple(dict.fromkeys(eq)), range_, order, tuple(unresolved))
+    returned_below = {
+        target for target, chain in with_chains(schema, pattern) if chain and not any(up for _, up in chain)
+    }
+    order: list[tuple[str, Direction]] = []
+    child_order: list[tuple[str, str, Direction]] = []
+    for term in pattern.order_by:
+        ref = term.attribute
+        if ref.entity in returned_below and resolve(schema, entity, ref, copies) is None:
+            child_order.append((ref.entity, ref.attribute, term.direction))
+        elif (p := part(ref)) is not None:
+            order.append((p, term.direction))
+    return Need(pattern, tuple(dict.fromkeys(eq)), range_, tuple(order), tuple(unresolved), tuple(child_order))

@@ -138,6 +138,30 @@ def _placeable(
     return None
 
 
+def _split_run(
+    layout: Layout, tags: dict[str, str], separator: str, root: str, reads: list[tuple[str, frozenset[str]]]
+) -> str | None:
+    """The first read (pattern id) of `root`'s partition whose types are no longer one contiguous run of
+    sort-key prefixes (a member of a member shares its top-level ancestor's prefix), else None. Such a read
+    would need a FilterExpression: the items in between are read and paid for."""
+    together = {root} | {k for k in layout.members if layout.root(k) == root}
+
+    def prefix(key: str) -> str:
+        chain = layout.chain(key)
+        return tags[chain[-1].from_entity if chain else key]
+
+    order = sorted({prefix(k) for k in together}, key=lambda p: p + separator)
+    for pattern_id, wanted in reads:
+        want = wanted & together
+        if together <= want:
+            continue
+        chosen = {prefix(k) for k in want}
+        at = sorted(order.index(p) for p in chosen)
+        if any(prefix(k) in chosen for k in together - want) or at[-1] - at[0] + 1 != len(at):
+            return pattern_id
+    return None
+
+
 def place_entities(
     schema: Schema,
     workload: Workload,
@@ -145,11 +169,20 @@ def place_entities(
     sink: DiagnosticSink,
     decisions: list[Decision],
     tenant: dict[str, str] | None = None,
+    tags: dict[str, str] | None = None,
+    separator: str = "#",
 ) -> Layout:
     """Decide which entities join another's collection (see the module docstring for the rules). A parent
     the child reaches by two foreign keys is named with its role (`airports (origin)`, roles.py); `tenant`
-    (entity -> tenant column) keeps the tenant out of roles."""
+    (entity -> tenant column) keeps the tenant out of roles; `tags` are the sort-key prefixes (entity_tags)."""
+    if tags is None:
+        from translator.targets.dynamodb.naming import entity_tags
+
+        tags = entity_tags(schema)
     layout = Layout()
+    runs: dict[str, list[tuple[str, frozenset[str]]]] = {}  # root -> the `with` reads placed in its partition
+    reading: dict[str, frozenset[str]] = {}  # pattern id -> the entities it reads together
+    reader: dict[str, str] = {}  # pattern id -> its entity
     _identities(schema, layout, generated_name, sink, decisions)
     junctions = {m.junction: m for m in schema.many_to_many()}  # computed once: it scans every relationship
     anchored: dict[str, str] = {}  # entity -> the `with` pattern reading its collection
@@ -175,6 +208,8 @@ def place_entities(
                     ("workload",) if pattern.assumed else (),
                 )
             )
+        reading[pattern.id] = frozenset({entity.key, *(t for t, _ in with_chains(schema, pattern))})
+        reader[pattern.id] = entity.key
         for chain in chains:
             for rel, _up in chain or ():
                 if len(parents) > 1 and rel in parents:
@@ -215,7 +250,42 @@ def place_entities(
                 )
             continue
         layout.members[rel.from_entity] = rel
+        # A new member of a partition must keep every `with` read placed there (busier ones first) one
+        # contiguous run of sort keys: the parent's item sits between its children's runs, so at most one
+        # child type on each side (The DynamoDB Book, ch. 21: issues before the repo, stars after it; pull
+        # requests and forks take secondary-index collections instead). A member of a member shares its
+        # ancestor's prefix: it is refused when a busier read would then need a filter and its own read is a
+        # member with its direct children (a GSI collection serves that: ch. 19's order and its items, while
+        # the customer's partition keeps the customer and orders); deeper `with` paths keep it (refusing it
+        # would cost their read its collection, not just a filter). A member placed by a weaker rule is
+        # refused whenever it would split a `with` read's run.
+        root = layout.root(rel.to_entity)
         if rule == "item-collection-with":
+            reads = [*runs.get(root, []), (pattern_id, reading[pattern_id])]
+            if rel.to_entity == root:
+                split = _split_run(layout, tags, separator, root, reads)
+            elif rel.to_entity == reader[pattern_id]:
+                split = _split_run(layout, tags, separator, root, runs.get(root, []))
+            else:
+                split = None
+        else:
+            split = _split_run(layout, tags, separator, root, runs.get(root, []))
+        if split is not None:
+            del layout.members[rel.from_entity]
+            decisions.append(
+                Decision(
+                    rel.from_entity,
+                    "own partition",
+                    "own-partition",
+                    f"not placed with {parent} for {pattern_id or rule}: its sort keys would split the run of "
+                    f"{split}'s items in {root}'s partition (a filter would read the items in between)",
+                    (("rate", -neg_rate),),
+                    inputs,
+                )
+            )
+            continue
+        if rule == "item-collection-with":
+            runs.setdefault(root, []).append((pattern_id, reading[pattern_id]))
             anchored.setdefault(layout.root(rel.to_entity), pattern_id)
         # A junction in either parent's partition is an adjacency list: the other parent gets the inverted GSI.
         link = junctions.get(rel.from_entity)

@@ -24,7 +24,7 @@ from translator.diagnostics import DiagnosticSink
 from translator.ir import Entity
 from translator.targets.dynamodb.collection_reads import with_plan
 from translator.targets.dynamodb.keys import gsi_shape
-from translator.targets.dynamodb.model import Carried, KeyPath, KeyTemplate, PatternPlan
+from translator.targets.dynamodb.model import Carried, KeyPath, KeyTemplate, PatternPlan, ValueBinding
 from translator.targets.dynamodb.needs import Need, through, with_chains
 from translator.targets.dynamodb.plancore import Ctx, Names, add_gsi_path, bind, match_path
 from translator.targets.dynamodb.roles import path_role
@@ -114,6 +114,7 @@ def _children_gsi(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan | None:
         or any(chain is None or len(chain) != 1 or chain[0][1] for _, chain in chains)
         or need.range is not None
         or need.order
+        or len({d for *_, d in need.child_order}) > 1
         or entity.key in layout.generated
         or not need.eq
         or not all(entity.find_attribute(c) is not None for c in need.eq)
@@ -121,6 +122,9 @@ def _children_gsi(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan | None:
         return None
     ident = layout.identities[entity.key]
     rest = [c for c in ident if c not in need.eq]
+    if need.child_order and rest:
+        return None  # the children of several parents would interleave: no one order of the collection
+    ordered = {target: column for target, column, _ in need.child_order}
     tenant = ctx.tenant.get(entity.key)
     keys: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[int, str], ...]]] = {
         entity.key: (tuple(need.eq), tuple(rest), ())
@@ -135,8 +139,13 @@ def _children_gsi(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan | None:
         if tenant is not None and through(child, [rel], tenant, ctx.copies) != ctx.tenant.get(target):
             return None  # the child's tenant column must be the one its parent's tenant reaches
         own = [c for c in layout.identities[target] if c not in partition]
+        if target in ordered:  # the children sort by the pattern's order attribute, then their identity
+            column = ordered.pop(target)
+            own = [column, *(c for c in own if c != column)]
         sort = (*(through(child, [rel], c, ctx.copies) for c in rest), *own)
         keys[target] = (partition, sort, ((len(rest), ctx.tags[target]),))
+    if ordered:
+        return None  # an order on a `with` entity this collection does not hold
     n = 1
     while any(ctx.rules.gsi_names(n)[0] in {p.index for p in ctx.paths[k]} for k in keys):
         n += 1
@@ -164,6 +173,15 @@ def _children_gsi(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan | None:
     )
     path = ctx.paths[entity.key][-1]
     names = Names(ctx.rules)
+    # The GSI is overloaded: other entities' keys there may take the same partition value (an inverted
+    # adjacency list keyed by the parent, a GSI on the foreign key), so the sort key keeps the collection's
+    # items only: every one of them starts with the parent's tag, and no other entity's sort key does.
+    above = chr(ord(ctx.rules.naming["separator"]) + 1)
+    values = (
+        bind(":pk", path.partition, [(c, "eq") for c in path.partition.parts]),
+        ValueBinding(":lo", tag),
+        ValueBinding(":hi", tag, (), above),
+    )
     return PatternPlan(
         pattern.id,
         entity.key,
@@ -171,9 +189,9 @@ def _children_gsi(need: Need, entity: Entity, ctx: Ctx) -> PatternPlan | None:
         ctx.tables[entity.key],
         name,
         "Query",
-        f"{names(pk_attr)} = :pk",
+        f"{names(pk_attr)} = :pk AND {names(sk_attr)} BETWEEN :lo AND :hi",
         None,
-        (bind(":pk", path.partition, [(c, "eq") for c in path.partition.parts]),),
+        values,
         names.pairs(),
         not need.descending,
         pattern.limit,

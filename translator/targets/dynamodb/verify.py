@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from translator.errors import ConnectionProblem
-from translator.ir import Schema
+from translator.ir import Entity, Schema
 from translator.targets.dynamodb.codecs import from_attribute_value
 from translator.targets.dynamodb.items import (
     Related,
@@ -30,7 +30,7 @@ from translator.targets.dynamodb.render import create_table_request
 from translator.targets.dynamodb.verify_run import PatternResult, run_dynamodb
 from translator.targets.dynamodb.verify_sql import load_sqlite, parameter_sets, read_need, run_sql, with_labels
 from translator.targets.dynamodb.verify_writes import check_write
-from translator.workload.model import Workload
+from translator.workload.model import Direction, Workload
 
 __all__ = ["PatternResult", "VerifyReport", "dynamodb_client", "local_endpoint", "verify_design"]
 
@@ -102,6 +102,17 @@ def dynamodb_client(endpoint_url: str) -> Any:
         reason = " ".join(str(exc).split())
         raise ConnectionProblem(f"cannot reach DynamoDB endpoint {endpoint_url}: {reason}") from None
     return client
+
+
+def _in_order(entity: Entity, rows: list[dict[str, Any]], column: str, direction: Direction) -> list[dict[str, Any]]:
+    """`rows` by `column` (NULLs first ascending, as the keys write them), then by identity (the sort key's
+    tie-break), in `direction`."""
+
+    def key(row: dict[str, Any]) -> tuple[Any, ...]:
+        value = row.get(column)
+        return ((value is not None, value), *((row.get(c) is not None, row.get(c)) for c in entity.primary_key))
+
+    return sorted(rows, key=key, reverse=direction is Direction.DESC)
 
 
 def _canon(rows: list[dict[str, Any]]) -> list[str]:
@@ -267,10 +278,14 @@ def _check(
         got, expected = _by_label(got, expected, labels)
         if plan.items_of and "+" in plan.operation:  # the first request is checked; the second is not made
             expected = {k: v for k, v in expected.items() if k in got}
+        child_order = {target: (column, direction) for target, column, direction in need.child_order}
         for key in {*got, *expected}:
             want = [rows[labels.get(key, key)][i] for i in expected.get(key, [])]
             have = got.get(key, [])
             ordered = key == entity.key and bool(pattern.order_by) and not plan.items_of
+            if labels.get(key, key) in child_order and key != entity.key:  # the children in the pattern's order
+                label = labels.get(key, key)
+                want, ordered = _in_order(schema.entity(label), want, *child_order[label]), True
             same = _canon(have) == _canon(want) if ordered else sorted(_canon(have)) == sorted(_canon(want))
             if pattern.limit and not pattern.order_by and key == entity.key:
                 same = len(have) == len(want) and set(_canon(have)) <= set(_canon(rows[key]))
