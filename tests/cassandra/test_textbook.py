@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,34 @@ def test_hotel_shopping_tables(hotel):
     assert len(design.tables) == 9  # one table per query, as published
 
 
+def test_hotel_available_rooms_partition_is_the_books_estimate(hotel):
+    """data-modeling_refining.adoc: 100 rooms x 730 days = 73,000 rows (and values) per hotel, "not going to get
+    you in too much trouble": no bucket. The hotel is held by part of availability's foreign key to rooms,
+    (hotel_id, room_number), whose hotel_id is rooms' foreign key to hotels. Before, the hotel_id was sized as
+    an attribute with a defaulted distinct count: 1,000 rows at worst, assumed."""
+    _, _, design = hotel
+    table = design.table(design.read("Q4").table)
+    assert table.estimate.rows_avg == table.estimate.rows_max == 73_000
+    assert table.estimate.cells_max == 73_000  # Nv = Nr (4 - 3 - 0) + 0
+    assert not table.estimate.assumed and not table.estimate.over_limits
+    assert 1e6 < table.estimate.bytes_max < 2e6  # the book: 1.1 MB
+    assert table.bucketing is None
+
+
+def test_hotel_availability_is_bucketed_by_month_when_it_grows():
+    """The book's refinement (data_modeling_hotel_bucketing): a month in the partition key. With 1,000 rooms a
+    hotel (730,000 rows) the partition passes 100,000 rows, and the date, the first clustering column, buckets it
+    by month (31,000 rows)."""
+    schema = load_schema([str(DATA / "hotel.sql")])
+    workload = load_workload(str(DATA / "hotel.workload.yaml"), schema)
+    stats = workload.statistics
+    rooms = replace(stats.relationships["rooms.hotel_id"], avg=1000, p99=1000, max=1000)
+    design = TARGET.design(schema, replace(workload, statistics=replace(
+        stats, relationships={**stats.relationships, "rooms.hotel_id": rooms})))
+    table = design.table(design.read("Q4").table)
+    assert table.bucketing is not None and (table.bucketing.kind, table.bucketing.unit) == ("time", "month")
+    assert table.partition_key == ("hotel_id", table.bucketing.column)
+    assert [c.column for c in table.clustering] == ["date", "room_number"]
 
 
 def test_hotel_reservation_tables(hotel):
