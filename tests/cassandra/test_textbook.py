@@ -297,3 +297,16 @@ def test_trading_by_timeuuid_is_the_published_key():
     assert table.partition_key == ("account_number",)
     assert [(c.column, c.order) for c in table.clustering] == [("trade_id", "DESC")]
     assert table.column("trade_id").type == "timeuuid"
+
+
+def test_a_unique_key_sharing_nothing_with_the_key_leaves_the_primary_key():
+    """A unique guid (AdventureWorks' rowguid) needs fewer columns than a composite primary key, but shares none
+    with the table's key: the primary key still identifies the rows."""
+    schema = ingest_text(
+        "CREATE TABLE a (x INT NOT NULL, y INT NOT NULL, z INT NOT NULL, rowguid UUID NOT NULL UNIQUE,"
+        " PRIMARY KEY (x, y));",
+        "postgres",
+    )
+    design = TARGET.design(schema, Workload((AccessPattern("Q", "a", equality=(AttributeRef("a", "z"),)),)))
+    table = design.table(design.read("Q").table)
+    assert [c.column for c in table.clustering] == ["x", "y"]

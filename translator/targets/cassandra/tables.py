@@ -85,15 +85,22 @@ def row_key(entity: Entity, held: set[str]) -> tuple[str, ...]:
     taken: fewest attributes to add, then most attributes shared with the key so far (a reservation by hotel
     and start date is identified by its room, UNIQUE (hotel_id, room_number, start_date), rather than by its
     confirmation number), then the primary key before unique keys. A unique key counts only when all its
-    attributes are NOT NULL: SQL lets rows repeat NULL in a unique key, and no key column can hold NULL."""
+    attributes are NOT NULL (SQL lets rows repeat NULL in a unique key, and no key column can hold NULL)
+    and, when the entity has a primary key, the table's key already holds part of it."""
+    folded = {h.casefold() for h in held}
     keys = [
         k
         for k in entity.candidate_keys()
-        if k == entity.primary_key or all((a := entity.find_attribute(n)) is not None and not a.nullable for n in k)
+        if k == entity.primary_key
+        or (
+            all((a := entity.find_attribute(n)) is not None and not a.nullable for n in k)
+            # With a primary key, another key replaces it only when the table's key already holds part of it:
+            # a key sharing nothing (a replication guid) is just another identifier for the same rows.
+            and (not entity.primary_key or any(n.casefold() in folded for n in k))
+        )
     ]
     if not keys:
         return entity_key(entity)
-    folded = {h.casefold() for h in held}
 
     def cost(key: tuple[str, ...]) -> tuple[int, int]:
         inside = sum(a.casefold() in folded for a in key)
