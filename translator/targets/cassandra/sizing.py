@@ -1,7 +1,8 @@
 """Partition sizing (Chebotko et al. 2015) and bucketing of partitions that would grow too large.
 
 Rows per partition come from statistics: a unique key gives 1; a foreign key in the partition key gives
-the relationship's fan-out (avg, max); other attributes divide by their distinct count (worst case from
+the relationship's fan-out (avg, max), part of a composite one that is the parent's foreign key to a
+grandparent the product of the fan-outs; other attributes divide by their distinct count (worst case from
 their most common value's frequency). Cells: Nv = Nr (Nc - Npk - Ns) + Ns. Bytes: partition and static
 columns once, clustering and regular columns per row, plus 8 bytes of timestamp per cell.
 """
@@ -60,6 +61,32 @@ def _chain_fanout(stats: StatsView, chain, skew: float) -> tuple[float, float, b
     return avg, worst, assumed
 
 
+def _held_ancestors(
+    schema: Schema, entity_key: str, own: tuple[str, ...], depth: int = 4
+) -> list[tuple[tuple, set[str]]]:
+    """Ancestors whose key the entity's own attributes `own` hold through composite foreign keys: part of a
+    foreign key to a parent (room_availability.hotel_id, of (hotel_id, room_number) -> rooms) can be, in the
+    parent, a whole foreign key to a grandparent (rooms.hotel_id -> hotels). Each is (the chain of foreign
+    keys from the entity, the own attributes holding the ancestor's key). A whole foreign key of the entity
+    itself is not listed: the caller takes its fan-out directly."""
+    found: list[tuple[tuple, set[str]]] = []
+
+    def walk(entity: str, held: dict[str, str], chain: tuple) -> None:
+        for rel in schema.relationships_from(entity):
+            if rel.is_self_reference or any(r.from_entity == rel.to_entity for r in chain):
+                continue
+            if all(a in held for a in rel.from_attributes):
+                if chain:
+                    found.append(((*chain, rel), {held[a] for a in rel.from_attributes}))
+                continue
+            lifted = {b: held[a] for a, b in zip(rel.from_attributes, rel.to_attributes, strict=True) if a in held}
+            if lifted and len(chain) + 1 < depth:
+                walk(rel.to_entity, lifted, (*chain, rel))
+
+    walk(entity_key, {a: a for a in own}, ())
+    return found
+
+
 def partition_rows(
     schema: Schema, stats: StatsView, entity_key: str, partition: tuple[Ref, ...], child_relationship=None
 ) -> RowCount:
@@ -90,6 +117,19 @@ def partition_rows(
                     numbers += [(f"{rel.name}.avg", fan.avg), (f"{rel.name}.max", fan_max)]
                     if fan.assumed:
                         assumed.append(f"fanout {entity.key}.{','.join(rel.from_attributes)}")
+        # Part of a composite foreign key that is the parent's own foreign key to a grandparent: the rows under
+        # that grandparent, through the chain's fan-outs (rooms per hotel x availability rows per room).
+        for chain, attrs in _held_ancestors(schema, entity.key, own):
+            fan_avg, fan_max, fan_assumed = _chain_fanout(stats, chain, assumptions["skew"])
+            if fan_avg < avg:
+                avg, worst, covered = fan_avg, fan_max, {(entity.key, a, ()) for a in attrs}
+                rule = f"fan-out from {chain[-1].to_entity} through {', '.join(r.name for r in chain)}"
+                numbers += [
+                    (f"{chain[-1].to_entity}.fanout_avg", fan_avg),
+                    (f"{chain[-1].to_entity}.fanout_max", fan_max),
+                ]
+                if fan_assumed:
+                    assumed.append(f"fanout {chain[-1].to_entity}")
         # A copied ancestor identified by its key: the rows under one ancestor, through the chain's fan-outs.
         by_chain: dict[tuple, list[Ref]] = {}
         for ref in partition:

@@ -9,7 +9,9 @@ Chebotko, Kashlev, Lu, "A Big Data Modeling Methodology for Apache Cassandra", I
   prefix of them share the table.
 - MR-range (MR3, inequality search attributes): the range attribute follows as a clustering column.
 - MR-order (MR4, ordering attributes): order_by attributes follow with their ASC/DESC.
-- MR-key (MR5, key attributes): the entity's key completes the clustering key, so rows stay unique.
+- MR-key (MR5, key attributes): a key of the entity completes the clustering key, so rows stay unique: of its
+  candidate keys (primary, or unique and NOT NULL), the one needing the fewest columns the key does not hold yet,
+  then the one sharing most with it (`row_key`).
 - MR-copy (MR1, entities and relationships): an attribute of an ancestor reached by foreign keys is copied in;
   STATIC when the partition key fixes the ancestor (`MR-static`).
 - MR-with-child: a child read `with` the entity becomes clustering rows when the partition holds one
@@ -30,7 +32,7 @@ from translator.targets.cassandra.model import Decision, Order
 from translator.targets.cassandra.shapes import Chain, Child, Path, Ref, Shape, entity_key, nearest
 from translator.workload.stats import StatsView
 
-__all__ = ["Use", "Spec", "spec_for", "merge_specs", "constant_in_partition"]
+__all__ = ["Use", "Spec", "spec_for", "merge_specs", "constant_in_partition", "row_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,37 @@ class Spec:
         return (self.entity.key, tuple(r.key for r in self.partition), row_child, self.pairs)
 
 
+def row_key(entity: Entity, held: set[str]) -> tuple[str, ...]:
+    """The key attributes that make the table's rows unique (Chebotko's MR5 names key attributes, not the
+    primary key): any candidate key identifies one row, so the one the primary key already holds most of is
+    taken: fewest attributes to add, then most attributes shared with the key so far (a reservation by hotel
+    and start date is identified by its room, UNIQUE (hotel_id, room_number, start_date), rather than by its
+    confirmation number), then the primary key before unique keys. A unique key counts only when all its
+    attributes are NOT NULL (SQL lets rows repeat NULL in a unique key, and no key column can hold NULL)
+    and, when the entity has a primary key, the table's key already holds part of it."""
+    folded = {h.casefold() for h in held}
+    keys = [
+        k
+        for k in entity.candidate_keys()
+        if k == entity.primary_key
+        or (
+            all((a := entity.find_attribute(n)) is not None and not a.nullable for n in k)
+            # With a primary key, another key replaces it only when the table's key already holds part of it:
+            # a key sharing nothing (a replication guid) is just another identifier for the same rows.
+            and (not entity.primary_key or any(n.casefold() in folded for n in k))
+        )
+    ]
+    if not keys:
+        return entity_key(entity)
+
+    def cost(key: tuple[str, ...]) -> tuple[int, int]:
+        inside = sum(a.casefold() in folded for a in key)
+        return len(key) - inside, -inside
+
+    best = min(keys, key=cost)  # the first of equal cost: candidate_keys() lists the primary key first
+    return tuple(entity.attribute(a).name for a in best)
+
+
 def constant_in_partition(schema: Schema, chain: Chain, partition: set[tuple[str, str, Path]]) -> bool:
     """Whether every row of a partition has the same ancestor at the end of `chain`: some foreign key on the
     chain, or some unique key of an entity on it, is in the partition key (each read along the chain's own
@@ -102,7 +135,7 @@ def constant_in_partition(schema: Schema, chain: Chain, partition: set[tuple[str
 def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSink) -> Spec:
     entity, pattern = shape.entity, shape.pattern
     subject = f"pattern {pattern.id}"
-    key = entity_key(entity)
+    key = entity_key(entity)  # with clustered children: the entity's own key (one row per partition)
     decisions: list[Decision] = []
     partition, eq_clustering, choice = choose_partition(schema, stats, shape)
     decisions.append(choice)
@@ -197,6 +230,10 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
                     f"{entity.key}'s; the query returns the distinct {parent.key} rows it reads",
                 )
             )
+        held = {
+            r.attribute for r in (*partition, *(c for c, _ in clustering)) if r.entity == entity.key and not r.chain
+        }
+        key = row_key(entity, held)
         for name in key:
             add(Ref(entity.key, name), "ASC")
     else:
@@ -217,7 +254,13 @@ def spec_for(schema: Schema, shape: Shape, stats: StatsView, sink: DiagnosticSin
             entity.key,
             "clustering key completed",
             "MR-key",
-            f"the key of {entity.key} ({', '.join(key)}) completes the primary key so rows stay unique",
+            f"the key of {entity.key} ({', '.join(key)}) completes the primary key so rows stay unique"
+            + (
+                f"; a candidate key, taken over the primary key ({', '.join(entity.primary_key)}) because it "
+                "adds fewer columns to the table's key, or as few and shares more with it"
+                if entity.primary_key and key != tuple(entity.primary_key) and row_child is None
+                else ""
+            ),
         )
     )
     parents = {k: (e, c) for k, (e, c, _) in shape.ancestors.items()}
