@@ -119,7 +119,13 @@ def partition_rows(
                         assumed.append(f"fanout {entity.key}.{','.join(rel.from_attributes)}")
         # Part of a composite foreign key that is the parent's own foreign key to a grandparent: the rows under
         # that grandparent, through the chain's fan-outs (rooms per hotel x availability rows per room).
+        direct = {a for _, a, _ in covered}
         for chain, attrs in _held_ancestors(schema, entity.key, own):
+            if attrs <= direct:
+                # A whole foreign key of the entity already holds these attributes and more: its own fan-out
+                # is the finer count (rows per tenant through some other chain cannot be fewer than rows per
+                # (tenant, project)), whatever assumed numbers along that chain say.
+                continue
             fan_avg, fan_max, fan_assumed = _chain_fanout(stats, chain, assumptions["skew"])
             if fan_avg < avg:
                 avg, worst, covered = fan_avg, fan_max, {(entity.key, a, ()) for a in attrs}
@@ -172,6 +178,8 @@ def partition_rows(
             numbers += [(f"{ref.attribute}.fraction_avg", frac_avg), (f"{ref.attribute}.fraction_max", frac_max)]
             avg, worst = avg * frac_avg, worst * frac_max
             covered.add(ref.key)
+    # No partition holds more rows than the table: products of worst cases along a chain can exceed it.
+    avg, worst = min(avg, base.rows), min(worst, base.rows)
     count = RowCount(max(1.0, avg), max(1.0, avg, worst), tuple(dict.fromkeys(assumed)), tuple(numbers), rule)
     if child_relationship is not None:
         fan = stats.fanout(child_relationship)
