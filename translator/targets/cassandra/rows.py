@@ -262,20 +262,26 @@ def _answer_sql_pivot(
         joined = index.joined(shape.entity.key, row, paths)
         if any(joined.get(k) is None for k in key_columns):
             continue
-        if any(
-            joined[r.key] is None
-            or joined[r.key] != params.value(r.entity, r.attribute, root, aliases, r.path, sources.get(r.key))
-            for r in shape.equality
-        ):
+        if not _filters_hold(joined, shape, params, root, aliases, sources):
             continue
-        if shape.range is not None:
-            x = joined[shape.range.key]
-            if x is None or not _in_range(x, params):
-                continue
         selected.append(joined)
     selected.sort(key=_sorter([(_path_getter(ref.key), order) for ref, order in shape.order]))
     by_name = {c.name: c.key for c in table.columns}
     return _distinct(plan, [{n: j.get(k) for n, k in by_name.items()} for j in selected], None)
+
+
+def _filters_hold(joined, shape: Shape, params: QueryParams, root: str, aliases, sources) -> bool:
+    """SQL's WHERE on one joined row: every equality bound to its parameter, the range (if any) within bounds."""
+    if any(
+        joined[r.key] is None
+        or joined[r.key] != params.value(r.entity, r.attribute, root, aliases, r.path, sources.get(r.key))
+        for r in shape.equality
+    ):
+        return False
+    if shape.range is None:
+        return True
+    x = joined[shape.range.key]
+    return x is not None and _in_range(x, params)
 
 
 def _split_source(name: str) -> tuple[str, str]:
@@ -329,16 +335,8 @@ def answer_sql(
             joined.get(c.key) is None for c in table.columns if c.name in table.partition_key and c.source != "bucket"
         ):
             continue
-        if any(
-            joined[r.key] is None
-            or joined[r.key] != params.value(r.entity, r.attribute, root, aliases, r.path, sources.get(r.key))
-            for r in shape.equality
-        ):
+        if not _filters_hold(joined, shape, params, root, aliases, sources):
             continue
-        if shape.range is not None:
-            x = joined[shape.range.key]
-            if x is None or not _in_range(x, params):
-                continue
         selected.append((row, joined))
     selected.sort(key=_sorter([(_path_getter(1, ref.key), order) for ref, order in shape.order]))
     # No LIMIT here: with ties (or no ORDER BY) SQL may return any of several row sets; check_pattern
