@@ -186,6 +186,17 @@ class Layout:
         return next((k.rel for k in parent.links if k.node.entity == node.entity), None)
 
 
+def _with_copies(arr, fields, copied: set[str], mapping):
+    """`arr` whose elements also carry copies of the `fields` named in `copied` (clear of its value fields)."""
+    if not copied:
+        return arr
+    taken = _Names(mapping, arr.value_fields)
+    copies = tuple(
+        replace(fm, field=taken.claim(fm.attribute), nullable=True) for fm in fields if fm.attribute in copied
+    )
+    return replace(arr, copies=copies)
+
+
 def _sanitize(name: str, mapping: MongoMapping) -> str:
     """A legal field name: "." is a path separator, a leading "$" an operator, NUL ends a BSON key."""
     repl = mapping.naming.get("field_replacement", "_")
@@ -351,18 +362,14 @@ def build_layout(
                     False,
                     target=(child.key, child.primary_key),
                 )
-                copied = set(plan.child_id_copies.get(rel, ()))
-                if copied:
-                    taken = _Names(mapping, arr.value_fields)
-                    arr = replace(
+                id_arrays.append(
+                    _with_copies(
                         arr,
-                        copies=tuple(
-                            replace(fm, field=taken.claim(fm.attribute), nullable=True)
-                            for fm in fieldmaps(child, _Names(mapping), set(), id_field=False)
-                            if fm.attribute in copied
-                        ),
+                        fieldmaps(child, _Names(mapping), set(), id_field=False),
+                        set(plan.child_id_copies.get(rel, ())),
+                        mapping,
                     )
-                id_arrays.append(arr)
+                )
         for jp in plan.junctions:
             for side in ("left", "right"):
                 via_rel = getattr(jp.link, side)
@@ -390,17 +397,9 @@ def build_layout(
                     value_names=(*other.to_attributes, *carried),
                     target=(other_entity.key, other.to_attributes),
                 )
-                if copied:
-                    taken = _Names(mapping, arr.value_fields)
-                    arr = replace(
-                        arr,
-                        copies=tuple(
-                            replace(fm, field=taken.claim(fm.attribute), nullable=True)
-                            for fm in fieldmaps(other_entity, _Names(mapping), set(), id_field=False)
-                            if fm.attribute in copied
-                        ),
-                    )
-                id_arrays.append(arr)
+                id_arrays.append(
+                    _with_copies(arr, fieldmaps(other_entity, _Names(mapping), set(), id_field=False), copied, mapping)
+                )
         copies = list(parent_copies)
         for rel, limit, order, _pattern in plan.subsets:
             if rel.to_entity == entity.key:
